@@ -1,0 +1,61 @@
+//! One `Config` for the whole server. Defaults here; the CLI (clap, with `PRACTICUM_*` env)
+//! overrides them. Every limit is configuration so tests can raise or lower it.
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `sqlite://...` or `postgres://...`; `None` means `<data_dir>/practicum.db`.
+    pub database: Option<String>,
+    /// Seed the demo data on first start.
+    pub demo: bool,
+    /// Set the `Secure` flag on the session cookie (served over https).
+    pub secure_cookies: bool,
+    /// The origin pages are served from, for the CSRF Origin check; `None` trusts the Host header.
+    pub public_origin: Option<String>,
+    pub session_idle: Duration,
+    pub session_absolute: Duration,
+    /// Failures before an account or IP is made to wait.
+    pub login_max_failures: i64,
+    /// The first wait after `login_max_failures`; it doubles with each further failure.
+    pub login_base_delay: Duration,
+    pub json_body_limit: usize,
+    pub upload_limit: usize,
+    pub db_max_connections: u32,
+}
+
+impl Config {
+    pub fn new(data_dir: PathBuf) -> Self {
+        Config {
+            addr: "127.0.0.1:8080".parse().expect("static address"),
+            data_dir,
+            database: None,
+            demo: false,
+            secure_cookies: false,
+            public_origin: None,
+            session_idle: Duration::from_secs(30 * 60),
+            session_absolute: Duration::from_secs(12 * 60 * 60),
+            login_max_failures: 5,
+            login_base_delay: Duration::from_secs(1),
+            json_body_limit: 1024 * 1024,
+            upload_limit: 10 * 1024 * 1024,
+            db_max_connections: 10,
+        }
+    }
+
+    pub fn database_url(&self) -> String {
+        match &self.database {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.data_dir.join("practicum.db").display()),
+        }
+    }
+
+    pub fn files_dir(&self) -> PathBuf {
+        self.data_dir.join("files")
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+}

@@ -1,0 +1,212 @@
+//! The store. One enum over the two backends; each store function is written once with
+//! portable SQL (`$1` placeholders work on both) and the `on_tx!` macro runs it on whichever
+//! backend is live. Where SQL cannot be portable, a function matches on `Tx` and has one arm
+//! per backend, side by side.
+use sqlx::{
+    Postgres, Sqlite,
+    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
+    sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+    },
+};
+use std::{str::FromStr, time::Duration};
+
+pub mod agreements;
+pub mod audit;
+pub mod departments;
+pub mod disciplines;
+pub mod programs;
+pub mod schools;
+pub mod scope;
+pub mod sessions;
+pub mod sites;
+pub mod staff;
+pub mod students;
+pub mod users;
+
+pub use scope::Scope;
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unique constraint violated: {0}")]
+    Unique(String),
+    #[error("referenced record does not exist: {0}")]
+    ForeignKey(String),
+    #[error(transparent)]
+    Other(sqlx::Error),
+}
+
+impl From<sqlx::Error> for DbError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(d) = &e {
+            let msg = d.message().to_string();
+            match d.kind() {
+                sqlx::error::ErrorKind::UniqueViolation => return DbError::Unique(msg),
+                sqlx::error::ErrorKind::ForeignKeyViolation => return DbError::ForeignKey(msg),
+                _ => {}
+            }
+        }
+        DbError::Other(e)
+    }
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+pub enum Tx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+/// Runs `$body` with `$c` bound to the live backend's connection, inside the transaction.
+#[macro_export]
+macro_rules! on_tx {
+    ($tx:expr, $c:ident => $body:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let $c = &mut **t;
+                $body
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $c = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+impl Db {
+    pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let opts = PgConnectOptions::from_str(url)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Postgres(pool))
+        } else {
+            let opts = SqliteConnectOptions::from_str(url)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(max_connections)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        }
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        match self {
+            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        }
+        Ok(())
+    }
+
+    pub fn backend(&self) -> &'static str {
+        match self {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    /// A transaction for reading.
+    pub async fn read(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`), so a check-then-write cannot interleave with another writer.
+    pub async fn write(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    pub async fn close(&self) {
+        match self {
+            Db::Sqlite(p) => p.close().await,
+            Db::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+impl Tx {
+    pub async fn commit(self) -> DbResult<()> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+}
+
+/// Keyset pagination: lists are ordered by id (UUID v7, so by creation) and the cursor is
+/// the last id of the page.
+#[derive(Clone, Debug)]
+pub struct Page {
+    pub limit: i64,
+    pub after: Option<String>,
+}
+
+impl Page {
+    /// Fetch one more than asked, to know whether there is a next page.
+    pub fn fetch_limit(&self) -> i64 {
+        self.limit + 1
+    }
+
+    pub fn after(&self) -> &str {
+        self.after.as_deref().unwrap_or("")
+    }
+}
+
+pub struct Paged<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+pub fn paged<T>(mut rows: Vec<T>, page: &Page, id: impl Fn(&T) -> &str) -> Paged<T> {
+    let more = rows.len() as i64 > page.limit;
+    rows.truncate(page.limit.max(0) as usize);
+    let next_cursor = if more {
+        rows.last().map(|r| id(r).to_string())
+    } else {
+        None
+    };
+    Paged {
+        items: rows,
+        next_cursor,
+    }
+}
+
+/// `q` as a case-insensitive LIKE pattern, or `None`.
+pub fn like(q: &Option<String>) -> Option<String> {
+    q.as_ref()
+        .map(|q| q.trim().to_lowercase())
+        .filter(|q| !q.is_empty())
+        .map(|q| {
+            format!(
+                "%{}%",
+                q.replace('\\', "").replace('%', "").replace('_', "")
+            )
+        })
+}
+
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

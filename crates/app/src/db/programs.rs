@@ -1,0 +1,77 @@
+use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
+use crate::on_tx;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Program {
+    pub id: String,
+    pub school_id: String,
+    /// A name the school uses, e.g. "BS in Radiologic Sciences".
+    pub name: String,
+    pub discipline: String,
+    /// `certificate`, `associate`, `baccalaureate`, `masters`, `doctoral`.
+    pub degree_level: String,
+    pub accreditor: String,
+    pub accredited_until: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub school_id: Option<String>,
+    pub discipline: Option<String>,
+    pub degree_level: Option<String>,
+    pub q: Option<String>,
+}
+
+const COLS: &str = "id, school_id, name, discipline, degree_level, accreditor, accredited_until";
+
+pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResult<Paged<Program>> {
+    if !matches!(scope, Scope::All | Scope::School(_)) {
+        return Ok(Paged {
+            items: vec![],
+            next_cursor: None,
+        });
+    }
+    let sql = format!(
+        "SELECT {COLS} FROM programs WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
+         AND ($4 IS NULL OR discipline = $4) AND ($5 IS NULL OR degree_level = $5) AND ($6 IS NULL OR LOWER(name) LIKE $6)
+         ORDER BY id LIMIT $7"
+    );
+    let rows: Vec<Program> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.discipline).bind(&f.degree_level)
+        .bind(like(&f.q)).bind(page.fetch_limit())
+        .fetch_all(c).await)?;
+    Ok(paged(rows, page, |p| &p.id))
+}
+
+pub async fn names(tx: &mut Tx, school_id: Option<&str>) -> DbResult<Vec<(String, String)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT p.id, s.name || ' — ' || p.name FROM programs p JOIN schools s ON s.id = p.school_id
+         WHERE ($1 IS NULL OR p.school_id = $1) ORDER BY s.name, p.name")
+        .bind(school_id).fetch_all(c).await)?)
+}
+
+pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Program>> {
+    let sql = format!("SELECT {COLS} FROM programs WHERE id = $1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn insert(tx: &mut Tx, p: &Program) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO programs (id, school_id, name, discipline, degree_level, accreditor, accredited_until)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)")
+        .bind(&p.id).bind(&p.school_id).bind(&p.name).bind(&p.discipline).bind(&p.degree_level)
+        .bind(&p.accreditor).bind(p.accredited_until).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn update(tx: &mut Tx, p: &Program) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE programs SET name = $2, discipline = $3, degree_level = $4, accreditor = $5, accredited_until = $6 WHERE id = $1")
+        .bind(&p.id).bind(&p.name).bind(&p.discipline).bind(&p.degree_level)
+        .bind(&p.accreditor).bind(p.accredited_until).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

@@ -1,0 +1,112 @@
+use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
+use crate::on_tx;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Leave {
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Staff {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub department_id: String,
+    pub discipline: Option<String>,
+    pub credential: Option<String>,
+    pub license_number: Option<String>,
+    pub license_expires_on: Option<NaiveDate>,
+    pub is_preceptor: bool,
+    pub max_students: i64,
+    #[sqlx(skip)]
+    pub leave: Vec<Leave>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub department_id: Option<String>,
+    pub discipline: Option<String>,
+    pub is_preceptor: Option<bool>,
+    pub q: Option<String>,
+}
+
+const COLS: &str = "id, name, email, department_id, discipline, credential, license_number, license_expires_on, is_preceptor, max_students";
+
+pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResult<Paged<Staff>> {
+    if !scope.is_all() {
+        return Ok(Paged {
+            items: vec![],
+            next_cursor: None,
+        });
+    }
+    let sql = format!(
+        "SELECT {COLS} FROM staff WHERE id > $1 AND ($2 IS NULL OR department_id = $2) AND ($3 IS NULL OR discipline = $3)
+         AND ($4 IS NULL OR is_preceptor = $4) AND ($5 IS NULL OR LOWER(name || ' ' || email) LIKE $5)
+         ORDER BY id LIMIT $6"
+    );
+    let mut rows: Vec<Staff> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(page.after()).bind(&f.department_id).bind(&f.discipline).bind(f.is_preceptor).bind(like(&f.q))
+        .bind(page.fetch_limit())
+        .fetch_all(c).await)?;
+    for s in &mut rows {
+        s.leave = leave_of(tx, &s.id).await?;
+    }
+    Ok(paged(rows, page, |s| &s.id))
+}
+
+pub async fn names(tx: &mut Tx) -> DbResult<Vec<(String, String)>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as("SELECT id, name FROM staff ORDER BY name").fetch_all(c).await)?,
+    )
+}
+
+pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Staff>> {
+    let sql = format!("SELECT {COLS} FROM staff WHERE id = $1");
+    let row: Option<Staff> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?;
+    match row {
+        Some(mut s) => {
+            s.leave = leave_of(tx, &s.id).await?;
+            Ok(Some(s))
+        }
+        None => Ok(None),
+    }
+}
+
+async fn leave_of(tx: &mut Tx, id: &str) -> DbResult<Vec<Leave>> {
+    Ok(
+        on_tx!(tx, c => sqlx::query_as("SELECT starts_on, ends_on FROM staff_leave WHERE staff_id = $1 ORDER BY starts_on")
+        .bind(id).fetch_all(c).await)?,
+    )
+}
+
+pub async fn insert(tx: &mut Tx, s: &Staff) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO staff (id, name, email, department_id, discipline, credential, license_number, license_expires_on,
+         is_preceptor, max_students) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        .bind(&s.id).bind(&s.name).bind(&s.email).bind(&s.department_id).bind(&s.discipline).bind(&s.credential)
+        .bind(&s.license_number).bind(s.license_expires_on).bind(s.is_preceptor).bind(s.max_students)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    set_leave(tx, &s.id, &s.leave).await
+}
+
+pub async fn update(tx: &mut Tx, s: &Staff) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE staff SET name = $2, email = $3, department_id = $4, discipline = $5, credential = $6, license_number = $7,
+         license_expires_on = $8, is_preceptor = $9, max_students = $10 WHERE id = $1")
+        .bind(&s.id).bind(&s.name).bind(&s.email).bind(&s.department_id).bind(&s.discipline).bind(&s.credential)
+        .bind(&s.license_number).bind(s.license_expires_on).bind(s.is_preceptor).bind(s.max_students)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    set_leave(tx, &s.id, &s.leave).await
+}
+
+async fn set_leave(tx: &mut Tx, id: &str, leave: &[Leave]) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM staff_leave WHERE staff_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    for l in leave {
+        on_tx!(tx, c => sqlx::query("INSERT INTO staff_leave (staff_id, starts_on, ends_on) VALUES ($1, $2, $3)")
+            .bind(id).bind(l.starts_on).bind(l.ends_on).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,85 @@
+use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
+use crate::on_tx;
+use chrono::NaiveDate;
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Student {
+    pub id: String,
+    pub school_id: String,
+    pub program_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// `enrolled`, `leave`, `graduated`, `withdrawn`.
+    pub enrollment_status: String,
+    pub expected_graduation: Option<NaiveDate>,
+}
+
+impl Student {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub school_id: Option<String>,
+    pub program_id: Option<String>,
+    pub status: Option<String>,
+    pub q: Option<String>,
+}
+
+const COLS: &str = "id, school_id, program_id, first_name, last_name, email, enrollment_status, expected_graduation";
+
+/// Preceptors, faculty and department managers see the students placed with them; placements
+/// arrive with the placements issue, so until then their scope holds nobody.
+pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResult<Paged<Student>> {
+    let (school, only) = match scope {
+        Scope::All => (None, None),
+        Scope::School(s) => (Some(s.as_str()), None),
+        Scope::Student(id) => (None, Some(id.as_str())),
+        _ => {
+            return Ok(Paged {
+                items: vec![],
+                next_cursor: None,
+            });
+        }
+    };
+    let sql = format!(
+        "SELECT {COLS} FROM students WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
+         AND ($4 IS NULL OR id = $4) AND ($5 IS NULL OR program_id = $5) AND ($6 IS NULL OR enrollment_status = $6)
+         AND ($7 IS NULL OR LOWER(first_name || ' ' || last_name || ' ' || email) LIKE $7)
+         ORDER BY id LIMIT $8"
+    );
+    let rows: Vec<Student> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(page.after()).bind(&f.school_id).bind(school).bind(only).bind(&f.program_id).bind(&f.status)
+        .bind(like(&f.q)).bind(page.fetch_limit())
+        .fetch_all(c).await)?;
+    Ok(paged(rows, page, |s| &s.id))
+}
+
+pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Student>> {
+    let sql = format!("SELECT {COLS} FROM students WHERE id = $1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn insert(tx: &mut Tx, s: &Student) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO students (id, school_id, program_id, first_name, last_name, email, enrollment_status, expected_graduation)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+        .bind(&s.id).bind(&s.school_id).bind(&s.program_id).bind(&s.first_name).bind(&s.last_name)
+        .bind(&s.email).bind(&s.enrollment_status).bind(s.expected_graduation).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn update(tx: &mut Tx, s: &Student) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE students SET program_id = $2, first_name = $3, last_name = $4, email = $5, enrollment_status = $6,
+         expected_graduation = $7 WHERE id = $1")
+        .bind(&s.id).bind(&s.program_id).bind(&s.first_name).bind(&s.last_name)
+        .bind(&s.email).bind(&s.enrollment_status).bind(s.expected_graduation).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

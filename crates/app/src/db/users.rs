@@ -1,0 +1,68 @@
+use super::{DbResult, Page, Paged, Tx, like, paged};
+use crate::on_tx;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub school_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub staff_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub student_id: Option<String>,
+    #[serde(skip)]
+    pub password_hash: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLS: &str =
+    "id, email, name, role, school_id, staff_id, student_id, password_hash, created_at";
+
+pub async fn list(
+    tx: &mut Tx,
+    q: &Option<String>,
+    role: &Option<String>,
+    page: &Page,
+) -> DbResult<Paged<User>> {
+    let sql = format!(
+        "SELECT {COLS} FROM users WHERE id > $1 AND ($2 IS NULL OR LOWER(name || ' ' || email) LIKE $2)
+         AND ($3 IS NULL OR role = $3) ORDER BY id LIMIT $4"
+    );
+    let rows: Vec<User> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(page.after()).bind(like(q)).bind(role).bind(page.fetch_limit()).fetch_all(c).await)?;
+    Ok(paged(rows, page, |u| &u.id))
+}
+
+pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<User>> {
+    let sql = format!("SELECT {COLS} FROM users WHERE id = $1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn by_email(tx: &mut Tx, email: &str) -> DbResult<Option<User>> {
+    let sql = format!("SELECT {COLS} FROM users WHERE email = $1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(email).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn insert(tx: &mut Tx, u: &User) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO users (id, email, name, role, school_id, staff_id, student_id, password_hash, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(&u.id).bind(&u.email).bind(&u.name).bind(&u.role).bind(&u.school_id).bind(&u.staff_id)
+        .bind(&u.student_id).bind(&u.password_hash).bind(u.created_at).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn count(tx: &mut Tx) -> DbResult<i64> {
+    let (n,): (i64,) =
+        on_tx!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(c).await)?;
+    Ok(n)
+}

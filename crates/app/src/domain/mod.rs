@@ -1,0 +1,11 @@
+//! Pure rules and types: no SQL, no HTTP. Untrusted input becomes these types at the edge.
+pub mod catalog;
+pub mod directory;
+pub mod email;
+pub mod policy;
+pub mod role;
+pub mod validation;
+
+pub use email::Email;
+pub use role::Role;
+pub use validation::{FieldError, Problems};

@@ -1,0 +1,128 @@
+//! Who may do what: the one table every handler and page consults. A role that may never take
+//! an action gets 403; a role that may take it only on its own records gets `Own`, and records
+//! outside that scope answer 404 as if they did not exist.
+use super::Role;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    Discipline,
+    PlacementOptions,
+    Site,
+    Department,
+    School,
+    Agreement,
+    Program,
+    Student,
+    Staff,
+    User,
+    Audit,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    Read,
+    Write,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Never,
+    /// Only records linked to the caller: their school, themselves, their department, the
+    /// students placed with them.
+    Own,
+    All,
+}
+
+pub fn access(role: Role, resource: Resource, action: Action) -> Access {
+    use Access::{All, Never, Own};
+    use Action::Read;
+    use Resource as R;
+    if role == Role::Admin {
+        return All;
+    }
+    match (resource, action, role) {
+        (R::Discipline | R::PlacementOptions, Read, _) => All,
+        (R::User, _, _) => Never,
+        (_, _, Role::Coordinator) => All,
+        (R::Department, Read, Role::DepartmentManager) => Own,
+        (R::School | R::Agreement, Read, Role::SchoolCoordinator) => Own,
+        (R::Program | R::Student, _, Role::SchoolCoordinator) => Own,
+        (
+            R::Student,
+            Read,
+            Role::Student | Role::Preceptor | Role::Faculty | Role::DepartmentManager,
+        ) => Own,
+        _ => Never,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_may_do_everything() {
+        for r in [
+            Resource::Site,
+            Resource::User,
+            Resource::Audit,
+            Resource::Student,
+        ] {
+            assert_eq!(access(Role::Admin, r, Action::Write), Access::All);
+        }
+    }
+
+    #[test]
+    fn coordinator_runs_the_directory_but_not_users() {
+        assert_eq!(
+            access(Role::Coordinator, Resource::Staff, Action::Write),
+            Access::All
+        );
+        assert_eq!(
+            access(Role::Coordinator, Resource::User, Action::Write),
+            Access::Never
+        );
+    }
+
+    #[test]
+    fn school_reads_agreements_but_never_writes_them() {
+        assert_eq!(
+            access(Role::SchoolCoordinator, Resource::Agreement, Action::Read),
+            Access::Own
+        );
+        assert_eq!(
+            access(Role::SchoolCoordinator, Resource::Agreement, Action::Write),
+            Access::Never
+        );
+        assert_eq!(
+            access(Role::SchoolCoordinator, Resource::Student, Action::Write),
+            Access::Own
+        );
+    }
+
+    #[test]
+    fn students_see_only_themselves() {
+        assert_eq!(
+            access(Role::Student, Resource::Student, Action::Read),
+            Access::Own
+        );
+        assert_eq!(
+            access(Role::Student, Resource::Student, Action::Write),
+            Access::Never
+        );
+        assert_eq!(
+            access(Role::Student, Resource::Site, Action::Read),
+            Access::Never
+        );
+    }
+
+    #[test]
+    fn everyone_reads_the_catalog() {
+        for role in Role::ALL {
+            assert_eq!(
+                access(role, Resource::Discipline, Action::Read),
+                Access::All
+            );
+        }
+    }
+}

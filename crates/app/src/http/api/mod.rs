@@ -1,0 +1,105 @@
+//! The JSON API, v1. One file per resource; each handler is registered here and in the
+//! OpenAPI document by the same `routes!` line.
+use crate::db::Paged;
+use crate::state::AppState;
+use axum::{Json, http::StatusCode};
+use serde::Serialize;
+use utoipa::{
+    Modify, OpenApi, ToSchema,
+    openapi::security::{Http, HttpAuthScheme, SecurityScheme},
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub mod agreements;
+pub mod audit;
+pub mod departments;
+pub mod disciplines;
+pub mod programs;
+pub mod schools;
+pub mod session;
+pub mod sites;
+pub mod staff;
+pub mod students;
+pub mod users;
+
+/// Every list answers `{ items, next_cursor }`.
+#[derive(Serialize, ToSchema)]
+pub struct List<T> {
+    pub items: Vec<T>,
+    /// Pass as `?cursor=` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> From<Paged<T>> for List<T> {
+    fn from(p: Paged<T>) -> Self {
+        List {
+            items: p.items,
+            next_cursor: p.next_cursor,
+        }
+    }
+}
+
+impl<T> From<Vec<T>> for List<T> {
+    fn from(items: Vec<T>) -> Self {
+        List {
+            items,
+            next_cursor: None,
+        }
+    }
+}
+
+pub fn created<T: Serialize>(t: T) -> (StatusCode, Json<T>) {
+    (StatusCode::CREATED, Json(t))
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Practicum API", version = "1", description = "Clinical rotations and internships for a hospital's education office. See API.md for the contract."),
+    modifiers(&BearerAuth),
+    components(schemas(crate::http::error::Problem))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+        );
+    }
+}
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(session::login))
+        .routes(routes!(session::logout))
+        .routes(routes!(session::me))
+        .routes(routes!(disciplines::list))
+        .routes(routes!(disciplines::placement_options))
+        .routes(routes!(sites::list, sites::create))
+        .routes(routes!(sites::get, sites::update))
+        .routes(routes!(departments::list, departments::create))
+        .routes(routes!(departments::get, departments::update))
+        .routes(routes!(schools::list, schools::create))
+        .routes(routes!(schools::get, schools::update))
+        .routes(routes!(agreements::list_for_school, agreements::create))
+        .routes(routes!(agreements::list))
+        .routes(routes!(agreements::get, agreements::update))
+        .routes(routes!(
+            agreements::upload_document,
+            agreements::download_document
+        ))
+        .routes(routes!(programs::list_for_school, programs::create))
+        .routes(routes!(programs::list))
+        .routes(routes!(programs::get, programs::update))
+        .routes(routes!(students::list, students::create))
+        .routes(routes!(students::get, students::update))
+        .routes(routes!(staff::list, staff::create))
+        .routes(routes!(staff::get, staff::update))
+        .routes(routes!(users::list, users::create))
+        .routes(routes!(users::get))
+        .routes(routes!(audit::list))
+}

@@ -1,0 +1,265 @@
+//! Who is calling: sessions (cookie or bearer, the same row), login with throttling, and the
+//! one gate every handler passes through — `Principal::authorize`.
+use super::error::{ApiError, ApiResult};
+use crate::db::{self, Scope, audit::Actor, sessions::SessionRow};
+use crate::domain::{
+    Role,
+    policy::{self, Access, Action, Resource},
+};
+use crate::state::AppState;
+use axum::{
+    extract::{ConnectInfo, FromRequestParts},
+    http::{header, request::Parts},
+};
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
+
+pub const SESSION_COOKIE: &str = "practicum_session";
+
+/// A signed-in user, as their session says.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub user_id: String,
+    pub email: String,
+    pub name: String,
+    pub role: Role,
+    pub school_id: Option<String>,
+    pub staff_id: Option<String>,
+    pub student_id: Option<String>,
+    pub department_id: Option<String>,
+    pub csrf_token: String,
+    pub token_hash: String,
+    pub ip: Option<String>,
+}
+
+impl Principal {
+    /// 403 if the role may never take this action; otherwise the scope of records it may
+    /// touch. Records outside the scope answer 404 (the caller checks with `ensure`).
+    pub fn authorize(&self, resource: Resource, action: Action) -> ApiResult<Scope> {
+        match policy::access(self.role, resource, action) {
+            Access::Never => Err(ApiError::Forbidden),
+            Access::All => Ok(Scope::All),
+            Access::Own => Ok(self.own_scope()),
+        }
+    }
+
+    fn own_scope(&self) -> Scope {
+        let s = match self.role {
+            Role::SchoolCoordinator => self.school_id.clone().map(Scope::School),
+            Role::Student => self.student_id.clone().map(Scope::Student),
+            Role::DepartmentManager => self.department_id.clone().map(Scope::Department),
+            Role::Preceptor => self.staff_id.clone().map(Scope::Staff),
+            Role::Faculty => Some(Scope::Faculty(self.user_id.clone())),
+            Role::Admin | Role::Coordinator => Some(Scope::All),
+        };
+        s.unwrap_or(Scope::Nothing)
+    }
+
+    pub fn actor(&self, now: DateTime<Utc>) -> Actor {
+        Actor {
+            user_id: Some(self.user_id.clone()),
+            label: format!("{} <{}>", self.name, self.email),
+            ip: self.ip.clone(),
+            at: now,
+        }
+    }
+}
+
+/// 404 unless `visible` — used after loading a record the caller may or may not see.
+pub fn ensure(visible: bool) -> ApiResult<()> {
+    if visible {
+        Ok(())
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+pub fn client_ip(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+fn bearer(parts: &Parts) -> Option<String> {
+    let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim().to_string())
+}
+
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Looks the token up and applies the idle and absolute limits; an ended session is removed.
+pub async fn load_session(
+    state: &AppState,
+    token: &str,
+    ip: Option<String>,
+) -> ApiResult<Principal> {
+    let token_hash = hash_token(token);
+    let now = state.clock.now();
+    let mut tx = state.db.read().await?;
+    let row: Option<SessionRow> = db::sessions::find(&mut tx, &token_hash).await?;
+    drop(tx);
+    let Some(row) = row else {
+        return Err(ApiError::Unauthenticated);
+    };
+    let idle =
+        chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::MAX);
+    let absolute =
+        chrono::Duration::from_std(state.config.session_absolute).unwrap_or(chrono::Duration::MAX);
+    if now - row.last_seen_at > idle || now - row.created_at > absolute {
+        let mut tx = state.db.write().await?;
+        db::sessions::delete(&mut tx, &token_hash).await?;
+        tx.commit().await?;
+        return Err(ApiError::Unauthenticated);
+    }
+    // Touch at most once a minute: the idle clock need not be finer, and it spares writes.
+    if now - row.last_seen_at > chrono::Duration::seconds(60) {
+        let mut tx = state.db.write().await?;
+        db::sessions::touch(&mut tx, &token_hash, now).await?;
+        tx.commit().await?;
+    }
+    let role = Role::parse(&row.role)
+        .ok_or_else(|| anyhow::anyhow!("unknown role {:?} in the users table", row.role))?;
+    Ok(Principal {
+        user_id: row.user_id,
+        email: row.email,
+        name: row.name,
+        role,
+        school_id: row.school_id,
+        staff_id: row.staff_id,
+        student_id: row.student_id,
+        department_id: row.department_id,
+        csrf_token: row.csrf_token,
+        token_hash,
+        ip,
+    })
+}
+
+/// API callers authenticate with `Authorization: Bearer`. The cookie is for pages only, so
+/// a cross-site form can never ride a browser's cookie into the API.
+impl FromRequestParts<AppState> for Principal {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = bearer(parts).ok_or(ApiError::Unauthenticated)?;
+        load_session(state, &token, client_ip(parts)).await
+    }
+}
+
+/// The outcome of a sign-in attempt.
+pub enum LoginOutcome {
+    Ok {
+        token: String,
+        user: db::users::User,
+    },
+    Refused,
+}
+
+/// Checks the password with per-account and per-IP throttling: after `login_max_failures`
+/// failures a key waits `login_base_delay`, doubling with each further failure (capped at
+/// 15 minutes). A success clears the account's count.
+pub async fn login(
+    state: &AppState,
+    email: &str,
+    password: String,
+    ip: Option<String>,
+) -> ApiResult<LoginOutcome> {
+    let now = state.clock.now();
+    let email = email.trim().to_lowercase();
+    let keys = [
+        Some(format!("email:{email}")),
+        ip.as_ref().map(|ip| format!("ip:{ip}")),
+    ];
+    let keys: Vec<String> = keys.into_iter().flatten().collect();
+
+    let mut tx = state.db.read().await?;
+    let mut wait = 0i64;
+    for k in &keys {
+        if let Some((_, Some(until))) = db::sessions::throttle_get(&mut tx, k).await? {
+            wait = wait.max((until - now).num_seconds() + 1);
+        }
+    }
+    let user = db::users::by_email(&mut tx, &email).await?;
+    drop(tx);
+    if wait > 0 {
+        return Err(ApiError::TooManyRequests {
+            retry_after_secs: wait as u64,
+        });
+    }
+
+    let ok = crate::password::verify(
+        password,
+        user.as_ref().and_then(|u| u.password_hash.clone()),
+    )
+    .await;
+    let mut tx = state.db.write().await?;
+    let outcome = match (ok, user) {
+        (true, Some(user)) => {
+            db::sessions::throttle_clear(&mut tx, &keys[0]).await?;
+            let token = random_token();
+            db::sessions::insert(
+                &mut tx,
+                &hash_token(&token),
+                &user.id,
+                &random_token(),
+                now,
+                ip.as_deref(),
+            )
+            .await?;
+            LoginOutcome::Ok { token, user }
+        }
+        _ => {
+            for k in &keys {
+                let failures = db::sessions::throttle_get(&mut tx, k)
+                    .await?
+                    .map(|f| f.0)
+                    .unwrap_or(0)
+                    + 1;
+                let over = failures - state.config.login_max_failures;
+                let locked_until = (over >= 0).then(|| {
+                    let base = state.config.login_base_delay.as_millis() as i64;
+                    let ms = base
+                        .saturating_mul(1i64 << over.min(20))
+                        .min(15 * 60 * 1000);
+                    now + chrono::Duration::milliseconds(ms)
+                });
+                db::sessions::throttle_set(&mut tx, k, failures, locked_until).await?;
+            }
+            LoginOutcome::Refused
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+pub async fn logout(state: &AppState, token_hash: &str) -> ApiResult<()> {
+    let mut tx = state.db.write().await?;
+    db::sessions::delete(&mut tx, token_hash).await?;
+    tx.commit().await?;
+    Ok(())
+}

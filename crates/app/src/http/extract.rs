@@ -1,0 +1,353 @@
+//! The edge: request bodies, path ids and query strings become checked values here.
+use super::error::ApiError;
+use crate::db::Page;
+use crate::domain::{Email, FieldError, Problems};
+use crate::state::AppState;
+use axum::{
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{header, request::Parts},
+};
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+
+/// A JSON object body: not JSON → 400, over the limit → 413.
+pub struct JsonObject(pub Map<String, Value>);
+
+impl FromRequest<AppState> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        let is_json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| {
+                let ct = ct
+                    .split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase();
+                ct == "application/json" || ct.ends_with("+json")
+            });
+        if !is_json {
+            return Err(ApiError::BadRequest(
+                "the body must be JSON (Content-Type: application/json)".into(),
+            ));
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), state.config.json_body_limit)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge)?;
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(m)) => Ok(JsonObject(m)),
+            Ok(_) => Err(ApiError::BadRequest(
+                "the body must be a JSON object".into(),
+            )),
+            Err(e) => Err(ApiError::BadRequest(format!(
+                "the body is not valid JSON: {e}"
+            ))),
+        }
+    }
+}
+
+/// A record id from the path. Anything that is not a UUID cannot name a record: 404.
+pub struct PathId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let axum::extract::Path(raw) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::NotFound)?;
+        parse_id(&raw).map(PathId).ok_or(ApiError::NotFound)
+    }
+}
+
+pub fn parse_id(raw: &str) -> Option<String> {
+    uuid::Uuid::parse_str(raw).ok().map(|u| u.to_string())
+}
+
+/// The query string as loose text; lists read their filters from it.
+pub struct Params(pub HashMap<String, String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Params {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let q = parts.uri.query().unwrap_or("");
+        let map: Vec<(String, String)> = serde_urlencoded::from_str(q)
+            .map_err(|_| ApiError::BadRequest("the query string is malformed".into()))?;
+        Ok(Params(map.into_iter().collect()))
+    }
+}
+
+impl Params {
+    /// A non-empty filter value.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.0
+            .get(key)
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// `?limit=` (default 50, 1..=500) and `?cursor=`.
+    pub fn page(&self) -> Result<Page, ApiError> {
+        let limit = match self.get("limit") {
+            None => 50,
+            Some(l) => match l.parse::<i64>() {
+                Ok(n) if (1..=500).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::invalid(
+                        "limit",
+                        "invalid_limit",
+                        "limit must be a whole number from 1 to 500",
+                    ));
+                }
+            },
+        };
+        Ok(Page {
+            limit,
+            after: self.get("cursor"),
+        })
+    }
+
+    pub fn id(&self, key: &str) -> Result<Option<String>, ApiError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) => parse_id(&v)
+                .map(Some)
+                .ok_or_else(|| ApiError::invalid(key, "invalid_id", "is not a valid id")),
+        }
+    }
+
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, ApiError> {
+        match self.get(key).as_deref() {
+            None => Ok(None),
+            Some("true" | "1" | "yes") => Ok(Some(true)),
+            Some("false" | "0" | "no") => Ok(Some(false)),
+            Some(_) => Err(ApiError::invalid(
+                key,
+                "invalid_boolean",
+                "must be true or false",
+            )),
+        }
+    }
+
+    pub fn word(
+        &self,
+        key: &str,
+        parse: impl Fn(&str) -> bool,
+        words: &str,
+    ) -> Result<Option<String>, ApiError> {
+        match self.get(key) {
+            None => Ok(None),
+            Some(v) if parse(&v) => Ok(Some(v)),
+            Some(_) => Err(ApiError::invalid(
+                key,
+                "invalid_choice",
+                format!("must be one of: {words}"),
+            )),
+        }
+    }
+}
+
+/// Reads a JSON object field by field, collecting every problem. On create (`current` is
+/// `None`) a missing required field is an error; on update a missing field keeps the current
+/// value, so POST and PATCH share one parser.
+pub struct Input {
+    map: Map<String, Value>,
+    pub problems: Problems,
+}
+
+type Parse<'a, T> = &'a dyn Fn(&Value) -> Result<T, (&'static str, String)>;
+
+impl Input {
+    pub fn new(map: Map<String, Value>, allowed: &[&str]) -> Self {
+        let mut problems = Problems::default();
+        let mut unknown: Vec<&String> = map
+            .keys()
+            .filter(|k| !allowed.contains(&k.as_str()))
+            .collect();
+        unknown.sort();
+        for k in unknown {
+            problems.add(
+                k,
+                "unknown_field",
+                format!("{k} is not a field of this record"),
+            );
+        }
+        Input { map, problems }
+    }
+
+    pub fn has(&self, key: &str) -> bool {
+        self.map.contains_key(key)
+    }
+
+    /// A required value: present → parsed; absent → `current`, or `required` on create.
+    pub fn req<T: Clone>(&mut self, key: &str, current: Option<&T>, parse: Parse<T>) -> Option<T> {
+        match self.map.get(key) {
+            None => {
+                if current.is_none() {
+                    self.problems
+                        .add(key, "required", format!("{key} is required"));
+                }
+                current.cloned()
+            }
+            Some(Value::Null) => {
+                self.problems
+                    .add(key, "required", format!("{key} may not be empty"));
+                None
+            }
+            Some(v) => match parse(v) {
+                Ok(t) => Some(t),
+                Err((code, msg)) => {
+                    self.problems.push(FieldError::at(key, code, msg));
+                    None
+                }
+            },
+        }
+    }
+
+    /// An optional value: null or absent-on-create → `None`. The outer `Option` is `None` only
+    /// when the value failed to parse.
+    pub fn opt<T: Clone>(
+        &mut self,
+        key: &str,
+        current: Option<&Option<T>>,
+        parse: Parse<T>,
+    ) -> Option<Option<T>> {
+        match self.map.get(key) {
+            None => Some(current.cloned().flatten()),
+            Some(Value::Null) => Some(None),
+            Some(Value::String(s)) if s.trim().is_empty() => Some(None),
+            Some(v) => match parse(v) {
+                Ok(t) => Some(Some(t)),
+                Err((code, msg)) => {
+                    self.problems.push(FieldError::at(key, code, msg));
+                    None
+                }
+            },
+        }
+    }
+
+    pub fn finish(self) -> Result<(), ApiError> {
+        self.problems.into_result().map_err(ApiError::Invalid)
+    }
+}
+
+/// Field parsers. Each says what was wrong in words and with a stable code.
+pub mod parse {
+    use super::*;
+
+    type R<T> = Result<T, (&'static str, String)>;
+
+    pub fn text(v: &Value) -> R<String> {
+        match v {
+            Value::String(s) if s.trim().is_empty() => Err(("required", "may not be empty".into())),
+            Value::String(s) if s.chars().count() > 500 => {
+                Err(("too_long", "is longer than 500 characters".into()))
+            }
+            Value::String(s) => Ok(s.trim().to_string()),
+            _ => Err(("invalid_type", "must be text".into())),
+        }
+    }
+
+    pub fn email(v: &Value) -> R<String> {
+        let s = text(v).map_err(|_| ("invalid_email", "must be an email address".to_string()))?;
+        Email::parse(&s)
+            .map(|e| e.to_string())
+            .map_err(|m| ("invalid_email", format!("{s:?} {m}")))
+    }
+
+    pub fn date(v: &Value) -> R<NaiveDate> {
+        match v {
+            Value::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+                .map_err(|_| ("invalid_date", format!("{s:?} is not a date (YYYY-MM-DD)"))),
+            _ => Err(("invalid_date", "must be a date (YYYY-MM-DD)".into())),
+        }
+    }
+
+    fn integer(v: &Value) -> Option<i64> {
+        match v {
+            Value::Number(n) => n.as_i64(),
+            // Form posts arrive as text.
+            Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+    }
+
+    pub fn positive(v: &Value) -> R<i64> {
+        match integer(v) {
+            Some(n) if (1..=100_000).contains(&n) => Ok(n),
+            Some(_) => Err((
+                "must_be_positive",
+                "must be a whole number of at least 1".into(),
+            )),
+            None => Err(("invalid_number", "must be a whole number".into())),
+        }
+    }
+
+    pub fn non_negative(v: &Value) -> R<i64> {
+        match integer(v) {
+            Some(n) if (0..=100_000).contains(&n) => Ok(n),
+            Some(_) => Err((
+                "must_be_positive",
+                "must be a whole number, 0 or more".into(),
+            )),
+            None => Err(("invalid_number", "must be a whole number".into())),
+        }
+    }
+
+    pub fn boolean(v: &Value) -> R<bool> {
+        match v {
+            Value::Bool(b) => Ok(*b),
+            Value::String(s) if s == "true" || s == "on" => Ok(true),
+            Value::String(s) if s == "false" || s == "off" => Ok(false),
+            _ => Err(("invalid_boolean", "must be true or false".into())),
+        }
+    }
+
+    pub fn id(v: &Value) -> R<String> {
+        match v {
+            Value::String(s) => {
+                parse_id(s.trim()).ok_or(("invalid_id", format!("{s:?} is not a valid id")))
+            }
+            _ => Err(("invalid_id", "must be an id (a UUID string)".into())),
+        }
+    }
+
+    pub fn codes(v: &Value) -> R<Vec<String>> {
+        match v {
+            Value::Array(items) => {
+                let mut out = Vec::new();
+                for i in items {
+                    match i {
+                        Value::String(s) if !s.trim().is_empty() => {
+                            let s = s.trim().to_string();
+                            if !out.contains(&s) {
+                                out.push(s);
+                            }
+                        }
+                        _ => return Err(("invalid_type", "must be a list of codes".into())),
+                    }
+                }
+                Ok(out)
+            }
+            _ => Err(("invalid_type", "must be a list of codes".into())),
+        }
+    }
+
+    /// One of a closed set of words.
+    pub fn word<'a>(
+        parse: impl Fn(&str) -> bool + 'a,
+        words: String,
+    ) -> impl Fn(&Value) -> R<String> + 'a {
+        move |v| match v {
+            Value::String(s) if parse(s.trim()) => Ok(s.trim().to_string()),
+            _ => Err(("invalid_choice", format!("must be one of: {words}"))),
+        }
+    }
+}

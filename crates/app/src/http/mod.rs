@@ -1,0 +1,7 @@
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod extract;
+pub mod middleware;
+pub mod pages;
+pub mod upload;

@@ -1,0 +1,69 @@
+//! Reading one file out of a multipart form, capped, with its other text fields.
+use super::error::ApiError;
+use crate::domain::Problems;
+use axum::extract::Multipart;
+use std::collections::HashMap;
+
+pub struct Upload {
+    pub fields: HashMap<String, String>,
+    pub file: Option<(String, Vec<u8>)>,
+}
+
+/// Reads every part; the `file` part is capped at `limit` bytes (422 `file_too_large`, nothing
+/// kept). Text parts are capped at 64 KiB each.
+pub async fn read(mut mp: Multipart, limit: usize) -> Result<Upload, ApiError> {
+    let mut fields = HashMap::new();
+    let mut file = None;
+    let bad = |_| ApiError::BadRequest("the multipart body is malformed".into());
+    while let Some(mut part) = mp.next_field().await.map_err(bad)? {
+        let name = part.name().unwrap_or("").to_string();
+        if name == "file" {
+            let filename = part.file_name().unwrap_or("upload").to_string();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = part.chunk().await.map_err(bad)? {
+                if bytes.len() + chunk.len() > limit {
+                    return Err(ApiError::invalid(
+                        "file",
+                        "file_too_large",
+                        format!("the file is larger than {} MiB", limit / (1024 * 1024)),
+                    ));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            file = Some((filename, bytes));
+        } else {
+            let text = part.text().await.map_err(bad)?;
+            if text.len() > 64 * 1024 {
+                return Err(ApiError::invalid(&name, "too_long", "is too long"));
+            }
+            fields.insert(name, text);
+        }
+    }
+    Ok(Upload { fields, file })
+}
+
+/// Keeps only a safe display name: no path, no control characters, at most 200 characters.
+pub fn clean_filename(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let clean: String = base
+        .chars()
+        .filter(|c| !c.is_control() && *c != '"')
+        .take(200)
+        .collect();
+    if clean.trim().is_empty() {
+        "document".into()
+    } else {
+        clean
+    }
+}
+
+pub fn require_file(upload: &Upload) -> Result<&(String, Vec<u8>), ApiError> {
+    match &upload.file {
+        Some(f) if !f.1.is_empty() => Ok(f),
+        _ => {
+            let mut p = Problems::default();
+            p.add("file", "file_required", "choose a file to upload");
+            Err(ApiError::Invalid(p))
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Practicum: clinical rotations and internships for a hospital's education office.
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod files;
+pub mod http;
+pub mod password;
+pub mod seed;
+pub mod startup;
+pub mod state;

@@ -1,0 +1,225 @@
+//! The `practicum` command line: serve, migrate, seed-demo, user create.
+use clap::{Args, Parser, Subcommand};
+use practicum::{clock::Clock, config::Config, startup};
+use serde_json::json;
+use std::{net::SocketAddr, path::PathBuf};
+
+#[derive(Parser)]
+#[command(
+    name = "practicum",
+    version,
+    about = "Clinical rotations and internships for a hospital's education office"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages and the API (migrates first).
+    Serve(ServeArgs),
+    /// Apply database migrations and exit.
+    Migrate(Store),
+    /// Load the demo hospital system into an empty database.
+    SeedDemo(Store),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user (migrates first if needed).
+    Create(UserArgs),
+}
+
+#[derive(Args, Clone)]
+struct Store {
+    /// Where the SQLite database, uploaded files and the mail outbox live.
+    #[arg(long, env = "PRACTICUM_DATA_DIR", default_value = "./practicum-data")]
+    data_dir: PathBuf,
+    /// `postgres://...` to run on PostgreSQL; default: SQLite in the data directory.
+    #[arg(long, env = "PRACTICUM_DATABASE")]
+    database: Option<String>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    #[arg(long, env = "PRACTICUM_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    store: Store,
+    /// Seed the demo hospital system on first start.
+    #[arg(long, env = "PRACTICUM_DEMO")]
+    demo: bool,
+    /// Mark the session cookie Secure (set when served over https).
+    #[arg(long, env = "PRACTICUM_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Minutes of inactivity before a session ends.
+    #[arg(long, env = "PRACTICUM_SESSION_IDLE_MINUTES", default_value_t = 30)]
+    session_idle_minutes: u64,
+    /// Hours a session lasts at most.
+    #[arg(long, env = "PRACTICUM_SESSION_HOURS", default_value_t = 12)]
+    session_hours: u64,
+    /// Failed sign-ins per account or IP before waiting is imposed.
+    #[arg(long, env = "PRACTICUM_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    login_max_failures: i64,
+}
+
+#[derive(Args)]
+struct UserArgs {
+    #[command(flatten)]
+    store: Store,
+    #[arg(long, env = "PRACTICUM_EMAIL")]
+    email: String,
+    #[arg(long, env = "PRACTICUM_NAME")]
+    name: String,
+    /// admin, coordinator, school_coordinator, student, preceptor, faculty, department_manager
+    #[arg(long, env = "PRACTICUM_ROLE")]
+    role: String,
+    #[arg(long, env = "PRACTICUM_PASSWORD")]
+    password: String,
+    #[arg(long, env = "PRACTICUM_SCHOOL_ID")]
+    school_id: Option<String>,
+    #[arg(long, env = "PRACTICUM_STAFF_ID")]
+    staff_id: Option<String>,
+    #[arg(long, env = "PRACTICUM_STUDENT_ID")]
+    student_id: Option<String>,
+}
+
+fn config_for(store: &Store) -> Config {
+    let mut c = Config::new(store.data_dir.clone());
+    c.database = store.database.clone();
+    c
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    // No subcommand: the demo, as `cargo run --release` promises.
+    let command = cli.command.unwrap_or_else(|| {
+        Command::Serve(ServeArgs {
+            addr: "127.0.0.1:8080".parse().expect("static address"),
+            store: Store {
+                data_dir: "./practicum-data".into(),
+                database: None,
+            },
+            demo: true,
+            secure_cookies: false,
+            session_idle_minutes: 30,
+            session_hours: 12,
+            login_max_failures: 5,
+        })
+    });
+    match command {
+        Command::Serve(a) => serve(a).await,
+        Command::Migrate(s) => {
+            let db = startup::open(&config_for(&s)).await?;
+            println!("migrated the {} database", db.backend());
+            Ok(())
+        }
+        Command::SeedDemo(s) => {
+            let config = config_for(&s);
+            let db = startup::open(&config).await?;
+            let st = practicum::state::AppState {
+                db,
+                config: config.into(),
+                clock: Clock::System,
+            };
+            practicum::seed::seed_demo(&st).await?;
+            println!("seeded the demo hospital system");
+            print_demo_signins();
+            Ok(())
+        }
+        Command::User(UserCommand::Create(u)) => create_user(u).await,
+    }
+}
+
+async fn serve(a: ServeArgs) -> anyhow::Result<()> {
+    let mut config = config_for(&a.store);
+    config.addr = a.addr;
+    config.demo = a.demo;
+    config.secure_cookies = a.secure_cookies;
+    config.session_idle = std::time::Duration::from_secs(a.session_idle_minutes * 60);
+    config.session_absolute = std::time::Duration::from_secs(a.session_hours * 3600);
+    config.login_max_failures = a.login_max_failures;
+    let app = startup::build(config, Clock::System).await?;
+    let addr = app.local_addr()?;
+    println!(
+        "Practicum is running at http://{addr}/ on {}",
+        app.state.db.backend()
+    );
+    if a.demo {
+        print_demo_signins();
+    }
+    app.run_until(startup::shutdown_signal()).await?;
+    Ok(())
+}
+
+fn print_demo_signins() {
+    println!(
+        "Demo sign-ins (password for all: {}):",
+        practicum::seed::DEMO_PASSWORD
+    );
+    for (role, email) in practicum::seed::DEMO_USERS {
+        println!("  {role:<20} {email}");
+    }
+}
+
+async fn create_user(u: UserArgs) -> anyhow::Result<()> {
+    let config = config_for(&u.store);
+    let db = startup::open(&config).await?;
+    let st = practicum::state::AppState {
+        db,
+        config: config.into(),
+        clock: Clock::System,
+    };
+    let mut body =
+        json!({ "email": u.email, "name": u.name, "role": u.role, "password": u.password });
+    for (k, v) in [
+        ("school_id", u.school_id),
+        ("staff_id", u.staff_id),
+        ("student_id", u.student_id),
+    ] {
+        if let Some(v) = v {
+            body[k] = json!(v);
+        }
+    }
+    let serde_json::Value::Object(map) = body else {
+        unreachable!("built as an object")
+    };
+    let actor = practicum::db::audit::Actor {
+        user_id: None,
+        label: "command line (practicum user create)".into(),
+        ip: None,
+        at: st.clock.now(),
+    };
+    match practicum::http::api::users::create_user(&st, &actor, map).await {
+        Ok(user) => {
+            println!("created {} ({}) as {}", user.email, user.id, user.role);
+            Ok(())
+        }
+        Err(
+            practicum::http::error::ApiError::Invalid(p)
+            | practicum::http::error::ApiError::Conflict(p),
+        ) => {
+            for e in p.0 {
+                eprintln!(
+                    "{}: {} ({})",
+                    e.field.unwrap_or_default(),
+                    e.message,
+                    e.code
+                );
+            }
+            std::process::exit(2);
+        }
+        Err(e) => Err(anyhow::anyhow!("{e:?}")),
+    }
+}

@@ -1,0 +1,128 @@
+//! Builds the server from a `Config`. `main` and the integration tests both come through here.
+use crate::{clock::Clock, config::Config, db::Db, http, state::AppState};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{StatusCode, Uri},
+    response::{IntoResponse, Response},
+};
+use std::{net::SocketAddr, sync::Arc};
+use tokio::net::TcpListener;
+use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
+use utoipa_swagger_ui::SwaggerUi;
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    pub state: AppState,
+}
+
+/// Opens the database, migrates it, makes sure the catalog is there, and seeds the demo if
+/// asked and the database has no users yet.
+pub async fn open(config: &Config) -> anyhow::Result<Db> {
+    std::fs::create_dir_all(&config.data_dir)?;
+    let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
+    db.migrate().await?;
+    let mut tx = db.write().await?;
+    crate::db::disciplines::seed_catalog(&mut tx).await?;
+    tx.commit().await?;
+    Ok(db)
+}
+
+pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> {
+    let db = open(&config).await?;
+    let state = AppState {
+        db,
+        config: Arc::new(config),
+        clock,
+    };
+    if state.config.demo {
+        let mut tx = state.db.read().await?;
+        let users = crate::db::users::count(&mut tx).await?;
+        drop(tx);
+        if users == 0 {
+            crate::seed::seed_demo(&state).await?;
+        }
+    }
+    let listener = TcpListener::bind(state.config.addr).await?;
+    Ok(Application {
+        listener,
+        router: router(state.clone()),
+        state,
+    })
+}
+
+pub fn router(state: AppState) -> Router {
+    let (api, openapi) = http::api::router().split_for_parts();
+    Router::new()
+        .merge(api)
+        .merge(http::pages::router())
+        .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .fallback(not_found)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(
+            http::middleware::security_headers,
+        ))
+        .layer(CatchPanicLayer::custom(|_| {
+            http::error::ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+        }))
+        // Each extractor applies its own cap (JSON 1 MiB, uploads 10 MiB).
+        .layer(DefaultBodyLimit::disable())
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn not_found(uri: Uri) -> Response {
+    if uri.path().starts_with("/api/") {
+        http::error::ApiError::NotFound.into_response()
+    } else {
+        http::pages::not_found_page().into_response()
+    }
+}
+
+impl Application {
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn local_addr(&self) -> std::io::Result<SocketAddr> {
+        self.listener.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run_until(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let res = axum::serve(self.listener, app)
+            .with_graceful_shutdown(shutdown)
+            .await;
+        self.state.db.close().await;
+        res
+    }
+}
+
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+pub fn status_page(status: StatusCode, body: String) -> Response {
+    (status, axum::response::Html(body)).into_response()
+}
