@@ -1,0 +1,333 @@
+//! Spawns the real server on a random port with a fresh database, and speaks HTTP to it.
+use chrono::{TimeZone, Utc};
+use practicum::{clock::Clock, config::Config, startup};
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+pub use practicum::seed::DEMO_PASSWORD;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub client: Client,
+    pub clock: Clock,
+    pub state: practicum::state::AppState,
+    _dir: tempdir::TempDir,
+}
+
+mod tempdir {
+    /// A directory removed when the test ends.
+    pub struct TempDir(pub std::path::PathBuf);
+    impl Drop for TempDir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// The fixed "now" of every test: a Monday.
+pub fn test_now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2027, 1, 4, 9, 0, 0)
+        .single()
+        .expect("valid time")
+}
+
+/// `None` when the backend is not available (PostgreSQL without `TEST_POSTGRES_URL`).
+pub async fn spawn(backend: Backend) -> Option<TestApp> {
+    spawn_with(backend, |_| {}).await
+}
+
+pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Option<TestApp> {
+    let dir = std::env::temp_dir().join(format!("practicum-test-{}", uuid::Uuid::now_v7()));
+    let mut config = Config::new(dir.clone());
+    config.addr = "127.0.0.1:0".parse().expect("static address");
+    // Every test signs in from 127.0.0.1; throttling gets its own tests.
+    config.login_max_failures = 1000;
+    if backend == Backend::Postgres {
+        let url = std::env::var("TEST_POSTGRES_URL").ok()?;
+        config.database = Some(fresh_pg_database(&url).await);
+    }
+    tweak(&mut config);
+    let clock = Clock::fixed(test_now());
+    let app = startup::build(config, clock.clone())
+        .await
+        .expect("the app starts");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state.clone();
+    tokio::spawn(app.run_until(std::future::pending()));
+    let client = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    Some(TestApp {
+        base,
+        client,
+        clock,
+        state,
+        _dir: tempdir::TempDir(dir),
+    })
+}
+
+async fn fresh_pg_database(url: &str) -> String {
+    use sqlx::Connection;
+    let name = format!("t_{}", uuid::Uuid::now_v7().simple());
+    let mut conn = sqlx::PgConnection::connect(url)
+        .await
+        .expect("TEST_POSTGRES_URL reachable");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .expect("create database");
+    let (base, _) = url
+        .rsplit_once('/')
+        .expect("a database URL ends with /dbname");
+    format!("{base}/{name}")
+}
+
+/// One test body, run once per backend: `db_test!(name, |app| async move { ... })`.
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::helpers::spawn($crate::helpers::Backend::Sqlite)
+                    .await
+                    .expect("sqlite");
+                $body.await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) = $crate::helpers::spawn($crate::helpers::Backend::Postgres).await
+                else {
+                    eprintln!("skipped: TEST_POSTGRES_URL is not set");
+                    return;
+                };
+                $body.await
+            }
+        }
+    };
+}
+
+/// A signed-in API caller.
+#[derive(Clone)]
+pub struct Caller {
+    pub token: String,
+    pub user: Value,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// Creates a user straight through the store-backed CLI path and signs them in.
+    pub async fn user(&self, role: &str, links: Value) -> Caller {
+        let email = format!("{}-{}@test.example", role, uuid::Uuid::now_v7().simple());
+        let mut body = json!({ "email": email, "name": format!("Test {role}"), "role": role, "password": DEMO_PASSWORD });
+        if let Value::Object(l) = links {
+            for (k, v) in l {
+                body[k] = v;
+            }
+        }
+        let Value::Object(map) = body else {
+            unreachable!()
+        };
+        let actor = practicum::db::audit::Actor {
+            user_id: None,
+            label: "test".into(),
+            ip: None,
+            at: self.clock.now(),
+        };
+        practicum::http::api::users::create_user(&self.state, &actor, map)
+            .await
+            .expect("user created");
+        self.login(&email, DEMO_PASSWORD).await
+    }
+
+    pub async fn admin(&self) -> Caller {
+        self.user("admin", json!({})).await
+    }
+
+    pub async fn coordinator(&self) -> Caller {
+        self.user("coordinator", json!({})).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Caller {
+        let res = self
+            .post_anon(
+                "/api/v1/auth/login",
+                &json!({ "email": email, "password": password }),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "login of {email}");
+        let body: Value = res.json().await.expect("json");
+        Caller {
+            token: body["token"].as_str().expect("token").to_string(),
+            user: body["user"].clone(),
+        }
+    }
+
+    pub async fn post_anon(&self, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn get(&self, who: &Caller, path: &str) -> Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(&who.token)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post(&self, who: &Caller, path: &str, body: &Value) -> Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(&who.token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn patch(&self, who: &Caller, path: &str, body: &Value) -> Response {
+        self.client
+            .patch(self.url(path))
+            .bearer_auth(&who.token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// GET that must answer 200; returns the JSON.
+    pub async fn get_ok(&self, who: &Caller, path: &str) -> Value {
+        let res = self.get(who, path).await;
+        expect_status(res, 200).await
+    }
+
+    /// POST that must answer 201; returns the JSON.
+    pub async fn create(&self, who: &Caller, path: &str, body: &Value) -> Value {
+        let res = self.post(who, path, body).await;
+        expect_status(res, 201).await
+    }
+}
+
+/// Asserts the status (showing the body when it differs) and returns the JSON body.
+pub async fn expect_status(res: Response, status: u16) -> Value {
+    let got = res.status().as_u16();
+    let text = res.text().await.unwrap_or_default();
+    assert_eq!(got, status, "unexpected status; body: {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// The error codes of a problem document, in order.
+pub fn codes(problem: &Value) -> Vec<String> {
+    problem["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["code"].as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Polls `check` until it returns `Some`, or panics after `deadline`.
+pub async fn poll<T, F, Fut>(deadline: Duration, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(t) = check().await {
+            return t;
+        }
+        assert!(
+            start.elapsed() < deadline,
+            "condition not met within {deadline:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// A small directory every test can build on.
+pub struct Fixture {
+    pub site: Value,
+    pub department: Value,
+    pub school: Value,
+    pub other_school: Value,
+    pub program: Value,
+    pub student: Value,
+}
+
+pub async fn fixture(app: &TestApp, office: &Caller) -> Fixture {
+    let site = app
+        .create(
+            office,
+            "/api/v1/sites",
+            &json!({ "name": "General Hospital" }),
+        )
+        .await;
+    let department = app
+        .create(
+            office,
+            "/api/v1/departments",
+            &json!({ "site_id": site["id"], "name": "Radiology", "setting": "imaging", "capacity": 4,
+                     "disciplines": ["radiography"] }),
+        )
+        .await;
+    let school = app
+        .create(
+            office,
+            "/api/v1/schools",
+            &json!({ "name": "North College", "city": "Salem", "state": "MA" }),
+        )
+        .await;
+    let other_school = app
+        .create(
+            office,
+            "/api/v1/schools",
+            &json!({ "name": "South College", "city": "Quincy", "state": "MA" }),
+        )
+        .await;
+    let program = app
+        .create(
+            office,
+            &format!("/api/v1/schools/{}/programs", school["id"].as_str().unwrap()),
+            &json!({ "name": "AS Radiography", "discipline": "radiography", "degree_level": "associate",
+                     "accredited_until": "2030-06-30" }),
+        )
+        .await;
+    let student = app
+        .create(
+            office,
+            "/api/v1/students",
+            &json!({ "school_id": school["id"], "program_id": program["id"], "first_name": "Ana", "last_name": "Lopez",
+                     "email": format!("ana-{}@north.edu", uuid::Uuid::now_v7().simple()) }),
+        )
+        .await;
+    Fixture {
+        site,
+        department,
+        school,
+        other_school,
+        program,
+        student,
+    }
+}
