@@ -101,9 +101,8 @@ fn bearer(parts: &Parts) -> Option<String> {
         .then(|| token.trim().to_string())
 }
 
-pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
-    parts
-        .headers
+pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

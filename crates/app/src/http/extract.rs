@@ -11,13 +11,21 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// A JSON object body: not JSON → 400, over the limit → 413.
-pub struct JsonObject(pub Map<String, Value>);
+/// A JSON object body, read only when the handler asks — after authorization, so a role that
+/// may never act gets 403 whatever it sent. Not JSON → 400, over the limit → 413.
+pub struct JsonBody(Request);
 
-impl FromRequest<AppState> for JsonObject {
+impl FromRequest<AppState> for JsonBody {
     type Rejection = ApiError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, _: &AppState) -> Result<Self, ApiError> {
+        Ok(JsonBody(req))
+    }
+}
+
+impl JsonBody {
+    pub async fn read(self, state: &AppState) -> Result<Map<String, Value>, ApiError> {
+        let req = self.0;
         let is_json = req
             .headers()
             .get(header::CONTENT_TYPE)
@@ -40,7 +48,7 @@ impl FromRequest<AppState> for JsonObject {
             .await
             .map_err(|_| ApiError::PayloadTooLarge)?;
         match serde_json::from_slice::<Value>(&bytes) {
-            Ok(Value::Object(m)) => Ok(JsonObject(m)),
+            Ok(Value::Object(m)) => Ok(m),
             Ok(_) => Err(ApiError::BadRequest(
                 "the body must be a JSON object".into(),
             )),
@@ -48,6 +56,17 @@ impl FromRequest<AppState> for JsonObject {
                 "the body is not valid JSON: {e}"
             ))),
         }
+    }
+}
+
+/// A JSON object body read at once, for endpoints open to everyone (sign-in).
+pub struct JsonObject(pub Map<String, Value>);
+
+impl FromRequest<AppState> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+        JsonBody(req).read(state).await.map(JsonObject)
     }
 }
 

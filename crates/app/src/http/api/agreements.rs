@@ -8,7 +8,7 @@ use crate::files;
 use crate::http::{
     auth::{Principal, ensure},
     error::{ApiError, ApiResult},
-    extract::{Input, JsonObject, Params, PathId, parse},
+    extract::{Input, JsonBody, Params, PathId, parse},
     upload,
 };
 use crate::state::AppState;
@@ -174,8 +174,19 @@ pub async fn create(
     State(st): State<AppState>,
     p: Principal,
     PathId(school_id): PathId,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<(StatusCode, Json<Agreement>)> {
+    p.authorize(Resource::Agreement, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(created(create_agreement(&st, &p, &school_id, body).await?))
+}
+
+pub async fn create_agreement(
+    st: &AppState,
+    p: &Principal,
+    school_id: &str,
+    body: Map<String, Value>,
+) -> ApiResult<Agreement> {
     p.authorize(Resource::Agreement, Action::Write)?;
     let mut tx = st.db.write().await?;
     db::schools::get(&mut tx, &school_id)
@@ -194,7 +205,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(created(a))
+    Ok(a)
 }
 
 #[utoipa::path(get, path = "/api/v1/agreements/{id}", tag = "directory", security(("bearer" = [])),
@@ -220,8 +231,19 @@ pub async fn update(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<Json<Agreement>> {
+    p.authorize(Resource::Agreement, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(Json(update_agreement(&st, &p, &id, body).await?))
+}
+
+pub async fn update_agreement(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    body: Map<String, Value>,
+) -> ApiResult<Agreement> {
     p.authorize(Resource::Agreement, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::agreements::get(&mut tx, &id)
@@ -240,7 +262,7 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(a))
+    Ok(a)
 }
 
 /// Stores a checked signed-agreement PDF and records it on the agreement; shared with the page.

@@ -7,7 +7,7 @@ use crate::domain::{
 use crate::http::{
     auth::{Principal, ensure},
     error::{ApiError, ApiResult},
-    extract::{Input, JsonObject, Params, PathId, parse},
+    extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
@@ -138,8 +138,18 @@ pub async fn list(
 pub async fn create(
     State(st): State<AppState>,
     p: Principal,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<(StatusCode, Json<Department>)> {
+    p.authorize(Resource::Department, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(created(create_department(&st, &p, body).await?))
+}
+
+pub async fn create_department(
+    st: &AppState,
+    p: &Principal,
+    body: Map<String, Value>,
+) -> ApiResult<Department> {
     p.authorize(Resource::Department, Action::Write)?;
     let mut tx = st.db.write().await?;
     let d = parse_department(&mut tx, body, None).await?;
@@ -155,7 +165,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(created(d))
+    Ok(d)
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "directory", security(("bearer" = [])),
@@ -180,8 +190,19 @@ pub async fn update(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<Json<Department>> {
+    p.authorize(Resource::Department, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(Json(update_department(&st, &p, &id, body).await?))
+}
+
+pub async fn update_department(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    body: Map<String, Value>,
+) -> ApiResult<Department> {
     p.authorize(Resource::Department, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::departments::get(&mut tx, &id)
@@ -200,5 +221,5 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(d))
+    Ok(d)
 }

@@ -7,7 +7,7 @@ use crate::domain::{
 use crate::http::{
     auth::{Principal, ensure},
     error::{ApiError, ApiResult},
-    extract::{Input, JsonObject, Params, PathId, parse},
+    extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
@@ -152,8 +152,19 @@ pub async fn create(
     State(st): State<AppState>,
     p: Principal,
     PathId(school_id): PathId,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<(StatusCode, Json<Program>)> {
+    p.authorize(Resource::Program, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(created(create_program(&st, &p, &school_id, body).await?))
+}
+
+pub async fn create_program(
+    st: &AppState,
+    p: &Principal,
+    school_id: &str,
+    body: Map<String, Value>,
+) -> ApiResult<Program> {
     let scope = p.authorize(Resource::Program, Action::Write)?;
     ensure(visible(&scope, &school_id))?;
     let mut tx = st.db.write().await?;
@@ -173,7 +184,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(created(prog))
+    Ok(prog)
 }
 
 #[utoipa::path(get, path = "/api/v1/programs/{id}", tag = "directory", security(("bearer" = [])),
@@ -199,8 +210,19 @@ pub async fn update(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<Json<Program>> {
+    p.authorize(Resource::Program, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(Json(update_program(&st, &p, &id, body).await?))
+}
+
+pub async fn update_program(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    body: Map<String, Value>,
+) -> ApiResult<Program> {
     let scope = p.authorize(Resource::Program, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::programs::get(&mut tx, &id)
@@ -220,5 +242,5 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(prog))
+    Ok(prog)
 }

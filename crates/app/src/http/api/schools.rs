@@ -4,7 +4,7 @@ use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::{Principal, ensure},
     error::{ApiError, ApiResult},
-    extract::{Input, JsonObject, Params, PathId, parse},
+    extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
@@ -67,8 +67,18 @@ pub async fn list(
 pub async fn create(
     State(st): State<AppState>,
     p: Principal,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<(StatusCode, Json<School>)> {
+    p.authorize(Resource::School, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(created(create_school(&st, &p, body).await?))
+}
+
+pub async fn create_school(
+    st: &AppState,
+    p: &Principal,
+    body: Map<String, Value>,
+) -> ApiResult<School> {
     p.authorize(Resource::School, Action::Write)?;
     let school = parse_school(body, None)?;
     let mut tx = st.db.write().await?;
@@ -84,7 +94,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(created(school))
+    Ok(school)
 }
 
 #[utoipa::path(get, path = "/api/v1/schools/{id}", tag = "directory", security(("bearer" = [])),
@@ -109,8 +119,19 @@ pub async fn update(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<Json<School>> {
+    p.authorize(Resource::School, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(Json(update_school(&st, &p, &id, body).await?))
+}
+
+pub async fn update_school(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    body: Map<String, Value>,
+) -> ApiResult<School> {
     p.authorize(Resource::School, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::schools::get(&mut tx, &id)
@@ -129,5 +150,5 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(school))
+    Ok(school)
 }

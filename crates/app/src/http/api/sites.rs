@@ -4,7 +4,7 @@ use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
     error::{ApiError, ApiResult},
-    extract::{Input, JsonObject, Params, PathId, parse},
+    extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
@@ -50,8 +50,18 @@ pub async fn list(
 pub async fn create(
     State(st): State<AppState>,
     p: Principal,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<(StatusCode, Json<Site>)> {
+    p.authorize(Resource::Site, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(created(create_site(&st, &p, body).await?))
+}
+
+pub async fn create_site(
+    st: &AppState,
+    p: &Principal,
+    body: Map<String, Value>,
+) -> ApiResult<Site> {
     p.authorize(Resource::Site, Action::Write)?;
     let site = parse_site(body, None)?;
     let mut tx = st.db.write().await?;
@@ -67,7 +77,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(created(site))
+    Ok(site)
 }
 
 #[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "directory", security(("bearer" = [])),
@@ -91,8 +101,19 @@ pub async fn update(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<Json<Site>> {
+    p.authorize(Resource::Site, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(Json(update_site(&st, &p, &id, body).await?))
+}
+
+pub async fn update_site(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    body: Map<String, Value>,
+) -> ApiResult<Site> {
     p.authorize(Resource::Site, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::sites::get(&mut tx, &id)
@@ -111,5 +132,5 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(site))
+    Ok(site)
 }

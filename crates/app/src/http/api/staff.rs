@@ -7,7 +7,7 @@ use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
     error::{ApiError, ApiResult},
-    extract::{Input, JsonObject, Params, PathId, parse},
+    extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
@@ -197,8 +197,18 @@ pub async fn list(
 pub async fn create(
     State(st): State<AppState>,
     p: Principal,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<(StatusCode, Json<Staff>)> {
+    p.authorize(Resource::Staff, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(created(create_staff(&st, &p, body).await?))
+}
+
+pub async fn create_staff(
+    st: &AppState,
+    p: &Principal,
+    body: Map<String, Value>,
+) -> ApiResult<Staff> {
     p.authorize(Resource::Staff, Action::Write)?;
     let mut tx = st.db.write().await?;
     let s = parse_staff(&mut tx, body, None).await?;
@@ -214,7 +224,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(created(s))
+    Ok(s)
 }
 
 #[utoipa::path(get, path = "/api/v1/staff/{id}", tag = "directory", security(("bearer" = [])),
@@ -239,8 +249,19 @@ pub async fn update(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<Json<Staff>> {
+    p.authorize(Resource::Staff, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(Json(update_staff(&st, &p, &id, body).await?))
+}
+
+pub async fn update_staff(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    body: Map<String, Value>,
+) -> ApiResult<Staff> {
     p.authorize(Resource::Staff, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::staff::get(&mut tx, &id)
@@ -259,5 +280,5 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(s))
+    Ok(s)
 }

@@ -7,7 +7,7 @@ use crate::domain::{
 use crate::http::{
     auth::{Principal, ensure},
     error::{ApiError, ApiResult},
-    extract::{Input, JsonObject, Params, PathId, parse},
+    extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
@@ -165,8 +165,18 @@ pub async fn list(
 pub async fn create(
     State(st): State<AppState>,
     p: Principal,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<(StatusCode, Json<Student>)> {
+    p.authorize(Resource::Student, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(created(create_student(&st, &p, body).await?))
+}
+
+pub async fn create_student(
+    st: &AppState,
+    p: &Principal,
+    body: Map<String, Value>,
+) -> ApiResult<Student> {
     let scope = p.authorize(Resource::Student, Action::Write)?;
     let mut tx = st.db.write().await?;
     let s = parse_student(&mut tx, &scope, body, None).await?;
@@ -182,7 +192,7 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(created(s))
+    Ok(s)
 }
 
 #[utoipa::path(get, path = "/api/v1/students/{id}", tag = "directory", security(("bearer" = [])),
@@ -208,8 +218,19 @@ pub async fn update(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<Json<Student>> {
+    p.authorize(Resource::Student, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(Json(update_student(&st, &p, &id, body).await?))
+}
+
+pub async fn update_student(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    body: Map<String, Value>,
+) -> ApiResult<Student> {
     let scope = p.authorize(Resource::Student, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::students::get(&mut tx, &id)
@@ -229,5 +250,5 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(s))
+    Ok(s)
 }

@@ -8,7 +8,7 @@ use crate::domain::{
 use crate::http::{
     auth::Principal,
     error::{ApiError, ApiResult},
-    extract::{Input, JsonObject, Params, PathId, parse},
+    extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
@@ -162,9 +162,10 @@ pub async fn create_user(
 pub async fn create(
     State(st): State<AppState>,
     p: Principal,
-    JsonObject(body): JsonObject,
+    body: JsonBody,
 ) -> ApiResult<(StatusCode, Json<User>)> {
     p.authorize(Resource::User, Action::Write)?;
+    let body = body.read(&st).await?;
     let user = create_user(&st, &p.actor(st.clock.now()), body).await?;
     Ok(created(user))
 }

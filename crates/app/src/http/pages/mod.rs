@@ -1,13 +1,520 @@
+//! Server-rendered pages. Every form works without JavaScript; every POST carries the
+//! session's CSRF token and passes an Origin check; every list exports CSV.
+use super::auth::{Principal, client_ip, cookie, load_session};
+use super::error::ApiError;
+use crate::db::DbError;
+use crate::domain::Problems;
 use crate::state::AppState;
-use axum::Router;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{HeaderMap, StatusCode, header, request::Parts},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use serde_json::{Map, Value};
+use view::{Field, NavItem, Table};
+
+pub mod directory;
+pub mod people;
+pub mod schools;
+pub mod session;
+pub mod view;
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/static/app.css", get(css))
+        .route("/static/app.js", get(js))
+        .merge(session::router())
+        .merge(directory::router())
+        .merge(schools::router())
+        .merge(people::router())
 }
 
-pub fn not_found_page() -> axum::response::Response {
-    crate::startup::status_page(
-        axum::http::StatusCode::NOT_FOUND,
-        "<!doctype html><title>Not found — Practicum</title><h1>Not found</h1>".into(),
+async fn css() -> Response {
+    static_asset(
+        "text/css; charset=utf-8",
+        include_str!("../../../static/app.css"),
     )
+}
+
+async fn js() -> Response {
+    static_asset(
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/app.js"),
+    )
+}
+
+fn static_asset(content_type: &'static str, body: &'static str) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// What every page's frame shows: title, who is signed in, the navigation, the CSRF token
+/// for the header's sign-out form, and a one-line confirmation after a change.
+pub struct Chrome {
+    pub title: String,
+    pub user_name: String,
+    pub role_label: String,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub banner: String,
+}
+
+impl Chrome {
+    pub fn public(title: impl Into<String>) -> Chrome {
+        Chrome {
+            title: title.into(),
+            user_name: String::new(),
+            role_label: String::new(),
+            nav: vec![],
+            csrf: String::new(),
+            banner: String::new(),
+        }
+    }
+}
+
+/// A signed-in page visitor; anyone else is sent to the sign-in page.
+pub struct PageUser {
+    pub p: Principal,
+    pub path: String,
+    pub banner: String,
+}
+
+impl PageUser {
+    pub fn chrome(&self, title: impl Into<String>) -> Chrome {
+        Chrome {
+            title: title.into(),
+            user_name: self.p.name.clone(),
+            role_label: self.p.role.label().to_string(),
+            nav: view::nav_for(self.p.role, self.p.department_id.as_deref(), &self.path),
+            csrf: self.p.csrf_token.clone(),
+            banner: self.banner.clone(),
+        }
+    }
+}
+
+fn banner_for(query: Option<&str>) -> String {
+    let done = query
+        .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "done").map(|(_, v)| v));
+    match done.as_deref() {
+        Some("created") => "Created.".into(),
+        Some("saved") => "Your changes are saved.".into(),
+        Some("uploaded") => "The document is uploaded.".into(),
+        _ => String::new(),
+    }
+}
+
+impl FromRequestParts<AppState> for PageUser {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        let to_login = || PageError::Redirect("/login".into());
+        let token = cookie(&parts.headers, super::auth::SESSION_COOKIE).ok_or_else(to_login)?;
+        let p = match load_session(state, &token, client_ip(parts)).await {
+            Ok(p) => p,
+            Err(ApiError::Unauthenticated) => return Err(to_login()),
+            Err(e) => return Err(e.into()),
+        };
+        Ok(PageUser {
+            p,
+            path: parts.uri.path().to_string(),
+            banner: banner_for(parts.uri.query()),
+        })
+    }
+}
+
+pub enum PageError {
+    Api(ApiError),
+    Redirect(String),
+}
+
+impl From<ApiError> for PageError {
+    fn from(e: ApiError) -> Self {
+        PageError::Api(e)
+    }
+}
+
+impl From<DbError> for PageError {
+    fn from(e: DbError) -> Self {
+        PageError::Api(e.into())
+    }
+}
+
+impl From<Problems> for PageError {
+    fn from(p: Problems) -> Self {
+        PageError::Api(ApiError::Invalid(p))
+    }
+}
+
+pub type PageResult<T = Response> = Result<T, PageError>;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = match self {
+            PageError::Redirect(to) => return Redirect::to(&to).into_response(),
+            PageError::Api(ApiError::Unauthenticated) => {
+                return Redirect::to("/login").into_response();
+            }
+            PageError::Api(e) => e,
+        };
+        let status = e.status();
+        let problem = e.problem();
+        let message = match &e {
+            ApiError::Internal(_) | ApiError::Invalid(_) | ApiError::Conflict(_) => problem
+                .errors
+                .iter()
+                .map(|x| x.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => problem.detail.clone(),
+        };
+        let page = ErrorPage {
+            chrome: Chrome::public(problem.title),
+            message,
+        };
+        (status, page).into_response()
+    }
+}
+
+pub fn not_found_page() -> Response {
+    PageError::Api(ApiError::NotFound).into_response()
+}
+
+/// Post/redirect/get: back to the record with a confirmation.
+pub fn see(path: &str, done: &str) -> Response {
+    Redirect::to(&format!("{path}?done={done}")).into_response()
+}
+
+/// A urlencoded form body, after the Origin check. The CSRF token is checked against the
+/// session by `Form::check`.
+pub struct Form(pub Vec<(String, String)>);
+
+/// Same-origin check: a browser always sends Origin on a form POST; if it names another
+/// host, the request came from another site.
+pub fn origin_ok(headers: &HeaderMap) -> bool {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let from = headers
+        .get(header::ORIGIN)
+        .or_else(|| headers.get(header::REFERER))
+        .and_then(|h| h.to_str().ok());
+    match from {
+        None => true,
+        Some("null") => false,
+        Some(o) => {
+            let rest = o.split_once("://").map(|(_, r)| r).unwrap_or(o);
+            rest.split('/').next() == Some(host)
+        }
+    }
+}
+
+impl FromRequest<AppState> for Form {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        if !origin_ok(req.headers()) {
+            return Err(ApiError::Forbidden.into());
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), state.config.json_body_limit)
+            .await
+            .map_err(|_| ApiError::PayloadTooLarge)?;
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| ApiError::BadRequest("the form is malformed".into()))?;
+        Ok(Form(pairs))
+    }
+}
+
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
+impl Form {
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// 403 unless the form carries this session's CSRF token.
+    pub fn check(&self, user: &PageUser) -> Result<(), PageError> {
+        match self.get("csrf_token") {
+            Some(t) if constant_time_eq(t, &user.p.csrf_token) => Ok(()),
+            _ => Err(ApiError::Forbidden.into()),
+        }
+    }
+
+    /// The fields as the JSON object the API parsers read: empty text is `null`, the named
+    /// multi-value fields are lists, the named checkboxes are booleans (absent = false).
+    pub fn to_map(&self, multi: &[&str], checkboxes: &[&str]) -> Map<String, Value> {
+        let mut map = Map::new();
+        for m in multi {
+            map.insert(m.to_string(), Value::Array(vec![]));
+        }
+        for c in checkboxes {
+            map.insert(c.to_string(), Value::Bool(false));
+        }
+        for (k, v) in &self.0 {
+            if k == "csrf_token" {
+                continue;
+            }
+            if multi.contains(&k.as_str()) {
+                if let Some(Value::Array(a)) = map.get_mut(k) {
+                    a.push(Value::String(v.clone()));
+                }
+            } else if checkboxes.contains(&k.as_str()) {
+                map.insert(k.clone(), Value::Bool(true));
+            } else if v.trim().is_empty() {
+                map.insert(k.clone(), Value::Null);
+            } else {
+                map.insert(k.clone(), Value::String(v.clone()));
+            }
+        }
+        map
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "list.html")]
+pub struct ListPage {
+    pub chrome: Chrome,
+    pub intro: String,
+    pub filters: Vec<Field>,
+    pub table: Table,
+    pub actions: Vec<(String, String)>,
+    pub csv_href: String,
+    pub next_href: String,
+}
+
+/// The error summary's entries: (field id, message).
+pub type Summary = Vec<(String, String)>;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub chrome: Chrome,
+    pub intro: String,
+    pub action: String,
+    pub fields: Vec<Field>,
+    pub summary: Summary,
+    pub submit: &'static str,
+    pub cancel: String,
+    pub multipart: bool,
+}
+
+impl FormPage {
+    /// Puts each problem next to its field and in the summary; problems about no field
+    /// (or a field the form does not show) go to the summary only.
+    pub fn with_problems(mut self, problems: &Problems) -> FormPage {
+        for e in &problems.0 {
+            let field = e.field.as_deref().unwrap_or("");
+            let target = self.fields.iter_mut().find(|f| f.name == field);
+            let id = match target {
+                Some(f) => {
+                    if f.error.is_empty() {
+                        f.error = message_for(f.label, &e.message);
+                    }
+                    f.id()
+                }
+                None => String::new(),
+            };
+            let label = self
+                .fields
+                .iter()
+                .find(|f| f.name == field)
+                .map(|f| f.label)
+                .unwrap_or("");
+            self.summary.push((id, message_for(label, &e.message)));
+        }
+        self
+    }
+
+    /// Keeps what was typed when the form comes back with errors.
+    pub fn with_values(mut self, form: &Form) -> FormPage {
+        for f in &mut self.fields {
+            if f.kind == "checkboxes" {
+                f.values = form
+                    .0
+                    .iter()
+                    .filter(|(k, _)| k == f.name)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+            } else if f.kind == "checkbox" {
+                f.value = if form.get(f.name).is_some() {
+                    "true".into()
+                } else {
+                    String::new()
+                };
+            } else if f.kind != "password" {
+                f.value = form.get(f.name).unwrap_or("").to_string();
+            }
+        }
+        self
+    }
+}
+
+fn message_for(label: &str, message: &str) -> String {
+    if label.is_empty() {
+        capitalise(message)
+    } else {
+        format!("{label}: {message}")
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Renders a failed form again (422) with its problems, or passes other errors on.
+pub fn form_failed(page: FormPage, form: &Form, err: ApiError) -> PageResult {
+    match err {
+        ApiError::Invalid(p) | ApiError::Conflict(p) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page.with_values(form).with_problems(&p),
+        )
+            .into_response()),
+        e => Err(e.into()),
+    }
+}
+
+pub struct Section {
+    pub title: String,
+    pub table: Table,
+    pub actions: Vec<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "record.html")]
+pub struct RecordPage {
+    pub chrome: Chrome,
+    pub facts: Vec<(&'static str, view::Cell)>,
+    pub actions: Vec<(String, String)>,
+    pub sections: Vec<Section>,
+    /// A file upload form: (action, label, hint).
+    pub upload: Option<(String, String, String)>,
+}
+
+/// `?format=csv` answers the table as a download instead of the page.
+pub fn wants_csv(params: &super::extract::Params) -> bool {
+    params.get("format").as_deref() == Some("csv")
+}
+
+pub fn csv_response(filename: &str, table: &Table) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}.csv\""),
+            ),
+        ],
+        table.csv(),
+    )
+        .into_response()
+}
+
+/// The current URL with `cursor` (next page) or `format=csv` set, other filters kept.
+pub fn link_with(path: &str, params: &super::extract::Params, key: &str, value: &str) -> String {
+    let mut pairs: Vec<(String, String)> = params
+        .0
+        .iter()
+        .filter(|(k, _)| k.as_str() != key && k.as_str() != "cursor" && k.as_str() != "done")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    pairs.sort();
+    pairs.push((key.to_string(), value.to_string()));
+    format!(
+        "{path}?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
+}
+
+/// A record id from the path; anything else is a 404 page.
+pub struct PageId(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageId {
+    type Rejection = PageError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+        super::extract::PathId::from_request_parts(parts, state)
+            .await
+            .map(|p| PageId(p.0))
+            .map_err(PageError::Api)
+    }
+}
+
+/// The list page's page size, or everything for a CSV export.
+pub fn list_page(params: &super::extract::Params) -> Result<crate::db::Page, PageError> {
+    if wants_csv(params) {
+        Ok(crate::db::Page {
+            limit: 100_000,
+            after: None,
+        })
+    } else {
+        Ok(params.page()?)
+    }
+}
+
+/// Answers a list as its page or, with `?format=csv`, as a download of the same rows.
+pub fn list_response(
+    user: &PageUser,
+    params: &super::extract::Params,
+    mut page: ListPage,
+    next: Option<String>,
+    csv_name: &str,
+) -> Response {
+    if wants_csv(params) {
+        return csv_response(csv_name, &page.table);
+    }
+    page.csv_href = link_with(&user.path, params, "format", "csv");
+    page.next_href = next
+        .map(|c| link_with(&user.path, params, "cursor", &c))
+        .unwrap_or_default();
+    page.into_response()
+}
+
+pub fn filter_text(
+    name: &'static str,
+    label: &'static str,
+    params: &super::extract::Params,
+) -> Field {
+    Field::new(name, label, "search").value(params.get(name).unwrap_or_default())
+}
+
+pub fn filter_select(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    params: &super::extract::Params,
+) -> Field {
+    Field::new(name, label, "select")
+        .options(options)
+        .value(params.get(name).unwrap_or_default())
 }

@@ -1,0 +1,282 @@
+//! View models shared by every page: tables (also exported as CSV), form fields, navigation.
+use crate::domain::Role;
+use chrono::NaiveDate;
+
+/// Dates on pages read like "Mon 12 Jan 2027"; exports keep ISO.
+pub fn human_date(d: NaiveDate) -> String {
+    d.format("%a %-d %b %Y").to_string()
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Cell {
+    pub text: String,
+    /// What the CSV export carries (ISO dates, raw codes).
+    pub csv: String,
+    pub href: Option<String>,
+    /// A badge's style: `ok`, `warn`, `bad`, `info` (the text always says it too).
+    pub badge: Option<&'static str>,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Cell {
+        let s = s.into();
+        Cell {
+            csv: s.clone(),
+            text: s,
+            ..Default::default()
+        }
+    }
+
+    pub fn link(s: impl Into<String>, href: impl Into<String>) -> Cell {
+        Cell {
+            href: Some(href.into()),
+            ..Cell::text(s)
+        }
+    }
+
+    pub fn date(d: Option<NaiveDate>) -> Cell {
+        match d {
+            Some(d) => Cell {
+                text: human_date(d),
+                csv: d.to_string(),
+                ..Default::default()
+            },
+            None => Cell::text(""),
+        }
+    }
+
+    pub fn badge(s: impl Into<String>, style: &'static str) -> Cell {
+        Cell {
+            badge: Some(style),
+            ..Cell::text(s)
+        }
+    }
+
+    pub fn with_href(mut self, href: impl Into<String>) -> Cell {
+        self.href = Some(href.into());
+        self
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Table {
+    pub caption: String,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+    pub empty: String,
+}
+
+impl Table {
+    pub fn new(
+        caption: impl Into<String>,
+        headers: Vec<&'static str>,
+        empty: impl Into<String>,
+    ) -> Table {
+        Table {
+            caption: caption.into(),
+            headers,
+            rows: vec![],
+            empty: empty.into(),
+        }
+    }
+
+    pub fn csv(&self) -> String {
+        fn esc(s: &str) -> String {
+            // A leading = + - @ would run as a formula in a spreadsheet; a quote defuses it.
+            let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
+                format!("'{s}")
+            } else {
+                s.to_string()
+            };
+            if s.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", s.replace('"', "\"\""))
+            } else {
+                s
+            }
+        }
+        let mut out = self
+            .headers
+            .iter()
+            .map(|h| esc(h))
+            .collect::<Vec<_>>()
+            .join(",");
+        out.push_str("\r\n");
+        for row in &self.rows {
+            out.push_str(
+                &row.iter()
+                    .map(|c| esc(&c.csv))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            out.push_str("\r\n");
+        }
+        out
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// text, email, date, number, select, checkboxes, checkbox, textarea, password, file
+    pub kind: &'static str,
+    pub value: String,
+    pub values: Vec<String>,
+    pub options: Vec<(String, String)>,
+    pub hint: String,
+    pub error: String,
+    pub required: bool,
+}
+
+impl Field {
+    pub fn new(name: &'static str, label: &'static str, kind: &'static str) -> Field {
+        Field {
+            name,
+            label,
+            kind,
+            value: String::new(),
+            values: vec![],
+            options: vec![],
+            hint: String::new(),
+            error: String::new(),
+            required: false,
+        }
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub fn value(mut self, v: impl Into<String>) -> Field {
+        self.value = v.into();
+        self
+    }
+
+    pub fn values(mut self, v: Vec<String>) -> Field {
+        self.values = v;
+        self
+    }
+
+    pub fn options(mut self, o: Vec<(String, String)>) -> Field {
+        self.options = o;
+        self
+    }
+
+    pub fn hint(mut self, h: impl Into<String>) -> Field {
+        self.hint = h.into();
+        self
+    }
+
+    pub fn is_selected(&self, v: &str) -> bool {
+        self.value == v || self.values.iter().any(|x| x == v)
+    }
+
+    pub fn id(&self) -> String {
+        format!("f-{}", self.name)
+    }
+}
+
+/// Options for a select from a closed word list.
+pub fn word_options(words: &[(&'static str, &'static str)]) -> Vec<(String, String)> {
+    words
+        .iter()
+        .map(|(v, l)| (v.to_string(), l.to_string()))
+        .collect()
+}
+
+#[derive(Clone, Debug)]
+pub struct NavItem {
+    pub href: String,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// The left navigation for a role; pages that exist only.
+pub fn nav_for(role: Role, department_id: Option<&str>, path: &str) -> Vec<NavItem> {
+    let mut items: Vec<(String, &'static str)> = vec![("/".into(), "Home")];
+    match role {
+        Role::Admin | Role::Coordinator => {
+            items.extend([
+                ("/students".into(), "Students"),
+                ("/schools".into(), "Schools & agreements"),
+                ("/agreements".into(), "Agreements"),
+                ("/programs".into(), "Programs"),
+                ("/sites".into(), "Sites & departments"),
+                ("/departments".into(), "Departments"),
+                ("/staff".into(), "Staff"),
+            ]);
+            if role == Role::Admin {
+                items.push(("/users".into(), "Users"));
+            }
+        }
+        Role::SchoolCoordinator => {
+            items.extend([
+                ("/students".into(), "Students"),
+                ("/my-school".into(), "Agreement & programs"),
+            ]);
+        }
+        Role::DepartmentManager => {
+            if let Some(d) = department_id {
+                items.push((format!("/departments/{d}"), "Department"));
+            }
+        }
+        Role::Student | Role::Preceptor | Role::Faculty => {}
+    }
+    items.push(("/profile".into(), "Profile"));
+    items
+        .into_iter()
+        .map(|(href, label)| {
+            let current = if href == "/" {
+                path == "/"
+            } else {
+                path == href || path.starts_with(&format!("{href}/"))
+            };
+            NavItem {
+                href,
+                label,
+                current,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_escapes_and_defuses_formulas() {
+        let mut t = Table::new("t", vec!["a", "b"], "");
+        t.rows
+            .push(vec![Cell::text("x, y"), Cell::text("=HYPERLINK(\"evil\")")]);
+        t.rows.push(vec![
+            Cell::text("-3"),
+            Cell::date(NaiveDate::from_ymd_opt(2027, 1, 12)),
+        ]);
+        assert_eq!(
+            t.csv(),
+            "a,b\r\n\"x, y\",\"'=HYPERLINK(\"\"evil\"\")\"\r\n-3,2027-01-12\r\n"
+        );
+    }
+
+    #[test]
+    fn dates_read_like_people_write_them() {
+        assert_eq!(
+            human_date(NaiveDate::from_ymd_opt(2027, 1, 12).unwrap()),
+            "Tue 12 Jan 2027"
+        );
+    }
+
+    #[test]
+    fn navigation_marks_the_current_page() {
+        let nav = nav_for(Role::Coordinator, None, "/schools/abc");
+        assert!(nav.iter().any(|n| n.href == "/schools" && n.current));
+        assert!(!nav.iter().any(|n| n.href == "/users"));
+        assert!(
+            nav_for(Role::Admin, None, "/")
+                .iter()
+                .any(|n| n.href == "/users")
+        );
+    }
+}
