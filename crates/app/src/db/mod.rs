@@ -202,7 +202,7 @@ pub fn like(q: &Option<String>) -> Option<String> {
         .map(|q| {
             format!(
                 "%{}%",
-                q.replace('\\', "").replace('%', "").replace('_', "")
+                q.replace(['\\', '%', '_'], "")
             )
         })
 }

@@ -174,7 +174,7 @@ impl FromRequestParts<AppState> for Principal {
 pub enum LoginOutcome {
     Ok {
         token: String,
-        user: db::users::User,
+        user: Box<db::users::User>,
     },
     Refused,
 }
@@ -230,7 +230,7 @@ pub async fn login(
                 ip.as_deref(),
             )
             .await?;
-            LoginOutcome::Ok { token, user }
+            LoginOutcome::Ok { token, user: Box::new(user) }
         }
         _ => {
             for k in &keys {

@@ -189,10 +189,10 @@ pub async fn create_agreement(
 ) -> ApiResult<Agreement> {
     p.authorize(Resource::Agreement, Action::Write)?;
     let mut tx = st.db.write().await?;
-    db::schools::get(&mut tx, &school_id)
+    db::schools::get(&mut tx, school_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let a = parse_agreement(&mut tx, &school_id, body, None).await?;
+    let a = parse_agreement(&mut tx, school_id, body, None).await?;
     db::agreements::insert(&mut tx, &a).await?;
     db::audit::record(
         &mut tx,
@@ -246,7 +246,7 @@ pub async fn update_agreement(
 ) -> ApiResult<Agreement> {
     p.authorize(Resource::Agreement, Action::Write)?;
     let mut tx = st.db.write().await?;
-    let current = db::agreements::get(&mut tx, &id)
+    let current = db::agreements::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let a = parse_agreement(&mut tx, &current.school_id.clone(), body, Some(&current)).await?;
@@ -256,7 +256,7 @@ pub async fn update_agreement(
         &p.actor(st.clock.now()),
         "update",
         "agreement",
-        &id,
+        id,
         Some(&current),
         Some(&a),
     )

@@ -205,7 +205,7 @@ pub async fn update_department(
 ) -> ApiResult<Department> {
     p.authorize(Resource::Department, Action::Write)?;
     let mut tx = st.db.write().await?;
-    let current = db::departments::get(&mut tx, &id)
+    let current = db::departments::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let d = parse_department(&mut tx, body, Some(&current)).await?;
@@ -215,7 +215,7 @@ pub async fn update_department(
         &p.actor(st.clock.now()),
         "update",
         "department",
-        &id,
+        id,
         Some(&current),
         Some(&d),
     )

@@ -166,12 +166,12 @@ pub async fn create_program(
     body: Map<String, Value>,
 ) -> ApiResult<Program> {
     let scope = p.authorize(Resource::Program, Action::Write)?;
-    ensure(visible(&scope, &school_id))?;
+    ensure(visible(&scope, school_id))?;
     let mut tx = st.db.write().await?;
-    db::schools::get(&mut tx, &school_id)
+    db::schools::get(&mut tx, school_id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let prog = parse_program(&mut tx, &school_id, body, None).await?;
+    let prog = parse_program(&mut tx, school_id, body, None).await?;
     db::programs::insert(&mut tx, &prog).await?;
     db::audit::record(
         &mut tx,
@@ -225,7 +225,7 @@ pub async fn update_program(
 ) -> ApiResult<Program> {
     let scope = p.authorize(Resource::Program, Action::Write)?;
     let mut tx = st.db.write().await?;
-    let current = db::programs::get(&mut tx, &id)
+    let current = db::programs::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     ensure(visible(&scope, &current.school_id))?;
@@ -236,7 +236,7 @@ pub async fn update_program(
         &p.actor(st.clock.now()),
         "update",
         "program",
-        &id,
+        id,
         Some(&current),
         Some(&prog),
     )

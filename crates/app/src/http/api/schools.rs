@@ -134,7 +134,7 @@ pub async fn update_school(
 ) -> ApiResult<School> {
     p.authorize(Resource::School, Action::Write)?;
     let mut tx = st.db.write().await?;
-    let current = db::schools::get(&mut tx, &id)
+    let current = db::schools::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let school = parse_school(body, Some(&current))?;
@@ -144,7 +144,7 @@ pub async fn update_school(
         &p.actor(st.clock.now()),
         "update",
         "school",
-        &id,
+        id,
         Some(&current),
         Some(&school),
     )

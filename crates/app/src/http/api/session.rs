@@ -76,7 +76,7 @@ pub async fn login(
     {
         LoginOutcome::Ok { token, user } => Ok(Json(LoginResponse {
             token,
-            user: user.into(),
+            user: (*user).into(),
         })),
         LoginOutcome::Refused => Err(ApiError::Unauthenticated),
     }

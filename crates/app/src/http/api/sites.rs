@@ -116,7 +116,7 @@ pub async fn update_site(
 ) -> ApiResult<Site> {
     p.authorize(Resource::Site, Action::Write)?;
     let mut tx = st.db.write().await?;
-    let current = db::sites::get(&mut tx, &id)
+    let current = db::sites::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let site = parse_site(body, Some(&current))?;
@@ -126,7 +126,7 @@ pub async fn update_site(
         &p.actor(st.clock.now()),
         "update",
         "site",
-        &id,
+        id,
         Some(&current),
         Some(&site),
     )

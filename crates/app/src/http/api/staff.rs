@@ -264,7 +264,7 @@ pub async fn update_staff(
 ) -> ApiResult<Staff> {
     p.authorize(Resource::Staff, Action::Write)?;
     let mut tx = st.db.write().await?;
-    let current = db::staff::get(&mut tx, &id)
+    let current = db::staff::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     let s = parse_staff(&mut tx, body, Some(&current)).await?;
@@ -274,7 +274,7 @@ pub async fn update_staff(
         &p.actor(st.clock.now()),
         "update",
         "staff",
-        &id,
+        id,
         Some(&current),
         Some(&s),
     )

@@ -233,7 +233,7 @@ pub async fn update_student(
 ) -> ApiResult<Student> {
     let scope = p.authorize(Resource::Student, Action::Write)?;
     let mut tx = st.db.write().await?;
-    let current = db::students::get(&mut tx, &id)
+    let current = db::students::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
     ensure(visible(&scope, &current))?;
@@ -244,7 +244,7 @@ pub async fn update_student(
         &p.actor(st.clock.now()),
         "update",
         "student",
-        &id,
+        id,
         Some(&current),
         Some(&s),
     )

@@ -335,7 +335,7 @@ impl FormPage {
             let id = match target {
                 Some(f) => {
                     if f.error.is_empty() {
-                        f.error = message_for(f.label, &e.message);
+                        f.error = message_for(f.label, field, &e.message);
                     }
                     f.id()
                 }
@@ -347,7 +347,7 @@ impl FormPage {
                 .find(|f| f.name == field)
                 .map(|f| f.label)
                 .unwrap_or("");
-            self.summary.push((id, message_for(label, &e.message)));
+            self.summary.push((id, message_for(label, field, &e.message)));
         }
         self
     }
@@ -376,11 +376,13 @@ impl FormPage {
     }
 }
 
-fn message_for(label: &str, message: &str) -> String {
-    if label.is_empty() {
-        capitalise(message)
-    } else {
-        format!("{label}: {message}")
+/// The API's words with the field's label: "name may not be empty" reads "Name may not be
+/// empty" on the page.
+fn message_for(label: &str, field: &str, message: &str) -> String {
+    match message.strip_prefix(field).filter(|rest| !field.is_empty() && rest.starts_with(' ')) {
+        Some(rest) if !label.is_empty() => format!("{label}{rest}"),
+        _ if label.is_empty() => capitalise(message),
+        _ => format!("{label}: {message}"),
     }
 }
 
