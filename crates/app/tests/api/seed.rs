@@ -1,0 +1,193 @@
+//! The demo hospital system: loads, signs in as every role, and has what the demo promises.
+use crate::db_test;
+use crate::helpers::*;
+use practicum::seed::{DEMO_USERS, seed_demo};
+use serde_json::Value;
+
+/// Every item of a list, following cursors.
+async fn all(app: &TestApp, who: &Caller, path: &str) -> Vec<Value> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let mut items = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}{sep}limit=500&cursor={c}"),
+            None => format!("{path}{sep}limit=500"),
+        };
+        let page = app.get_ok(who, &url).await;
+        items.extend(page["items"].as_array().cloned().unwrap_or_default());
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return items,
+        }
+    }
+}
+
+fn str_of<'a>(v: &'a Value, field: &str) -> &'a str {
+    v[field].as_str().unwrap_or_default()
+}
+
+db_test!(
+    the_demo_loads_once_and_signs_in_every_role,
+    |app| async move {
+        let started = std::time::Instant::now();
+        seed_demo(&app.state).await.expect("the demo loads");
+        eprintln!(
+            "seeded on {} in {:?}",
+            app.state.db.backend(),
+            started.elapsed()
+        );
+
+        let mut callers = std::collections::HashMap::new();
+        for (role, email) in DEMO_USERS {
+            let who = app.login(email, DEMO_PASSWORD).await;
+            let me = app.get_ok(&who, "/api/v1/me").await;
+            assert_eq!(me["role"], *role, "{email}");
+            callers.insert(*role, (who, me));
+        }
+        let (admin, _) = &callers["admin"];
+        let today = test_now().date_naive().to_string();
+
+        // The directory's size.
+        assert_eq!(all(&app, admin, "/api/v1/sites").await.len(), 3);
+        let departments = all(&app, admin, "/api/v1/departments").await;
+        assert!(departments.len() >= 35, "{} departments", departments.len());
+        for d in &departments {
+            let cap = d["capacity"].as_i64().unwrap_or_default();
+            assert!((2..=8).contains(&cap), "{d}");
+            assert!(
+                !d["disciplines"].as_array().is_none_or(|a| a.is_empty()),
+                "{d}"
+            );
+        }
+        let schools = all(&app, admin, "/api/v1/schools").await;
+        assert!(schools.len() >= 12, "{} schools", schools.len());
+        let programs = all(&app, admin, "/api/v1/programs").await;
+        assert!(programs.len() >= 25, "{} programs", programs.len());
+        for level in [
+            "certificate",
+            "associate",
+            "baccalaureate",
+            "masters",
+            "doctoral",
+        ] {
+            assert!(
+                programs.iter().any(|p| p["degree_level"] == level),
+                "{level}"
+            );
+        }
+        let lapsed = programs
+            .iter()
+            .filter(|p| p["accredited_until"].as_str().is_some_and(|u| *u < *today))
+            .count();
+        assert_eq!(lapsed, 1, "one program's accreditation has lapsed");
+        let students = all(&app, admin, "/api/v1/students").await;
+        assert!(students.len() >= 180, "{} students", students.len());
+        let enrolled = students
+            .iter()
+            .filter(|s| s["enrollment_status"] == "enrolled")
+            .count();
+        assert!(enrolled * 10 >= students.len() * 8, "mostly enrolled");
+        for status in ["leave", "graduated", "withdrawn"] {
+            assert!(
+                students.iter().any(|s| s["enrollment_status"] == status),
+                "{status}"
+            );
+        }
+        let emails: std::collections::HashSet<&str> =
+            students.iter().map(|s| str_of(s, "email")).collect();
+        assert_eq!(emails.len(), students.len(), "unique student emails");
+        let staff = all(&app, admin, "/api/v1/staff").await;
+        assert!(staff.len() >= 70, "{} staff", staff.len());
+        let preceptors: Vec<&Value> = staff.iter().filter(|s| s["is_preceptor"] == true).collect();
+        assert!(preceptors.len() >= 45, "{} preceptors", preceptors.len());
+        for p in &preceptors {
+            let dept = departments
+                .iter()
+                .find(|d| d["id"] == p["department_id"])
+                .expect("the preceptor's department");
+            let hosted = dept["disciplines"].as_array().cloned().unwrap_or_default();
+            assert!(hosted.contains(&p["discipline"]), "{p} works in {dept}");
+            assert!(p["license_number"].is_string(), "{p}");
+            let max = p["max_students"].as_i64().unwrap_or_default();
+            assert!((1..=2).contains(&max), "{p}");
+        }
+        assert!(
+            preceptors
+                .iter()
+                .any(|p| p["leave"].as_array().is_some_and(|l| !l.is_empty())),
+            "a preceptor on leave"
+        );
+
+        // Agreements: expiring, terminated, draft.
+        let expiring = all(&app, admin, "/api/v1/agreements?expiring_within_days=60").await;
+        assert!(!expiring.is_empty(), "an agreement expiring within 60 days");
+        for status in ["terminated", "draft"] {
+            let n = all(&app, admin, &format!("/api/v1/agreements?status={status}"))
+                .await
+                .len();
+            assert_eq!(n, 1, "{status}");
+        }
+        let agreements = all(&app, admin, "/api/v1/agreements").await;
+        assert!(
+            agreements
+                .iter()
+                .any(|a| a["disciplines"].as_array().is_some_and(|d| d.is_empty()))
+        );
+        assert!(
+            agreements
+                .iter()
+                .any(|a| a["disciplines"].as_array().is_some_and(|d| !d.is_empty()))
+        );
+
+        // Each role is linked as it should be.
+        for role in ["admin", "coordinator"] {
+            let me = &callers[role].1;
+            for link in ["school_id", "staff_id", "student_id"] {
+                assert!(me[link].is_null(), "{role} has no {link}");
+            }
+        }
+        let (school_coord, me) = &callers["school_coordinator"];
+        let school_id = str_of(me, "school_id").to_string();
+        assert!(!school_id.is_empty());
+        let own = all(&app, school_coord, "/api/v1/agreements").await;
+        assert!(
+            own.iter().any(|a| a["status"] == "active"
+                && str_of(a, "effective_on") <= today.as_str()
+                && str_of(a, "expires_on") >= today.as_str()),
+            "the school coordinator's school has an active agreement"
+        );
+        let (student, me) = &callers["student"];
+        let student_id = str_of(me, "student_id");
+        let record = app
+            .get_ok(student, &format!("/api/v1/students/{student_id}"))
+            .await;
+        assert_eq!(record["enrollment_status"], "enrolled");
+        assert_eq!(record["school_id"], school_id.as_str());
+        let me = &callers["preceptor"].1;
+        let record = app
+            .get_ok(admin, &format!("/api/v1/staff/{}", str_of(me, "staff_id")))
+            .await;
+        assert_eq!(record["is_preceptor"], true);
+        assert!(str_of(&record, "license_expires_on") > today.as_str());
+        let me = &callers["faculty"].1;
+        assert!(me["school_id"].is_string(), "faculty is linked to a school");
+        let (manager, me) = &callers["department_manager"];
+        let record = app
+            .get_ok(admin, &format!("/api/v1/staff/{}", str_of(me, "staff_id")))
+            .await;
+        let mine = all(&app, manager, "/api/v1/departments").await;
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0]["id"], record["department_id"]);
+
+        // A second load refuses and changes nothing.
+        let again = seed_demo(&app.state).await;
+        let err = again.expect_err("the demo is already there");
+        assert!(err.to_string().contains("already"), "{err}");
+        assert_eq!(all(&app, admin, "/api/v1/sites").await.len(), 3);
+        assert_eq!(
+            all(&app, admin, "/api/v1/students").await.len(),
+            students.len()
+        );
+    }
+);
