@@ -1,7 +1,11 @@
 //! Pure rules and types: no SQL, no HTTP. Untrusted input becomes these types at the edge.
+pub mod capacity;
 pub mod catalog;
 pub mod directory;
+pub mod eligibility;
 pub mod email;
+pub mod period;
+pub mod placement;
 pub mod policy;
 pub mod role;
 pub mod validation;

@@ -1,0 +1,106 @@
+//! DOMAIN.md rule 6: a department, and a preceptor, takes only so many students at once.
+use super::period::Period;
+use chrono::NaiveDate;
+
+/// The first day of `new` on which `held` periods plus the new one exceed `capacity`.
+pub fn first_full_day(capacity: i64, held: &[Period], new: Period) -> Option<NaiveDate> {
+    // Sweep over the days where the count can change: starts, and the days after ends.
+    let mut events: Vec<(NaiveDate, i64)> = Vec::new();
+    for p in held.iter().filter(|p| p.overlaps(&new)) {
+        events.push((p.starts_on.max(new.starts_on), 1));
+        if let Some(after) = p.ends_on.succ_opt() {
+            events.push((after, -1));
+        }
+    }
+    events.sort();
+    let mut load = 1; // the new placement itself
+    if load > capacity {
+        return Some(new.starts_on);
+    }
+    let mut i = 0;
+    while i < events.len() {
+        let day = events[i].0;
+        while i < events.len() && events[i].0 == day {
+            load += events[i].1;
+            i += 1;
+        }
+        if day > new.ends_on {
+            break;
+        }
+        if load > capacity {
+            return Some(day.max(new.starts_on));
+        }
+    }
+    None
+}
+
+/// Students at once on each day from `from` for `days` days.
+pub fn daily_load(held: &[Period], from: NaiveDate, days: i64) -> Vec<i64> {
+    (0..days)
+        .map(|i| {
+            let day = from + chrono::Duration::days(i);
+            held.iter().filter(|p| p.contains(day)).count() as i64
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn p(a: &str, b: &str) -> Period {
+        Period::new(d(a), d(b)).unwrap()
+    }
+
+    #[test]
+    fn room_until_full() {
+        let held = [p("2027-02-01", "2027-02-28"), p("2027-02-15", "2027-03-15")];
+        assert_eq!(
+            first_full_day(3, &held, p("2027-02-01", "2027-03-31")),
+            None
+        );
+        assert_eq!(
+            first_full_day(2, &held, p("2027-02-01", "2027-03-31")),
+            Some(d("2027-02-15"))
+        );
+        assert_eq!(
+            first_full_day(2, &held, p("2027-03-01", "2027-03-31")),
+            None
+        );
+        assert_eq!(
+            first_full_day(0, &[], p("2027-03-01", "2027-03-31")),
+            Some(d("2027-03-01"))
+        );
+    }
+
+    #[test]
+    fn a_period_ending_the_day_before_frees_the_seat() {
+        let held = [p("2027-02-01", "2027-02-28")];
+        assert_eq!(
+            first_full_day(1, &held, p("2027-03-01", "2027-03-31")),
+            None
+        );
+        assert_eq!(
+            first_full_day(1, &held, p("2027-02-28", "2027-03-31")),
+            Some(d("2027-02-28"))
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn sweep_matches_counting_each_day(cap in 0i64..4, held in prop::collection::vec((0i64..60, 0i64..30), 0..6), s in 0i64..60, l in 0i64..30) {
+            let base = d("2027-01-01");
+            let mk = |a: i64, len: i64| Period::new(base + chrono::Duration::days(a), base + chrono::Duration::days(a + len)).unwrap();
+            let held: Vec<Period> = held.iter().map(|(a, len)| mk(*a, *len)).collect();
+            let new = mk(s, l);
+            let load = daily_load(&held, new.starts_on, new.days());
+            let naive = load.iter().position(|n| n + 1 > cap).map(|i| new.starts_on + chrono::Duration::days(i as i64));
+            prop_assert_eq!(first_full_day(cap, &held, new), naive);
+        }
+    }
+}

@@ -1,0 +1,449 @@
+//! DOMAIN.md rule 1: only enrolled students in accredited programs at schools with an active
+//! agreement covering the discipline on every day of the period. Every failed rule is
+//! returned at once, with the codes of API.md.
+use super::period::{Period, first_uncovered};
+use super::validation::FieldError;
+use chrono::NaiveDate;
+
+#[derive(Clone, Debug)]
+pub struct AgreementFacts {
+    pub status: String,
+    pub effective_on: NaiveDate,
+    pub expires_on: NaiveDate,
+    /// Empty = every discipline.
+    pub disciplines: Vec<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct ProgramFacts {
+    pub id: String,
+    pub school_id: String,
+    pub discipline: String,
+    pub accredited_until: Option<NaiveDate>,
+}
+
+#[derive(Clone, Debug)]
+pub struct StudentFacts {
+    pub id: String,
+    pub school_id: String,
+    pub program_id: String,
+    pub enrollment_status: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Clinical,
+    Internship,
+}
+
+impl Kind {
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "clinical" => Some(Kind::Clinical),
+            "internship" => Some(Kind::Internship),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Clinical => "clinical",
+            Kind::Internship => "internship",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Request<'a> {
+    pub kind: Kind,
+    pub school_id: &'a str,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub has_course: bool,
+    pub has_faculty_supervisor: bool,
+}
+
+/// When the check runs: at submission a period in the past is refused; at approval it is not
+/// (the office may approve late).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stage {
+    Submission { today: NaiveDate },
+    Approval,
+}
+
+pub fn check(
+    req: &Request,
+    stage: Stage,
+    program: &ProgramFacts,
+    agreements: &[AgreementFacts],
+    students: &[StudentFacts],
+) -> Vec<FieldError> {
+    let mut out = Vec::new();
+    let period = Period::new(req.starts_on, req.ends_on);
+    if period.is_none() {
+        out.push(FieldError::at(
+            "ends_on",
+            "invalid_period",
+            "the period ends before it starts",
+        ));
+    } else if let Stage::Submission { today } = stage
+        && req.starts_on < today
+    {
+        out.push(FieldError::at(
+            "starts_on",
+            "invalid_period",
+            "the period starts in the past",
+        ));
+    }
+
+    if let Some(period) = period {
+        check_agreements(&mut out, period, &program.discipline, agreements);
+        match program.accredited_until {
+            Some(until) if until >= period.ends_on => {}
+            Some(until) => out.push(FieldError::at(
+                "program_id",
+                "program_not_accredited",
+                format!("the program's accreditation ends on {until}, before the period does"),
+            )),
+            None => out.push(FieldError::at(
+                "program_id",
+                "program_not_accredited",
+                "the program has no accreditation on record",
+            )),
+        }
+    }
+
+    for s in students {
+        if s.school_id != req.school_id || s.program_id != program.id {
+            out.push(FieldError::at(
+                "student_ids",
+                "student_not_in_program",
+                format!("student {} belongs to another program or school", s.id),
+            ));
+        }
+        if s.enrollment_status != "enrolled" {
+            out.push(FieldError::at(
+                "student_ids",
+                "student_not_enrolled",
+                format!("student {} is not enrolled ({})", s.id, s.enrollment_status),
+            ));
+        }
+    }
+
+    if req.kind == Kind::Internship {
+        if !req.has_course {
+            out.push(FieldError::at(
+                "course",
+                "course_required",
+                "an internship is part of a course: give its code, title and credits",
+            ));
+        }
+        if !req.has_faculty_supervisor {
+            out.push(FieldError::at(
+                "faculty_supervisor",
+                "faculty_supervisor_required",
+                "an internship needs a faculty supervisor",
+            ));
+        }
+    }
+    out
+}
+
+fn check_agreements(
+    out: &mut Vec<FieldError>,
+    period: Period,
+    discipline: &str,
+    agreements: &[AgreementFacts],
+) {
+    if agreements.is_empty() {
+        out.push(FieldError::at(
+            "school_id",
+            "no_agreement",
+            "the school has no affiliation agreement with the hospital",
+        ));
+        return;
+    }
+    let active: Vec<&AgreementFacts> = agreements.iter().filter(|a| a.status == "active").collect();
+    if active.is_empty() {
+        out.push(FieldError::at(
+            "school_id",
+            "agreement_not_active",
+            "the school's agreement is a draft or has been terminated",
+        ));
+        return;
+    }
+    let covering: Vec<Period> = active
+        .iter()
+        .filter(|a| a.disciplines.is_empty() || a.disciplines.iter().any(|d| d == discipline))
+        .filter_map(|a| Period::new(a.effective_on, a.expires_on))
+        .collect();
+    if covering.is_empty() {
+        out.push(FieldError::at(
+            "program_id",
+            "agreement_does_not_cover_discipline",
+            format!("the school's agreement does not cover {discipline}"),
+        ));
+        return;
+    }
+    if let Some(day) = first_uncovered(period, &covering) {
+        out.push(FieldError::at(
+            "starts_on",
+            "agreement_does_not_cover_dates",
+            format!("no agreement is in force on {day}, within the period"),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn program() -> ProgramFacts {
+        ProgramFacts {
+            id: "p1".into(),
+            school_id: "s1".into(),
+            discipline: "radiography".into(),
+            accredited_until: Some(d("2030-01-01")),
+        }
+    }
+
+    fn agreement(status: &str, from: &str, to: &str, disciplines: &[&str]) -> AgreementFacts {
+        AgreementFacts {
+            status: status.into(),
+            effective_on: d(from),
+            expires_on: d(to),
+            disciplines: disciplines.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    fn student(status: &str) -> StudentFacts {
+        StudentFacts {
+            id: "st1".into(),
+            school_id: "s1".into(),
+            program_id: "p1".into(),
+            enrollment_status: status.into(),
+        }
+    }
+
+    fn req(kind: Kind) -> Request<'static> {
+        Request {
+            kind,
+            school_id: "s1",
+            starts_on: d("2027-02-01"),
+            ends_on: d("2027-04-30"),
+            has_course: true,
+            has_faculty_supervisor: true,
+        }
+    }
+
+    const TODAY: Stage = Stage::Submission {
+        today: NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
+    };
+
+    fn codes(errs: Vec<FieldError>) -> Vec<String> {
+        errs.into_iter().map(|e| e.code).collect()
+    }
+
+    fn good() -> Vec<AgreementFacts> {
+        vec![agreement("active", "2026-01-01", "2028-12-31", &[])]
+    }
+
+    #[test]
+    fn an_eligible_request_passes() {
+        assert!(
+            check(
+                &req(Kind::Clinical),
+                TODAY,
+                &program(),
+                &good(),
+                &[student("enrolled")]
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn no_agreement() {
+        assert_eq!(
+            codes(check(&req(Kind::Clinical), TODAY, &program(), &[], &[])),
+            ["no_agreement"]
+        );
+    }
+
+    #[test]
+    fn agreement_not_active() {
+        let a = [
+            agreement("draft", "2026-01-01", "2028-12-31", &[]),
+            agreement("terminated", "2020-01-01", "2030-01-01", &[]),
+        ];
+        assert_eq!(
+            codes(check(&req(Kind::Clinical), TODAY, &program(), &a, &[])),
+            ["agreement_not_active"]
+        );
+    }
+
+    #[test]
+    fn agreement_lapsing_mid_period_does_not_cover_dates() {
+        let a = [agreement("active", "2026-01-01", "2027-03-15", &[])];
+        let errs = check(&req(Kind::Clinical), TODAY, &program(), &a, &[]);
+        assert_eq!(errs[0].code, "agreement_does_not_cover_dates");
+        assert!(errs[0].message.contains("2027-03-16"));
+    }
+
+    #[test]
+    fn two_agreements_back_to_back_cover_the_period() {
+        let a = [
+            agreement("active", "2026-01-01", "2027-03-15", &[]),
+            agreement("active", "2027-03-16", "2028-01-01", &["radiography"]),
+        ];
+        assert!(check(&req(Kind::Clinical), TODAY, &program(), &a, &[]).is_empty());
+    }
+
+    #[test]
+    fn a_draft_renewal_does_not_cover_dates() {
+        let a = [
+            agreement("active", "2026-01-01", "2027-03-15", &[]),
+            agreement("draft", "2027-03-16", "2028-01-01", &[]),
+        ];
+        assert_eq!(
+            codes(check(&req(Kind::Clinical), TODAY, &program(), &a, &[])),
+            ["agreement_does_not_cover_dates"]
+        );
+    }
+
+    #[test]
+    fn agreement_does_not_cover_discipline() {
+        let a = [agreement(
+            "active",
+            "2026-01-01",
+            "2028-12-31",
+            &["sonography", "mri"],
+        )];
+        assert_eq!(
+            codes(check(&req(Kind::Clinical), TODAY, &program(), &a, &[])),
+            ["agreement_does_not_cover_discipline"]
+        );
+    }
+
+    #[test]
+    fn program_not_accredited_through_the_last_day() {
+        let mut p = program();
+        p.accredited_until = Some(d("2027-04-29"));
+        assert_eq!(
+            codes(check(&req(Kind::Clinical), TODAY, &p, &good(), &[])),
+            ["program_not_accredited"]
+        );
+        p.accredited_until = Some(d("2027-04-30"));
+        assert!(check(&req(Kind::Clinical), TODAY, &p, &good(), &[]).is_empty());
+        p.accredited_until = None;
+        assert_eq!(
+            codes(check(&req(Kind::Clinical), TODAY, &p, &good(), &[])),
+            ["program_not_accredited"]
+        );
+    }
+
+    #[test]
+    fn only_enrolled_students() {
+        for status in ["withdrawn", "graduated", "leave"] {
+            assert_eq!(
+                codes(check(
+                    &req(Kind::Clinical),
+                    TODAY,
+                    &program(),
+                    &good(),
+                    &[student(status)]
+                )),
+                ["student_not_enrolled"]
+            );
+        }
+    }
+
+    #[test]
+    fn student_not_in_program() {
+        let mut s = student("enrolled");
+        s.program_id = "p2".into();
+        assert_eq!(
+            codes(check(
+                &req(Kind::Clinical),
+                TODAY,
+                &program(),
+                &good(),
+                &[s.clone()]
+            )),
+            ["student_not_in_program"]
+        );
+        s.program_id = "p1".into();
+        s.school_id = "s2".into();
+        assert_eq!(
+            codes(check(
+                &req(Kind::Clinical),
+                TODAY,
+                &program(),
+                &good(),
+                &[s]
+            )),
+            ["student_not_in_program"]
+        );
+    }
+
+    #[test]
+    fn internships_need_a_course_and_a_faculty_supervisor() {
+        let mut r = req(Kind::Internship);
+        r.has_course = false;
+        r.has_faculty_supervisor = false;
+        assert_eq!(
+            codes(check(&r, TODAY, &program(), &good(), &[])),
+            ["course_required", "faculty_supervisor_required"]
+        );
+        // A clinical needs neither.
+        let mut c = req(Kind::Clinical);
+        c.has_course = false;
+        c.has_faculty_supervisor = false;
+        assert!(check(&c, TODAY, &program(), &good(), &[]).is_empty());
+    }
+
+    #[test]
+    fn invalid_period_backwards_or_past_at_submission_only() {
+        let mut r = req(Kind::Clinical);
+        r.ends_on = d("2027-01-31");
+        assert_eq!(
+            codes(check(&r, TODAY, &program(), &good(), &[])),
+            ["invalid_period"]
+        );
+        let mut past = req(Kind::Clinical);
+        past.starts_on = d("2027-01-01");
+        assert_eq!(
+            codes(check(&past, TODAY, &program(), &good(), &[])),
+            ["invalid_period"]
+        );
+        assert!(check(&past, Stage::Approval, &program(), &good(), &[]).is_empty());
+    }
+
+    #[test]
+    fn every_failure_at_once() {
+        let mut p = program();
+        p.accredited_until = Some(d("2026-01-01"));
+        let mut r = req(Kind::Internship);
+        r.has_course = false;
+        let errs = codes(check(
+            &r,
+            TODAY,
+            &p,
+            &[agreement("draft", "2026-01-01", "2028-01-01", &[])],
+            &[student("withdrawn")],
+        ));
+        assert_eq!(
+            errs,
+            [
+                "agreement_not_active",
+                "program_not_accredited",
+                "student_not_enrolled",
+                "course_required"
+            ]
+        );
+    }
+}
