@@ -23,6 +23,8 @@ pub struct Config {
     pub json_body_limit: usize,
     pub upload_limit: usize,
     pub db_max_connections: u32,
+    /// Public inquiries accepted per IP per hour.
+    pub inquiry_limit_per_hour: i64,
 }
 
 impl Config {
@@ -41,6 +43,7 @@ impl Config {
             json_body_limit: 1024 * 1024,
             upload_limit: 10 * 1024 * 1024,
             db_max_connections: 10,
+            inquiry_limit_per_hour: 5,
         }
     }
 
@@ -57,5 +60,12 @@ impl Config {
 
     pub fn outbox_dir(&self) -> PathBuf {
         self.data_dir.join("outbox")
+    }
+
+    /// Where links in emails point.
+    pub fn origin(&self) -> String {
+        self.public_origin
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
     }
 }

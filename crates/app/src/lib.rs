@@ -4,6 +4,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod files;
+pub mod mail;
 pub mod http;
 pub mod password;
 pub mod seed;

@@ -15,7 +15,11 @@ pub mod agreements;
 pub mod audit;
 pub mod departments;
 pub mod disciplines;
+pub mod inquiries;
+pub mod invitations;
+pub mod placements;
 pub mod programs;
+pub mod requests;
 pub mod schools;
 pub mod scope;
 pub mod sessions;
@@ -199,12 +203,7 @@ pub fn like(q: &Option<String>) -> Option<String> {
     q.as_ref()
         .map(|q| q.trim().to_lowercase())
         .filter(|q| !q.is_empty())
-        .map(|q| {
-            format!(
-                "%{}%",
-                q.replace(['\\', '%', '_'], "")
-            )
-        })
+        .map(|q| format!("%{}%", q.replace(['\\', '%', '_'], "")))
 }
 
 pub fn new_id() -> String {

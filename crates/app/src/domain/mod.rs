@@ -1,6 +1,7 @@
 //! Pure rules and types: no SQL, no HTTP. Untrusted input becomes these types at the edge.
 pub mod capacity;
 pub mod catalog;
+pub mod clearance;
 pub mod directory;
 pub mod eligibility;
 pub mod email;

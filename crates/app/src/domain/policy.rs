@@ -16,6 +16,14 @@ pub enum Resource {
     Staff,
     User,
     Audit,
+    /// Placement requests: submitted by a school for itself, or by the office.
+    Request,
+    /// Approve, decline or waitlist a request: the office alone.
+    Decision,
+    Placement,
+    /// Observership and volunteer inquiries (the office's inbox).
+    Inquiry,
+    Report,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,6 +120,34 @@ mod tests {
         );
         assert_eq!(
             access(Role::Student, Resource::Site, Action::Read),
+            Access::Never
+        );
+    }
+
+    #[test]
+    fn only_the_office_decides() {
+        assert_eq!(
+            access(Role::Coordinator, Resource::Decision, Action::Write),
+            Access::All
+        );
+        assert_eq!(
+            access(Role::SchoolCoordinator, Resource::Decision, Action::Write),
+            Access::Never
+        );
+        assert_eq!(
+            access(Role::SchoolCoordinator, Resource::Request, Action::Write),
+            Access::Own
+        );
+        assert_eq!(
+            access(Role::Preceptor, Resource::Placement, Action::Read),
+            Access::Own
+        );
+        assert_eq!(
+            access(Role::Preceptor, Resource::Placement, Action::Write),
+            Access::Never
+        );
+        assert_eq!(
+            access(Role::Student, Resource::Report, Action::Read),
             Access::Never
         );
     }

@@ -59,6 +59,26 @@ impl JsonBody {
     }
 }
 
+impl JsonBody {
+    /// Like `read`, but an empty body (no JSON at all) is an empty object: for actions whose
+    /// fields are all optional.
+    pub async fn read_or_empty(self, state: &AppState) -> Result<Map<String, Value>, ApiError> {
+        let empty = self
+            .0
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            == Some("0")
+            || (self.0.headers().get(header::CONTENT_TYPE).is_none()
+                && self.0.headers().get(header::CONTENT_LENGTH).is_none());
+        if empty {
+            Ok(Map::new())
+        } else {
+            self.read(state).await
+        }
+    }
+}
+
 /// A JSON object body read at once, for endpoints open to everyone (sign-in).
 pub struct JsonObject(pub Map<String, Value>);
 

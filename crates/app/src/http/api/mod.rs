@@ -14,7 +14,12 @@ pub mod agreements;
 pub mod audit;
 pub mod departments;
 pub mod disciplines;
+pub mod inquiries;
+pub mod invitations;
+pub mod placements;
 pub mod programs;
+pub mod reports;
+pub mod requests;
 pub mod schools;
 pub mod session;
 pub mod sites;
@@ -102,4 +107,16 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get))
         .routes(routes!(audit::list))
+        .routes(routes!(requests::list, requests::create))
+        .routes(routes!(requests::get, requests::update))
+        .routes(routes!(requests::withdraw))
+        .routes(routes!(requests::decision))
+        .routes(routes!(placements::list))
+        .routes(routes!(placements::get, placements::update))
+        .routes(routes!(placements::transition))
+        .routes(routes!(invitations::accept))
+        .routes(routes!(inquiries::list, inquiries::create))
+        .routes(routes!(inquiries::update))
+        .routes(routes!(reports::get_summary))
+        .routes(routes!(reports::get_summary_csv))
 }

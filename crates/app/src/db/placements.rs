@@ -1,0 +1,164 @@
+//! Placements: one student in one department for a period.
+use super::{DbResult, Page, Paged, Scope, Tx, paged};
+use crate::on_tx;
+use chrono::{DateTime, NaiveDate, Utc};
+
+#[derive(Clone, Debug, sqlx::FromRow, serde::Serialize)]
+pub struct PlacementRow {
+    pub id: String,
+    pub request_id: String,
+    pub kind: String,
+    pub student_id: Option<String>,
+    pub school_id: String,
+    pub program_id: String,
+    pub department_id: String,
+    pub preceptor_id: Option<String>,
+    pub site_mentor_id: Option<String>,
+    pub faculty_user_id: Option<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    /// The stored status: proposed, confirmed, active, completed, cancelled.
+    pub status: String,
+    pub cancel_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+const COLS: &str = "id, request_id, kind, student_id, school_id, program_id, department_id, preceptor_id, site_mentor_id,
+    faculty_user_id, starts_on, ends_on, status, cancel_reason, created_at";
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub school_id: Option<String>,
+    pub department_id: Option<String>,
+    pub student_id: Option<String>,
+    pub request_id: Option<String>,
+    pub kind: Option<String>,
+    /// Overlapping this period.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    page: &Page,
+) -> DbResult<Paged<PlacementRow>> {
+    let (school, student, dept, staff, faculty) = match scope {
+        Scope::All => (None, None, None, None, None),
+        Scope::School(s) => (Some(s.as_str()), None, None, None, None),
+        Scope::Student(s) => (None, Some(s.as_str()), None, None, None),
+        Scope::Department(d) => (None, None, Some(d.as_str()), None, None),
+        Scope::Staff(s) => (None, None, None, Some(s.as_str()), None),
+        Scope::Faculty(u) => (None, None, None, None, Some(u.as_str())),
+        Scope::Nothing => {
+            return Ok(Paged {
+                items: vec![],
+                next_cursor: None,
+            });
+        }
+    };
+    let sql = format!(
+        "SELECT {COLS} FROM placements WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR student_id = $3)
+         AND ($4 IS NULL OR department_id = $4) AND ($5 IS NULL OR preceptor_id = $5 OR site_mentor_id = $5)
+         AND ($6 IS NULL OR faculty_user_id = $6) AND ($7 IS NULL OR status = $7) AND ($8 IS NULL OR school_id = $8)
+         AND ($9 IS NULL OR department_id = $9) AND ($10 IS NULL OR student_id = $10) AND ($11 IS NULL OR request_id = $11)
+         AND ($12 IS NULL OR kind = $12) AND ($13 IS NULL OR ends_on >= $13) AND ($14 IS NULL OR starts_on <= $14)
+         ORDER BY id LIMIT $15"
+    );
+    let rows: Vec<PlacementRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(page.after()).bind(school).bind(student).bind(dept).bind(staff).bind(faculty)
+        .bind(&f.status).bind(&f.school_id).bind(&f.department_id).bind(&f.student_id).bind(&f.request_id).bind(&f.kind)
+        .bind(f.from).bind(f.to).bind(page.fetch_limit())
+        .fetch_all(c).await)?;
+    Ok(paged(rows, page, |r| &r.id))
+}
+
+pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<PlacementRow>> {
+    let sql = format!("SELECT {COLS} FROM placements WHERE id = $1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?,
+    )
+}
+
+/// Periods holding a seat in the department (not cancelled or completed) overlapping `from..=to`.
+pub async fn held_in_department(
+    tx: &mut Tx,
+    department_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DbResult<Vec<(NaiveDate, NaiveDate)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT starts_on, ends_on FROM placements WHERE department_id = $1 AND status NOT IN ('cancelled', 'completed')
+         AND ends_on >= $2 AND starts_on <= $3")
+        .bind(department_id).bind(from).bind(to).fetch_all(c).await)?)
+}
+
+/// Periods holding one of the preceptor's slots overlapping `from..=to`.
+pub async fn held_by_preceptor(
+    tx: &mut Tx,
+    staff_id: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DbResult<Vec<(NaiveDate, NaiveDate)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT starts_on, ends_on FROM placements WHERE preceptor_id = $1 AND status NOT IN ('cancelled', 'completed')
+         AND ends_on >= $2 AND starts_on <= $3")
+        .bind(staff_id).bind(from).bind(to).fetch_all(c).await)?)
+}
+
+/// Serializes capacity checks on PostgreSQL: the department and preceptor rows that guard
+/// the capacity are locked until commit, in id order so two approvals cannot deadlock. On
+/// SQLite the write transaction (`BEGIN IMMEDIATE`) already excludes other writers.
+pub async fn lock_guards(
+    tx: &mut Tx,
+    department_ids: &[String],
+    staff_ids: &[String],
+) -> DbResult<()> {
+    if let Tx::Postgres(t) = tx {
+        let mut d: Vec<&String> = department_ids.iter().collect();
+        d.sort();
+        d.dedup();
+        for id in d {
+            sqlx::query("SELECT id FROM departments WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut **t)
+                .await?;
+        }
+        let mut s: Vec<&String> = staff_ids.iter().collect();
+        s.sort();
+        s.dedup();
+        for id in s {
+            sqlx::query("SELECT id FROM staff WHERE id = $1 FOR UPDATE")
+                .bind(id)
+                .fetch_optional(&mut **t)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+pub async fn insert(tx: &mut Tx, p: &PlacementRow) -> DbResult<()> {
+    let sql = format!(
+        "INSERT INTO placements ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+    );
+    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(&p.id).bind(&p.request_id).bind(&p.kind).bind(&p.student_id).bind(&p.school_id).bind(&p.program_id)
+        .bind(&p.department_id).bind(&p.preceptor_id).bind(&p.site_mentor_id).bind(&p.faculty_user_id)
+        .bind(p.starts_on).bind(p.ends_on).bind(&p.status).bind(&p.cancel_reason).bind(p.created_at)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_status(tx: &mut Tx, id: &str, status: &str, reason: Option<&str>) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE placements SET status = $2, cancel_reason = COALESCE($3, cancel_reason) WHERE id = $1")
+        .bind(id).bind(status).bind(reason).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_student(tx: &mut Tx, id: &str, student_id: &str) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE placements SET student_id = $2 WHERE id = $1")
+        .bind(id).bind(student_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

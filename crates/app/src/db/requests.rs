@@ -1,0 +1,265 @@
+//! Placement requests: what a school asks for.
+use super::{DbResult, Page, Paged, Scope, Tx, paged};
+use crate::on_tx;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Preference {
+    pub site_id: String,
+    pub department_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Shift {
+    /// mon, tue, wed, thu, fri, sat, sun
+    pub weekday: String,
+    /// HH:MM
+    pub starts_at: String,
+    pub ends_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Course {
+    pub code: String,
+    pub title: String,
+    pub credits: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FacultySupervisor {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PlacementRequest {
+    pub id: String,
+    /// clinical or internship
+    pub kind: String,
+    pub school_id: String,
+    pub program_id: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub hours_per_week: i64,
+    pub student_ids: Vec<String>,
+    /// Places for students not named yet, on top of `student_ids`.
+    pub slots: i64,
+    pub preferences: Vec<Preference>,
+    pub shifts: Vec<Shift>,
+    pub start_window_weeks: i64,
+    pub together: bool,
+    pub notes: Option<String>,
+    pub course: Option<Course>,
+    pub faculty_supervisor: Option<FacultySupervisor>,
+    /// submitted, approved, waitlisted, declined, withdrawn
+    pub status: String,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// For open requests: the eligibility rules it fails today (empty = eligible). Checked
+    /// on every read, so an agreement that lapsed since submission shows here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eligibility: Option<Vec<crate::domain::FieldError>>,
+    /// With a decision: the placements it created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placements: Option<Vec<crate::http::api::placements::Placement>>,
+}
+
+impl PlacementRequest {
+    /// Named students plus unnamed slots.
+    pub fn places(&self) -> i64 {
+        self.student_ids.len() as i64 + self.slots
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: String,
+    kind: String,
+    school_id: String,
+    program_id: String,
+    starts_on: NaiveDate,
+    ends_on: NaiveDate,
+    hours_per_week: i64,
+    slots: i64,
+    shifts_json: String,
+    start_window_weeks: i64,
+    together: bool,
+    notes: Option<String>,
+    course_code: Option<String>,
+    course_title: Option<String>,
+    course_credits: Option<i64>,
+    faculty_name: Option<String>,
+    faculty_email: Option<String>,
+    status: String,
+    decision_reason: Option<String>,
+    decided_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+const COLS: &str = "id, kind, school_id, program_id, starts_on, ends_on, hours_per_week, slots, shifts_json, start_window_weeks,
+    together, notes, course_code, course_title, course_credits, faculty_name, faculty_email, status, decision_reason, decided_at, created_at";
+
+async fn assemble(tx: &mut Tx, r: Row) -> DbResult<PlacementRequest> {
+    let students: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT student_id FROM request_students WHERE request_id = $1 ORDER BY student_id").bind(&r.id).fetch_all(c).await)?;
+    let prefs: Vec<(String, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT site_id, department_id FROM request_preferences WHERE request_id = $1 ORDER BY rank").bind(&r.id).fetch_all(c).await)?;
+    let course = match (r.course_code, r.course_title, r.course_credits) {
+        (Some(code), Some(title), Some(credits)) => Some(Course {
+            code,
+            title,
+            credits,
+        }),
+        _ => None,
+    };
+    let faculty_supervisor = match (r.faculty_name, r.faculty_email) {
+        (Some(name), Some(email)) => Some(FacultySupervisor { name, email }),
+        _ => None,
+    };
+    Ok(PlacementRequest {
+        id: r.id,
+        kind: r.kind,
+        school_id: r.school_id,
+        program_id: r.program_id,
+        starts_on: r.starts_on,
+        ends_on: r.ends_on,
+        hours_per_week: r.hours_per_week,
+        student_ids: students.into_iter().map(|s| s.0).collect(),
+        slots: r.slots,
+        preferences: prefs
+            .into_iter()
+            .map(|(site_id, department_id)| Preference {
+                site_id,
+                department_id,
+            })
+            .collect(),
+        shifts: serde_json::from_str(&r.shifts_json).unwrap_or_default(),
+        start_window_weeks: r.start_window_weeks,
+        together: r.together,
+        notes: r.notes,
+        course,
+        faculty_supervisor,
+        status: r.status,
+        decision_reason: r.decision_reason,
+        decided_at: r.decided_at,
+        created_at: r.created_at,
+        eligibility: None,
+        placements: None,
+    })
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub school_id: Option<String>,
+    pub discipline: Option<String>,
+    pub site_id: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// Submitted and waitlisted only.
+    pub open: bool,
+}
+
+/// Oldest first, so the queue is worked in the order requests came in.
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    page: &Page,
+) -> DbResult<Paged<PlacementRequest>> {
+    if !matches!(scope, Scope::All | Scope::School(_)) {
+        return Ok(Paged {
+            items: vec![],
+            next_cursor: None,
+        });
+    }
+    let sql = format!(
+        "SELECT {COLS} FROM placement_requests r WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
+         AND ($4 IS NULL OR status = $4) AND ($5 IS NULL OR kind = $5)
+         AND ($6 IS NULL OR EXISTS (SELECT 1 FROM programs p WHERE p.id = r.program_id AND p.discipline = $6))
+         AND ($7 IS NULL OR EXISTS (SELECT 1 FROM request_preferences x WHERE x.request_id = r.id AND x.site_id = $7))
+         AND ($8 IS NULL OR ends_on >= $8) AND ($9 IS NULL OR starts_on <= $9)
+         AND ($10 = FALSE OR status IN ('submitted', 'waitlisted'))
+         ORDER BY id LIMIT $11"
+    );
+    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status).bind(&f.kind).bind(&f.discipline)
+        .bind(&f.site_id).bind(f.from).bind(f.to).bind(f.open).bind(page.fetch_limit())
+        .fetch_all(c).await)?;
+    let p = paged(rows, page, |r| &r.id);
+    let mut items = Vec::with_capacity(p.items.len());
+    for r in p.items {
+        items.push(assemble(tx, r).await?);
+    }
+    Ok(Paged {
+        items,
+        next_cursor: p.next_cursor,
+    })
+}
+
+/// Requests per status in scope.
+pub async fn counts(tx: &mut Tx, scope: &Scope) -> DbResult<Vec<(String, i64)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT status, COUNT(*) FROM placement_requests WHERE ($1 IS NULL OR school_id = $1) GROUP BY status ORDER BY status")
+        .bind(scope.school()).fetch_all(c).await)?)
+}
+
+pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<PlacementRequest>> {
+    let sql = format!("SELECT {COLS} FROM placement_requests WHERE id = $1");
+    let row: Option<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?;
+    match row {
+        Some(r) => Ok(Some(assemble(tx, r).await?)),
+        None => Ok(None),
+    }
+}
+
+pub async fn insert(tx: &mut Tx, r: &PlacementRequest, submitted_by: &str) -> DbResult<()> {
+    let shifts = serde_json::to_string(&r.shifts).unwrap_or_else(|_| "[]".into());
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO placement_requests (id, kind, school_id, program_id, starts_on, ends_on, hours_per_week, slots, shifts_json,
+           start_window_weeks, together, notes, course_code, course_title, course_credits, faculty_name, faculty_email, status,
+           submitted_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)")
+        .bind(&r.id).bind(&r.kind).bind(&r.school_id).bind(&r.program_id).bind(r.starts_on).bind(r.ends_on)
+        .bind(r.hours_per_week).bind(r.slots).bind(&shifts).bind(r.start_window_weeks).bind(r.together).bind(&r.notes)
+        .bind(r.course.as_ref().map(|c| c.code.clone())).bind(r.course.as_ref().map(|c| c.title.clone()))
+        .bind(r.course.as_ref().map(|c| c.credits))
+        .bind(r.faculty_supervisor.as_ref().map(|f| f.name.clone())).bind(r.faculty_supervisor.as_ref().map(|f| f.email.clone()))
+        .bind(&r.status).bind(submitted_by).bind(r.created_at)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    set_students(tx, &r.id, &r.student_ids).await?;
+    for (rank, p) in r.preferences.iter().enumerate() {
+        on_tx!(tx, c => sqlx::query("INSERT INTO request_preferences (request_id, rank, site_id, department_id) VALUES ($1, $2, $3, $4)")
+            .bind(&r.id).bind(rank as i64 + 1).bind(&p.site_id).bind(&p.department_id).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+pub async fn set_students(tx: &mut Tx, id: &str, student_ids: &[String]) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM request_students WHERE request_id = $1").bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+    for s in student_ids {
+        on_tx!(tx, c => sqlx::query("INSERT INTO request_students (request_id, student_id) VALUES ($1, $2)")
+            .bind(id).bind(s).execute(c).await.map(|r| r.rows_affected()))?;
+    }
+    Ok(())
+}
+
+pub async fn set_slots(tx: &mut Tx, id: &str, slots: i64) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE placement_requests SET slots = $2 WHERE id = $1").bind(id).bind(slots).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn set_status(
+    tx: &mut Tx,
+    id: &str,
+    status: &str,
+    reason: Option<&str>,
+    at: DateTime<Utc>,
+) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE placement_requests SET status = $2, decision_reason = $3, decided_at = $4 WHERE id = $1")
+        .bind(id).bind(status).bind(reason).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
