@@ -192,6 +192,7 @@ async fn site(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
             )],
         }],
         upload: None,
+        forms: vec![],
     }
     .into_response())
 }
@@ -473,6 +474,7 @@ async fn department(State(st): State<AppState>, user: PageUser, PageId(id): Page
             vec![]
         },
         upload: None,
+        forms: vec![],
     }
     .into_response())
 }

@@ -19,6 +19,7 @@ use view::{Field, NavItem, Table};
 
 pub mod directory;
 pub mod people;
+pub mod requests;
 pub mod schools;
 pub mod session;
 pub mod view;
@@ -31,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .merge(directory::router())
         .merge(schools::router())
         .merge(people::router())
+        .merge(requests::router())
 }
 
 async fn css() -> Response {
@@ -335,7 +337,7 @@ impl FormPage {
             let id = match target {
                 Some(f) => {
                     if f.error.is_empty() {
-                        f.error = message_for(f.label, field, &e.message);
+                        f.error = message_for(&f.label, field, &e.message);
                     }
                     f.id()
                 }
@@ -345,9 +347,10 @@ impl FormPage {
                 .fields
                 .iter()
                 .find(|f| f.name == field)
-                .map(|f| f.label)
-                .unwrap_or("");
-            self.summary.push((id, message_for(label, field, &e.message)));
+                .map(|f| f.label.clone())
+                .unwrap_or_default();
+            self.summary
+                .push((id, message_for(&label, field, &e.message)));
         }
         self
     }
@@ -359,17 +362,17 @@ impl FormPage {
                 f.values = form
                     .0
                     .iter()
-                    .filter(|(k, _)| k == f.name)
+                    .filter(|(k, _)| *k == f.name)
                     .map(|(_, v)| v.clone())
                     .collect();
             } else if f.kind == "checkbox" {
-                f.value = if form.get(f.name).is_some() {
+                f.value = if form.get(&f.name).is_some() {
                     "true".into()
                 } else {
                     String::new()
                 };
             } else if f.kind != "password" {
-                f.value = form.get(f.name).unwrap_or("").to_string();
+                f.value = form.get(&f.name).unwrap_or("").to_string();
             }
         }
         self
@@ -379,7 +382,10 @@ impl FormPage {
 /// The API's words with the field's label: "name may not be empty" reads "Name may not be
 /// empty" on the page.
 fn message_for(label: &str, field: &str, message: &str) -> String {
-    match message.strip_prefix(field).filter(|rest| !field.is_empty() && rest.starts_with(' ')) {
+    match message
+        .strip_prefix(field)
+        .filter(|rest| !field.is_empty() && rest.starts_with(' '))
+    {
         Some(rest) if !label.is_empty() => format!("{label}{rest}"),
         _ if label.is_empty() => capitalise(message),
         _ => format!("{label}: {message}"),
@@ -421,6 +427,42 @@ pub struct RecordPage {
     pub sections: Vec<Section>,
     /// A file upload form: (action, label, hint).
     pub upload: Option<(String, String, String)>,
+    /// Buttons that change the record (POST, with the CSRF token).
+    pub forms: Vec<ActionForm>,
+}
+
+/// A one-button form; irreversible ones ask for a reason and confirm.
+pub struct ActionForm {
+    pub action: String,
+    pub label: String,
+    /// Extra fields sent as they are (e.g. `to=confirmed`).
+    pub hidden: Vec<(String, String)>,
+    pub reason: bool,
+    pub confirm: String,
+}
+
+impl ActionForm {
+    pub fn new(action: impl Into<String>, label: impl Into<String>) -> ActionForm {
+        ActionForm {
+            action: action.into(),
+            label: label.into(),
+            hidden: vec![],
+            reason: false,
+            confirm: String::new(),
+        }
+    }
+
+    pub fn with(mut self, k: &str, v: &str) -> ActionForm {
+        self.hidden.push((k.into(), v.into()));
+        self
+    }
+
+    /// Asks for a reason and a confirmation.
+    pub fn irreversible(mut self, confirm: impl Into<String>) -> ActionForm {
+        self.reason = true;
+        self.confirm = confirm.into();
+        self
+    }
 }
 
 /// `?format=csv` answers the table as a download instead of the page.

@@ -226,7 +226,10 @@ async fn student(State(st): State<AppState>, user: PageUser, PageId(id): PageId)
     let scope = user.p.authorize(Resource::Student, Action::Read)?;
     let mut tx = st.db.read().await?;
     let s = db::students::get(&mut tx, &id).await?.ok_or_else(nf)?;
-    ensure(api::students::visible(&scope, &s) || db::students::placed_with(&mut tx, &scope, &s.id).await?)?;
+    ensure(
+        api::students::visible(&scope, &s)
+            || db::students::placed_with(&mut tx, &scope, &s.id).await?,
+    )?;
     let school = db::schools::get(&mut tx, &s.school_id)
         .await?
         .map(|x| x.name)
@@ -262,6 +265,7 @@ async fn student(State(st): State<AppState>, user: PageUser, PageId(id): PageId)
         actions,
         sections: vec![],
         upload: None,
+        forms: vec![],
     }
     .into_response())
 }
@@ -611,6 +615,7 @@ async fn staff(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -
         ],
         sections: vec![],
         upload: None,
+        forms: vec![],
     }
     .into_response())
 }
@@ -782,6 +787,7 @@ async fn user_page(State(st): State<AppState>, user: PageUser, PageId(id): PageI
         actions: vec![(format!("/history/user/{id}"), "History".into())],
         sections: vec![],
         upload: None,
+        forms: vec![],
     }
     .into_response())
 }

@@ -349,6 +349,7 @@ async fn school_page(st: &AppState, user: &PageUser, id: &str) -> PageResult {
             },
         ],
         upload: None,
+        forms: vec![],
     }
     .into_response())
 }
@@ -624,6 +625,7 @@ async fn agreement(State(st): State<AppState>, user: PageUser, PageId(id): PageI
         actions,
         sections: vec![],
         upload,
+        forms: vec![],
     }
     .into_response())
 }
@@ -916,6 +918,7 @@ async fn program(State(st): State<AppState>, user: PageUser, PageId(id): PageId)
         actions,
         sections: vec![],
         upload: None,
+        forms: vec![],
     }
     .into_response())
 }

@@ -384,6 +384,7 @@ async fn profile(State(st): State<AppState>, user: PageUser) -> PageResult {
         actions: vec![],
         sections: vec![],
         upload: None,
+        forms: vec![],
     }
     .into_response())
 }

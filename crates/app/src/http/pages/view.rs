@@ -116,9 +116,9 @@ impl Table {
 
 #[derive(Clone, Debug)]
 pub struct Field {
-    pub name: &'static str,
-    pub label: &'static str,
-    /// text, email, date, number, select, checkboxes, checkbox, textarea, password, file
+    pub name: String,
+    pub label: String,
+    /// text, email, date, number, select, checkboxes, checkbox, textarea, password, file, hidden
     pub kind: &'static str,
     pub value: String,
     pub values: Vec<String>,
@@ -129,10 +129,10 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn new(name: &'static str, label: &'static str, kind: &'static str) -> Field {
+    pub fn new(name: impl Into<String>, label: impl Into<String>, kind: &'static str) -> Field {
         Field {
-            name,
-            label,
+            name: name.into(),
+            label: label.into(),
             kind,
             value: String::new(),
             values: vec![],
