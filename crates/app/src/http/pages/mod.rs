@@ -17,8 +17,11 @@ use axum::{
 use serde_json::{Map, Value};
 use view::{Field, NavItem, Table};
 
+pub mod capacity;
 pub mod directory;
 pub mod people;
+pub mod placements;
+pub mod public;
 pub mod requests;
 pub mod schools;
 pub mod session;
@@ -33,6 +36,9 @@ pub fn router() -> Router<AppState> {
         .merge(schools::router())
         .merge(people::router())
         .merge(requests::router())
+        .merge(placements::router())
+        .merge(capacity::router())
+        .merge(public::router())
 }
 
 async fn css() -> Response {

@@ -150,6 +150,7 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
                 csv: r.created_at.to_rfc3339(),
                 href: Some(format!("/requests/{}", r.id)),
                 badge: None,
+                bar: None,
             },
             Cell::text(lookup(&n.schools, &r.school_id)),
             Cell::text(lookup(&n.programs, &r.program_id)),

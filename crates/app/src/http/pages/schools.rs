@@ -262,6 +262,7 @@ fn program_table(progs: &[Program], today: chrono::NaiveDate) -> Table {
                 text: format!("lapsed {}", super::view::human_date(d)),
                 csv: d.to_string(),
                 badge: Some("bad"),
+                bar: None,
                 href: None,
             },
             d => Cell::date(d),

@@ -10,7 +10,7 @@ use crate::domain::{
     policy::{Action, Resource},
 };
 use crate::http::auth::{self, LoginOutcome, SESSION_COOKIE, cookie};
-use crate::http::error::ApiError;
+use crate::http::{api, error::ApiError};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -264,7 +264,6 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
             });
         }
         Role::SchoolCoordinator => {
-            p.authorize(Resource::Agreement, Action::Read)?;
             let mut tx = st.db.read().await?;
             let school = match &p.school_id {
                 Some(id) => db::schools::get(&mut tx, id)
@@ -277,8 +276,76 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
                 Some(id) => db::agreements::of_school(&mut tx, id).await?,
                 None => vec![],
             };
+            let scope = p.authorize(Resource::Request, Action::Read)?;
+            let requests = db::requests::list(
+                &mut tx,
+                &scope,
+                &Default::default(),
+                &db::Page {
+                    limit: 500,
+                    after: None,
+                },
+            )
+            .await?
+            .items;
+            let pscope = p.authorize(Resource::Placement, Action::Read)?;
+            let today = st.clock.today();
+            let upcoming = db::placements::Filter {
+                from: Some(today),
+                ..Default::default()
+            };
+            let placements = db::placements::list(
+                &mut tx,
+                &pscope,
+                &upcoming,
+                &db::Page {
+                    limit: 50,
+                    after: None,
+                },
+            )
+            .await?
+            .items;
             drop(tx);
-            intro = format!("{school}: your agreement with the hospital, and your students.");
+            intro = format!(
+                "{school}: your requests and the office's decisions, your students' placements, and your agreement."
+            );
+            let mut rt = Table::new(
+                "Your requests, newest first",
+                vec!["Submitted", "Period", "Places", "Status", "Reason"],
+                "No requests yet.",
+            );
+            for r in requests.iter().rev().take(10) {
+                rt.rows.push(vec![
+                    Cell::link(
+                        super::view::human_date(r.created_at.date_naive()),
+                        format!("/requests/{}", r.id),
+                    ),
+                    Cell::text(format!(
+                        "{} – {}",
+                        super::view::human_date(r.starts_on),
+                        super::view::human_date(r.ends_on)
+                    )),
+                    Cell::text(r.places().to_string()),
+                    super::requests::status_badge(&r.status),
+                    Cell::text(r.decision_reason.clone().unwrap_or_default()),
+                ]);
+            }
+            sections.push(Section {
+                title: "Requests and decisions".into(),
+                table: rt,
+                actions: vec![("/requests/new".into(), "New request".into())],
+            });
+            let pt = super::placements::table(
+                &st,
+                &placements,
+                "Your students' current and upcoming placements",
+            )
+            .await?;
+            sections.push(Section {
+                title: "Students' placements".into(),
+                table: pt,
+                actions: vec![("/placements".into(), "All placements".into())],
+            });
             let mut t = Table::new(
                 "Your agreements",
                 vec!["Status", "In force", "Expires"],
@@ -288,7 +355,7 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
                 let status = match expiring_in(
                     AgreementStatus::parse(&a.status).unwrap_or(AgreementStatus::Draft),
                     a.expires_on,
-                    st.clock.today(),
+                    today,
                     90,
                 ) {
                     Some(d) => Cell::badge(format!("expiring in {d} days"), "warn"),
@@ -308,24 +375,118 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
                 table: t,
                 actions: vec![],
             });
-            tiles.push(("students".into(), "View".into(), "/students".into()));
         }
-        Role::Student => {
-            intro =
-                "Your placements will appear here once the education office approves them.".into();
-        }
-        Role::Preceptor | Role::Faculty => {
-            intro = "Students placed with you will appear here.".into();
-        }
-        Role::DepartmentManager => {
-            intro = "Your department's details and capacity.".into();
-            if let Some(d) = &p.department_id {
-                tiles.push((
-                    "your department".into(),
-                    "Open".into(),
-                    format!("/departments/{d}"),
-                ));
+        Role::Student | Role::Preceptor | Role::Faculty | Role::DepartmentManager => {
+            let scope = p.authorize(Resource::Placement, Action::Read)?;
+            let today = st.clock.today();
+            let (from, to) = if p.role == Role::DepartmentManager {
+                let monday = super::capacity::monday_of(today);
+                (monday, Some(monday + chrono::Duration::days(6)))
+            } else {
+                (today, None)
+            };
+            let filter = db::placements::Filter {
+                from: Some(from),
+                to,
+                ..Default::default()
+            };
+            let mut tx = st.db.read().await?;
+            let mut rows = db::placements::list(
+                &mut tx,
+                &scope,
+                &filter,
+                &db::Page {
+                    limit: 200,
+                    after: None,
+                },
+            )
+            .await?
+            .items;
+            drop(tx);
+            rows.retain(|r| r.status != "cancelled");
+            rows.sort_by_key(|r| r.starts_on);
+            let (title, caption) = match p.role {
+                Role::Student => {
+                    intro = "Your next placement: where, when, who, and your clearance.".into();
+                    ("Your placements", "Your current and upcoming placements")
+                }
+                Role::DepartmentManager => {
+                    intro = "This week's students in your department; the capacity grid shows the weeks ahead.".into();
+                    if let Some(d) = &p.department_id {
+                        tiles.push((
+                            "capacity, week by week".into(),
+                            "Grid".into(),
+                            format!("/departments/{d}/capacity"),
+                        ));
+                    }
+                    ("This week", "Students in your department this week")
+                }
+                _ => {
+                    intro = "Your current and upcoming students.".into();
+                    ("Your students", "Students placed with you")
+                }
+            };
+            if p.role == Role::Student
+                && let Some(next) = rows.first()
+            {
+                let mut tx = st.db.read().await?;
+                let v = api::placements::view(&mut tx, next.clone()).await?;
+                let dept = db::departments::get(&mut tx, &next.department_id).await?;
+                let site = match &dept {
+                    Some(d) => db::sites::get(&mut tx, &d.site_id)
+                        .await?
+                        .map(|s| s.name)
+                        .unwrap_or_default(),
+                    None => String::new(),
+                };
+                let who = match &next.preceptor_id {
+                    Some(pid) => db::staff::get(&mut tx, pid)
+                        .await?
+                        .map(|s| s.name)
+                        .unwrap_or_default(),
+                    None => v
+                        .faculty_supervisor
+                        .as_ref()
+                        .map(|f| f.name.clone())
+                        .unwrap_or_default(),
+                };
+                drop(tx);
+                let mut t = Table::new(
+                    "Your next placement",
+                    vec!["Where", "When", "Who", "Clearance"],
+                    "",
+                );
+                t.rows.push(vec![
+                    Cell::link(
+                        format!("{} — {}", site, dept.map(|d| d.name).unwrap_or_default()),
+                        format!("/placements/{}", next.id),
+                    ),
+                    Cell::text(format!(
+                        "{} – {}",
+                        super::view::human_date(next.starts_on),
+                        super::view::human_date(next.ends_on)
+                    )),
+                    Cell::text(who),
+                    Cell::badge(
+                        format!(
+                            "{}: onboarding checklist not tracked yet",
+                            v.clearance.status
+                        ),
+                        "warn",
+                    ),
+                ]);
+                sections.push(Section {
+                    title: "Next".into(),
+                    table: t,
+                    actions: vec![],
+                });
             }
+            let table = super::placements::table(&st, &rows, caption).await?;
+            sections.push(Section {
+                title: title.into(),
+                table,
+                actions: vec![("/placements".into(), "All".into())],
+            });
         }
     }
     Ok(HomePage {

@@ -15,6 +15,8 @@ pub struct Cell {
     pub href: Option<String>,
     /// A badge's style: `ok`, `warn`, `bad`, `info` (the text always says it too).
     pub badge: Option<&'static str>,
+    /// A horizontal bar of this many percent, beside the number it draws.
+    pub bar: Option<i64>,
 }
 
 impl Cell {
@@ -49,6 +51,13 @@ impl Cell {
         Cell {
             badge: Some(style),
             ..Cell::text(s)
+        }
+    }
+
+    pub fn bar(percent: i64) -> Cell {
+        Cell {
+            bar: Some(percent.clamp(0, 100)),
+            ..Default::default()
         }
     }
 
@@ -198,6 +207,8 @@ pub fn nav_for(role: Role, department_id: Option<&str>, path: &str) -> Vec<NavIt
     match role {
         Role::Admin | Role::Coordinator => {
             items.extend([
+                ("/requests".into(), "Requests"),
+                ("/placements".into(), "Placements"),
                 ("/students".into(), "Students"),
                 ("/schools".into(), "Schools & agreements"),
                 ("/agreements".into(), "Agreements"),
@@ -205,6 +216,9 @@ pub fn nav_for(role: Role, department_id: Option<&str>, path: &str) -> Vec<NavIt
                 ("/sites".into(), "Sites & departments"),
                 ("/departments".into(), "Departments"),
                 ("/staff".into(), "Staff"),
+                ("/capacity".into(), "Capacity"),
+                ("/inquiries".into(), "Inquiries"),
+                ("/reports".into(), "Reports"),
             ]);
             if role == Role::Admin {
                 items.push(("/users".into(), "Users"));
@@ -212,6 +226,8 @@ pub fn nav_for(role: Role, department_id: Option<&str>, path: &str) -> Vec<NavIt
         }
         Role::SchoolCoordinator => {
             items.extend([
+                ("/requests".into(), "Requests"),
+                ("/placements".into(), "Placements"),
                 ("/students".into(), "Students"),
                 ("/my-school".into(), "Agreement & programs"),
             ]);
@@ -219,9 +235,12 @@ pub fn nav_for(role: Role, department_id: Option<&str>, path: &str) -> Vec<NavIt
         Role::DepartmentManager => {
             if let Some(d) = department_id {
                 items.push((format!("/departments/{d}"), "Department"));
+                items.push((format!("/departments/{d}/capacity"), "Capacity"));
             }
+            items.push(("/placements".into(), "Placements"));
         }
-        Role::Student | Role::Preceptor | Role::Faculty => {}
+        Role::Student => items.push(("/placements".into(), "My placements")),
+        Role::Preceptor | Role::Faculty => items.push(("/placements".into(), "My students")),
     }
     items.push(("/profile".into(), "Profile"));
     items

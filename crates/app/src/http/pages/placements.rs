@@ -1,0 +1,421 @@
+//! Placements for every role (scoped), their lifecycle buttons, and naming a slot's student.
+use super::view::{Cell, Field, Table, human_date};
+use super::{
+    ActionForm, Form, FormPage, ListPage, PageError, PageId, PageResult, PageUser, RecordPage,
+    filter_select, form_failed, list_page, list_response, see,
+};
+use crate::db::{self, Scope, placements::PlacementRow};
+use crate::domain::policy::{Action, Resource};
+use crate::http::{api, auth::ensure, error::ApiError, extract::Params};
+use crate::state::AppState;
+use axum::{
+    Router,
+    extract::State,
+    response::IntoResponse,
+    routing::{get, post},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/placements", get(list))
+        .route("/placements/{id}", get(show))
+        .route("/placements/{id}/transition", post(transition))
+        .route(
+            "/placements/{id}/student",
+            get(student_form).post(name_student),
+        )
+}
+
+pub fn badge(status: &str) -> Cell {
+    let style = match status {
+        "cleared" | "active" | "completed" => "ok",
+        "cancelled" => "bad",
+        "onboarding" | "proposed" => "warn",
+        _ => "info",
+    };
+    Cell::badge(status, style)
+}
+
+/// Names for the ids a placement table shows, read once per page.
+pub struct Lookup {
+    students: Vec<(String, String)>,
+    departments: Vec<(String, String)>,
+    schools: Vec<(String, String)>,
+    staff: Vec<(String, String)>,
+}
+
+impl Lookup {
+    pub async fn load(st: &AppState, rows: &[PlacementRow]) -> Result<Lookup, PageError> {
+        let mut tx = st.db.read().await?;
+        let mut students = Vec::new();
+        for r in rows {
+            if let Some(s) = &r.student_id
+                && !students.iter().any(|(id, _): &(String, String)| id == s)
+                && let Some(x) = db::students::get(&mut tx, s).await?
+            {
+                students.push((s.clone(), x.full_name()));
+            }
+        }
+        Ok(Lookup {
+            students,
+            departments: db::departments::all_names(&mut tx).await?,
+            schools: db::schools::all_names(&mut tx).await?,
+            staff: db::staff::names(&mut tx).await?,
+        })
+    }
+
+    fn find(list: &[(String, String)], id: Option<&str>) -> String {
+        id.and_then(|id| list.iter().find(|x| x.0 == id))
+            .map(|x| x.1.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn student(&self, id: Option<&str>) -> String {
+        if id.is_none() {
+            "(to be named)".into()
+        } else {
+            Self::find(&self.students, id)
+        }
+    }
+}
+
+/// The placements table every role's pages use.
+pub async fn table(
+    st: &AppState,
+    rows: &[PlacementRow],
+    caption: &str,
+) -> Result<Table, PageError> {
+    let names = Lookup::load(st, rows).await?;
+    let mut t = Table::new(
+        caption,
+        vec![
+            "Student",
+            "School",
+            "Department",
+            "Supervisor",
+            "Period",
+            "Status",
+        ],
+        "No placements.",
+    );
+    let mut tx = st.db.read().await?;
+    for r in rows {
+        let v = api::placements::view(&mut tx, r.clone()).await?;
+        let supervisor = match (&r.preceptor_id, &v.faculty_supervisor) {
+            (Some(p), _) => Lookup::find(&names.staff, Some(p)),
+            (None, Some(f)) => f.name.clone(),
+            _ => String::new(),
+        };
+        t.rows.push(vec![
+            Cell::link(
+                names.student(r.student_id.as_deref()),
+                format!("/placements/{}", r.id),
+            ),
+            Cell::text(Lookup::find(&names.schools, Some(&r.school_id))),
+            Cell::text(Lookup::find(&names.departments, Some(&r.department_id))),
+            Cell::text(supervisor),
+            Cell {
+                text: format!("{} – {}", human_date(r.starts_on), human_date(r.ends_on)),
+                csv: format!("{}/{}", r.starts_on, r.ends_on),
+                ..Default::default()
+            },
+            badge(&v.status),
+        ]);
+    }
+    Ok(t)
+}
+
+async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
+    let scope = user.p.authorize(Resource::Placement, Action::Read)?;
+    let page = list_page(&params)?;
+    let date = |k: &str| params.get(k).and_then(|v| v.parse().ok());
+    let filter = db::placements::Filter {
+        status: params.word(
+            "status",
+            |s| ["proposed", "confirmed", "active", "completed", "cancelled"].contains(&s),
+            "a status",
+        )?,
+        school_id: params.id("school_id")?,
+        department_id: params.id("department_id")?,
+        kind: params.word(
+            "kind",
+            |s| s == "clinical" || s == "internship",
+            "clinical, internship",
+        )?,
+        from: date("from"),
+        to: date("to"),
+        ..Default::default()
+    };
+    let mut tx = st.db.read().await?;
+    let rows = db::placements::list(&mut tx, &scope, &filter, &page).await?;
+    let schools = db::schools::all_names(&mut tx).await?;
+    let depts = db::departments::all_names(&mut tx).await?;
+    drop(tx);
+    let table = table(&st, &rows.items, "Placements").await?;
+    let statuses: Vec<(String, String)> =
+        ["proposed", "confirmed", "active", "completed", "cancelled"]
+            .iter()
+            .map(|s| (s.to_string(), s.to_string()))
+            .collect();
+    let mut filters = vec![filter_select("status", "Status", statuses, &params)];
+    if scope.is_all() {
+        filters.push(filter_select("school_id", "School", schools, &params));
+        filters.push(filter_select("department_id", "Department", depts, &params));
+    }
+    filters.push(filter_select(
+        "kind",
+        "Kind",
+        vec![
+            ("clinical".into(), "Clinical".into()),
+            ("internship".into(), "Internship".into()),
+        ],
+        &params,
+    ));
+    filters.push(Field::new("from", "From", "date").value(params.get("from").unwrap_or_default()));
+    filters.push(Field::new("to", "To", "date").value(params.get("to").unwrap_or_default()));
+    let title = match user.p.role {
+        crate::domain::Role::Student => "My placements",
+        crate::domain::Role::Preceptor | crate::domain::Role::Faculty => "My students",
+        _ => "Placements",
+    };
+    let page = ListPage {
+        chrome: user.chrome(title),
+        intro: "A confirmed placement reads \u{201c}onboarding\u{201d} until the student is cleared, then \u{201c}cleared\u{201d}.".into(),
+        filters,
+        table,
+        actions: vec![],
+        csv_href: String::new(),
+        next_href: String::new(),
+    };
+    Ok(list_response(
+        &user,
+        &params,
+        page,
+        rows.next_cursor,
+        "placements",
+    ))
+}
+
+async fn load(
+    st: &AppState,
+    user: &PageUser,
+    id: &str,
+) -> Result<(Scope, PlacementRow), PageError> {
+    let scope = user.p.authorize(Resource::Placement, Action::Read)?;
+    let mut tx = st.db.read().await?;
+    let row = db::placements::get(&mut tx, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    ensure(api::placements::visible(&scope, &row))?;
+    Ok((scope, row))
+}
+
+async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
+    let (scope, row) = load(&st, &user, &id).await?;
+    let names = Lookup::load(&st, std::slice::from_ref(&row)).await?;
+    let mut tx = st.db.read().await?;
+    let v = api::placements::view(&mut tx, row.clone()).await?;
+    drop(tx);
+    let mut facts = vec![
+        ("Status", badge(&v.status)),
+        (
+            "Student",
+            Cell::text(names.student(row.student_id.as_deref())),
+        ),
+        (
+            "School",
+            Cell::text(Lookup::find(&names.schools, Some(&row.school_id))),
+        ),
+        (
+            "Department",
+            Cell::text(Lookup::find(&names.departments, Some(&row.department_id))),
+        ),
+        ("Kind", Cell::text(&row.kind)),
+        (
+            "Period",
+            Cell::text(format!(
+                "{} – {}",
+                human_date(row.starts_on),
+                human_date(row.ends_on)
+            )),
+        ),
+    ];
+    if let Some(p) = &row.preceptor_id {
+        facts.push(("Preceptor", Cell::text(Lookup::find(&names.staff, Some(p)))));
+    }
+    if let Some(m) = &row.site_mentor_id {
+        facts.push((
+            "Site mentor",
+            Cell::text(Lookup::find(&names.staff, Some(m))),
+        ));
+    }
+    if let Some(f) = &v.faculty_supervisor {
+        facts.push((
+            "Faculty supervisor",
+            Cell::text(format!("{} <{}>", f.name, f.email)),
+        ));
+    }
+    let clearance = if v.clearance.missing.is_empty() && v.clearance.status == "pending" {
+        "pending: onboarding requirements are not tracked yet, so no placement is cleared"
+            .to_string()
+    } else {
+        v.clearance.status.clone()
+    };
+    facts.push((
+        "Clearance",
+        Cell::badge(
+            clearance,
+            if v.clearance.is_cleared() {
+                "ok"
+            } else {
+                "warn"
+            },
+        ),
+    ));
+    if let Some(r) = &row.cancel_reason {
+        facts.push(("Reason", Cell::text(r)));
+    }
+    let mut actions = vec![];
+    if scope.is_all() || scope.school().is_some() {
+        actions.push((
+            format!("/requests/{}", row.request_id),
+            "The request".to_string(),
+        ));
+    }
+    if scope.is_all() {
+        actions.push((format!("/history/placement/{id}"), "History".to_string()));
+    }
+    let mut forms = vec![];
+    let office = scope.is_all();
+    let school = scope.school().is_some();
+    let t = |to: &str, label: &str| {
+        ActionForm::new(format!("/placements/{id}/transition"), label).with("to", to)
+    };
+    match row.status.as_str() {
+        "proposed" if office || school => {
+            forms.push(t("confirmed", "Confirm (the student accepts)"))
+        }
+        _ => {}
+    }
+    if office && matches!(row.status.as_str(), "proposed" | "confirmed") {
+        forms.push(t("active", "Start the placement"));
+    }
+    if office && row.status == "active" {
+        forms.push(t("completed", "Mark completed"));
+    }
+    if (office || school) && !matches!(row.status.as_str(), "completed" | "cancelled") {
+        forms.push(
+            t("cancelled", "Cancel the placement")
+                .irreversible("Cancel this placement? Its seat and preceptor slot are freed."),
+        );
+    }
+    if (office || school)
+        && row.student_id.is_none()
+        && matches!(row.status.as_str(), "proposed" | "confirmed")
+    {
+        actions.push((
+            format!("/placements/{id}/student"),
+            "Name the student".to_string(),
+        ));
+    }
+    Ok(RecordPage {
+        chrome: user.chrome("Placement"),
+        facts,
+        actions,
+        sections: vec![],
+        upload: None,
+        forms,
+    }
+    .into_response())
+}
+
+async fn transition(
+    State(st): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    form: Form,
+) -> PageResult {
+    form.check(&user)?;
+    let body = form.to_map(&[], &[]);
+    match api::placements::transition_placement(&st, &user.p, &id, body).await {
+        Ok(_) => Ok(see(&format!("/placements/{id}"), "saved")),
+        Err(ApiError::Invalid(p) | ApiError::Conflict(p)) => {
+            let message =
+                p.0.iter()
+                    .map(|e| e.message.clone())
+                    .collect::<Vec<_>>()
+                    .join("; ");
+            Err(ApiError::conflict("refused", message).into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn student_page(
+    st: &AppState,
+    user: &PageUser,
+    row: &PlacementRow,
+) -> Result<FormPage, PageError> {
+    let mut tx = st.db.read().await?;
+    let filter = db::students::Filter {
+        program_id: Some(row.program_id.clone()),
+        status: Some("enrolled".into()),
+        ..Default::default()
+    };
+    let students = db::students::list(
+        &mut tx,
+        &Scope::All,
+        &filter,
+        &db::Page {
+            limit: 1000,
+            after: None,
+        },
+    )
+    .await?
+    .items;
+    drop(tx);
+    Ok(FormPage {
+        chrome: user.chrome("Name the student"),
+        intro: "Choose the student who takes this place. Onboarding starts once they are named."
+            .into(),
+        action: format!("/placements/{}/student", row.id),
+        fields: vec![
+            Field::new("student_id", "Student", "select")
+                .required()
+                .options(
+                    students
+                        .iter()
+                        .map(|s| (s.id.clone(), s.full_name()))
+                        .collect(),
+                ),
+        ],
+        summary: vec![],
+        submit: "Save",
+        cancel: format!("/placements/{}", row.id),
+        multipart: false,
+    })
+}
+
+async fn student_form(
+    State(st): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+) -> PageResult {
+    user.p.authorize(Resource::Placement, Action::Write)?;
+    let (_, row) = load(&st, &user, &id).await?;
+    Ok(student_page(&st, &user, &row).await?.into_response())
+}
+
+async fn name_student(
+    State(st): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    form: Form,
+) -> PageResult {
+    form.check(&user)?;
+    let (_, row) = load(&st, &user, &id).await?;
+    match api::placements::name_student(&st, &user.p, &id, form.to_map(&[], &[])).await {
+        Ok(_) => Ok(see(&format!("/placements/{id}"), "saved")),
+        Err(e) => form_failed(student_page(&st, &user, &row).await?, &form, e),
+    }
+}

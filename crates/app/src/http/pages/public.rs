@@ -1,0 +1,371 @@
+//! What the public sees: who is eligible, how requests work, and the inquiry form that routes
+//! non-students to observership or volunteering. Also the faculty invitation page.
+use super::view::{Cell, Field, Table, human_date};
+use super::{
+    Chrome, Form, FormPage, ListPage, PageId, PageResult, PageUser, RecordPage, Summary,
+    filter_select, list_page, list_response, see,
+};
+use crate::db;
+use crate::domain::policy::{Action, Resource};
+use crate::http::{api, error::ApiError, extract::Params};
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{ConnectInfo, Path, State},
+    http::StatusCode,
+    response::IntoResponse,
+    routing::get,
+};
+use std::net::SocketAddr;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/clinicals", get(page).post(submit))
+        .route("/inquiries", get(inbox))
+        .route("/inquiries/{id}", get(inquiry).post(set_status))
+        .route("/invitations/{token}", get(invitation).post(accept))
+        .route("/reports", get(reports))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "public.html")]
+struct PublicPage {
+    chrome: Chrome,
+    fields: Vec<Field>,
+    summary: Summary,
+    answer: Option<(String, String)>,
+}
+
+fn fields() -> Vec<Field> {
+    let interests = vec![
+        ("clinical".to_string(), "A clinical rotation".to_string()),
+        ("internship".to_string(), "An internship".to_string()),
+        (
+            "observership".to_string(),
+            "Job shadowing (observership)".to_string(),
+        ),
+        ("volunteer".to_string(), "Volunteering".to_string()),
+    ];
+    vec![
+        Field::new("name", "Your name", "text").required(),
+        Field::new("email", "Your email", "email").required(),
+        Field::new("interest", "What are you interested in?", "select")
+            .required()
+            .options(interests),
+        Field::new(
+            "is_student",
+            "I am a student in a health or professional program",
+            "checkbox",
+        ),
+        Field::new("school", "School", "text"),
+        Field::new("program", "Program", "text"),
+        Field::new("message", "Message", "textarea"),
+    ]
+}
+
+async fn page() -> impl IntoResponse {
+    PublicPage {
+        chrome: Chrome::public("Clinicals and internships"),
+        fields: fields(),
+        summary: vec![],
+        answer: None,
+    }
+}
+
+/// Public form: no session, so no CSRF token to check; the Origin check, the honeypot and the
+/// per-IP limit guard it.
+async fn submit(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    form: Form,
+) -> PageResult {
+    let map = form.to_map(&[], &["is_student"]);
+    match api::inquiries::submit_inquiry(&st, Some(addr.ip().to_string()), map).await {
+        Ok(a) => Ok(PublicPage {
+            chrome: Chrome::public("Thank you"),
+            fields: vec![],
+            summary: vec![],
+            answer: Some((a.route, a.next)),
+        }
+        .into_response()),
+        Err(ApiError::Invalid(p)) => {
+            let fp = FormPage {
+                chrome: Chrome::public("Clinicals and internships"),
+                intro: String::new(),
+                action: String::new(),
+                fields: fields(),
+                summary: vec![],
+                submit: "",
+                cancel: String::new(),
+                multipart: false,
+            }
+            .with_values(&form)
+            .with_problems(&p);
+            Ok((
+                StatusCode::UNPROCESSABLE_ENTITY,
+                PublicPage {
+                    chrome: fp.chrome,
+                    fields: fp.fields,
+                    summary: fp.summary,
+                    answer: None,
+                },
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn inbox(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
+    user.p.authorize(Resource::Inquiry, Action::Read)?;
+    let page = list_page(&params)?;
+    let status = params.word(
+        "status",
+        |s| ["new", "contacted", "closed"].contains(&s),
+        "new, contacted, closed",
+    )?;
+    let route = params.word(
+        "route",
+        |s| ["placement_request", "observership", "volunteer"].contains(&s),
+        "a route",
+    )?;
+    let mut tx = st.db.read().await?;
+    let rows = db::inquiries::list(&mut tx, &status, &route, &page).await?;
+    drop(tx);
+    let mut t = Table::new(
+        "Inquiries",
+        vec![
+            "Received",
+            "Name",
+            "Email",
+            "Interest",
+            "Routed to",
+            "Status",
+        ],
+        "No inquiries match.",
+    );
+    for i in &rows.items {
+        t.rows.push(vec![
+            Cell {
+                text: human_date(i.created_at.date_naive()),
+                csv: i.created_at.to_rfc3339(),
+                href: Some(format!("/inquiries/{}", i.id)),
+                badge: None,
+                ..Default::default()
+            },
+            Cell::text(&i.name),
+            Cell::text(&i.email),
+            Cell::text(&i.interest),
+            Cell::text(i.route.replace('_', " ")),
+            Cell::badge(&i.status, if i.status == "new" { "warn" } else { "info" }),
+        ]);
+    }
+    let statuses = ["new", "contacted", "closed"]
+        .iter()
+        .map(|s| (s.to_string(), s.to_string()))
+        .collect();
+    let routes = [
+        ("observership", "Observership"),
+        ("volunteer", "Volunteering"),
+        ("placement_request", "Student (school must request)"),
+    ]
+    .iter()
+    .map(|(a, b)| (a.to_string(), b.to_string()))
+    .collect();
+    let page = ListPage {
+        chrome: user.chrome("Inquiries"),
+        intro: "People who asked through the public page: job shadowing and volunteering, and students pointed to their school.".into(),
+        filters: vec![filter_select("status", "Status", statuses, &params), filter_select("route", "Routed to", routes, &params)],
+        table: t,
+        actions: vec![("/clinicals".into(), "The public page".into())],
+        csv_href: String::new(),
+        next_href: String::new(),
+    };
+    Ok(list_response(
+        &user,
+        &params,
+        page,
+        rows.next_cursor,
+        "inquiries",
+    ))
+}
+
+async fn inquiry(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
+    user.p.authorize(Resource::Inquiry, Action::Read)?;
+    let mut tx = st.db.read().await?;
+    let i = db::inquiries::get(&mut tx, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    drop(tx);
+    let facts = vec![
+        ("Email", Cell::text(&i.email)),
+        (
+            "Student",
+            Cell::text(if i.is_student { "yes" } else { "no" }),
+        ),
+        ("Interest", Cell::text(&i.interest)),
+        ("Routed to", Cell::text(i.route.replace('_', " "))),
+        ("School", Cell::text(i.school.clone().unwrap_or_default())),
+        ("Program", Cell::text(i.program.clone().unwrap_or_default())),
+        ("Message", Cell::text(i.message.clone().unwrap_or_default())),
+        ("Status", Cell::badge(&i.status, "info")),
+    ];
+    let forms = ["contacted", "closed", "new"]
+        .iter()
+        .filter(|s| **s != i.status)
+        .map(|s| {
+            super::ActionForm::new(format!("/inquiries/{id}"), format!("Mark {s}"))
+                .with("status", s)
+        })
+        .collect();
+    Ok(RecordPage {
+        chrome: user.chrome(format!("Inquiry from {}", i.name)),
+        facts,
+        actions: vec![("/inquiries".into(), "All inquiries".into())],
+        sections: vec![],
+        upload: None,
+        forms,
+    }
+    .into_response())
+}
+
+async fn set_status(
+    State(st): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    form: Form,
+) -> PageResult {
+    form.check(&user)?;
+    api::inquiries::update_inquiry(&st, &user.p, &id, form.to_map(&[], &[])).await?;
+    Ok(see(&format!("/inquiries/{id}"), "saved"))
+}
+
+fn invitation_form(token: &str) -> FormPage {
+    FormPage {
+        chrome: Chrome::public("Set your password"),
+        intro: "You are invited to Practicum as a faculty supervisor. Choose a password of at least 10 characters.".into(),
+        action: format!("/invitations/{token}"),
+        fields: vec![Field::new("password", "New password", "password").required()],
+        summary: vec![],
+        submit: "Set password",
+        cancel: "/login".into(),
+        multipart: false,
+    }
+}
+
+async fn invitation(Path(token): Path<String>) -> PageResult {
+    Ok(invitation_form(&token).into_response())
+}
+
+/// The link in the email is the credential here; the Origin check still applies.
+async fn accept(State(st): State<AppState>, Path(token): Path<String>, form: Form) -> PageResult {
+    let mut map = serde_json::Map::new();
+    map.insert(
+        "password".into(),
+        serde_json::Value::String(form.get("password").unwrap_or("").to_string()),
+    );
+    match api::invitations::accept_invitation(&st, &token, map).await {
+        Ok(_) => Ok(axum::response::Redirect::to("/login").into_response()),
+        Err(ApiError::Invalid(p)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            invitation_form(&token).with_problems(&p),
+        )
+            .into_response()),
+        Err(ApiError::NotFound) => Err(ApiError::conflict(
+            "invitation_used",
+            "This link has been used or has expired. Ask the education office for a new one.",
+        )
+        .into()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn reports(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
+    user.p.authorize(Resource::Report, Action::Read)?;
+    let year = api::reports::year_param(&params, chrono::Datelike::year(&st.clock.today()))?;
+    let mut tx = st.db.read().await?;
+    let s = api::reports::summary(&mut tx, year).await?;
+    drop(tx);
+    if super::wants_csv(&params) {
+        return Ok((
+            [
+                (
+                    axum::http::header::CONTENT_TYPE,
+                    "text/csv; charset=utf-8".to_string(),
+                ),
+                (
+                    axum::http::header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"summary-{year}.csv\""),
+                ),
+            ],
+            api::reports::to_csv(&s),
+        )
+            .into_response());
+    }
+    let max = |b: &[api::reports::Bucket]| b.iter().map(|x| x.students).max().unwrap_or(1).max(1);
+    let section = |title: &str, buckets: &[api::reports::Bucket]| {
+        let m = max(buckets);
+        let mut t = Table::new(
+            title.to_string(),
+            vec!["", "Students", ""],
+            "No students placed.",
+        );
+        for b in buckets {
+            let width = (b.students * 100 / m).max(1);
+            t.rows.push(vec![
+                Cell::text(&b.label),
+                Cell::text(b.students.to_string()),
+                Cell::bar(width),
+            ]);
+        }
+        super::Section {
+            title: title.to_string(),
+            table: t,
+            actions: vec![],
+        }
+    };
+    let years = (year - 3..=year + 1)
+        .map(|y| (y.to_string(), y.to_string()))
+        .collect();
+    let mut fp = filter_select("year", "Year", years, &params);
+    fp.value = year.to_string();
+    let facts = vec![
+        ("Students placed", Cell::text(s.total.to_string())),
+        (
+            "Programs",
+            Cell::text(s.by_discipline.len().to_string() + " disciplines"),
+        ),
+    ];
+    let sections = vec![
+        section("By discipline", &s.by_discipline),
+        section("By degree level", &s.by_degree_level),
+        section("By school", &s.by_school),
+        section("By department", &s.by_department),
+        section("By kind", &s.by_kind),
+    ];
+    let _ = fp;
+    Ok(RecordPage {
+        chrome: user.chrome(format!("Students placed in {year}")),
+        facts,
+        actions: vec![
+            (
+                format!("/reports?year={year}&format=csv"),
+                "Download CSV".into(),
+            ),
+            (
+                format!("/reports?year={}", year - 1),
+                format!("{}", year - 1),
+            ),
+            (
+                format!("/reports?year={}", year + 1),
+                format!("{}", year + 1),
+            ),
+        ],
+        sections,
+        upload: None,
+        forms: vec![],
+    }
+    .into_response())
+}
