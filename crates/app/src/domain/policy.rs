@@ -60,6 +60,12 @@ pub fn access(role: Role, resource: Resource, action: Action) -> Access {
             Read,
             Role::Student | Role::Preceptor | Role::Faculty | Role::DepartmentManager,
         ) => Own,
+        (R::Request | R::Placement, _, Role::SchoolCoordinator) => Own,
+        (
+            R::Placement,
+            Read,
+            Role::Student | Role::Preceptor | Role::Faculty | Role::DepartmentManager,
+        ) => Own,
         _ => Never,
     }
 }
