@@ -1,5 +1,7 @@
 //! The one integration-test binary: every test spawns the real server with a fresh database
 //! and drives it over HTTP, once on SQLite and once on PostgreSQL (with TEST_POSTGRES_URL).
+// Shared scaffolding: each test uses part of it.
+#[allow(dead_code)]
 mod helpers;
 
 mod smoke;
