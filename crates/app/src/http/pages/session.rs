@@ -227,17 +227,45 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
             .await?
             .items
             .len();
-            let schools = db::schools::list(&mut tx, &Scope::All, &None, &all)
-                .await?
-                .items
-                .len();
-            let departments =
-                db::departments::list(&mut tx, &Scope::All, &Default::default(), &all)
-                    .await?
-                    .items
-                    .len();
             drop(tx);
             let expiring = expiring_agreements(&st, &Scope::All).await?;
+            let mut tx = st.db.read().await?;
+            let open = db::requests::counts(&mut tx, &Scope::All).await?;
+            let today = st.clock.today();
+            let soon = db::placements::Filter {
+                from: Some(today),
+                to: Some(today + chrono::Duration::days(14)),
+                ..Default::default()
+            };
+            let starting = db::placements::list(&mut tx, &Scope::All, &soon, &all)
+                .await?
+                .items
+                .into_iter()
+                .filter(|r| {
+                    matches!(r.status.as_str(), "proposed" | "confirmed")
+                        && r.starts_on >= today
+                        && !api::placements::clearance_of(r).is_cleared()
+                })
+                .count();
+            drop(tx);
+            let to_decide: i64 = open
+                .iter()
+                .filter(|(s, _)| s == "submitted" || s == "waitlisted")
+                .map(|(_, n)| n)
+                .sum();
+            tiles.push((
+                "requests to decide".into(),
+                to_decide.to_string(),
+                "/requests".into(),
+            ));
+            tiles.push((
+                "students starting within 14 days, not cleared".into(),
+                starting.to_string(),
+                format!(
+                    "/placements?from={today}&to={}",
+                    today + chrono::Duration::days(14)
+                ),
+            ));
             tiles.push((
                 "agreements expiring within 90 days".into(),
                 expiring.rows.len().to_string(),
@@ -247,12 +275,6 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
                 "enrolled students".into(),
                 students.to_string(),
                 "/students?status=enrolled".into(),
-            ));
-            tiles.push(("schools".into(), schools.to_string(), "/schools".into()));
-            tiles.push((
-                "departments".into(),
-                departments.to_string(),
-                "/departments".into(),
             ));
             sections.push(Section {
                 title: "Agreements to renew".into(),
