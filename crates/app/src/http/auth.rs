@@ -230,7 +230,10 @@ pub async fn login(
                 ip.as_deref(),
             )
             .await?;
-            LoginOutcome::Ok { token, user: Box::new(user) }
+            LoginOutcome::Ok {
+                token,
+                user: Box::new(user),
+            }
         }
         _ => {
             for k in &keys {

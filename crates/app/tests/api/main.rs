@@ -4,5 +4,5 @@
 #[allow(dead_code)]
 mod helpers;
 
-mod smoke;
 mod seed;
+mod smoke;
