@@ -225,6 +225,8 @@ async fn term(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
                 Period::new(r.starts_on, r.ends_on).map(|p| seat_weeks(p, term) * r.places() as f64)
             })
             .sum();
+        // An empty f64 sum is -0.0; adding 0.0 keeps "-0.0" off the page.
+        let (held, asked) = (held + 0.0, asked + 0.0);
         let supply = d.capacity as f64 * term.days() as f64 / 7.0;
         lines.push((d, supply, held, asked));
     }
