@@ -19,6 +19,16 @@ pub fn router() -> Router<AppState> {
         .route("/departments/{id}/capacity", get(department))
 }
 
+const WEEK_LABELS: [&str; 52] = [
+    "Week 1", "Week 2", "Week 3", "Week 4", "Week 5", "Week 6", "Week 7", "Week 8", "Week 9",
+    "Week 10", "Week 11", "Week 12", "Week 13", "Week 14", "Week 15", "Week 16", "Week 17",
+    "Week 18", "Week 19", "Week 20", "Week 21", "Week 22", "Week 23", "Week 24", "Week 25",
+    "Week 26", "Week 27", "Week 28", "Week 29", "Week 30", "Week 31", "Week 32", "Week 33",
+    "Week 34", "Week 35", "Week 36", "Week 37", "Week 38", "Week 39", "Week 40", "Week 41",
+    "Week 42", "Week 43", "Week 44", "Week 45", "Week 46", "Week 47", "Week 48", "Week 49",
+    "Week 50", "Week 51", "Week 52",
+];
+
 /// The Monday on or before `d`: weeks start on Monday.
 pub fn monday_of(d: NaiveDate) -> NaiveDate {
     d - chrono::Duration::days(d.weekday().num_days_from_monday() as i64)
@@ -122,15 +132,13 @@ async fn department(
         rows.push(row);
     }
     drop(tx);
-    let headers: Vec<&'static str> = std::iter::once("Week of")
-        .chain((0..weeks).map(|_| ""))
-        .collect();
-    let mut table = Table::new(format!("{} — week by week", d.name), headers, "");
-    // Header labels are dates, so they travel in the first row instead of static headers.
+    let mut table = Table::new(format!("{} — week by week", d.name), vec!["Load"], "");
+    table
+        .headers
+        .extend(WEEK_LABELS.iter().take(weeks as usize).copied());
+    // The weeks' dates travel in the first row: header labels are static words.
     let mut week_row = vec![Cell::text("Week of")];
     week_row.extend((0..weeks).map(|w| Cell::date(Some(from + chrono::Duration::weeks(w)))));
-    table.headers = vec!["Load"];
-    table.headers.extend((0..weeks).map(|_| "Used/capacity"));
     table.rows.push(week_row);
     table.rows.extend(rows);
     let page = ListPage {
