@@ -246,10 +246,13 @@ pub fn nav_for(role: Role, department_id: Option<&str>, path: &str) -> Vec<NavIt
     items
         .into_iter()
         .map(|(href, label)| {
+            // A department's capacity page has its own entry, so it does not mark the
+            // department's entry too.
             let current = if href == "/" {
                 path == "/"
             } else {
-                path == href || path.starts_with(&format!("{href}/"))
+                path == href
+                    || (path.starts_with(&format!("{href}/")) && !path.ends_with("/capacity"))
             };
             NavItem {
                 href,
@@ -291,6 +294,12 @@ mod tests {
     fn navigation_marks_the_current_page() {
         let nav = nav_for(Role::Coordinator, None, "/schools/abc");
         assert!(nav.iter().any(|n| n.href == "/schools" && n.current));
+        let nav = nav_for(
+            Role::DepartmentManager,
+            Some("d1"),
+            "/departments/d1/capacity",
+        );
+        assert_eq!(nav.iter().filter(|n| n.current).count(), 1);
         assert!(!nav.iter().any(|n| n.href == "/users"));
         assert!(
             nav_for(Role::Admin, None, "/")

@@ -1,0 +1,102 @@
+// Shared helpers: start the real server on a free port with a fresh data directory, drive
+// the system Chromium, sign in, and scan pages with axe-core.
+const { spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+const { chromium } = require('playwright-core');
+
+const BIN = process.env.PRACTICUM_BIN || path.resolve(__dirname, '..', 'target', 'debug', 'practicum');
+const PASSWORD = 'practicum-demo';
+const USERS = {
+  admin: 'admin@demo.practicum.test',
+  coordinator: 'coordinator@demo.practicum.test',
+  school_coordinator: 'school@demo.practicum.test',
+  student: 'student@demo.practicum.test',
+  preceptor: 'preceptor@demo.practicum.test',
+  faculty: 'faculty@demo.practicum.test',
+  department_manager: 'manager@demo.practicum.test',
+};
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/// Polls `check` until it returns a truthy value, or throws after `ms`.
+async function poll(check, ms = 30000, what = 'condition') {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (_) { /* not yet */ }
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/// Starts `practicum serve --demo` and resolves when it answers.
+async function startServer() {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'practicum-web-'));
+  const proc = spawn(BIN, ['serve', '--demo', '--data-dir', dataDir, '--addr', `127.0.0.1:${port}`], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: 'warn', PRACTICUM_LOGIN_MAX_FAILURES: '1000' },
+  });
+  let log = '';
+  proc.stdout.on('data', (d) => { log += d; });
+  proc.stderr.on('data', (d) => { log += d; });
+  const base = `http://127.0.0.1:${port}`;
+  await poll(async () => (await fetch(`${base}/login`)).ok, 60000, `server at ${base}\n${log}`);
+  return {
+    base,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+/// A fresh browser context (its own cookies), signed in as `role`.
+async function signIn(browser, base, role) {
+  // The CSP forbids injected scripts; axe is injected by the test, so the test bypasses it.
+  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(`${base}/login`);
+  await page.getByLabel('Email').fill(USERS[role]);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${base}/`);
+  return { context, page };
+}
+
+/// Fails on any serious or critical axe-core violation, listing them.
+async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const violations = await page.evaluate(async () => {
+    const r = await window.axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  if (violations.length) throw new Error(`accessibility violations on ${label}:\n${violations.join('\n')}`);
+}
+
+module.exports = { startServer, launch, signIn, assertAccessible, poll, USERS };

@@ -1,0 +1,90 @@
+// The front door: a school submits a request, the office approves it into placements, the
+// school sees the decision; a member of the public is routed by the inquiry form.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, launch, signIn, assertAccessible } = require('./lib');
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function isoInDays(days) {
+  const d = new Date(Date.now() + days * 86400000);
+  return d.toISOString().slice(0, 10);
+}
+
+test('a school submits a request and the office approves it into a placement', async () => {
+  const school = await signIn(browser, server.base, 'school_coordinator');
+  const page = school.page;
+  await page.goto(`${server.base}/requests/new`);
+  await assertAccessible(page, 'request form');
+  await page.getByLabel('Kind').selectOption('clinical');
+  const program = page.getByLabel('Program');
+  const radiography = await program.locator('option', { hasText: /Radiolog|Radiograph/ }).first().getAttribute('value');
+  await program.selectOption(radiography);
+  await page.getByLabel('First day').fill(isoInDays(70));
+  await page.getByLabel('Last day').fill(isoInDays(110));
+  await page.getByLabel('Hours per week').fill('32');
+  await page.getByLabel('Unnamed places').fill('1');
+  await page.getByRole('button', { name: 'Submit request' }).click();
+  await page.waitForURL(/\/requests\/[0-9a-f-]{36}\?done=created$/);
+  const url = page.url().split('?')[0];
+  assert.match(await page.locator('.facts').textContent(), /submitted/);
+  assert.match(await page.locator('.facts').textContent(), /eligible/);
+
+  const office = await signIn(browser, server.base, 'coordinator');
+  const o = office.page;
+  await o.goto(`${server.base}/requests`);
+  await assertAccessible(o, 'request queue');
+  await o.goto(`${url}/decide`);
+  await assertAccessible(o, 'decision form');
+  const dept = o.getByLabel('Unnamed place 1: department');
+  const deptOptions = await dept.locator('option').evaluateAll((os) => os.map((x) => x.value).filter(Boolean));
+  const preceptor = o.getByLabel('Unnamed place 1: preceptor');
+  const precOptions = await preceptor.locator('option').evaluateAll((os) => os.map((x) => [x.value, x.textContent]).filter((x) => x[0]));
+  // Find a department and preceptor pair that works: the server is the judge.
+  let approved = false;
+  for (const d of deptOptions) {
+    for (const [p] of precOptions) {
+      await o.goto(`${url}/decide`);
+      await o.getByLabel('Unnamed place 1: department').selectOption(d);
+      await o.getByLabel('Unnamed place 1: preceptor').selectOption(p);
+      await o.getByLabel('Decision').selectOption('approve');
+      await o.getByRole('button', { name: 'Record the decision' }).click();
+      if (/done=saved/.test(o.url())) { approved = true; break; }
+      assert.equal(await o.getByRole('alert').count(), 1, 'a refusal is explained');
+    }
+    if (approved) break;
+  }
+  assert.ok(approved, 'some department and preceptor take the student');
+  assert.match(await o.locator('.facts').textContent(), /approved/);
+  await o.getByRole('link', { name: /–/ }).first().click();
+  assert.match(await o.locator('.facts').textContent(), /proposed/);
+  await assertAccessible(o, 'placement page');
+
+  await page.goto(url);
+  assert.match(await page.locator('.facts').textContent(), /approved/);
+  await school.context.close();
+  await office.context.close();
+});
+
+test('a non-student asking for a clinical is routed to job shadowing', async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${server.base}/clinicals`);
+  await page.getByLabel('Your name').fill('Sam Rivera');
+  await page.getByLabel('Your email').fill('sam.rivera@example.org');
+  await page.getByLabel('What are you interested in?').selectOption('clinical');
+  await page.getByRole('button', { name: 'Send' }).click();
+  assert.match(await page.getByRole('status').textContent(), /Thank you/);
+  assert.match(await page.locator('main').textContent(), /job shadowing/);
+  await assertAccessible(page, 'inquiry answer');
+  await context.close();
+});

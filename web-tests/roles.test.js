@@ -1,0 +1,49 @@
+// Every role signs in, sees its home page and navigation, and every page in its navigation
+// answers with a heading and passes an axe-core scan.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, launch, signIn, assertAccessible, USERS } = require('./lib');
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the sign-in and public pages are accessible', async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  for (const p of ['/login', '/clinicals']) {
+    const res = await page.goto(server.base + p);
+    assert.equal(res.status(), 200, p);
+    await assertAccessible(page, p);
+  }
+  await context.close();
+});
+
+for (const role of Object.keys(USERS)) {
+  test(`${role}: home, navigation, and every main page`, async () => {
+    const { context, page } = await signIn(browser, server.base, role);
+    await assert.doesNotReject(page.getByRole('heading', { level: 1 }).waitFor());
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    await nav.waitFor();
+    const links = await nav.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.ok(links.length >= 2, `${role} has a navigation`);
+    await assertAccessible(page, `${role} home`);
+    for (const href of links) {
+      const res = await page.goto(server.base + href);
+      assert.equal(res.status(), 200, `${role} ${href}`);
+      const h1 = await page.getByRole('heading', { level: 1 }).textContent();
+      assert.ok(h1.trim().length > 0, `${href} has a heading`);
+      const current = await page.locator('nav[aria-label="Main"] a[aria-current="page"]').getAttribute('href');
+      assert.equal(current, href, `${href} is marked current`);
+      await assertAccessible(page, `${role} ${href}`);
+    }
+    await context.close();
+  });
+}
