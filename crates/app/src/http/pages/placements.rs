@@ -356,24 +356,7 @@ async fn student_page(
     user: &PageUser,
     row: &PlacementRow,
 ) -> Result<FormPage, PageError> {
-    let mut tx = st.db.read().await?;
-    let filter = db::students::Filter {
-        program_id: Some(row.program_id.clone()),
-        status: Some("enrolled".into()),
-        ..Default::default()
-    };
-    let students = db::students::list(
-        &mut tx,
-        &Scope::All,
-        &filter,
-        &db::Page {
-            limit: 1000,
-            after: None,
-        },
-    )
-    .await?
-    .items;
-    drop(tx);
+    let students = super::requests::enrolled_in(st, &row.program_id).await?;
     Ok(FormPage {
         chrome: user.chrome("Name the student"),
         intro: "Choose the student who takes this place. Onboarding starts once they are named."

@@ -913,29 +913,32 @@ async fn decide(
     }
 }
 
+/// The enrolled students of a program, for naming students on a request or a placement.
+pub async fn enrolled_in(
+    st: &AppState,
+    program_id: &str,
+) -> Result<Vec<db::students::Student>, PageError> {
+    let mut tx = st.db.read().await?;
+    let filter = db::students::Filter {
+        program_id: Some(program_id.to_string()),
+        status: Some("enrolled".into()),
+        ..Default::default()
+    };
+    let page = db::Page {
+        limit: 1000,
+        after: None,
+    };
+    Ok(db::students::list(&mut tx, &Scope::All, &filter, &page)
+        .await?
+        .items)
+}
+
 async fn students_page(
     st: &AppState,
     user: &PageUser,
     r: &PlacementRequest,
 ) -> Result<FormPage, PageError> {
-    let mut tx = st.db.read().await?;
-    let filter = db::students::Filter {
-        program_id: Some(r.program_id.clone()),
-        status: Some("enrolled".into()),
-        ..Default::default()
-    };
-    let students = db::students::list(
-        &mut tx,
-        &Scope::All,
-        &filter,
-        &db::Page {
-            limit: 1000,
-            after: None,
-        },
-    )
-    .await?
-    .items;
-    drop(tx);
+    let students = enrolled_in(st, &r.program_id).await?;
     let opts = students
         .iter()
         .map(|s| (s.id.clone(), format!("{}, {}", s.last_name, s.first_name)))
