@@ -1,7 +1,7 @@
 //! Reading one file out of a multipart form, capped, with its other text fields.
 use super::error::ApiError;
 use crate::domain::Problems;
-use axum::extract::Multipart;
+use axum::extract::{FromRequest, Multipart, Request};
 use std::collections::HashMap;
 
 pub struct Upload {
@@ -9,9 +9,13 @@ pub struct Upload {
     pub file: Option<(String, Vec<u8>)>,
 }
 
-/// Reads every part; the `file` part is capped at `limit` bytes (422 `file_too_large`, nothing
-/// kept). Text parts are capped at 64 KiB each.
-pub async fn read(mut mp: Multipart, limit: usize) -> Result<Upload, ApiError> {
+/// Reads every part of a `multipart/form-data` request — called by the handler after it has
+/// authorized the caller, so a role that may never upload gets 403 whatever it sent. The `file`
+/// part is capped at `limit` bytes (422 `file_too_large`, nothing kept); text parts at 64 KiB.
+pub async fn read(req: Request, limit: usize) -> Result<Upload, ApiError> {
+    let mut mp = Multipart::from_request(req, &())
+        .await
+        .map_err(|_| ApiError::BadRequest("send multipart/form-data with a `file` part".into()))?;
     let mut fields = HashMap::new();
     let mut file = None;
     let bad = |_| ApiError::BadRequest("the multipart body is malformed".into());

@@ -4,5 +4,7 @@
 #[allow(dead_code)]
 mod helpers;
 
+mod auth;
+mod directory;
 mod seed;
 mod smoke;

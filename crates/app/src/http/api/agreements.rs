@@ -14,7 +14,7 @@ use crate::http::{
 use crate::state::AppState;
 use axum::{
     Json,
-    extract::{Multipart, State},
+    extract::State,
     http::{StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -314,10 +314,10 @@ pub async fn upload_document(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-    mp: Multipart,
+    req: axum::extract::Request,
 ) -> ApiResult<Json<Agreement>> {
     p.authorize(Resource::Agreement, Action::Write)?;
-    let up = upload::read(mp, st.config.upload_limit).await?;
+    let up = upload::read(req, st.config.upload_limit).await?;
     let (name, bytes) = upload::require_file(&up)?;
     Ok(Json(attach_document(&st, &p, &id, name, bytes).await?))
 }

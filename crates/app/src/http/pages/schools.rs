@@ -13,13 +13,7 @@ use crate::domain::{
 };
 use crate::http::{api, auth::ensure, error::ApiError, extract::Params, upload};
 use crate::state::AppState;
-use axum::{
-    Router,
-    extract::{Multipart, State},
-    http::HeaderMap,
-    response::IntoResponse,
-    routing::get,
-};
+use axum::{Router, extract::State, response::IntoResponse, routing::get};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -683,14 +677,13 @@ async fn upload_document(
     State(st): State<AppState>,
     user: PageUser,
     PageId(id): PageId,
-    headers: HeaderMap,
-    mp: Multipart,
+    req: axum::extract::Request,
 ) -> PageResult {
     user.p.authorize(Resource::Agreement, Action::Write)?;
-    if !origin_ok(&headers) {
+    if !origin_ok(req.headers()) {
         return Err(ApiError::Forbidden.into());
     }
-    let up = upload::read(mp, st.config.upload_limit).await?;
+    let up = upload::read(req, st.config.upload_limit).await?;
     let token_ok = up
         .fields
         .get("csrf_token")
