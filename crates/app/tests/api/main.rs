@@ -6,5 +6,6 @@ mod helpers;
 
 mod auth;
 mod directory;
+mod placement_flow;
 mod seed;
 mod smoke;
