@@ -1,4 +1,6 @@
 //! Clearance (DOMAIN.md rule 4) is derived on every read, never typed in.
+use super::requirements::{AppliesTo, PlacementFacts, Validity, last_flu_day, touches_flu_season};
+use chrono::NaiveDate;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -17,10 +19,7 @@ impl Clearance {
     }
 }
 
-/// Onboarding requirements are not tracked yet (they arrive with the onboarding issue), so
-/// nothing has been checked and no placement may read as cleared: the status is `pending`
-/// with an empty requirement list. This is stated, not faked: starting a placement is refused
-/// with `not_cleared` until requirements exist and are verified.
+/// The clearance of a placement whose student is not named yet: nothing can be checked.
 pub fn without_requirements() -> Clearance {
     Clearance {
         status: "pending".into(),
@@ -29,10 +28,466 @@ pub fn without_requirements() -> Clearance {
     }
 }
 
+/// A requirement rule, as clearance needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rule {
+    pub code: String,
+    pub validity: Validity,
+    pub applies_to: AppliesTo,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocStatus {
+    Submitted,
+    Verified,
+    Rejected,
+}
+
+impl DocStatus {
+    pub fn parse(s: &str) -> Option<DocStatus> {
+        match s {
+            "submitted" => Some(DocStatus::Submitted),
+            "verified" => Some(DocStatus::Verified),
+            "rejected" => Some(DocStatus::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// A student's evidence for a requirement.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Evidence {
+    pub requirement_code: String,
+    pub status: DocStatus,
+    pub completed_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    /// For per-placement requirements: the placement it was done for.
+    pub placement_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ItemState {
+    Verified,
+    Submitted,
+    Missing,
+    Rejected,
+    Expired,
+    ExpiresDuringPlacement,
+}
+
+impl ItemState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ItemState::Verified => "verified",
+            ItemState::Submitted => "submitted",
+            ItemState::Missing => "missing",
+            ItemState::Rejected => "rejected",
+            ItemState::Expired => "expired",
+            ItemState::ExpiresDuringPlacement => "expires_during_placement",
+        }
+    }
+}
+
+/// One line of a placement's checklist.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    pub code: String,
+    pub state: ItemState,
+    /// The last day the best verified evidence is valid (`None`: it does not lapse, or none).
+    pub lapses_on: Option<NaiveDate>,
+}
+
+fn counts_for(rule: &Rule, e: &Evidence, p: &PlacementFacts) -> bool {
+    if e.requirement_code != rule.code {
+        return false;
+    }
+    match rule.validity {
+        Validity::PerPlacement => e.placement_id.as_deref() == Some(p.id.as_str()),
+        Validity::WithinDaysBeforeStart(n) => {
+            let earliest = p
+                .starts_on
+                .checked_sub_days(chrono::Days::new(n as u64))
+                .unwrap_or(p.starts_on);
+            (earliest..=p.starts_on).contains(&e.completed_on)
+        }
+        _ => true,
+    }
+}
+
+/// The state of one requirement for one placement, from all the student's evidence.
+pub fn item(rule: &Rule, evidence: &[Evidence], p: &PlacementFacts, today: NaiveDate) -> Item {
+    let relevant: Vec<&Evidence> = evidence.iter().filter(|e| counts_for(rule, e, p)).collect();
+    let verified: Vec<Option<NaiveDate>> = relevant
+        .iter()
+        .filter(|e| e.status == DocStatus::Verified)
+        .map(|e| rule.validity.valid_until(e.completed_on, e.expires_on))
+        .collect();
+    // The verified evidence that lasts longest; `None` (never lapses) beats any date.
+    let best = verified.iter().copied().max_by(|a, b| match (a, b) {
+        (None, None) => std::cmp::Ordering::Equal,
+        (None, _) => std::cmp::Ordering::Greater,
+        (_, None) => std::cmp::Ordering::Less,
+        (Some(x), Some(y)) => x.cmp(y),
+    });
+    // A flu shot matters only to the end of the season; everything else to the last day.
+    let need_through = match rule.validity {
+        Validity::FluSeason => last_flu_day(p).unwrap_or(p.ends_on),
+        _ => p.ends_on,
+    };
+    let state = match best {
+        Some(None) => ItemState::Verified,
+        Some(Some(until)) if until >= need_through => ItemState::Verified,
+        Some(Some(until)) if until < today => ItemState::Expired,
+        Some(Some(_)) => ItemState::ExpiresDuringPlacement,
+        None if relevant.iter().any(|e| e.status == DocStatus::Submitted) => ItemState::Submitted,
+        None if relevant.iter().any(|e| e.status == DocStatus::Rejected) => ItemState::Rejected,
+        None => ItemState::Missing,
+    };
+    Item {
+        code: rule.code.clone(),
+        state,
+        lapses_on: best.flatten(),
+    }
+}
+
+/// Whether a rule applies to the placement at all.
+pub fn applies(rule: &Rule, p: &PlacementFacts) -> bool {
+    rule.applies_to.applies(p) && (rule.validity != Validity::FluSeason || touches_flu_season(p))
+}
+
+/// Every applicable requirement's state for a placement.
+pub fn checklist(
+    rules: &[Rule],
+    evidence: &[Evidence],
+    p: &PlacementFacts,
+    today: NaiveDate,
+) -> Vec<Item> {
+    rules
+        .iter()
+        .filter(|r| applies(r, p))
+        .map(|r| item(r, evidence, p, today))
+        .collect()
+}
+
+/// Clearance for a placement: `cleared` when every applicable requirement is verified and valid
+/// through the last day; `blocked` when any is rejected, expired or lapses during the
+/// placement; `pending` otherwise.
+pub fn derive(
+    rules: &[Rule],
+    evidence: &[Evidence],
+    p: &PlacementFacts,
+    today: NaiveDate,
+) -> Clearance {
+    let items = checklist(rules, evidence, p, today);
+    from_items(&items)
+}
+
+pub fn from_items(items: &[Item]) -> Clearance {
+    use ItemState::*;
+    let blocked = items
+        .iter()
+        .any(|i| matches!(i.state, Rejected | Expired | ExpiresDuringPlacement));
+    let pending = items.iter().any(|i| matches!(i.state, Missing | Submitted));
+    let status = if blocked {
+        "blocked"
+    } else if pending {
+        "pending"
+    } else {
+        "cleared"
+    };
+    Clearance {
+        status: status.into(),
+        missing: items
+            .iter()
+            .filter(|i| matches!(i.state, Missing | Submitted | Rejected | Expired))
+            .map(|i| i.code.clone())
+            .collect(),
+        expiring: items
+            .iter()
+            .filter(|i| i.state == ExpiresDuringPlacement)
+            .map(|i| i.code.clone())
+            .collect(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn rule(code: &str, validity: Validity) -> Rule {
+        Rule {
+            code: code.into(),
+            validity,
+            applies_to: AppliesTo::default(),
+        }
+    }
+
+    fn placement() -> PlacementFacts {
+        PlacementFacts {
+            id: "p1".into(),
+            kind: "clinical".into(),
+            discipline: "radiography".into(),
+            site_id: "s1".into(),
+            department_id: "d1".into(),
+            starts_on: d("2027-02-01"),
+            ends_on: d("2027-04-30"),
+        }
+    }
+
+    fn ev(code: &str, status: DocStatus, completed: &str, expires: Option<&str>) -> Evidence {
+        Evidence {
+            requirement_code: code.into(),
+            status,
+            completed_on: d(completed),
+            expires_on: expires.map(d),
+            placement_id: None,
+        }
+    }
+
+    const TODAY: &str = "2027-01-04";
+
+    fn state(r: &Rule, e: &[Evidence]) -> ItemState {
+        item(r, e, &placement(), d(TODAY)).state
+    }
+
     #[test]
-    fn nothing_checked_is_never_cleared() {
-        assert!(!super::without_requirements().is_cleared());
+    fn each_state() {
+        let tb = rule("tb", Validity::Years(1));
+        assert_eq!(state(&tb, &[]), ItemState::Missing);
+        assert_eq!(
+            state(&tb, &[ev("tb", DocStatus::Submitted, "2026-12-01", None)]),
+            ItemState::Submitted
+        );
+        assert_eq!(
+            state(&tb, &[ev("tb", DocStatus::Rejected, "2026-12-01", None)]),
+            ItemState::Rejected
+        );
+        assert_eq!(
+            state(&tb, &[ev("tb", DocStatus::Verified, "2026-12-01", None)]),
+            ItemState::Verified
+        );
+        assert_eq!(
+            state(&tb, &[ev("tb", DocStatus::Verified, "2025-12-01", None)]),
+            ItemState::Expired
+        );
+        assert_eq!(
+            state(&tb, &[ev("tb", DocStatus::Verified, "2026-03-01", None)]),
+            ItemState::ExpiresDuringPlacement
+        );
+        // A resubmission after a rejection is under review again.
+        assert_eq!(
+            state(
+                &tb,
+                &[
+                    ev("tb", DocStatus::Rejected, "2026-12-01", None),
+                    ev("tb", DocStatus::Submitted, "2026-12-02", None)
+                ]
+            ),
+            ItemState::Submitted
+        );
+    }
+
+    #[test]
+    fn the_longest_lasting_verified_evidence_counts() {
+        let bls = rule("bls", Validity::UntilExpiry);
+        let old = ev("bls", DocStatus::Verified, "2024-01-01", Some("2026-12-31"));
+        let new = ev("bls", DocStatus::Verified, "2026-12-15", Some("2028-12-31"));
+        assert_eq!(state(&bls, &[old.clone()]), ItemState::Expired);
+        assert_eq!(state(&bls, &[old, new]), ItemState::Verified);
+        // A card without an expiry date proves nothing.
+        assert_eq!(
+            state(&bls, &[ev("bls", DocStatus::Verified, "2026-12-15", None)]),
+            ItemState::Expired
+        );
+    }
+
+    #[test]
+    fn per_placement_evidence_counts_only_for_its_placement() {
+        let conf = rule("confidentiality", Validity::PerPlacement);
+        let mut e = ev("confidentiality", DocStatus::Verified, "2026-12-01", None);
+        assert_eq!(state(&conf, std::slice::from_ref(&e)), ItemState::Missing);
+        e.placement_id = Some("p1".into());
+        assert_eq!(state(&conf, &[e]), ItemState::Verified);
+    }
+
+    #[test]
+    fn within_days_before_start() {
+        let tb = rule("tb", Validity::WithinDaysBeforeStart(90));
+        assert_eq!(
+            state(&tb, &[ev("tb", DocStatus::Verified, "2026-11-03", None)]),
+            ItemState::Verified
+        );
+        assert_eq!(
+            state(&tb, &[ev("tb", DocStatus::Verified, "2026-11-02", None)]),
+            ItemState::Missing,
+            "91 days before"
+        );
+    }
+
+    #[test]
+    fn flu_applies_only_in_season() {
+        let flu = rule("influenza", Validity::FluSeason);
+        let mut summer = placement();
+        summer.starts_on = d("2027-05-01");
+        summer.ends_on = d("2027-08-31");
+        assert!(checklist(std::slice::from_ref(&flu), &[], &summer, d(TODAY)).is_empty());
+        assert_eq!(
+            state(
+                &flu,
+                &[ev("influenza", DocStatus::Verified, "2026-10-10", None)]
+            ),
+            ItemState::Verified
+        );
+        let mut long = placement();
+        long.ends_on = d("2027-05-15");
+        // The season ends on 31 March: a shot valid to then covers a placement running into May.
+        assert_eq!(
+            item(
+                &flu,
+                &[ev("influenza", DocStatus::Verified, "2026-10-10", None)],
+                &long,
+                d(TODAY)
+            )
+            .state,
+            ItemState::Verified
+        );
+        // A shot from last season lapses during this one.
+        assert_eq!(
+            item(
+                &flu,
+                &[ev("influenza", DocStatus::Verified, "2025-10-10", None)],
+                &long,
+                d(TODAY)
+            )
+            .state,
+            ItemState::Expired
+        );
+    }
+
+    #[test]
+    fn clearance_from_states() {
+        let rules = [rule("mmr", Validity::Once), rule("tb", Validity::Years(1))];
+        let p = placement();
+        let today = d(TODAY);
+        assert_eq!(derive(&rules, &[], &p, today).status, "pending");
+        let good = [
+            ev("mmr", DocStatus::Verified, "2010-01-01", None),
+            ev("tb", DocStatus::Verified, "2026-12-01", None),
+        ];
+        let c = derive(&rules, &good, &p, today);
+        assert_eq!(
+            (c.status.as_str(), c.missing.len(), c.expiring.len()),
+            ("cleared", 0, 0)
+        );
+        let lapsing = [
+            ev("mmr", DocStatus::Verified, "2010-01-01", None),
+            ev("tb", DocStatus::Verified, "2026-03-01", None),
+        ];
+        let c = derive(&rules, &lapsing, &p, today);
+        assert_eq!(c.status, "blocked");
+        assert_eq!(c.expiring, ["tb"]);
+        assert!(
+            derive(&[], &[], &p, today).is_cleared(),
+            "nothing applies: nothing to clear"
+        );
+        assert!(!without_requirements().is_cleared());
+    }
+
+    fn any_validity() -> impl Strategy<Value = Validity> {
+        prop_oneof![
+            Just(Validity::Once),
+            (1u32..400).prop_map(Validity::Days),
+            (1u32..30).prop_map(Validity::Months),
+            (1u32..5).prop_map(Validity::Years),
+            Just(Validity::UntilExpiry),
+            Just(Validity::FluSeason),
+            Just(Validity::PerPlacement),
+            (1u32..120).prop_map(Validity::WithinDaysBeforeStart),
+        ]
+    }
+
+    fn any_evidence() -> impl Strategy<Value = Evidence> {
+        (
+            0usize..3,
+            0u8..3,
+            -800i64..120,
+            prop::option::of(-400i64..900),
+            any::<bool>(),
+        )
+            .prop_map(|(c, s, done, exp, here)| {
+                let base = d("2027-01-04");
+                Evidence {
+                    requirement_code: ["a", "b", "c"][c].into(),
+                    status: [
+                        DocStatus::Submitted,
+                        DocStatus::Verified,
+                        DocStatus::Rejected,
+                    ][s as usize],
+                    completed_on: base + chrono::Duration::days(done.min(0)),
+                    expires_on: exp.map(|e| base + chrono::Duration::days(e)),
+                    placement_id: here.then(|| "p1".to_string()),
+                }
+            })
+    }
+
+    fn rank(status: &str) -> u8 {
+        match status {
+            "cleared" => 2,
+            "pending" => 1,
+            _ => 0,
+        }
+    }
+
+    proptest! {
+        /// Adding a verified document valid through the last day never makes clearance worse.
+        #[test]
+        fn a_covering_document_never_makes_it_worse(
+            validities in prop::collection::vec(any_validity(), 3),
+            evidence in prop::collection::vec(any_evidence(), 0..8),
+            which in 0usize..3,
+        ) {
+            let rules: Vec<Rule> = validities.iter().enumerate().map(|(i, v)| rule(["a", "b", "c"][i], *v)).collect();
+            let p = placement();
+            let today = d(TODAY);
+            let before = derive(&rules, &evidence, &p, today);
+            let code = ["a", "b", "c"][which];
+            // Completed when each kind of rule counts it valid through the last day.
+            let completed_on = match validities[which] {
+                Validity::WithinDaysBeforeStart(_) => p.starts_on,
+                Validity::FluSeason => d("2026-10-01"),
+                _ => p.ends_on,
+            };
+            let good = Evidence {
+                requirement_code: code.into(),
+                status: DocStatus::Verified,
+                completed_on,
+                expires_on: Some(p.ends_on + chrono::Duration::days(400)),
+                placement_id: Some(p.id.clone()),
+            };
+            let mut more = evidence.clone();
+            more.push(good);
+            let after = derive(&rules, &more, &p, today);
+            prop_assert!(rank(&after.status) >= rank(&before.status), "{:?} -> {:?}", before, after);
+        }
+
+        /// Evidence that lapses before the last day never clears its requirement.
+        #[test]
+        fn a_lapsing_document_never_clears(days_short in 1i64..200, done in 0i64..300) {
+            let p = placement();
+            let bls = rule("bls", Validity::UntilExpiry);
+            let e = Evidence {
+                requirement_code: "bls".into(),
+                status: DocStatus::Verified,
+                completed_on: d("2026-01-01") - chrono::Duration::days(done),
+                expires_on: Some(p.ends_on - chrono::Duration::days(days_short)),
+                placement_id: None,
+            };
+            prop_assert!(!derive(&[bls], &[e], &p, d(TODAY)).is_cleared());
+        }
     }
 }

@@ -8,6 +8,7 @@ pub mod email;
 pub mod period;
 pub mod placement;
 pub mod policy;
+pub mod requirements;
 pub mod role;
 pub mod validation;
 

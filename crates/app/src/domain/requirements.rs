@@ -1,0 +1,280 @@
+//! Onboarding requirements as data (DOMAIN.md's table): what each is, who may satisfy it, how
+//! long evidence stays valid, and which placements it applies to. Pure: the office edits the
+//! rules; these functions read them.
+use chrono::{Datelike, Months, NaiveDate};
+use serde::{Deserialize, Serialize};
+
+/// How long evidence stays valid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Validity {
+    /// Once done, always valid (MMR titer).
+    Once,
+    Days(u32),
+    Months(u32),
+    Years(u32),
+    /// To the expiry date on the evidence (BLS card, insurance certificate).
+    UntilExpiry,
+    /// To 31 March after an autumn dose; only placements touching October–March need it.
+    FluSeason,
+    /// Done for each placement (confidentiality agreement, orientation, badge).
+    PerPlacement,
+    /// Completed within N days before the placement starts (TB at some sites).
+    WithinDaysBeforeStart(u32),
+}
+
+impl Validity {
+    /// The last day evidence completed on `completed_on` (expiring on `expires_on`) is valid,
+    /// or `None` for never lapsing. Per-placement and within-days validity are judged against
+    /// the placement in `covers`.
+    pub fn valid_until(
+        self,
+        completed_on: NaiveDate,
+        expires_on: Option<NaiveDate>,
+    ) -> Option<NaiveDate> {
+        let minus_day = |d: Option<NaiveDate>| d.and_then(|d| d.pred_opt());
+        match self {
+            Validity::Once | Validity::PerPlacement => None,
+            Validity::Days(n) => completed_on
+                .checked_add_days(chrono::Days::new(n as u64))
+                .and_then(|d| d.pred_opt()),
+            Validity::Months(n) => minus_day(completed_on.checked_add_months(Months::new(n))),
+            Validity::Years(n) => {
+                minus_day(completed_on.checked_add_months(Months::new(n.saturating_mul(12))))
+            }
+            // Without an expiry date the evidence cannot show it is valid: treat as lapsed.
+            Validity::UntilExpiry => {
+                Some(expires_on.unwrap_or(completed_on.pred_opt().unwrap_or(completed_on)))
+            }
+            Validity::FluSeason => {
+                let y = if completed_on.month() >= 4 {
+                    completed_on.year() + 1
+                } else {
+                    completed_on.year()
+                };
+                NaiveDate::from_ymd_opt(y, 3, 31)
+            }
+            Validity::WithinDaysBeforeStart(_) => None,
+        }
+    }
+
+    pub fn needs_expiry_date(self) -> bool {
+        self == Validity::UntilExpiry
+    }
+}
+
+/// Which placements a requirement applies to. Empty lists mean "all"; exemptions win.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct AppliesTo {
+    /// clinical, internship, observership
+    #[serde(default)]
+    pub kinds: Vec<String>,
+    #[serde(default)]
+    pub disciplines: Vec<String>,
+    #[serde(default)]
+    pub sites: Vec<String>,
+    #[serde(default)]
+    pub departments: Vec<String>,
+    #[serde(default)]
+    pub exempt_disciplines: Vec<String>,
+    #[serde(default)]
+    pub exempt_departments: Vec<String>,
+}
+
+/// The facts about a placement that decide which requirements apply and for how long.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlacementFacts {
+    pub id: String,
+    pub kind: String,
+    pub discipline: String,
+    pub site_id: String,
+    pub department_id: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+fn allows(list: &[String], value: &str) -> bool {
+    list.is_empty() || list.iter().any(|x| x == value)
+}
+
+impl AppliesTo {
+    pub fn applies(&self, p: &PlacementFacts) -> bool {
+        allows(&self.kinds, &p.kind)
+            && allows(&self.disciplines, &p.discipline)
+            && allows(&self.sites, &p.site_id)
+            && allows(&self.departments, &p.department_id)
+            && !self.exempt_disciplines.iter().any(|d| *d == p.discipline)
+            && !self
+                .exempt_departments
+                .iter()
+                .any(|d| *d == p.department_id)
+    }
+}
+
+/// The last day of the placement inside a flu season (1 October – 31 March), or `None` when the
+/// placement lies wholly in April–September and needs no flu shot.
+pub fn last_flu_day(p: &PlacementFacts) -> Option<NaiveDate> {
+    let in_season = |d: NaiveDate| !(4..=9).contains(&d.month());
+    if in_season(p.ends_on) {
+        return Some(p.ends_on);
+    }
+    let march_31 = NaiveDate::from_ymd_opt(p.ends_on.year(), 3, 31)?;
+    (march_31 >= p.starts_on).then_some(march_31)
+}
+
+pub fn touches_flu_season(p: &PlacementFacts) -> bool {
+    last_flu_day(p).is_some()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn validity_periods() {
+        assert_eq!(Validity::Once.valid_until(d("2020-05-01"), None), None);
+        assert_eq!(
+            Validity::Years(1).valid_until(d("2026-03-15"), None),
+            Some(d("2027-03-14"))
+        );
+        assert_eq!(
+            Validity::Years(10).valid_until(d("2020-02-29"), None),
+            Some(d("2030-02-27"))
+        );
+        assert_eq!(
+            Validity::Months(6).valid_until(d("2026-08-31"), None),
+            Some(d("2027-02-27"))
+        );
+        assert_eq!(
+            Validity::Days(90).valid_until(d("2027-01-01"), None),
+            Some(d("2027-03-31"))
+        );
+        assert_eq!(
+            Validity::UntilExpiry.valid_until(d("2025-06-01"), Some(d("2027-06-30"))),
+            Some(d("2027-06-30"))
+        );
+        assert_eq!(
+            Validity::UntilExpiry.valid_until(d("2025-06-01"), None),
+            Some(d("2025-05-31")),
+            "no expiry date: not valid"
+        );
+    }
+
+    #[test]
+    fn flu_season_runs_to_31_march_after_an_autumn_dose() {
+        assert_eq!(
+            Validity::FluSeason.valid_until(d("2026-10-05"), None),
+            Some(d("2027-03-31"))
+        );
+        assert_eq!(
+            Validity::FluSeason.valid_until(d("2027-01-20"), None),
+            Some(d("2027-03-31"))
+        );
+        assert_eq!(
+            Validity::FluSeason.valid_until(d("2027-09-20"), None),
+            Some(d("2028-03-31"))
+        );
+    }
+
+    fn placement(kind: &str, from: &str, to: &str) -> PlacementFacts {
+        PlacementFacts {
+            id: "p".into(),
+            kind: kind.into(),
+            discipline: "radiography".into(),
+            site_id: "s1".into(),
+            department_id: "d1".into(),
+            starts_on: d(from),
+            ends_on: d(to),
+        }
+    }
+
+    #[test]
+    fn applicability_by_kind_discipline_site_department_and_exemptions() {
+        let p = placement("clinical", "2027-02-01", "2027-04-30");
+        assert!(AppliesTo::default().applies(&p));
+        assert!(
+            AppliesTo {
+                kinds: vec!["clinical".into()],
+                ..Default::default()
+            }
+            .applies(&p)
+        );
+        assert!(
+            !AppliesTo {
+                kinds: vec!["observership".into()],
+                ..Default::default()
+            }
+            .applies(&p)
+        );
+        assert!(
+            !AppliesTo {
+                disciplines: vec!["pharmacy".into()],
+                ..Default::default()
+            }
+            .applies(&p)
+        );
+        assert!(
+            AppliesTo {
+                sites: vec!["s1".into()],
+                ..Default::default()
+            }
+            .applies(&p)
+        );
+        assert!(
+            !AppliesTo {
+                sites: vec!["s2".into()],
+                ..Default::default()
+            }
+            .applies(&p)
+        );
+        assert!(
+            !AppliesTo {
+                departments: vec!["d2".into()],
+                ..Default::default()
+            }
+            .applies(&p)
+        );
+        assert!(
+            !AppliesTo {
+                exempt_disciplines: vec!["radiography".into()],
+                ..Default::default()
+            }
+            .applies(&p)
+        );
+        assert!(
+            !AppliesTo {
+                exempt_departments: vec!["d1".into()],
+                ..Default::default()
+            }
+            .applies(&p)
+        );
+    }
+
+    #[test]
+    fn flu_season_touch() {
+        assert!(!touches_flu_season(&placement(
+            "clinical",
+            "2027-05-01",
+            "2027-08-31"
+        )));
+        assert!(touches_flu_season(&placement(
+            "clinical",
+            "2027-08-15",
+            "2027-10-02"
+        )));
+        assert!(touches_flu_season(&placement(
+            "clinical",
+            "2027-02-01",
+            "2027-04-30"
+        )));
+        assert!(!touches_flu_season(&placement(
+            "clinical",
+            "2027-04-01",
+            "2027-09-30"
+        )));
+    }
+}
