@@ -103,11 +103,8 @@ impl AppliesTo {
             && allows(&self.disciplines, &p.discipline)
             && allows(&self.sites, &p.site_id)
             && allows(&self.departments, &p.department_id)
-            && !self.exempt_disciplines.iter().any(|d| *d == p.discipline)
-            && !self
-                .exempt_departments
-                .iter()
-                .any(|d| *d == p.department_id)
+            && !self.exempt_disciplines.contains(&p.discipline)
+            && !self.exempt_departments.contains(&p.department_id)
     }
 }
 
