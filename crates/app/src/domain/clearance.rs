@@ -297,7 +297,7 @@ mod tests {
         let bls = rule("bls", Validity::UntilExpiry);
         let old = ev("bls", DocStatus::Verified, "2024-01-01", Some("2026-12-31"));
         let new = ev("bls", DocStatus::Verified, "2026-12-15", Some("2028-12-31"));
-        assert_eq!(state(&bls, &[old.clone()]), ItemState::Expired);
+        assert_eq!(state(&bls, std::slice::from_ref(&old)), ItemState::Expired);
         assert_eq!(state(&bls, &[old, new]), ItemState::Verified);
         // A card without an expiry date proves nothing.
         assert_eq!(
