@@ -7,5 +7,6 @@ mod helpers;
 mod auth;
 mod directory;
 mod placement_flow;
+mod requests;
 mod seed;
 mod smoke;
