@@ -30,37 +30,60 @@ function freePort() {
   });
 }
 
-/// Polls `check` until it returns a truthy value, or throws after `ms`.
+/// Polls `check` until it returns a truthy value, or throws after `ms`. An error marked
+/// `fatal` ends the wait at once; any other error counts as "not yet".
 async function poll(check, ms = 30000, what = 'condition') {
   const deadline = Date.now() + ms;
   for (;;) {
     try {
       const v = await check();
       if (v) return v;
-    } catch (_) { /* not yet */ }
+    } catch (e) {
+      if (e.fatal) throw e;
+    }
     if (Date.now() > deadline) throw new Error(`${what} not met within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
 
-/// Starts `practicum serve --demo` and resolves when it answers.
+/// Starts `practicum serve --demo` on a free port with a fresh data directory and resolves when
+/// /login answers; `stop()` ends it and removes the directory.
 async function startServer() {
+  if (!fs.existsSync(BIN)) throw new Error(`${BIN} is missing: run \`cargo build\` first (or set PRACTICUM_BIN)`);
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'practicum-web-'));
   const proc = spawn(BIN, ['serve', '--demo', '--data-dir', dataDir, '--addr', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Every test signs in from 127.0.0.1; throttling has its own integration tests.
     env: { ...process.env, RUST_LOG: 'warn', PRACTICUM_LOGIN_MAX_FAILURES: '1000' },
   });
   let log = '';
+  let exited = null;
   proc.stdout.on('data', (d) => { log += d; });
   proc.stderr.on('data', (d) => { log += d; });
+  proc.on('error', (e) => { exited = `could not start: ${e.message}`; });
+  const done = new Promise((r) => proc.once('exit', (code, signal) => {
+    exited = exited || `exited with ${code ?? signal}`;
+    r();
+  }));
   const base = `http://127.0.0.1:${port}`;
-  await poll(async () => (await fetch(`${base}/login`)).ok, 60000, `server at ${base}\n${log}`);
+  try {
+    await poll(async () => {
+      if (exited) throw Object.assign(new Error(`practicum ${exited}`), { fatal: true });
+      return (await fetch(`${base}/login`)).ok;
+    }, 60000, `server at ${base}`);
+  } catch (e) {
+    if (!exited) proc.kill('SIGTERM');
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    throw new Error(`${e.message}\n${log}`);
+  }
   return {
     base,
     async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
+      if (!exited) {
+        proc.kill('SIGTERM');
+        await done;
+      }
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -70,7 +93,7 @@ async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
 }
 

@@ -30,6 +30,10 @@ for (const role of Object.keys(USERS)) {
   test(`${role}: home, navigation, and every main page`, async () => {
     const { context, page } = await signIn(browser, server.base, role);
     await assert.doesNotReject(page.getByRole('heading', { level: 1 }).waitFor());
+    // The shell: a banner with the person and a way out, the main content.
+    const banner = page.getByRole('banner');
+    assert.equal(await banner.getByRole('button', { name: 'Sign out' }).count(), 1, 'the header has Sign out');
+    assert.equal(await page.getByRole('main').count(), 1);
     const nav = page.getByRole('navigation', { name: 'Main' });
     await nav.waitFor();
     const links = await nav.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
