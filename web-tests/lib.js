@@ -55,7 +55,12 @@ async function startServer() {
   const proc = spawn(BIN, ['serve', '--demo', '--data-dir', dataDir, '--addr', `127.0.0.1:${port}`], {
     stdio: ['ignore', 'pipe', 'pipe'],
     // Every test signs in from 127.0.0.1; throttling has its own integration tests.
-    env: { ...process.env, RUST_LOG: 'warn', PRACTICUM_LOGIN_MAX_FAILURES: '1000' },
+    // The caller's PRACTICUM_* settings (a database URL, say) must not leak into the test server.
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PRACTICUM_'))),
+      RUST_LOG: 'warn',
+      PRACTICUM_LOGIN_MAX_FAILURES: '1000',
+    },
   });
   let log = '';
   let exited = null;
