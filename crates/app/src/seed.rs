@@ -6,21 +6,30 @@
 //! picks names and statuses) and every date is relative to the clock's today, so the demo
 //! reads the same whenever it is loaded. Written in one transaction, so it is all or nothing.
 use crate::db::{
-    self, Tx,
+    self, Scope, Tx,
     agreements::Agreement,
     audit::Actor,
     departments::Department,
+    inquiries::Inquiry,
     new_id,
+    placements::PlacementRow,
     programs::Program,
+    requests::{Course, FacultySupervisor, PlacementRequest, Preference, Shift},
     schools::School,
     sites::Site,
     staff::{Leave, Staff},
     students::Student,
     users::User,
 };
+use crate::domain::{capacity::first_full_day, eligibility::Stage, period::Period};
+use crate::http::api::{
+    placements::{self, NewPlacement},
+    requests,
+};
+use crate::http::error::{ApiError, ApiResult};
 use crate::state::AppState;
 use anyhow::{Context, anyhow};
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use std::collections::{HashMap, HashSet};
 
 pub const DEMO_PASSWORD: &str = "practicum-demo";
@@ -580,6 +589,8 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
     };
     let mut demo_student: Option<Student> = None;
     let mut students = 0;
+    // Each program's id and students, in the order of PROGRAMS.
+    let mut programs: Vec<(Program, Vec<Student>)> = Vec::new();
     for (school, name, code, level, n, until) in PROGRAMS {
         let accreditor = catalog
             .get(*code)
@@ -604,6 +615,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
             .with_context(|| format!("program {name}"))?;
         audit(&mut tx, &actor, "program", &p.id, &p).await?;
         let domain = SCHOOLS[*school].3;
+        let mut roster = Vec::new();
         for i in 0..*n {
             let (first, last) = people.name();
             let roll = people.rng.below(100);
@@ -639,9 +651,11 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
             audit(&mut tx, &actor, "student", &s.id, &s).await?;
             students += 1;
             if demo_student.is_none() {
-                demo_student = Some(s);
+                demo_student = Some(s.clone());
             }
+            roster.push(s);
         }
+        programs.push((p, roster));
     }
 
     // Staff: preceptors, department managers, and site mentors in the offices.
@@ -763,6 +777,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
         .find(|s| s.id == manager)
         .map(|s| s.name.clone())
         .unwrap_or_default();
+    let mut users: HashMap<&str, User> = HashMap::new();
     for ((role, email), hash) in DEMO_USERS.iter().zip(hashes) {
         let (name, school_id, staff_id, student_id) = match *role {
             "admin" => ("Morgan Ellis".to_string(), None, None, None),
@@ -786,7 +801,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
                 None,
             ),
             "faculty" => (
-                "Priya Raman".to_string(),
+                DEMO_FACULTY_NAME.to_string(),
                 Some(faculty_school.clone()),
                 None,
                 None,
@@ -807,9 +822,35 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
         };
         db::users::insert(&mut tx, &u).await?;
         audit(&mut tx, &actor, "user", &u.id, &u).await?;
+        users.insert(*role, u);
     }
+
+    // The placement work: last term's completed placements, next term's requests in every
+    // state, and the public's inquiries.
+    let user = |role: &str| {
+        users
+            .get(role)
+            .ok_or_else(|| anyhow!("no demo {role} sign-in"))
+    };
+    let work = Work {
+        today,
+        now,
+        site_ids: &site_ids,
+        dept_ids: &dept_ids,
+        programs: &programs,
+        staff: &staff_rows,
+        demo_student: &demo_student.id,
+        office: user("coordinator")?,
+        school_coordinator: user("school_coordinator")?,
+        faculty: user("faculty")?,
+    };
+    let (requests, placements) = seed_placement_work(&mut tx, &work).await?;
+    let inquiries = seed_inquiries(&mut tx, work.office, now).await?;
     tx.commit().await?;
     tracing::info!(
+        requests,
+        placements,
+        inquiries,
         sites = SITES.len(),
         departments = DEPARTMENTS.len(),
         schools = SCHOOLS.len(),
@@ -821,6 +862,717 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
         "seeded the demo hospital system"
     );
     Ok(())
+}
+
+/// The demo faculty member, whose sign-in is the faculty one of DEMO_USERS.
+const DEMO_FACULTY_NAME: &str = "Priya Raman";
+
+/// Where a demo request stands today.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Outcome {
+    /// In the office's queue.
+    Submitted,
+    /// In the queue, though the school's agreement now ends before the request does, so the
+    /// queue shows it ineligible. Stored as received: submission would refuse it today.
+    Lapsing,
+    Waitlisted(&'static str),
+    Declined(&'static str),
+    /// Withdrawn by whoever submitted it.
+    Withdrawn(&'static str),
+    /// Approved into placements in the first preferred department with room and preceptors;
+    /// `confirmed`: the school has confirmed the first of them.
+    Approved {
+        confirmed: bool,
+    },
+    /// Last term's: approved, and completed by now.
+    Completed,
+}
+
+#[derive(Clone, Copy)]
+enum Faculty {
+    /// The demo faculty sign-in.
+    Demo,
+    /// (name, email)
+    Named(&'static str, &'static str),
+}
+
+/// An internship's course (code, title, credits) and its faculty supervisor.
+type Internship = (&'static str, &'static str, i64, Faculty);
+
+/// One demo placement request.
+struct Ask {
+    /// The program, by name.
+    program: &'static str,
+    /// Name the demo student first.
+    demo_student: bool,
+    /// Named students, the demo student included; the others are the program's enrolled
+    /// students nobody has asked for yet.
+    named: usize,
+    slots: i64,
+    /// Ranked (site, department name); each hosts the program's discipline.
+    prefs: &'static [(usize, &'static str)],
+    /// Starts this many weeks after the Monday on or after today. Last term's end shortly
+    /// before today instead.
+    start: i64,
+    weeks: i64,
+    hours: i64,
+    /// Shift days (space-separated), start and end.
+    shift: (&'static str, &'static str, &'static str),
+    start_window_weeks: i64,
+    submitted_days_ago: i64,
+    internship: Option<Internship>,
+    notes: Option<&'static str>,
+    outcome: Outcome,
+}
+
+const DAYS: (&str, &str, &str) = ("mon tue wed thu fri", "07:00", "15:30");
+const TWELVES: (&str, &str, &str) = ("tue wed thu", "07:00", "19:00");
+const OFFICE_DAYS: (&str, &str, &str) = ("mon wed thu", "08:30", "16:30");
+
+const fn ask(
+    program: &'static str,
+    named: usize,
+    prefs: &'static [(usize, &'static str)],
+    start: i64,
+    weeks: i64,
+    submitted_days_ago: i64,
+    outcome: Outcome,
+) -> Ask {
+    Ask {
+        program,
+        demo_student: false,
+        named,
+        slots: 0,
+        prefs,
+        start,
+        weeks,
+        hours: 40,
+        shift: DAYS,
+        start_window_weeks: 0,
+        submitted_days_ago,
+        internship: None,
+        notes: None,
+        outcome,
+    }
+}
+
+const IMAGING: &[(usize, &str)] = &[(0, "Diagnostic Imaging"), (1, "Radiology")];
+
+/// Last term's completed placements, then next term's requests, oldest first. Bayview's
+/// Diagnostic Imaging is asked for more than it can give over the next 16 weeks.
+#[rustfmt::skip]
+const ASKS: &[Ask] = &[
+    Ask { hours: 32, ..ask("AS in Radiologic Technology", 2, &[(0, "Diagnostic Imaging")], 0, 12, 0, Outcome::Completed) },
+    ask("Doctor of Physical Therapy", 1, &[(1, "Outpatient Rehabilitation and Sports Medicine"), (0, "Inpatient Rehabilitation")], 0, 10, 0, Outcome::Completed),
+    Ask { hours: 36, shift: TWELVES, ..ask("Paramedic Certificate", 1, &[(0, "Emergency Department"), (1, "Emergency Department")], 0, 8, 0, Outcome::Completed) },
+    ask("BS in Medical Laboratory Science", 1, &[(0, "Core Laboratory"), (1, "Clinical Laboratory")], 4, 10, 34,
+        Outcome::Withdrawn("The student accepted a rotation at a laboratory closer to home.")),
+    Ask { demo_student: true, hours: 32,
+        ..ask("AS in Radiologic Technology", 2, IMAGING, 3, 10, 30, Outcome::Approved { confirmed: true }) },
+    Ask { hours: 32, ..ask("BS in Radiologic Sciences", 2, IMAGING, 3, 8, 28, Outcome::Approved { confirmed: false }) },
+    ask("Doctor of Physical Therapy", 2, &[(0, "Inpatient Rehabilitation"), (0, "Medical-Surgical Unit 5 West")], 3, 12, 27,
+        Outcome::Approved { confirmed: false }),
+    ask("BS in Diagnostic Medical Sonography", 1, &[(0, "Ultrasound"), (0, "Cardiovascular Diagnostics and Cath Lab")], 4, 8, 25,
+        Outcome::Approved { confirmed: false }),
+    Ask { hours: 32, ..ask("AS in Radiologic Technology", 3, IMAGING, 4, 10, 24, Outcome::Waitlisted(
+        "Diagnostic Imaging's preceptors are committed for these weeks; we will offer the first seats that free up.")) },
+    Ask { hours: 36, shift: TWELVES,
+        ..ask("Paramedic Certificate", 2, &[(0, "Emergency Department"), (1, "Emergency Department")], 3, 8, 22,
+            Outcome::Approved { confirmed: false }) },
+    Ask { slots: 1, notes: Some("Surgery rotation; the second student will be named after the midterm practical."),
+        ..ask("MS in Physician Assistant Studies", 1,
+            &[(0, "Main Operating Rooms"), (0, "Emergency Department"), (1, "Primary Care and Internal Medicine")], 4, 6, 21,
+            Outcome::Approved { confirmed: false }) },
+    Ask { hours: 24, shift: OFFICE_DAYS,
+        internship: Some(("HCA 690", "Administrative Residency in Health Care Management", 6, Faculty::Demo)),
+        ..ask("Master of Health Administration", 1, &[(0, "Executive Office and Strategy"), (0, "Quality and Patient Safety")], 3, 12, 20,
+            Outcome::Approved { confirmed: false }) },
+    ask("AS in Physical Therapist Assistant", 1, &[(2, "Northgate Rehabilitation"), (2, "Skilled Nursing and Transitional Care")], 3, 6, 19,
+        Outcome::Approved { confirmed: false }),
+    Ask { hours: 36, shift: TWELVES,
+        ..ask("AS in Respiratory Therapy", 1, &[(0, "Medical Intensive Care Unit"), (1, "Intensive Care Unit")], 4, 8, 18,
+            Outcome::Approved { confirmed: false }) },
+    ask("Master of Science in Occupational Therapy", 2, &[(0, "Neonatal Intensive Care Unit"), (0, "Inpatient Rehabilitation")], 5, 12, 17,
+        Outcome::Waitlisted("The NICU's occupational therapist takes one student at a time; we will confirm once the current rotation's dates are settled.")),
+    ask("AS in Surgical Technology", 2, &[(0, "Main Operating Rooms"), (1, "Surgical Services")], 3, 8, 16,
+        Outcome::Declined("Both operating room suites already host the most surgical technology students they can this term; please ask again for the summer.")),
+    Ask { hours: 32, start_window_weeks: 2, notes: Some("Second cohort; can start up to two weeks later."),
+        ..ask("BS in Radiologic Sciences", 2, &[(0, "Diagnostic Imaging")], 5, 10, 15, Outcome::Lapsing) },
+    Ask { hours: 32, slots: 2, notes: Some("Students will be named after the spring competency exams."),
+        ..ask("AS in Radiologic Technology", 0, &[(0, "Diagnostic Imaging"), (2, "Imaging Services")], 6, 12, 14, Outcome::Submitted) },
+    Ask { hours: 32, ..ask("BS in Magnetic Resonance Imaging", 2, IMAGING, 3, 8, 13, Outcome::Submitted) },
+    ask("BS in Nuclear Medicine Technology", 1, &[(0, "Nuclear Medicine and PET")], 5, 10, 12, Outcome::Submitted),
+    ask("BS in Radiation Therapy", 2, &[(0, "Radiation Oncology")], 6, 12, 11, Outcome::Submitted),
+    Ask { slots: 1, ..ask("MS in Speech-Language Pathology", 1,
+        &[(0, "Inpatient Rehabilitation"), (0, "Audiology and ENT Clinic"), (1, "Riverside Home Health")], 5, 10, 10, Outcome::Submitted) },
+    ask("AS in Medical Laboratory Technician", 2, &[(0, "Core Laboratory"), (1, "Clinical Laboratory")], 4, 8, 9, Outcome::Submitted),
+    Ask { hours: 24, slots: 3, shift: ("mon tue wed", "06:00", "14:00"),
+        ..ask("Certificate in Phlebotomy", 0, &[(0, "Core Laboratory"), (2, "Laboratory")], 3, 6, 8, Outcome::Submitted) },
+    Ask { hours: 20, shift: OFFICE_DAYS,
+        ..ask("PsyD in Clinical Psychology", 1, &[(0, "Inpatient Psychiatry"), (1, "Behavioral Health Clinic")], 8, 12, 7, Outcome::Submitted) },
+    ask("AS in Occupational Therapy Assistant", 2, &[(2, "Northgate Rehabilitation"), (2, "Skilled Nursing and Transitional Care")], 4, 8, 6,
+        Outcome::Submitted),
+    Ask { hours: 20, shift: OFFICE_DAYS,
+        internship: Some(("FIN 495", "Internship in Health Care Finance", 3,
+            Faculty::Named("Robert Lindqvist", "robert.lindqvist@farmingtonvalley.edu.test"))),
+        ..ask("BS in Finance", 1, &[(0, "Finance and Revenue Cycle")], 6, 10, 5, Outcome::Submitted) },
+    Ask { hours: 20, shift: OFFICE_DAYS,
+        internship: Some(("PH 698", "Applied Practice Experience", 3, Faculty::Demo)),
+        ..ask("Master of Public Health", 1, &[(1, "Community and Population Health"), (0, "Quality and Patient Safety")], 7, 12, 4,
+            Outcome::Submitted) },
+    Ask { hours: 36, shift: TWELVES, slots: 2,
+        ..ask("Paramedic Certificate", 0, &[(1, "Emergency Department"), (2, "Emergency Department")], 8, 8, 2, Outcome::Submitted) },
+];
+
+/// What the placement work is written against.
+struct Work<'a> {
+    today: NaiveDate,
+    now: DateTime<Utc>,
+    site_ids: &'a [String],
+    dept_ids: &'a [String],
+    programs: &'a [(Program, Vec<Student>)],
+    staff: &'a [Staff],
+    demo_student: &'a str,
+    office: &'a User,
+    school_coordinator: &'a User,
+    faculty: &'a User,
+}
+
+impl Work<'_> {
+    /// The same time of day as now, on `day`.
+    fn on(&self, day: NaiveDate) -> DateTime<Utc> {
+        self.now - (self.today - day)
+    }
+}
+
+fn actor_of(u: &User, at: DateTime<Utc>) -> Actor {
+    Actor {
+        user_id: Some(u.id.clone()),
+        label: format!("{} <{}>", u.name, u.email),
+        ip: None,
+        at,
+    }
+}
+
+/// An API answer as an error that says what failed.
+fn api<T>(r: ApiResult<T>, what: &str) -> anyhow::Result<T> {
+    r.map_err(|e| anyhow!("{what}: {e:?}"))
+}
+
+/// Requests and placements through the API's own checks: each request is parsed and checked
+/// by `parse_request` as of the day it was submitted, and each approval is re-checked for
+/// eligibility and placed by `check_and_insert`, capacity included. Answers how many requests
+/// and placements were written.
+async fn seed_placement_work(tx: &mut Tx, w: &Work<'_>) -> anyhow::Result<(usize, usize)> {
+    let today = w.today;
+    let monday =
+        today + Duration::days(i64::from((7 - today.weekday().num_days_from_monday()) % 7));
+    let jan1 = ymd(today.year(), 1, 1)?;
+    // Last term ended three weeks ago or, early in January, within this year still.
+    let last_term_ends = if today - Duration::weeks(3) >= jan1 {
+        today - Duration::weeks(3)
+    } else {
+        (today - Duration::days(1)).max(jan1)
+    };
+    let mut asked_for: HashSet<String> = HashSet::from([w.demo_student.to_string()]);
+    let mut placed_last_term = asked_for.clone();
+    let (mut requests, mut placements) = (0, 0);
+    for a in ASKS {
+        let pi = PROGRAMS
+            .iter()
+            .position(|p| p.1 == a.program)
+            .ok_or_else(|| anyhow!("no program {:?}", a.program))?;
+        let (program, roster) = &w.programs[pi];
+        let past = a.outcome == Outcome::Completed;
+        let (starts_on, ends_on) = if past {
+            (
+                last_term_ends - Duration::days(7 * a.weeks - 3),
+                last_term_ends,
+            )
+        } else {
+            let s = monday + Duration::weeks(a.start);
+            (s, s + Duration::days(7 * a.weeks - 3))
+        };
+        let submitted_on = if past {
+            starts_on - Duration::weeks(6)
+        } else {
+            today - Duration::days(a.submitted_days_ago)
+        };
+        let submitted_at = w.on(submitted_on);
+
+        let mut student_ids = Vec::new();
+        if a.demo_student {
+            student_ids.push(w.demo_student.to_string());
+        }
+        let mut enrolled: Vec<&Student> = roster
+            .iter()
+            .filter(|s| s.enrollment_status == "enrolled")
+            .collect();
+        let taken = if past {
+            enrolled.reverse();
+            &mut placed_last_term
+        } else {
+            &mut asked_for
+        };
+        for s in enrolled {
+            if student_ids.len() >= a.named {
+                break;
+            }
+            if taken.insert(s.id.clone()) {
+                student_ids.push(s.id.clone());
+            }
+        }
+        if student_ids.len() < a.named {
+            return Err(anyhow!("{}: not enough enrolled students", a.program));
+        }
+
+        let mut prefs = Vec::new();
+        for (site, name) in a.prefs {
+            let d = DEPARTMENTS
+                .iter()
+                .position(|d| d.0 == *site && d.1 == *name)
+                .ok_or_else(|| anyhow!("no department {name} at {}", SITES[*site]))?;
+            if !DEPARTMENTS[d].4.contains(&program.discipline.as_str()) {
+                return Err(anyhow!("{name} does not host {}", program.discipline));
+            }
+            prefs.push(d);
+        }
+        let (days, from, to) = a.shift;
+        let draft = PlacementRequest {
+            id: new_id(),
+            kind: if a.internship.is_some() {
+                "internship"
+            } else {
+                "clinical"
+            }
+            .into(),
+            school_id: program.school_id.clone(),
+            program_id: program.id.clone(),
+            starts_on,
+            ends_on,
+            hours_per_week: a.hours,
+            student_ids,
+            slots: a.slots,
+            preferences: prefs
+                .iter()
+                .map(|d| Preference {
+                    site_id: w.site_ids[DEPARTMENTS[*d].0].clone(),
+                    department_id: Some(w.dept_ids[*d].clone()),
+                })
+                .collect(),
+            shifts: days
+                .split_whitespace()
+                .map(|d| Shift {
+                    weekday: d.into(),
+                    starts_at: from.into(),
+                    ends_at: to.into(),
+                })
+                .collect(),
+            start_window_weeks: a.start_window_weeks,
+            together: false,
+            notes: a.notes.map(String::from),
+            course: a.internship.map(|(code, title, credits, _)| Course {
+                code: code.into(),
+                title: title.into(),
+                credits,
+            }),
+            faculty_supervisor: a.internship.map(|(.., f)| match f {
+                Faculty::Demo => FacultySupervisor {
+                    name: w.faculty.name.clone(),
+                    email: w.faculty.email.clone(),
+                },
+                Faculty::Named(name, email) => FacultySupervisor {
+                    name: name.into(),
+                    email: email.into(),
+                },
+            }),
+            status: "submitted".into(),
+            decision_reason: None,
+            decided_at: None,
+            created_at: submitted_at,
+            eligibility: None,
+            placements: None,
+        };
+        let mut req = if a.outcome == Outcome::Lapsing {
+            let problems = api(
+                requests::eligibility_of(tx, &draft, Stage::Approval).await,
+                a.program,
+            )?;
+            if problems.is_empty() {
+                return Err(anyhow!("{}: meant to be ineligible by now", a.program));
+            }
+            draft
+        } else {
+            let body = serde_json::json!({
+                "kind": draft.kind,
+                "school_id": draft.school_id,
+                "program_id": draft.program_id,
+                "starts_on": draft.starts_on.to_string(),
+                "ends_on": draft.ends_on.to_string(),
+                "hours_per_week": draft.hours_per_week,
+                "student_ids": draft.student_ids,
+                "slots": draft.slots,
+                "preferences": draft.preferences,
+                "shifts": draft.shifts,
+                "start_window_weeks": draft.start_window_weeks,
+                "together": draft.together,
+                "notes": draft.notes,
+                "course": draft.course,
+                "faculty_supervisor": draft.faculty_supervisor,
+            });
+            let serde_json::Value::Object(body) = body else {
+                return Err(anyhow!("a request body is an object"));
+            };
+            api(
+                requests::parse_request(tx, &Scope::All, body, submitted_on).await,
+                a.program,
+            )?
+        };
+        req.created_at = submitted_at;
+        let submitter = if w.school_coordinator.school_id.as_ref() == Some(&req.school_id) {
+            w.school_coordinator
+        } else {
+            w.office
+        };
+        db::requests::insert(tx, &req, &submitter.id).await?;
+        db::audit::record(
+            tx,
+            &actor_of(submitter, submitted_at),
+            "submit",
+            "placement_request",
+            &req.id,
+            None::<&()>,
+            Some(&req),
+        )
+        .await?;
+        requests += 1;
+
+        let decided_at = (submitted_at + Duration::days(6)).min(w.now - Duration::hours(2));
+        let (status, action, reason, by) = match a.outcome {
+            Outcome::Submitted | Outcome::Lapsing => continue,
+            Outcome::Waitlisted(r) => ("waitlisted", "decision:waitlist", r, w.office),
+            Outcome::Declined(r) => ("declined", "decision:decline", r, w.office),
+            Outcome::Withdrawn(r) => ("withdrawn", "withdraw", r, submitter),
+            Outcome::Approved { .. } | Outcome::Completed => {
+                let rows = approve(tx, w, a, &req, &program.discipline, &prefs, decided_at).await?;
+                let Some(rows) = rows else {
+                    tracing::warn!(
+                        program = a.program,
+                        "no room for a demo approval; left in the queue"
+                    );
+                    continue;
+                };
+                placements += rows.len();
+                if let (Outcome::Approved { confirmed: true }, Some(first)) =
+                    (a.outcome, rows.first())
+                {
+                    let at = (decided_at + Duration::days(2)).min(w.now - Duration::hours(1));
+                    transition(tx, submitter, first, "confirmed", at).await?;
+                }
+                if past {
+                    for r in &rows {
+                        let r = transition(tx, w.office, r, "active", w.on(r.starts_on)).await?;
+                        transition(tx, w.office, &r, "completed", w.on(r.ends_on)).await?;
+                    }
+                }
+                continue;
+            }
+        };
+        settle(tx, by, &req, status, action, Some(reason), decided_at).await?;
+    }
+    Ok((requests, placements))
+}
+
+/// Approves a request as the office would: eligibility again, then one placement per student
+/// and slot in the first preferred department with room and preceptors, through the API's
+/// `check_and_insert`. `None` when no preferred department can take them.
+async fn approve(
+    tx: &mut Tx,
+    w: &Work<'_>,
+    a: &Ask,
+    req: &PlacementRequest,
+    discipline: &str,
+    prefs: &[usize],
+    decided_at: DateTime<Utc>,
+) -> anyhow::Result<Option<Vec<PlacementRow>>> {
+    let problems = api(
+        requests::eligibility_of(tx, req, Stage::Approval).await,
+        a.program,
+    )?;
+    if !problems.is_empty() {
+        return Err(anyhow!("{}: not eligible: {problems:?}", a.program));
+    }
+    let faculty_user_id = match a.internship {
+        None => None,
+        Some((.., Faculty::Demo)) => Some(w.faculty.id.clone()),
+        Some(_) => {
+            return Err(anyhow!(
+                "{}: only the demo faculty's interns are placed",
+                a.program
+            ));
+        }
+    };
+    let period = Period::new(req.starts_on, req.ends_on)
+        .ok_or_else(|| anyhow!("{}: the period ends before it starts", a.program))?;
+    let seats: Vec<Option<String>> = req
+        .student_ids
+        .iter()
+        .cloned()
+        .map(Some)
+        .chain((0..req.slots).map(|_| None))
+        .collect();
+    'departments: for d in prefs {
+        let dept_id = &w.dept_ids[*d];
+        let mut entries: Vec<NewPlacement> = Vec::new();
+        for student_id in &seats {
+            let (preceptor_id, site_mentor_id) = if req.kind == "clinical" {
+                let mut found = None;
+                for s in w.staff.iter().filter(|s| {
+                    s.is_preceptor
+                        && s.department_id == *dept_id
+                        && s.discipline.as_deref() == Some(discipline)
+                        && s.license_expires_on.is_none_or(|d| d >= period.ends_on)
+                        && !s.leave.iter().any(|l| {
+                            Period::new(l.starts_on, l.ends_on).is_some_and(|l| l.overlaps(&period))
+                        })
+                }) {
+                    let mut held: Vec<Period> = db::placements::held_by_preceptor(
+                        tx,
+                        &s.id,
+                        period.starts_on,
+                        period.ends_on,
+                    )
+                    .await?
+                    .into_iter()
+                    .filter_map(|(a, b)| Period::new(a, b))
+                    .collect();
+                    held.extend(
+                        entries
+                            .iter()
+                            .filter(|e| e.preceptor_id.as_deref() == Some(s.id.as_str()))
+                            .map(|_| period),
+                    );
+                    if first_full_day(s.max_students, &held, period).is_none() {
+                        found = Some(s.id.clone());
+                        break;
+                    }
+                }
+                match found {
+                    Some(p) => (Some(p), None),
+                    None => continue 'departments,
+                }
+            } else {
+                let in_dept = |s: &&Staff| !s.is_preceptor && s.department_id == *dept_id;
+                let mentor = w
+                    .staff
+                    .iter()
+                    .filter(in_dept)
+                    .find(|s| s.discipline.as_deref() == Some(discipline))
+                    .or_else(|| {
+                        w.staff
+                            .iter()
+                            .find(|s| in_dept(s) && s.discipline.is_some())
+                    });
+                (None, mentor.map(|s| s.id.clone()))
+            };
+            entries.push(NewPlacement {
+                student_id: student_id.clone(),
+                department_id: dept_id.clone(),
+                preceptor_id,
+                site_mentor_id,
+                starts_on: req.starts_on,
+                ends_on: req.ends_on,
+            });
+        }
+        match placements::check_and_insert(
+            tx,
+            req,
+            discipline,
+            &entries,
+            faculty_user_id.clone(),
+            decided_at,
+        )
+        .await
+        {
+            Ok(rows) => {
+                for r in &rows {
+                    db::audit::record(
+                        tx,
+                        &actor_of(w.office, decided_at),
+                        "create",
+                        "placement",
+                        &r.id,
+                        None::<&()>,
+                        Some(r),
+                    )
+                    .await?;
+                }
+                settle(
+                    tx,
+                    w.office,
+                    req,
+                    "approved",
+                    "decision:approve",
+                    None,
+                    decided_at,
+                )
+                .await?;
+                return Ok(Some(rows));
+            }
+            Err(ApiError::Conflict(_)) => continue,
+            Err(e) => return Err(anyhow!("{}: {e:?}", a.program)),
+        }
+    }
+    Ok(None)
+}
+
+/// A request's decision or withdrawal, with its audit entry.
+async fn settle(
+    tx: &mut Tx,
+    by: &User,
+    before: &PlacementRequest,
+    status: &str,
+    action: &str,
+    reason: Option<&str>,
+    at: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    db::requests::set_status(tx, &before.id, status, reason, at).await?;
+    let after = db::requests::get(tx, &before.id)
+        .await?
+        .ok_or_else(|| anyhow!("request {} is gone", before.id))?;
+    db::audit::record(
+        tx,
+        &actor_of(by, at),
+        action,
+        "placement_request",
+        &before.id,
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    Ok(())
+}
+
+/// A placement's move through its lifecycle, with its audit entry.
+async fn transition(
+    tx: &mut Tx,
+    by: &User,
+    before: &PlacementRow,
+    to: &str,
+    at: DateTime<Utc>,
+) -> anyhow::Result<PlacementRow> {
+    db::placements::set_status(tx, &before.id, to, None).await?;
+    let after = db::placements::get(tx, &before.id)
+        .await?
+        .ok_or_else(|| anyhow!("placement {} is gone", before.id))?;
+    db::audit::record(
+        tx,
+        &actor_of(by, at),
+        &format!("transition:{to}"),
+        "placement",
+        &before.id,
+        Some(before),
+        Some(&after),
+    )
+    .await?;
+    Ok(after)
+}
+
+/// (name, email, is a student, interest, school, program, message, status, days ago), oldest first.
+type InquiryRow = (
+    &'static str,
+    &'static str,
+    bool,
+    &'static str,
+    Option<&'static str>,
+    Option<&'static str>,
+    &'static str,
+    &'static str,
+    i64,
+);
+
+#[rustfmt::skip]
+const INQUIRIES: &[InquiryRow] = &[
+    ("Lucia Reyes", "lucia.reyes@mail.test", false, "clinical", None, None,
+        "I am changing careers and thinking about sonography. Could I do a clinical rotation with your ultrasound team?",
+        "closed", 26),
+    ("Tyler Brennan", "tyler.brennan@mail.test", false, "observership", None, None,
+        "I am applying to physical therapy school and need 40 observation hours. Could I shadow in inpatient rehabilitation?",
+        "contacted", 15),
+    ("Rosa Medeiros", "rosa.medeiros@mail.test", false, "volunteer", None, None,
+        "Retired nurse, free two mornings a week. Happy to help wherever I am useful.",
+        "contacted", 10),
+    ("Amara Osei", "amara.osei@mail.test", false, "volunteer", None, None,
+        "Pre-med college student hoping to volunteer in the emergency department on weekends.",
+        "new", 5),
+    ("Hiroshi Tavares", "hiroshi.tavares@mail.test", true, "internship", Some("Boston Metro University"),
+        Some("BS in Health Informatics"),
+        "My program requires a summer internship. Can I intern with your Information Services team?",
+        "new", 3),
+    ("Gabriel Fontaine", "gabriel.fontaine@mail.test", false, "observership", None, None,
+        "High school senior interested in radiology. Could I shadow a technologist for a day?",
+        "new", 2),
+    ("Keisha Walsh", "keisha.walsh@berkshirehills.edu.test", true, "clinical", Some("Berkshire Hills College"),
+        Some("AS in Radiography"),
+        "Can I do my first clinical rotation at Bayview next fall?",
+        "new", 1),
+];
+
+/// The public's inquiries, routed as the public form routes them; the office has worked some.
+async fn seed_inquiries(tx: &mut Tx, office: &User, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    for (name, email, is_student, interest, school, program, message, status, ago) in INQUIRIES {
+        let at = now - Duration::days(*ago) - Duration::hours(3);
+        let (route, _) = crate::http::api::inquiries::route(*is_student, interest);
+        let inquiry = Inquiry {
+            id: new_id(),
+            name: name.to_string(),
+            email: email.to_string(),
+            is_student: *is_student,
+            interest: interest.to_string(),
+            school: school.map(String::from),
+            program: program.map(String::from),
+            message: Some(message.to_string()),
+            route: route.into(),
+            status: "new".into(),
+            ip: None,
+            created_at: at,
+        };
+        db::inquiries::insert(tx, &inquiry).await?;
+        let public = Actor {
+            user_id: None,
+            label: format!("public inquiry from {email}"),
+            ip: None,
+            at,
+        };
+        db::audit::record(
+            tx,
+            &public,
+            "create",
+            "inquiry",
+            &inquiry.id,
+            None::<&()>,
+            Some(&inquiry),
+        )
+        .await?;
+        if *status != "new" {
+            db::inquiries::set_status(tx, &inquiry.id, status).await?;
+            let after = Inquiry {
+                status: status.to_string(),
+                ..inquiry.clone()
+            };
+            db::audit::record(
+                tx,
+                &actor_of(office, at + Duration::days(1)),
+                "update",
+                "inquiry",
+                &inquiry.id,
+                Some(&inquiry),
+                Some(&after),
+            )
+            .await?;
+        }
+    }
+    Ok(INQUIRIES.len())
 }
 
 async fn audit<T: serde::Serialize>(
