@@ -6,7 +6,10 @@ mod helpers;
 
 mod auth;
 mod directory;
+mod inquiries;
 mod placement_flow;
+mod placements;
+mod reports;
 mod requests;
 mod seed;
 mod smoke;
