@@ -25,6 +25,7 @@ pub async fn open(config: &Config) -> anyhow::Result<Db> {
     db.migrate().await?;
     let mut tx = db.write().await?;
     crate::db::disciplines::seed_catalog(&mut tx).await?;
+    crate::db::requirements::seed_catalog(&mut tx).await?;
     tx.commit().await?;
     Ok(db)
 }

@@ -24,6 +24,8 @@ pub enum Resource {
     /// Observership and volunteer inquiries (the office's inbox).
     Inquiry,
     Report,
+    /// Onboarding rules and the review of evidence: the office.
+    Requirement,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

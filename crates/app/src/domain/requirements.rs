@@ -123,6 +123,203 @@ pub fn touches_flu_season(p: &PlacementFacts) -> bool {
     last_flu_day(p).is_some()
 }
 
+/// One requirement the catalog starts from.
+pub struct CatalogEntry {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub category: &'static str,
+    pub satisfied_by: &'static str,
+    pub validity: Validity,
+    /// The placement kinds it applies to; empty = all.
+    pub kinds: &'static [&'static str],
+}
+
+pub const CATEGORIES: &[&str] = &[
+    "immunization",
+    "test",
+    "certification",
+    "background",
+    "training",
+    "attestation",
+    "provisioning",
+];
+/// Who may satisfy a requirement.
+pub const SATISFIERS: &[&str] = &[
+    "student_upload",
+    "school_attestation",
+    "office_action",
+    "signed_in_system",
+];
+
+/// The catalog DOMAIN.md starts from: (code, name, category, satisfied by, validity, kinds).
+/// Clinical students carry the whole list; non-clinical interns skip the clinical
+/// immunizations and the drug screen; observers carry TB, MMR, varicella, flu and HIPAA.
+pub fn catalog() -> Vec<CatalogEntry> {
+    const CLINICAL: &[&str] = &["clinical"];
+    const OBSERVING: &[&str] = &["clinical", "observership"];
+    const PLACED: &[&str] = &["clinical", "internship"];
+    const EVERYONE: &[&str] = &[];
+    let entries = vec![
+        (
+            "mmr",
+            "MMR (2 doses or positive titer)",
+            "immunization",
+            "student_upload",
+            Validity::Once,
+            OBSERVING,
+        ),
+        (
+            "varicella",
+            "Varicella (2 doses or positive titer)",
+            "immunization",
+            "student_upload",
+            Validity::Once,
+            OBSERVING,
+        ),
+        (
+            "hepatitis_b",
+            "Hepatitis B (3 doses and titer, or declination)",
+            "immunization",
+            "student_upload",
+            Validity::Once,
+            CLINICAL,
+        ),
+        (
+            "tdap",
+            "Tdap",
+            "immunization",
+            "student_upload",
+            Validity::Years(10),
+            CLINICAL,
+        ),
+        (
+            "tuberculosis",
+            "Tuberculosis screening (2-step PPD or IGRA)",
+            "test",
+            "student_upload",
+            Validity::Years(1),
+            OBSERVING,
+        ),
+        (
+            "influenza",
+            "Influenza (this season)",
+            "immunization",
+            "student_upload",
+            Validity::FluSeason,
+            OBSERVING,
+        ),
+        (
+            "covid19",
+            "COVID-19 (per site policy)",
+            "immunization",
+            "student_upload",
+            Validity::Once,
+            CLINICAL,
+        ),
+        (
+            "background_check",
+            "Criminal background check (CORI/SORI)",
+            "background",
+            "school_attestation",
+            Validity::Years(1),
+            PLACED,
+        ),
+        (
+            "drug_screen",
+            "Drug screen (10-panel)",
+            "test",
+            "student_upload",
+            Validity::Years(1),
+            CLINICAL,
+        ),
+        (
+            "bls",
+            "BLS / CPR card",
+            "certification",
+            "student_upload",
+            Validity::UntilExpiry,
+            CLINICAL,
+        ),
+        (
+            "liability_insurance",
+            "Professional liability insurance",
+            "certification",
+            "school_attestation",
+            Validity::UntilExpiry,
+            PLACED,
+        ),
+        (
+            "hipaa_safety",
+            "HIPAA and safety modules",
+            "training",
+            "student_upload",
+            Validity::Years(1),
+            EVERYONE,
+        ),
+        (
+            "confidentiality",
+            "Confidentiality agreement",
+            "attestation",
+            "signed_in_system",
+            Validity::PerPlacement,
+            PLACED,
+        ),
+        (
+            "orientation",
+            "Orientation",
+            "training",
+            "office_action",
+            Validity::PerPlacement,
+            PLACED,
+        ),
+        (
+            "ehr_training",
+            "EHR training",
+            "training",
+            "office_action",
+            Validity::PerPlacement,
+            PLACED,
+        ),
+        (
+            "badge",
+            "Badge",
+            "provisioning",
+            "office_action",
+            Validity::PerPlacement,
+            PLACED,
+        ),
+        (
+            "network_account",
+            "Network and EHR account",
+            "provisioning",
+            "office_action",
+            Validity::PerPlacement,
+            PLACED,
+        ),
+        (
+            "parking",
+            "Parking",
+            "provisioning",
+            "office_action",
+            Validity::PerPlacement,
+            PLACED,
+        ),
+    ];
+    entries
+        .into_iter()
+        .map(
+            |(code, name, category, satisfied_by, validity, kinds)| CatalogEntry {
+                code,
+                name,
+                category,
+                satisfied_by,
+                validity,
+                kinds,
+            },
+        )
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -199,8 +199,11 @@ pub async fn login(
     let mut tx = state.db.read().await?;
     let mut wait = 0i64;
     for k in &keys {
-        if let Some((_, Some(until))) = db::sessions::throttle_get(&mut tx, k).await? {
-            wait = wait.max((until - now).num_seconds() + 1);
+        if let Some((_, Some(until))) = db::sessions::throttle_get(&mut tx, k).await?
+            && until > now
+        {
+            // Whole seconds, rounded up: a wait that has passed is no wait.
+            wait = wait.max(((until - now).num_milliseconds() + 999) / 1000);
         }
     }
     let user = db::users::by_email(&mut tx, &email).await?;

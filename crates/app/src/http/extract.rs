@@ -119,6 +119,15 @@ impl<S: Send + Sync> FromRequestParts<S> for Params {
         let q = parts.uri.query().unwrap_or("");
         let map: Vec<(String, String)> = serde_urlencoded::from_str(q)
             .map_err(|_| ApiError::BadRequest("the query string is malformed".into()))?;
+        // No value with a NUL can name or match anything, and PostgreSQL refuses it in text.
+        if map
+            .iter()
+            .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+        {
+            return Err(ApiError::BadRequest(
+                "the query string may not contain NUL characters".into(),
+            ));
+        }
         Ok(Params(map.into_iter().collect()))
     }
 }
@@ -283,9 +292,20 @@ pub mod parse {
 
     type R<T> = Result<T, (&'static str, String)>;
 
+    /// Control characters other than tab and line breaks (NUL above all, which PostgreSQL
+    /// cannot store in text).
+    fn has_control(s: &str) -> bool {
+        s.chars()
+            .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+    }
+
     pub fn text(v: &Value) -> R<String> {
         match v {
             Value::String(s) if s.trim().is_empty() => Err(("required", "may not be empty".into())),
+            Value::String(s) if has_control(s) => Err((
+                "invalid_characters",
+                "may not contain control characters".into(),
+            )),
             Value::String(s) if s.chars().count() > 500 => {
                 Err(("too_long", "is longer than 500 characters".into()))
             }
@@ -364,7 +384,7 @@ pub mod parse {
                 let mut out = Vec::new();
                 for i in items {
                     match i {
-                        Value::String(s) if !s.trim().is_empty() => {
+                        Value::String(s) if !s.trim().is_empty() && !has_control(s) => {
                             let s = s.trim().to_string();
                             if !out.contains(&s) {
                                 out.push(s);

@@ -100,22 +100,32 @@ pub async fn parse_agreement(
     })
 }
 
+/// A school's agreements, paged like every list (`?status=` and `?expiring_within_days=` too).
 #[utoipa::path(get, path = "/api/v1/schools/{id}/agreements", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)),
+    params(("id" = String, Path), ("status" = Option<String>, Query), ("expiring_within_days" = Option<i64>, Query),
+           ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = List<Agreement>), (status = 404, body = crate::http::error::Problem)))]
 pub async fn list_for_school(
     State(st): State<AppState>,
     p: Principal,
     PathId(school_id): PathId,
+    params: Params,
 ) -> ApiResult<Json<List<Agreement>>> {
     let scope = p.authorize(Resource::Agreement, Action::Read)?;
     ensure(visible(&scope, &school_id))?;
+    let page = params.page()?;
+    let filter = db::agreements::Filter {
+        school_id: Some(school_id.clone()),
+        ..filter_from(&params, st.clock.today())?
+    };
     let mut tx = st.db.read().await?;
     db::schools::get(&mut tx, &school_id)
         .await?
         .ok_or(ApiError::NotFound)?;
     Ok(Json(
-        db::agreements::of_school(&mut tx, &school_id).await?.into(),
+        db::agreements::list(&mut tx, &scope, &filter, &page)
+            .await?
+            .into(),
     ))
 }
 

@@ -16,6 +16,7 @@ pub mod departments;
 pub mod disciplines;
 pub mod inquiries;
 pub mod invitations;
+pub mod onboarding;
 pub mod placements;
 pub mod programs;
 pub mod reports;
@@ -119,4 +120,20 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(inquiries::update))
         .routes(routes!(reports::get_summary))
         .routes(routes!(reports::get_summary_csv))
+        .routes(routes!(
+            onboarding::list_requirements,
+            onboarding::create_requirement_api
+        ))
+        .routes(routes!(onboarding::update_requirement_api))
+        .routes(routes!(onboarding::student_requirements))
+        .routes(routes!(
+            onboarding::create_document,
+            onboarding::student_documents
+        ))
+        .routes(routes!(onboarding::review_queue))
+        .routes(routes!(onboarding::review))
+        .routes(routes!(onboarding::file))
+        .routes(routes!(onboarding::attestations))
+        .routes(routes!(onboarding::signatures))
+        .routes(routes!(onboarding::provisioning))
 }

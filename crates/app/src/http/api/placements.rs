@@ -14,6 +14,7 @@ use crate::domain::{
     period::Period,
     placement::{self, Mover, Refusal, Stored, Target},
     policy::{Action, Resource},
+    requirements::PlacementFacts,
 };
 use crate::http::{
     auth::{Principal, ensure},
@@ -48,13 +49,78 @@ pub struct Placement {
     pub cancel_reason: Option<String>,
 }
 
-/// The clearance of a placement, derived on read.
-pub fn clearance_of(_row: &PlacementRow) -> Clearance {
-    clearance::without_requirements()
+/// The facts, rules and evidence a placement's clearance is derived from.
+pub async fn onboarding_facts(
+    tx: &mut Tx,
+    row: &PlacementRow,
+) -> ApiResult<
+    Option<(
+        PlacementFacts,
+        Vec<clearance::Rule>,
+        Vec<clearance::Evidence>,
+    )>,
+> {
+    let Some(student_id) = &row.student_id else {
+        return Ok(None);
+    };
+    let discipline = db::programs::get(tx, &row.program_id)
+        .await?
+        .map(|p| p.discipline)
+        .unwrap_or_default();
+    let site_id = db::departments::get(tx, &row.department_id)
+        .await?
+        .map(|d| d.site_id)
+        .unwrap_or_default();
+    let facts = PlacementFacts {
+        id: row.id.clone(),
+        kind: row.kind.clone(),
+        discipline,
+        site_id,
+        department_id: row.department_id.clone(),
+        starts_on: row.starts_on,
+        ends_on: row.ends_on,
+    };
+    let rules = db::requirements::all(tx)
+        .await?
+        .into_iter()
+        .filter(|r| r.active)
+        .map(|r| clearance::Rule {
+            code: r.code,
+            validity: r.validity,
+            applies_to: r.applies_to,
+        })
+        .collect();
+    let evidence = db::documents::of_student(tx, student_id)
+        .await?
+        .into_iter()
+        .filter_map(|d| {
+            Some(clearance::Evidence {
+                status: clearance::DocStatus::parse(&d.status)?,
+                requirement_code: d.requirement_code,
+                completed_on: d.completed_on,
+                expires_on: d.expires_on,
+                placement_id: d.placement_id,
+            })
+        })
+        .collect();
+    Ok(Some((facts, rules, evidence)))
 }
 
-pub async fn view(tx: &mut Tx, row: PlacementRow) -> ApiResult<Placement> {
-    let clearance = clearance_of(&row);
+/// The clearance of a placement, derived on every read from the rules and the student's
+/// evidence. A seat whose student is not named yet has nothing to check: pending.
+pub async fn clearance_of(
+    tx: &mut Tx,
+    row: &PlacementRow,
+    today: NaiveDate,
+) -> ApiResult<Clearance> {
+    Ok(match onboarding_facts(tx, row).await? {
+        Some((facts, rules, evidence)) => clearance::derive(&rules, &evidence, &facts, today),
+        None => clearance::without_requirements(),
+    })
+}
+
+pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> ApiResult<Placement> {
+    let clearance = clearance_of(tx, &row, today).await?;
     let stored = Stored::parse(&row.status)
         .ok_or_else(|| anyhow::anyhow!("unknown placement status {:?}", row.status))?;
     let faculty_supervisor = match &row.faculty_user_id {
@@ -355,7 +421,7 @@ pub async fn list(
     let rows = db::placements::list(&mut tx, &scope, &filter, &page).await?;
     let mut items = Vec::new();
     for r in rows.items {
-        let v = view(&mut tx, r).await?;
+        let v = view(&mut tx, r, st.clock.today()).await?;
         if wanted.as_deref().is_none_or(|w| w == v.status) {
             items.push(v);
         }
@@ -379,7 +445,7 @@ pub async fn get(
         .await?
         .ok_or(ApiError::NotFound)?;
     ensure(visible(&scope, &row))?;
-    Ok(Json(view(&mut tx, row).await?))
+    Ok(Json(view(&mut tx, row, st.clock.today()).await?))
 }
 
 #[derive(ToSchema)]
@@ -423,7 +489,9 @@ pub async fn transition_placement(
     } else {
         Mover::School
     };
-    let cleared = clearance_of(&row).is_cleared();
+    let cleared = clearance_of(&mut tx, &row, st.clock.today())
+        .await?
+        .is_cleared();
     let next =
         placement::transition(from, to, mover, cleared, reason.is_some()).map_err(|r| match r {
             Refusal::Forbidden => ApiError::Forbidden,
@@ -453,7 +521,7 @@ pub async fn transition_placement(
         Some(&after),
     )
     .await?;
-    let v = view(&mut tx, after).await?;
+    let v = view(&mut tx, after, st.clock.today()).await?;
     tx.commit().await?;
     Ok(v)
 }
@@ -543,7 +611,7 @@ pub async fn name_student(
         Some(&after),
     )
     .await?;
-    let v = view(&mut tx, after).await?;
+    let v = view(&mut tx, after, st.clock.today()).await?;
     tx.commit().await?;
     Ok(v)
 }

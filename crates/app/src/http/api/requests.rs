@@ -927,7 +927,7 @@ pub async fn decide(
     .await?;
     let mut views = Vec::new();
     for r in created_rows {
-        views.push(placements::view(&mut tx, r).await?);
+        views.push(placements::view(&mut tx, r, st.clock.today()).await?);
     }
     after.placements = Some(views);
     tx.commit().await?;

@@ -105,7 +105,8 @@ pub async fn parse_student(
             None => i
                 .problems
                 .add("program_id", "unknown_program", "there is no such program"),
-            Some(p) if p.school_id != *sid => i.problems.add(
+            // Against a school that is unknown (or not the caller's), `unknown_school` says it.
+            Some(p) if p.school_id != *sid && school_ok => i.problems.add(
                 "program_id",
                 "program_not_at_school",
                 "the program belongs to another school",

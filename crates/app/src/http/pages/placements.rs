@@ -100,7 +100,7 @@ pub async fn table(
     );
     let mut tx = st.db.read().await?;
     for r in rows {
-        let v = api::placements::view(&mut tx, r.clone()).await?;
+        let v = api::placements::view(&mut tx, r.clone(), st.clock.today()).await?;
         let supervisor = match (&r.preceptor_id, &v.faculty_supervisor) {
             (Some(p), _) => Lookup::find(&names.staff, Some(p)),
             (None, Some(f)) => f.name.clone(),
@@ -214,7 +214,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
     let (scope, row) = load(&st, &user, &id).await?;
     let names = Lookup::load(&st, std::slice::from_ref(&row)).await?;
     let mut tx = st.db.read().await?;
-    let v = api::placements::view(&mut tx, row.clone()).await?;
+    let v = api::placements::view(&mut tx, row.clone(), st.clock.today()).await?;
     drop(tx);
     let mut facts = vec![
         ("Status", badge(&v.status)),

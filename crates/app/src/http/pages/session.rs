@@ -237,16 +237,20 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
                 to: Some(today + chrono::Duration::days(14)),
                 ..Default::default()
             };
-            let starting = db::placements::list(&mut tx, &Scope::All, &soon, &all)
+            let mut starting = 0;
+            for r in db::placements::list(&mut tx, &Scope::All, &soon, &all)
                 .await?
                 .items
-                .into_iter()
-                .filter(|r| {
-                    matches!(r.status.as_str(), "proposed" | "confirmed")
-                        && r.starts_on >= today
-                        && !api::placements::clearance_of(r).is_cleared()
-                })
-                .count();
+            {
+                if matches!(r.status.as_str(), "proposed" | "confirmed")
+                    && r.starts_on >= today
+                    && !api::placements::clearance_of(&mut tx, &r, today)
+                        .await?
+                        .is_cleared()
+                {
+                    starting += 1;
+                }
+            }
             drop(tx);
             let to_decide: i64 = open
                 .iter()
@@ -452,7 +456,7 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
                 && let Some(next) = rows.first()
             {
                 let mut tx = st.db.read().await?;
-                let v = api::placements::view(&mut tx, next.clone()).await?;
+                let v = api::placements::view(&mut tx, next.clone(), st.clock.today()).await?;
                 let dept = db::departments::get(&mut tx, &next.department_id).await?;
                 let site = match &dept {
                     Some(d) => db::sites::get(&mut tx, &d.site_id)

@@ -1,0 +1,94 @@
+//! Students' evidence: uploads, school attestations, signatures in the system, and the office's
+//! provisioning ticks.
+use super::{DbResult, Page, Paged, Tx, paged};
+use crate::on_tx;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+pub struct Document {
+    pub id: String,
+    pub student_id: String,
+    pub requirement_code: String,
+    pub placement_id: Option<String>,
+    pub completed_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    /// submitted, verified, rejected
+    pub status: String,
+    /// upload, attestation, signature, office
+    pub source: String,
+    #[serde(skip)]
+    pub file_sha256: Option<String>,
+    pub file_name: Option<String>,
+    pub file_mime: Option<String>,
+    pub file_size: Option<i64>,
+    pub submitted_by: Option<String>,
+    pub submitted_at: DateTime<Utc>,
+    pub reviewed_by: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+    pub review_note: Option<String>,
+    pub signer_name: Option<String>,
+    #[serde(skip)]
+    pub signer_ip: Option<String>,
+}
+
+const COLS: &str = "id, student_id, requirement_code, placement_id, completed_on, expires_on, status, source, file_sha256, file_name,
+    file_mime, file_size, submitted_by, submitted_at, reviewed_by, reviewed_at, review_note, signer_name, signer_ip";
+
+pub async fn insert(tx: &mut Tx, d: &Document) -> DbResult<()> {
+    let sql = format!(
+        "INSERT INTO documents ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+    );
+    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(&d.id).bind(&d.student_id).bind(&d.requirement_code).bind(&d.placement_id).bind(d.completed_on).bind(d.expires_on)
+        .bind(&d.status).bind(&d.source).bind(&d.file_sha256).bind(&d.file_name).bind(&d.file_mime).bind(d.file_size)
+        .bind(&d.submitted_by).bind(d.submitted_at).bind(&d.reviewed_by).bind(d.reviewed_at).bind(&d.review_note)
+        .bind(&d.signer_name).bind(&d.signer_ip)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Document>> {
+    let sql = format!("SELECT {COLS} FROM documents WHERE id = $1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn of_student(tx: &mut Tx, student_id: &str) -> DbResult<Vec<Document>> {
+    let sql = format!("SELECT {COLS} FROM documents WHERE student_id = $1 ORDER BY id");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(student_id).fetch_all(c).await)?,
+    )
+}
+
+/// The review queue: oldest first, optionally one requirement or one school.
+pub async fn list(
+    tx: &mut Tx,
+    status: &Option<String>,
+    requirement: &Option<String>,
+    school_id: &Option<String>,
+    page: &Page,
+) -> DbResult<Paged<Document>> {
+    let sql = format!(
+        "SELECT {COLS} FROM documents d WHERE id > $1 AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR requirement_code = $3)
+         AND ($4 IS NULL OR EXISTS (SELECT 1 FROM students s WHERE s.id = d.student_id AND s.school_id = $4))
+         ORDER BY id LIMIT $5"
+    );
+    let rows: Vec<Document> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(page.after()).bind(status).bind(requirement).bind(school_id).bind(page.fetch_limit()).fetch_all(c).await)?;
+    Ok(paged(rows, page, |d| &d.id))
+}
+
+pub async fn review(
+    tx: &mut Tx,
+    id: &str,
+    status: &str,
+    by: &str,
+    at: DateTime<Utc>,
+    note: Option<&str>,
+) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE documents SET status = $2, reviewed_by = $3, reviewed_at = $4, review_note = $5 WHERE id = $1")
+        .bind(id).bind(status).bind(by).bind(at).bind(note).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}

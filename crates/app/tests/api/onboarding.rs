@@ -1,0 +1,740 @@
+//! Onboarding: requirement rules, uploads checked and stored once, review, attestation,
+//! signatures, provisioning, clearance derived on read and reused across placements.
+use crate::db_test;
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+fn id(v: &Value) -> String {
+    v["id"].as_str().expect("an id").to_string()
+}
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+struct Setup {
+    office: Caller,
+    school: Caller,
+    student: Caller,
+    student_id: String,
+    placement: Value,
+    f: Fixture,
+    preceptor: Value,
+}
+
+/// One approved clinical placement (2027-02-01 – 2027-04-30) for the fixture's student.
+async fn setup(app: &TestApp) -> Setup {
+    let office = app.coordinator().await;
+    let f = fixture(app, &office).await;
+    app.create(
+        &office,
+        &format!("/api/v1/schools/{}/agreements", id(&f.school)),
+        &json!({ "status": "active", "effective_on": "2026-01-01", "expires_on": "2029-12-31" }),
+    )
+    .await;
+    let preceptor = app
+        .create(
+            &office,
+            "/api/v1/staff",
+            &json!({ "name": "Pat", "email": format!("pat-{}@h.test", uuid::Uuid::now_v7().simple()), "department_id": f.department["id"],
+                     "discipline": "radiography", "is_preceptor": true, "max_students": 4 }),
+        )
+        .await;
+    let school = app
+        .user("school_coordinator", json!({ "school_id": f.school["id"] }))
+        .await;
+    let placement = place(
+        app,
+        &office,
+        &school,
+        &f,
+        &preceptor,
+        "2027-02-01",
+        "2027-04-30",
+    )
+    .await;
+    let student = app
+        .user("student", json!({ "student_id": f.student["id"] }))
+        .await;
+    Setup {
+        office,
+        school,
+        student,
+        student_id: id(&f.student),
+        placement,
+        f,
+        preceptor,
+    }
+}
+
+async fn place(
+    app: &TestApp,
+    office: &Caller,
+    school: &Caller,
+    f: &Fixture,
+    preceptor: &Value,
+    from: &str,
+    to: &str,
+) -> Value {
+    let r = app
+        .create(
+            school,
+            "/api/v1/placement-requests",
+            &json!({ "kind": "clinical", "program_id": f.program["id"], "starts_on": from, "ends_on": to, "hours_per_week": 32,
+                     "student_ids": [f.student["id"]] }),
+        )
+        .await;
+    let d = expect_status(
+        app.post(
+            office,
+            &format!("/api/v1/placement-requests/{}/decision", id(&r)),
+            &json!({ "decision": "approve", "placements": [{ "student_id": f.student["id"], "department_id": f.department["id"],
+                     "preceptor_id": preceptor["id"] }] }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    d["placements"][0].clone()
+}
+
+async fn upload(
+    app: &TestApp,
+    who: &Caller,
+    student_id: &str,
+    fields: &[(&str, &str)],
+    file: Vec<u8>,
+    name: &str,
+) -> reqwest::Response {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(file).file_name(name.to_string()),
+    );
+    app.client
+        .post(app.url(&format!("/api/v1/students/{student_id}/documents")))
+        .bearer_auth(&who.token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn checklist(
+    app: &TestApp,
+    who: &Caller,
+    student_id: &str,
+    placement: Option<&Value>,
+) -> Vec<(String, String)> {
+    let q = placement
+        .map(|p| format!("?placement_id={}", id(p)))
+        .unwrap_or_default();
+    let list = app
+        .get_ok(
+            who,
+            &format!("/api/v1/students/{student_id}/requirements{q}"),
+        )
+        .await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                i["requirement_code"].as_str().unwrap().into(),
+                i["state"].as_str().unwrap().into(),
+            )
+        })
+        .collect()
+}
+
+fn state_of(list: &[(String, String)], code: &str) -> String {
+    list.iter()
+        .find(|(c, _)| c == code)
+        .map(|(_, s)| s.clone())
+        .unwrap_or_else(|| "absent".into())
+}
+
+/// Uploads and verifies every student-uploaded item, attests the school's, signs, provisions.
+async fn clear_everything(app: &TestApp, s: &Setup, placement: &Value) {
+    let items = app
+        .get_ok(
+            &s.office,
+            &format!(
+                "/api/v1/students/{}/requirements?placement_id={}",
+                s.student_id,
+                id(placement)
+            ),
+        )
+        .await;
+    for item in items["items"].as_array().unwrap() {
+        let code = item["requirement_code"].as_str().unwrap();
+        if item["state"] == "verified" {
+            continue;
+        }
+        match item["satisfied_by"].as_str().unwrap() {
+            "student_upload" => {
+                let mut fields = vec![("requirement_code", code), ("completed_on", "2026-12-15")];
+                if code == "bls" {
+                    fields.push(("expires_on", "2028-12-31"));
+                }
+                let doc = expect_status(
+                    upload(
+                        app,
+                        &s.student,
+                        &s.student_id,
+                        &fields,
+                        PDF.to_vec(),
+                        "card.pdf",
+                    )
+                    .await,
+                    201,
+                )
+                .await;
+                expect_status(
+                    app.post(
+                        &s.office,
+                        &format!("/api/v1/documents/{}/review", id(&doc)),
+                        &json!({ "outcome": "verified" }),
+                    )
+                    .await,
+                    200,
+                )
+                .await;
+            }
+            "school_attestation" => {
+                let mut body = json!({ "requirement_code": code, "student_ids": [s.student_id], "completed_on": "2026-12-01" });
+                if code == "liability_insurance" {
+                    body["expires_on"] = json!("2027-12-31");
+                }
+                expect_status(
+                    app.post(&s.school, "/api/v1/attestations", &body).await,
+                    201,
+                )
+                .await;
+            }
+            "signed_in_system" => {
+                let path = format!("/api/v1/placements/{}/signatures", id(placement));
+                expect_status(
+                    app.post(
+                        &s.student,
+                        &path,
+                        &json!({ "requirement_code": code, "name": "Ana Lopez" }),
+                    )
+                    .await,
+                    201,
+                )
+                .await;
+            }
+            _ => {
+                let path = format!("/api/v1/placements/{}/provisioning", id(placement));
+                expect_status(
+                    app.post(&s.office, &path, &json!({ "requirement_code": code }))
+                        .await,
+                    201,
+                )
+                .await;
+            }
+        }
+    }
+}
+
+db_test!(a_placement_starts_only_once_cleared, |app| async move {
+    let s = setup(&app).await;
+    let list = checklist(&app, &s.student, &s.student_id, None).await;
+    assert!(
+        list.len() >= 15,
+        "a clinical carries the whole list: {list:?}"
+    );
+    assert!(list.iter().all(|(_, st)| st == "missing"));
+    assert_eq!(
+        state_of(&list, "influenza"),
+        "missing",
+        "a February placement is in flu season"
+    );
+    let path = format!("/api/v1/placements/{}/transition", id(&s.placement));
+    expect_status(
+        app.post(&s.school, &path, &json!({ "to": "confirmed" }))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        codes(
+            &expect_status(
+                app.post(&s.office, &path, &json!({ "to": "active" })).await,
+                409
+            )
+            .await
+        ),
+        ["not_cleared"]
+    );
+
+    clear_everything(&app, &s, &s.placement).await;
+    let p = app
+        .get_ok(
+            &s.office,
+            &format!("/api/v1/placements/{}", id(&s.placement)),
+        )
+        .await;
+    assert_eq!(p["clearance"]["status"], "cleared", "{p}");
+    assert_eq!(p["status"], "cleared");
+    let active = expect_status(
+        app.post(&s.office, &path, &json!({ "to": "active" })).await,
+        200,
+    )
+    .await;
+    assert_eq!(active["status"], "active");
+});
+
+db_test!(documents_are_reused_across_placements, |app| async move {
+    let s = setup(&app).await;
+    clear_everything(&app, &s, &s.placement).await;
+    let second = place(
+        &app,
+        &s.office,
+        &s.school,
+        &s.f,
+        &s.preceptor,
+        "2027-05-03",
+        "2027-06-25",
+    )
+    .await;
+    let list = checklist(&app, &s.student, &s.student_id, Some(&second)).await;
+    for code in [
+        "mmr",
+        "varicella",
+        "hepatitis_b",
+        "tdap",
+        "tuberculosis",
+        "bls",
+        "background_check",
+        "hipaa_safety",
+    ] {
+        assert_eq!(
+            state_of(&list, code),
+            "verified",
+            "{code} is not asked again"
+        );
+    }
+    for code in ["confidentiality", "badge", "orientation"] {
+        assert_eq!(state_of(&list, code), "missing", "{code} is per placement");
+    }
+    assert_eq!(
+        state_of(&list, "influenza"),
+        "absent",
+        "a May–June placement needs no flu shot"
+    );
+});
+
+db_test!(
+    bad_uploads_are_refused_and_nothing_is_stored,
+    |app| async move {
+        let s = setup(&app).await;
+        let sid = s.student_id.clone();
+        let cases: Vec<(Vec<(&str, &str)>, Vec<u8>, &str)> = vec![
+            (
+                vec![("requirement_code", "tdap"), ("completed_on", "2026-12-01")],
+                b"GIF89a....".to_vec(),
+                "file_type_not_allowed",
+            ),
+            (
+                vec![("requirement_code", "tdap"), ("completed_on", "2026-12-01")],
+                b"<html>%PDF-</html>".to_vec(),
+                "file_type_not_allowed",
+            ),
+            (
+                vec![("requirement_code", "tdap"), ("completed_on", "2027-06-01")],
+                PDF.to_vec(),
+                "completed_in_future",
+            ),
+            (
+                vec![
+                    ("requirement_code", "bls"),
+                    ("completed_on", "2026-06-01"),
+                    ("expires_on", "2026-01-01"),
+                ],
+                PDF.to_vec(),
+                "expires_before_completion",
+            ),
+            (
+                vec![("requirement_code", "bls"), ("completed_on", "2026-06-01")],
+                PDF.to_vec(),
+                "expiry_required",
+            ),
+            (
+                vec![
+                    ("requirement_code", "astrology"),
+                    ("completed_on", "2026-06-01"),
+                ],
+                PDF.to_vec(),
+                "unknown_requirement",
+            ),
+            (
+                vec![
+                    ("requirement_code", "background_check"),
+                    ("completed_on", "2026-06-01"),
+                ],
+                PDF.to_vec(),
+                "not_satisfiable_this_way",
+            ),
+            (
+                vec![("requirement_code", "tdap"), ("completed_on", "someday")],
+                PDF.to_vec(),
+                "invalid_date",
+            ),
+        ];
+        for (fields, file, code) in cases {
+            let body = expect_status(
+                upload(&app, &s.student, &sid, &fields, file, "x.pdf").await,
+                422,
+            )
+            .await;
+            assert!(codes(&body).contains(&code.to_string()), "{code}: {body}");
+        }
+        let docs = app
+            .get_ok(&s.office, &format!("/api/v1/students/{sid}/documents"))
+            .await;
+        assert_eq!(docs["items"].as_array().unwrap().len(), 0, "nothing stored");
+        let files = app.state.config.files_dir();
+        assert!(
+            !files.exists() || std::fs::read_dir(&files).unwrap().next().is_none(),
+            "no file kept"
+        );
+        // Another student's school cannot upload for them; a preceptor cannot either.
+        let other_school = app
+            .user(
+                "school_coordinator",
+                json!({ "school_id": s.f.other_school["id"] }),
+            )
+            .await;
+        let res = upload(
+            &app,
+            &other_school,
+            &sid,
+            &[("requirement_code", "tdap"), ("completed_on", "2026-12-01")],
+            PDF.to_vec(),
+            "t.pdf",
+        )
+        .await;
+        assert_eq!(res.status(), 404);
+    }
+);
+
+#[tokio::test]
+async fn an_upload_over_the_limit_is_refused() {
+    let app = spawn_with(Backend::Sqlite, |c| c.upload_limit = 4096)
+        .await
+        .unwrap();
+    let s = setup(&app).await;
+    let mut big = PDF.to_vec();
+    big.extend(std::iter::repeat_n(b'x', 5000));
+    let body = expect_status(
+        upload(
+            &app,
+            &s.student,
+            &s.student_id,
+            &[("requirement_code", "tdap"), ("completed_on", "2026-12-01")],
+            big,
+            "big.pdf",
+        )
+        .await,
+        422,
+    )
+    .await;
+    assert_eq!(codes(&body), ["file_too_large"]);
+}
+
+db_test!(review_rejection_expiry_and_file_access, |app| async move {
+    let s = setup(&app).await;
+    let sid = s.student_id.clone();
+    let doc = expect_status(
+        upload(
+            &app,
+            &s.student,
+            &sid,
+            &[("requirement_code", "tdap"), ("completed_on", "2026-12-01")],
+            PDF.to_vec(),
+            "tdap.pdf",
+        )
+        .await,
+        201,
+    )
+    .await;
+    assert_eq!(doc["status"], "submitted");
+    assert_eq!(
+        state_of(&checklist(&app, &s.student, &sid, None).await, "tdap"),
+        "submitted"
+    );
+    let queue = app.get_ok(&s.office, "/api/v1/documents").await;
+    assert_eq!(queue["items"][0]["id"], doc["id"]);
+    assert_eq!(app.get(&s.school, "/api/v1/documents").await.status(), 403);
+    let review = format!("/api/v1/documents/{}/review", id(&doc));
+    assert_eq!(
+        codes(
+            &expect_status(
+                app.post(&s.office, &review, &json!({ "outcome": "rejected" }))
+                    .await,
+                422
+            )
+            .await
+        ),
+        ["reason_required"]
+    );
+    expect_status(
+        app.post(
+            &s.office,
+            &review,
+            &json!({ "outcome": "rejected", "note": "unreadable scan" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        codes(
+            &expect_status(
+                app.post(&s.office, &review, &json!({ "outcome": "verified" }))
+                    .await,
+                409
+            )
+            .await
+        ),
+        ["invalid_transition"]
+    );
+    assert_eq!(
+        state_of(&checklist(&app, &s.student, &sid, None).await, "tdap"),
+        "rejected"
+    );
+    let p = app
+        .get_ok(
+            &s.office,
+            &format!("/api/v1/placements/{}", id(&s.placement)),
+        )
+        .await;
+    assert_eq!(p["clearance"]["status"], "blocked");
+
+    // A BLS card that lapses before the last day (30 April).
+    let bls = expect_status(
+        upload(
+            &app,
+            &s.student,
+            &sid,
+            &[
+                ("requirement_code", "bls"),
+                ("completed_on", "2025-03-01"),
+                ("expires_on", "2027-03-31"),
+            ],
+            PDF.to_vec(),
+            "bls.pdf",
+        )
+        .await,
+        201,
+    )
+    .await;
+    expect_status(
+        app.post(
+            &s.office,
+            &format!("/api/v1/documents/{}/review", id(&bls)),
+            &json!({ "outcome": "verified" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        state_of(&checklist(&app, &s.student, &sid, None).await, "bls"),
+        "expires_during_placement"
+    );
+    let p = app
+        .get_ok(
+            &s.office,
+            &format!("/api/v1/placements/{}", id(&s.placement)),
+        )
+        .await;
+    assert!(
+        p["clearance"]["expiring"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("bls"))
+    );
+
+    // The file: to the student, their school and the office; as an attachment, never sniffed.
+    let path = format!("/api/v1/documents/{}/file", id(&bls));
+    let res = app.get(&s.student, &path).await;
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.bytes().await.unwrap().to_vec(), PDF);
+    app.get_ok(&s.school, &format!("/api/v1/students/{sid}/requirements"))
+        .await;
+    assert_eq!(app.get(&s.school, &path).await.status(), 200);
+    let other_school = app
+        .user(
+            "school_coordinator",
+            json!({ "school_id": s.f.other_school["id"] }),
+        )
+        .await;
+    assert_eq!(app.get(&other_school, &path).await.status(), 404);
+    let preceptor = app
+        .user("preceptor", json!({ "staff_id": s.preceptor["id"] }))
+        .await;
+    assert_eq!(
+        app.get(&preceptor, &path).await.status(),
+        404,
+        "a preceptor sees placements, not medical evidence"
+    );
+});
+
+db_test!(rules_are_data_the_office_edits, |app| async move {
+    let s = setup(&app).await;
+    let sid = s.student_id.clone();
+    let rules = app.get_ok(&s.office, "/api/v1/requirements").await;
+    let covid = rules["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "covid19")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        state_of(&checklist(&app, &s.student, &sid, None).await, "covid19"),
+        "missing"
+    );
+    // Exempt the department: gone on the next read.
+    let path = format!("/api/v1/requirements/{}", id(&covid));
+    expect_status(app.patch(&s.office, &path, &json!({ "applies_to": { "kinds": ["clinical"], "exempt_departments": [s.f.department["id"]] } })).await, 200).await;
+    assert_eq!(
+        state_of(&checklist(&app, &s.student, &sid, None).await, "covid19"),
+        "absent"
+    );
+    // Only at another site: gone; back for all: there.
+    expect_status(
+        app.patch(
+            &s.office,
+            &path,
+            &json!({ "applies_to": { "sites": ["0191d3a0-0000-7000-8000-000000000000"] } }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        state_of(&checklist(&app, &s.student, &sid, None).await, "covid19"),
+        "absent"
+    );
+    expect_status(
+        app.patch(
+            &s.office,
+            &path,
+            &json!({ "applies_to": { "disciplines": ["radiography"] } }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        state_of(&checklist(&app, &s.student, &sid, None).await, "covid19"),
+        "missing"
+    );
+    // A site that wants TB within 90 days of the start.
+    let tb = app
+        .create(
+            &s.office,
+            "/api/v1/requirements",
+            &json!({ "code": "tb_recent", "name": "TB within 90 days of start", "category": "test", "satisfied_by": "student_upload",
+                     "validity": { "kind": "within_days_before_start", "value": 90 }, "applies_to": { "sites": [s.f.site["id"]] } }),
+        )
+        .await;
+    assert_eq!(tb["active"], true);
+    let old = expect_status(
+        upload(
+            &app,
+            &s.student,
+            &sid,
+            &[
+                ("requirement_code", "tb_recent"),
+                ("completed_on", "2026-10-01"),
+            ],
+            PDF.to_vec(),
+            "tb.pdf",
+        )
+        .await,
+        201,
+    )
+    .await;
+    expect_status(
+        app.post(
+            &s.office,
+            &format!("/api/v1/documents/{}/review", id(&old)),
+            &json!({ "outcome": "verified" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        state_of(&checklist(&app, &s.student, &sid, None).await, "tb_recent"),
+        "missing",
+        "123 days before the start is too early"
+    );
+    let recent = expect_status(
+        upload(
+            &app,
+            &s.student,
+            &sid,
+            &[
+                ("requirement_code", "tb_recent"),
+                ("completed_on", "2027-01-02"),
+            ],
+            PDF.to_vec(),
+            "tb2.pdf",
+        )
+        .await,
+        201,
+    )
+    .await;
+    expect_status(
+        app.post(
+            &s.office,
+            &format!("/api/v1/documents/{}/review", id(&recent)),
+            &json!({ "outcome": "verified" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert_eq!(
+        state_of(&checklist(&app, &s.student, &sid, None).await, "tb_recent"),
+        "verified"
+    );
+    // Bad rules and roles.
+    let bad = json!({ "code": "X Y", "name": "", "category": "magic", "satisfied_by": "anyone", "validity": { "kind": "forever" } });
+    let got =
+        codes(&expect_status(app.post(&s.office, "/api/v1/requirements", &bad).await, 422).await);
+    for c in [
+        "invalid_code",
+        "required",
+        "invalid_choice",
+        "invalid_validity",
+    ] {
+        assert!(got.contains(&c.to_string()), "{c} in {got:?}");
+    }
+    assert_eq!(
+        app.post(&s.school, "/api/v1/requirements", &json!({}))
+            .await
+            .status(),
+        403
+    );
+    let res = app.post(&s.school, "/api/v1/attestations", &json!({ "requirement_code": "tdap", "student_ids": [sid], "completed_on": "2026-12-01" })).await;
+    assert_eq!(
+        codes(&expect_status(res, 422).await),
+        ["not_satisfiable_this_way"]
+    );
+});
