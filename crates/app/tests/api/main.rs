@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod directory;
 mod inquiries;
+mod onboarding;
 mod placement_flow;
 mod placements;
 mod reports;
