@@ -117,6 +117,35 @@ macro_rules! db_test {
     };
 }
 
+/// Like `db_test!`, with a change to the configuration first:
+/// `db_test_with!(name, |c| c.login_max_failures = 3, |app| async move { ... })`.
+#[macro_export]
+macro_rules! db_test_with {
+    ($name:ident, $tweak:expr, |$app:ident| $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::helpers::spawn_with($crate::helpers::Backend::Sqlite, $tweak)
+                    .await
+                    .expect("sqlite");
+                $body.await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) =
+                    $crate::helpers::spawn_with($crate::helpers::Backend::Postgres, $tweak).await
+                else {
+                    eprintln!("skipped: TEST_POSTGRES_URL is not set");
+                    return;
+                };
+                $body.await
+            }
+        }
+    };
+}
+
 /// A signed-in API caller.
 #[derive(Clone)]
 pub struct Caller {
@@ -214,6 +243,68 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Any method, any body bytes, any content type (or none): for bodies that are not JSON.
+    pub async fn raw(
+        &self,
+        who: &Caller,
+        method: reqwest::Method,
+        path: &str,
+        content_type: Option<&str>,
+        body: Vec<u8>,
+    ) -> Response {
+        let mut req = self
+            .client
+            .request(method, self.url(path))
+            .bearer_auth(&who.token)
+            .body(body);
+        if let Some(ct) = content_type {
+            req = req.header("content-type", ct);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// POST of a multipart form with one `file` part.
+    pub async fn upload(
+        &self,
+        who: &Caller,
+        path: &str,
+        filename: &str,
+        bytes: Vec<u8>,
+    ) -> Response {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(filename.to_string()),
+        );
+        self.client
+            .post(self.url(path))
+            .bearer_auth(&who.token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Every item of a list, following `next_cursor` with pages of `limit`; also checks that
+    /// no page is longer than `limit`.
+    pub async fn all_pages(&self, who: &Caller, path: &str, limit: usize) -> Vec<Value> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut out = Vec::new();
+        let mut next = format!("{path}{sep}limit={limit}");
+        loop {
+            let page = self.get_ok(who, &next).await;
+            let items = page["items"].as_array().expect("items").clone();
+            assert!(items.len() <= limit, "{next}: {} items", items.len());
+            out.extend(items);
+            match page["next_cursor"].as_str() {
+                Some(c) => {
+                    assert!(out.len() < 10_000, "{path}: the cursor never ends");
+                    next = format!("{path}{sep}limit={limit}&cursor={c}");
+                }
+                None => return out,
+            }
+        }
+    }
+
     /// GET that must answer 200; returns the JSON.
     pub async fn get_ok(&self, who: &Caller, path: &str) -> Value {
         let res = self.get(who, path).await;
@@ -234,6 +325,44 @@ pub async fn expect_status(res: Response, status: u16) -> Value {
     assert_eq!(got, status, "unexpected status; body: {text}");
     serde_json::from_str(&text).unwrap_or(Value::Null)
 }
+
+/// Asserts the status, that the body is a problem document with that status, and that its
+/// error codes are exactly `expected` (in any order, each as often as listed).
+pub async fn expect_problem(res: Response, status: u16, expected: &[&str]) -> Value {
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let body = expect_status(res, status).await;
+    assert_eq!(ct, "application/problem+json", "body: {body}");
+    assert_eq!(body["status"], status, "body: {body}");
+    let mut got = codes(&body);
+    got.sort();
+    let mut want: Vec<String> = expected.iter().map(|c| c.to_string()).collect();
+    want.sort();
+    assert_eq!(got, want, "body: {body}");
+    body
+}
+
+/// The `id` of a record.
+pub fn id(v: &Value) -> &str {
+    v["id"].as_str().expect("an id")
+}
+
+/// The `items` of a list answer.
+pub fn items(list: &Value) -> &Vec<Value> {
+    list["items"].as_array().expect("items")
+}
+
+/// The ids of a list answer's items.
+pub fn ids(list: &Value) -> Vec<String> {
+    items(list).iter().map(|v| id(v).to_string()).collect()
+}
+
+/// An id no record has.
+pub const NO_SUCH_ID: &str = "0191d3a0-0000-7000-8000-000000000000";
 
 /// The error codes of a problem document, in order.
 pub fn codes(problem: &Value) -> Vec<String> {
@@ -329,5 +458,100 @@ pub async fn fixture(app: &TestApp, office: &Caller) -> Fixture {
         other_school,
         program,
         student,
+    }
+}
+
+/// Every role, signed in, linked to the fixture: the school coordinators of both schools, the
+/// fixture's student, a preceptor and a department manager in the fixture's department, and a
+/// faculty member of the fixture's school.
+pub struct Cast {
+    pub admin: Caller,
+    pub office: Caller,
+    pub school: Caller,
+    pub other_school: Caller,
+    pub student: Caller,
+    pub preceptor: Caller,
+    pub faculty: Caller,
+    pub manager: Caller,
+    pub preceptor_staff: Value,
+    pub manager_staff: Value,
+    pub f: Fixture,
+}
+
+impl Cast {
+    /// The roles outside the education office, by name.
+    pub fn outsiders(&self) -> Vec<(&'static str, &Caller)> {
+        vec![
+            ("school_coordinator", &self.school),
+            ("student", &self.student),
+            ("preceptor", &self.preceptor),
+            ("faculty", &self.faculty),
+            ("department_manager", &self.manager),
+        ]
+    }
+
+    /// The education office: admin and coordinator.
+    pub fn office_roles(&self) -> Vec<(&'static str, &Caller)> {
+        vec![("admin", &self.admin), ("coordinator", &self.office)]
+    }
+}
+
+pub async fn cast(app: &TestApp) -> Cast {
+    let admin = app.admin().await;
+    let office = app.coordinator().await;
+    let f = fixture(app, &office).await;
+    let preceptor_staff = app
+        .create(
+            &office,
+            "/api/v1/staff",
+            &json!({ "name": "Pat Preceptor", "email": format!("pat-{}@h.test", uuid::Uuid::now_v7().simple()),
+                     "department_id": f.department["id"], "discipline": "radiography", "is_preceptor": true,
+                     "max_students": 2, "license_expires_on": "2029-01-01" }),
+        )
+        .await;
+    let manager_staff = app
+        .create(
+            &office,
+            "/api/v1/staff",
+            &json!({ "name": "Mo Manager", "email": format!("mo-{}@h.test", uuid::Uuid::now_v7().simple()),
+                     "department_id": f.department["id"] }),
+        )
+        .await;
+    let school = app
+        .user("school_coordinator", json!({ "school_id": f.school["id"] }))
+        .await;
+    let other_school = app
+        .user(
+            "school_coordinator",
+            json!({ "school_id": f.other_school["id"] }),
+        )
+        .await;
+    let student = app
+        .user("student", json!({ "student_id": f.student["id"] }))
+        .await;
+    let preceptor = app
+        .user("preceptor", json!({ "staff_id": preceptor_staff["id"] }))
+        .await;
+    let faculty = app
+        .user("faculty", json!({ "school_id": f.school["id"] }))
+        .await;
+    let manager = app
+        .user(
+            "department_manager",
+            json!({ "staff_id": manager_staff["id"] }),
+        )
+        .await;
+    Cast {
+        admin,
+        office,
+        school,
+        other_school,
+        student,
+        preceptor,
+        faculty,
+        manager,
+        preceptor_staff,
+        manager_staff,
+        f,
     }
 }

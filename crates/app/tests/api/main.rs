@@ -4,13 +4,25 @@
 #[allow(dead_code)]
 mod helpers;
 
+mod agreements;
+mod audit;
 mod auth;
+mod departments;
 mod directory;
+mod disciplines;
 mod inquiries;
+mod pagination;
 mod onboarding;
 mod placement_flow;
 mod placements;
+mod programs;
 mod reports;
 mod requests;
+mod robustness;
+mod schools;
 mod seed;
+mod sites;
 mod smoke;
+mod staff;
+mod students;
+mod users;
