@@ -162,3 +162,16 @@ pub async fn set_student(tx: &mut Tx, id: &str, student_id: &str) -> DbResult<()
         .bind(id).bind(student_id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Locks the placement's row until commit on PostgreSQL (SQLite's write transaction already
+/// excludes other writers), so two moves on one placement cannot both start from the same
+/// status.
+pub async fn lock(tx: &mut Tx, id: &str) -> DbResult<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT id FROM placements WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **t)
+            .await?;
+    }
+    Ok(())
+}

@@ -263,3 +263,16 @@ pub async fn set_status(
         .bind(id).bind(status).bind(reason).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Locks the request's row until commit on PostgreSQL (SQLite's write transaction already
+/// excludes other writers), so two decisions — or a decision and a withdrawal — on one
+/// request cannot both find it open. Taken before any capacity guard, never after.
+pub async fn lock(tx: &mut Tx, id: &str) -> DbResult<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT id FROM placement_requests WHERE id = $1 FOR UPDATE")
+            .bind(id)
+            .fetch_optional(&mut **t)
+            .await?;
+    }
+    Ok(())
+}

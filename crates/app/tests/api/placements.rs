@@ -625,3 +625,86 @@ db_test!(
         );
     }
 );
+
+db_test!(one_placement_moves_once_even_at_once, |app| async move {
+    let w = world(&app, 50, 50).await;
+    let school2 = app
+        .user(
+            "school_coordinator",
+            json!({ "school_id": w.f.school["id"] }),
+        )
+        .await;
+    for round in 0..5 {
+        let p = placed(&app, &w, &[&w.students[0]]).await["placements"][0].clone();
+        let body = to("confirmed");
+        let (x, y) = tokio::join!(
+            transition(&app, &w.school, &p, &body),
+            transition(&app, &school2, &p, &body)
+        );
+        let mut got = vec![x.status().as_u16(), y.status().as_u16()];
+        got.sort();
+        assert_eq!(got, [200, 409], "round {round}");
+        assert_eq!(
+            actions(&app, &w, "placement", &id(&p)).await,
+            ["create", "transition:confirmed"],
+            "round {round}"
+        );
+        expect_status(
+            transition(
+                &app,
+                &w.office,
+                &p,
+                &json!({ "to": "cancelled", "reason": "next round" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+
+        // Two coordinators naming the student of one seat at once.
+        let mut slot = clinical(&w, &[]);
+        slot["slots"] = json!(1);
+        let r = submit(&app, &w, &slot).await;
+        let d = json!({ "decision": "approve", "placements": [
+            { "department_id": w.f.department["id"], "preceptor_id": w.preceptor["id"] } ] });
+        let seat = expect_status(decide(&app, &w.office, &r, &d).await, 200).await["placements"][0]
+            .clone();
+        let (a, b) = (
+            json!({ "student_id": w.students[1]["id"] }),
+            json!({ "student_id": w.students[2]["id"] }),
+        );
+        let seat_path = path(&seat);
+        let (x, y) = tokio::join!(
+            app.patch(&w.school, &seat_path, &a),
+            app.patch(&school2, &seat_path, &b)
+        );
+        let mut got = vec![
+            (
+                x.status().as_u16(),
+                codes(&x.json().await.unwrap_or_default()),
+            ),
+            (
+                y.status().as_u16(),
+                codes(&y.json().await.unwrap_or_default()),
+            ),
+        ];
+        got.sort();
+        assert_eq!(got[0].0, 200, "round {round}: {got:?}");
+        assert_eq!(
+            got[1],
+            (409, vec!["student_already_named".to_string()]),
+            "round {round}"
+        );
+        expect_status(
+            transition(
+                &app,
+                &w.office,
+                &seat,
+                &json!({ "to": "cancelled", "reason": "next round" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+    }
+});

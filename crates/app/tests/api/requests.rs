@@ -1619,3 +1619,76 @@ db_test!(
         assert_eq!(refused(res, 422).await, ["faculty_email_taken"]);
     }
 );
+
+db_test!(a_request_is_decided_once_even_at_once, |app| async move {
+    // Plenty of room: only the request's own status stands between two decisions.
+    let w = world(&app, 50, 50).await;
+    let other = app.coordinator().await;
+    for round in 0..5 {
+        let r = submit(&app, &w, &clinical(&w, &[&w.students[0]])).await;
+        let body = approval(&w, &[&w.students[0]]);
+        let (x, y) = tokio::join!(
+            decide(&app, &w.office, &r, &body),
+            decide(&app, &other, &r, &body)
+        );
+        let mut got = vec![
+            (
+                x.status().as_u16(),
+                codes(&x.json().await.unwrap_or_default()),
+            ),
+            (
+                y.status().as_u16(),
+                codes(&y.json().await.unwrap_or_default()),
+            ),
+        ];
+        got.sort();
+        assert_eq!(got[0].0, 200, "round {round}: {got:?}");
+        assert_eq!(
+            got[1],
+            (409, vec!["invalid_transition".to_string()]),
+            "round {round}"
+        );
+        let made = app
+            .get_ok(
+                &w.office,
+                &format!("/api/v1/placements?request_id={}", id(&r)),
+            )
+            .await;
+        assert_eq!(
+            made["items"].as_array().unwrap().len(),
+            1,
+            "round {round}: one placement"
+        );
+        // Approve and withdraw at once: one of them wins, never both.
+        let r = submit(&app, &w, &clinical(&w, &[&w.students[1]])).await;
+        let (approve, withdraw, empty) = (
+            approval(&w, &[&w.students[1]]),
+            format!("/api/v1/placement-requests/{}/withdraw", id(&r)),
+            json!({}),
+        );
+        let (x, y) = tokio::join!(
+            decide(&app, &w.office, &r, &approve),
+            app.post(&w.school, &withdraw, &empty)
+        );
+        let mut got = vec![x.status().as_u16(), y.status().as_u16()];
+        got.sort();
+        assert_eq!(got, [200, 409], "round {round}");
+        let seen = app
+            .get_ok(&w.office, &format!("/api/v1/placement-requests/{}", id(&r)))
+            .await;
+        let made = app
+            .get_ok(
+                &w.office,
+                &format!("/api/v1/placements?request_id={}", id(&r)),
+            )
+            .await;
+        let n = made["items"].as_array().unwrap().len();
+        match seen["status"].as_str() {
+            Some("approved") => assert_eq!(n, 1, "round {round}"),
+            Some("withdrawn") => {
+                assert_eq!(n, 0, "round {round}: a withdrawn request has no placements")
+            }
+            s => panic!("round {round}: {s:?}"),
+        }
+    }
+});

@@ -478,6 +478,7 @@ pub async fn transition_placement(
         return Err(ApiError::BadRequest("unreadable transition".into()));
     };
     let mut tx = st.db.write().await?;
+    db::placements::lock(&mut tx, id).await?;
     let row = db::placements::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -560,6 +561,7 @@ pub async fn name_student(
     i.finish()?;
     let student_id = student_id.unwrap_or_default();
     let mut tx = st.db.write().await?;
+    db::placements::lock(&mut tx, id).await?;
     let row = db::placements::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;

@@ -546,6 +546,7 @@ pub async fn name_students(
     let slots = i.opt("slots", None, &parse::non_negative);
     i.finish()?;
     let mut tx = st.db.write().await?;
+    db::requests::lock(&mut tx, id).await?;
     let before = load_visible(&mut tx, &scope, id).await?;
     if !matches!(before.status.as_str(), "submitted" | "waitlisted") {
         return Err(ApiError::conflict(
@@ -629,6 +630,7 @@ pub async fn withdraw_request(
     let reason = i.opt("reason", None, &parse::text);
     i.finish()?;
     let mut tx = st.db.write().await?;
+    db::requests::lock(&mut tx, id).await?;
     let before = load_visible(&mut tx, &scope, id).await?;
     if !matches!(before.status.as_str(), "submitted" | "waitlisted") {
         return Err(ApiError::conflict(
@@ -806,6 +808,7 @@ pub async fn decide(
     let decision = decision.unwrap_or_default();
     let now = st.clock.now();
     let mut tx = st.db.write().await?;
+    db::requests::lock(&mut tx, id).await?;
     let before = db::requests::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
