@@ -37,7 +37,7 @@ pub async fn list(
         });
     }
     let sql = format!(
-        "SELECT {COLS} FROM departments d WHERE id > $1 AND ($2 IS NULL OR LOWER(name) LIKE $2)
+        "SELECT {COLS} FROM departments d WHERE id > $1 AND ($2 IS NULL OR LOWER(name) LIKE $2 ESCAPE '\\')
          AND ($3 IS NULL OR site_id = $3) AND ($4 IS NULL OR setting = $4) AND ($5 IS NULL OR id = $5)
          AND ($6 IS NULL OR EXISTS (SELECT 1 FROM department_disciplines x WHERE x.department_id = d.id AND x.discipline = $6))
          ORDER BY id LIMIT $7"

@@ -200,12 +200,19 @@ pub fn paged<T>(mut rows: Vec<T>, page: &Page, id: impl Fn(&T) -> &str) -> Paged
     }
 }
 
-/// `q` as a case-insensitive LIKE pattern, or `None`.
+/// `q` as a case-insensitive LIKE pattern, or `None`. Its `%`, `_` and `\\` are taken
+/// literally, so the SQL must say `LIKE $n ESCAPE '\\'`.
 pub fn like(q: &Option<String>) -> Option<String> {
     q.as_ref()
         .map(|q| q.trim().to_lowercase())
         .filter(|q| !q.is_empty())
-        .map(|q| format!("%{}%", q.replace(['\\', '%', '_'], "")))
+        .map(|q| {
+            let escaped = q
+                .replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_");
+            format!("%{escaped}%")
+        })
 }
 
 pub fn new_id() -> String {

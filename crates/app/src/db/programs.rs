@@ -35,7 +35,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
     }
     let sql = format!(
         "SELECT {COLS} FROM programs WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
-         AND ($4 IS NULL OR discipline = $4) AND ($5 IS NULL OR degree_level = $5) AND ($6 IS NULL OR LOWER(name) LIKE $6)
+         AND ($4 IS NULL OR discipline = $4) AND ($5 IS NULL OR degree_level = $5) AND ($6 IS NULL OR LOWER(name) LIKE $6 ESCAPE '\\')
          ORDER BY id LIMIT $7"
     );
     let rows: Vec<Program> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))

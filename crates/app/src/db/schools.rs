@@ -23,7 +23,7 @@ pub async fn list(
         });
     }
     let rows: Vec<School> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, name, city, state FROM schools WHERE id > $1 AND ($2 IS NULL OR LOWER(name) LIKE $2)
+        "SELECT id, name, city, state FROM schools WHERE id > $1 AND ($2 IS NULL OR LOWER(name) LIKE $2 ESCAPE '\\')
          AND ($3 IS NULL OR id = $3) ORDER BY id LIMIT $4")
         .bind(page.after()).bind(like(q)).bind(scope.school()).bind(page.fetch_limit())
         .fetch_all(c).await)?;

@@ -44,7 +44,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
     }
     let sql = format!(
         "SELECT {COLS} FROM staff WHERE id > $1 AND ($2 IS NULL OR department_id = $2) AND ($3 IS NULL OR discipline = $3)
-         AND ($4 IS NULL OR is_preceptor = $4) AND ($5 IS NULL OR LOWER(name || ' ' || email) LIKE $5)
+         AND ($4 IS NULL OR is_preceptor = $4) AND ($5 IS NULL OR LOWER(name || ' ' || email) LIKE $5 ESCAPE '\\')
          ORDER BY id LIMIT $6"
     );
     let mut rows: Vec<Staff> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))

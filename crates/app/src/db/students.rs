@@ -52,7 +52,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
     let sql = format!(
         "SELECT {COLS} FROM students s WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
          AND ($4 IS NULL OR id = $4) AND ($5 IS NULL OR program_id = $5) AND ($6 IS NULL OR enrollment_status = $6)
-         AND ($7 IS NULL OR LOWER(first_name || ' ' || last_name || ' ' || email) LIKE $7)
+         AND ($7 IS NULL OR LOWER(first_name || ' ' || last_name || ' ' || email) LIKE $7 ESCAPE '\\')
          AND ($9 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled'
               AND (p.preceptor_id = $9 OR p.site_mentor_id = $9)))
          AND ($10 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.department_id = $10))

@@ -30,7 +30,7 @@ pub async fn list(
     page: &Page,
 ) -> DbResult<Paged<User>> {
     let sql = format!(
-        "SELECT {COLS} FROM users WHERE id > $1 AND ($2 IS NULL OR LOWER(name || ' ' || email) LIKE $2)
+        "SELECT {COLS} FROM users WHERE id > $1 AND ($2 IS NULL OR LOWER(name || ' ' || email) LIKE $2 ESCAPE '\\')
          AND ($3 IS NULL OR role = $3) ORDER BY id LIMIT $4"
     );
     let rows: Vec<User> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))

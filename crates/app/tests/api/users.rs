@@ -238,6 +238,11 @@ db_test!(users_list_filters_by_role_and_name, |app| async move {
         )
         .await;
     assert_eq!(ids(&by_email), [c.student.user["id"].as_str().unwrap()]);
+    // An address with an underscore is found by its underscore.
+    let by_role_word = app
+        .get_ok(&c.admin, "/api/v1/users?q=school_coordinator-")
+        .await;
+    assert_eq!(items(&by_role_word).len(), 2);
     let by_name = app
         .get_ok(&c.admin, "/api/v1/users?q=test%20preceptor")
         .await;
