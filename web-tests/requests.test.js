@@ -29,8 +29,8 @@ test('a school submits a request and the office approves it into a placement', a
   const program = page.getByLabel('Program');
   const radiography = await program.locator('option', { hasText: /Radiolog|Radiograph/ }).first().getAttribute('value');
   await program.selectOption(radiography);
-  await page.getByLabel('First day').fill(isoInDays(70));
-  await page.getByLabel('Last day').fill(isoInDays(110));
+  await page.getByLabel('First day').fill(isoInDays(300));
+  await page.getByLabel('Last day').fill(isoInDays(340));
   await page.getByLabel('Hours per week').fill('32');
   await page.getByLabel('Unnamed places').fill('1');
   await page.getByRole('button', { name: 'Submit request' }).click();

@@ -8,6 +8,9 @@ fn id(v: &Value) -> String {
     v["id"].as_str().expect("an id").to_string()
 }
 
+/// A bad upload: its fields, its bytes, the code it must be refused with.
+type BadUpload<'a> = (Vec<(&'a str, &'a str)>, Vec<u8>, &'a str);
+
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
 struct Setup {
@@ -333,7 +336,7 @@ db_test!(
     |app| async move {
         let s = setup(&app).await;
         let sid = s.student_id.clone();
-        let cases: Vec<(Vec<(&str, &str)>, Vec<u8>, &str)> = vec![
+        let cases: Vec<BadUpload> = vec![
             (
                 vec![("requirement_code", "tdap"), ("completed_on", "2026-12-01")],
                 b"GIF89a....".to_vec(),

@@ -19,6 +19,7 @@ use view::{Field, NavItem, Table};
 
 pub mod capacity;
 pub mod directory;
+pub mod onboarding;
 pub mod people;
 pub mod placements;
 pub mod public;
@@ -39,6 +40,7 @@ pub fn router() -> Router<AppState> {
         .merge(placements::router())
         .merge(capacity::router())
         .merge(public::router())
+        .merge(onboarding::router())
 }
 
 async fn css() -> Response {
@@ -103,7 +105,12 @@ impl PageUser {
             title: title.into(),
             user_name: self.p.name.clone(),
             role_label: self.p.role.label().to_string(),
-            nav: view::nav_for(self.p.role, self.p.department_id.as_deref(), &self.path),
+            nav: view::nav_for(
+                self.p.role,
+                self.p.department_id.as_deref(),
+                self.p.student_id.as_deref(),
+                &self.path,
+            ),
             csrf: self.p.csrf_token.clone(),
             banner: self.banner.clone(),
         }

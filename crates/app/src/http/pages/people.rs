@@ -247,6 +247,12 @@ async fn student(State(st): State<AppState>, user: PageUser, PageId(id): PageId)
     if may_edit {
         actions.push((format!("/students/{id}/edit"), "Edit".to_string()));
     }
+    if may_edit {
+        actions.push((
+            format!("/students/{id}/documents"),
+            "Documents and clearance".to_string(),
+        ));
+    }
     if scope.is_all() {
         actions.push((format!("/history/student/{id}"), "History".to_string()));
     }

@@ -282,6 +282,12 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
             "The request".to_string(),
         ));
     }
+    if row.student_id.is_some() {
+        actions.push((
+            format!("/placements/{id}/onboarding"),
+            "Onboarding checklist".to_string(),
+        ));
+    }
     if scope.is_all() {
         actions.push((format!("/history/placement/{id}"), "History".to_string()));
     }

@@ -202,13 +202,19 @@ pub struct NavItem {
 }
 
 /// The left navigation for a role; pages that exist only.
-pub fn nav_for(role: Role, department_id: Option<&str>, path: &str) -> Vec<NavItem> {
+pub fn nav_for(
+    role: Role,
+    department_id: Option<&str>,
+    student_id: Option<&str>,
+    path: &str,
+) -> Vec<NavItem> {
     let mut items: Vec<(String, &'static str)> = vec![("/".into(), "Home")];
     match role {
         Role::Admin | Role::Coordinator => {
             items.extend([
                 ("/requests".into(), "Requests"),
                 ("/placements".into(), "Placements"),
+                ("/documents".into(), "Clearance"),
                 ("/students".into(), "Students"),
                 ("/schools".into(), "Schools & agreements"),
                 ("/agreements".into(), "Agreements"),
@@ -239,7 +245,12 @@ pub fn nav_for(role: Role, department_id: Option<&str>, path: &str) -> Vec<NavIt
             }
             items.push(("/placements".into(), "Placements"));
         }
-        Role::Student => items.push(("/placements".into(), "My placements")),
+        Role::Student => {
+            items.push(("/placements".into(), "My placements"));
+            if let Some(s) = student_id {
+                items.push((format!("/students/{s}/documents"), "My documents"));
+            }
+        }
         Role::Preceptor | Role::Faculty => items.push(("/placements".into(), "My students")),
     }
     items.push(("/profile".into(), "Profile"));
@@ -292,17 +303,18 @@ mod tests {
 
     #[test]
     fn navigation_marks_the_current_page() {
-        let nav = nav_for(Role::Coordinator, None, "/schools/abc");
+        let nav = nav_for(Role::Coordinator, None, None, "/schools/abc");
         assert!(nav.iter().any(|n| n.href == "/schools" && n.current));
         let nav = nav_for(
             Role::DepartmentManager,
             Some("d1"),
+            None,
             "/departments/d1/capacity",
         );
         assert_eq!(nav.iter().filter(|n| n.current).count(), 1);
         assert!(!nav.iter().any(|n| n.href == "/users"));
         assert!(
-            nav_for(Role::Admin, None, "/")
+            nav_for(Role::Admin, None, None, "/")
                 .iter()
                 .any(|n| n.href == "/users")
         );
