@@ -708,3 +708,35 @@ db_test!(one_placement_moves_once_even_at_once, |app| async move {
         .await;
     }
 });
+
+db_test!(
+    a_reason_given_to_confirm_is_not_a_cancel_reason,
+    |app| async move {
+        let w = world(&app, 4, 4).await;
+        let p = placed(&app, &w, &[&w.students[0]]).await["placements"][0].clone();
+        let confirmed = expect_status(
+            transition(
+                &app,
+                &w.school,
+                &p,
+                &json!({ "to": "confirmed", "reason": "the student accepted" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(confirmed["cancel_reason"], Value::Null);
+        let cancelled = expect_status(
+            transition(
+                &app,
+                &w.school,
+                &p,
+                &json!({ "to": "cancelled", "reason": "moved away" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(cancelled["cancel_reason"], "moved away");
+    }
+);

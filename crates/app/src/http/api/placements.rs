@@ -508,7 +508,9 @@ pub async fn transition_placement(
                 format!("a {} placement cannot move to that status", from.as_str()),
             ),
         })?;
-    db::placements::set_status(&mut tx, id, next.as_str(), reason.as_deref()).await?;
+    // Only a cancellation keeps its reason.
+    let cancel_reason = reason.as_deref().filter(|_| next == Stored::Cancelled);
+    db::placements::set_status(&mut tx, id, next.as_str(), cancel_reason).await?;
     let after = db::placements::get(&mut tx, id)
         .await?
         .ok_or(ApiError::NotFound)?;
