@@ -2,9 +2,14 @@
 //!
 //! Three hospitals of "Bayview Health", ~45 departments across every care setting, 13 New
 //! England schools with their affiliation agreements and programs, ~220 students, 80 staff
-//! (52 preceptors) and one sign-in per role. Everything is deterministic (a fixed-seed LCG
-//! picks names and statuses) and every date is relative to the clock's today, so the demo
-//! reads the same whenever it is loaded. Written in one transaction, so it is all or nothing.
+//! (52 preceptors) and one sign-in per role. Then the placement work: last term's completed
+//! placements, ~26 requests for next term in every state (the office's queue, waitlisted,
+//! declined, withdrawn, approved into placements for every role's demo sign-in, one gone
+//! ineligible since submission), with Bayview's Diagnostic Imaging over-asked, and the
+//! public's inquiries. Requests and placements pass the API's own checks (`parse_request`,
+//! eligibility, `check_and_insert`). Everything is deterministic (a fixed-seed LCG picks names
+//! and statuses) and every date is relative to the clock's today, so the demo reads the same
+//! whenever it is loaded. Written in one transaction, so it is all or nothing.
 use crate::db::{
     self, Scope, Tx,
     agreements::Agreement,
@@ -963,25 +968,24 @@ const IMAGING: &[(usize, &str)] = &[(0, "Diagnostic Imaging"), (1, "Radiology")]
 #[rustfmt::skip]
 const ASKS: &[Ask] = &[
     Ask { hours: 32, ..ask("AS in Radiologic Technology", 2, &[(0, "Diagnostic Imaging")], 0, 12, 0, Outcome::Completed) },
-    ask("Doctor of Physical Therapy", 1, &[(1, "Outpatient Rehabilitation and Sports Medicine"), (0, "Inpatient Rehabilitation")], 0, 10, 0, Outcome::Completed),
+    ask("Doctor of Physical Therapy", 1, &[(1, "Riverside Home Health"), (0, "Medical-Surgical Unit 5 West")], 0, 10, 0, Outcome::Completed),
     Ask { hours: 36, shift: TWELVES, ..ask("Paramedic Certificate", 1, &[(0, "Emergency Department"), (1, "Emergency Department")], 0, 8, 0, Outcome::Completed) },
     ask("BS in Medical Laboratory Science", 1, &[(0, "Core Laboratory"), (1, "Clinical Laboratory")], 4, 10, 34,
         Outcome::Withdrawn("The student accepted a rotation at a laboratory closer to home.")),
     Ask { demo_student: true, hours: 32,
-        ..ask("AS in Radiologic Technology", 2, IMAGING, 3, 10, 30, Outcome::Approved { confirmed: true }) },
+        ..ask("AS in Radiologic Technology", 1, IMAGING, 3, 10, 30, Outcome::Approved { confirmed: true }) },
     Ask { hours: 32, ..ask("BS in Radiologic Sciences", 2, IMAGING, 3, 8, 28, Outcome::Approved { confirmed: false }) },
-    ask("Doctor of Physical Therapy", 2, &[(0, "Inpatient Rehabilitation"), (0, "Medical-Surgical Unit 5 West")], 3, 12, 27,
+    ask("Doctor of Physical Therapy", 2, &[(0, "Medical-Surgical Unit 5 West"), (1, "Riverside Home Health")], 3, 12, 27,
         Outcome::Approved { confirmed: false }),
     ask("BS in Diagnostic Medical Sonography", 1, &[(0, "Ultrasound"), (0, "Cardiovascular Diagnostics and Cath Lab")], 4, 8, 25,
         Outcome::Approved { confirmed: false }),
     Ask { hours: 32, ..ask("AS in Radiologic Technology", 3, IMAGING, 4, 10, 24, Outcome::Waitlisted(
         "Diagnostic Imaging's preceptors are committed for these weeks; we will offer the first seats that free up.")) },
-    Ask { hours: 36, shift: TWELVES,
-        ..ask("Paramedic Certificate", 2, &[(0, "Emergency Department"), (1, "Emergency Department")], 3, 8, 22,
+    Ask { hours: 36, shift: TWELVES, slots: 1, notes: Some("The second student will be named after the midterm practical."),
+        ..ask("Paramedic Certificate", 1, &[(0, "Emergency Department"), (1, "Emergency Department")], 3, 8, 22,
             Outcome::Approved { confirmed: false }) },
-    Ask { slots: 1, notes: Some("Surgery rotation; the second student will be named after the midterm practical."),
-        ..ask("MS in Physician Assistant Studies", 1,
-            &[(0, "Main Operating Rooms"), (0, "Emergency Department"), (1, "Primary Care and Internal Medicine")], 4, 6, 21,
+    Ask { notes: Some("Surgery rotation."),
+        ..ask("MS in Physician Assistant Studies", 1, &[(0, "Main Operating Rooms"), (0, "Emergency Department")], 4, 6, 21,
             Outcome::Approved { confirmed: false }) },
     Ask { hours: 24, shift: OFFICE_DAYS,
         internship: Some(("HCA 690", "Administrative Residency in Health Care Management", 6, Faculty::Demo)),
@@ -995,16 +999,16 @@ const ASKS: &[Ask] = &[
     ask("Master of Science in Occupational Therapy", 2, &[(0, "Neonatal Intensive Care Unit"), (0, "Inpatient Rehabilitation")], 5, 12, 17,
         Outcome::Waitlisted("The NICU's occupational therapist takes one student at a time; we will confirm once the current rotation's dates are settled.")),
     ask("AS in Surgical Technology", 2, &[(0, "Main Operating Rooms"), (1, "Surgical Services")], 3, 8, 16,
-        Outcome::Declined("Both operating room suites already host the most surgical technology students they can this term; please ask again for the summer.")),
+        Outcome::Declined("The operating rooms take no new students while the surgical suites are renovated this spring; please ask again for the summer.")),
     Ask { hours: 32, start_window_weeks: 2, notes: Some("Second cohort; can start up to two weeks later."),
         ..ask("BS in Radiologic Sciences", 2, &[(0, "Diagnostic Imaging")], 5, 10, 15, Outcome::Lapsing) },
-    Ask { hours: 32, slots: 2, notes: Some("Students will be named after the spring competency exams."),
+    Ask { hours: 32, slots: 3, notes: Some("Students will be named after the spring competency exams."),
         ..ask("AS in Radiologic Technology", 0, &[(0, "Diagnostic Imaging"), (2, "Imaging Services")], 6, 12, 14, Outcome::Submitted) },
     Ask { hours: 32, ..ask("BS in Magnetic Resonance Imaging", 2, IMAGING, 3, 8, 13, Outcome::Submitted) },
     ask("BS in Nuclear Medicine Technology", 1, &[(0, "Nuclear Medicine and PET")], 5, 10, 12, Outcome::Submitted),
     ask("BS in Radiation Therapy", 2, &[(0, "Radiation Oncology")], 6, 12, 11, Outcome::Submitted),
     Ask { slots: 1, ..ask("MS in Speech-Language Pathology", 1,
-        &[(0, "Inpatient Rehabilitation"), (0, "Audiology and ENT Clinic"), (1, "Riverside Home Health")], 5, 10, 10, Outcome::Submitted) },
+        &[(0, "Neonatal Intensive Care Unit"), (0, "Inpatient Rehabilitation"), (1, "Riverside Home Health")], 5, 10, 10, Outcome::Submitted) },
     ask("AS in Medical Laboratory Technician", 2, &[(0, "Core Laboratory"), (1, "Clinical Laboratory")], 4, 8, 9, Outcome::Submitted),
     Ask { hours: 24, slots: 3, shift: ("mon tue wed", "06:00", "14:00"),
         ..ask("Certificate in Phlebotomy", 0, &[(0, "Core Laboratory"), (2, "Laboratory")], 3, 6, 8, Outcome::Submitted) },
@@ -1256,10 +1260,22 @@ async fn seed_placement_work(tx: &mut Tx, w: &Work<'_>) -> anyhow::Result<(usize
             Outcome::Approved { .. } | Outcome::Completed => {
                 let rows = approve(tx, w, a, &req, &program.discipline, &prefs, decided_at).await?;
                 let Some(rows) = rows else {
-                    tracing::warn!(
-                        program = a.program,
-                        "no room for a demo approval; left in the queue"
-                    );
+                    // Only on a day when preceptors' leave or licences fall unluckily: a
+                    // request for next term stays in the queue, last term's was declined.
+                    tracing::warn!(program = a.program, "no room for a demo approval");
+                    if past {
+                        let reason = "No preceptor had room for these dates.";
+                        settle(
+                            tx,
+                            w.office,
+                            &req,
+                            "declined",
+                            "decision:decline",
+                            Some(reason),
+                            decided_at,
+                        )
+                        .await?;
+                    }
                     continue;
                 };
                 placements += rows.len();
@@ -1284,8 +1300,9 @@ async fn seed_placement_work(tx: &mut Tx, w: &Work<'_>) -> anyhow::Result<(usize
 }
 
 /// Approves a request as the office would: eligibility again, then one placement per student
-/// and slot in the first preferred department with room and preceptors, through the API's
-/// `check_and_insert`. `None` when no preferred department can take them.
+/// and slot, each in the first preferred department with room and a preceptor with a free
+/// slot (a site mentor for an intern), all through the API's `check_and_insert`. `None` when
+/// some seat fits nowhere.
 async fn approve(
     tx: &mut Tx,
     w: &Work<'_>,
@@ -1321,47 +1338,28 @@ async fn approve(
         .map(Some)
         .chain((0..req.slots).map(|_| None))
         .collect();
-    'departments: for d in prefs {
-        let dept_id = &w.dept_ids[*d];
-        let mut entries: Vec<NewPlacement> = Vec::new();
-        for student_id in &seats {
-            let (preceptor_id, site_mentor_id) = if req.kind == "clinical" {
-                let mut found = None;
-                for s in w.staff.iter().filter(|s| {
-                    s.is_preceptor
-                        && s.department_id == *dept_id
-                        && s.discipline.as_deref() == Some(discipline)
-                        && s.license_expires_on.is_none_or(|d| d >= period.ends_on)
-                        && !s.leave.iter().any(|l| {
-                            Period::new(l.starts_on, l.ends_on).is_some_and(|l| l.overlaps(&period))
-                        })
-                }) {
-                    let mut held: Vec<Period> = db::placements::held_by_preceptor(
-                        tx,
-                        &s.id,
-                        period.starts_on,
-                        period.ends_on,
-                    )
+    let mut entries: Vec<NewPlacement> = Vec::new();
+    for student_id in seats {
+        let mut chosen = None;
+        for d in prefs {
+            let dept_id = &w.dept_ids[*d];
+            // Room in the department, counting this decision's seats.
+            let mut held: Vec<Period> =
+                db::placements::held_in_department(tx, dept_id, period.starts_on, period.ends_on)
                     .await?
                     .into_iter()
                     .filter_map(|(a, b)| Period::new(a, b))
                     .collect();
-                    held.extend(
-                        entries
-                            .iter()
-                            .filter(|e| e.preceptor_id.as_deref() == Some(s.id.as_str()))
-                            .map(|_| period),
-                    );
-                    if first_full_day(s.max_students, &held, period).is_none() {
-                        found = Some(s.id.clone());
-                        break;
-                    }
-                }
-                match found {
-                    Some(p) => (Some(p), None),
-                    None => continue 'departments,
-                }
-            } else {
+            held.extend(
+                entries
+                    .iter()
+                    .filter(|e| e.department_id == *dept_id)
+                    .map(|_| period),
+            );
+            if first_full_day(DEPARTMENTS[*d].3, &held, period).is_some() {
+                continue;
+            }
+            if req.kind != "clinical" {
                 let in_dept = |s: &&Staff| !s.is_preceptor && s.department_id == *dept_id;
                 let mentor = w
                     .staff
@@ -1373,57 +1371,90 @@ async fn approve(
                             .iter()
                             .find(|s| in_dept(s) && s.discipline.is_some())
                     });
-                (None, mentor.map(|s| s.id.clone()))
-            };
-            entries.push(NewPlacement {
-                student_id: student_id.clone(),
-                department_id: dept_id.clone(),
-                preceptor_id,
-                site_mentor_id,
-                starts_on: req.starts_on,
-                ends_on: req.ends_on,
-            });
-        }
-        match placements::check_and_insert(
-            tx,
-            req,
-            discipline,
-            &entries,
-            faculty_user_id.clone(),
-            decided_at,
-        )
-        .await
-        {
-            Ok(rows) => {
-                for r in &rows {
-                    db::audit::record(
-                        tx,
-                        &actor_of(w.office, decided_at),
-                        "create",
-                        "placement",
-                        &r.id,
-                        None::<&()>,
-                        Some(r),
-                    )
-                    .await?;
-                }
-                settle(
-                    tx,
-                    w.office,
-                    req,
-                    "approved",
-                    "decision:approve",
-                    None,
-                    decided_at,
-                )
-                .await?;
-                return Ok(Some(rows));
+                chosen = Some((dept_id, None, mentor.map(|s| s.id.clone())));
+                break;
             }
-            Err(ApiError::Conflict(_)) => continue,
-            Err(e) => return Err(anyhow!("{}: {e:?}", a.program)),
+            // The first preceptor of the discipline there who is licensed, not on leave, and
+            // has a free slot on every day.
+            for s in w.staff.iter().filter(|s| {
+                s.is_preceptor
+                    && s.department_id == *dept_id
+                    && s.discipline.as_deref() == Some(discipline)
+                    && s.license_expires_on.is_none_or(|d| d >= period.ends_on)
+                    && !s.leave.iter().any(|l| {
+                        Period::new(l.starts_on, l.ends_on).is_some_and(|l| l.overlaps(&period))
+                    })
+            }) {
+                let mut held: Vec<Period> =
+                    db::placements::held_by_preceptor(tx, &s.id, period.starts_on, period.ends_on)
+                        .await?
+                        .into_iter()
+                        .filter_map(|(a, b)| Period::new(a, b))
+                        .collect();
+                held.extend(
+                    entries
+                        .iter()
+                        .filter(|e| e.preceptor_id.as_deref() == Some(s.id.as_str()))
+                        .map(|_| period),
+                );
+                if first_full_day(s.max_students, &held, period).is_none() {
+                    chosen = Some((dept_id, Some(s.id.clone()), None));
+                    break;
+                }
+            }
+            if chosen.is_some() {
+                break;
+            }
         }
+        let Some((dept_id, preceptor_id, site_mentor_id)) = chosen else {
+            return Ok(None);
+        };
+        entries.push(NewPlacement {
+            student_id,
+            department_id: dept_id.clone(),
+            preceptor_id,
+            site_mentor_id,
+            starts_on: req.starts_on,
+            ends_on: req.ends_on,
+        });
     }
-    Ok(None)
+    let rows = match placements::check_and_insert(
+        tx,
+        req,
+        discipline,
+        &entries,
+        faculty_user_id,
+        decided_at,
+    )
+    .await
+    {
+        Ok(rows) => rows,
+        Err(ApiError::Conflict(_)) => return Ok(None),
+        Err(e) => return Err(anyhow!("{}: {e:?}", a.program)),
+    };
+    for r in &rows {
+        db::audit::record(
+            tx,
+            &actor_of(w.office, decided_at),
+            "create",
+            "placement",
+            &r.id,
+            None::<&()>,
+            Some(r),
+        )
+        .await?;
+    }
+    settle(
+        tx,
+        w.office,
+        req,
+        "approved",
+        "decision:approve",
+        None,
+        decided_at,
+    )
+    .await?;
+    Ok(Some(rows))
 }
 
 /// A request's decision or withdrawal, with its audit entry.
@@ -1648,6 +1679,34 @@ mod tests {
             assert!(slots.iter().any(|s| s.1 == code), "{code}");
         }
         assert_eq!(slots[0].1, "radiography");
+    }
+
+    #[test]
+    fn demo_requests_name_programs_and_departments_that_host_them() {
+        for a in ASKS {
+            let programs: Vec<_> = PROGRAMS.iter().filter(|p| p.1 == a.program).collect();
+            assert_eq!(programs.len(), 1, "{}", a.program);
+            assert!((1..=3).contains(&a.prefs.len()), "{}", a.program);
+            for (site, name) in a.prefs {
+                let d = DEPARTMENTS
+                    .iter()
+                    .find(|d| d.0 == *site && d.1 == *name)
+                    .expect("a department");
+                assert!(d.4.contains(&programs[0].2), "{name} hosts {}", a.program);
+            }
+            assert!(a.named as i64 + a.slots > 0, "{}", a.program);
+            assert!((6..=12).contains(&a.weeks), "{}", a.program);
+            if a.outcome != Outcome::Completed {
+                assert!((3..=8).contains(&a.start), "{}", a.program);
+            }
+        }
+        let confirmed = ASKS
+            .iter()
+            .filter(|a| a.outcome == Outcome::Approved { confirmed: true })
+            .count();
+        assert_eq!(confirmed, 1);
+        assert_eq!(ASKS.iter().filter(|a| a.demo_student).count(), 1);
+        assert!(ASKS.iter().any(|a| a.outcome == Outcome::Lapsing));
     }
 
     #[test]

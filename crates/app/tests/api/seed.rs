@@ -180,6 +180,142 @@ db_test!(
         assert_eq!(mine.len(), 1);
         assert_eq!(mine[0]["id"], record["department_id"]);
 
+        // The placement work: the office's queue, placements for every role, inquiries.
+        let open = all(&app, admin, "/api/v1/placement-requests?open=true").await;
+        assert!(open.len() >= 10, "{} open requests", open.len());
+        assert!(
+            open.iter().any(|r| r["status"] == "waitlisted"
+                && r["decision_reason"].as_str().is_some_and(|s| !s.is_empty())),
+            "a waitlisted request with its reason"
+        );
+        let ineligible: Vec<&Value> = open
+            .iter()
+            .filter(|r| r["eligibility"].as_array().is_some_and(|e| !e.is_empty()))
+            .collect();
+        assert!(!ineligible.is_empty(), "an open request now ineligible");
+        assert!(
+            ineligible.iter().any(|r| r["eligibility"]
+                .to_string()
+                .contains("agreement_does_not_cover_dates")),
+            "{ineligible:?}"
+        );
+        let requests = all(&app, admin, "/api/v1/placement-requests").await;
+        assert!(requests.len() >= 20, "{} requests", requests.len());
+        for status in [
+            "submitted",
+            "approved",
+            "waitlisted",
+            "declined",
+            "withdrawn",
+        ] {
+            assert!(
+                requests.iter().any(|r| r["status"] == status),
+                "a {status} request"
+            );
+        }
+        for r in requests.iter().filter(|r| r["status"] == "declined") {
+            assert!(r["decision_reason"].is_string(), "{r}");
+        }
+        let internships: Vec<&Value> = requests
+            .iter()
+            .filter(|r| r["kind"] == "internship")
+            .collect();
+        assert!(internships.len() >= 2, "{} internships", internships.len());
+        for r in &internships {
+            assert!(
+                r["course"].is_object() && r["faculty_supervisor"].is_object(),
+                "{r}"
+            );
+        }
+        assert!(
+            requests
+                .iter()
+                .any(|r| r["slots"].as_i64().unwrap_or_default() > 0),
+            "a request with unnamed slots"
+        );
+        let placements = all(&app, admin, "/api/v1/placements").await;
+        assert!(placements.len() >= 8, "{} placements", placements.len());
+        for p in &placements {
+            if p["kind"] == "clinical" {
+                let preceptor = staff
+                    .iter()
+                    .find(|s| s["id"] == p["preceptor_id"])
+                    .expect("a clinical placement's preceptor");
+                assert_eq!(preceptor["department_id"], p["department_id"], "{p}");
+            }
+        }
+        let stored = |status: &str| {
+            let url = format!("/api/v1/placements?status={status}");
+            let app = &app;
+            async move { all(app, admin, &url).await.len() }
+        };
+        assert!(stored("completed").await >= 2, "completed placements");
+        let confirmed = placements
+            .iter()
+            .filter(|p| p["status"] == "onboarding" || p["status"] == "cleared")
+            .count();
+        assert!(confirmed >= 1, "a confirmed placement");
+        let year = &today[..4];
+        let summary = app
+            .get_ok(admin, &format!("/api/v1/reports/summary?year={year}"))
+            .await;
+        assert!(
+            summary["total"].as_i64().unwrap_or_default() >= 5,
+            "{summary}"
+        );
+        for role in ["student", "preceptor", "faculty", "department_manager"] {
+            let (who, _) = &callers[role];
+            let mine = all(&app, who, "/api/v1/placements").await;
+            assert!(!mine.is_empty(), "{role} sees a placement");
+        }
+        let (faculty, me) = &callers["faculty"];
+        let interns = all(&app, faculty, "/api/v1/placements").await;
+        assert!(
+            interns.iter().all(|p| p["kind"] == "internship"),
+            "{interns:?}"
+        );
+        assert!(
+            interns
+                .iter()
+                .all(|p| p["faculty_supervisor"]["email"] == me["email"]),
+            "{interns:?}"
+        );
+        let (student, me) = &callers["student"];
+        let own = all(&app, student, "/api/v1/placements").await;
+        assert!(own.iter().all(|p| p["student_id"] == me["student_id"]));
+        let mine = all(&app, school_coord, "/api/v1/placement-requests").await;
+        assert!(!mine.is_empty(), "the school coordinator's requests");
+        assert!(mine.iter().all(|r| r["school_id"] == school_id.as_str()));
+        // The capacity page shows Bayview's Diagnostic Imaging over-asked this term.
+        let csv = app
+            .client
+            .get(app.url("/capacity?format=csv"))
+            .header("cookie", format!("practicum_session={}", admin.token))
+            .send()
+            .await
+            .expect("request")
+            .text()
+            .await
+            .expect("text");
+        let imaging = csv
+            .lines()
+            .find(|l| l.starts_with("Diagnostic Imaging,Bayview Medical Center,"))
+            .unwrap_or_else(|| panic!("{csv}"));
+        let ratio: f64 = imaging
+            .rsplit(',')
+            .next()
+            .and_then(|r| r.trim().parse().ok())
+            .unwrap_or_default();
+        assert!(ratio > 1.0, "{imaging}");
+        let inquiries = all(&app, admin, "/api/v1/inquiries").await;
+        assert!(inquiries.len() >= 5, "{} inquiries", inquiries.len());
+        for route in ["placement_request", "observership", "volunteer"] {
+            assert!(inquiries.iter().any(|i| i["route"] == route), "{route}");
+        }
+        for status in ["new", "contacted", "closed"] {
+            assert!(inquiries.iter().any(|i| i["status"] == status), "{status}");
+        }
+
         // A second load refuses and changes nothing.
         let again = seed_demo(&app.state).await;
         let err = again.expect_err("the demo is already there");
@@ -188,6 +324,14 @@ db_test!(
         assert_eq!(
             all(&app, admin, "/api/v1/students").await.len(),
             students.len()
+        );
+        assert_eq!(
+            all(&app, admin, "/api/v1/placement-requests").await.len(),
+            requests.len()
+        );
+        assert_eq!(
+            all(&app, admin, "/api/v1/inquiries").await.len(),
+            inquiries.len()
         );
     }
 );
