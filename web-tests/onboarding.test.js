@@ -1,0 +1,136 @@
+// Onboarding end to end: the student uploads a document, the office verifies it, the last
+// provisioning step is ticked, the placement reads cleared and the office starts it.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { startServer, launch, signIn, assertAccessible, USERS } = require('./lib');
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+async function api(token, method, p, body) {
+  const res = await fetch(server.base + p, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+async function token(role) {
+  const res = await fetch(`${server.base}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: USERS[role], password: 'practicum-demo' }),
+  });
+  return (await res.json()).token;
+}
+
+function isoInDays(days) {
+  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+}
+
+test('a student uploads, the office verifies, the placement clears and starts', async () => {
+  const office = await token('coordinator');
+  const school = await token('school_coordinator');
+  const student = await token('student');
+  const me = await api(student, 'GET', '/api/v1/me');
+  const sid = me.student_id;
+  const st = await api(office, 'GET', `/api/v1/students/${sid}`);
+  const program = await api(office, 'GET', `/api/v1/programs/${st.program_id}`);
+  // Beyond the demo's term, and in months where whatever the run date, flu and TB shots stay valid.
+  const req = await api(school, 'POST', '/api/v1/placement-requests', {
+    kind: 'clinical', program_id: st.program_id, starts_on: isoInDays(170), ends_on: isoInDays(200),
+    hours_per_week: 32, student_ids: [sid],
+  });
+  const options = await api(school, 'GET', `/api/v1/placement-options?discipline=${program.discipline}`);
+  const preceptors = (await api(office, 'GET', `/api/v1/staff?is_preceptor=true&discipline=${program.discipline}&limit=500`)).items;
+  let placement;
+  for (const site of options) {
+    for (const d of site.departments) {
+      for (const p of preceptors.filter((x) => x.department_id === d.id)) {
+        try {
+          const r = await api(office, 'POST', `/api/v1/placement-requests/${req.id}/decision`, {
+            decision: 'approve', placements: [{ student_id: sid, department_id: d.id, preceptor_id: p.id }],
+          });
+          placement = r.placements[0];
+        } catch (_) { /* full or unlicensed: try the next */ }
+        if (placement) break;
+      }
+      if (placement) break;
+    }
+    if (placement) break;
+  }
+  assert.ok(placement, 'the placement is approved');
+
+  // Everything but one upload and one provisioning step, through the API.
+  const items = (await api(office, 'GET', `/api/v1/students/${sid}/requirements?placement_id=${placement.id}`)).items;
+  for (const item of items) {
+    if (item.state === 'verified' || item.requirement_code === 'tdap' || item.requirement_code === 'badge') continue;
+    if (item.satisfied_by === 'student_upload') {
+      const form = new FormData();
+      form.append('requirement_code', item.requirement_code);
+      form.append('completed_on', isoInDays(-10));
+      if (item.requirement_code === 'bls') form.append('expires_on', isoInDays(900));
+      form.append('file', new Blob([PDF], { type: 'application/pdf' }), 'doc.pdf');
+      const res = await fetch(`${server.base}/api/v1/students/${sid}/documents`, { method: 'POST', headers: { authorization: `Bearer ${student}` }, body: form });
+      const text = await res.text();
+      assert.equal(res.status, 201, text);
+      const doc = JSON.parse(text);
+      await api(office, 'POST', `/api/v1/documents/${doc.id}/review`, { outcome: 'verified' });
+    } else if (item.satisfied_by === 'school_attestation') {
+      await api(school, 'POST', '/api/v1/attestations', { requirement_code: item.requirement_code, student_ids: [sid], completed_on: isoInDays(-5), expires_on: isoInDays(900) });
+    } else if (item.satisfied_by === 'signed_in_system') {
+      await api(student, 'POST', `/api/v1/placements/${placement.id}/signatures`, { requirement_code: item.requirement_code, name: 'Student' });
+    } else {
+      await api(office, 'POST', `/api/v1/placements/${placement.id}/provisioning`, { requirement_code: item.requirement_code });
+    }
+  }
+
+  // The student uploads Tdap on the page.
+  const s = await signIn(browser, server.base, 'student');
+  await s.page.getByRole('link', { name: 'My documents' }).click();
+  await assertAccessible(s.page, 'my documents');
+  await s.page.getByLabel('Requirement').selectOption('tdap');
+  await s.page.getByLabel('Completed on').fill(isoInDays(-20));
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'upload-')), 'tdap.pdf');
+  fs.writeFileSync(file, PDF);
+  await s.page.getByLabel('File').setInputFiles(file);
+  await s.page.getByRole('button', { name: 'Send' }).click();
+  await s.page.waitForURL(/done=uploaded/);
+  assert.match(await s.page.locator('main').textContent(), /submitted/);
+
+  // The office verifies it from the queue, ticks the badge, and starts the placement.
+  const o = await signIn(browser, server.base, 'coordinator');
+  await o.page.goto(`${server.base}/documents`);
+  await assertAccessible(o.page, 'review queue');
+  await o.page.locator('table tbody tr', { hasText: 'Tdap' }).first().getByRole('link').click();
+  await assertAccessible(o.page, 'review page');
+  await o.page.getByRole('button', { name: 'Verify' }).click();
+  await o.page.waitForURL(/\/documents\?done=saved/);
+  await o.page.goto(`${server.base}/placements/${placement.id}/onboarding`);
+  await assertAccessible(o.page, 'placement onboarding');
+  await o.page.getByRole('button', { name: 'Done: Badge' }).click();
+  await o.page.waitForURL(/onboarding\?done=saved/);
+  assert.match(await o.page.locator('.facts').textContent(), /cleared/);
+  await o.page.goto(`${server.base}/placements/${placement.id}`);
+  await o.page.getByRole('button', { name: 'Start the placement' }).click();
+  await o.page.waitForURL(/done=saved/);
+  assert.match(await o.page.locator('.facts').textContent(), /active/);
+  await s.context.close();
+  await o.context.close();
+});
