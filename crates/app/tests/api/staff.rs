@@ -167,6 +167,20 @@ db_test!(bad_staff_input_is_refused_with_its_code, |app| async move {
             vec!["invalid_date"],
         ),
         (base(json!({ "leave": "march" })), vec!["invalid_type"]),
+        (
+            base(
+                json!({ "leave": [{ "starts_on": "2027-03-01", "ends_on": "2027-03-05" },
+                                   { "starts_on": "2027-03-01", "ends_on": "2027-03-10" }] }),
+            ),
+            vec!["invalid_period"],
+        ),
+        (
+            base(
+                json!({ "leave": [{ "starts_on": "2027-04-01", "ends_on": "2027-04-30" },
+                                   { "starts_on": "2027-03-01", "ends_on": "2027-04-01" }] }),
+            ),
+            vec!["invalid_period"],
+        ),
         (base(json!({ "pager": "555" })), vec!["unknown_field"]),
         (
             json!({ "name": "P", "email": "p@h.test", "department_id": NO_SUCH_ID, "is_preceptor": true,

@@ -55,6 +55,10 @@ fn leave_list(v: &Value) -> Result<Vec<Leave>, (&'static str, String)> {
         }
         out.push(Leave { starts_on, ends_on });
     }
+    out.sort_by_key(|l| l.starts_on);
+    if out.windows(2).any(|w| w[1].starts_on <= w[0].ends_on) {
+        return Err(("invalid_period", "leaves may not overlap".into()));
+    }
     Ok(out)
 }
 
