@@ -26,6 +26,18 @@ test('the sign-in and public pages are accessible', async () => {
   await context.close();
 });
 
+test('the accessibility scan fails on a serious violation (it can fail)', async () => {
+  const context = await browser.newContext({ bypassCSP: true });
+  const page = await context.newPage();
+  await page.goto(`${server.base}/login`);
+  // An unlabelled field and an image without a text alternative: both "critical" in axe-core.
+  await page.evaluate(() => {
+    document.querySelector('main').insertAdjacentHTML('beforeend', '<input type="text" name="x"><img src="/x.png">');
+  });
+  await assert.rejects(assertAccessible(page, 'a broken /login'), /label \(critical\)[\s\S]*image-alt \(critical\)|image-alt \(critical\)[\s\S]*label \(critical\)/);
+  await context.close();
+});
+
 for (const role of Object.keys(USERS)) {
   test(`${role}: home, navigation, and every main page`, async () => {
     const { context, page } = await signIn(browser, server.base, role);
