@@ -25,6 +25,12 @@ pub struct Config {
     pub db_max_connections: u32,
     /// Public inquiries accepted per IP per hour.
     pub inquiry_limit_per_hour: i64,
+    /// `smtp://` or `smtps://` URL of the mail server; `None` writes mail to the outbox.
+    pub smtp_url: Option<String>,
+    /// How often the mail worker looks for mail that is due.
+    pub mail_poll_interval: Duration,
+    /// The wait after a failed send; it doubles with each further failure, up to a day.
+    pub mail_retry_base: Duration,
 }
 
 impl Config {
@@ -44,6 +50,9 @@ impl Config {
             upload_limit: 10 * 1024 * 1024,
             db_max_connections: 10,
             inquiry_limit_per_hour: 5,
+            smtp_url: None,
+            mail_poll_interval: Duration::from_secs(2),
+            mail_retry_base: Duration::from_secs(60),
         }
     }
 

@@ -5,6 +5,7 @@ pub mod db;
 pub mod domain;
 pub mod files;
 pub mod http;
+pub mod jobs;
 pub mod mail;
 pub mod password;
 pub mod seed;

@@ -65,6 +65,10 @@ struct ServeArgs {
     /// Failed sign-ins per account or IP before waiting is imposed.
     #[arg(long, env = "PRACTICUM_LOGIN_MAX_FAILURES", default_value_t = 5)]
     login_max_failures: i64,
+    /// Send mail through this SMTP server (`smtp://user:pass@host:587?tls=required` or
+    /// `smtps://...`); without it, mail is written to the data directory's outbox.
+    #[arg(long, env = "PRACTICUM_SMTP_URL")]
+    smtp_url: Option<String>,
 }
 
 #[derive(Args)]
@@ -116,6 +120,7 @@ async fn main() -> anyhow::Result<()> {
             session_idle_minutes: 30,
             session_hours: 12,
             login_max_failures: 5,
+            smtp_url: None,
         })
     });
     match command {
@@ -150,6 +155,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     config.session_idle = std::time::Duration::from_secs(a.session_idle_minutes * 60);
     config.session_absolute = std::time::Duration::from_secs(a.session_hours * 3600);
     config.login_max_failures = a.login_max_failures;
+    config.smtp_url = a.smtp_url;
     let app = startup::build(config, Clock::System).await?;
     let addr = app.local_addr()?;
     println!(

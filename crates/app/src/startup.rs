@@ -15,6 +15,8 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     pub state: AppState,
+    /// The mail worker; it stops when the server does (or when this is dropped).
+    mail_worker: crate::jobs::mail::WorkerHandle,
 }
 
 /// Opens the database, migrates it, makes sure the catalog is there, and seeds the demo if
@@ -46,10 +48,21 @@ pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> 
         }
     }
     let listener = TcpListener::bind(state.config.addr).await?;
+    let mail_worker = crate::jobs::mail::WorkerHandle::spawn(crate::jobs::mail::Worker {
+        db: state.db.clone(),
+        clock: state.clock.clone(),
+        mailer: crate::mail::Mailer::new(
+            state.config.smtp_url.as_deref(),
+            &state.config.outbox_dir(),
+        )?,
+        poll: state.config.mail_poll_interval,
+        retry_base: state.config.mail_retry_base,
+    });
     Ok(Application {
         listener,
         router: router(state.clone()),
         state,
+        mail_worker,
     })
 }
 
@@ -100,6 +113,7 @@ impl Application {
         let res = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
+        self.mail_worker.stop().await;
         self.state.db.close().await;
         res
     }

@@ -18,6 +18,8 @@ pub mod disciplines;
 pub mod documents;
 pub mod inquiries;
 pub mod invitations;
+pub mod mail_queue;
+pub mod notifications;
 pub mod placements;
 pub mod programs;
 pub mod requests;

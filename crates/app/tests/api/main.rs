@@ -12,6 +12,7 @@ mod directory;
 mod disciplines;
 mod inquiries;
 mod pagination;
+mod notifications;
 mod onboarding;
 mod placement_flow;
 mod placements;

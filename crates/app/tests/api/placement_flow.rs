@@ -424,11 +424,19 @@ db_test!(
             "fay.culty@north.edu"
         );
         let outbox = app.state.config.outbox_dir();
-        let mail = std::fs::read_dir(&outbox)
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .map(|e| std::fs::read_to_string(e.path()).unwrap())
-            .collect::<Vec<_>>();
+        // The invitation is enqueued with the decision and sent by the mail worker.
+        let mail = crate::helpers::poll(std::time::Duration::from_secs(10), || {
+            let outbox = outbox.clone();
+            async move {
+                let mail = std::fs::read_dir(&outbox)
+                    .ok()?
+                    .filter_map(|e| e.ok())
+                    .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .collect::<Vec<_>>();
+                (!mail.is_empty()).then_some(mail)
+            }
+        })
+        .await;
         assert_eq!(mail.len(), 1);
         let token = mail[0]
             .split("/invitations/")

@@ -89,8 +89,8 @@ pub async fn ensure_faculty(
     })
 }
 
-/// Writes the invitation email (to the outbox unless SMTP is configured).
-pub async fn send_invitation(_tx: &mut Tx, st: &AppState, f: &FacultyUser) -> ApiResult<()> {
+/// Enqueues the invitation email in the caller's transaction; the mail worker sends it.
+pub async fn send_invitation(tx: &mut Tx, st: &AppState, f: &FacultyUser) -> ApiResult<()> {
     let Some(token) = &f.token else { return Ok(()) };
     let link = format!("{}/invitations/{token}", st.config.origin());
     let body = format!(
@@ -99,13 +99,15 @@ pub async fn send_invitation(_tx: &mut Tx, st: &AppState, f: &FacultyUser) -> Ap
          Set your password with this link (valid for 14 days, once):\n\n{link}\n\nThe Healthcare Education Office\n",
         f.name
     );
-    crate::mail::write_to_outbox(
-        &st.config.outbox_dir(),
+    crate::jobs::mail::enqueue(
+        tx,
         &f.name,
         &f.email,
         "Your Practicum sign-in for your interns",
         &body,
-    )?;
+        st.clock.now(),
+    )
+    .await?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ pub mod departments;
 pub mod disciplines;
 pub mod inquiries;
 pub mod invitations;
+pub mod notifications;
 pub mod onboarding;
 pub mod placements;
 pub mod programs;
@@ -136,4 +137,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(onboarding::attestations))
         .routes(routes!(onboarding::signatures))
         .routes(routes!(onboarding::provisioning))
+        .routes(routes!(notifications::list))
+        .routes(routes!(notifications::read))
 }

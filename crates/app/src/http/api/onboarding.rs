@@ -625,6 +625,7 @@ pub async fn upload_document(
         Some(&d),
     )
     .await?;
+    crate::jobs::onboarding::document_uploaded(&mut tx, &d, &student.full_name(), now).await?;
     tx.commit().await?;
     Ok(d)
 }
@@ -744,6 +745,10 @@ pub async fn review_document(
         Some(&after),
     )
     .await?;
+    if after.status == "rejected" {
+        crate::jobs::onboarding::document_rejected(&mut tx, &after, &st.config.origin(), now)
+            .await?;
+    }
     tx.commit().await?;
     Ok(after)
 }

@@ -19,6 +19,7 @@ use view::{Field, NavItem, Table};
 
 pub mod capacity;
 pub mod directory;
+pub mod notifications;
 pub mod onboarding;
 pub mod people;
 pub mod placements;
@@ -41,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .merge(capacity::router())
         .merge(public::router())
         .merge(onboarding::router())
+        .merge(notifications::router())
 }
 
 async fn css() -> Response {
@@ -77,6 +79,8 @@ pub struct Chrome {
     pub nav: Vec<NavItem>,
     pub csrf: String,
     pub banner: String,
+    /// The signed-in user's unread notifications, shown in the top bar.
+    pub unread: i64,
 }
 
 impl Chrome {
@@ -88,6 +92,7 @@ impl Chrome {
             nav: vec![],
             csrf: String::new(),
             banner: String::new(),
+            unread: 0,
         }
     }
 }
@@ -97,6 +102,8 @@ pub struct PageUser {
     pub p: Principal,
     pub path: String,
     pub banner: String,
+    /// Unread notifications, read once per page so `chrome()` stays sync.
+    pub unread: i64,
 }
 
 impl PageUser {
@@ -113,6 +120,7 @@ impl PageUser {
             ),
             csrf: self.p.csrf_token.clone(),
             banner: self.banner.clone(),
+            unread: self.unread,
         }
     }
 }
@@ -140,10 +148,14 @@ impl FromRequestParts<AppState> for PageUser {
             Err(ApiError::Unauthenticated) => return Err(to_login()),
             Err(e) => return Err(e.into()),
         };
+        let mut tx = state.db.read().await?;
+        let unread = crate::db::notifications::unread_count(&mut tx, &p.user_id).await?;
+        drop(tx);
         Ok(PageUser {
             p,
             path: parts.uri.path().to_string(),
             banner: banner_for(parts.uri.query()),
+            unread,
         })
     }
 }
