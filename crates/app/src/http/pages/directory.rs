@@ -1,4 +1,5 @@
 //! Sites, departments, and every record's history.
+use super::discipline_options;
 use super::view::{Cell, Field, Table, word_options};
 use super::{
     Form, FormPage, ListPage, PageError, PageId, PageResult, PageUser, RecordPage, Section,
@@ -38,15 +39,6 @@ fn settings() -> Vec<(String, String)> {
             .map(|s| (s.as_str(), s.label()))
             .collect::<Vec<_>>(),
     )
-}
-
-async fn discipline_options(st: &AppState) -> Result<Vec<(String, String)>, PageError> {
-    let mut tx = st.db.read().await?;
-    Ok(db::disciplines::all(&mut tx)
-        .await?
-        .into_iter()
-        .map(|d| (d.code, d.name))
-        .collect())
 }
 
 async fn site_options(st: &AppState) -> Result<Vec<(String, String)>, PageError> {

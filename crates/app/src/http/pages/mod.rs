@@ -220,6 +220,21 @@ impl IntoResponse for PageError {
     }
 }
 
+/// The 404 every page answers for a record that is missing or out of scope.
+pub fn nf() -> PageError {
+    ApiError::NotFound.into()
+}
+
+/// The discipline catalog as select or checkbox options.
+pub async fn discipline_options(st: &AppState) -> Result<Vec<(String, String)>, PageError> {
+    let mut tx = st.db.read().await?;
+    Ok(crate::db::disciplines::all(&mut tx)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect())
+}
+
 pub fn not_found_page() -> Response {
     PageError::Api(ApiError::NotFound).into_response()
 }

@@ -1,4 +1,6 @@
 //! Students, hospital staff (preceptors and mentors), and users.
+use super::discipline_options;
+use super::nf;
 use super::view::{Cell, Field, Table, word_options};
 use super::{
     Form, FormPage, ListPage, PageError, PageId, PageResult, PageUser, RecordPage, filter_select,
@@ -10,7 +12,7 @@ use crate::domain::{
     directory::EnrollmentStatus,
     policy::{Action, Resource},
 };
-use crate::http::{api, auth::ensure, error::ApiError, extract::Params};
+use crate::http::{api, auth::ensure, extract::Params};
 use crate::state::AppState;
 use axum::{Router, extract::State, response::IntoResponse, routing::get};
 use serde_json::{Value, json};
@@ -28,10 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(users).post(create_user))
         .route("/users/new", get(new_user))
         .route("/users/{id}", get(user_page))
-}
-
-fn nf() -> PageError {
-    ApiError::NotFound.into()
 }
 
 fn statuses() -> Vec<(String, String)> {
@@ -328,15 +326,6 @@ async fn update_student(
 async fn department_names(st: &AppState) -> Result<Vec<(String, String)>, PageError> {
     let mut tx = st.db.read().await?;
     Ok(db::departments::all_names(&mut tx).await?)
-}
-
-async fn discipline_options(st: &AppState) -> Result<Vec<(String, String)>, PageError> {
-    let mut tx = st.db.read().await?;
-    Ok(db::disciplines::all(&mut tx)
-        .await?
-        .into_iter()
-        .map(|d| (d.code, d.name))
-        .collect())
 }
 
 fn licence_cell(s: &Staff, today: chrono::NaiveDate) -> Cell {

@@ -1,5 +1,6 @@
 //! The front door: a school's request form, the office's queue with live eligibility, and
 //! the decision form that turns a request into placements.
+use super::nf;
 use super::view::{Cell, Field, Table, human_date};
 use super::{
     ActionForm, Form, FormPage, ListPage, PageError, PageId, PageResult, PageUser, RecordPage,
@@ -31,10 +32,6 @@ pub fn router() -> Router<AppState> {
             get(students_form).post(name_students),
         )
         .route("/requests/{id}/withdraw", post(withdraw))
-}
-
-fn nf() -> PageError {
-    ApiError::NotFound.into()
 }
 
 pub fn status_badge(status: &str) -> Cell {

@@ -1,5 +1,7 @@
 //! Schools, their affiliation agreements (with the signed PDF) and their programs; the school
 //! coordinator's own-school page.
+use super::discipline_options;
+use super::nf;
 use super::view::{Cell, Field, Table, word_options};
 use super::{
     Form, FormPage, ListPage, PageError, PageId, PageResult, PageUser, RecordPage, Section,
@@ -44,22 +46,27 @@ pub fn router() -> Router<AppState> {
         .route("/my-school", get(my_school))
 }
 
-fn nf() -> PageError {
-    ApiError::NotFound.into()
-}
-
 async fn school_names(st: &AppState) -> Result<Vec<(String, String)>, PageError> {
     let mut tx = st.db.read().await?;
     Ok(db::schools::all_names(&mut tx).await?)
 }
 
-async fn discipline_options(st: &AppState) -> Result<Vec<(String, String)>, PageError> {
-    let mut tx = st.db.read().await?;
-    Ok(db::disciplines::all(&mut tx)
-        .await?
-        .into_iter()
-        .map(|d| (d.code, d.name))
-        .collect())
+/// Adds a "School" column at `at`, one linked name per row (`school_ids` in row order).
+fn insert_school_column(
+    table: &mut Table,
+    at: usize,
+    school_ids: &[&str],
+    names: &[(String, String)],
+) {
+    table.headers.insert(at, "School");
+    for (row, id) in table.rows.iter_mut().zip(school_ids) {
+        let name = names
+            .iter()
+            .find(|n| n.0 == *id)
+            .map(|n| n.1.clone())
+            .unwrap_or_default();
+        row.insert(at, Cell::link(name, format!("/schools/{id}")));
+    }
 }
 
 // ---- schools
@@ -429,15 +436,8 @@ async fn agreements(State(st): State<AppState>, user: PageUser, params: Params) 
     let rows = db::agreements::list(&mut tx, &scope, &filter, &page).await?;
     drop(tx);
     let mut table = agreement_table(&rows.items, today);
-    table.headers.insert(0, "School");
-    for (row, a) in table.rows.iter_mut().zip(&rows.items) {
-        let name = names
-            .iter()
-            .find(|n| n.0 == a.school_id)
-            .map(|n| n.1.clone())
-            .unwrap_or_default();
-        row.insert(0, Cell::link(name, format!("/schools/{}", a.school_id)));
-    }
+    let ids: Vec<&str> = rows.items.iter().map(|a| a.school_id.as_str()).collect();
+    insert_school_column(&mut table, 0, &ids, &names);
     let statuses = word_options(
         &AgreementStatus::ALL
             .iter()
@@ -729,15 +729,8 @@ async fn programs(State(st): State<AppState>, user: PageUser, params: Params) ->
     let rows = db::programs::list(&mut tx, &scope, &filter, &page).await?;
     drop(tx);
     let mut table = program_table(&rows.items, st.clock.today());
-    table.headers.insert(1, "School");
-    for (row, p) in table.rows.iter_mut().zip(&rows.items) {
-        let name = names
-            .iter()
-            .find(|n| n.0 == p.school_id)
-            .map(|n| n.1.clone())
-            .unwrap_or_default();
-        row.insert(1, Cell::link(name, format!("/schools/{}", p.school_id)));
-    }
+    let ids: Vec<&str> = rows.items.iter().map(|p| p.school_id.as_str()).collect();
+    insert_school_column(&mut table, 1, &ids, &names);
     let levels = word_options(
         &DegreeLevel::ALL
             .iter()
