@@ -11,3 +11,6 @@ pub mod problem;
 pub use problem::{
     Assignment, Department, Fixed, Kind, Preceptor, Problem, Request, RequestOption, Solution,
 };
+pub mod solve;
+
+pub use solve::{Limits, Progress, solve};
