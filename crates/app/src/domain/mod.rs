@@ -7,6 +7,7 @@ pub mod eligibility;
 pub mod email;
 pub mod period;
 pub mod placement;
+pub mod planning;
 pub mod policy;
 pub mod requirements;
 pub mod role;

@@ -26,6 +26,8 @@ pub enum Resource {
     Report,
     /// Onboarding rules and the review of evidence: the office.
     Requirement,
+    /// Term planning runs (the allocator): the office.
+    Planning,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
