@@ -39,6 +39,12 @@ pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> 
         config: Arc::new(config),
         clock,
     };
+    {
+        // A run left `running` by a stopped server has nobody working on it.
+        let mut tx = state.db.write().await?;
+        crate::db::planning::mark_interrupted(&mut tx, state.clock.now()).await?;
+        tx.commit().await?;
+    }
     if state.config.demo {
         let mut tx = state.db.read().await?;
         let users = crate::db::users::count(&mut tx).await?;

@@ -9,4 +9,37 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) e.preventDefault();
     });
   });
+  // A running term plan: show its progress, and reload the page once it has an answer.
+  const poll = document.querySelector("[data-poll]");
+  if (poll) {
+    const bar = poll.querySelector("progress");
+    const text = poll.querySelector("[data-progress-text]");
+    const limit = Number(bar && bar.dataset.timeLimit) || 1;
+    const tick = async () => {
+      try {
+        const res = await fetch(poll.dataset.poll, { headers: { accept: "application/json" } });
+        if (res.ok) {
+          const run = await res.json();
+          if (run.status !== "running") {
+            window.location.reload();
+            return;
+          }
+          const p = run.progress;
+          if (p) {
+            const pct = Math.min(100, Math.round((100 * p.elapsed_seconds) / limit));
+            if (bar) { bar.value = pct; bar.textContent = pct + "%"; }
+            if (text) {
+              text.textContent = "Best plan so far scores " + p.objective.toFixed(1) +
+                "; nothing can score more than " + p.bound.toFixed(1) + ", so it is within " +
+                (100 * p.gap).toFixed(2) + "% of the best possible (" + p.elapsed_seconds.toFixed(1) + " s).";
+            }
+          }
+        }
+      } catch (e) {
+        // The server may be restarting; try again on the next tick.
+      }
+      window.setTimeout(tick, 1000);
+    };
+    window.setTimeout(tick, 1000);
+  }
 });

@@ -21,6 +21,7 @@ pub mod invitations;
 pub mod mail_queue;
 pub mod notifications;
 pub mod placements;
+pub mod planning;
 pub mod programs;
 pub mod requests;
 pub mod requirements;

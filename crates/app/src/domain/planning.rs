@@ -17,7 +17,7 @@ pub const FAIRNESS_WEIGHT: f64 = 100.0;
 pub const RANK_WEIGHTS: [f64; 3] = [3.0, 2.0, 1.0];
 pub const OTHER_WEIGHT: f64 = 0.5;
 /// A term longer than a year is a typing mistake, not a term.
-pub const MAX_TERM_WEEKS: i64 = 53;
+pub const MAX_TERM_WEEKS: i64 = 52;
 
 /// A date range; week 0 is the Monday on or before its first day.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -314,14 +314,14 @@ pub struct DatedAssignment {
     pub pinned: bool,
 }
 
-pub fn dated(request: &RequestRecord, term: Term, a: &Assignment, pinned: bool) -> DatedAssignment {
-    let shift = Duration::days(7 * (a.start - term.week_of(request.period.starts_on)));
+pub fn dated(asked: Period, term: Term, a: &Assignment, pinned: bool) -> DatedAssignment {
+    let shift = Duration::days(7 * (a.start - term.week_of(asked.starts_on)));
     DatedAssignment {
         department_id: a.department.clone(),
         preceptor_id: a.preceptor.clone(),
         start_week: a.start,
-        starts_on: request.period.starts_on + shift,
-        ends_on: request.period.ends_on + shift,
+        starts_on: asked.starts_on + shift,
+        ends_on: asked.ends_on + shift,
         pinned,
     }
 }
@@ -345,27 +345,80 @@ pub fn why_unplaced(problem: &Problem, solution: &Solution, request_id: &str) ->
         );
     }
     let load = department_load(problem, solution);
-    let weeks = |s: i64| s..s + q.weeks;
-    let room = q.options.iter().any(|o| {
+    let taught = preceptor_load(problem, solution);
+    let need = if q.together { q.students } else { 1 };
+    let seat_free =
+        |dept: &str, cap: i64, w: i64| cap - load.get(&(dept, w)).copied().unwrap_or(0) >= need;
+    let mut seats = false;
+    let mut fits = false;
+    for o in &q.options {
         let cap = problem
             .departments
             .iter()
             .find(|d| d.id == o.department)
             .map_or(0, |d| d.capacity);
-        (q.earliest_start..=q.latest_start).any(|s| {
-            weeks(s).all(|w| load.get(&(o.department.as_str(), w)).copied().unwrap_or(0) < cap)
-        })
-    });
-    if room {
-        format!(
-            "the {} preceptors of those departments are fully booked in its window",
-            q.discipline
-        )
-    } else if q.together {
-        "the departments asked for have no room for the whole group in its window".into()
-    } else {
-        "the departments asked for are full in its window".into()
+        for s in q.earliest_start..=q.latest_start {
+            if !(s..s + q.weeks).all(|w| seat_free(&o.department, cap, w)) {
+                continue;
+            }
+            seats = true;
+            let teachers = problem
+                .preceptors
+                .iter()
+                .filter(|p| p.department == o.department && p.discipline == q.discipline)
+                .filter(|p| {
+                    (s..s + q.weeks).all(|w| {
+                        !p.unavailable_weeks.contains(&w)
+                            && taught.get(&(p.id.as_str(), w)).copied().unwrap_or(0)
+                                < p.max_students
+                    })
+                })
+                .count() as i64;
+            if q.kind == Kind::Internship || teachers >= need {
+                fits = true;
+            }
+        }
     }
+    match (seats, fits) {
+        (_, true) => "there is room for it, but the plan gives the room to requests that score more (a higher choice, or a school served less)".into(),
+        (true, false) => format!(
+            "the {} preceptors of those departments are fully booked or on leave in its window",
+            q.discipline
+        ),
+        (false, _) if q.together => {
+            "the departments asked for have no room for the whole group in its window".into()
+        }
+        (false, _) => "the departments asked for are full in its window".into(),
+    }
+}
+
+/// Students per (preceptor, week): fixed load plus the solution.
+fn preceptor_load<'a>(
+    problem: &'a Problem,
+    solution: &'a Solution,
+) -> HashMap<(&'a str, i64), i64> {
+    let mut load: HashMap<(&str, i64), i64> = HashMap::new();
+    for f in &problem.fixed {
+        if let Some(p) = &f.preceptor {
+            for w in f.start..f.start + f.weeks {
+                *load.entry((p.as_str(), w)).or_default() += 1;
+            }
+        }
+    }
+    let length: HashMap<&str, i64> = problem
+        .requests
+        .iter()
+        .map(|r| (r.id.as_str(), r.weeks))
+        .collect();
+    for a in &solution.assignments {
+        if let Some(p) = &a.preceptor {
+            let w = length.get(a.request.as_str()).copied().unwrap_or(0);
+            for week in a.start..a.start + w {
+                *load.entry((p.as_str(), week)).or_default() += 1;
+            }
+        }
+    }
+    load
 }
 
 /// Students present per (department, week): fixed load plus the solution.
@@ -630,7 +683,7 @@ mod tests {
             preceptor: Some("P1".into()),
             start: 3,
         };
-        let x = dated(&q, term(), &a, false);
+        let x = dated(q.period, term(), &a, false);
         assert_eq!((x.starts_on, x.ends_on), (d("2027-01-27"), d("2027-02-12")));
     }
 }

@@ -2,3 +2,4 @@
 //! transaction, done by background workers started in `startup::build`.
 pub mod mail;
 pub mod onboarding;
+pub mod planning;

@@ -16,6 +16,7 @@ mod onboarding;
 mod pagination;
 mod placement_flow;
 mod placements;
+mod planning;
 mod programs;
 mod reports;
 mod requests;

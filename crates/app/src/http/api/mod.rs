@@ -19,6 +19,7 @@ pub mod invitations;
 pub mod notifications;
 pub mod onboarding;
 pub mod placements;
+pub mod planning;
 pub mod programs;
 pub mod reports;
 pub mod requests;
@@ -137,6 +138,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(onboarding::attestations))
         .routes(routes!(onboarding::signatures))
         .routes(routes!(onboarding::provisioning))
+        .routes(routes!(planning::list, planning::create))
+        .routes(routes!(planning::get))
+        .routes(routes!(planning::cancel))
+        .routes(routes!(planning::accept))
+        .routes(routes!(planning::problem))
+        .routes(routes!(planning::solution))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))
 }

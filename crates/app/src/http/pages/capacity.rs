@@ -19,7 +19,7 @@ pub fn router() -> Router<AppState> {
         .route("/departments/{id}/capacity", get(department))
 }
 
-const WEEK_LABELS: [&str; 52] = [
+pub const WEEK_LABELS: [&str; 52] = [
     "Week 1", "Week 2", "Week 3", "Week 4", "Week 5", "Week 6", "Week 7", "Week 8", "Week 9",
     "Week 10", "Week 11", "Week 12", "Week 13", "Week 14", "Week 15", "Week 16", "Week 17",
     "Week 18", "Week 19", "Week 20", "Week 21", "Week 22", "Week 23", "Week 24", "Week 25",

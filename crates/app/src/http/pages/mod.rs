@@ -23,6 +23,7 @@ pub mod notifications;
 pub mod onboarding;
 pub mod people;
 pub mod placements;
+pub mod planning;
 pub mod public;
 pub mod requests;
 pub mod schools;
@@ -40,6 +41,7 @@ pub fn router() -> Router<AppState> {
         .merge(requests::router())
         .merge(placements::router())
         .merge(capacity::router())
+        .merge(planning::router())
         .merge(public::router())
         .merge(onboarding::router())
         .merge(notifications::router())

@@ -223,6 +223,7 @@ pub fn nav_for(
                 ("/departments".into(), "Departments"),
                 ("/staff".into(), "Staff"),
                 ("/capacity".into(), "Capacity"),
+                ("/planning".into(), "Term planning"),
                 ("/inquiries".into(), "Inquiries"),
                 ("/reports".into(), "Reports"),
             ]);
