@@ -37,6 +37,19 @@ pub async fn insert(tx: &mut Tx, i: &Inquiry) -> DbResult<()> {
     Ok(())
 }
 
+/// Serializes inquiries from one address on PostgreSQL, so a burst cannot count before any of
+/// its rows is written and slip past the hourly limit. SQLite's write transaction
+/// (`BEGIN IMMEDIATE`) already excludes other writers.
+pub async fn lock_ip(tx: &mut Tx, ip: &str) -> DbResult<()> {
+    if let Tx::Postgres(t) = tx {
+        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('inquiry:' || $1))")
+            .bind(ip)
+            .execute(&mut **t)
+            .await?;
+    }
+    Ok(())
+}
+
 pub async fn count_from_ip_since(tx: &mut Tx, ip: &str, since: DateTime<Utc>) -> DbResult<i64> {
     let (n,): (i64,) = on_tx!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM inquiries WHERE ip = $1 AND created_at > $2")
         .bind(ip).bind(since).fetch_one(c).await)?;

@@ -229,6 +229,53 @@ async fn limit_body(app: TestApp) {
     );
 }
 
+/// A burst at once from one address gets no more than the limit through.
+async fn burst_body(app: TestApp) {
+    let body = ask(false, "volunteer");
+    let tasks: Vec<_> = (0..6)
+        .map(|_| {
+            let request = app.client.post(app.url("/api/v1/inquiries")).json(&body);
+            tokio::spawn(async move { request.send().await.expect("request").status().as_u16() })
+        })
+        .collect();
+    let mut statuses = Vec::new();
+    for t in tasks {
+        statuses.push(t.await.expect("task"));
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 201).count(),
+        2,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        4,
+        "{statuses:?}"
+    );
+}
+
+mod burst {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite() {
+        let app = spawn_with(Backend::Sqlite, |c| c.inquiry_limit_per_hour = 2)
+            .await
+            .expect("sqlite");
+        burst_body(app).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres() {
+        let Some(app) = spawn_with(Backend::Postgres, |c| c.inquiry_limit_per_hour = 2).await
+        else {
+            eprintln!("skipped: TEST_POSTGRES_URL is not set");
+            return;
+        };
+        burst_body(app).await;
+    }
+}
+
 mod rate_limit {
     use super::*;
 

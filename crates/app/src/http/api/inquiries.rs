@@ -121,6 +121,7 @@ pub async fn submit_inquiry(
     let now = st.clock.now();
     let mut tx = st.db.write().await?;
     if let Some(ip) = &ip {
+        db::inquiries::lock_ip(&mut tx, ip).await?;
         let recent =
             db::inquiries::count_from_ip_since(&mut tx, ip, now - chrono::Duration::hours(1))
                 .await?;
