@@ -5,7 +5,7 @@ use super::capacity::WEEK_LABELS;
 use super::view::{Cell, Field, Table, human_date};
 use super::{Chrome, Form, PageError, PageId, PageResult, PageUser, csv_response, wants_csv};
 use crate::db::{self, Scope};
-use crate::domain::planning::{Term, department_load};
+use crate::domain::planning::{self as plan, Term, department_load};
 use crate::domain::policy::{Action, Resource};
 use crate::http::api::planning::{self as api, AcceptOutcome, Context, PlanningRun};
 use crate::http::{error::ApiError, extract::Params};
@@ -100,15 +100,6 @@ fn table(caption: &str, headers: Vec<&'static str>, rows: Vec<Vec<Cell>>, empty:
     }
 }
 
-/// The coming term by default: sixteen weeks from next Monday.
-fn default_term(today: NaiveDate) -> Term {
-    let monday = today + Duration::days(7 - today.weekday().num_days_from_monday() as i64);
-    Term {
-        starts_on: monday,
-        ends_on: monday + Duration::days(16 * 7 - 3),
-    }
-}
-
 fn date_param(params: &Params, key: &str) -> Option<NaiveDate> {
     params.get(key).and_then(|v| v.trim().parse().ok())
 }
@@ -119,7 +110,7 @@ fn names(pairs: Vec<(String, String)>) -> HashMap<String, String> {
 
 async fn planning(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
     user.p.authorize(Resource::Planning, Action::Read)?;
-    let fallback = default_term(st.clock.today());
+    let fallback = default_term(&st).await?;
     let mut errors = vec![];
     let starts_on = date_param(&params, "starts_on").unwrap_or(fallback.starts_on);
     let mut ends_on = date_param(&params, "ends_on").unwrap_or(fallback.ends_on);
@@ -132,6 +123,40 @@ async fn planning(State(st): State<AppState>, user: PageUser, params: Params) ->
     }
     let page = render_planning(&st, &user, Term { starts_on, ends_on }, errors).await?;
     Ok(page.into_response())
+}
+
+/// From next Monday to the last day of the open requests starting by then (at least sixteen
+/// weeks, at most a year), so the default term holds every request asked for.
+async fn default_term(st: &AppState) -> Result<Term, PageError> {
+    let today = st.clock.today();
+    let monday = today + Duration::days(7 - today.weekday().num_days_from_monday() as i64);
+    let mut tx = st.db.read().await?;
+    let open = db::requests::list(
+        &mut tx,
+        &Scope::All,
+        &db::requests::Filter {
+            open: true,
+            from: Some(monday),
+            ..Default::default()
+        },
+        &db::Page {
+            limit: 5000,
+            after: None,
+        },
+    )
+    .await?
+    .items;
+    let last = open
+        .iter()
+        .filter(|r| r.starts_on >= monday)
+        .map(|r| r.ends_on)
+        .max();
+    let sixteen = monday + Duration::days(16 * 7 - 3);
+    let year = monday + Duration::days(plan::MAX_TERM_WEEKS * 7 - 1);
+    Ok(Term {
+        starts_on: monday,
+        ends_on: last.map_or(sixteen, |l| l.max(sixteen).min(year)),
+    })
 }
 
 async fn render_planning(
@@ -262,11 +287,11 @@ async fn start(State(st): State<AppState>, user: PageUser, form: Form) -> PageRe
                 starts_on: form
                     .get("starts_on")
                     .and_then(|v| v.parse().ok())
-                    .unwrap_or_else(|| default_term(st.clock.today()).starts_on),
+                    .unwrap_or_else(|| st.clock.today()),
                 ends_on: form
                     .get("ends_on")
                     .and_then(|v| v.parse().ok())
-                    .unwrap_or_else(|| default_term(st.clock.today()).ends_on),
+                    .unwrap_or_else(|| st.clock.today()),
             };
             let errors = problems
                 .0

@@ -1,0 +1,52 @@
+// Term planning: the office plans the coming term from the demo's open requests, watches the
+// allocator, reviews the proposal and accepts it into placements.
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { startServer, launch, signIn, assertAccessible, poll } = require('./lib');
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+test('the office plans a term and accepts the proposal', async () => {
+  const { page } = await signIn(browser, server.base, 'coordinator');
+  await page.getByRole('link', { name: 'Term planning' }).click();
+  await page.waitForURL(`${server.base}/planning`);
+  await assertAccessible(page, 'planning page');
+  const boxes = page.locator('input[name="request"]');
+  const asked = await boxes.count();
+  assert.ok(asked >= 5, `the demo has open requests in the coming term (${asked})`);
+  await page.getByLabel('Time limit in seconds').fill('2');
+  await page.getByRole('button', { name: 'Plan this term' }).click();
+  await page.waitForURL(/\/planning\/runs\/[0-9a-f-]{36}$/);
+
+  // The page reloads itself when the run has an answer.
+  await poll(async () => (await page.getByRole('heading', { name: 'How each school is served' }).count()) > 0,
+    60000, 'the proposal');
+  await assertAccessible(page, 'planning run');
+  const facts = await page.locator('.facts').textContent();
+  assert.match(facts, /done/);
+  assert.match(facts, /Placed\s*\d+ of \d+ students/);
+  assert.match(facts, /within \d+\.\d+%/);
+  assert.ok(await page.getByRole('table', { name: /Seats used per week/ }).count() > 0 ||
+    await page.locator('caption', { hasText: 'Seats used per week' }).count() > 0);
+
+  const ticked = await page.locator('input[name="accept"]:checked').count();
+  assert.ok(ticked >= 1, 'some requests are placed in full');
+  await page.getByRole('button', { name: 'Accept the ticked requests' }).click();
+  await page.getByRole('heading', { name: 'Accepted' }).waitFor();
+  const outcome = await page.locator('.outcome').textContent();
+  const approved = Number((outcome.match(/(\d+) request\(s\) approved/) || [])[1]);
+  assert.equal(approved, ticked, outcome);
+
+  // The accepted requests are approved, with proposed placements.
+  await page.goto(`${server.base}/requests?status=approved`);
+  assert.ok(await page.locator('tbody tr').count() >= approved);
+});
