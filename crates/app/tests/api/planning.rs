@@ -339,3 +339,59 @@ db_test!(planning_is_for_the_office_alone, |app| async move {
     let list = app.get_ok(&w.office, "/api/v1/planning-runs").await;
     assert_eq!(items(&list).len(), 1);
 });
+
+db_test!(
+    the_demo_term_is_planned_and_accepted_in_full,
+    |app| async move {
+        practicum::seed::seed_demo(&app.state)
+            .await
+            .expect("the demo loads");
+        let office = app
+            .login(
+                "coordinator@demo.practicum.test",
+                practicum::seed::DEMO_PASSWORD,
+            )
+            .await;
+        let started = expect_status(
+        app.post(
+            &office,
+            "/api/v1/planning-runs",
+            &json!({ "starts_on": "2027-01-11", "ends_on": "2027-07-30", "time_limit_seconds": 30,
+                     "max_iterations": 5000 }),
+        )
+        .await,
+        202,
+    )
+    .await;
+        let path = format!("/api/v1/planning-runs/{}", id(&started));
+        let run = poll(Duration::from_secs(90), || async {
+            let run = app.get_ok(&office, &path).await;
+            (run["status"] != "running").then_some(run)
+        })
+        .await;
+        assert_eq!(run["status"], "done", "{run}");
+        let requests = run["proposal"]["requests"].as_array().unwrap().clone();
+        assert!(requests.len() >= 10, "{run}");
+        let placed: Vec<&str> = requests
+            .iter()
+            .filter(|r| r["outcome"] == "placed")
+            .filter_map(|r| r["request_id"].as_str())
+            .collect();
+        assert!(placed.len() >= 5, "{run}");
+        // Every request the plan places in full passes the decision's own day-by-day checks.
+        let outcome = expect_status(
+            app.post(&office, &format!("{path}/accept"), &json!({}))
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(outcome["failed"], json!([]), "{outcome}");
+        assert_eq!(outcome["approved"].as_array().unwrap().len(), placed.len());
+        for id in placed {
+            let r = app
+                .get_ok(&office, &format!("/api/v1/placement-requests/{id}"))
+                .await;
+            assert_eq!(r["status"], "approved");
+        }
+    }
+);
