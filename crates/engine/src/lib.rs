@@ -5,12 +5,14 @@
 //!   format types, so a solver bug cannot hide behind a checker bug.
 //! - [`solve`]: the solver and its proven upper bound.
 //!
-//! Pure: no I/O, no async, no globals. The caller passes time limits and a clock.
+//! Pure: no I/O, no async, no globals. The caller passes the limits.
+pub mod check;
 pub mod problem;
-
-pub use problem::{
-    Assignment, Department, Fixed, Kind, Preceptor, Problem, Request, RequestOption, Solution,
-};
 pub mod solve;
 
+pub use check::{Violation, check, objective};
+pub use problem::{
+    Assignment, Department, Fixed, Kind, Preceptor, Problem, ProblemError, Request, RequestOption,
+    Solution, parse_problem, parse_solution,
+};
 pub use solve::{Limits, Progress, solve};
