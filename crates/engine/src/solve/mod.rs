@@ -1,9 +1,18 @@
-//! The solver. Placeholder until the real one lands: it places nobody, which is always
-//! feasible, and reports the trivial bound.
-use crate::problem::{Problem, SOLUTION_FORMAT, Solution};
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-use std::time::Duration;
+//! The solver: a greedy start, large-neighbourhood search on every core, and a Lagrangian
+//! bound so every answer says how far from the best possible it can be. Tiny problems are
+//! solved exactly. See `search`, `bound` and `exact` for each part's reasoning.
+mod bound;
+mod exact;
+mod model;
+mod rng;
+mod search;
+
+use crate::problem::{Assignment, Problem, SOLUTION_FORMAT, Solution};
+use model::{Model, NONE, Place};
+use search::State;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// How long the solver may run. With `max_iterations` set the answer depends only on the
 /// problem and the seed (tests); with only `time_limit` it returns the best found in time.
@@ -30,14 +39,231 @@ pub struct Progress {
     pub iterations: u64,
 }
 
+/// Without any limit the solver stops after this long.
+const DEFAULT_TIME: Duration = Duration::from_secs(10);
+/// Exhaustive search is tried below this many nodes.
+const EXACT_BUDGET: u64 = 300_000;
+/// Subgradient steps at most.
+const BOUND_STEPS: u64 = 3_000;
+
+fn gap(objective: f64, bound: f64) -> f64 {
+    if bound > 1e-12 {
+        ((bound - objective) / bound).max(0.0)
+    } else {
+        0.0
+    }
+}
+
+struct Shared {
+    best: f64,
+    bound: f64,
+}
+
 /// Solves a validated problem. Every answer is feasible and carries a proven upper bound.
 pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progress)) -> Solution {
-    let _ = (problem, limits, &progress);
+    let started = Instant::now();
+    let m = Model::new(problem);
+    let threads = match limits.threads {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        n => n,
+    }
+    .max(1);
+    let deadline = match (limits.time_limit, limits.max_iterations) {
+        (Some(t), _) => Some(started + t),
+        (None, Some(_)) => None,
+        (None, None) => Some(started + DEFAULT_TIME),
+    };
+    let mut rng = rng::Rng::new(limits.seed);
+    let mut pinned = State::empty(&m);
+    for (r, pins) in m.pins.iter().enumerate() {
+        for pl in pins.iter().take(m.reqs[r].students.max(0) as usize) {
+            pinned.add(&m, r, *pl);
+        }
+        pinned.pinned[r] = pinned.placed[r].len();
+    }
+    let mut stats = serde_json::Map::new();
+    if m.unusable_pins > 0 {
+        stats.insert("unusable_pins".into(), m.unusable_pins.into());
+    }
+
+    if let Some((placed, objective, nodes)) = exact::solve(&m, &pinned, EXACT_BUDGET) {
+        let p = Progress {
+            objective,
+            bound: objective,
+            gap: 0.0,
+            elapsed: started.elapsed(),
+            iterations: nodes,
+        };
+        progress(&p);
+        stats.insert("method".into(), "exhaustive search (optimal)".into());
+        stats.insert("nodes".into(), nodes.into());
+        return finish(&m, &placed, objective, objective, started, stats);
+    }
+
+    let first = search::construct(&m, &mut rng);
+    let lower = first.objective(&m);
+    let trivial = bound::trivial(&m);
+    progress(&Progress {
+        objective: lower,
+        bound: trivial,
+        gap: gap(lower, trivial),
+        elapsed: started.elapsed(),
+        iterations: 0,
+    });
+    let shared = Mutex::new(Shared {
+        best: lower,
+        bound: trivial,
+    });
+    let stop = AtomicBool::new(false);
+    let iterations = AtomicU64::new(0);
+    let per_worker = limits.max_iterations.map(|n| n.div_ceil(threads as u64));
+    let users = search::users_of_departments(&m);
+    let should_stop = |stop: &AtomicBool| {
+        stop.load(Ordering::Relaxed)
+            || limits
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::Relaxed))
+            || deadline.is_some_and(|d| Instant::now() >= d)
+    };
+
+    let results: Vec<(State, f64)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                let (m, users, shared, stop, iterations) =
+                    (&m, &users, &shared, &stop, &iterations);
+                let mut st = first.clone();
+                let should_stop = &should_stop;
+                scope.spawn(move || {
+                    let mut bound_value = f64::INFINITY;
+                    if k == 0 {
+                        // The bound first: it needs far fewer steps than the search.
+                        let mut relax = bound::Relaxation::new(m);
+                        while relax.iterations < BOUND_STEPS && !should_stop(stop) {
+                            let more = relax.step(lower);
+                            let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                            s.bound = s.bound.min(relax.bound());
+                            drop(s);
+                            if !more {
+                                break;
+                            }
+                        }
+                        bound_value = relax.bound();
+                    }
+                    let mut rng = rng::Rng::new(limits.seed.wrapping_add(1 + k as u64));
+                    let mut best = st.clone();
+                    let mut best_value = best.objective(m);
+                    let mut done = 0u64;
+                    loop {
+                        if per_worker.is_some_and(|n| done >= n) || should_stop(stop) {
+                            break;
+                        }
+                        search::step(m, users, &mut st, &mut rng);
+                        done += 1;
+                        let v = st.objective(m);
+                        if v > best_value + 1e-9 {
+                            best_value = v;
+                            best = st.clone();
+                            let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                            s.best = s.best.max(v);
+                            let closed = s.best >= s.bound - 1e-9;
+                            drop(s);
+                            if closed && per_worker.is_none() {
+                                stop.store(true, Ordering::Relaxed);
+                            }
+                        }
+                        if done % 64 == 0 {
+                            iterations.fetch_add(64, Ordering::Relaxed);
+                        }
+                    }
+                    iterations.fetch_add(done % 64, Ordering::Relaxed);
+                    (best, bound_value)
+                })
+            })
+            .collect();
+        // This thread reports progress while the workers search.
+        let mut last = (lower, trivial);
+        while handles.iter().any(|h| !h.is_finished()) {
+            std::thread::sleep(Duration::from_millis(20));
+            let (b, u) = {
+                let s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                (s.best, s.bound)
+            };
+            if (b, u) != last {
+                last = (b, u);
+                progress(&Progress {
+                    objective: b,
+                    bound: u,
+                    gap: gap(b, u),
+                    elapsed: started.elapsed(),
+                    iterations: iterations.load(Ordering::Relaxed),
+                });
+            }
+        }
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    // The best worker wins; ties go to the lowest index, so the answer is deterministic.
+    let mut best = &results[0].0;
+    let mut best_value = best.objective(&m);
+    for (st, _) in &results[1..] {
+        let v = st.objective(&m);
+        if v > best_value + 1e-9 {
+            best = st;
+            best_value = v;
+        }
+    }
+    let bound = results
+        .iter()
+        .map(|(_, b)| *b)
+        .fold(trivial, f64::min)
+        .max(best_value);
+    let total = iterations.load(Ordering::Relaxed);
+    progress(&Progress {
+        objective: best_value,
+        bound,
+        gap: gap(best_value, bound),
+        elapsed: started.elapsed(),
+        iterations: total,
+    });
+    stats.insert(
+        "method".into(),
+        "greedy + large-neighbourhood search; Lagrangian bound".into(),
+    );
+    stats.insert("iterations".into(), total.into());
+    stats.insert("threads".into(), threads.into());
+    finish(&m, &best.placed, best_value, bound, started, stats)
+}
+
+fn finish(
+    m: &Model,
+    placed: &[Vec<Place>],
+    objective: f64,
+    bound: f64,
+    started: Instant,
+    mut stats: serde_json::Map<String, serde_json::Value>,
+) -> Solution {
+    let mut assignments = vec![];
+    for (r, places) in placed.iter().enumerate() {
+        let q = &m.reqs[r];
+        for pl in places {
+            let o = &q.opts[pl.opt as usize];
+            assignments.push(Assignment {
+                request: m.req_ids[r].clone(),
+                department: m.dept_ids[o.dept as usize].clone(),
+                preceptor: (pl.prec != NONE).then(|| m.prec_ids[pl.prec as usize].clone()),
+                start: pl.start as i64,
+            });
+        }
+    }
+    stats.insert("seconds".into(), started.elapsed().as_secs_f64().into());
     Solution {
         format: SOLUTION_FORMAT.to_string(),
-        assignments: Vec::new(),
-        objective: 0.0,
-        bound: None,
-        stats: serde_json::Value::Null,
+        assignments,
+        objective,
+        bound: Some(bound),
+        stats: serde_json::Value::Object(stats),
     }
 }

@@ -1,0 +1,385 @@
+//! The heuristic: a fairness-first greedy construction, then large-neighbourhood search —
+//! take out every student in a department over a few weeks (or a school's requests, or a few
+//! random requests), put students back greedily in a random, fairness-biased order, and keep
+//! the change unless the objective got worse. Room is tracked incrementally per department-week
+//! and preceptor-week, so a move costs only the weeks it touches.
+use super::model::{Model, NONE, Place};
+use super::rng::Rng;
+
+#[derive(Clone)]
+pub struct State {
+    pub dept_rem: Vec<i32>,
+    pub prec_rem: Vec<i32>,
+    pub placed: Vec<Vec<Place>>,
+    /// How many of each request's places are pins (the first ones).
+    pub pinned: Vec<usize>,
+    pub per_school: Vec<i64>,
+    pub weights: f64,
+}
+
+impl State {
+    pub fn empty(m: &Model) -> State {
+        State {
+            dept_rem: m.dept_free.clone(),
+            prec_rem: m.prec_free.clone(),
+            placed: vec![vec![]; m.reqs.len()],
+            pinned: vec![0; m.reqs.len()],
+            per_school: vec![0; m.school_asked.len()],
+            weights: 0.0,
+        }
+    }
+
+    pub fn objective(&self, m: &Model) -> f64 {
+        self.weights + m.fairness * m.worst_share(&self.per_school)
+    }
+
+    pub fn add(&mut self, m: &Model, r: usize, pl: Place) {
+        let q = &m.reqs[r];
+        let o = &q.opts[pl.opt as usize];
+        let (d, s, w) = (o.dept as usize, pl.start as usize, m.weeks);
+        for k in s..s + q.len {
+            self.dept_rem[d * w + k] -= 1;
+            if pl.prec != NONE {
+                self.prec_rem[pl.prec as usize * w + k] -= 1;
+            }
+        }
+        self.placed[r].push(pl);
+        self.per_school[q.school as usize] += 1;
+        self.weights += o.weight;
+    }
+
+    /// Takes out `r`'s last place (the exact search backtracks with it).
+    pub fn pop(&mut self, m: &Model, r: usize) {
+        let Some(pl) = self.placed[r].pop() else {
+            return;
+        };
+        let q = &m.reqs[r];
+        let o = &q.opts[pl.opt as usize];
+        let (d, s, w) = (o.dept as usize, pl.start as usize, m.weeks);
+        for k in s..s + q.len {
+            self.dept_rem[d * w + k] += 1;
+            if pl.prec != NONE {
+                self.prec_rem[pl.prec as usize * w + k] += 1;
+            }
+        }
+        self.per_school[q.school as usize] -= 1;
+        self.weights -= o.weight;
+    }
+
+    pub fn fits(&self, m: &Model, r: usize, pl: Place) -> bool {
+        let q = &m.reqs[r];
+        let o = &q.opts[pl.opt as usize];
+        let s = pl.start as usize;
+        self.dept_room(m, o.dept, s, q.len) >= 1
+            && (pl.prec == NONE || self.prec_room(m, pl.prec, s, q.len) >= 1)
+    }
+
+    /// Takes out every place of `r` that is not a pin; returns them.
+    fn clear(&mut self, m: &Model, r: usize) -> Vec<Place> {
+        let keep = self.pinned[r];
+        let gone: Vec<Place> = self.placed[r].drain(keep..).collect();
+        let q = &m.reqs[r];
+        for pl in &gone {
+            let o = &q.opts[pl.opt as usize];
+            let (d, s, w) = (o.dept as usize, pl.start as usize, m.weeks);
+            for k in s..s + q.len {
+                self.dept_rem[d * w + k] += 1;
+                if pl.prec != NONE {
+                    self.prec_rem[pl.prec as usize * w + k] += 1;
+                }
+            }
+            self.per_school[q.school as usize] -= 1;
+            self.weights -= o.weight;
+        }
+        gone
+    }
+
+    fn dept_room(&self, m: &Model, d: u32, s: usize, len: usize) -> i32 {
+        let base = d as usize * m.weeks;
+        self.dept_rem[base + s..base + s + len]
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(0)
+    }
+
+    fn prec_room(&self, m: &Model, p: u32, s: usize, len: usize) -> i32 {
+        let base = p as usize * m.weeks;
+        self.prec_rem[base + s..base + s + len]
+            .iter()
+            .copied()
+            .min()
+            .unwrap_or(0)
+    }
+
+    /// Places as many of `r`'s missing students as fit, best weight first; a cohort goes all
+    /// together or not at all. `rng` breaks ties between starts and preceptors.
+    pub fn fill(&mut self, m: &Model, r: usize, rng: &mut Rng, limit: usize) -> usize {
+        let q = &m.reqs[r];
+        let missing = (q.students as usize).saturating_sub(self.placed[r].len());
+        if missing == 0 || q.opts.is_empty() {
+            return 0;
+        }
+        if q.together {
+            return self.fill_cohort(m, r, rng);
+        }
+        let want = missing.min(limit);
+        let mut done = 0;
+        let span = q.latest - q.earliest + 1;
+        'students: while done < want {
+            for (oi, o) in q.opts.iter().enumerate() {
+                let offset = rng.below(span);
+                for k in 0..span {
+                    let s = q.earliest + (offset + k) % span;
+                    if self.dept_room(m, o.dept, s, q.len) < 1 {
+                        continue;
+                    }
+                    let prec = if q.clinical {
+                        let n = o.precs.len();
+                        let first = rng.below(n);
+                        match (0..n)
+                            .map(|i| o.precs[(first + i) % n])
+                            .find(|&p| self.prec_room(m, p, s, q.len) >= 1)
+                        {
+                            Some(p) => p,
+                            None => continue,
+                        }
+                    } else {
+                        NONE
+                    };
+                    self.add(
+                        m,
+                        r,
+                        Place {
+                            opt: oi as u16,
+                            start: s as u16,
+                            prec,
+                        },
+                    );
+                    done += 1;
+                    continue 'students;
+                }
+            }
+            break;
+        }
+        done
+    }
+
+    fn fill_cohort(&mut self, m: &Model, r: usize, rng: &mut Rng) -> usize {
+        let q = &m.reqs[r];
+        let have = self.placed[r].len();
+        let need = q.students as usize - have;
+        // With pins, the cohort's department and start are already chosen.
+        let fixed = self.placed[r].first().copied();
+        let span = q.latest - q.earliest + 1;
+        for (oi, o) in q.opts.iter().enumerate() {
+            if fixed.is_some_and(|f| f.opt as usize != oi) {
+                continue;
+            }
+            let offset = rng.below(span);
+            for k in 0..span {
+                let s = q.earliest + (offset + k) % span;
+                if fixed.is_some_and(|f| f.start as usize != s) {
+                    continue;
+                }
+                if (self.dept_room(m, o.dept, s, q.len) as usize) < need {
+                    continue;
+                }
+                let mut chosen: Vec<u32> = vec![];
+                if q.clinical {
+                    for &p in &o.precs {
+                        let room = self.prec_room(m, p, s, q.len).max(0) as usize;
+                        for _ in 0..room.min(need - chosen.len()) {
+                            chosen.push(p);
+                        }
+                        if chosen.len() == need {
+                            break;
+                        }
+                    }
+                    if chosen.len() < need {
+                        continue;
+                    }
+                } else {
+                    chosen = vec![NONE; need];
+                }
+                for p in chosen {
+                    self.add(
+                        m,
+                        r,
+                        Place {
+                            opt: oi as u16,
+                            start: s as u16,
+                            prec: p,
+                        },
+                    );
+                }
+                return need;
+            }
+        }
+        0
+    }
+}
+
+/// Pins first, then the greedy: each round serves the school with the smallest share so far
+/// (water-filling), one student at a time, taking its heaviest option that fits.
+pub fn construct(m: &Model, rng: &mut Rng) -> State {
+    let mut st = State::empty(m);
+    for (r, pins) in m.pins.iter().enumerate() {
+        for pl in pins.iter().take(m.reqs[r].students.max(0) as usize) {
+            st.add(m, r, *pl);
+        }
+        st.pinned[r] = st.placed[r].len();
+    }
+    // Requests per school, the most valuable and the hardest to place first.
+    let mut by_school: Vec<Vec<usize>> = vec![vec![]; m.school_asked.len()];
+    for (r, q) in m.reqs.iter().enumerate() {
+        by_school[q.school as usize].push(r);
+    }
+    for list in &mut by_school {
+        list.sort_by(|&a, &b| {
+            let (qa, qb) = (&m.reqs[a], &m.reqs[b]);
+            let wa = qa.opts.first().map_or(0.0, |o| o.weight);
+            let wb = qb.opts.first().map_or(0.0, |o| o.weight);
+            wb.total_cmp(&wa).then(qa.opts.len().cmp(&qb.opts.len()))
+        });
+    }
+    let mut cursor = vec![0usize; by_school.len()];
+    let mut active: Vec<usize> = (0..by_school.len()).collect();
+    while !active.is_empty() {
+        // The school with the smallest share after one more student goes next.
+        let (i, &s) = active
+            .iter()
+            .enumerate()
+            .min_by(|(_, a), (_, b)| {
+                let share =
+                    |s: usize| (st.per_school[s] + 1) as f64 / m.school_asked[s].max(1) as f64;
+                share(**a).total_cmp(&share(**b)).then(a.cmp(b))
+            })
+            .expect("not empty");
+        let mut placed = false;
+        while cursor[s] < by_school[s].len() {
+            let r = by_school[s][cursor[s]];
+            if st.fill(m, r, rng, 1) > 0 {
+                placed = true;
+                if st.placed[r].len() >= m.reqs[r].students as usize {
+                    cursor[s] += 1;
+                }
+                break;
+            }
+            cursor[s] += 1;
+        }
+        if !placed {
+            active.swap_remove(i);
+        }
+    }
+    st
+}
+
+/// Which requests may use each department (to find who could take freed room).
+pub fn users_of_departments(m: &Model) -> Vec<Vec<u32>> {
+    let mut users: Vec<Vec<u32>> = vec![vec![]; m.dept_free.len() / m.weeks.max(1)];
+    for (r, q) in m.reqs.iter().enumerate() {
+        for o in &q.opts {
+            users[o.dept as usize].push(r as u32);
+        }
+    }
+    users
+}
+
+/// One large-neighbourhood move: destroy, repair, keep it unless it is worse. Returns
+/// whether the state changed for the better or equal.
+pub fn step(m: &Model, users: &[Vec<u32>], st: &mut State, rng: &mut Rng) -> bool {
+    let before = st.objective(m);
+    let mut touched: Vec<usize> = vec![];
+    let depts = users.len();
+    if depts == 0 || m.reqs.is_empty() {
+        return false;
+    }
+    match rng.below(3) {
+        0 => {
+            // Everyone who could use one department: who is there, and who is waiting.
+            let d = rng.below(depts);
+            let list = &users[d];
+            if list.is_empty() {
+                return false;
+            }
+            let take = list.len().min(12);
+            let first = rng.below(list.len());
+            for k in 0..take {
+                touched.push(list[(first + k) % list.len()] as usize);
+            }
+        }
+        1 => {
+            // A few random requests and their departments' other users.
+            for _ in 0..3 {
+                let r = rng.below(m.reqs.len());
+                touched.push(r);
+                if let Some(o) = m.reqs[r].opts.get(rng.below(m.reqs[r].opts.len().max(1))) {
+                    let list = &users[o.dept as usize];
+                    if !list.is_empty() {
+                        touched.push(list[rng.below(list.len())] as usize);
+                    }
+                }
+            }
+        }
+        _ => {
+            // The worst-served school's requests, and the users of their first choices.
+            let worst = (0..m.school_asked.len())
+                .min_by(|&a, &b| {
+                    let share =
+                        |s: usize| st.per_school[s] as f64 / m.school_asked[s].max(1) as f64;
+                    share(a).total_cmp(&share(b)).then(a.cmp(&b))
+                })
+                .unwrap_or(0);
+            for (r, q) in m.reqs.iter().enumerate() {
+                if q.school as usize == worst {
+                    touched.push(r);
+                    if let Some(o) = q.opts.first() {
+                        let list = &users[o.dept as usize];
+                        for _ in 0..3.min(list.len()) {
+                            touched.push(list[rng.below(list.len())] as usize);
+                        }
+                    }
+                }
+                if touched.len() > 24 {
+                    break;
+                }
+            }
+        }
+    }
+    touched.sort_unstable();
+    touched.dedup();
+    let saved: Vec<(usize, Vec<Place>)> = touched.iter().map(|&r| (r, st.clear(m, r))).collect();
+    // Repair: the worst-served schools' requests first, then by weight, with noise.
+    let mut order: Vec<(f64, usize)> = touched
+        .iter()
+        .map(|&r| {
+            let q = &m.reqs[r];
+            let share = st.per_school[q.school as usize] as f64
+                / m.school_asked[q.school as usize].max(1) as f64;
+            let w = q.opts.first().map_or(0.0, |o| o.weight);
+            (share * 4.0 - w * 0.1 + rng.unit() * 0.5, r)
+        })
+        .collect();
+    order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    for &(_, r) in &order {
+        st.fill(m, r, rng, usize::MAX);
+    }
+    // Freed room may suit requests that were waiting elsewhere: one more pass.
+    for &(_, r) in &order {
+        st.fill(m, r, rng, usize::MAX);
+    }
+    let after = st.objective(m);
+    if after + 1e-9 >= before {
+        true
+    } else {
+        for (r, places) in saved.into_iter().rev() {
+            st.clear(m, r);
+            for pl in places {
+                st.add(m, r, pl);
+            }
+        }
+        // Other requests were not touched, so the state is exactly as before.
+        false
+    }
+}
