@@ -1,5 +1,8 @@
 //! The `practicum` command line: serve, migrate, seed-demo, user create.
 use clap::{Args, Parser, Subcommand};
+use std::process::ExitCode;
+
+mod cli_allocate;
 use practicum::{clock::Clock, config::Config, startup};
 use serde_json::json;
 use std::{net::SocketAddr, path::PathBuf};
@@ -26,6 +29,10 @@ enum Command {
     /// Manage users.
     #[command(subcommand)]
     User(UserCommand),
+    /// Allocate a term (ALLOCATION.md): the solution JSON to stdout, progress to stderr.
+    Allocate(cli_allocate::AllocateArgs),
+    /// Check a solution against its problem: exit 0 if feasible, and print the objective.
+    Check(cli_allocate::CheckArgs),
 }
 
 #[derive(Subcommand)]
@@ -98,15 +105,28 @@ fn config_for(store: &Store) -> Config {
     c
 }
 
-#[tokio::main]
-async fn main() -> anyhow::Result<()> {
+fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
+    // The allocator is pure CPU work on files: no runtime, no logging on stdout.
+    match cli.command {
+        Some(Command::Allocate(a)) => return Ok(cli_allocate::allocate(a)),
+        Some(Command::Check(a)) => return Ok(cli_allocate::check_files(a)),
+        _ => {}
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(run(cli))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
         )
         .init();
-    let cli = Cli::parse();
     // No subcommand: the demo, as `cargo run --release` promises.
     let command = cli.command.unwrap_or_else(|| {
         Command::Serve(ServeArgs {
@@ -144,6 +164,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(UserCommand::Create(u)) => create_user(u).await,
+        Command::Allocate(_) | Command::Check(_) => unreachable!("handled before the runtime starts"),
     }
 }
 

@@ -185,12 +185,12 @@ impl<'a> Relaxation<'a> {
             self.stale = 0;
         } else {
             self.stale += 1;
-            if self.stale >= 12 {
+            if self.stale >= 25 {
                 self.theta /= 2.0;
                 self.stale = 0;
             }
         }
-        if self.best <= lower + 1e-9 || self.theta < 1e-4 {
+        if self.best <= lower + 1e-9 || self.theta < 1e-5 {
             return false;
         }
         // Subgradients: room minus use; each school's share, centred to stay on the simplex.

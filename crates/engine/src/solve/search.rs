@@ -125,35 +125,41 @@ impl State {
         }
         let want = missing.min(limit);
         let mut done = 0;
-        let span = q.latest - q.earliest + 1;
         'students: while done < want {
             for (oi, o) in q.opts.iter().enumerate() {
-                let offset = rng.below(span);
-                for k in 0..span {
-                    let s = q.earliest + (offset + k) % span;
+                // Best fit: a place that touches used weeks or the term's ends leaves fewer
+                // gaps too short for anyone else. Ties go to a random choice.
+                let mut best: Option<(u32, u64, usize, u32)> = None;
+                for s in q.earliest..=q.latest {
                     if self.dept_room(m, o.dept, s, q.len) < 1 {
                         continue;
                     }
-                    let prec = if q.clinical {
-                        let n = o.precs.len();
-                        let first = rng.below(n);
-                        match (0..n)
-                            .map(|i| o.precs[(first + i) % n])
-                            .find(|&p| self.prec_room(m, p, s, q.len) >= 1)
-                        {
-                            Some(p) => p,
-                            None => continue,
+                    let mut consider = |p: u32, fit: u32, rng: &mut Rng| {
+                        let key = (fit, rng.next() >> 1);
+                        if best.is_none_or(|b| (b.0, b.1) < key) {
+                            best = Some((key.0, key.1, s, p));
+                        }
+                    };
+                    if q.clinical {
+                        for &p in &o.precs {
+                            if self.prec_room(m, p, s, q.len) >= 1 {
+                                let fit = self.snug(&self.prec_rem, m, p as usize, s, q.len);
+                                consider(p, fit, rng);
+                            }
                         }
                     } else {
-                        NONE
-                    };
+                        let fit = self.snug(&self.dept_rem, m, o.dept as usize, s, q.len);
+                        consider(NONE, fit, rng);
+                    }
+                }
+                if let Some((_, _, s, p)) = best {
                     self.add(
                         m,
                         r,
                         Place {
                             opt: oi as u16,
                             start: s as u16,
-                            prec,
+                            prec: p,
                         },
                     );
                     done += 1;
@@ -163,6 +169,15 @@ impl State {
             break;
         }
         done
+    }
+
+    /// How snugly `[s, s+len)` sits in a row's free weeks: one point for each end that meets
+    /// a full week or the term's edge.
+    fn snug(&self, rem: &[i32], m: &Model, row: usize, s: usize, len: usize) -> u32 {
+        let base = row * m.weeks;
+        let left = s == 0 || rem[base + s - 1] <= 0;
+        let right = s + len == m.weeks || rem[base + s + len] <= 0;
+        u32::from(left) + u32::from(right)
     }
 
     fn fill_cohort(&mut self, m: &Model, r: usize, rng: &mut Rng) -> usize {

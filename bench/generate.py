@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""Seeded allocation instances in the shape of ALLOCATION.md's tiers.
+
+    python3 bench/generate.py --tier hospital --seed 1 > hospital.json
+
+The shape follows what education offices see: a few large schools and many small ones
+(Zipf-like), each discipline hosted by a few departments per site, popular departments
+asked for 1.3-1.8x what they can give, preceptors scarcer than seats, about 10% of requests
+as cohorts that arrive together, start windows of a few weeks, some preceptor leave, and a
+little load already accepted. Only the standard library; the same seed gives the same file.
+"""
+import argparse
+import json
+import random
+import sys
+
+TIERS = {
+    # sites, departments, preceptors, students, schools
+    "hospital": (1, 40, 150, 400, 25),
+    "system": (4, 120, 600, 2000, 80),
+    "consortium": (50, 1500, 6000, 20000, 600),
+}
+DISCIPLINES = ["RAD", "RT", "PT", "OT", "SLP", "MLS", "RN", "PHARM", "DIET", "SONO", "SURG", "RESP",
+               "NUC", "PA", "EMS", "HIM"]
+WEEKS = 16
+
+
+def generate(tier, seed):
+    rng = random.Random(f"{tier}:{seed}")
+    n_sites, n_depts, n_precs, n_students, n_schools = TIERS[tier]
+    # Departments: spread over sites; each hosts one to three disciplines.
+    departments = []
+    for i in range(n_depts):
+        site = i % n_sites
+        k = rng.choices([1, 2, 3], weights=[5, 3, 1])[0]
+        hosted = sorted(rng.sample(DISCIPLINES, k))
+        departments.append({"id": f"D{i + 1}", "site": site, "capacity": rng.choice([2, 3, 3, 4, 4, 5, 6, 8]),
+                            "disciplines": hosted})
+    # Preceptors: scarcer than seats, each in a department and one of its disciplines.
+    preceptors = []
+    for i in range(n_precs):
+        d = departments[rng.randrange(n_depts)]
+        unavailable = []
+        if rng.random() < 0.10:
+            start = rng.randrange(WEEKS)
+            unavailable = list(range(start, min(WEEKS, start + rng.choice([1, 2, 3]))))
+        preceptors.append({"id": f"P{i + 1}", "department": d["id"], "discipline": rng.choice(d["disciplines"]),
+                           "max_students": rng.choices([1, 2], weights=[3, 1])[0], "unavailable_weeks": unavailable})
+    # Who can teach what where: departments with at least one preceptor per discipline.
+    teach = {}
+    for p in preceptors:
+        teach.setdefault((p["department"], p["discipline"]), 0)
+        teach[(p["department"], p["discipline"])] += p["max_students"]
+    by_site_disc = {}
+    for d in departments:
+        for disc in d["disciplines"]:
+            by_site_disc.setdefault((d["site"], disc), []).append(d)
+    # Popularity: some departments are asked for much more than others.
+    popularity = {d["id"]: rng.paretovariate(1.5) for d in departments}
+    # Schools: Zipf-like sizes.
+    sizes = [1.0 / (k + 1) ** 1.1 for k in range(n_schools)]
+    total = sum(sizes)
+    quotas = [max(1, round(n_students * s / total)) for s in sizes]
+    requests = []
+    rid = 0
+    keys = sorted(by_site_disc)
+    for s, quota in enumerate(quotas):
+        school = f"S{s + 1}"
+        home = rng.randrange(n_sites)
+        placed = 0
+        while placed < quota:
+            # A school mostly asks at its home site.
+            site = home if rng.random() < 0.8 else rng.randrange(n_sites)
+            options_here = [k for k in keys if k[0] == site]
+            if not options_here:
+                continue
+            disc_key = rng.choice(options_here)
+            disc = disc_key[1]
+            hosts = by_site_disc[disc_key]
+            together = rng.random() < 0.10
+            students = rng.randint(2, 6) if together else rng.choices([1, 2, 3, 4], weights=[5, 3, 1, 1])[0]
+            students = min(students, quota - placed) if not together else students
+            length = rng.choice([4, 4, 6, 6, 8, 8, 10, 12])
+            earliest = rng.randrange(0, WEEKS - length + 1)
+            window = rng.choice([0, 0, 1, 2, 2, 3, 4])
+            latest = min(WEEKS - length, earliest + window)
+            kind = "internship" if rng.random() < 0.1 else "clinical"
+            ranked = sorted(hosts, key=lambda d: -popularity[d["id"]] * rng.random())
+            choices = ranked[:rng.choice([1, 2, 3])]
+            options = [{"department": d["id"], "weight": w} for d, w in zip(choices, [3, 2, 1])]
+            chosen = {d["id"] for d in choices}
+            options += [{"department": d["id"], "weight": 0.5} for d in hosts if d["id"] not in chosen]
+            rid += 1
+            requests.append({"id": f"R{rid}", "school": school, "discipline": disc, "kind": kind,
+                             "students": students, "weeks": length, "earliest_start": earliest,
+                             "latest_start": latest, "together": together, "options": options})
+            placed += students
+    # Accepted load: about 5% of seat-weeks, with a preceptor where one is free.
+    fixed = []
+    seat_weeks = sum(d["capacity"] for d in departments) * WEEKS
+    used = 0
+    prec_by_dept = {}
+    for p in preceptors:
+        prec_by_dept.setdefault(p["department"], []).append(p)
+    while used < 0.05 * seat_weeks:
+        d = rng.choice(departments)
+        length = rng.choice([4, 6, 8])
+        start = rng.randrange(0, WEEKS - length + 1)
+        entry = {"department": d["id"], "start": start, "weeks": length}
+        precs = prec_by_dept.get(d["id"], [])
+        if precs and rng.random() < 0.7:
+            entry["preceptor"] = rng.choice(precs)["id"]
+        fixed.append(entry)
+        used += length
+    for d in departments:
+        del d["site"]
+    return {"format": "practicum-allocation/1", "weeks": WEEKS, "fairness_weight": 100.0,
+            "departments": departments, "preceptors": preceptors, "requests": requests, "fixed": fixed}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--tier", choices=sorted(TIERS), required=True)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out")
+    a = ap.parse_args()
+    problem = generate(a.tier, a.seed)
+    text = json.dumps(problem, separators=(",", ":"))
+    if a.out:
+        with open(a.out, "w") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    p = problem
+    asked = sum(r["students"] for r in p["requests"])
+    print(f"{a.tier}: {len(p['departments'])} departments, {len(p['preceptors'])} preceptors, "
+          f"{len(p['requests'])} requests, {asked} students, "
+          f"{len({r['school'] for r in p['requests']})} schools, {len(p['fixed'])} fixed", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
