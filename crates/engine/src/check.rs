@@ -92,6 +92,11 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<f64, Vec<Violatio
             }
         }
     }
+    // What the solution itself adds: fixed load already over capacity (a capacity lowered
+    // after placements were accepted) is the records' problem, not the solution's, unless
+    // the solution adds students to that week.
+    let mut added_dept: HashMap<(&str, i64), i64> = HashMap::new();
+    let mut added_prec: HashMap<(&str, i64), i64> = HashMap::new();
     let mut per_request: HashMap<&str, Vec<&Assignment>> = HashMap::new();
     for a in &solution.assignments {
         let Some(r) = requests.get(a.request.as_str()) else {
@@ -190,6 +195,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<f64, Vec<Violatio
                     }
                     for w in weeks.clone() {
                         *with_prec.entry((p.as_str(), w)).or_default() += 1;
+                        *added_prec.entry((p.as_str(), w)).or_default() += 1;
                     }
                 }
             },
@@ -197,11 +203,12 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<f64, Vec<Violatio
         }
         for w in weeks {
             *in_dept.entry((a.department.as_str(), w)).or_default() += 1;
+            *added_dept.entry((a.department.as_str(), w)).or_default() += 1;
         }
     }
     let mut dept_over: Vec<_> = in_dept
         .iter()
-        .filter(|((d, _), n)| capacity.get(d).is_some_and(|(cap, _)| **n > *cap))
+        .filter(|(k, n)| added_dept.contains_key(*k) && capacity.get(k.0).is_some_and(|(cap, _)| **n > *cap))
         .collect();
     dept_over.sort();
     for ((d, w), n) in dept_over {
@@ -215,7 +222,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<f64, Vec<Violatio
     }
     let mut prec_over: Vec<_> = with_prec
         .iter()
-        .filter(|((p, _), n)| preceptors.get(p).is_some_and(|pr| **n > pr.max_students))
+        .filter(|(k, n)| added_prec.contains_key(*k) && preceptors.get(k.0).is_some_and(|pr| **n > pr.max_students))
         .collect();
     prec_over.sort();
     for ((p, w), n) in prec_over {
