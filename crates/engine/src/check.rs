@@ -208,7 +208,9 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<f64, Vec<Violatio
     }
     let mut dept_over: Vec<_> = in_dept
         .iter()
-        .filter(|(k, n)| added_dept.contains_key(*k) && capacity.get(k.0).is_some_and(|(cap, _)| **n > *cap))
+        .filter(|(k, n)| {
+            added_dept.contains_key(*k) && capacity.get(k.0).is_some_and(|(cap, _)| **n > *cap)
+        })
         .collect();
     dept_over.sort();
     for ((d, w), n) in dept_over {
@@ -222,7 +224,10 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<f64, Vec<Violatio
     }
     let mut prec_over: Vec<_> = with_prec
         .iter()
-        .filter(|(k, n)| added_prec.contains_key(*k) && preceptors.get(k.0).is_some_and(|pr| **n > pr.max_students))
+        .filter(|(k, n)| {
+            added_prec.contains_key(*k)
+                && preceptors.get(k.0).is_some_and(|pr| **n > pr.max_students)
+        })
         .collect();
     prec_over.sort();
     for ((p, w), n) in prec_over {

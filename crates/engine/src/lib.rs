@@ -15,4 +15,4 @@ pub use problem::{
     Assignment, Department, Fixed, Kind, Preceptor, Problem, ProblemError, Request, RequestOption,
     Solution, parse_problem, parse_solution,
 };
-pub use solve::{Limits, Progress, solve};
+pub use solve::{Limits, Progress, relaxation_bound, solve};

@@ -120,7 +120,13 @@ fn rule_4_preceptors() {
     assert_eq!(rules(&p, vec![a("R1", "D1", None, 0)]), vec![4]);
     assert_eq!(rules(&p, vec![a("R2", "D3", Some("P3"), 1)]), vec![4]);
     // A preceptor of another department; one on leave in a week the placement occupies.
-    assert_eq!(rules(&p, vec![a("R3", "D1", Some("P3"), 0), a("R3", "D1", Some("P1"), 0)]), vec![4]);
+    assert_eq!(
+        rules(
+            &p,
+            vec![a("R3", "D1", Some("P3"), 0), a("R3", "D1", Some("P1"), 0)]
+        ),
+        vec![4]
+    );
     let mut leave = problem();
     leave.requests[0].latest_start = 4;
     assert_eq!(rules(&leave, vec![a("R1", "D1", Some("P1"), 4)]), vec![4]);
@@ -130,7 +136,13 @@ fn rule_4_preceptors() {
 fn rule_5_capacity_of_departments_and_preceptors_with_fixed_load() {
     let p = problem();
     // P1 twice in the same weeks.
-    assert_eq!(rules(&p, vec![a("R1", "D1", Some("P1"), 0), a("R1", "D1", Some("P1"), 1)]), vec![5]);
+    assert_eq!(
+        rules(
+            &p,
+            vec![a("R1", "D1", Some("P1"), 0), a("R1", "D1", Some("P1"), 1)]
+        ),
+        vec![5]
+    );
     // P2 carries fixed load in weeks 4-5.
     let mut late = problem();
     late.requests[0].latest_start = 4;
@@ -138,14 +150,26 @@ fn rule_5_capacity_of_departments_and_preceptors_with_fixed_load() {
     // D1 holds 2: three students in week 2 (the fixed one is in weeks 4-5 only).
     let mut cap = problem();
     cap.departments[0].capacity = 1;
-    assert_eq!(rules(&cap, vec![a("R1", "D1", Some("P1"), 0), a("R1", "D1", Some("P2"), 0)]), vec![5]);
+    assert_eq!(
+        rules(
+            &cap,
+            vec![a("R1", "D1", Some("P1"), 0), a("R1", "D1", Some("P2"), 0)]
+        ),
+        vec![5]
+    );
 }
 
 #[test]
 fn rule_6_cohorts_all_or_none_together() {
     let p = problem();
     assert_eq!(rules(&p, vec![a("R3", "D1", Some("P1"), 0)]), vec![6]);
-    assert_eq!(rules(&p, vec![a("R3", "D1", Some("P1"), 0), a("R3", "D1", Some("P2"), 2)]), vec![6]);
+    assert_eq!(
+        rules(
+            &p,
+            vec![a("R3", "D1", Some("P1"), 0), a("R3", "D1", Some("P2"), 2)]
+        ),
+        vec![6]
+    );
 }
 
 #[test]
@@ -163,18 +187,50 @@ fn bad_problems_are_refused_naming_the_id() {
     let refuse = |edit: &dyn Fn(&mut serde_json::Value), expect: &str| {
         let mut v = base.clone();
         edit(&mut v);
-        let e = parse_problem(&v.to_string()).expect_err("refused").to_string();
+        let e = parse_problem(&v.to_string())
+            .expect_err("refused")
+            .to_string();
         assert!(e.contains(expect), "{e:?} should mention {expect:?}");
     };
-    refuse(&|v| v["departments"][1]["id"] = json!("D1"), "department D1: duplicate id");
-    refuse(&|v| v["preceptors"][0]["department"] = json!("D7"), "preceptor P1: unknown department D7");
-    refuse(&|v| v["requests"][0]["options"][0]["weight"] = json!(-1), "request R1: option D1 has weight -1");
-    refuse(&|v| v["requests"][1]["latest_start"] = json!(5), "request R2: a start in week 5");
-    refuse(&|v| v["requests"][1]["earliest_start"] = json!(4), "request R2: earliest_start 4 is after latest_start 3");
-    refuse(&|v| v["departments"][2]["capacity"] = json!(-3), "department D3: capacity -3 is negative");
-    refuse(&|v| v["requests"][0]["options"][1]["department"] = json!("D1"), "department D1 appears twice");
-    refuse(&|v| v["requests"][0]["colour"] = json!("red"), "unknown field `colour`");
-    refuse(&|v| v["preceptors"][0]["unavailable_weeks"] = json!([9]), "preceptor P1: unavailable week 9");
-    refuse(&|v| v["fixed"][0]["preceptor"] = json!("P3"), "preceptor P3 belongs to department D2");
+    refuse(
+        &|v| v["departments"][1]["id"] = json!("D1"),
+        "department D1: duplicate id",
+    );
+    refuse(
+        &|v| v["preceptors"][0]["department"] = json!("D7"),
+        "preceptor P1: unknown department D7",
+    );
+    refuse(
+        &|v| v["requests"][0]["options"][0]["weight"] = json!(-1),
+        "request R1: option D1 has weight -1",
+    );
+    refuse(
+        &|v| v["requests"][1]["latest_start"] = json!(5),
+        "request R2: a start in week 5",
+    );
+    refuse(
+        &|v| v["requests"][1]["earliest_start"] = json!(4),
+        "request R2: earliest_start 4 is after latest_start 3",
+    );
+    refuse(
+        &|v| v["departments"][2]["capacity"] = json!(-3),
+        "department D3: capacity -3 is negative",
+    );
+    refuse(
+        &|v| v["requests"][0]["options"][1]["department"] = json!("D1"),
+        "department D1 appears twice",
+    );
+    refuse(
+        &|v| v["requests"][0]["colour"] = json!("red"),
+        "unknown field `colour`",
+    );
+    refuse(
+        &|v| v["preceptors"][0]["unavailable_weeks"] = json!([9]),
+        "preceptor P1: unavailable week 9",
+    );
+    refuse(
+        &|v| v["fixed"][0]["preceptor"] = json!("P3"),
+        "preceptor P3 belongs to department D2",
+    );
     refuse(&|v| v["format"] = json!("other/1"), "format");
 }

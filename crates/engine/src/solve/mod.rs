@@ -237,6 +237,15 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
     finish(&m, &best.placed, best_value, bound, started, stats)
 }
 
+/// The Lagrangian bound alone after at most `steps` subgradient steps (for tests: it must
+/// never fall below the true optimum).
+pub fn relaxation_bound(problem: &Problem, steps: u64) -> f64 {
+    let m = Model::new(problem);
+    let mut relax = bound::Relaxation::new(&m);
+    while relax.iterations < steps && relax.step(0.0) {}
+    relax.bound()
+}
+
 fn finish(
     m: &Model,
     placed: &[Vec<Place>],
