@@ -43,6 +43,8 @@ pub struct Progress {
 const DEFAULT_TIME: Duration = Duration::from_secs(10);
 /// Exhaustive search is tried below this many nodes.
 const EXACT_BUDGET: u64 = 300_000;
+/// Simulated annealing starts willing to lose about half a first choice's weight.
+const START_TEMPERATURE: f64 = 2.0;
 /// Subgradient steps at most.
 const BOUND_STEPS: u64 = 3_000;
 
@@ -154,11 +156,24 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
                     let mut best = st.clone();
                     let mut best_value = best.objective(m);
                     let mut done = 0u64;
+                    let search_started = Instant::now();
                     loop {
                         if per_worker.is_some_and(|n| done >= n) || should_stop(stop) {
                             break;
                         }
-                        search::step(m, users, &mut st, &mut rng);
+                        // How far along: by work when limited by work, else by time.
+                        let along = match (per_worker, deadline) {
+                            (Some(n), _) => done as f64 / n.max(1) as f64,
+                            (None, Some(d)) => {
+                                let total =
+                                    d.saturating_duration_since(search_started).as_secs_f64()
+                                        + search_started.elapsed().as_secs_f64();
+                                search_started.elapsed().as_secs_f64() / total.max(1e-9)
+                            }
+                            (None, None) => 1.0,
+                        };
+                        let temperature = START_TEMPERATURE * (0.001f64).powf(along.min(1.0));
+                        search::step(m, users, &mut st, &mut rng, temperature);
                         done += 1;
                         let v = st.objective(m);
                         if v > best_value + 1e-9 {

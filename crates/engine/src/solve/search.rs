@@ -301,9 +301,16 @@ pub fn users_of_departments(m: &Model) -> Vec<Vec<u32>> {
     users
 }
 
-/// One large-neighbourhood move: destroy, repair, keep it unless it is worse. Returns
-/// whether the state changed for the better or equal.
-pub fn step(m: &Model, users: &[Vec<u32>], st: &mut State, rng: &mut Rng) -> bool {
+/// One large-neighbourhood move: destroy, repair, and keep the result if it is no worse —
+/// or, with a probability that falls with `temperature`, even if it is (simulated
+/// annealing, to leave a local optimum). Returns whether the move was kept.
+pub fn step(
+    m: &Model,
+    users: &[Vec<u32>],
+    st: &mut State,
+    rng: &mut Rng,
+    temperature: f64,
+) -> bool {
     let before = st.objective(m);
     let mut touched: Vec<usize> = vec![];
     let depts = users.len();
@@ -318,7 +325,7 @@ pub fn step(m: &Model, users: &[Vec<u32>], st: &mut State, rng: &mut Rng) -> boo
             if list.is_empty() {
                 return false;
             }
-            let take = list.len().min(12);
+            let take = list.len().min(8 + rng.below(16));
             let first = rng.below(list.len());
             for k in 0..take {
                 touched.push(list[(first + k) % list.len()] as usize);
@@ -365,15 +372,18 @@ pub fn step(m: &Model, users: &[Vec<u32>], st: &mut State, rng: &mut Rng) -> boo
     touched.sort_unstable();
     touched.dedup();
     let saved: Vec<(usize, Vec<Place>)> = touched.iter().map(|&r| (r, st.clear(m, r))).collect();
-    // Repair: the worst-served schools' requests first, then by weight, with noise.
+    // Repair: the worst-served school's requests first (the fairness term is its share),
+    // then the heaviest first choices, with noise so repeated moves differ.
+    let worst = m.worst_share(&st.per_school);
     let mut order: Vec<(f64, usize)> = touched
         .iter()
         .map(|&r| {
             let q = &m.reqs[r];
-            let share = st.per_school[q.school as usize] as f64
-                / m.school_asked[q.school as usize].max(1) as f64;
+            let s = q.school as usize;
+            let share = st.per_school[s] as f64 / m.school_asked[s].max(1) as f64;
+            let first = if share <= worst + 1e-9 { -100.0 } else { 0.0 };
             let w = q.opts.first().map_or(0.0, |o| o.weight);
-            (share * 4.0 - w * 0.1 + rng.unit() * 0.5, r)
+            (first - w + rng.unit() * 1.5, r)
         })
         .collect();
     order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
@@ -385,7 +395,9 @@ pub fn step(m: &Model, users: &[Vec<u32>], st: &mut State, rng: &mut Rng) -> boo
         st.fill(m, r, rng, usize::MAX);
     }
     let after = st.objective(m);
-    if after + 1e-9 >= before {
+    if after + 1e-9 >= before
+        || (temperature > 0.0 && rng.unit() < ((after - before) / temperature).exp())
+    {
         true
     } else {
         for (r, places) in saved.into_iter().rev() {
