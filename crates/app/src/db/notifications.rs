@@ -81,6 +81,13 @@ pub async fn mark_read(
     )
 }
 
+/// Marks every unread notification of the user read; returns how many.
+pub async fn mark_all_read(tx: &mut Tx, user_id: &str, now: DateTime<Utc>) -> DbResult<u64> {
+    Ok(on_tx!(tx, c => sqlx::query(
+        "UPDATE notifications SET read_at = $2 WHERE user_id = $1 AND read_at IS NULL")
+        .bind(user_id).bind(now).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
 /// The ids of the users of these roles (the office: admin and coordinator).
 pub async fn users_with_roles(
     tx: &mut Tx,

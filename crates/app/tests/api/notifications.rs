@@ -328,3 +328,77 @@ db_test!(nobody_reads_another_users_notifications, |app| async move {
     )
     .await;
 });
+
+/// The notifications page as `who` sees it.
+async fn page_html(app: &TestApp, who: &Caller) -> String {
+    app.client
+        .get(app.url("/notifications"))
+        .header("cookie", format!("practicum_session={}", who.token))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap()
+}
+
+db_test!(the_page_marks_one_or_all_as_read, |app| async move {
+    let s = setup(&app).await;
+    for _ in 0..3 {
+        upload_tdap(&app, &s.student, &s.student_id).await;
+    }
+    let html = page_html(&app, &s.office).await;
+    assert!(html.contains("Mark all 3 as read"));
+    assert_eq!(html.matches(">Mark as read</button>").count(), 3);
+    let token = html
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let all = notifications(&app, &s.office, "").await;
+    let post = |path: String, csrf: String| {
+        let app = &app;
+        let cookie = format!("practicum_session={}", s.office.token);
+        async move {
+            app.client
+                .post(app.url(&path))
+                .header("cookie", cookie)
+                .header("origin", app.url(""))
+                .form(&[("csrf_token", csrf.as_str())])
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Without the session's token nothing changes.
+    let forged = post(format!("/notifications/{}/read", id(&all[0])), "x".into()).await;
+    assert_eq!(forged.status(), 403);
+    let res = post(
+        format!("/notifications/{}/read", id(&all[0])),
+        token.clone(),
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(top_bar_count(&app, &s.office).await, "Notifications (2)");
+    let res = post("/notifications/read-all".into(), token.clone()).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(top_bar_count(&app, &s.office).await, "Notifications (0)");
+    assert!(!page_html(&app, &s.office).await.contains("Mark all"));
+    // The API does the same for its callers, and answers how many it marked.
+    upload_tdap(&app, &s.student, &s.student_id).await;
+    let marked = expect_status(
+        app.post(&s.office, "/api/v1/notifications/read-all", &json!({}))
+            .await,
+        200,
+    )
+    .await;
+    assert_eq!(marked["marked"], 1);
+    assert!(
+        notifications(&app, &s.office, "?unread=true")
+            .await
+            .is_empty()
+    );
+});

@@ -146,4 +146,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(planning::solution))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))
+        .routes(routes!(notifications::read_all))
 }

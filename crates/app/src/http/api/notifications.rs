@@ -54,3 +54,23 @@ pub async fn read(
 ) -> ApiResult<Json<Notification>> {
     Ok(Json(mark_read(&st, &p, &id).await?))
 }
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct MarkedRead {
+    /// How many notifications were unread and are now read.
+    pub marked: u64,
+}
+
+pub async fn mark_all_read(st: &AppState, p: &Principal) -> ApiResult<MarkedRead> {
+    let mut tx = st.db.write().await?;
+    let marked = db::notifications::mark_all_read(&mut tx, &p.user_id, st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(MarkedRead { marked })
+}
+
+/// Marks all of the caller's notifications read.
+#[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "notifications", security(("bearer" = [])),
+    responses((status = 200, body = MarkedRead)))]
+pub async fn read_all(State(st): State<AppState>, p: Principal) -> ApiResult<Json<MarkedRead>> {
+    Ok(Json(mark_all_read(&st, &p).await?))
+}
