@@ -47,9 +47,9 @@ fn read(path: &PathBuf) -> Result<String, String> {
 
 /// Exit 0 with the solution on stdout; 2 for an unreadable or invalid problem.
 pub fn allocate(a: AllocateArgs) -> ExitCode {
-    let problem = match read(&a.problem).and_then(|s| {
-        parse_problem(&s).map_err(|e| format!("{}: {e}", a.problem.display()))
-    }) {
+    let problem = match read(&a.problem)
+        .and_then(|s| parse_problem(&s).map_err(|e| format!("{}: {e}", a.problem.display())))
+    {
         Ok(p) => p,
         Err(e) => {
             eprintln!("practicum allocate: {e}");
@@ -59,7 +59,9 @@ pub fn allocate(a: AllocateArgs) -> ExitCode {
     let time_limit = match a.time_limit {
         Some(t) if t.is_finite() && t > 0.0 => Some(Duration::from_secs_f64(t)),
         Some(t) => {
-            eprintln!("practicum allocate: --time-limit must be a positive number of seconds, not {t}");
+            eprintln!(
+                "practicum allocate: --time-limit must be a positive number of seconds, not {t}"
+            );
             return ExitCode::from(2);
         }
         None => None,
@@ -97,18 +99,18 @@ pub fn allocate(a: AllocateArgs) -> ExitCode {
 /// Exit 0 and print the objective for a feasible solution; 1 listing every broken rule; 2 for
 /// input that cannot be read.
 pub fn check_files(a: CheckArgs) -> ExitCode {
-    let problem = match read(&a.problem).and_then(|s| {
-        parse_problem(&s).map_err(|e| format!("{}: {e}", a.problem.display()))
-    }) {
+    let problem = match read(&a.problem)
+        .and_then(|s| parse_problem(&s).map_err(|e| format!("{}: {e}", a.problem.display())))
+    {
         Ok(p) => p,
         Err(e) => {
             eprintln!("practicum check: {e}");
             return ExitCode::from(2);
         }
     };
-    let solution = match read(&a.solution).and_then(|s| {
-        parse_solution(&s).map_err(|e| format!("{}: {e}", a.solution.display()))
-    }) {
+    let solution = match read(&a.solution)
+        .and_then(|s| parse_solution(&s).map_err(|e| format!("{}: {e}", a.solution.display())))
+    {
         Ok(s) => s,
         Err(e) => {
             eprintln!("practicum check: {e}");

@@ -164,7 +164,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(UserCommand::Create(u)) => create_user(u).await,
-        Command::Allocate(_) | Command::Check(_) => unreachable!("handled before the runtime starts"),
+        Command::Allocate(_) | Command::Check(_) => {
+            unreachable!("handled before the runtime starts")
+        }
     }
 }
 
