@@ -31,7 +31,7 @@ BIN=target/release/practicum
 # peak RSS (MiB) and wall seconds of a command, from GNU time
 measure() { # name logfile command...
   local log=$2; shift 2
-  /usr/bin/time -f '%e %M' -o "$log.time" "$@" 2>"$log" || true
+  /usr/bin/time -f '%e %M' -o "$log.time" "$@" >"$log.out" 2>"$log" || true
   read -r secs kib < "$log.time"
   echo "$secs $((kib / 1024))"
 }
@@ -49,7 +49,9 @@ for tier in $TIERS; do
     log=$WORK/$tier-$SEED.$solver.log
     rm -f "$sol"
     case $solver in
-      practicum) read -r secs mib < <(measure $solver "$log" sh -c "$BIN allocate $problem --time-limit ${!ours} --seed $SEED > $sol") ;;
+      practicum)
+        read -r secs mib < <(measure $solver "$log" $BIN allocate "$problem" --time-limit "${!ours}" --seed "$SEED")
+        cp "$log.out" "$sol" ;;
       *) read -r secs mib < <(measure $solver "$log" bench/.venv/bin/python bench/reference.py "$problem" --solver $solver --time-limit "${!ref}" --threads 2 --out "$sol") ;;
     esac
     if [ -s "$sol" ] && checked=$($BIN check "$problem" "$sol" 2>/dev/null); then
