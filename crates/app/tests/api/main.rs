@@ -21,6 +21,7 @@ mod programs;
 mod reports;
 mod requests;
 mod robustness;
+mod rule_pages;
 mod schools;
 mod seed;
 mod sites;

@@ -26,6 +26,7 @@ pub mod placements;
 pub mod planning;
 pub mod public;
 pub mod requests;
+pub mod requirements;
 pub mod schools;
 pub mod session;
 pub mod view;
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .merge(placements::router())
         .merge(capacity::router())
         .merge(planning::router())
+        .merge(requirements::router())
         .merge(public::router())
         .merge(onboarding::router())
         .merge(notifications::router())

@@ -215,6 +215,7 @@ pub fn nav_for(
                 ("/requests".into(), "Requests"),
                 ("/placements".into(), "Placements"),
                 ("/documents".into(), "Clearance"),
+                ("/requirements".into(), "Requirements"),
                 ("/students".into(), "Students"),
                 ("/schools".into(), "Schools & agreements"),
                 ("/agreements".into(), "Agreements"),
