@@ -92,3 +92,28 @@ pub async fn review(
         .bind(id).bind(status).bind(by).bind(at).bind(note).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// Attestations recorded for the students of a school (every school for `None`), newest
+/// first: (student name, requirement code, completed on, expires on, who attested, when).
+#[allow(clippy::type_complexity)]
+pub async fn attestations(
+    tx: &mut Tx,
+    school_id: Option<&str>,
+    limit: i64,
+) -> DbResult<
+    Vec<(
+        String,
+        String,
+        chrono::NaiveDate,
+        Option<chrono::NaiveDate>,
+        Option<String>,
+        chrono::DateTime<chrono::Utc>,
+    )>,
+> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT s.first_name || ' ' || s.last_name, d.requirement_code, d.completed_on, d.expires_on, u.name, d.submitted_at
+         FROM documents d JOIN students s ON s.id = d.student_id LEFT JOIN users u ON u.id = d.submitted_by
+         WHERE d.source = 'attestation' AND ($1 IS NULL OR s.school_id = $1)
+         ORDER BY d.submitted_at DESC, d.id DESC LIMIT $2")
+        .bind(school_id).bind(limit).fetch_all(c).await)?)
+}

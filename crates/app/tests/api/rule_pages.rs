@@ -143,3 +143,97 @@ db_test!(
         assert_eq!(status, 403);
     }
 );
+
+db_test!(
+    a_school_attests_for_several_students_on_one_page,
+    |app| async move {
+        let office = app.coordinator().await;
+        let f = fixture(&app, &office).await;
+        let second = app
+        .create(
+            &office,
+            "/api/v1/students",
+            &serde_json::json!({ "school_id": f.school["id"], "program_id": f.program["id"], "first_name": "Bo",
+                                 "last_name": "Reyes", "email": format!("bo-{}@north.edu", uuid::Uuid::now_v7().simple()) }),
+        )
+        .await;
+        let school = app
+            .user(
+                "school_coordinator",
+                serde_json::json!({ "school_id": f.school["id"] }),
+            )
+            .await;
+        let (status, html, token) = page(&app, &school, "/attestations").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Criminal background check"));
+        assert!(html.contains("Ana Lopez") && html.contains("Bo Reyes"));
+        assert!(html.contains("No attestations yet."));
+        let (a, b) = (
+            f.student["id"].as_str().unwrap(),
+            second["id"].as_str().unwrap(),
+        );
+        // A date in the future is refused; nothing is recorded.
+        let (status, body) = post_form(
+            &app,
+            &school,
+            "/attestations",
+            &[
+                ("csrf_token", &token),
+                ("requirement_code", "background_check"),
+                ("student_ids", a),
+                ("student_ids", b),
+                ("completed_on", "2099-01-01"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 422, "{body}");
+        let (status, _) = post_form(
+            &app,
+            &school,
+            "/attestations",
+            &[
+                ("csrf_token", &token),
+                ("requirement_code", "background_check"),
+                ("student_ids", a),
+                ("student_ids", b),
+                ("completed_on", "2026-12-01"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303);
+        for sid in [a, b] {
+            let docs = app
+                .get_ok(&office, &format!("/api/v1/students/{sid}/documents"))
+                .await;
+            let list = docs["items"].as_array().cloned().unwrap_or_default();
+            assert!(
+                list.iter()
+                    .any(|d| d["requirement_code"] == "background_check"
+                        && d["status"] == "verified"
+                        && d["source"] == "attestation"),
+                "{docs}"
+            );
+        }
+        let (_, html, _) = page(&app, &school, "/attestations").await;
+        assert_eq!(
+            html.matches("<td>Criminal background check (CORI/SORI)</td>")
+                .count(),
+            2
+        );
+        assert!(html.contains("Test school_coordinator"));
+        // Another school's coordinator sees none of it; a student may not attest.
+        let other = app
+            .user(
+                "school_coordinator",
+                serde_json::json!({ "school_id": f.other_school["id"] }),
+            )
+            .await;
+        let (_, html, _) = page(&app, &other, "/attestations").await;
+        assert!(html.contains("No attestations yet.") && !html.contains("Ana Lopez"));
+        let student = app
+            .user("student", serde_json::json!({ "student_id": a }))
+            .await;
+        let (status, _, _) = page(&app, &student, "/attestations").await;
+        assert_eq!(status, 403);
+    }
+);

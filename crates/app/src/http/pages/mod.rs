@@ -17,6 +17,7 @@ use axum::{
 use serde_json::{Map, Value};
 use view::{Field, NavItem, Table};
 
+pub mod attestations;
 pub mod capacity;
 pub mod directory;
 pub mod notifications;
@@ -44,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(capacity::router())
         .merge(planning::router())
         .merge(requirements::router())
+        .merge(attestations::router())
         .merge(public::router())
         .merge(onboarding::router())
         .merge(notifications::router())

@@ -237,6 +237,7 @@ pub fn nav_for(
                 ("/requests".into(), "Requests"),
                 ("/placements".into(), "Placements"),
                 ("/students".into(), "Students"),
+                ("/attestations".into(), "Attestations"),
                 ("/my-school".into(), "Agreement & programs"),
             ]);
         }
