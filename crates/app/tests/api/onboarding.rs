@@ -741,3 +741,96 @@ db_test!(rules_are_data_the_office_edits, |app| async move {
         ["not_satisfiable_this_way"]
     );
 });
+
+db_test!(
+    the_review_page_previews_the_file_inline_for_the_office_only,
+    |app| async move {
+        let s = setup(&app).await;
+        // The smallest PNG there is: signature, IHDR, IDAT and IEND chunks.
+        let png: Vec<u8> = [
+        &b"\x89PNG\r\n\x1a\n"[..],
+        b"\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89",
+        b"\x00\x00\x00\x0dIDATx\x9cc\x00\x01\x00\x00\x05\x00\x01\x0d\n-\xb4",
+        b"\x00\x00\x00\x00IEND\xaeB`\x82",
+    ]
+    .concat();
+        let mut ids = vec![];
+        for (bytes, name) in [(png, "card.png"), (PDF.to_vec(), "titer.pdf")] {
+            let doc = expect_status(
+                upload(
+                    &app,
+                    &s.student,
+                    &s.student_id,
+                    &[("requirement_code", "mmr"), ("completed_on", "2026-11-01")],
+                    bytes,
+                    name,
+                )
+                .await,
+                201,
+            )
+            .await;
+            ids.push(id(&doc));
+        }
+        let get = |who: &Caller, path: String| {
+            let app = &app;
+            let cookie = format!("practicum_session={}", who.token);
+            async move {
+                app.client
+                    .get(app.url(&path))
+                    .header("cookie", cookie)
+                    .send()
+                    .await
+                    .unwrap()
+            }
+        };
+        let page = get(&s.office, format!("/documents/{}", ids[0]))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(&format!("<img src=\"/documents/{}/preview\"", ids[0])));
+        let page = get(&s.office, format!("/documents/{}", ids[1]))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains(&format!(
+            "<object data=\"/documents/{}/preview\" type=\"application/pdf\"",
+            ids[1]
+        )));
+        let res = get(&s.office, format!("/documents/{}/preview", ids[1])).await;
+        assert_eq!(res.status(), 200);
+        let h = res.headers();
+        assert_eq!(h["content-type"], "application/pdf");
+        assert!(
+            h["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("inline")
+        );
+        assert_eq!(h["x-frame-options"], "SAMEORIGIN");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("frame-ancestors 'self'") && csp.contains("default-src 'none'"));
+        // The download stays an attachment, and pages stay unframeable.
+        let res = get(&s.office, format!("/documents/{}/file", ids[1])).await;
+        assert!(
+            res.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        assert_eq!(res.headers()["x-frame-options"], "DENY");
+        // The preview is the office's: the school and the student get 403, not the file.
+        for who in [&s.school, &s.student] {
+            let res = get(who, format!("/documents/{}/preview", ids[0])).await;
+            assert_eq!(res.status(), 403);
+        }
+        let res = get(
+            &s.office,
+            format!("/documents/{}/preview", uuid::Uuid::now_v7()),
+        )
+        .await;
+        assert_eq!(res.status(), 404);
+    }
+);

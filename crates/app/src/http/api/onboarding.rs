@@ -767,7 +767,14 @@ pub async fn review(
     Ok(Json(review_document(&st, &p, &id, body).await?))
 }
 
-pub async fn file_response(st: &AppState, p: &Principal, id: &str) -> ApiResult<Response> {
+/// The stored file: an attachment, or `inline` for the review page's preview — then framed
+/// by our own pages only and allowed to run nothing.
+pub async fn file_response(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    inline: bool,
+) -> ApiResult<Response> {
     let mut tx = st.db.read().await?;
     let d = db::documents::get(&mut tx, id)
         .await?
@@ -789,7 +796,7 @@ pub async fn file_response(st: &AppState, p: &Principal, id: &str) -> ApiResult<
         .clone()
         .unwrap_or_else(|| "document".into())
         .replace(|c: char| !c.is_ascii() || c == '"', "_");
-    Ok((
+    let mut res = (
         [
             (
                 header::CONTENT_TYPE,
@@ -799,13 +806,32 @@ pub async fn file_response(st: &AppState, p: &Principal, id: &str) -> ApiResult<
             ),
             (
                 header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
+                format!(
+                    "{}; filename=\"{name}\"",
+                    if inline { "inline" } else { "attachment" }
+                ),
             ),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".into()),
+            (header::CACHE_CONTROL, "private, no-store".into()),
         ],
         bytes,
     )
-        .into_response())
+        .into_response();
+    if inline {
+        // The security middleware keeps these instead of its page defaults.
+        let h = res.headers_mut();
+        h.insert(
+            header::CONTENT_SECURITY_POLICY,
+            header::HeaderValue::from_static(
+                "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+            ),
+        );
+        h.insert(
+            header::X_FRAME_OPTIONS,
+            header::HeaderValue::from_static("SAMEORIGIN"),
+        );
+    }
+    Ok(res)
 }
 
 #[utoipa::path(get, path = "/api/v1/documents/{id}/file", tag = "onboarding", security(("bearer" = [])),
@@ -815,7 +841,7 @@ pub async fn file(
     p: Principal,
     PathId(id): PathId,
 ) -> ApiResult<Response> {
-    file_response(&st, &p, &id).await
+    file_response(&st, &p, &id, false).await
 }
 
 // ---- attestations, signatures, provisioning

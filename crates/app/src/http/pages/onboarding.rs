@@ -12,6 +12,8 @@ use crate::domain::{
 };
 use crate::http::{api, api::onboarding::ChecklistItem, error::ApiError, extract::Params};
 use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::{
     Router,
     extract::State,
@@ -29,6 +31,7 @@ pub fn router() -> Router<AppState> {
         .route("/documents", get(queue))
         .route("/documents/{id}", get(document).post(review))
         .route("/documents/{id}/file", get(file))
+        .route("/documents/{id}/preview", get(preview))
         .route("/placements/{id}/onboarding", get(placement_onboarding))
         .route("/placements/{id}/onboarding/{code}", post(tick))
         .route("/provisioning", get(starting_soon))
@@ -378,15 +381,13 @@ async fn document(State(st): State<AppState>, user: PageUser, PageId(id): PageId
         .ok_or(ApiError::NotFound)?;
     let r = db::requirements::by_code(&mut tx, &d.requirement_code).await?;
     drop(tx);
+    let requirement_name = r.map(|r| r.name).unwrap_or(d.requirement_code.clone());
     let mut facts = vec![
         (
             "Student",
             Cell::link(s.full_name(), format!("/students/{}/documents", s.id)),
         ),
-        (
-            "Requirement",
-            Cell::text(r.map(|r| r.name).unwrap_or(d.requirement_code.clone())),
-        ),
+        ("Requirement", Cell::text(requirement_name.clone())),
         ("Completed on", Cell::date(Some(d.completed_on))),
         ("Expires on", Cell::date(d.expires_on)),
         ("Status", state_badge(&d.status)),
@@ -410,16 +411,40 @@ async fn document(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     } else {
         vec![]
     };
-    let sections = vec![];
-    Ok(RecordPage {
+    let preview_kind = match d.file_mime.as_deref() {
+        Some("image/png" | "image/jpeg") => "image",
+        Some("application/pdf") => "pdf",
+        _ => "",
+    };
+    Ok(DocumentPage {
         chrome: user.chrome("Review a document"),
         facts,
-        actions: vec![("/documents".into(), "Back to the queue".into())],
-        sections,
-        upload: None,
         forms,
+        preview_kind,
+        preview_url: format!("/documents/{id}/preview"),
+        requirement: requirement_name,
+        file_name: d.file_name.clone().unwrap_or_default(),
     }
     .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "document.html")]
+pub struct DocumentPage {
+    pub chrome: super::Chrome,
+    pub facts: Vec<(&'static str, Cell)>,
+    pub forms: Vec<ActionForm>,
+    /// image, pdf, or empty for no preview
+    pub preview_kind: &'static str,
+    pub preview_url: String,
+    pub requirement: String,
+    pub file_name: String,
+}
+
+/// The file shown inside the review page (inline, framed by our own pages only).
+async fn preview(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
+    user.p.authorize(Resource::Requirement, Action::Write)?;
+    Ok(api::onboarding::file_response(&st, &user.p, &id, true).await?)
 }
 
 async fn review(
@@ -438,7 +463,7 @@ async fn review(
 }
 
 async fn file(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
-    Ok(api::onboarding::file_response(&st, &user.p, &id).await?)
+    Ok(api::onboarding::file_response(&st, &user.p, &id, false).await?)
 }
 
 /// A placement's onboarding: the checklist for it, with the office's provisioning ticks and
