@@ -31,6 +31,12 @@ pub struct Config {
     pub mail_poll_interval: Duration,
     /// The wait after a failed send; it doubles with each further failure, up to a day.
     pub mail_retry_base: Duration,
+    /// How often the office gets one email listing the documents uploaded since the last;
+    /// zero emails each upload at once.
+    pub upload_digest: Duration,
+    /// How often the reminder sweep runs (upload digests, documents lapsing during a
+    /// placement, the 14-day notice to schools); `None` never (tests run it by hand).
+    pub reminder_interval: Option<Duration>,
 }
 
 impl Config {
@@ -53,6 +59,8 @@ impl Config {
             smtp_url: None,
             mail_poll_interval: Duration::from_secs(2),
             mail_retry_base: Duration::from_secs(60),
+            upload_digest: Duration::from_secs(60 * 60),
+            reminder_interval: Some(Duration::from_secs(5 * 60)),
         }
     }
 

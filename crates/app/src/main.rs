@@ -76,6 +76,9 @@ struct ServeArgs {
     /// `smtps://...`); without it, mail is written to the data directory's outbox.
     #[arg(long, env = "PRACTICUM_SMTP_URL")]
     smtp_url: Option<String>,
+    /// Minutes between the office's emails listing new uploads; 0 emails each upload at once.
+    #[arg(long, env = "PRACTICUM_UPLOAD_DIGEST_MINUTES", default_value_t = 60)]
+    upload_digest_minutes: u64,
 }
 
 #[derive(Args)]
@@ -141,6 +144,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             session_hours: 12,
             login_max_failures: 5,
             smtp_url: None,
+            upload_digest_minutes: 60,
         })
     });
     match command {
@@ -179,6 +183,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     config.session_absolute = std::time::Duration::from_secs(a.session_hours * 3600);
     config.login_max_failures = a.login_max_failures;
     config.smtp_url = a.smtp_url;
+    config.upload_digest = std::time::Duration::from_secs(a.upload_digest_minutes * 60);
     let app = startup::build(config, Clock::System).await?;
     let addr = app.local_addr()?;
     println!(

@@ -17,6 +17,8 @@ pub struct Application {
     pub state: AppState,
     /// The mail worker; it stops when the server does (or when this is dropped).
     mail_worker: crate::jobs::mail::WorkerHandle,
+    /// The periodic reminder sweep, if configured.
+    reminders: Option<tokio::task::JoinHandle<()>>,
 }
 
 /// Opens the database, migrates it, makes sure the catalog is there, and seeds the demo if
@@ -64,11 +66,16 @@ pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> 
         poll: state.config.mail_poll_interval,
         retry_base: state.config.mail_retry_base,
     });
+    let reminders = state
+        .config
+        .reminder_interval
+        .map(|every| crate::jobs::reminders::spawn(state.clone(), every));
     Ok(Application {
         listener,
         router: router(state.clone()),
         state,
         mail_worker,
+        reminders,
     })
 }
 
@@ -119,6 +126,9 @@ impl Application {
         let res = axum::serve(self.listener, app)
             .with_graceful_shutdown(shutdown)
             .await;
+        if let Some(r) = self.reminders {
+            r.abort();
+        }
         self.mail_worker.stop().await;
         self.state.db.close().await;
         res

@@ -117,3 +117,19 @@ pub async fn attestations(
          ORDER BY d.submitted_at DESC, d.id DESC LIMIT $2")
         .bind(school_id).bind(limit).fetch_all(c).await)?)
 }
+
+/// Documents students uploaded in `(since, until]`, oldest first: (student name,
+/// requirement name, when).
+pub async fn uploaded_between(
+    tx: &mut Tx,
+    since: chrono::DateTime<chrono::Utc>,
+    until: chrono::DateTime<chrono::Utc>,
+) -> DbResult<Vec<(String, String, chrono::DateTime<chrono::Utc>)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT s.first_name || ' ' || s.last_name, COALESCE(r.name, d.requirement_code), d.submitted_at
+         FROM documents d JOIN students s ON s.id = d.student_id
+         LEFT JOIN requirements r ON r.code = d.requirement_code
+         WHERE d.source = 'upload' AND d.submitted_at > $1 AND d.submitted_at <= $2
+         ORDER BY d.submitted_at, d.id")
+        .bind(since).bind(until).fetch_all(c).await)?)
+}

@@ -103,3 +103,10 @@ pub async fn status(tx: &mut Tx, id: &str) -> DbResult<Option<(i64, bool, Option
         .bind(id).fetch_optional(c).await)?;
     Ok(row.map(|(a, s, e)| (a, s.is_some(), e)))
 }
+
+/// Every queued message, oldest first (sent or not): for tests and support.
+pub async fn all(tx: &mut Tx) -> DbResult<Vec<QueuedMail>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, to_name, to_email, subject, body, attempts FROM mail_queue ORDER BY created_at, id")
+        .fetch_all(c).await)?)
+}

@@ -19,6 +19,7 @@ pub mod documents;
 pub mod inquiries;
 pub mod invitations;
 pub mod mail_queue;
+pub mod notices;
 pub mod notifications;
 pub mod placements;
 pub mod planning;

@@ -112,3 +112,13 @@ pub async fn users_of_student(
         "SELECT id, name, email FROM users WHERE student_id = $1 ORDER BY id")
         .bind(student_id).fetch_all(c).await)?)
 }
+
+/// The school coordinators of a school: (user id, name, email).
+pub async fn users_of_school(
+    tx: &mut Tx,
+    school_id: &str,
+) -> DbResult<Vec<(String, String, String)>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, name, email FROM users WHERE school_id = $1 AND role = 'school_coordinator' ORDER BY id")
+        .bind(school_id).fetch_all(c).await)?)
+}

@@ -3,3 +3,4 @@
 pub mod mail;
 pub mod onboarding;
 pub mod planning;
+pub mod reminders;

@@ -49,27 +49,37 @@ pub async fn document_rejected(
     Ok(())
 }
 
-/// The office (admins and coordinators) is told in the app, one notification per upload.
+/// The office (admins and coordinators) is told in the app, one notification per upload;
+/// by email in the periodic digest (`jobs::reminders`), or at once with `email_now`.
 pub async fn document_uploaded(
     tx: &mut Tx,
     d: &Document,
     student_name: &str,
     now: DateTime<Utc>,
+    email_now: bool,
 ) -> DbResult<()> {
     let name = requirement_name(tx, &d.requirement_code).await?;
     let link = format!("/documents/{}", d.id);
-    for (user_id, _, _) in
+    let message = format!("{student_name} sent a {name} document to review");
+    for (user_id, user_name, email) in
         db::notifications::users_with_roles(tx, &["admin", "coordinator"]).await?
     {
         db::notifications::notify(
             tx,
             &user_id,
             "document_uploaded",
-            &format!("{student_name} sent a {name} document to review"),
+            &message,
             Some(&link),
             now,
         )
         .await?;
+        if email_now {
+            let body = format!(
+                "Dear {user_name},\n\n{message}. It is in the review queue under Clearance in Practicum.\n"
+            );
+            crate::jobs::mail::enqueue(tx, &user_name, &email, "A document to review", &body, now)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -51,6 +51,8 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
     config.login_max_failures = 1000;
     // The mail worker looks for due mail often, so tests waiting for the outbox are quick.
     config.mail_poll_interval = Duration::from_millis(20);
+    // Tests run the reminder sweep by hand, at the fixed clock's time.
+    config.reminder_interval = None;
     if backend == Backend::Postgres {
         let url = std::env::var("TEST_POSTGRES_URL").ok()?;
         config.database = Some(fresh_pg_database(&url).await);

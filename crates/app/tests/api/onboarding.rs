@@ -834,3 +834,219 @@ db_test!(
         assert_eq!(res.status(), 404);
     }
 );
+
+async fn mail(app: &TestApp) -> Vec<practicum::db::mail_queue::QueuedMail> {
+    let mut tx = app.state.db.read().await.unwrap();
+    practicum::db::mail_queue::all(&mut tx).await.unwrap()
+}
+
+async fn sweep(app: &TestApp) -> practicum::jobs::reminders::Sent {
+    practicum::jobs::reminders::run_once(&app.state)
+        .await
+        .expect("the sweep runs")
+}
+
+async fn kinds(app: &TestApp, who: &Caller) -> Vec<String> {
+    let list = app.get_ok(who, "/api/v1/notifications").await;
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+db_test!(
+    a_student_is_told_once_that_a_document_lapses_during_the_placement,
+    |app| async move {
+        let s = setup(&app).await;
+        let sid = s.student_id.clone();
+        let bls = expect_status(
+            upload(
+                &app,
+                &s.student,
+                &sid,
+                &[
+                    ("requirement_code", "bls"),
+                    ("completed_on", "2025-03-01"),
+                    ("expires_on", "2027-03-31"),
+                ],
+                PDF.to_vec(),
+                "bls.pdf",
+            )
+            .await,
+            201,
+        )
+        .await;
+        // Submitted, not verified: nothing to warn about yet.
+        assert_eq!(sweep(&app).await.lapses, 0);
+        expect_status(
+            app.post(
+                &s.office,
+                &format!("/api/v1/documents/{}/review", id(&bls)),
+                &json!({ "outcome": "verified" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(sweep(&app).await.lapses, 1);
+        assert_eq!(sweep(&app).await.lapses, 0, "told once");
+        let k = kinds(&app, &s.student).await;
+        assert_eq!(k.iter().filter(|k| *k == "document_lapses").count(), 1);
+        let m = mail(&app).await;
+        let to_student: Vec<_> = m
+            .iter()
+            .filter(|x| x.subject.contains("Renew your BLS"))
+            .collect();
+        assert_eq!(to_student.len(), 1);
+        assert!(to_student[0].body.contains("2027-04-30"));
+    }
+);
+
+crate::db_test_with!(
+    the_school_hears_fourteen_days_before_the_start_once,
+    // The clock moves by days; sessions must outlast it.
+    |c| {
+        c.session_idle = std::time::Duration::from_secs(90 * 86400);
+        c.session_absolute = std::time::Duration::from_secs(90 * 86400);
+    },
+    |app| async move {
+        let s = setup(&app).await;
+        // 4 January: the placement starts on 1 February, 28 days away.
+        assert_eq!(sweep(&app).await.start_notices, 0);
+        app.clock.advance(chrono::Duration::days(15));
+        let sent = sweep(&app).await;
+        assert_eq!(sent.start_notices, 1);
+        assert_eq!(sweep(&app).await.start_notices, 0, "told once");
+        let k = kinds(&app, &s.school).await;
+        assert_eq!(k, vec!["student_blocked".to_string()]);
+        let list = app.get_ok(&s.school, "/api/v1/notifications").await;
+        let message = list["items"][0]["message"].as_str().unwrap();
+        assert!(
+            message.contains("Ana Lopez starts on 2027-02-01 and is not cleared yet"),
+            "{message}"
+        );
+        assert!(
+            mail(&app)
+                .await
+                .iter()
+                .any(|x| x.subject == "Ana Lopez: 14 days to the start")
+        );
+        // The other school's coordinator and the student hear nothing of it.
+        assert!(
+            !kinds(&app, &s.student)
+                .await
+                .contains(&"student_blocked".to_string())
+        );
+    }
+);
+
+crate::db_test_with!(
+    the_office_gets_one_digest_of_uploads_per_interval,
+    // The clock moves by days; sessions must outlast it.
+    |c| {
+        c.session_idle = std::time::Duration::from_secs(90 * 86400);
+        c.session_absolute = std::time::Duration::from_secs(90 * 86400);
+    },
+    |app| async move {
+        let s = setup(&app).await;
+        let sid = s.student_id.clone();
+        for code in ["tdap", "mmr"] {
+            expect_status(
+                upload(
+                    &app,
+                    &s.student,
+                    &sid,
+                    &[("requirement_code", code), ("completed_on", "2026-11-01")],
+                    PDF.to_vec(),
+                    "card.pdf",
+                )
+                .await,
+                201,
+            )
+            .await;
+        }
+        // Each upload is in the app at once, but not one email each.
+        assert_eq!(
+            kinds(&app, &s.office)
+                .await
+                .iter()
+                .filter(|k| *k == "document_uploaded")
+                .count(),
+            2
+        );
+        assert!(
+            !mail(&app)
+                .await
+                .iter()
+                .any(|m| m.subject.contains("to review"))
+        );
+        assert_eq!(sweep(&app).await.digests, 1);
+        let digests: Vec<_> = mail(&app)
+            .await
+            .into_iter()
+            .filter(|m| m.subject.contains("to review"))
+            .collect();
+        assert_eq!(digests.len(), 1);
+        assert_eq!(digests[0].subject, "2 document(s) to review");
+        assert!(digests[0].body.contains("Ana Lopez: Tdap"));
+        // Within the hour nothing more is sent; after it, only what is new.
+        assert_eq!(sweep(&app).await.digests, 0);
+        app.clock.advance(chrono::Duration::minutes(61));
+        assert_eq!(sweep(&app).await.digests, 0, "nothing new, no email");
+        app.clock.advance(chrono::Duration::minutes(1));
+        expect_status(
+            upload(
+                &app,
+                &s.student,
+                &sid,
+                &[
+                    ("requirement_code", "varicella"),
+                    ("completed_on", "2026-11-01"),
+                ],
+                PDF.to_vec(),
+                "v.pdf",
+            )
+            .await,
+            201,
+        )
+        .await;
+        app.clock.advance(chrono::Duration::minutes(61));
+        assert_eq!(sweep(&app).await.digests, 1);
+        let last = mail(&app)
+            .await
+            .into_iter()
+            .rfind(|m| m.subject.contains("to review"))
+            .unwrap();
+        assert_eq!(last.subject, "1 document(s) to review");
+    }
+);
+
+crate::db_test_with!(
+    with_no_digest_each_upload_is_emailed_at_once,
+    |c| c.upload_digest = std::time::Duration::ZERO,
+    |app| async move {
+        let s = setup(&app).await;
+        expect_status(
+            upload(
+                &app,
+                &s.student,
+                &s.student_id,
+                &[("requirement_code", "tdap"), ("completed_on", "2026-11-01")],
+                PDF.to_vec(),
+                "card.pdf",
+            )
+            .await,
+            201,
+        )
+        .await;
+        assert!(
+            mail(&app)
+                .await
+                .iter()
+                .any(|m| m.subject == "A document to review")
+        );
+        assert_eq!(sweep(&app).await.digests, 0);
+    }
+);

@@ -625,7 +625,14 @@ pub async fn upload_document(
         Some(&d),
     )
     .await?;
-    crate::jobs::onboarding::document_uploaded(&mut tx, &d, &student.full_name(), now).await?;
+    crate::jobs::onboarding::document_uploaded(
+        &mut tx,
+        &d,
+        &student.full_name(),
+        now,
+        st.config.upload_digest.is_zero(),
+    )
+    .await?;
     tx.commit().await?;
     Ok(d)
 }

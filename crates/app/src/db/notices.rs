@@ -1,0 +1,19 @@
+//! Reminders already sent, by key, so the periodic sweep sends each once.
+use super::{DbResult, Tx};
+use crate::on_tx;
+use chrono::{DateTime, Utc};
+
+pub async fn sent_at(tx: &mut Tx, key: &str) -> DbResult<Option<DateTime<Utc>>> {
+    let row: Option<(DateTime<Utc>,)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT sent_at FROM notices_sent WHERE key = $1").bind(key).fetch_optional(c).await)?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Records (or moves forward) the time `key` was sent.
+pub async fn record(tx: &mut Tx, key: &str, at: DateTime<Utc>) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO notices_sent (key, sent_at) VALUES ($1, $2)
+         ON CONFLICT (key) DO UPDATE SET sent_at = excluded.sent_at")
+        .bind(key).bind(at).execute(c).await.map(|_| ()))?;
+    Ok(())
+}

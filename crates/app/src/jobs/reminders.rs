@@ -1,0 +1,237 @@
+//! The reminder sweep, run every few minutes: the office's upload digest, students told when
+//! a verified document will lapse before a placement ends, and school coordinators told 14
+//! days before a start whether their student is cleared or still blocked. Each reminder is
+//! recorded in `notices_sent` in the same transaction as its notification and email, so a
+//! sweep that runs twice (or on two instances) sends nothing twice.
+use crate::db::{self, DbResult, Scope, Tx};
+use crate::state::AppState;
+use chrono::{DateTime, Duration, Utc};
+use std::collections::HashMap;
+
+/// How many days before a start the school hears whether its student is cleared.
+pub const NOTICE_DAYS: i64 = 14;
+
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Sent {
+    pub digests: usize,
+    pub lapses: usize,
+    pub start_notices: usize,
+}
+
+/// Claims `key`; false if it was sent before.
+async fn claim(tx: &mut Tx, key: &str, now: DateTime<Utc>) -> DbResult<bool> {
+    if db::notices::sent_at(tx, key).await?.is_some() {
+        return Ok(false);
+    }
+    db::notices::record(tx, key, now).await?;
+    Ok(true)
+}
+
+pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
+    let mut sent = Sent::default();
+    let now = st.clock.now();
+    let today = st.clock.today();
+    let mut tx = st.db.write().await?;
+    if !st.config.upload_digest.is_zero() {
+        sent.digests = upload_digests(&mut tx, st, now).await?;
+    }
+    let open = db::placements::list(
+        &mut tx,
+        &Scope::All,
+        &db::placements::Filter {
+            from: Some(today),
+            ..Default::default()
+        },
+        &db::Page {
+            limit: 100_000,
+            after: None,
+        },
+    )
+    .await?
+    .items;
+    let mut names: HashMap<String, String> = HashMap::new();
+    for row in open {
+        if matches!(row.status.as_str(), "cancelled" | "completed") {
+            continue;
+        }
+        let Some(student_id) = row.student_id.clone() else {
+            continue;
+        };
+        let p = crate::http::api::placements::view(&mut tx, row, today)
+            .await
+            .map_err(|e| anyhow::anyhow!("placement view: {e:?}"))?;
+        for code in &p.clearance.expiring {
+            if !claim(&mut tx, &format!("lapse:{}:{code}", p.id), now).await? {
+                continue;
+            }
+            let name = requirement_name(&mut tx, &mut names, code).await?;
+            for (user_id, user_name, email) in
+                db::notifications::users_of_student(&mut tx, &student_id).await?
+            {
+                let message = format!(
+                    "Your {name} lapses before your placement ending {} does: upload a renewed one",
+                    p.ends_on
+                );
+                db::notifications::notify(
+                    &mut tx,
+                    &user_id,
+                    "document_lapses",
+                    &message,
+                    Some("/my-documents"),
+                    now,
+                )
+                .await?;
+                let body = format!(
+                    "Dear {user_name},\n\nYour {name} will no longer be valid before your placement \
+                     ends on {}. You cannot continue the placement without it: please upload a \
+                     renewed one under My documents in Practicum.\n\nThe Healthcare Education Office\n",
+                    p.ends_on
+                );
+                crate::jobs::mail::enqueue(
+                    &mut tx,
+                    &user_name,
+                    &email,
+                    &format!("Renew your {name} before your placement ends"),
+                    &body,
+                    now,
+                )
+                .await?;
+            }
+            sent.lapses += 1;
+        }
+        let days = (p.starts_on - today).num_days();
+        if (0..=NOTICE_DAYS).contains(&days)
+            && claim(&mut tx, &format!("start14:{}", p.id), now).await?
+        {
+            let student = db::students::get(&mut tx, &student_id)
+                .await?
+                .map(|s| s.full_name())
+                .unwrap_or_default();
+            let state = if p.clearance.is_cleared() {
+                "is cleared".to_string()
+            } else {
+                let mut what = p.clearance.missing.clone();
+                what.extend(p.clearance.expiring.iter().cloned());
+                format!(
+                    "is not cleared yet ({}: {})",
+                    p.clearance.status,
+                    what.join(", ")
+                )
+            };
+            let message = format!("{student} starts on {} and {state}", p.starts_on);
+            for (user_id, user_name, email) in
+                db::notifications::users_of_school(&mut tx, &p.school_id).await?
+            {
+                db::notifications::notify(
+                    &mut tx,
+                    &user_id,
+                    if p.clearance.is_cleared() {
+                        "student_cleared"
+                    } else {
+                        "student_blocked"
+                    },
+                    &message,
+                    Some(&format!("/placements/{}", p.id)),
+                    now,
+                )
+                .await?;
+                let body = format!(
+                    "Dear {user_name},\n\n{message}.\n\nThe placement's onboarding is in Practicum \
+                     under Placements.\n\nThe Healthcare Education Office\n"
+                );
+                crate::jobs::mail::enqueue(
+                    &mut tx,
+                    &user_name,
+                    &email,
+                    &format!("{student}: {NOTICE_DAYS} days to the start"),
+                    &body,
+                    now,
+                )
+                .await?;
+            }
+            sent.start_notices += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(sent)
+}
+
+async fn requirement_name(
+    tx: &mut Tx,
+    cache: &mut HashMap<String, String>,
+    code: &str,
+) -> DbResult<String> {
+    if let Some(n) = cache.get(code) {
+        return Ok(n.clone());
+    }
+    let name = db::requirements::by_code(tx, code)
+        .await?
+        .map(|r| r.name)
+        .unwrap_or_else(|| code.to_string());
+    cache.insert(code.to_string(), name.clone());
+    Ok(name)
+}
+
+/// One email per office user with the uploads since their last digest, once the digest
+/// interval has passed.
+async fn upload_digests(tx: &mut Tx, st: &AppState, now: DateTime<Utc>) -> DbResult<usize> {
+    let every = Duration::from_std(st.config.upload_digest).unwrap_or(Duration::hours(1));
+    let mut count = 0;
+    for (user_id, user_name, email) in
+        db::notifications::users_with_roles(tx, &["admin", "coordinator"]).await?
+    {
+        let key = format!("digest:{user_id}");
+        let last = db::notices::sent_at(tx, &key).await?;
+        if last.is_some_and(|l| now - l < every) {
+            continue;
+        }
+        let since = last.unwrap_or(now - every);
+        let uploads = db::documents::uploaded_between(tx, since, now).await?;
+        db::notices::record(tx, &key, now).await?;
+        if uploads.is_empty() {
+            continue;
+        }
+        let lines: Vec<String> = uploads
+            .iter()
+            .map(|(student, requirement, at)| {
+                format!(
+                    "- {student}: {requirement} ({})",
+                    at.format("%Y-%m-%d %H:%M UTC")
+                )
+            })
+            .collect();
+        let body = format!(
+            "Dear {user_name},\n\n{} document(s) were uploaded since {} and wait for review:\n\n{}\n\n\
+             The review queue is under Clearance in Practicum.\n",
+            uploads.len(),
+            since.format("%Y-%m-%d %H:%M UTC"),
+            lines.join("\n")
+        );
+        crate::jobs::mail::enqueue(
+            tx,
+            &user_name,
+            &email,
+            &format!("{} document(s) to review", uploads.len()),
+            &body,
+            now,
+        )
+        .await?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Runs the sweep every `interval` until the server stops.
+pub fn spawn(st: AppState, interval: std::time::Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The first tick is immediate: a restarted server catches up at once.
+        loop {
+            tick.tick().await;
+            if let Err(e) = run_once(&st).await {
+                tracing::warn!(error = %e, "reminder sweep failed; it runs again later");
+            }
+        }
+    })
+}
