@@ -317,7 +317,46 @@ pub fn step(
     if depts == 0 || m.reqs.is_empty() {
         return false;
     }
-    match rng.below(3) {
+    let mut first: Option<usize> = None;
+    match rng.below(4) {
+        3 => {
+            // Ejection: a request still missing students, and whoever holds its wanted
+            // department in its window; it is repaired first, the others after.
+            let r = rng.below(m.reqs.len());
+            let Some(r) = (0..m.reqs.len().min(64))
+                .map(|k| (r + k * 7919) % m.reqs.len())
+                .find(|&r| {
+                    let q = &m.reqs[r];
+                    !q.opts.is_empty() && st.placed[r].len() < q.students as usize
+                })
+            else {
+                return false;
+            };
+            let q = &m.reqs[r];
+            let o = if rng.below(10) < 6 {
+                &q.opts[0]
+            } else {
+                &q.opts[rng.below(q.opts.len())]
+            };
+            let s = q.earliest + rng.below(q.latest - q.earliest + 1);
+            let (from, to) = (s, s + q.len);
+            touched.push(r);
+            first = Some(r);
+            for &u in &users[o.dept as usize] {
+                let u = u as usize;
+                let uq = &m.reqs[u];
+                if st.placed[u].iter().any(|pl| {
+                    uq.opts[pl.opt as usize].dept == o.dept
+                        && (pl.start as usize) < to
+                        && from < pl.start as usize + uq.len
+                }) {
+                    touched.push(u);
+                }
+                if touched.len() >= 24 {
+                    break;
+                }
+            }
+        }
         0 => {
             // Everyone who could use one department: who is there, and who is waiting.
             let d = rng.below(depts);
@@ -387,6 +426,12 @@ pub fn step(
         })
         .collect();
     order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    if let Some(r) = first
+        && let Some(k) = order.iter().position(|x| x.1 == r)
+    {
+        let x = order.remove(k);
+        order.insert(0, x);
+    }
     for &(_, r) in &order {
         st.fill(m, r, rng, usize::MAX);
     }
