@@ -58,10 +58,8 @@ impl Search<'_> {
         let q = &m.reqs[r];
         let have = st.placed[r].len();
         // Stop here for this request (a cohort only with none or all of its students).
-        if !q.together || have == 0 || have == q.students as usize {
-            if !self.go(st, r + 1, 0) {
-                return false;
-            }
+        if (!q.together || have == 0 || have == q.students as usize) && !self.go(st, r + 1, 0) {
+            return false;
         }
         if have >= q.students as usize {
             return true;

@@ -187,7 +187,7 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
                                 stop.store(true, Ordering::Relaxed);
                             }
                         }
-                        if done % 64 == 0 {
+                        if done.is_multiple_of(64) {
                             iterations.fetch_add(64, Ordering::Relaxed);
                         }
                     }
