@@ -38,6 +38,13 @@ test('the office plans a term and accepts the proposal', async () => {
   assert.ok(await page.getByRole('table', { name: /Seats used per week/ }).count() > 0 ||
     await page.locator('caption', { hasText: 'Seats used per week' }).count() > 0);
 
+  // The problem and the solution download as the allocator's JSON formats.
+  const runUrl = page.url();
+  const problem = await (await page.request.get(`${runUrl}/problem.json`)).json();
+  assert.equal(problem.format, 'practicum-allocation/1');
+  const solution = await (await page.request.get(`${runUrl}/solution.json`)).json();
+  assert.equal(solution.format, 'practicum-allocation-solution/1');
+
   const ticked = await page.locator('input[name="accept"]:checked').count();
   assert.ok(ticked >= 1, 'some requests are placed in full');
   await page.getByRole('button', { name: 'Accept the ticked requests' }).click();

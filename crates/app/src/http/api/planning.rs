@@ -850,8 +850,18 @@ pub async fn problem(
     p: Principal,
     PathId(id): PathId,
 ) -> ApiResult<Response> {
-    let run = load(&st, &p, &id).await?;
+    problem_file(&st, &p, &id).await
+}
+
+pub async fn problem_file(st: &AppState, p: &Principal, id: &str) -> ApiResult<Response> {
+    let run = load(st, p, id).await?;
     Ok(download(format!("problem-{id}.json"), run.problem_json))
+}
+
+pub async fn solution_file(st: &AppState, p: &Principal, id: &str) -> ApiResult<Response> {
+    let run = load(st, p, id).await?;
+    let json = run.solution_json.ok_or(ApiError::NotFound)?;
+    Ok(download(format!("solution-{id}.json"), json))
 }
 
 /// The allocator's answer (`practicum-allocation-solution/1`); check it with `practicum check`.
@@ -863,7 +873,5 @@ pub async fn solution(
     p: Principal,
     PathId(id): PathId,
 ) -> ApiResult<Response> {
-    let run = load(&st, &p, &id).await?;
-    let json = run.solution_json.ok_or(ApiError::NotFound)?;
-    Ok(download(format!("solution-{id}.json"), json))
+    solution_file(&st, &p, &id).await
 }

@@ -29,6 +29,23 @@ pub fn router() -> Router<AppState> {
         .route("/planning/runs/{id}", get(run))
         .route("/planning/runs/{id}/act", post(act))
         .route("/planning/runs/{id}/cancel", post(cancel))
+        .route("/planning/runs/{id}/status", get(status))
+        .route("/planning/runs/{id}/problem.json", get(problem))
+        .route("/planning/runs/{id}/solution.json", get(solution))
+}
+
+/// The run's progress as JSON for the page's own script (the API wants a bearer token).
+async fn status(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
+    let r = api::load(&st, &user.p, &id).await?;
+    Ok(axum::Json(api::view(&r, false)?).into_response())
+}
+
+async fn problem(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
+    Ok(api::problem_file(&st, &user.p, &id).await?)
+}
+
+async fn solution(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
+    Ok(api::solution_file(&st, &user.p, &id).await?)
 }
 
 pub struct OpenRow {
