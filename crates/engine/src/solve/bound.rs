@@ -44,7 +44,6 @@ impl<'a> Relaxation<'a> {
         let w = m.weeks.max(1);
         let depts = m.dept_free.len() / w;
         let precs = m.prec_free.len() / w;
-        let schools = m.school_asked.len();
         Relaxation {
             m,
             w,
@@ -54,14 +53,7 @@ impl<'a> Relaxation<'a> {
             prec_zero: prefix_zero(&m.prec_free, precs, w),
             lambda: vec![0.0; m.dept_free.len()],
             mu: vec![0.0; m.prec_free.len()],
-            pi: vec![
-                if schools > 0 {
-                    m.fairness / schools as f64
-                } else {
-                    0.0
-                };
-                schools
-            ],
+            pi: start_prices(m),
             best: trivial(m),
             iterations: 0,
             theta: 1.0,
@@ -116,6 +108,60 @@ impl<'a> Relaxation<'a> {
                 school_x[q.school as usize] += 1.0;
             }
             if free_students <= 0.0 {
+                continue;
+            }
+            if q.together && m.pins[r].is_empty() && q.students > 1 {
+                let n = q.students as usize;
+                // All or none in one (department, start): only where the seats and the
+                // preceptors' slots over the whole window could hold every student, which
+                // no price can fake — this is what lifts the bound above the LP's.
+                let mut best = (0.0f64, usize::MAX, 0usize);
+                let mut slots: Vec<(f64, u32)> = vec![];
+                let mut chosen: Vec<(f64, u32)> = vec![];
+                for (oi, o) in q.opts.iter().enumerate() {
+                    let d = o.dept as usize;
+                    for s in q.earliest..=q.latest {
+                        if min_room(&m.dept_free, d, s, q.len, w) < n as i32 {
+                            continue;
+                        }
+                        let base = n as f64 * (o.weight + bonus - window(&pl, d, s, q.len));
+                        if base <= best.0 {
+                            continue;
+                        }
+                        let mut v = base;
+                        if q.clinical {
+                            slots.clear();
+                            for &p in &o.precs {
+                                let room = min_room(&m.prec_free, p as usize, s, q.len, w);
+                                let c = window(&pm, p as usize, s, q.len);
+                                for _ in 0..room.clamp(0, n as i32) {
+                                    slots.push((c, p));
+                                }
+                            }
+                            if slots.len() < n {
+                                continue;
+                            }
+                            slots.sort_by(|a, b| a.0.total_cmp(&b.0));
+                            v -= slots[..n].iter().map(|x| x.0).sum::<f64>();
+                        }
+                        if v > best.0 {
+                            best = (v, oi, s);
+                            chosen.clear();
+                            if q.clinical {
+                                chosen.extend_from_slice(&slots[..n]);
+                            }
+                        }
+                    }
+                }
+                if best.1 != usize::MAX {
+                    value += best.0;
+                    let d = q.opts[best.1].dept as usize;
+                    add(&mut dept_x, d, best.2, q.len, w, n as f64);
+                    for &(_, p) in &chosen {
+                        add(&mut prec_x, p as usize, best.2, q.len, w, 1.0);
+                    }
+                    school_x[q.school as usize] += n as f64;
+                }
                 continue;
             }
             let mut best = (0.0f64, usize::MAX, 0usize, NONE);
@@ -251,23 +297,90 @@ impl<'a> Relaxation<'a> {
     }
 }
 
+fn min_room(free: &[i32], row: usize, s: usize, len: usize, w: usize) -> i32 {
+    free[row * w + s..row * w + s + len]
+        .iter()
+        .copied()
+        .min()
+        .unwrap_or(0)
+}
+
 fn add(x: &mut [f64], row: usize, s: usize, len: usize, w: usize, n: f64) {
     for k in s..s + len {
         x[row * w + k] += n;
     }
 }
 
-/// Every student at their heaviest option, and every school fully served.
+/// Every student at their heaviest option, and the worst-served school served as well as
+/// its requests could be on an empty term.
 pub fn trivial(m: &Model) -> f64 {
     m.reqs
         .iter()
         .map(|q| q.students as f64 * q.opts.first().map_or(0.0, |o| o.weight))
         .sum::<f64>()
-        + if m.school_asked.is_empty() {
-            0.0
+        + m.fairness * best_share(m).0
+}
+
+/// Whether request `r` could place `n` students at all with only the fixed load in the way
+/// (a cohort: all of them in one department and start).
+fn could_place(m: &Model, r: usize, n: usize) -> bool {
+    let (q, w) = (&m.reqs[r], m.weeks);
+    q.opts.iter().any(|o| {
+        (q.earliest..=q.latest).any(|s| {
+            if min_room(&m.dept_free, o.dept as usize, s, q.len, w) < n as i32 {
+                return false;
+            }
+            !q.clinical
+                || o.precs
+                    .iter()
+                    .map(|&p| min_room(&m.prec_free, p as usize, s, q.len, w).clamp(0, n as i32))
+                    .sum::<i32>()
+                    >= n as i32
+        })
+    })
+}
+
+/// The highest share the worst-served school could ever get, and that school: a cohort that
+/// fits nowhere, or a request with no usable place, caps its school's share.
+fn best_share(m: &Model) -> (f64, usize) {
+    if m.school_asked.is_empty() {
+        return (0.0, 0);
+    }
+    let mut most = vec![0i64; m.school_asked.len()];
+    for (r, q) in m.reqs.iter().enumerate() {
+        let n = q.students.max(0) as usize;
+        let pins = m.pins[r].len().min(n);
+        let ok = if q.together && pins == 0 {
+            could_place(m, r, n)
         } else {
-            m.fairness
+            pins > 0 || could_place(m, r, 1.min(n))
+        };
+        if ok {
+            most[q.school as usize] += n as i64;
         }
+    }
+    most.iter()
+        .zip(&m.school_asked)
+        .enumerate()
+        .map(|(s, (&k, &a))| ((k as f64 / a.max(1) as f64).min(1.0), s))
+        .fold((f64::INFINITY, 0), |b, x| if x.0 < b.0 { x } else { b })
+}
+
+/// The fairness prices to start from: all on the school whose share is capped lowest when
+/// one is capped (its bonus then cannot exceed `F` times that cap), else spread evenly.
+fn start_prices(m: &Model) -> Vec<f64> {
+    let schools = m.school_asked.len();
+    let (cap, worst) = best_share(m);
+    if schools == 0 {
+        return vec![];
+    }
+    if cap < 1.0 {
+        let mut pi = vec![0.0; schools];
+        pi[worst] = m.fairness;
+        pi
+    } else {
+        vec![m.fairness / schools as f64; schools]
+    }
 }
 
 /// The nearest point with `π ≥ 0` and `Σ π = total` (sort-based projection).
