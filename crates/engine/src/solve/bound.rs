@@ -231,7 +231,7 @@ impl<'a> Relaxation<'a> {
             self.stale = 0;
         } else {
             self.stale += 1;
-            if self.stale >= 25 {
+            if self.stale >= 60 {
                 self.theta /= 2.0;
                 self.stale = 0;
             }

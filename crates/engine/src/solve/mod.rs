@@ -46,7 +46,9 @@ const EXACT_BUDGET: u64 = 300_000;
 /// Simulated annealing starts willing to lose about half a first choice's weight.
 const START_TEMPERATURE: f64 = 2.0;
 /// Subgradient steps at most.
-const BOUND_STEPS: u64 = 3_000;
+const BOUND_STEPS: u64 = 6_000;
+/// The share of a time limit the bound may take.
+const BOUND_SHARE: f64 = 0.4;
 
 fn gap(objective: f64, bound: f64) -> f64 {
     if bound > 1e-12 {
@@ -59,6 +61,8 @@ fn gap(objective: f64, bound: f64) -> f64 {
 struct Shared {
     best: f64,
     bound: f64,
+    bound_steps: u64,
+    bound_seconds: f64,
 }
 
 /// Solves a validated problem. Every answer is feasible and carries a proven upper bound.
@@ -115,6 +119,8 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
     let shared = Mutex::new(Shared {
         best: lower,
         bound: trivial,
+        bound_steps: 0,
+        bound_seconds: 0.0,
     });
     let stop = AtomicBool::new(false);
     let iterations = AtomicU64::new(0);
@@ -141,8 +147,25 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
                     if k == 0 {
                         // The bound first: it needs far fewer steps than the search.
                         let mut relax = bound::Relaxation::new(m);
-                        while relax.iterations < BOUND_STEPS && !should_stop(stop) {
-                            let more = relax.step(lower);
+                        // Under a time limit the bound gets at most part of it, so this
+                        // core also searches on large problems.
+                        let bound_until = deadline.map(|d| {
+                            started + d.saturating_duration_since(started).mul_f64(BOUND_SHARE)
+                        });
+                        while relax.iterations < BOUND_STEPS
+                            && !should_stop(stop)
+                            && bound_until.is_none_or(|t| Instant::now() < t)
+                        {
+                            // Polyak's step aims at the best objective known; the search's
+                            // finds are used only under a time limit, where the answer may
+                            // depend on timing anyway.
+                            let target = if per_worker.is_none() {
+                                let s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                                s.best
+                            } else {
+                                lower
+                            };
+                            let more = relax.step(target);
                             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
                             s.bound = s.bound.min(relax.bound());
                             drop(s);
@@ -151,6 +174,9 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
                             }
                         }
                         bound_value = relax.bound();
+                        let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                        s.bound_steps = relax.iterations;
+                        s.bound_seconds = started.elapsed().as_secs_f64();
                     }
                     let mut rng = rng::Rng::new(limits.seed.wrapping_add(1 + k as u64));
                     let mut best = st.clone();
@@ -249,6 +275,11 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
     );
     stats.insert("iterations".into(), total.into());
     stats.insert("threads".into(), threads.into());
+    {
+        let s = shared.lock().unwrap_or_else(|e| e.into_inner());
+        stats.insert("bound_steps".into(), s.bound_steps.into());
+        stats.insert("bound_seconds".into(), s.bound_seconds.into());
+    }
     finish(&m, &best.placed, best_value, bound, started, stats)
 }
 
