@@ -21,6 +21,11 @@ fn main() {
     };
     let s = solve(&problem, &limits, &mut |_| {});
     let checked = check(&problem, &s).expect("feasible");
+    // SOLUTION_OUT=path keeps the answer for comparing with the reference solvers'.
+    if let Ok(out) = std::env::var("SOLUTION_OUT") {
+        let text = serde_json::to_string_pretty(&s).expect("serializable");
+        std::fs::write(out, text).expect("writable");
+    }
     let bound = s.bound.unwrap_or(f64::NAN);
     println!(
         "objective {checked:.2}  bound {bound:.2}  gap {:.2}%  {}",
