@@ -7,6 +7,7 @@ mod helpers;
 mod agreements;
 mod audit;
 mod auth;
+mod cli;
 mod departments;
 mod directory;
 mod disciplines;
