@@ -811,6 +811,7 @@ db_test!(
         assert_eq!(h["x-frame-options"], "SAMEORIGIN");
         assert_eq!(h["x-content-type-options"], "nosniff");
         let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.starts_with("sandbox;"));
         assert!(csp.contains("frame-ancestors 'self'") && csp.contains("default-src 'none'"));
         // The download stays an attachment, and pages stay unframeable.
         let res = get(&s.office, format!("/documents/{}/file", ids[1])).await;
