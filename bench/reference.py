@@ -18,12 +18,16 @@ preceptor of that discipline with room and no leave in the weeks):
        t * asked(school)                     <= placed(school)        (fairness)
        pins: x at least the number of times the assignment is pinned
 The solution file gets the solver's own objective and proven bound (`bound`), and `stats`
-with the build and solve times. CP-SAT needs integer coefficients: weights are scaled by 20
-(0.5 -> 10) and t is counted in thousandths, so its bound is reported plus F/1000 to stay a
-bound for the continuous t.
+with the build and solve times. CP-SAT needs integer coefficients: weights are scaled by S (the
+smallest of 10, 20, 40, 100, ... that makes every weight and F*S/1000 whole: S = 10 for weights
+3, 2, 1, 0.5 and F = 100) and t is an integer T counted in thousandths (a school's constraint
+asked * T <= 1000 * placed), so the objective is (S*sum weight*x + (F*S/1000)*T) / S. Its
+objective is thus at most 0.1% of F below the true one of the same assignments (the checker
+recomputes it), and its bound is reported plus F/1000 to stay a bound for the continuous t.
 """
 import argparse
 import json
+import math
 import sys
 import time
 from collections import defaultdict
@@ -173,6 +177,19 @@ def solve_highs(problem, time_limit, threads):
                           "variables": n, "rows": len(rows_lo)}
 
 
+def scale(problem):
+    """CP-SAT's integer objective: weights x S and t in steps of 1/K, so the fairness term is
+    (F*S/K) * T. The smallest S (of a few) that makes every weight and F*S/K whole; with
+    weights 3, 2, 1, 0.5 and F = 100 that is S = 10 (0.5 -> 5, T's coefficient 1)."""
+    K = 1000
+    F = problem["fairness_weight"]
+    weights = {o["weight"] for r in problem["requests"] for o in r["options"]} | {F / K}
+    for S in (10, 20, 40, 100, 200, 1000, 10000, 100000):
+        if all(abs(w * S - round(w * S)) < 1e-9 for w in weights):
+            return S, K, True
+    return 100000, K, False  # rounded: the reported bound is then approximate (stats say so)
+
+
 def solve_cpsat(problem, time_limit, threads):
     from ortools.sat.python import cp_model
     t0 = time.time()
@@ -181,33 +198,34 @@ def solve_cpsat(problem, time_limit, threads):
     asked = defaultdict(int)
     for r in problem["requests"]:
         asked[r["school"]] += r["students"]
-    S, K = 20, 1000
+    S, K, exact = scale(problem)
     m = cp_model.CpModel()
     x = [m.NewIntVar(pins.get((r["id"], d, s, p), 0), r["students"], "") for (r, d, s, p, _) in cols]
     reqs = {r["id"]: r for r in problem["requests"]}
+    Sum = cp_model.LinearExpr.Sum  # one flat expression (Python's sum() nests and is slow)
     for rid, idx in by_req.items():
-        m.Add(sum(x[j] for j in idx) <= reqs[rid]["students"])
+        m.Add(Sum([x[j] for j in idx]) <= reqs[rid]["students"])
     per_request = defaultdict(list)
     for (r, d, s, idx) in cohorts:
         z = m.NewBoolVar("")
-        m.Add(sum(x[j] for j in idx) == r["students"] * z)
+        m.Add(Sum([x[j] for j in idx]) == r["students"] * z)
         per_request[r["id"]].append((z, idx))
     for rid, zs in per_request.items():
-        m.Add(sum(z for z, _ in zs) <= 1)
+        m.Add(Sum([z for z, _ in zs]) <= 1)
         inside = {j for _, idx in zs for j in idx}
         outside = [j for j in by_req[rid] if j not in inside]
         if outside:
-            m.Add(sum(x[j] for j in outside) == 0)
+            m.Add(Sum([x[j] for j in outside]) == 0)
     for (d, w), idx in by_dw.items():
-        m.Add(sum(x[j] for j in idx) <= max(0, dept_free[d][w]))
+        m.Add(Sum([x[j] for j in idx]) <= max(0, dept_free[d][w]))
     for (p, w), idx in by_pw.items():
-        m.Add(sum(x[j] for j in idx) <= max(0, prec_free[p][w]))
+        m.Add(Sum([x[j] for j in idx]) <= max(0, prec_free[p][w]))
     T = m.NewIntVar(0, K, "t")
     for sch, a in asked.items():
         idx = by_school.get(sch, [])
-        m.Add(a * T <= K * sum(x[j] for j in idx))
-    t_coef = round(F * S / K)
-    m.Maximize(sum(int(round(S * c[4])) * x[j] for j, c in enumerate(cols)) + t_coef * T)
+        m.Add(a * T <= K * Sum([x[j] for j in idx]))
+    t_coef = int(round(F * S / K))
+    m.Maximize(cp_model.LinearExpr.WeightedSum(x + [T], [int(round(S * c[4])) for c in cols] + [t_coef]))
     built = time.time() - t0
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = float(time_limit)
@@ -221,7 +239,7 @@ def solve_cpsat(problem, time_limit, threads):
     return cols, values, {"solver": "cpsat", "status": solver.StatusName(status),
                           "claimed_objective": solver.ObjectiveValue() / S if ok else None,
                           "bound": bound, "build_seconds": built, "solve_seconds": solved,
-                          "variables": len(x), "scale": S, "t_resolution": K}
+                          "variables": len(x), "scale": S, "t_resolution": K, "scaling_exact": exact}
 
 
 def main():
@@ -244,6 +262,10 @@ def main():
         r, d, s, p, _ = cols[j]
         for _ in range(k):
             assignments.append({"request": r["id"], "department": d, "preceptor": p, "start": s})
+    # No incumbent or no bound yet (a short time limit): HiGHS reports +-inf, which is not JSON.
+    for key in ("claimed_objective", "bound"):
+        if stats.get(key) is not None and not math.isfinite(stats[key]):
+            stats[key] = None
     out = {"format": "practicum-allocation-solution/1", "assignments": assignments,
            "objective": stats.get("claimed_objective") or 0.0, "stats": stats}
     if stats.get("bound") is not None:

@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The allocation benchmark (ALLOCATION.md): every tier solved in one run by `practicum allocate`,
 # HiGHS (exact MIP) and CP-SAT (2 workers), each under a time limit; every solution checked by
-# `practicum check`; one table of objective, proven bound, gap to the best bound, time and peak
-# memory. Not part of CI (the reference solvers need minutes).
+# `practicum check` (and cross-checked by bench/check.py); one table of objective, proven bound,
+# gap to the best bound, time and peak memory. Not part of CI (the reference solvers need minutes).
 #
 #   bash bench/run.sh                       # the full run (about 45 minutes on 2 cores)
 #   TIERS=hospital REF_TIME_HOSPITAL=30 bash bench/run.sh    # a quick look
+#   SOLVERS="practicum highs" bash bench/run.sh              # a subset of the solvers
 set -euo pipefail
 cd "$(dirname "$0")/.."
 TIERS=${TIERS:-"hospital system consortium"}
+SOLVERS=${SOLVERS:-"practicum highs cpsat"}
 SEED=${SEED:-1}
 OUR_TIME_HOSPITAL=${OUR_TIME_HOSPITAL:-1}
 OUR_TIME_SYSTEM=${OUR_TIME_SYSTEM:-10}
@@ -17,8 +19,10 @@ REF_TIME_HOSPITAL=${REF_TIME_HOSPITAL:-300}
 REF_TIME_SYSTEM=${REF_TIME_SYSTEM:-300}
 REF_TIME_CONSORTIUM=${REF_TIME_CONSORTIUM:-600}
 OUT=${OUT:-bench/results/allocation.md}
-WORK=bench/instances
-mkdir -p "$WORK" bench/results
+JSON_OUT=${JSON_OUT:-${OUT%.md}.json}
+WORK=${WORK:-bench/instances}   # instances, solutions and logs (git ignores bench/instances)
+mkdir -p "$WORK" "$(dirname "$OUT")"
+COMMAND="TIERS=\"$TIERS\" SOLVERS=\"$SOLVERS\" SEED=$SEED OUR_TIME_HOSPITAL=$OUR_TIME_HOSPITAL OUR_TIME_SYSTEM=$OUR_TIME_SYSTEM OUR_TIME_CONSORTIUM=$OUR_TIME_CONSORTIUM REF_TIME_HOSPITAL=$REF_TIME_HOSPITAL REF_TIME_SYSTEM=$REF_TIME_SYSTEM REF_TIME_CONSORTIUM=$REF_TIME_CONSORTIUM bash bench/run.sh"
 
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time; }
 if [ ! -x bench/.venv/bin/python ]; then
@@ -27,72 +31,62 @@ if [ ! -x bench/.venv/bin/python ]; then
 fi
 cargo build --release -q -p practicum
 BIN=target/release/practicum
+ROWS=$WORK/rows-$SEED.jsonl
+: > "$ROWS"
 
-# peak RSS (MiB) and wall seconds of a command, from GNU time
-measure() { # name logfile command...
-  local log=$2; shift 2
+# wall seconds and peak RSS (MiB) of a command, from GNU time (-v gives the same numbers, wordier)
+measure() { # logfile command...
+  local log=$1; shift
   /usr/bin/time -f '%e %M' -o "$log.time" "$@" >"$log.out" 2>"$log" || true
-  read -r secs kib < "$log.time"
-  echo "$secs $((kib / 1024))"
+  # the last line: a command killed by a signal gets a note above it
+  read -r secs kib < <(tail -n 1 "$log.time") || true
+  echo "${secs:-0} $(( ${kib:-0} / 1024 ))"
 }
 
-declare -A BEST
-rows=()
+shapes=()
 for tier in $TIERS; do
   upper=${tier^^}
   ours=OUR_TIME_$upper; ref=REF_TIME_$upper
   problem=$WORK/$tier-$SEED.json
-  python3 bench/generate.py --tier "$tier" --seed "$SEED" --out "$problem" 2>"$WORK/$tier.shape"
-  shape=$(cat "$WORK/$tier.shape")
-  for solver in practicum highs cpsat; do
+  start=$(date +%s.%N)
+  python3 bench/generate.py --tier "$tier" --seed "$SEED" --out "$problem" 2>"$WORK/$tier-$SEED.shape"
+  echo "$tier: generated in $(python3 -c "print(f'{$(date +%s.%N)-$start:.1f}')") s: $(cat "$WORK/$tier-$SEED.shape")" >&2
+  shapes+=("$(cat "$WORK/$tier-$SEED.shape")")
+  for solver in $SOLVERS; do
     sol=$WORK/$tier-$SEED.$solver.json
     log=$WORK/$tier-$SEED.$solver.log
     rm -f "$sol"
     case $solver in
       practicum)
-        read -r secs mib < <(measure $solver "$log" $BIN allocate "$problem" --time-limit "${!ours}" --seed "$SEED")
+        read -r secs mib < <(measure "$log" $BIN allocate "$problem" --time-limit "${!ours}" --seed "$SEED")
         cp "$log.out" "$sol" ;;
-      *) read -r secs mib < <(measure $solver "$log" bench/.venv/bin/python bench/reference.py "$problem" --solver $solver --time-limit "${!ref}" --threads 2 --out "$sol") ;;
+      highs|cpsat)
+        read -r secs mib < <(measure "$log" bench/.venv/bin/python bench/reference.py "$problem" --solver $solver --time-limit "${!ref}" --threads 2 --out "$sol") ;;
+      *) echo "unknown solver $solver" >&2; exit 2 ;;
     esac
-    if [ -s "$sol" ] && checked=$($BIN check "$problem" "$sol" 2>/dev/null); then
-      objective=$(echo "$checked" | sed -E 's/.*objective ([0-9.]+).*/\1/')
-    else
-      objective=infeasible
-    fi
-    bound=$(python3 -c "import json,sys; s=json.load(open('$sol')); print(s.get('bound') if s.get('bound') is not None else '')" 2>/dev/null || true)
-    rows+=("$tier|$solver|$objective|${bound:-}|$secs|$mib")
-    echo "$tier $solver: objective $objective, bound ${bound:-none}, ${secs} s, ${mib} MiB" >&2
+    checked=$($BIN check "$problem" "$sol" 2>/dev/null | head -n 1) || true
+    cross=$(python3 bench/check.py "$problem" "$sol" 2>/dev/null | head -n 1) || true
+    python3 - "$tier" "$solver" "$sol" "$secs" "$mib" "$checked" "$cross" >> "$ROWS" <<'PY'
+import json, re, sys
+tier, solver, sol, secs, mib, checked, cross = sys.argv[1:]
+def objective(line):
+    m = re.match(r"feasible, objective (-?[0-9.]+)", line)
+    return float(m.group(1)) if m else None
+try:
+    with open(sol) as f:
+        s = json.load(f)
+except Exception:
+    s = {}
+ours, theirs = objective(checked), objective(cross)
+agree = (ours is None) == (theirs is None) and (ours is None or abs(ours - theirs) < 1e-3)
+print(json.dumps({"tier": tier, "solver": solver, "objective": ours, "bound": s.get("bound"),
+                  "claimed_objective": s.get("objective"), "seconds": float(secs), "peak_mib": int(mib),
+                  "check_output": checked, "crosscheck": "agrees" if agree else "disagrees",
+                  "crosscheck_output": cross, "assignments": len(s.get("assignments", [])),
+                  "stats": s.get("stats")}))
+PY
+    tail -n 1 "$ROWS" | python3 -c "import json,sys; r=json.load(sys.stdin); print(f\"{r['tier']} {r['solver']}: objective {r['objective'] if r['objective'] is not None else 'infeasible'}, bound {r['bound']}, {r['seconds']} s, {r['peak_mib']} MiB, cross-check {r['crosscheck']}\")" >&2
   done
-  echo "$tier: $shape" >&2
-  BEST[$tier]=$(printf '%s\n' "${rows[@]}" | awk -F'|' -v t="$tier" '$1==t && $4!="" {print $4}' | sort -g | head -1)
 done
 
-{
-  echo "# Allocation benchmark"
-  echo
-  echo "Run on $(date -u +%Y-%m-%d) at commit $(git rev-parse --short HEAD), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'))."
-  echo
-  echo "Command: \`TIERS=\"$TIERS\" OUR_TIME_HOSPITAL=$OUR_TIME_HOSPITAL OUR_TIME_SYSTEM=$OUR_TIME_SYSTEM OUR_TIME_CONSORTIUM=$OUR_TIME_CONSORTIUM REF_TIME_HOSPITAL=$REF_TIME_HOSPITAL REF_TIME_SYSTEM=$REF_TIME_SYSTEM REF_TIME_CONSORTIUM=$REF_TIME_CONSORTIUM bash bench/run.sh\` (seed $SEED)."
-  echo
-  echo "Objective as recomputed by \`practicum check\` (a solution it refuses is *infeasible*); bound as proven by that solver; *% of best bound* is the objective against the lowest bound any solver proved on that instance; time is wall clock including model building; memory is peak RSS."
-  echo
-  echo "| tier | solver | objective | proven bound | % of best bound | gap to best bound | time (s) | peak memory (MiB) |"
-  echo "|---|---|---|---|---|---|---|---|"
-  for row in "${rows[@]}"; do
-    IFS='|' read -r tier solver objective bound secs mib <<< "$row"
-    best=${BEST[$tier]:-}
-    if [ "$objective" != infeasible ] && [ -n "$best" ]; then
-      pct=$(python3 -c "print(f'{100*$objective/$best:.2f}%')")
-      gap=$(python3 -c "print(f'{100*($best-$objective)/$best:.2f}%')")
-    else
-      pct=-; gap=-
-    fi
-    printf '| %s | %s | %s | %s | %s | %s | %s | %s |\n' "$tier" "$solver" "$objective" \
-      "$( [ -n "$bound" ] && python3 -c "print(f'{float($bound):.2f}')" || echo -)" "$pct" "$gap" "$secs" "$mib"
-  done
-  echo
-  echo "Instances (generator \`bench/generate.py\`, seed $SEED):"
-  echo
-  for tier in $TIERS; do echo "- $(cat "$WORK/$tier.shape")"; done
-} > "$OUT"
-cat "$OUT"
+python3 bench/summarize.py "$ROWS" --md "$OUT" --json "$JSON_OUT" --command "$COMMAND" --seed "$SEED" --shapes "${shapes[@]}"
