@@ -33,37 +33,32 @@ impl State {
         self.weights + m.fairness * m.worst_share(&self.per_school)
     }
 
-    pub fn add(&mut self, m: &Model, r: usize, pl: Place) {
+    /// Books (`sign` = 1) or frees (`sign` = -1) one place: its department's seats and its
+    /// preceptor's slots in every week, its school's count and the weights.
+    fn book(&mut self, m: &Model, r: usize, pl: Place, sign: i32) {
         let q = &m.reqs[r];
         let o = &q.opts[pl.opt as usize];
         let (d, s, w) = (o.dept as usize, pl.start as usize, m.weeks);
         for k in s..s + q.len {
-            self.dept_rem[d * w + k] -= 1;
+            self.dept_rem[d * w + k] -= sign;
             if pl.prec != NONE {
-                self.prec_rem[pl.prec as usize * w + k] -= 1;
+                self.prec_rem[pl.prec as usize * w + k] -= sign;
             }
         }
+        self.per_school[q.school as usize] += i64::from(sign);
+        self.weights += f64::from(sign) * o.weight;
+    }
+
+    pub fn add(&mut self, m: &Model, r: usize, pl: Place) {
+        self.book(m, r, pl, 1);
         self.placed[r].push(pl);
-        self.per_school[q.school as usize] += 1;
-        self.weights += o.weight;
     }
 
     /// Takes out `r`'s last place (the exact search backtracks with it).
     pub fn pop(&mut self, m: &Model, r: usize) {
-        let Some(pl) = self.placed[r].pop() else {
-            return;
-        };
-        let q = &m.reqs[r];
-        let o = &q.opts[pl.opt as usize];
-        let (d, s, w) = (o.dept as usize, pl.start as usize, m.weeks);
-        for k in s..s + q.len {
-            self.dept_rem[d * w + k] += 1;
-            if pl.prec != NONE {
-                self.prec_rem[pl.prec as usize * w + k] += 1;
-            }
+        if let Some(pl) = self.placed[r].pop() {
+            self.book(m, r, pl, -1);
         }
-        self.per_school[q.school as usize] -= 1;
-        self.weights -= o.weight;
     }
 
     pub fn fits(&self, m: &Model, r: usize, pl: Place) -> bool {
@@ -78,18 +73,8 @@ impl State {
     fn clear(&mut self, m: &Model, r: usize) -> Vec<Place> {
         let keep = self.pinned[r];
         let gone: Vec<Place> = self.placed[r].drain(keep..).collect();
-        let q = &m.reqs[r];
         for pl in &gone {
-            let o = &q.opts[pl.opt as usize];
-            let (d, s, w) = (o.dept as usize, pl.start as usize, m.weeks);
-            for k in s..s + q.len {
-                self.dept_rem[d * w + k] += 1;
-                if pl.prec != NONE {
-                    self.prec_rem[pl.prec as usize * w + k] += 1;
-                }
-            }
-            self.per_school[q.school as usize] -= 1;
-            self.weights -= o.weight;
+            self.book(m, r, *pl, -1);
         }
         gone
     }
