@@ -172,3 +172,36 @@ pub async fn mark_interrupted(tx: &mut Tx, at: DateTime<Utc>) -> DbResult<()> {
         .bind(at).execute(c).await.map(|_| ()))?;
     Ok(())
 }
+
+/// Every open (submitted or waitlisted) request still running on or after `from` and, with
+/// `to`, starting by then — all pages of them.
+pub async fn open_requests(
+    tx: &mut Tx,
+    from: NaiveDate,
+    to: Option<NaiveDate>,
+) -> DbResult<Vec<super::requests::PlacementRequest>> {
+    let mut out = vec![];
+    let mut after = None;
+    loop {
+        let batch = super::requests::list(
+            tx,
+            &super::Scope::All,
+            &super::requests::Filter {
+                open: true,
+                from: Some(from),
+                to,
+                ..Default::default()
+            },
+            &super::Page {
+                limit: 1000,
+                after: after.take(),
+            },
+        )
+        .await?;
+        out.extend(batch.items);
+        match batch.next_cursor {
+            Some(c) => after = Some(c),
+            None => return Ok(out),
+        }
+    }
+}

@@ -276,31 +276,7 @@ pub async fn start(
             .any(|e| e.request == a.request && e.department == a.department)
     });
     let disciplines = db::planning::program_disciplines(&mut tx).await?;
-    let mut open = vec![];
-    let mut after = None;
-    loop {
-        let page = db::Page {
-            limit: 1000,
-            after: after.clone(),
-        };
-        let batch = db::requests::list(
-            &mut tx,
-            &db::Scope::All,
-            &db::requests::Filter {
-                open: true,
-                from: Some(term.week0()),
-                to: Some(term.ends_on),
-                ..Default::default()
-            },
-            &page,
-        )
-        .await?;
-        open.extend(batch.items);
-        match batch.next_cursor {
-            Some(c) => after = Some(c),
-            None => break,
-        }
-    }
+    let open = db::planning::open_requests(&mut tx, term.week0(), Some(term.ends_on)).await?;
     let mut left_out = vec![];
     let mut records = vec![];
     for r in open {

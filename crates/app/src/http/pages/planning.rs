@@ -4,7 +4,7 @@
 use super::capacity::WEEK_LABELS;
 use super::view::{Cell, Field, Table, human_date};
 use super::{Chrome, Form, PageError, PageId, PageResult, PageUser, csv_response, wants_csv};
-use crate::db::{self, Scope};
+use crate::db;
 use crate::domain::planning::{self as plan, Term, department_load};
 use crate::domain::policy::{Action, Resource};
 use crate::http::api::planning::{self as api, AcceptOutcome, Context, PlanningRun};
@@ -148,21 +148,7 @@ async fn default_term(st: &AppState) -> Result<Term, PageError> {
     let today = st.clock.today();
     let monday = today + Duration::days(7 - today.weekday().num_days_from_monday() as i64);
     let mut tx = st.db.read().await?;
-    let open = db::requests::list(
-        &mut tx,
-        &Scope::All,
-        &db::requests::Filter {
-            open: true,
-            from: Some(monday),
-            ..Default::default()
-        },
-        &db::Page {
-            limit: 5000,
-            after: None,
-        },
-    )
-    .await?
-    .items;
+    let open = db::planning::open_requests(&mut tx, monday, None).await?;
     let last = open
         .iter()
         .filter(|r| r.starts_on >= monday)
@@ -185,22 +171,7 @@ async fn render_planning(
     let mut tx = st.db.read().await?;
     let schools = names(db::schools::all_names(&mut tx).await?);
     let disciplines = db::planning::program_disciplines(&mut tx).await?;
-    let open = db::requests::list(
-        &mut tx,
-        &Scope::All,
-        &db::requests::Filter {
-            open: true,
-            from: Some(term.week0()),
-            to: Some(term.ends_on),
-            ..Default::default()
-        },
-        &db::Page {
-            limit: 5000,
-            after: None,
-        },
-    )
-    .await?
-    .items;
+    let open = db::planning::open_requests(&mut tx, term.week0(), Some(term.ends_on)).await?;
     let runs = db::planning::recent(&mut tx, 20).await?;
     drop(tx);
     let requests = open
