@@ -397,28 +397,12 @@ fn preceptor_load<'a>(
     problem: &'a Problem,
     solution: &'a Solution,
 ) -> HashMap<(&'a str, i64), i64> {
-    let mut load: HashMap<(&str, i64), i64> = HashMap::new();
-    for f in &problem.fixed {
-        if let Some(p) = &f.preceptor {
-            for w in f.start..f.start + f.weeks {
-                *load.entry((p.as_str(), w)).or_default() += 1;
-            }
-        }
-    }
-    let length: HashMap<&str, i64> = problem
-        .requests
-        .iter()
-        .map(|r| (r.id.as_str(), r.weeks))
-        .collect();
-    for a in &solution.assignments {
-        if let Some(p) = &a.preceptor {
-            let w = length.get(a.request.as_str()).copied().unwrap_or(0);
-            for week in a.start..a.start + w {
-                *load.entry((p.as_str(), week)).or_default() += 1;
-            }
-        }
-    }
-    load
+    load_by(
+        problem,
+        solution,
+        |f| f.preceptor.as_deref(),
+        |a| a.preceptor.as_deref(),
+    )
 }
 
 /// Students present per (department, week): fixed load plus the solution.
@@ -426,10 +410,28 @@ pub fn department_load<'a>(
     problem: &'a Problem,
     solution: &'a Solution,
 ) -> HashMap<(&'a str, i64), i64> {
+    load_by(
+        problem,
+        solution,
+        |f| Some(f.department.as_str()),
+        |a| Some(a.department.as_str()),
+    )
+}
+
+/// Students per (row, week), where the row of a fixed load or an assignment is what `of_fixed`
+/// or `of_assignment` says (none: not counted).
+fn load_by<'a>(
+    problem: &'a Problem,
+    solution: &'a Solution,
+    of_fixed: impl Fn(&'a Fixed) -> Option<&'a str>,
+    of_assignment: impl Fn(&'a Assignment) -> Option<&'a str>,
+) -> HashMap<(&'a str, i64), i64> {
     let mut load: HashMap<(&str, i64), i64> = HashMap::new();
     for f in &problem.fixed {
-        for w in f.start..f.start + f.weeks {
-            *load.entry((f.department.as_str(), w)).or_default() += 1;
+        if let Some(row) = of_fixed(f) {
+            for w in f.start..f.start + f.weeks {
+                *load.entry((row, w)).or_default() += 1;
+            }
         }
     }
     let length: HashMap<&str, i64> = problem
@@ -438,9 +440,11 @@ pub fn department_load<'a>(
         .map(|r| (r.id.as_str(), r.weeks))
         .collect();
     for a in &solution.assignments {
-        let w = length.get(a.request.as_str()).copied().unwrap_or(0);
-        for week in a.start..a.start + w {
-            *load.entry((a.department.as_str(), week)).or_default() += 1;
+        if let Some(row) = of_assignment(a) {
+            let w = length.get(a.request.as_str()).copied().unwrap_or(0);
+            for week in a.start..a.start + w {
+                *load.entry((row, week)).or_default() += 1;
+            }
         }
     }
     load
