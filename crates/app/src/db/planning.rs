@@ -153,6 +153,12 @@ pub async fn finish(
     Ok(())
 }
 
+pub async fn cancel_requested(tx: &mut Tx, id: &str) -> DbResult<bool> {
+    let row: Option<(bool,)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT cancel_requested FROM planning_runs WHERE id = $1").bind(id).fetch_optional(c).await)?;
+    Ok(row.is_some_and(|r| r.0))
+}
+
 pub async fn request_cancel(tx: &mut Tx, id: &str) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query("UPDATE planning_runs SET cancel_requested = TRUE WHERE id = $1")
         .bind(id).execute(c).await.map(|_| ()))?;

@@ -101,7 +101,6 @@ async fn tick(
     written: &mut Option<Progress>,
     cancel: &AtomicBool,
 ) -> Result<(), db::DbError> {
-    let mut tx = st.db.write().await?;
     if let Some(p) = now.as_ref().filter(|p| written.as_ref() != Some(*p)) {
         let view = crate::http::api::planning::RunProgress {
             objective: p.objective,
@@ -111,14 +110,16 @@ async fn tick(
             iterations: p.iterations,
         };
         if let Ok(json) = serde_json::to_string(&view) {
+            let mut tx = st.db.write().await?;
             db::planning::set_progress(&mut tx, run_id, &json).await?;
+            tx.commit().await?;
         }
         *written = Some(p.clone());
     }
-    if let Some(run) = db::planning::get(&mut tx, run_id).await?
-        && run.cancel_requested
-    {
+    // A read, not the run's (large) problem: the write lock only when there is progress.
+    let mut tx = st.db.read().await?;
+    if db::planning::cancel_requested(&mut tx, run_id).await? {
         cancel.store(true, Ordering::Relaxed);
     }
-    tx.commit().await
+    Ok(())
 }
