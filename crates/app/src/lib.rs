@@ -3,6 +3,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod error;
 pub mod files;
 pub mod http;
 pub mod jobs;

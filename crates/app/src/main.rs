@@ -240,10 +240,7 @@ async fn create_user(u: UserArgs) -> anyhow::Result<()> {
             println!("created {} ({}) as {}", user.email, user.id, user.role);
             Ok(())
         }
-        Err(
-            practicum::http::error::ApiError::Invalid(p)
-            | practicum::http::error::ApiError::Conflict(p),
-        ) => {
+        Err(practicum::error::AppError::Rejected(p)) => {
             for e in p.0 {
                 eprintln!(
                     "{}: {} ({})",

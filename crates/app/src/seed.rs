@@ -31,7 +31,7 @@ use crate::http::api::{
     placements::{self, NewPlacement},
     requests,
 };
-use crate::http::error::{ApiError, ApiResult};
+use crate::http::error::{AppError, AppResult};
 use crate::state::AppState;
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -1059,7 +1059,7 @@ fn actor_of(u: &User, at: DateTime<Utc>) -> Actor {
 }
 
 /// An API answer as an error that says what failed.
-fn api<T>(r: ApiResult<T>, what: &str) -> anyhow::Result<T> {
+fn api<T>(r: AppResult<T>, what: &str) -> anyhow::Result<T> {
     r.map_err(|e| anyhow!("{what}: {e:?}"))
 }
 
@@ -1429,7 +1429,7 @@ async fn approve(
     .await
     {
         Ok(rows) => rows,
-        Err(ApiError::Conflict(_)) => return Ok(None),
+        Err(AppError::Rejected(p)) if p.status() == 409 => return Ok(None),
         Err(e) => return Err(anyhow!("{}: {e:?}", a.program)),
     };
     for r in &rows {

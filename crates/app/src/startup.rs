@@ -91,7 +91,7 @@ pub fn router(state: AppState) -> Router {
             http::middleware::security_headers,
         ))
         .layer(CatchPanicLayer::custom(|_| {
-            http::error::ApiError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
+            http::error::AppError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
         }))
         // Each extractor applies its own cap (JSON 1 MiB, uploads 10 MiB).
         .layer(DefaultBodyLimit::disable())
@@ -100,7 +100,7 @@ pub fn router(state: AppState) -> Router {
 
 async fn not_found(uri: Uri) -> Response {
     if uri.path().starts_with("/api/") {
-        http::error::ApiError::NotFound.into_response()
+        http::error::AppError::NotFound.into_response()
     } else {
         http::pages::not_found_page().into_response()
     }

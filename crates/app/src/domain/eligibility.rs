@@ -3,6 +3,7 @@
 //! returned at once, with the codes of API.md.
 use super::period::{Period, first_uncovered};
 use super::validation::FieldError;
+use crate::domain::ErrorCode;
 use chrono::NaiveDate;
 
 #[derive(Clone, Debug)]
@@ -83,7 +84,7 @@ pub fn check(
     if period.is_none() {
         out.push(FieldError::at(
             "ends_on",
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "the period ends before it starts",
         ));
     } else if let Stage::Submission { today } = stage
@@ -91,7 +92,7 @@ pub fn check(
     {
         out.push(FieldError::at(
             "starts_on",
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "the period starts in the past",
         ));
     }
@@ -102,12 +103,12 @@ pub fn check(
             Some(until) if until >= period.ends_on => {}
             Some(until) => out.push(FieldError::at(
                 "program_id",
-                "program_not_accredited",
+                ErrorCode::ProgramNotAccredited,
                 format!("the program's accreditation ends on {until}, before the period does"),
             )),
             None => out.push(FieldError::at(
                 "program_id",
-                "program_not_accredited",
+                ErrorCode::ProgramNotAccredited,
                 "the program has no accreditation on record",
             )),
         }
@@ -117,14 +118,14 @@ pub fn check(
         if s.school_id != req.school_id || s.program_id != program.id {
             out.push(FieldError::at(
                 "student_ids",
-                "student_not_in_program",
+                ErrorCode::StudentNotInProgram,
                 format!("student {} belongs to another program or school", s.id),
             ));
         }
         if s.enrollment_status != "enrolled" {
             out.push(FieldError::at(
                 "student_ids",
-                "student_not_enrolled",
+                ErrorCode::StudentNotEnrolled,
                 format!("student {} is not enrolled ({})", s.id, s.enrollment_status),
             ));
         }
@@ -134,14 +135,14 @@ pub fn check(
         if !req.has_course {
             out.push(FieldError::at(
                 "course",
-                "course_required",
+                ErrorCode::CourseRequired,
                 "an internship is part of a course: give its code, title and credits",
             ));
         }
         if !req.has_faculty_supervisor {
             out.push(FieldError::at(
                 "faculty_supervisor",
-                "faculty_supervisor_required",
+                ErrorCode::FacultySupervisorRequired,
                 "an internship needs a faculty supervisor",
             ));
         }
@@ -158,7 +159,7 @@ fn check_agreements(
     if agreements.is_empty() {
         out.push(FieldError::at(
             "school_id",
-            "no_agreement",
+            ErrorCode::NoAgreement,
             "the school has no affiliation agreement with the hospital",
         ));
         return;
@@ -167,7 +168,7 @@ fn check_agreements(
     if active.is_empty() {
         out.push(FieldError::at(
             "school_id",
-            "agreement_not_active",
+            ErrorCode::AgreementNotActive,
             "the school's agreement is a draft or has been terminated",
         ));
         return;
@@ -180,7 +181,7 @@ fn check_agreements(
     if covering.is_empty() {
         out.push(FieldError::at(
             "program_id",
-            "agreement_does_not_cover_discipline",
+            ErrorCode::AgreementDoesNotCoverDiscipline,
             format!("the school's agreement does not cover {discipline}"),
         ));
         return;
@@ -188,7 +189,7 @@ fn check_agreements(
     if let Some(day) = first_uncovered(period, &covering) {
         out.push(FieldError::at(
             "starts_on",
-            "agreement_does_not_cover_dates",
+            ErrorCode::AgreementDoesNotCoverDates,
             format!("no agreement is in force on {day}, within the period"),
         ));
     }
@@ -244,7 +245,7 @@ mod tests {
         today: NaiveDate::from_ymd_opt(2027, 1, 4).unwrap(),
     };
 
-    fn codes(errs: Vec<FieldError>) -> Vec<String> {
+    fn codes(errs: Vec<FieldError>) -> Vec<ErrorCode> {
         errs.into_iter().map(|e| e.code).collect()
     }
 
@@ -270,7 +271,7 @@ mod tests {
     fn no_agreement() {
         assert_eq!(
             codes(check(&req(Kind::Clinical), TODAY, &program(), &[], &[])),
-            ["no_agreement"]
+            [ErrorCode::NoAgreement]
         );
     }
 
@@ -282,7 +283,7 @@ mod tests {
         ];
         assert_eq!(
             codes(check(&req(Kind::Clinical), TODAY, &program(), &a, &[])),
-            ["agreement_not_active"]
+            [ErrorCode::AgreementNotActive]
         );
     }
 
@@ -290,7 +291,7 @@ mod tests {
     fn agreement_lapsing_mid_period_does_not_cover_dates() {
         let a = [agreement("active", "2026-01-01", "2027-03-15", &[])];
         let errs = check(&req(Kind::Clinical), TODAY, &program(), &a, &[]);
-        assert_eq!(errs[0].code, "agreement_does_not_cover_dates");
+        assert_eq!(errs[0].code, ErrorCode::AgreementDoesNotCoverDates);
         assert!(errs[0].message.contains("2027-03-16"));
     }
 
@@ -311,7 +312,7 @@ mod tests {
         ];
         assert_eq!(
             codes(check(&req(Kind::Clinical), TODAY, &program(), &a, &[])),
-            ["agreement_does_not_cover_dates"]
+            [ErrorCode::AgreementDoesNotCoverDates]
         );
     }
 
@@ -325,7 +326,7 @@ mod tests {
         )];
         assert_eq!(
             codes(check(&req(Kind::Clinical), TODAY, &program(), &a, &[])),
-            ["agreement_does_not_cover_discipline"]
+            [ErrorCode::AgreementDoesNotCoverDiscipline]
         );
     }
 
@@ -335,14 +336,14 @@ mod tests {
         p.accredited_until = Some(d("2027-04-29"));
         assert_eq!(
             codes(check(&req(Kind::Clinical), TODAY, &p, &good(), &[])),
-            ["program_not_accredited"]
+            [ErrorCode::ProgramNotAccredited]
         );
         p.accredited_until = Some(d("2027-04-30"));
         assert!(check(&req(Kind::Clinical), TODAY, &p, &good(), &[]).is_empty());
         p.accredited_until = None;
         assert_eq!(
             codes(check(&req(Kind::Clinical), TODAY, &p, &good(), &[])),
-            ["program_not_accredited"]
+            [ErrorCode::ProgramNotAccredited]
         );
     }
 
@@ -357,7 +358,7 @@ mod tests {
                     &good(),
                     &[student(status)]
                 )),
-                ["student_not_enrolled"]
+                [ErrorCode::StudentNotEnrolled]
             );
         }
     }
@@ -374,7 +375,7 @@ mod tests {
                 &good(),
                 &[s.clone()]
             )),
-            ["student_not_in_program"]
+            [ErrorCode::StudentNotInProgram]
         );
         s.program_id = "p1".into();
         s.school_id = "s2".into();
@@ -386,7 +387,7 @@ mod tests {
                 &good(),
                 &[s]
             )),
-            ["student_not_in_program"]
+            [ErrorCode::StudentNotInProgram]
         );
     }
 
@@ -397,7 +398,10 @@ mod tests {
         r.has_faculty_supervisor = false;
         assert_eq!(
             codes(check(&r, TODAY, &program(), &good(), &[])),
-            ["course_required", "faculty_supervisor_required"]
+            [
+                ErrorCode::CourseRequired,
+                ErrorCode::FacultySupervisorRequired
+            ]
         );
         // A clinical needs neither.
         let mut c = req(Kind::Clinical);
@@ -412,13 +416,13 @@ mod tests {
         r.ends_on = d("2027-01-31");
         assert_eq!(
             codes(check(&r, TODAY, &program(), &good(), &[])),
-            ["invalid_period"]
+            [ErrorCode::InvalidPeriod]
         );
         let mut past = req(Kind::Clinical);
         past.starts_on = d("2027-01-01");
         assert_eq!(
             codes(check(&past, TODAY, &program(), &good(), &[])),
-            ["invalid_period"]
+            [ErrorCode::InvalidPeriod]
         );
         assert!(check(&past, Stage::Approval, &program(), &good(), &[]).is_empty());
     }
@@ -439,10 +443,10 @@ mod tests {
         assert_eq!(
             errs,
             [
-                "agreement_not_active",
-                "program_not_accredited",
-                "student_not_enrolled",
-                "course_required"
+                ErrorCode::AgreementNotActive,
+                ErrorCode::ProgramNotAccredited,
+                ErrorCode::StudentNotEnrolled,
+                ErrorCode::CourseRequired
             ]
         );
     }

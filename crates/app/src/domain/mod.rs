@@ -5,6 +5,7 @@ pub mod clearance;
 pub mod directory;
 pub mod eligibility;
 pub mod email;
+pub mod error_code;
 pub mod period;
 pub mod placement;
 pub mod planning;
@@ -14,5 +15,6 @@ pub mod role;
 pub mod validation;
 
 pub use email::Email;
+pub use error_code::ErrorCode;
 pub use role::Role;
 pub use validation::{FieldError, Problems};

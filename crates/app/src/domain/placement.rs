@@ -83,12 +83,13 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    pub fn code(self) -> &'static str {
+    pub fn code(self) -> super::ErrorCode {
+        use super::ErrorCode;
         match self {
-            Refusal::Forbidden => "forbidden",
-            Refusal::InvalidTransition => "invalid_transition",
-            Refusal::NotCleared => "not_cleared",
-            Refusal::ReasonRequired => "reason_required",
+            Refusal::Forbidden => ErrorCode::Forbidden,
+            Refusal::InvalidTransition => ErrorCode::InvalidTransition,
+            Refusal::NotCleared => ErrorCode::NotCleared,
+            Refusal::ReasonRequired => ErrorCode::ReasonRequired,
         }
     }
 }

@@ -1,24 +1,26 @@
+use super::ErrorCode;
 use serde::Serialize;
 
 /// One failed rule: a stable `code` (API.md), the field it concerns, and words for people.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(code: &str, field: Option<&str>, message: impl Into<String>) -> Self {
+    pub fn new(code: ErrorCode, field: Option<&str>, message: impl Into<String>) -> Self {
         FieldError {
-            code: code.to_string(),
+            code,
             field: field.map(str::to_string),
             message: message.into(),
         }
     }
 
-    pub fn at(field: &str, code: &str, message: impl Into<String>) -> Self {
+    pub fn at(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
         Self::new(code, Some(field), message)
     }
 }
@@ -32,7 +34,7 @@ impl Problems {
         self.0.push(e);
     }
 
-    pub fn add(&mut self, field: &str, code: &str, message: impl Into<String>) {
+    pub fn add(&mut self, field: &str, code: ErrorCode, message: impl Into<String>) {
         self.0.push(FieldError::at(field, code, message));
     }
 
@@ -46,5 +48,31 @@ impl Problems {
 
     pub fn into_result(self) -> Result<(), Problems> {
         if self.0.is_empty() { Ok(()) } else { Err(self) }
+    }
+
+    /// The HTTP status of the whole list (API.md "Errors"): when every code shares one status
+    /// (409 for a clash with the current state, such as a full department), that one; a list
+    /// that also breaks a rule of the input is 422.
+    pub fn status(&self) -> u16 {
+        let mut statuses = self.0.iter().map(|e| e.code.status());
+        match statuses.next() {
+            Some(first) if statuses.all(|s| s == first) => first,
+            _ => 422,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_of_clashes_is_409_and_a_mixed_list_422() {
+        let mut p = Problems::default();
+        p.add("department_id", ErrorCode::DepartmentAtCapacity, "full");
+        assert_eq!(p.status(), 409);
+        p.add("preceptor_id", ErrorCode::PreceptorRequired, "none");
+        assert_eq!(p.status(), 422);
+        assert_eq!(Problems::default().status(), 422);
     }
 }

@@ -1,6 +1,6 @@
 //! Who is calling: sessions (cookie or bearer, the same row), login with throttling, and the
 //! one gate every handler passes through — `Principal::authorize`.
-use super::error::{ApiError, ApiResult};
+use super::error::{AppError, AppResult};
 use crate::db::{self, Scope, audit::Actor, sessions::SessionRow};
 use crate::domain::{
     Role,
@@ -37,9 +37,9 @@ pub struct Principal {
 impl Principal {
     /// 403 if the role may never take this action; otherwise the scope of records it may
     /// touch. Records outside the scope answer 404 (the caller checks with `ensure`).
-    pub fn authorize(&self, resource: Resource, action: Action) -> ApiResult<Scope> {
+    pub fn authorize(&self, resource: Resource, action: Action) -> AppResult<Scope> {
         match policy::access(self.role, resource, action) {
-            Access::Never => Err(ApiError::Forbidden),
+            Access::Never => Err(AppError::Forbidden),
             Access::All => Ok(Scope::All),
             Access::Own => Ok(self.own_scope()),
         }
@@ -68,11 +68,11 @@ impl Principal {
 }
 
 /// 404 unless `visible` — used after loading a record the caller may or may not see.
-pub fn ensure(visible: bool) -> ApiResult<()> {
+pub fn ensure(visible: bool) -> AppResult<()> {
     if visible {
         Ok(())
     } else {
-        Err(ApiError::NotFound)
+        Err(AppError::NotFound)
     }
 }
 
@@ -117,14 +117,14 @@ pub async fn load_session(
     state: &AppState,
     token: &str,
     ip: Option<String>,
-) -> ApiResult<Principal> {
+) -> AppResult<Principal> {
     let token_hash = hash_token(token);
     let now = state.clock.now();
     let mut tx = state.db.read().await?;
     let row: Option<SessionRow> = db::sessions::find(&mut tx, &token_hash).await?;
     drop(tx);
     let Some(row) = row else {
-        return Err(ApiError::Unauthenticated);
+        return Err(AppError::Unauthenticated);
     };
     let idle =
         chrono::Duration::from_std(state.config.session_idle).unwrap_or(chrono::Duration::MAX);
@@ -134,7 +134,7 @@ pub async fn load_session(
         let mut tx = state.db.write().await?;
         db::sessions::delete(&mut tx, &token_hash).await?;
         tx.commit().await?;
-        return Err(ApiError::Unauthenticated);
+        return Err(AppError::Unauthenticated);
     }
     // Touch at most once a minute: the idle clock need not be finer, and it spares writes.
     if now - row.last_seen_at > chrono::Duration::seconds(60) {
@@ -162,10 +162,10 @@ pub async fn load_session(
 /// API callers authenticate with `Authorization: Bearer`. The cookie is for pages only, so
 /// a cross-site form can never ride a browser's cookie into the API.
 impl FromRequestParts<AppState> for Principal {
-    type Rejection = ApiError;
+    type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = bearer(parts).ok_or(ApiError::Unauthenticated)?;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let token = bearer(parts).ok_or(AppError::Unauthenticated)?;
         load_session(state, &token, client_ip(parts)).await
     }
 }
@@ -187,7 +187,7 @@ pub async fn login(
     email: &str,
     password: String,
     ip: Option<String>,
-) -> ApiResult<LoginOutcome> {
+) -> AppResult<LoginOutcome> {
     let now = state.clock.now();
     let email = email.trim().to_lowercase();
     let keys = [
@@ -209,7 +209,7 @@ pub async fn login(
     let user = db::users::by_email(&mut tx, &email).await?;
     drop(tx);
     if wait > 0 {
-        return Err(ApiError::TooManyRequests {
+        return Err(AppError::TooManyRequests {
             retry_after_secs: wait as u64,
         });
     }
@@ -262,7 +262,7 @@ pub async fn login(
     Ok(outcome)
 }
 
-pub async fn logout(state: &AppState, token_hash: &str) -> ApiResult<()> {
+pub async fn logout(state: &AppState, token_hash: &str) -> AppResult<()> {
     let mut tx = state.db.write().await?;
     db::sessions::delete(&mut tx, token_hash).await?;
     tx.commit().await?;

@@ -1,6 +1,7 @@
 //! The edge: request bodies, path ids and query strings become checked values here.
-use super::error::ApiError;
+use super::error::AppError;
 use crate::db::Page;
+use crate::domain::ErrorCode;
 use crate::domain::{Email, FieldError, Problems};
 use crate::state::AppState;
 use axum::{
@@ -16,15 +17,15 @@ use std::collections::HashMap;
 pub struct JsonBody(Request);
 
 impl FromRequest<AppState> for JsonBody {
-    type Rejection = ApiError;
+    type Rejection = AppError;
 
-    async fn from_request(req: Request, _: &AppState) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, _: &AppState) -> Result<Self, AppError> {
         Ok(JsonBody(req))
     }
 }
 
 impl JsonBody {
-    pub async fn read(self, state: &AppState) -> Result<Map<String, Value>, ApiError> {
+    pub async fn read(self, state: &AppState) -> Result<Map<String, Value>, AppError> {
         let req = self.0;
         let is_json = req
             .headers()
@@ -40,19 +41,19 @@ impl JsonBody {
                 ct == "application/json" || ct.ends_with("+json")
             });
         if !is_json {
-            return Err(ApiError::BadRequest(
+            return Err(AppError::BadRequest(
                 "the body must be JSON (Content-Type: application/json)".into(),
             ));
         }
         let bytes = axum::body::to_bytes(req.into_body(), state.config.json_body_limit)
             .await
-            .map_err(|_| ApiError::PayloadTooLarge)?;
+            .map_err(|_| AppError::PayloadTooLarge)?;
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(m)) => Ok(m),
-            Ok(_) => Err(ApiError::BadRequest(
+            Ok(_) => Err(AppError::BadRequest(
                 "the body must be a JSON object".into(),
             )),
-            Err(e) => Err(ApiError::BadRequest(format!(
+            Err(e) => Err(AppError::BadRequest(format!(
                 "the body is not valid JSON: {e}"
             ))),
         }
@@ -62,7 +63,7 @@ impl JsonBody {
 impl JsonBody {
     /// Like `read`, but an empty body (no JSON at all) is an empty object: for actions whose
     /// fields are all optional.
-    pub async fn read_or_empty(self, state: &AppState) -> Result<Map<String, Value>, ApiError> {
+    pub async fn read_or_empty(self, state: &AppState) -> Result<Map<String, Value>, AppError> {
         let empty = self
             .0
             .headers()
@@ -83,9 +84,9 @@ impl JsonBody {
 pub struct JsonObject(pub Map<String, Value>);
 
 impl FromRequest<AppState> for JsonObject {
-    type Rejection = ApiError;
+    type Rejection = AppError;
 
-    async fn from_request(req: Request, state: &AppState) -> Result<Self, ApiError> {
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, AppError> {
         JsonBody(req).read(state).await.map(JsonObject)
     }
 }
@@ -94,14 +95,14 @@ impl FromRequest<AppState> for JsonObject {
 pub struct PathId(pub String);
 
 impl<S: Send + Sync> FromRequestParts<S> for PathId {
-    type Rejection = ApiError;
+    type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let axum::extract::Path(raw) =
             axum::extract::Path::<String>::from_request_parts(parts, state)
                 .await
-                .map_err(|_| ApiError::NotFound)?;
-        parse_id(&raw).map(PathId).ok_or(ApiError::NotFound)
+                .map_err(|_| AppError::NotFound)?;
+        parse_id(&raw).map(PathId).ok_or(AppError::NotFound)
     }
 }
 
@@ -113,18 +114,18 @@ pub fn parse_id(raw: &str) -> Option<String> {
 pub struct Params(pub HashMap<String, String>);
 
 impl<S: Send + Sync> FromRequestParts<S> for Params {
-    type Rejection = ApiError;
+    type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
         let q = parts.uri.query().unwrap_or("");
         let map: Vec<(String, String)> = serde_urlencoded::from_str(q)
-            .map_err(|_| ApiError::BadRequest("the query string is malformed".into()))?;
+            .map_err(|_| AppError::BadRequest("the query string is malformed".into()))?;
         // No value with a NUL can name or match anything, and PostgreSQL refuses it in text.
         if map
             .iter()
             .any(|(k, v)| k.contains('\0') || v.contains('\0'))
         {
-            return Err(ApiError::BadRequest(
+            return Err(AppError::BadRequest(
                 "the query string may not contain NUL characters".into(),
             ));
         }
@@ -142,15 +143,15 @@ impl Params {
     }
 
     /// `?limit=` (default 50, 1..=500) and `?cursor=`.
-    pub fn page(&self) -> Result<Page, ApiError> {
+    pub fn page(&self) -> Result<Page, AppError> {
         let limit = match self.get("limit") {
             None => 50,
             Some(l) => match l.parse::<i64>() {
                 Ok(n) if (1..=500).contains(&n) => n,
                 _ => {
-                    return Err(ApiError::invalid(
+                    return Err(AppError::invalid(
                         "limit",
-                        "invalid_limit",
+                        ErrorCode::InvalidLimit,
                         "limit must be a whole number from 1 to 500",
                     ));
                 }
@@ -162,23 +163,23 @@ impl Params {
         })
     }
 
-    pub fn id(&self, key: &str) -> Result<Option<String>, ApiError> {
+    pub fn id(&self, key: &str) -> Result<Option<String>, AppError> {
         match self.get(key) {
             None => Ok(None),
             Some(v) => parse_id(&v)
                 .map(Some)
-                .ok_or_else(|| ApiError::invalid(key, "invalid_id", "is not a valid id")),
+                .ok_or_else(|| AppError::invalid(key, ErrorCode::InvalidId, "is not a valid id")),
         }
     }
 
-    pub fn bool(&self, key: &str) -> Result<Option<bool>, ApiError> {
+    pub fn bool(&self, key: &str) -> Result<Option<bool>, AppError> {
         match self.get(key).as_deref() {
             None => Ok(None),
             Some("true" | "1" | "yes") => Ok(Some(true)),
             Some("false" | "0" | "no") => Ok(Some(false)),
-            Some(_) => Err(ApiError::invalid(
+            Some(_) => Err(AppError::invalid(
                 key,
-                "invalid_boolean",
+                ErrorCode::InvalidBoolean,
                 "must be true or false",
             )),
         }
@@ -189,13 +190,13 @@ impl Params {
         key: &str,
         parse: impl Fn(&str) -> bool,
         words: &str,
-    ) -> Result<Option<String>, ApiError> {
+    ) -> Result<Option<String>, AppError> {
         match self.get(key) {
             None => Ok(None),
             Some(v) if parse(&v) => Ok(Some(v)),
-            Some(_) => Err(ApiError::invalid(
+            Some(_) => Err(AppError::invalid(
                 key,
-                "invalid_choice",
+                ErrorCode::InvalidChoice,
                 format!("must be one of: {words}"),
             )),
         }
@@ -210,7 +211,7 @@ pub struct Input {
     pub problems: Problems,
 }
 
-type Parse<'a, T> = &'a dyn Fn(&Value) -> Result<T, (&'static str, String)>;
+type Parse<'a, T> = &'a dyn Fn(&Value) -> Result<T, (ErrorCode, String)>;
 
 impl Input {
     pub fn new(map: Map<String, Value>, allowed: &[&str]) -> Self {
@@ -223,7 +224,7 @@ impl Input {
         for k in unknown {
             problems.add(
                 k,
-                "unknown_field",
+                ErrorCode::UnknownField,
                 format!("{k} is not a field of this record"),
             );
         }
@@ -240,13 +241,13 @@ impl Input {
             None => {
                 if current.is_none() {
                     self.problems
-                        .add(key, "required", format!("{key} is required"));
+                        .add(key, ErrorCode::Required, format!("{key} is required"));
                 }
                 current.cloned()
             }
             Some(Value::Null) => {
                 self.problems
-                    .add(key, "required", format!("{key} may not be empty"));
+                    .add(key, ErrorCode::Required, format!("{key} may not be empty"));
                 None
             }
             Some(v) => match parse(v) {
@@ -281,8 +282,8 @@ impl Input {
         }
     }
 
-    pub fn finish(self) -> Result<(), ApiError> {
-        self.problems.into_result().map_err(ApiError::Invalid)
+    pub fn finish(self) -> Result<(), AppError> {
+        self.problems.into_result().map_err(AppError::Rejected)
     }
 }
 
@@ -290,7 +291,7 @@ impl Input {
 pub mod parse {
     use super::*;
 
-    type R<T> = Result<T, (&'static str, String)>;
+    type R<T> = Result<T, (ErrorCode, String)>;
 
     /// Control characters other than tab and line breaks (NUL above all, which PostgreSQL
     /// cannot store in text).
@@ -301,31 +302,42 @@ pub mod parse {
 
     pub fn text(v: &Value) -> R<String> {
         match v {
-            Value::String(s) if s.trim().is_empty() => Err(("required", "may not be empty".into())),
+            Value::String(s) if s.trim().is_empty() => {
+                Err((ErrorCode::Required, "may not be empty".into()))
+            }
             Value::String(s) if has_control(s) => Err((
-                "invalid_characters",
+                ErrorCode::InvalidCharacters,
                 "may not contain control characters".into(),
             )),
             Value::String(s) if s.chars().count() > 500 => {
-                Err(("too_long", "is longer than 500 characters".into()))
+                Err((ErrorCode::TooLong, "is longer than 500 characters".into()))
             }
             Value::String(s) => Ok(s.trim().to_string()),
-            _ => Err(("invalid_type", "must be text".into())),
+            _ => Err((ErrorCode::InvalidType, "must be text".into())),
         }
     }
 
     pub fn email(v: &Value) -> R<String> {
-        let s = text(v).map_err(|_| ("invalid_email", "must be an email address".to_string()))?;
+        let s = text(v).map_err(|_| {
+            (
+                ErrorCode::InvalidEmail,
+                "must be an email address".to_string(),
+            )
+        })?;
         Email::parse(&s)
             .map(|e| e.to_string())
-            .map_err(|m| ("invalid_email", format!("{s:?} {m}")))
+            .map_err(|m| (ErrorCode::InvalidEmail, format!("{s:?} {m}")))
     }
 
     pub fn date(v: &Value) -> R<NaiveDate> {
         match v {
-            Value::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-                .map_err(|_| ("invalid_date", format!("{s:?} is not a date (YYYY-MM-DD)"))),
-            _ => Err(("invalid_date", "must be a date (YYYY-MM-DD)".into())),
+            Value::String(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
+                (
+                    ErrorCode::InvalidDate,
+                    format!("{s:?} is not a date (YYYY-MM-DD)"),
+                )
+            }),
+            _ => Err((ErrorCode::InvalidDate, "must be a date (YYYY-MM-DD)".into())),
         }
     }
 
@@ -342,10 +354,10 @@ pub mod parse {
         match integer(v) {
             Some(n) if (1..=100_000).contains(&n) => Ok(n),
             Some(_) => Err((
-                "must_be_positive",
+                ErrorCode::MustBePositive,
                 "must be a whole number of at least 1".into(),
             )),
-            None => Err(("invalid_number", "must be a whole number".into())),
+            None => Err((ErrorCode::InvalidNumber, "must be a whole number".into())),
         }
     }
 
@@ -353,10 +365,10 @@ pub mod parse {
         match integer(v) {
             Some(n) if (0..=100_000).contains(&n) => Ok(n),
             Some(_) => Err((
-                "must_be_positive",
+                ErrorCode::MustBePositive,
                 "must be a whole number, 0 or more".into(),
             )),
-            None => Err(("invalid_number", "must be a whole number".into())),
+            None => Err((ErrorCode::InvalidNumber, "must be a whole number".into())),
         }
     }
 
@@ -365,16 +377,16 @@ pub mod parse {
             Value::Bool(b) => Ok(*b),
             Value::String(s) if s == "true" || s == "on" => Ok(true),
             Value::String(s) if s == "false" || s == "off" => Ok(false),
-            _ => Err(("invalid_boolean", "must be true or false".into())),
+            _ => Err((ErrorCode::InvalidBoolean, "must be true or false".into())),
         }
     }
 
     pub fn id(v: &Value) -> R<String> {
         match v {
             Value::String(s) => {
-                parse_id(s.trim()).ok_or(("invalid_id", format!("{s:?} is not a valid id")))
+                parse_id(s.trim()).ok_or((ErrorCode::InvalidId, format!("{s:?} is not a valid id")))
             }
-            _ => Err(("invalid_id", "must be an id (a UUID string)".into())),
+            _ => Err((ErrorCode::InvalidId, "must be an id (a UUID string)".into())),
         }
     }
 
@@ -390,12 +402,14 @@ pub mod parse {
                                 out.push(s);
                             }
                         }
-                        _ => return Err(("invalid_type", "must be a list of codes".into())),
+                        _ => {
+                            return Err((ErrorCode::InvalidType, "must be a list of codes".into()));
+                        }
                     }
                 }
                 Ok(out)
             }
-            _ => Err(("invalid_type", "must be a list of codes".into())),
+            _ => Err((ErrorCode::InvalidType, "must be a list of codes".into())),
         }
     }
 
@@ -406,7 +420,7 @@ pub mod parse {
     ) -> impl Fn(&Value) -> R<String> + 'a {
         move |v| match v {
             Value::String(s) if parse(s.trim()) => Ok(s.trim().to_string()),
-            _ => Err(("invalid_choice", format!("must be one of: {words}"))),
+            _ => Err((ErrorCode::InvalidChoice, format!("must be one of: {words}"))),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Reading one file out of a multipart form, capped, with its other text fields.
-use super::error::ApiError;
+use super::error::AppError;
+use crate::domain::ErrorCode;
 use crate::domain::Problems;
 use axum::extract::{FromRequest, Multipart, Request};
 use std::collections::HashMap;
@@ -12,13 +13,13 @@ pub struct Upload {
 /// Reads every part of a `multipart/form-data` request — called by the handler after it has
 /// authorized the caller, so a role that may never upload gets 403 whatever it sent. The `file`
 /// part is capped at `limit` bytes (422 `file_too_large`, nothing kept); text parts at 64 KiB.
-pub async fn read(req: Request, limit: usize) -> Result<Upload, ApiError> {
+pub async fn read(req: Request, limit: usize) -> Result<Upload, AppError> {
     let mut mp = Multipart::from_request(req, &())
         .await
-        .map_err(|_| ApiError::BadRequest("send multipart/form-data with a `file` part".into()))?;
+        .map_err(|_| AppError::BadRequest("send multipart/form-data with a `file` part".into()))?;
     let mut fields = HashMap::new();
     let mut file = None;
-    let bad = |_| ApiError::BadRequest("the multipart body is malformed".into());
+    let bad = |_| AppError::BadRequest("the multipart body is malformed".into());
     while let Some(mut part) = mp.next_field().await.map_err(bad)? {
         let name = part.name().unwrap_or("").to_string();
         if name == "file" {
@@ -26,9 +27,9 @@ pub async fn read(req: Request, limit: usize) -> Result<Upload, ApiError> {
             let mut bytes = Vec::new();
             while let Some(chunk) = part.chunk().await.map_err(bad)? {
                 if bytes.len() + chunk.len() > limit {
-                    return Err(ApiError::invalid(
+                    return Err(AppError::invalid(
                         "file",
-                        "file_too_large",
+                        ErrorCode::FileTooLarge,
                         format!("the file is larger than {} MiB", limit / (1024 * 1024)),
                     ));
                 }
@@ -38,7 +39,7 @@ pub async fn read(req: Request, limit: usize) -> Result<Upload, ApiError> {
         } else {
             let text = part.text().await.map_err(bad)?;
             if text.len() > 64 * 1024 {
-                return Err(ApiError::invalid(&name, "too_long", "is too long"));
+                return Err(AppError::invalid(&name, ErrorCode::TooLong, "is too long"));
             }
             fields.insert(name, text);
         }
@@ -61,13 +62,13 @@ pub fn clean_filename(name: &str) -> String {
     }
 }
 
-pub fn require_file(upload: &Upload) -> Result<&(String, Vec<u8>), ApiError> {
+pub fn require_file(upload: &Upload) -> Result<&(String, Vec<u8>), AppError> {
     match &upload.file {
         Some(f) if !f.1.is_empty() => Ok(f),
         _ => {
             let mut p = Problems::default();
-            p.add("file", "file_required", "choose a file to upload");
-            Err(ApiError::Invalid(p))
+            p.add("file", ErrorCode::FileRequired, "choose a file to upload");
+            Err(AppError::Rejected(p))
         }
     }
 }

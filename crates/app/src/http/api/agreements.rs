@@ -1,5 +1,6 @@
 use super::{List, created, departments::check_disciplines, schools::visible};
 use crate::db::{self, Tx, agreements::Agreement, new_id};
+use crate::domain::ErrorCode;
 use crate::domain::{
     directory::AgreementStatus,
     policy::{Action, Resource},
@@ -7,7 +8,7 @@ use crate::domain::{
 use crate::files;
 use crate::http::{
     auth::{Principal, ensure},
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse},
     upload,
 };
@@ -38,7 +39,7 @@ pub async fn parse_agreement(
     school_id: &str,
     body: Map<String, Value>,
     current: Option<&Agreement>,
-) -> ApiResult<Agreement> {
+) -> AppResult<Agreement> {
     let mut i = Input::new(
         body,
         &[
@@ -74,7 +75,7 @@ pub async fn parse_agreement(
     {
         i.problems.add(
             "expires_on",
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "the agreement must expire on or after the day it takes effect",
         );
     }
@@ -110,7 +111,7 @@ pub async fn list_for_school(
     p: Principal,
     PathId(school_id): PathId,
     params: Params,
-) -> ApiResult<Json<List<Agreement>>> {
+) -> AppResult<Json<List<Agreement>>> {
     let scope = p.authorize(Resource::Agreement, Action::Read)?;
     ensure(visible(&scope, &school_id))?;
     let page = params.page()?;
@@ -121,7 +122,7 @@ pub async fn list_for_school(
     let mut tx = st.db.read().await?;
     db::schools::get(&mut tx, &school_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     Ok(Json(
         db::agreements::list(&mut tx, &scope, &filter, &page)
             .await?
@@ -139,7 +140,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<Agreement>>> {
+) -> AppResult<Json<List<Agreement>>> {
     let scope = p.authorize(Resource::Agreement, Action::Read)?;
     let page = params.page()?;
     let filter = filter_from(&params, st.clock.today())?;
@@ -151,15 +152,15 @@ pub async fn list(
     ))
 }
 
-pub fn filter_from(params: &Params, today: chrono::NaiveDate) -> ApiResult<db::agreements::Filter> {
+pub fn filter_from(params: &Params, today: chrono::NaiveDate) -> AppResult<db::agreements::Filter> {
     let days = match params.get("expiring_within_days") {
         None => None,
         Some(d) => match d.parse::<i64>() {
             Ok(n) if (0..=3650).contains(&n) => Some(n),
             _ => {
-                return Err(ApiError::invalid(
+                return Err(AppError::invalid(
                     "expiring_within_days",
-                    "invalid_number",
+                    ErrorCode::InvalidNumber,
                     "must be a whole number of days",
                 ));
             }
@@ -185,7 +186,7 @@ pub async fn create(
     p: Principal,
     PathId(school_id): PathId,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Agreement>)> {
+) -> AppResult<(StatusCode, Json<Agreement>)> {
     p.authorize(Resource::Agreement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(create_agreement(&st, &p, &school_id, body).await?))
@@ -196,12 +197,12 @@ pub async fn create_agreement(
     p: &Principal,
     school_id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Agreement> {
+) -> AppResult<Agreement> {
     p.authorize(Resource::Agreement, Action::Write)?;
     let mut tx = st.db.write().await?;
     db::schools::get(&mut tx, school_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let a = parse_agreement(&mut tx, school_id, body, None).await?;
     db::agreements::insert(&mut tx, &a).await?;
     db::audit::record(
@@ -224,12 +225,12 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<Agreement>> {
+) -> AppResult<Json<Agreement>> {
     let scope = p.authorize(Resource::Agreement, Action::Read)?;
     let mut tx = st.db.read().await?;
     let a = db::agreements::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &a.school_id))?;
     Ok(Json(a))
 }
@@ -242,7 +243,7 @@ pub async fn update(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Agreement>> {
+) -> AppResult<Json<Agreement>> {
     p.authorize(Resource::Agreement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(update_agreement(&st, &p, &id, body).await?))
@@ -253,12 +254,12 @@ pub async fn update_agreement(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Agreement> {
+) -> AppResult<Agreement> {
     p.authorize(Resource::Agreement, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::agreements::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let a = parse_agreement(&mut tx, &current.school_id.clone(), body, Some(&current)).await?;
     db::agreements::update(&mut tx, &a).await?;
     db::audit::record(
@@ -282,18 +283,18 @@ pub async fn attach_document(
     id: &str,
     filename: &str,
     bytes: &[u8],
-) -> ApiResult<Agreement> {
+) -> AppResult<Agreement> {
     if files::sniff(bytes) != Some(files::Kind::Pdf) {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "file",
-            "file_type_not_allowed",
+            ErrorCode::FileTypeNotAllowed,
             "the signed agreement must be a PDF",
         ));
     }
     let mut tx = st.db.write().await?;
     let current = db::agreements::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let sha = files::store(&st.config.files_dir(), bytes)
         .await
         .map_err(anyhow::Error::from)?;
@@ -301,7 +302,7 @@ pub async fn attach_document(
     db::agreements::set_document(&mut tx, id, &name, &sha, bytes.len() as i64).await?;
     let after = db::agreements::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     db::audit::record(
         &mut tx,
         &p.actor(st.clock.now()),
@@ -325,16 +326,16 @@ pub async fn upload_document(
     p: Principal,
     PathId(id): PathId,
     req: axum::extract::Request,
-) -> ApiResult<Json<Agreement>> {
+) -> AppResult<Json<Agreement>> {
     p.authorize(Resource::Agreement, Action::Write)?;
     let up = upload::read(req, st.config.upload_limit).await?;
     let (name, bytes) = upload::require_file(&up)?;
     Ok(Json(attach_document(&st, &p, &id, name, bytes).await?))
 }
 
-pub async fn document_response(st: &AppState, a: &Agreement) -> ApiResult<Response> {
+pub async fn document_response(st: &AppState, a: &Agreement) -> AppResult<Response> {
     let Some(sha) = &a.document_sha256 else {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     };
     let bytes = files::read(&st.config.files_dir(), sha)
         .await
@@ -365,12 +366,12 @@ pub async fn download_document(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     let scope = p.authorize(Resource::Agreement, Action::Read)?;
     let mut tx = st.db.read().await?;
     let a = db::agreements::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     drop(tx);
     ensure(visible(&scope, &a.school_id))?;
     document_response(&st, &a).await

@@ -1,7 +1,7 @@
 use super::List;
 use crate::db::{self, audit::AuditEvent};
 use crate::domain::policy::{Action, Resource};
-use crate::http::{auth::Principal, error::ApiResult, extract::Params};
+use crate::http::{auth::Principal, error::AppResult, extract::Params};
 use crate::state::AppState;
 use axum::{Json, extract::State};
 
@@ -14,7 +14,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<AuditEvent>>> {
+) -> AppResult<Json<List<AuditEvent>>> {
     p.authorize(Resource::Audit, Action::Read)?;
     let page = params.page()?;
     let mut tx = st.db.read().await?;

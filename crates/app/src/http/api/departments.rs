@@ -1,12 +1,13 @@
 use super::{List, created};
 use crate::db::{self, Scope, Tx, departments::Department, new_id};
+use crate::domain::ErrorCode;
 use crate::domain::{
     directory::Setting,
     policy::{Action, Resource},
 };
 use crate::http::{
     auth::{Principal, ensure},
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
@@ -31,7 +32,7 @@ pub async fn parse_department(
     tx: &mut Tx,
     body: Map<String, Value>,
     current: Option<&Department>,
-) -> Result<Department, ApiError> {
+) -> Result<Department, AppError> {
     let mut i = Input::new(
         body,
         &["site_id", "name", "setting", "capacity", "disciplines"],
@@ -57,7 +58,7 @@ pub async fn parse_department(
         && db::sites::get(tx, site_id).await?.is_none()
     {
         i.problems
-            .add("site_id", "unknown_site", "there is no such site");
+            .add("site_id", ErrorCode::UnknownSite, "there is no such site");
     }
     check_disciplines(
         tx,
@@ -83,12 +84,12 @@ pub async fn check_disciplines(
     i: &mut Input,
     field: &str,
     codes: &[String],
-) -> ApiResult<()> {
+) -> AppResult<()> {
     for code in codes {
         if db::disciplines::get(tx, code).await?.is_none() {
             i.problems.add(
                 field,
-                "unknown_discipline",
+                ErrorCode::UnknownDiscipline,
                 format!("{code:?} is not in the discipline catalog"),
             );
         }
@@ -112,7 +113,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<Department>>> {
+) -> AppResult<Json<List<Department>>> {
     let scope = p.authorize(Resource::Department, Action::Read)?;
     let page = params.page()?;
     let filter = db::departments::Filter {
@@ -139,7 +140,7 @@ pub async fn create(
     State(st): State<AppState>,
     p: Principal,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Department>)> {
+) -> AppResult<(StatusCode, Json<Department>)> {
     p.authorize(Resource::Department, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(create_department(&st, &p, body).await?))
@@ -149,7 +150,7 @@ pub async fn create_department(
     st: &AppState,
     p: &Principal,
     body: Map<String, Value>,
-) -> ApiResult<Department> {
+) -> AppResult<Department> {
     p.authorize(Resource::Department, Action::Write)?;
     let mut tx = st.db.write().await?;
     let d = parse_department(&mut tx, body, None).await?;
@@ -174,12 +175,12 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<Department>> {
+) -> AppResult<Json<Department>> {
     let scope = p.authorize(Resource::Department, Action::Read)?;
     let mut tx = st.db.read().await?;
     let d = db::departments::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &d))?;
     Ok(Json(d))
 }
@@ -191,7 +192,7 @@ pub async fn update(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Department>> {
+) -> AppResult<Json<Department>> {
     p.authorize(Resource::Department, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(update_department(&st, &p, &id, body).await?))
@@ -202,12 +203,12 @@ pub async fn update_department(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Department> {
+) -> AppResult<Department> {
     p.authorize(Resource::Department, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::departments::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let d = parse_department(&mut tx, body, Some(&current)).await?;
     db::departments::update(&mut tx, &d).await?;
     db::audit::record(

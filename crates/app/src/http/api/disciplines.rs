@@ -1,9 +1,10 @@
 use super::List;
 use crate::db::{self, disciplines::Discipline};
+use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::Params,
 };
 use crate::state::AppState;
@@ -14,7 +15,7 @@ use utoipa::ToSchema;
 /// The discipline catalog.
 #[utoipa::path(get, path = "/api/v1/disciplines", tag = "directory", security(("bearer" = [])),
     responses((status = 200, body = List<Discipline>)))]
-pub async fn list(State(st): State<AppState>, p: Principal) -> ApiResult<Json<List<Discipline>>> {
+pub async fn list(State(st): State<AppState>, p: Principal) -> AppResult<Json<List<Discipline>>> {
     p.authorize(Resource::Discipline, Action::Read)?;
     let mut tx = st.db.read().await?;
     Ok(Json(db::disciplines::all(&mut tx).await?.into()))
@@ -43,20 +44,20 @@ pub async fn placement_options(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<Vec<PlacementOption>>> {
+) -> AppResult<Json<Vec<PlacementOption>>> {
     p.authorize(Resource::PlacementOptions, Action::Read)?;
     let Some(code) = params.get("discipline") else {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "discipline",
-            "required",
+            ErrorCode::Required,
             "discipline is required",
         ));
     };
     let mut tx = st.db.read().await?;
     if db::disciplines::get(&mut tx, &code).await?.is_none() {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "discipline",
-            "unknown_discipline",
+            ErrorCode::UnknownDiscipline,
             format!("{code:?} is not in the catalog"),
         ));
     }

@@ -1,10 +1,11 @@
 //! DOMAIN.md rule 2: a person who is not a student is routed, never silently refused.
 use super::{List, created};
 use crate::db::{self, inquiries::Inquiry};
+use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, JsonObject, Params, PathId, parse},
 };
 use crate::state::AppState;
@@ -71,7 +72,7 @@ pub async fn submit_inquiry(
     st: &AppState,
     ip: Option<String>,
     body: Map<String, Value>,
-) -> ApiResult<InquiryAnswer> {
+) -> AppResult<InquiryAnswer> {
     let mut i = Input::new(
         body,
         &[
@@ -100,8 +101,8 @@ pub async fn submit_inquiry(
     let program = i.opt("program", None, &parse::text);
     let message = i.opt("message", None, &|v| match v {
         Value::String(s) if s.chars().count() <= 4000 => Ok(s.trim().to_string()),
-        Value::String(_) => Err(("too_long", "at most 4000 characters".into())),
-        _ => Err(("invalid_type", "must be text".into())),
+        Value::String(_) => Err((ErrorCode::TooLong, "at most 4000 characters".into())),
+        _ => Err((ErrorCode::InvalidType, "must be text".into())),
     });
     let robot = i.opt("website", None, &parse::text).flatten().is_some();
     i.finish()?;
@@ -126,7 +127,7 @@ pub async fn submit_inquiry(
             db::inquiries::count_from_ip_since(&mut tx, ip, now - chrono::Duration::hours(1))
                 .await?;
         if recent >= st.config.inquiry_limit_per_hour {
-            return Err(ApiError::TooManyRequests {
+            return Err(AppError::TooManyRequests {
                 retry_after_secs: 3600,
             });
         }
@@ -172,7 +173,7 @@ pub async fn create(
     State(st): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     JsonObject(body): JsonObject,
-) -> ApiResult<(StatusCode, Json<InquiryAnswer>)> {
+) -> AppResult<(StatusCode, Json<InquiryAnswer>)> {
     Ok(created(
         submit_inquiry(&st, Some(addr.ip().to_string()), body).await?,
     ))
@@ -188,7 +189,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<Inquiry>>> {
+) -> AppResult<Json<List<Inquiry>>> {
     p.authorize(Resource::Inquiry, Action::Read)?;
     let page = params.page()?;
     let status = params.word("status", |s| STATUSES.contains(s), STATUSES)?;
@@ -210,7 +211,7 @@ pub async fn update_inquiry(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Inquiry> {
+) -> AppResult<Inquiry> {
     p.authorize(Resource::Inquiry, Action::Write)?;
     let mut i = Input::new(body, &["status"]);
     let status = i.req(
@@ -225,11 +226,11 @@ pub async fn update_inquiry(
     let mut tx = st.db.write().await?;
     let before = db::inquiries::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     db::inquiries::set_status(&mut tx, id, &status.unwrap_or_default()).await?;
     let after = db::inquiries::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     db::audit::record(
         &mut tx,
         &p.actor(st.clock.now()),
@@ -252,7 +253,7 @@ pub async fn update(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Inquiry>> {
+) -> AppResult<Json<Inquiry>> {
     p.authorize(Resource::Inquiry, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(update_inquiry(&st, &p, &id, body).await?))

@@ -1,10 +1,11 @@
 //! Faculty supervisors named on internships get a sign-in: a user with the faculty role and a
 //! one-time link (14 days) to set their password.
 use crate::db::{self, Tx, requests::FacultySupervisor, users::User};
+use crate::domain::ErrorCode;
 use crate::domain::Role;
 use crate::http::{
     auth::{Principal, hash_token, random_token},
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonObject},
 };
 use crate::state::AppState;
@@ -31,14 +32,14 @@ pub async fn ensure_faculty(
     p: &Principal,
     f: &FacultySupervisor,
     school_id: &str,
-) -> ApiResult<FacultyUser> {
+) -> AppResult<FacultyUser> {
     let now = st.clock.now();
     let user = match db::users::by_email(tx, &f.email).await? {
         Some(u) if u.role == Role::Faculty.as_str() => u,
         Some(_) => {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "faculty_supervisor",
-                "faculty_email_taken",
+                ErrorCode::FacultyEmailTaken,
                 "this email belongs to a user with another role; use the supervisor's own email",
             ));
         }
@@ -90,7 +91,7 @@ pub async fn ensure_faculty(
 }
 
 /// Enqueues the invitation email in the caller's transaction; the mail worker sends it.
-pub async fn send_invitation(tx: &mut Tx, st: &AppState, f: &FacultyUser) -> ApiResult<()> {
+pub async fn send_invitation(tx: &mut Tx, st: &AppState, f: &FacultyUser) -> AppResult<()> {
     let Some(token) = &f.token else { return Ok(()) };
     let link = format!("{}/invitations/{token}", st.config.origin());
     let body = format!(
@@ -128,13 +129,13 @@ pub async fn accept_invitation(
     st: &AppState,
     token: &str,
     body: serde_json::Map<String, serde_json::Value>,
-) -> ApiResult<Accepted> {
+) -> AppResult<Accepted> {
     let mut i = Input::new(body, &["password"]);
     let password = i.req("password", None, &|v| match v {
         serde_json::Value::String(s) => crate::password::check_strength(s)
             .map(|_| s.clone())
-            .map_err(|m| ("weak_password", m.to_string())),
-        _ => Err(("invalid_type", "must be text".into())),
+            .map_err(|m| (ErrorCode::WeakPassword, m.to_string())),
+        _ => Err((ErrorCode::InvalidType, "must be text".into())),
     });
     i.finish()?;
     let now = st.clock.now();
@@ -142,19 +143,19 @@ pub async fn accept_invitation(
     let mut tx = st.db.read().await?;
     let user_id = db::invitations::find_live(&mut tx, &th, now)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     drop(tx);
     let hash = crate::password::hash(password.unwrap_or_default()).await?;
     let mut tx = st.db.write().await?;
     // Checked again inside the write: the link works once.
     db::invitations::find_live(&mut tx, &th, now)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     db::invitations::set_password(&mut tx, &user_id, &hash).await?;
     db::invitations::mark_used(&mut tx, &th, now).await?;
     let user = db::users::get(&mut tx, &user_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let actor = db::audit::Actor {
         user_id: Some(user.id.clone()),
         label: format!("{} <{}>", user.name, user.email),
@@ -183,6 +184,6 @@ pub async fn accept(
     State(st): State<AppState>,
     Path(token): Path<String>,
     JsonObject(body): JsonObject,
-) -> ApiResult<Json<Accepted>> {
+) -> AppResult<Json<Accepted>> {
     Ok(Json(accept_invitation(&st, &token, body).await?))
 }

@@ -3,7 +3,7 @@ use super::List;
 use crate::db::{self, notifications::Notification};
 use crate::http::{
     auth::Principal,
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Params, PathId},
 };
 use crate::state::AppState;
@@ -13,7 +13,7 @@ pub async fn list_own(
     st: &AppState,
     p: &Principal,
     params: &Params,
-) -> ApiResult<db::Paged<Notification>> {
+) -> AppResult<db::Paged<Notification>> {
     let page = params.page()?;
     let unread = params.bool("unread")?.unwrap_or(false);
     let mut tx = st.db.read().await?;
@@ -30,15 +30,15 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<Notification>>> {
+) -> AppResult<Json<List<Notification>>> {
     Ok(Json(list_own(&st, &p, &params).await?.into()))
 }
 
-pub async fn mark_read(st: &AppState, p: &Principal, id: &str) -> ApiResult<Notification> {
+pub async fn mark_read(st: &AppState, p: &Principal, id: &str) -> AppResult<Notification> {
     let mut tx = st.db.write().await?;
     let n = db::notifications::mark_read(&mut tx, &p.user_id, id, st.clock.now())
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     tx.commit().await?;
     Ok(n)
 }
@@ -51,7 +51,7 @@ pub async fn read(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<Notification>> {
+) -> AppResult<Json<Notification>> {
     Ok(Json(mark_read(&st, &p, &id).await?))
 }
 
@@ -61,7 +61,7 @@ pub struct MarkedRead {
     pub marked: u64,
 }
 
-pub async fn mark_all_read(st: &AppState, p: &Principal) -> ApiResult<MarkedRead> {
+pub async fn mark_all_read(st: &AppState, p: &Principal) -> AppResult<MarkedRead> {
     let mut tx = st.db.write().await?;
     let marked = db::notifications::mark_all_read(&mut tx, &p.user_id, st.clock.now()).await?;
     tx.commit().await?;
@@ -71,6 +71,6 @@ pub async fn mark_all_read(st: &AppState, p: &Principal) -> ApiResult<MarkedRead
 /// Marks all of the caller's notifications read.
 #[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "notifications", security(("bearer" = [])),
     responses((status = 200, body = MarkedRead)))]
-pub async fn read_all(State(st): State<AppState>, p: Principal) -> ApiResult<Json<MarkedRead>> {
+pub async fn read_all(State(st): State<AppState>, p: Principal) -> AppResult<Json<MarkedRead>> {
     Ok(Json(mark_all_read(&st, &p).await?))
 }

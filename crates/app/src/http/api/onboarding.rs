@@ -5,6 +5,7 @@ use super::{List, created};
 use crate::db::{
     self, Scope, Tx, documents::Document, placements::PlacementRow, requirements::Requirement,
 };
+use crate::domain::ErrorCode;
 use crate::domain::{
     Problems,
     clearance::{self, ItemState},
@@ -14,7 +15,7 @@ use crate::domain::{
 use crate::files;
 use crate::http::{
     auth::{Principal, ensure},
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse},
     upload,
 };
@@ -50,11 +51,11 @@ pub struct RequirementInput {
 
 fn word_in(
     list: &'static [&'static str],
-) -> impl Fn(&Value) -> Result<String, (&'static str, String)> {
+) -> impl Fn(&Value) -> Result<String, (ErrorCode, String)> {
     move |v| match v.as_str() {
         Some(s) if list.contains(&s) => Ok(s.to_string()),
         _ => Err((
-            "invalid_choice",
+            ErrorCode::InvalidChoice,
             format!("must be one of: {}", list.join(", ")),
         )),
     }
@@ -63,7 +64,7 @@ fn word_in(
 fn parse_requirement(
     body: Map<String, Value>,
     current: Option<&Requirement>,
-) -> ApiResult<Requirement> {
+) -> AppResult<Requirement> {
     let mut i = Input::new(
         body,
         &[
@@ -84,7 +85,7 @@ fn parse_requirement(
             Ok(s)
         } else {
             Err((
-                "invalid_code",
+                ErrorCode::InvalidCode,
                 "lower-case letters, digits and _ only".into(),
             ))
         }
@@ -103,7 +104,7 @@ fn parse_requirement(
     let validity = i.req("validity", current.map(|c| &c.validity), &|v| {
         serde_json::from_value::<Validity>(v.clone()).map_err(|_| {
             (
-                "invalid_validity",
+                ErrorCode::InvalidValidity,
                 "see the API documentation for the validity kinds".into(),
             )
         })
@@ -118,7 +119,7 @@ fn parse_requirement(
         &|v| {
             serde_json::from_value::<AppliesTo>(v.clone()).map_err(|_| {
                 (
-                    "invalid_applies_to",
+                    ErrorCode::InvalidAppliesTo,
                     "lists of kinds, disciplines, sites, departments and exemptions".into(),
                 )
             })
@@ -134,7 +135,7 @@ fn parse_requirement(
     {
         i.problems.add(
             "code",
-            "read_only",
+            ErrorCode::ReadOnly,
             "a requirement's code cannot change; evidence refers to it",
         );
     }
@@ -156,7 +157,7 @@ fn parse_requirement(
 pub async fn list_requirements(
     State(st): State<AppState>,
     p: Principal,
-) -> ApiResult<Json<List<Requirement>>> {
+) -> AppResult<Json<List<Requirement>>> {
     p.authorize(Resource::Discipline, Action::Read)?;
     let mut tx = st.db.read().await?;
     Ok(Json(db::requirements::all(&mut tx).await?.into()))
@@ -166,7 +167,7 @@ pub async fn create_requirement(
     st: &AppState,
     p: &Principal,
     body: Map<String, Value>,
-) -> ApiResult<Requirement> {
+) -> AppResult<Requirement> {
     p.authorize(Resource::Requirement, Action::Write)?;
     let r = parse_requirement(body, None)?;
     let mut tx = st.db.write().await?;
@@ -191,7 +192,7 @@ pub async fn create_requirement_api(
     State(st): State<AppState>,
     p: Principal,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Requirement>)> {
+) -> AppResult<(StatusCode, Json<Requirement>)> {
     p.authorize(Resource::Requirement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(create_requirement(&st, &p, body).await?))
@@ -202,12 +203,12 @@ pub async fn update_requirement(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Requirement> {
+) -> AppResult<Requirement> {
     p.authorize(Resource::Requirement, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::requirements::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let r = parse_requirement(body, Some(&current))?;
     db::requirements::update(&mut tx, &r).await?;
     db::audit::record(
@@ -232,7 +233,7 @@ pub async fn update_requirement_api(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Requirement>> {
+) -> AppResult<Json<Requirement>> {
     p.authorize(Resource::Requirement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(update_requirement(&st, &p, &id, body).await?))
@@ -259,11 +260,11 @@ pub async fn visible_student(
     tx: &mut Tx,
     p: &Principal,
     student_id: &str,
-) -> ApiResult<db::students::Student> {
+) -> AppResult<db::students::Student> {
     let scope = p.authorize(Resource::Student, Action::Read)?;
     let s = db::students::get(tx, student_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(
         super::students::visible(&scope, &s)
             || db::students::placed_with(tx, &scope, &s.id).await?,
@@ -272,7 +273,7 @@ pub async fn visible_student(
 }
 
 /// Open placements of a student: those that still hold their seat.
-async fn open_placements(tx: &mut Tx, student_id: &str) -> ApiResult<Vec<PlacementRow>> {
+async fn open_placements(tx: &mut Tx, student_id: &str) -> AppResult<Vec<PlacementRow>> {
     let f = db::placements::Filter {
         student_id: Some(student_id.to_string()),
         ..Default::default()
@@ -301,7 +302,7 @@ pub async fn checklist(
     student_id: &str,
     placement_id: Option<&str>,
     today: NaiveDate,
-) -> ApiResult<Vec<ChecklistItem>> {
+) -> AppResult<Vec<ChecklistItem>> {
     let placements: Vec<PlacementRow> = open_placements(tx, student_id)
         .await?
         .into_iter()
@@ -365,7 +366,7 @@ pub async fn student_requirements(
     p: Principal,
     PathId(id): PathId,
     params: Params,
-) -> ApiResult<Json<List<ChecklistItem>>> {
+) -> AppResult<Json<List<ChecklistItem>>> {
     let placement_id = params.id("placement_id")?;
     let mut tx = st.db.read().await?;
     visible_student(&mut tx, &p, &id).await?;
@@ -397,18 +398,18 @@ async fn check_evidence(
     placement_id: Option<&str>,
     today: NaiveDate,
     allowed_by: &[&str],
-) -> ApiResult<Requirement> {
+) -> AppResult<Requirement> {
     let mut problems = Problems::default();
     let r = db::requirements::by_code(tx, code).await?;
     match &r {
         None => problems.add(
             "requirement_code",
-            "unknown_requirement",
+            ErrorCode::UnknownRequirement,
             format!("{code:?} is not a requirement"),
         ),
         Some(r) if !allowed_by.contains(&r.satisfied_by.as_str()) => problems.add(
             "requirement_code",
-            "not_satisfiable_this_way",
+            ErrorCode::NotSatisfiableThisWay,
             format!(
                 "{} is satisfied by {}",
                 r.name,
@@ -419,7 +420,7 @@ async fn check_evidence(
             if r.validity.needs_expiry_date() && expires_on.is_none() {
                 problems.add(
                     "expires_on",
-                    "expiry_required",
+                    ErrorCode::ExpiryRequired,
                     format!(
                         "{} is valid to the expiry date on it: give that date",
                         r.name
@@ -429,7 +430,7 @@ async fn check_evidence(
             if r.validity == Validity::PerPlacement && placement_id.is_none() {
                 problems.add(
                     "placement_id",
-                    "placement_required",
+                    ErrorCode::PlacementRequired,
                     format!("{} is done for each placement: say which", r.name),
                 );
             }
@@ -438,14 +439,14 @@ async fn check_evidence(
     if completed_on > today {
         problems.add(
             "completed_on",
-            "completed_in_future",
+            ErrorCode::CompletedInFuture,
             "the completion date is in the future",
         );
     }
     if expires_on.is_some_and(|e| e < completed_on) {
         problems.add(
             "expires_on",
-            "expires_before_completion",
+            ErrorCode::ExpiresBeforeCompletion,
             "the expiry date is before the completion date",
         );
     }
@@ -456,13 +457,13 @@ async fn check_evidence(
         if !ok {
             problems.add(
                 "placement_id",
-                "unknown_placement",
+                ErrorCode::UnknownPlacement,
                 "the student has no such placement",
             );
         }
     }
     problems.into_result()?;
-    r.ok_or(ApiError::NotFound)
+    r.ok_or(AppError::NotFound)
 }
 
 fn date_field(
@@ -474,7 +475,7 @@ fn date_field(
     match fields.get(key).map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => {
             if required {
-                problems.add(key, "required", format!("{key} is required"));
+                problems.add(key, ErrorCode::Required, format!("{key} is required"));
             }
             None
         }
@@ -483,7 +484,7 @@ fn date_field(
             Err(_) => {
                 problems.add(
                     key,
-                    "invalid_date",
+                    ErrorCode::InvalidDate,
                     format!("{v:?} is not a date (YYYY-MM-DD)"),
                 );
                 None
@@ -500,12 +501,12 @@ pub async fn upload_document(
     p: &Principal,
     student_id: &str,
     req: Request,
-) -> ApiResult<Document> {
+) -> AppResult<Document> {
     let mut tx = st.db.read().await?;
     let student = visible_student(&mut tx, p, student_id).await?;
     drop(tx);
     if !may_submit_for(p, &student) {
-        return Err(ApiError::Forbidden);
+        return Err(AppError::Forbidden);
     }
     let up = upload::read(req, st.config.upload_limit).await?;
     let mut problems = Problems::default();
@@ -521,7 +522,7 @@ pub async fn upload_document(
         {
             problems.add(
                 k,
-                "unknown_field",
+                ErrorCode::UnknownField,
                 format!("{k} is not a field of a document"),
             );
         }
@@ -534,7 +535,7 @@ pub async fn upload_document(
     if code.is_empty() {
         problems.add(
             "requirement_code",
-            "required",
+            ErrorCode::Required,
             "requirement_code is required",
         );
     }
@@ -550,14 +551,14 @@ pub async fn upload_document(
         Some(v) => match crate::http::extract::parse_id(v) {
             Some(id) => Some(id),
             None => {
-                problems.add("placement_id", "invalid_id", "is not a valid id");
+                problems.add("placement_id", ErrorCode::InvalidId, "is not a valid id");
                 None
             }
         },
     };
     let kind = match &up.file {
         None => {
-            problems.add("file", "file_required", "choose a file to upload");
+            problems.add("file", ErrorCode::FileRequired, "choose a file to upload");
             None
         }
         Some((_, bytes)) => match files::sniff(bytes) {
@@ -565,7 +566,7 @@ pub async fn upload_document(
             None => {
                 problems.add(
                     "file",
-                    "file_type_not_allowed",
+                    ErrorCode::FileTypeNotAllowed,
                     "only PDF, PNG and JPEG files are accepted",
                 );
                 None
@@ -575,7 +576,7 @@ pub async fn upload_document(
     problems.into_result()?;
     let (name, bytes) = upload::require_file(&up)?;
     let (Some(completed_on), Some(kind)) = (completed_on, kind) else {
-        return Err(ApiError::BadRequest("unreadable upload".into()));
+        return Err(AppError::BadRequest("unreadable upload".into()));
     };
     let now = st.clock.now();
     let mut tx = st.db.write().await?;
@@ -646,7 +647,7 @@ pub async fn create_document(
     p: Principal,
     PathId(id): PathId,
     req: Request,
-) -> ApiResult<(StatusCode, Json<Document>)> {
+) -> AppResult<(StatusCode, Json<Document>)> {
     Ok(created(upload_document(&st, &p, &id, req).await?))
 }
 
@@ -656,7 +657,7 @@ pub async fn student_documents(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<List<Document>>> {
+) -> AppResult<Json<List<Document>>> {
     let mut tx = st.db.read().await?;
     visible_student(&mut tx, &p, &id).await?;
     Ok(Json(db::documents::of_student(&mut tx, &id).await?.into()))
@@ -671,7 +672,7 @@ pub async fn review_queue(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<Document>>> {
+) -> AppResult<Json<List<Document>>> {
     p.authorize(Resource::Requirement, Action::Write)?;
     let page = params.page()?;
     let status = Some(
@@ -702,7 +703,7 @@ pub async fn review_document(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Document> {
+) -> AppResult<Document> {
     p.authorize(Resource::Requirement, Action::Write)?;
     let mut i = Input::new(body, &["outcome", "note"]);
     let outcome = i.req(
@@ -715,18 +716,21 @@ pub async fn review_document(
     );
     let note = i.opt("note", None, &parse::text).flatten();
     if outcome.as_deref() == Some("rejected") && note.is_none() {
-        i.problems
-            .add("note", "reason_required", "tell the student what is wrong");
+        i.problems.add(
+            "note",
+            ErrorCode::ReasonRequired,
+            "tell the student what is wrong",
+        );
     }
     i.finish()?;
     let now = st.clock.now();
     let mut tx = st.db.write().await?;
     let before = db::documents::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     if before.status != "submitted" {
-        return Err(ApiError::conflict(
-            "invalid_transition",
+        return Err(AppError::conflict(
+            ErrorCode::InvalidTransition,
             format!("the document is already {}", before.status),
         ));
     }
@@ -741,7 +745,7 @@ pub async fn review_document(
     .await?;
     let after = db::documents::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     db::audit::record(
         &mut tx,
         &p.actor(now),
@@ -768,7 +772,7 @@ pub async fn review(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Document>> {
+) -> AppResult<Json<Document>> {
     p.authorize(Resource::Requirement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(review_document(&st, &p, &id, body).await?))
@@ -781,19 +785,19 @@ pub async fn file_response(
     p: &Principal,
     id: &str,
     inline: bool,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     let mut tx = st.db.read().await?;
     let d = db::documents::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let student = visible_student(&mut tx, p, &d.student_id).await?;
     drop(tx);
     // Preceptors and managers see placements, not medical evidence.
     if !may_submit_for(p, &student) {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     }
     let Some(sha) = &d.file_sha256 else {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     };
     let bytes = files::read(&st.config.files_dir(), sha)
         .await
@@ -847,7 +851,7 @@ pub async fn file(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     file_response(&st, &p, &id, false).await
 }
 
@@ -877,7 +881,7 @@ async fn record_evidence(
     expires_on: Option<NaiveDate>,
     source: &str,
     signer: Option<(String, Option<String>)>,
-) -> ApiResult<Document> {
+) -> AppResult<Document> {
     let now = st.clock.now();
     let d = Document {
         id: db::new_id(),
@@ -919,7 +923,7 @@ pub async fn attest(
     st: &AppState,
     p: &Principal,
     body: Map<String, Value>,
-) -> ApiResult<Vec<Document>> {
+) -> AppResult<Vec<Document>> {
     let scope = p.authorize(Resource::Student, Action::Write)?;
     let mut i = Input::new(
         body,
@@ -934,7 +938,7 @@ pub async fn attest(
     let ids = i.req("student_ids", None, &|v| {
         let c = parse::codes(v)?;
         if c.is_empty() {
-            Err(("required", "name at least one student".into()))
+            Err((ErrorCode::Required, "name at least one student".into()))
         } else {
             Ok(c)
         }
@@ -956,9 +960,9 @@ pub async fn attest(
             None => false,
         };
         if !visible {
-            return Err(ApiError::invalid(
+            return Err(AppError::invalid(
                 "student_ids",
-                "unknown_student",
+                ErrorCode::UnknownStudent,
                 format!("there is no student {sid} at your school"),
             ));
         }
@@ -999,7 +1003,7 @@ pub async fn attestations(
     State(st): State<AppState>,
     p: Principal,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Vec<Document>>)> {
+) -> AppResult<(StatusCode, Json<Vec<Document>>)> {
     p.authorize(Resource::Student, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(attest(&st, &p, body).await?))
@@ -1012,7 +1016,7 @@ pub async fn sign(
     p: &Principal,
     placement_id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Document> {
+) -> AppResult<Document> {
     let mut i = Input::new(body, &["requirement_code", "name"]);
     let code = i.req("requirement_code", None, &parse::text);
     let name = i.req("name", None, &parse::text);
@@ -1020,13 +1024,13 @@ pub async fn sign(
     let mut tx = st.db.write().await?;
     let row = db::placements::get(&mut tx, placement_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let Some(student_id) = row
         .student_id
         .clone()
         .filter(|s| p.student_id.as_deref() == Some(s.as_str()))
     else {
-        return Err(ApiError::NotFound);
+        return Err(AppError::NotFound);
     };
     let code = code.unwrap_or_default();
     let today = st.clock.today();
@@ -1066,7 +1070,7 @@ pub async fn signatures(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Document>)> {
+) -> AppResult<(StatusCode, Json<Document>)> {
     let body = body.read(&st).await?;
     Ok(created(sign(&st, &p, &id, body).await?))
 }
@@ -1077,7 +1081,7 @@ pub async fn provision(
     p: &Principal,
     placement_id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Document> {
+) -> AppResult<Document> {
     p.authorize(Resource::Requirement, Action::Write)?;
     let mut i = Input::new(body, &["requirement_code"]);
     let code = i.req("requirement_code", None, &parse::text);
@@ -1085,10 +1089,10 @@ pub async fn provision(
     let mut tx = st.db.write().await?;
     let row = db::placements::get(&mut tx, placement_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let Some(student_id) = row.student_id.clone() else {
-        return Err(ApiError::conflict(
-            "student_not_named",
+        return Err(AppError::conflict(
+            ErrorCode::StudentNotNamed,
             "name the student before provisioning",
         ));
     };
@@ -1130,7 +1134,7 @@ pub async fn provisioning(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Document>)> {
+) -> AppResult<(StatusCode, Json<Document>)> {
     p.authorize(Resource::Requirement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(provision(&st, &p, &id, body).await?))

@@ -7,6 +7,7 @@ use crate::db::{
     placements::PlacementRow,
     requests::{FacultySupervisor, PlacementRequest},
 };
+use crate::domain::ErrorCode;
 use crate::domain::{
     Problems,
     capacity::first_full_day,
@@ -18,7 +19,7 @@ use crate::domain::{
 };
 use crate::http::{
     auth::{Principal, ensure},
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
@@ -53,7 +54,7 @@ pub struct Placement {
 pub async fn onboarding_facts(
     tx: &mut Tx,
     row: &PlacementRow,
-) -> ApiResult<
+) -> AppResult<
     Option<(
         PlacementFacts,
         Vec<clearance::Rule>,
@@ -112,14 +113,14 @@ pub async fn clearance_of(
     tx: &mut Tx,
     row: &PlacementRow,
     today: NaiveDate,
-) -> ApiResult<Clearance> {
+) -> AppResult<Clearance> {
     Ok(match onboarding_facts(tx, row).await? {
         Some((facts, rules, evidence)) => clearance::derive(&rules, &evidence, &facts, today),
         None => clearance::without_requirements(),
     })
 }
 
-pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> ApiResult<Placement> {
+pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> AppResult<Placement> {
     let clearance = clearance_of(tx, &row, today).await?;
     let stored = Stored::parse(&row.status)
         .ok_or_else(|| anyhow::anyhow!("unknown placement status {:?}", row.status))?;
@@ -187,7 +188,7 @@ pub async fn check_and_insert(
     entries: &[NewPlacement],
     faculty_user_id: Option<String>,
     now: chrono::DateTime<chrono::Utc>,
-) -> ApiResult<Vec<PlacementRow>> {
+) -> AppResult<Vec<PlacementRow>> {
     let depts: Vec<String> = entries.iter().map(|e| e.department_id.clone()).collect();
     let staff: Vec<String> = entries
         .iter()
@@ -205,7 +206,7 @@ pub async fn check_and_insert(
         let Some(period) = Period::new(e.starts_on, e.ends_on) else {
             rules.add(
                 &at("ends_on"),
-                "invalid_period",
+                ErrorCode::InvalidPeriod,
                 "the placement ends before it starts",
             );
             continue;
@@ -215,14 +216,14 @@ pub async fn check_and_insert(
         {
             rules.add(
                 &at("starts_on"),
-                "outside_request_period",
+                ErrorCode::OutsideRequestPeriod,
                 "the placement falls outside the requested period and its start window",
             );
         }
         let Some(dept) = db::departments::get(tx, &e.department_id).await? else {
             rules.add(
                 &at("department_id"),
-                "unknown_department",
+                ErrorCode::UnknownDepartment,
                 "there is no such department",
             );
             continue;
@@ -230,7 +231,7 @@ pub async fn check_and_insert(
         if !dept.disciplines.iter().any(|d| d == discipline) {
             rules.add(
                 &at("department_id"),
-                "department_does_not_host_discipline",
+                ErrorCode::DepartmentDoesNotHostDiscipline,
                 format!("{} does not host {discipline}", dept.name),
             );
         }
@@ -244,7 +245,7 @@ pub async fn check_and_insert(
         if let Some(day) = first_full_day(dept.capacity, &held, period) {
             full.add(
                 &at("department_id"),
-                "department_at_capacity",
+                ErrorCode::DepartmentAtCapacity,
                 format!(
                     "{} is full on {day} ({} students at once)",
                     dept.name, dept.capacity
@@ -254,34 +255,34 @@ pub async fn check_and_insert(
         match (&e.preceptor_id, clinical) {
             (None, true) => rules.add(
                 &at("preceptor_id"),
-                "preceptor_required",
+                ErrorCode::PreceptorRequired,
                 "a clinical placement needs a preceptor",
             ),
             (Some(pid), _) => match db::staff::get(tx, pid).await? {
                 None => rules.add(
                     &at("preceptor_id"),
-                    "unknown_preceptor",
+                    ErrorCode::UnknownPreceptor,
                     "there is no such staff member",
                 ),
                 Some(s) => {
                     if !s.is_preceptor || s.discipline.as_deref() != Some(discipline) {
                         rules.add(
                             &at("preceptor_id"),
-                            "preceptor_discipline_mismatch",
+                            ErrorCode::PreceptorDisciplineMismatch,
                             format!("{} is not a preceptor in {discipline}", s.name),
                         );
                     }
                     if s.department_id != dept.id {
                         rules.add(
                             &at("preceptor_id"),
-                            "preceptor_not_in_department",
+                            ErrorCode::PreceptorNotInDepartment,
                             format!("{} does not work in {}", s.name, dept.name),
                         );
                     }
                     if s.license_expires_on.is_some_and(|d| d < period.ends_on) {
                         rules.add(
                             &at("preceptor_id"),
-                            "preceptor_license_expired",
+                            ErrorCode::PreceptorLicenseExpired,
                             format!("{}'s licence lapses before the placement ends", s.name),
                         );
                     }
@@ -292,7 +293,7 @@ pub async fn check_and_insert(
                     {
                         rules.add(
                             &at("preceptor_id"),
-                            "preceptor_on_leave",
+                            ErrorCode::PreceptorOnLeave,
                             format!("{} is on leave during the placement", s.name),
                         );
                     }
@@ -315,7 +316,7 @@ pub async fn check_and_insert(
                     if let Some(day) = first_full_day(s.max_students, &held, period) {
                         full.add(
                             &at("preceptor_id"),
-                            "preceptor_at_capacity",
+                            ErrorCode::PreceptorAtCapacity,
                             format!("{} already supervises {} on {day}", s.name, s.max_students),
                         );
                     }
@@ -328,7 +329,7 @@ pub async fn check_and_insert(
         {
             rules.add(
                 &at("site_mentor_id"),
-                "unknown_site_mentor",
+                ErrorCode::UnknownSiteMentor,
                 "there is no such staff member",
             );
         }
@@ -353,10 +354,10 @@ pub async fn check_and_insert(
     }
     if !rules.is_empty() {
         rules.0.extend(full.0);
-        return Err(ApiError::Invalid(rules));
+        return Err(AppError::Rejected(rules));
     }
     if !full.is_empty() {
-        return Err(ApiError::Conflict(full));
+        return Err(AppError::Rejected(full));
     }
     for r in &rows {
         db::placements::insert(tx, r).await?;
@@ -364,14 +365,13 @@ pub async fn check_and_insert(
     Ok(rows)
 }
 
-fn filter_from(params: &Params) -> ApiResult<db::placements::Filter> {
-    let date = |k: &str| -> ApiResult<Option<NaiveDate>> {
+fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
+    let date = |k: &str| -> AppResult<Option<NaiveDate>> {
         match params.get(k) {
             None => Ok(None),
-            Some(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| ApiError::invalid(k, "invalid_date", "must be a date (YYYY-MM-DD)")),
+            Some(v) => v.parse().map(Some).map_err(|_| {
+                AppError::invalid(k, ErrorCode::InvalidDate, "must be a date (YYYY-MM-DD)")
+            }),
         }
     };
     let status = params.word(
@@ -412,7 +412,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<Placement>>> {
+) -> AppResult<Json<List<Placement>>> {
     let scope = p.authorize(Resource::Placement, Action::Read)?;
     let page = params.page()?;
     let wanted = params.get("status");
@@ -438,12 +438,12 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<Placement>> {
+) -> AppResult<Json<Placement>> {
     let scope = p.authorize(Resource::Placement, Action::Read)?;
     let mut tx = st.db.read().await?;
     let row = db::placements::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &row))?;
     Ok(Json(view(&mut tx, row, st.clock.today()).await?))
 }
@@ -463,25 +463,25 @@ pub async fn transition_placement(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Placement> {
+) -> AppResult<Placement> {
     let scope = p.authorize(Resource::Placement, Action::Write)?;
     let mut i = Input::new(body, &["to", "reason"]);
     let to = i.req("to", None, &|v| {
         v.as_str().and_then(Target::parse).ok_or((
-            "invalid_choice",
+            ErrorCode::InvalidChoice,
             "must be one of: confirmed, active, completed, cancelled".into(),
         ))
     });
     let reason = i.opt("reason", None, &parse::text);
     i.finish()?;
     let (Some(to), Some(reason)) = (to, reason) else {
-        return Err(ApiError::BadRequest("unreadable transition".into()));
+        return Err(AppError::BadRequest("unreadable transition".into()));
     };
     let mut tx = st.db.write().await?;
     db::placements::lock(&mut tx, id).await?;
     let row = db::placements::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &row))?;
     let from = Stored::parse(&row.status)
         .ok_or_else(|| anyhow::anyhow!("unknown placement status {:?}", row.status))?;
@@ -495,15 +495,15 @@ pub async fn transition_placement(
         .is_cleared();
     let next =
         placement::transition(from, to, mover, cleared, reason.is_some()).map_err(|r| match r {
-            Refusal::Forbidden => ApiError::Forbidden,
+            Refusal::Forbidden => AppError::Forbidden,
             Refusal::ReasonRequired => {
-                ApiError::invalid("reason", r.code(), "give a reason to cancel")
+                AppError::invalid("reason", r.code(), "give a reason to cancel")
             }
-            Refusal::NotCleared => ApiError::conflict(
+            Refusal::NotCleared => AppError::conflict(
                 r.code(),
                 "the student is not cleared through onboarding for this placement",
             ),
-            Refusal::InvalidTransition => ApiError::conflict(
+            Refusal::InvalidTransition => AppError::conflict(
                 r.code(),
                 format!("a {} placement cannot move to that status", from.as_str()),
             ),
@@ -513,7 +513,7 @@ pub async fn transition_placement(
     db::placements::set_status(&mut tx, id, next.as_str(), cancel_reason).await?;
     let after = db::placements::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     db::audit::record(
         &mut tx,
         &p.actor(st.clock.now()),
@@ -537,7 +537,7 @@ pub async fn transition(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Placement>> {
+) -> AppResult<Json<Placement>> {
     p.authorize(Resource::Placement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(transition_placement(&st, &p, &id, body).await?))
@@ -556,7 +556,7 @@ pub async fn name_student(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Placement> {
+) -> AppResult<Placement> {
     let scope = p.authorize(Resource::Placement, Action::Write)?;
     let mut i = Input::new(body, &["student_id"]);
     let student_id = i.req("student_id", None, &parse::id);
@@ -566,35 +566,39 @@ pub async fn name_student(
     db::placements::lock(&mut tx, id).await?;
     let row = db::placements::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &row))?;
     if row.student_id.is_some() {
-        return Err(ApiError::conflict(
-            "student_already_named",
+        return Err(AppError::conflict(
+            ErrorCode::StudentAlreadyNamed,
             "this placement already has its student",
         ));
     }
     if !matches!(row.status.as_str(), "proposed" | "confirmed") {
-        return Err(ApiError::conflict(
-            "invalid_transition",
+        return Err(AppError::conflict(
+            ErrorCode::InvalidTransition,
             "a student can be named only before the placement starts",
         ));
     }
     let mut problems = Problems::default();
     match db::students::get(&mut tx, &student_id).await? {
-        None => problems.add("student_id", "unknown_student", "there is no such student"),
+        None => problems.add(
+            "student_id",
+            ErrorCode::UnknownStudent,
+            "there is no such student",
+        ),
         Some(s) => {
             if s.school_id != row.school_id || s.program_id != row.program_id {
                 problems.add(
                     "student_id",
-                    "student_not_in_program",
+                    ErrorCode::StudentNotInProgram,
                     "the student belongs to another program or school",
                 );
             }
             if s.enrollment_status != "enrolled" {
                 problems.add(
                     "student_id",
-                    "student_not_enrolled",
+                    ErrorCode::StudentNotEnrolled,
                     format!("the student is not enrolled ({})", s.enrollment_status),
                 );
             }
@@ -604,7 +608,7 @@ pub async fn name_student(
     db::placements::set_student(&mut tx, id, &student_id).await?;
     let after = db::placements::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     db::audit::record(
         &mut tx,
         &p.actor(st.clock.now()),
@@ -628,7 +632,7 @@ pub async fn update(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Placement>> {
+) -> AppResult<Json<Placement>> {
     p.authorize(Resource::Placement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(name_student(&st, &p, &id, body).await?))

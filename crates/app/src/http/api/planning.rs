@@ -2,6 +2,7 @@
 //! background job, show its proposal, and accept it into placements through the same checks
 //! as a manual decision.
 use crate::db::{self, planning::Run};
+use crate::domain::ErrorCode;
 use crate::domain::period::Period;
 use crate::domain::planning::{
     self as plan, DatedAssignment, Exclusion, LeftOut, Records, RequestRecord, Term,
@@ -9,7 +10,7 @@ use crate::domain::planning::{
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, PathId, parse},
 };
 use crate::state::AppState;
@@ -137,7 +138,7 @@ pub struct StartInput {
     exclude: Option<Vec<Value>>,
 }
 
-fn number(v: &Value) -> Result<f64, (&'static str, String)> {
+fn number(v: &Value) -> Result<f64, (ErrorCode, String)> {
     let n = match v {
         Value::Number(n) => n.as_f64(),
         Value::String(s) => s.trim().parse().ok(),
@@ -146,7 +147,7 @@ fn number(v: &Value) -> Result<f64, (&'static str, String)> {
     match n {
         Some(n) if n.is_finite() && n > 0.0 && n <= MAX_TIME_LIMIT_SECONDS => Ok(n),
         _ => Err((
-            "invalid_number",
+            ErrorCode::InvalidNumber,
             format!("must be a number of seconds above 0 and at most {MAX_TIME_LIMIT_SECONDS}"),
         )),
     }
@@ -154,17 +155,21 @@ fn number(v: &Value) -> Result<f64, (&'static str, String)> {
 
 fn list_of<T: for<'de> Deserialize<'de>>(
     what: &'static str,
-) -> impl Fn(&Value) -> Result<Vec<T>, (&'static str, String)> {
+) -> impl Fn(&Value) -> Result<Vec<T>, (ErrorCode, String)> {
     move |v| {
-        serde_json::from_value::<Vec<T>>(v.clone())
-            .map_err(|e| ("invalid_type", format!("must be a list of {what}: {e}")))
+        serde_json::from_value::<Vec<T>>(v.clone()).map_err(|e| {
+            (
+                ErrorCode::InvalidType,
+                format!("must be a list of {what}: {e}"),
+            )
+        })
     }
 }
 
-fn ids(v: &Value) -> Result<Vec<String>, (&'static str, String)> {
+fn ids(v: &Value) -> Result<Vec<String>, (ErrorCode, String)> {
     match v {
         Value::Array(items) => items.iter().map(parse::id).collect(),
-        _ => Err(("invalid_type", "must be a list of ids".into())),
+        _ => Err((ErrorCode::InvalidType, "must be a list of ids".into())),
     }
 }
 
@@ -175,19 +180,19 @@ struct ExclusionInput {
     department: String,
 }
 
-fn term_of(starts_on: NaiveDate, ends_on: NaiveDate) -> ApiResult<Term> {
+fn term_of(starts_on: NaiveDate, ends_on: NaiveDate) -> AppResult<Term> {
     if ends_on < starts_on {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "ends_on",
-            "invalid_period",
+            ErrorCode::InvalidPeriod,
             "the term ends before it starts",
         ));
     }
     let term = Term { starts_on, ends_on };
     if term.weeks() > plan::MAX_TERM_WEEKS {
-        return Err(ApiError::invalid(
+        return Err(AppError::invalid(
             "ends_on",
-            "term_too_long",
+            ErrorCode::TermTooLong,
             format!("a term is at most {} weeks", plan::MAX_TERM_WEEKS),
         ));
     }
@@ -199,7 +204,7 @@ pub async fn start(
     st: &AppState,
     p: &Principal,
     body: Map<String, Value>,
-) -> ApiResult<PlanningRun> {
+) -> AppResult<PlanningRun> {
     p.authorize(Resource::Planning, Action::Write)?;
     let mut i = Input::new(
         body,
@@ -257,9 +262,9 @@ pub async fn start(
 
     let mut tx = st.db.write().await?;
     if let Some(base) = &based_on {
-        let base = db::planning::get(&mut tx, base)
-            .await?
-            .ok_or_else(|| ApiError::invalid("based_on", "not_found", "no such planning run"))?;
+        let base = db::planning::get(&mut tx, base).await?.ok_or_else(|| {
+            AppError::invalid("based_on", ErrorCode::NotFound, "no such planning run")
+        })?;
         let ctx: Context = serde_json::from_str(&base.context_json).unwrap_or_default();
         for e in ctx.exclusions {
             if !exclusions.contains(&e) {
@@ -395,7 +400,7 @@ pub async fn start(
 }
 
 /// The run as the API shows it; `with_proposal` adds the (possibly long) proposal.
-pub fn view(run: &Run, with_proposal: bool) -> ApiResult<PlanningRun> {
+pub fn view(run: &Run, with_proposal: bool) -> AppResult<PlanningRun> {
     let term = Term {
         starts_on: run.starts_on,
         ends_on: run.ends_on,
@@ -427,11 +432,11 @@ pub fn view(run: &Run, with_proposal: bool) -> ApiResult<PlanningRun> {
     })
 }
 
-fn stored<T: for<'de> Deserialize<'de>>(json: &str) -> ApiResult<T> {
-    serde_json::from_str(json).map_err(|e| ApiError::Internal(anyhow::anyhow!("stored run: {e}")))
+fn stored<T: for<'de> Deserialize<'de>>(json: &str) -> AppResult<T> {
+    serde_json::from_str(json).map_err(|e| AppError::Internal(anyhow::anyhow!("stored run: {e}")))
 }
 
-fn proposal(run: &Run, term: Term, solution_json: &str) -> ApiResult<Proposal> {
+fn proposal(run: &Run, term: Term, solution_json: &str) -> AppResult<Proposal> {
     let problem: Problem = stored(&run.problem_json)?;
     let solution: Solution = stored(solution_json)?;
     let ctx: Context = stored(&run.context_json)?;
@@ -537,30 +542,30 @@ fn proposal(run: &Run, term: Term, solution_json: &str) -> ApiResult<Proposal> {
     })
 }
 
-pub async fn load(st: &AppState, p: &Principal, id: &str) -> ApiResult<Run> {
+pub async fn load(st: &AppState, p: &Principal, id: &str) -> AppResult<Run> {
     p.authorize(Resource::Planning, Action::Read)?;
     let mut tx = st.db.read().await?;
     db::planning::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
-pub async fn recent(st: &AppState, p: &Principal) -> ApiResult<Vec<Run>> {
+pub async fn recent(st: &AppState, p: &Principal) -> AppResult<Vec<Run>> {
     p.authorize(Resource::Planning, Action::Read)?;
     let mut tx = st.db.read().await?;
     Ok(db::planning::recent(&mut tx, 50).await?)
 }
 
 /// Asks a running job to stop; it keeps the best answer found so far.
-pub async fn cancel_run(st: &AppState, p: &Principal, id: &str) -> ApiResult<Run> {
+pub async fn cancel_run(st: &AppState, p: &Principal, id: &str) -> AppResult<Run> {
     p.authorize(Resource::Planning, Action::Write)?;
     let mut tx = st.db.write().await?;
     let run = db::planning::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     if run.status != "running" {
-        return Err(ApiError::conflict(
-            "invalid_transition",
+        return Err(AppError::conflict(
+            ErrorCode::InvalidTransition,
             format!("the run is {}, not running", run.status),
         ));
     }
@@ -581,7 +586,8 @@ pub struct AcceptOutcome {
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct AcceptFailure {
     pub request_id: String,
-    pub code: String,
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
     pub message: String,
 }
 
@@ -603,7 +609,7 @@ pub async fn accept_run(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<AcceptOutcome> {
+) -> AppResult<AcceptOutcome> {
     p.authorize(Resource::Planning, Action::Write)?;
     let mut i = Input::new(body, &["request_ids", "waitlist_unplaced"]);
     let chosen = i.opt("request_ids", None, &ids).flatten();
@@ -614,8 +620,8 @@ pub async fn accept_run(
     i.finish()?;
     let run = load(st, p, id).await?;
     if !matches!(run.status.as_str(), "done" | "cancelled") {
-        return Err(ApiError::conflict(
-            "run_not_finished",
+        return Err(AppError::conflict(
+            ErrorCode::RunNotFinished,
             format!("the run is {}; accept it once it has an answer", run.status),
         ));
     }
@@ -634,23 +640,25 @@ pub async fn accept_run(
         if !picked {
             continue;
         }
-        let fail = |code: &str, message: String| AcceptFailure {
+        let fail = |code: ErrorCode, message: String| AcceptFailure {
             request_id: q.request_id.clone(),
-            code: code.into(),
+            code,
             message,
         };
         let body = match q.outcome.as_str() {
             "placed" => {
                 let mut tx = st.db.read().await?;
                 let Some(now) = db::requests::get(&mut tx, &q.request_id).await? else {
-                    out.failed
-                        .push(fail("not_found", "the request no longer exists".into()));
+                    out.failed.push(fail(
+                        ErrorCode::NotFound,
+                        "the request no longer exists".into(),
+                    ));
                     continue;
                 };
                 drop(tx);
                 if now.places() != q.students {
                     out.failed.push(fail(
-                        "request_changed",
+                        ErrorCode::RequestChanged,
                         format!(
                             "the request now asks for {} places, the plan for {}; plan again",
                             now.places(),
@@ -681,7 +689,7 @@ pub async fn accept_run(
             }),
             "partial" if chosen.is_some() => {
                 out.failed.push(fail(
-                    "partially_placed",
+                    ErrorCode::PartiallyPlaced,
                     format!(
                         "the plan places {} of {} students; decide this request by hand",
                         q.placed, q.students
@@ -695,14 +703,14 @@ pub async fn accept_run(
         match super::requests::decide(st, p, &q.request_id, map).await {
             Ok(r) if r.status == "approved" => out.approved.push(q.request_id.clone()),
             Ok(_) => out.waitlisted.push(q.request_id.clone()),
-            Err(ApiError::Internal(e)) => return Err(ApiError::Internal(e)),
+            Err(AppError::Internal(e)) => return Err(AppError::Internal(e)),
             Err(e) => {
                 let problem = e.problem();
                 let code = problem
                     .errors
                     .first()
-                    .map(|f| f.code.clone())
-                    .unwrap_or_else(|| "refused".into());
+                    .map(|f| f.code)
+                    .unwrap_or(ErrorCode::Refused);
                 let message = if problem.errors.is_empty() {
                     problem.detail
                 } else {
@@ -713,7 +721,7 @@ pub async fn accept_run(
                         .collect::<Vec<_>>()
                         .join("; ")
                 };
-                out.failed.push(fail(&code, message));
+                out.failed.push(fail(code, message));
             }
         }
     }
@@ -742,7 +750,7 @@ pub async fn create(
     State(st): State<AppState>,
     p: Principal,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<PlanningRun>)> {
+) -> AppResult<(StatusCode, Json<PlanningRun>)> {
     p.authorize(Resource::Planning, Action::Write)?;
     let body = body.read(&st).await?;
     Ok((StatusCode::ACCEPTED, Json(start(&st, &p, body).await?)))
@@ -754,12 +762,12 @@ pub async fn create(
 pub async fn list(
     State(st): State<AppState>,
     p: Principal,
-) -> ApiResult<Json<super::List<PlanningRun>>> {
+) -> AppResult<Json<super::List<PlanningRun>>> {
     let runs = recent(&st, &p).await?;
     let views = runs
         .iter()
         .map(|r| view(r, false))
-        .collect::<ApiResult<Vec<_>>>()?;
+        .collect::<AppResult<Vec<_>>>()?;
     Ok(Json(views.into()))
 }
 
@@ -771,7 +779,7 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<PlanningRun>> {
+) -> AppResult<Json<PlanningRun>> {
     Ok(Json(view(&load(&st, &p, &id).await?, true)?))
 }
 
@@ -783,7 +791,7 @@ pub async fn cancel(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<(StatusCode, Json<PlanningRun>)> {
+) -> AppResult<(StatusCode, Json<PlanningRun>)> {
     let run = cancel_run(&st, &p, &id).await?;
     Ok((StatusCode::ACCEPTED, Json(view(&run, false)?)))
 }
@@ -796,7 +804,7 @@ pub async fn accept(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<AcceptOutcome>> {
+) -> AppResult<Json<AcceptOutcome>> {
     p.authorize(Resource::Planning, Action::Write)?;
     let body = body.read_or_empty(&st).await?;
     Ok(Json(accept_run(&st, &p, &id, body).await?))
@@ -825,18 +833,18 @@ pub async fn problem(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     problem_file(&st, &p, &id).await
 }
 
-pub async fn problem_file(st: &AppState, p: &Principal, id: &str) -> ApiResult<Response> {
+pub async fn problem_file(st: &AppState, p: &Principal, id: &str) -> AppResult<Response> {
     let run = load(st, p, id).await?;
     Ok(download(format!("problem-{id}.json"), run.problem_json))
 }
 
-pub async fn solution_file(st: &AppState, p: &Principal, id: &str) -> ApiResult<Response> {
+pub async fn solution_file(st: &AppState, p: &Principal, id: &str) -> AppResult<Response> {
     let run = load(st, p, id).await?;
-    let json = run.solution_json.ok_or(ApiError::NotFound)?;
+    let json = run.solution_json.ok_or(AppError::NotFound)?;
     Ok(download(format!("solution-{id}.json"), json))
 }
 
@@ -848,6 +856,6 @@ pub async fn solution(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     solution_file(&st, &p, &id).await
 }

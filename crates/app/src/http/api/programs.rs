@@ -1,12 +1,13 @@
 use super::{List, created, schools::visible};
 use crate::db::{self, Tx, new_id, programs::Program};
+use crate::domain::ErrorCode;
 use crate::domain::{
     directory::DegreeLevel,
     policy::{Action, Resource},
 };
 use crate::http::{
     auth::{Principal, ensure},
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
@@ -32,7 +33,7 @@ pub async fn parse_program(
     school_id: &str,
     body: Map<String, Value>,
     current: Option<&Program>,
-) -> ApiResult<Program> {
+) -> AppResult<Program> {
     let mut i = Input::new(
         body,
         &[
@@ -66,7 +67,7 @@ pub async fn parse_program(
             Some(d) => default_accreditor = Some(d.accreditor),
             None => i.problems.add(
                 "discipline",
-                "unknown_discipline",
+                ErrorCode::UnknownDiscipline,
                 format!("{code:?} is not in the discipline catalog"),
             ),
         }
@@ -86,7 +87,7 @@ pub async fn parse_program(
     })
 }
 
-fn filter_from(params: &Params, school_id: Option<String>) -> ApiResult<db::programs::Filter> {
+fn filter_from(params: &Params, school_id: Option<String>) -> AppResult<db::programs::Filter> {
     Ok(db::programs::Filter {
         school_id,
         discipline: params.get("discipline"),
@@ -108,7 +109,7 @@ pub async fn list_for_school(
     p: Principal,
     PathId(school_id): PathId,
     params: Params,
-) -> ApiResult<Json<List<Program>>> {
+) -> AppResult<Json<List<Program>>> {
     let scope = p.authorize(Resource::Program, Action::Read)?;
     ensure(visible(&scope, &school_id))?;
     let page = params.page()?;
@@ -116,7 +117,7 @@ pub async fn list_for_school(
     let mut tx = st.db.read().await?;
     db::schools::get(&mut tx, &school_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     Ok(Json(
         db::programs::list(&mut tx, &scope, &filter, &page)
             .await?
@@ -133,7 +134,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<Program>>> {
+) -> AppResult<Json<List<Program>>> {
     let scope = p.authorize(Resource::Program, Action::Read)?;
     let page = params.page()?;
     let filter = filter_from(&params, params.id("school_id")?)?;
@@ -153,7 +154,7 @@ pub async fn create(
     p: Principal,
     PathId(school_id): PathId,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Program>)> {
+) -> AppResult<(StatusCode, Json<Program>)> {
     p.authorize(Resource::Program, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(create_program(&st, &p, &school_id, body).await?))
@@ -164,13 +165,13 @@ pub async fn create_program(
     p: &Principal,
     school_id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Program> {
+) -> AppResult<Program> {
     let scope = p.authorize(Resource::Program, Action::Write)?;
     ensure(visible(&scope, school_id))?;
     let mut tx = st.db.write().await?;
     db::schools::get(&mut tx, school_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let prog = parse_program(&mut tx, school_id, body, None).await?;
     db::programs::insert(&mut tx, &prog).await?;
     db::audit::record(
@@ -193,12 +194,12 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<Program>> {
+) -> AppResult<Json<Program>> {
     let scope = p.authorize(Resource::Program, Action::Read)?;
     let mut tx = st.db.read().await?;
     let prog = db::programs::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &prog.school_id))?;
     Ok(Json(prog))
 }
@@ -211,7 +212,7 @@ pub async fn update(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Program>> {
+) -> AppResult<Json<Program>> {
     p.authorize(Resource::Program, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(update_program(&st, &p, &id, body).await?))
@@ -222,12 +223,12 @@ pub async fn update_program(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Program> {
+) -> AppResult<Program> {
     let scope = p.authorize(Resource::Program, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::programs::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &current.school_id))?;
     let prog = parse_program(&mut tx, &current.school_id.clone(), body, Some(&current)).await?;
     db::programs::update(&mut tx, &prog).await?;

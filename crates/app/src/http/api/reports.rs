@@ -1,13 +1,14 @@
 //! The summary report: students placed in a year, by discipline, degree level, school,
 //! department and kind (API.md "Reports").
 use crate::db::Tx;
+use crate::domain::ErrorCode;
 use crate::domain::{
     directory::DegreeLevel,
     policy::{Action, Resource},
 };
 use crate::http::{
     auth::Principal,
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::Params,
 };
 use crate::on_tx;
@@ -72,11 +73,11 @@ fn buckets(rows: &[Row], key: impl Fn(&Row) -> (String, String)) -> Vec<Bucket> 
     out
 }
 
-pub async fn summary(tx: &mut Tx, year: i32) -> ApiResult<Summary> {
+pub async fn summary(tx: &mut Tx, year: i32) -> AppResult<Summary> {
     let from = NaiveDate::from_ymd_opt(year, 1, 1)
-        .ok_or_else(|| ApiError::invalid("year", "invalid_year", "not a year"))?;
+        .ok_or_else(|| AppError::invalid("year", ErrorCode::InvalidYear, "not a year"))?;
     let to = NaiveDate::from_ymd_opt(year, 12, 31)
-        .ok_or_else(|| ApiError::invalid("year", "invalid_year", "not a year"))?;
+        .ok_or_else(|| AppError::invalid("year", ErrorCode::InvalidYear, "not a year"))?;
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(
         "SELECT p.student_id AS student_id, p.kind AS kind, pr.discipline AS discipline, d.name AS discipline_name,
                 pr.degree_level AS degree_level, s.id AS school_id, s.name AS school_name,
@@ -119,14 +120,16 @@ pub async fn summary(tx: &mut Tx, year: i32) -> ApiResult<Summary> {
     })
 }
 
-pub fn year_param(params: &Params, default: i32) -> ApiResult<i32> {
+pub fn year_param(params: &Params, default: i32) -> AppResult<i32> {
     match params.get("year") {
         None => Ok(default),
         Some(y) => y
             .parse::<i32>()
             .ok()
             .filter(|y| (2000..=2100).contains(y))
-            .ok_or_else(|| ApiError::invalid("year", "invalid_year", "a year from 2000 to 2100")),
+            .ok_or_else(|| {
+                AppError::invalid("year", ErrorCode::InvalidYear, "a year from 2000 to 2100")
+            }),
     }
 }
 
@@ -170,7 +173,7 @@ pub async fn get_summary(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<Summary>> {
+) -> AppResult<Json<Summary>> {
     p.authorize(Resource::Report, Action::Read)?;
     let year = year_param(&params, chrono::Datelike::year(&st.clock.today()))?;
     let mut tx = st.db.read().await?;
@@ -184,7 +187,7 @@ pub async fn get_summary_csv(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Response> {
+) -> AppResult<Response> {
     p.authorize(Resource::Report, Action::Read)?;
     let year = year_param(&params, chrono::Datelike::year(&st.clock.today()))?;
     let mut tx = st.db.read().await?;

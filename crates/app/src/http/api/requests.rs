@@ -7,6 +7,7 @@ use crate::db::{
     self, Scope, Tx,
     requests::{Course, FacultySupervisor, PlacementRequest, Preference, Shift},
 };
+use crate::domain::ErrorCode;
 use crate::domain::{
     FieldError, Problems,
     eligibility::{self, AgreementFacts, Kind, ProgramFacts, Stage, StudentFacts},
@@ -14,7 +15,7 @@ use crate::domain::{
 };
 use crate::http::{
     auth::{Principal, ensure},
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse, parse_id},
 };
 use crate::state::AppState;
@@ -69,27 +70,27 @@ const FIELDS: &[&str] = &[
     "faculty_supervisor",
 ];
 
-type R<T> = Result<T, (&'static str, String)>;
+type R<T> = Result<T, (ErrorCode, String)>;
 
 fn ids(v: &Value) -> R<Vec<String>> {
-    let codes =
-        parse::codes(v).map_err(|_| ("invalid_type", "must be a list of ids".to_string()))?;
+    let codes = parse::codes(v)
+        .map_err(|_| (ErrorCode::InvalidType, "must be a list of ids".to_string()))?;
     codes
         .iter()
-        .map(|c| parse_id(c).ok_or(("invalid_id", format!("{c:?} is not a valid id"))))
+        .map(|c| parse_id(c).ok_or((ErrorCode::InvalidId, format!("{c:?} is not a valid id"))))
         .collect()
 }
 
 fn preferences(v: &Value) -> R<Vec<Preference>> {
     let Value::Array(items) = v else {
         return Err((
-            "invalid_type",
+            ErrorCode::InvalidType,
             "must be a list of { site_id, department_id? }".into(),
         ));
     };
     if items.len() > 3 {
         return Err((
-            "too_many_preferences",
+            ErrorCode::TooManyPreferences,
             "at most 3 preferences, ranked".into(),
         ));
     }
@@ -99,7 +100,7 @@ fn preferences(v: &Value) -> R<Vec<Preference>> {
             let site_id = i
                 .get("site_id")
                 .ok_or((
-                    "invalid_type",
+                    ErrorCode::InvalidType,
                     "each preference needs a site_id".to_string(),
                 ))
                 .and_then(parse::id)?;
@@ -125,7 +126,7 @@ fn shifts(v: &Value) -> R<Vec<Shift>> {
     const DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
     let Value::Array(items) = v else {
         return Err((
-            "invalid_type",
+            ErrorCode::InvalidType,
             "must be a list of { weekday, starts_at, ends_at }".into(),
         ));
     };
@@ -136,7 +137,7 @@ fn shifts(v: &Value) -> R<Vec<Shift>> {
             let (weekday, starts_at, ends_at) = (get("weekday"), get("starts_at"), get("ends_at"));
             if !DAYS.contains(&weekday.as_str()) {
                 return Err((
-                    "invalid_shift",
+                    ErrorCode::InvalidShift,
                     format!("weekday must be one of {}", DAYS.join(", ")),
                 ));
             }
@@ -147,7 +148,7 @@ fn shifts(v: &Value) -> R<Vec<Shift>> {
                     ends_at,
                 }),
                 _ => Err((
-                    "invalid_shift",
+                    ErrorCode::InvalidShift,
                     "a shift has starts_at and ends_at as HH:MM, and they differ".into(),
                 )),
             }
@@ -171,7 +172,7 @@ fn course(v: &Value) -> R<Course> {
             credits,
         }),
         _ => Err((
-            "invalid_course",
+            ErrorCode::InvalidCourse,
             "a course has a code, a title and a positive number of credits".into(),
         )),
     }
@@ -183,7 +184,7 @@ fn faculty(v: &Value) -> R<FacultySupervisor> {
     match (name, email) {
         (Some(name), Some(email)) => Ok(FacultySupervisor { name, email }),
         _ => Err((
-            "invalid_faculty_supervisor",
+            ErrorCode::InvalidFacultySupervisor,
             "a faculty supervisor has a name and a valid email".into(),
         )),
     }
@@ -194,11 +195,11 @@ pub async fn eligibility_of(
     tx: &mut Tx,
     req: &PlacementRequest,
     stage: Stage,
-) -> ApiResult<Vec<FieldError>> {
+) -> AppResult<Vec<FieldError>> {
     let Some(program) = db::programs::get(tx, &req.program_id).await? else {
         return Ok(vec![FieldError::at(
             "program_id",
-            "unknown_program",
+            ErrorCode::UnknownProgram,
             "there is no such program",
         )]);
     };
@@ -253,7 +254,7 @@ pub async fn parse_request(
     scope: &Scope,
     body: Map<String, Value>,
     today: NaiveDate,
-) -> ApiResult<PlacementRequest> {
+) -> AppResult<PlacementRequest> {
     let mut i = Input::new(body, FIELDS);
     let kind = i.req(
         "kind",
@@ -267,7 +268,7 @@ pub async fn parse_request(
     let ends_on = i.req("ends_on", None, &parse::date);
     let hours = i.req("hours_per_week", None, &|v| match parse::positive(v)? {
         n if n <= 80 => Ok(n),
-        _ => Err(("out_of_range", "at most 80 hours a week".into())),
+        _ => Err((ErrorCode::OutOfRange, "at most 80 hours a week".into())),
     });
     let student_ids = i.req("student_ids", Some(&vec![]), &ids);
     let slots = i.req("slots", Some(&0), &parse::non_negative);
@@ -278,7 +279,7 @@ pub async fn parse_request(
         Some(&0),
         &|v| match parse::non_negative(v)? {
             n if n <= 4 => Ok(n),
-            _ => Err(("out_of_range", "from 0 to 4 weeks".into())),
+            _ => Err((ErrorCode::OutOfRange, "from 0 to 4 weeks".into())),
         },
     );
     let together = i.req("together", Some(&false), &parse::boolean);
@@ -292,7 +293,7 @@ pub async fn parse_request(
     {
         i.problems.add(
             "student_ids",
-            "no_students",
+            ErrorCode::NoStudents,
             "name at least one student, or ask for unnamed slots",
         );
     }
@@ -300,18 +301,23 @@ pub async fn parse_request(
         let known =
             own.as_ref().is_none_or(|o| o == sid) && db::schools::get(tx, sid).await?.is_some();
         if !known {
-            i.problems
-                .add("school_id", "unknown_school", "there is no such school");
+            i.problems.add(
+                "school_id",
+                ErrorCode::UnknownSchool,
+                "there is no such school",
+            );
         }
     }
     if let (Some(pid), Some(sid)) = (&program_id, &school_id) {
         match db::programs::get(tx, pid).await? {
-            None => i
-                .problems
-                .add("program_id", "unknown_program", "there is no such program"),
+            None => i.problems.add(
+                "program_id",
+                ErrorCode::UnknownProgram,
+                "there is no such program",
+            ),
             Some(p) if p.school_id != *sid => i.problems.add(
                 "program_id",
-                "program_not_at_school",
+                ErrorCode::ProgramNotAtSchool,
                 "the program belongs to another school",
             ),
             Some(_) => {}
@@ -321,7 +327,7 @@ pub async fn parse_request(
         if db::students::get(tx, s).await?.is_none() {
             i.problems.add(
                 "student_ids",
-                "unknown_student",
+                ErrorCode::UnknownStudent,
                 format!("there is no student {s}"),
             );
         }
@@ -330,7 +336,7 @@ pub async fn parse_request(
         if db::sites::get(tx, &p.site_id).await?.is_none() {
             i.problems.add(
                 "preferences",
-                "unknown_site",
+                ErrorCode::UnknownSite,
                 format!("preference {}: there is no such site", rank + 1),
             );
         }
@@ -338,12 +344,12 @@ pub async fn parse_request(
             match db::departments::get(tx, d).await? {
                 None => i.problems.add(
                     "preferences",
-                    "unknown_department",
+                    ErrorCode::UnknownDepartment,
                     format!("preference {}: there is no such department", rank + 1),
                 ),
                 Some(dept) if dept.site_id != p.site_id => i.problems.add(
                     "preferences",
-                    "department_not_at_site",
+                    ErrorCode::DepartmentNotAtSite,
                     format!("preference {}: the department is at another site", rank + 1),
                 ),
                 Some(_) => {}
@@ -401,7 +407,7 @@ pub async fn submit_request(
     st: &AppState,
     p: &Principal,
     body: Map<String, Value>,
-) -> ApiResult<PlacementRequest> {
+) -> AppResult<PlacementRequest> {
     let scope = p.authorize(Resource::Request, Action::Write)?;
     let mut tx = st.db.write().await?;
     let mut req = parse_request(&mut tx, &scope, body, st.clock.today()).await?;
@@ -428,20 +434,19 @@ pub async fn create(
     State(st): State<AppState>,
     p: Principal,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<PlacementRequest>)> {
+) -> AppResult<(StatusCode, Json<PlacementRequest>)> {
     p.authorize(Resource::Request, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(submit_request(&st, &p, body).await?))
 }
 
-pub fn filter_from(params: &Params) -> ApiResult<db::requests::Filter> {
-    let date = |k: &str| -> ApiResult<Option<NaiveDate>> {
+pub fn filter_from(params: &Params) -> AppResult<db::requests::Filter> {
+    let date = |k: &str| -> AppResult<Option<NaiveDate>> {
         match params.get(k) {
             None => Ok(None),
-            Some(v) => v
-                .parse()
-                .map(Some)
-                .map_err(|_| ApiError::invalid(k, "invalid_date", "must be a date (YYYY-MM-DD)")),
+            Some(v) => v.parse().map(Some).map_err(|_| {
+                AppError::invalid(k, ErrorCode::InvalidDate, "must be a date (YYYY-MM-DD)")
+            }),
         }
     };
     Ok(db::requests::Filter {
@@ -473,7 +478,7 @@ pub fn filter_from(params: &Params) -> ApiResult<db::requests::Filter> {
 pub async fn with_eligibility(
     tx: &mut Tx,
     mut req: PlacementRequest,
-) -> ApiResult<PlacementRequest> {
+) -> AppResult<PlacementRequest> {
     if matches!(req.status.as_str(), "submitted" | "waitlisted") {
         req.eligibility = Some(eligibility_of(tx, &req, Stage::Approval).await?);
     }
@@ -490,7 +495,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<PlacementRequest>>> {
+) -> AppResult<Json<List<PlacementRequest>>> {
     let scope = p.authorize(Resource::Request, Action::Read)?;
     let page = params.page()?;
     let filter = filter_from(&params)?;
@@ -506,8 +511,8 @@ pub async fn list(
     }))
 }
 
-pub async fn load_visible(tx: &mut Tx, scope: &Scope, id: &str) -> ApiResult<PlacementRequest> {
-    let r = db::requests::get(tx, id).await?.ok_or(ApiError::NotFound)?;
+pub async fn load_visible(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<PlacementRequest> {
+    let r = db::requests::get(tx, id).await?.ok_or(AppError::NotFound)?;
     ensure(super::schools::visible(scope, &r.school_id))?;
     Ok(r)
 }
@@ -518,7 +523,7 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<PlacementRequest>> {
+) -> AppResult<Json<PlacementRequest>> {
     let scope = p.authorize(Resource::Request, Action::Read)?;
     let mut tx = st.db.read().await?;
     let r = load_visible(&mut tx, &scope, &id).await?;
@@ -539,7 +544,7 @@ pub async fn name_students(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<PlacementRequest> {
+) -> AppResult<PlacementRequest> {
     let scope = p.authorize(Resource::Request, Action::Write)?;
     let mut i = Input::new(body, &["student_ids", "slots"]);
     let student_ids = i.opt("student_ids", None, &ids);
@@ -549,8 +554,8 @@ pub async fn name_students(
     db::requests::lock(&mut tx, id).await?;
     let before = load_visible(&mut tx, &scope, id).await?;
     if !matches!(before.status.as_str(), "submitted" | "waitlisted") {
-        return Err(ApiError::conflict(
-            "invalid_transition",
+        return Err(AppError::conflict(
+            ErrorCode::InvalidTransition,
             format!("a {} request can no longer change", before.status),
         ));
     }
@@ -566,7 +571,7 @@ pub async fn name_students(
     if after.places() == 0 {
         problems.add(
             "student_ids",
-            "no_students",
+            ErrorCode::NoStudents,
             "name at least one student, or keep an unnamed slot",
         );
     }
@@ -574,7 +579,7 @@ pub async fn name_students(
         if db::students::get(&mut tx, s).await?.is_none() {
             problems.add(
                 "student_ids",
-                "unknown_student",
+                ErrorCode::UnknownStudent,
                 format!("there is no student {s}"),
             );
         }
@@ -584,7 +589,7 @@ pub async fn name_students(
             eligibility_of(&mut tx, &after, Stage::Approval)
                 .await?
                 .into_iter()
-                .filter(|e| e.code.starts_with("student_")),
+                .filter(|e| e.code.is_about_a_student()),
         );
     }
     problems.into_result()?;
@@ -612,7 +617,7 @@ pub async fn update(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<PlacementRequest>> {
+) -> AppResult<Json<PlacementRequest>> {
     p.authorize(Resource::Request, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(name_students(&st, &p, &id, body).await?))
@@ -624,7 +629,7 @@ pub async fn withdraw_request(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<PlacementRequest> {
+) -> AppResult<PlacementRequest> {
     let scope = p.authorize(Resource::Request, Action::Write)?;
     let mut i = Input::new(body, &["reason"]);
     let reason = i.opt("reason", None, &parse::text);
@@ -633,8 +638,8 @@ pub async fn withdraw_request(
     db::requests::lock(&mut tx, id).await?;
     let before = load_visible(&mut tx, &scope, id).await?;
     if !matches!(before.status.as_str(), "submitted" | "waitlisted") {
-        return Err(ApiError::conflict(
-            "invalid_transition",
+        return Err(AppError::conflict(
+            ErrorCode::InvalidTransition,
             format!("a {} request cannot be withdrawn", before.status),
         ));
     }
@@ -648,7 +653,7 @@ pub async fn withdraw_request(
     .await?;
     let after = db::requests::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     db::audit::record(
         &mut tx,
         &p.actor(st.clock.now()),
@@ -671,7 +676,7 @@ pub async fn withdraw(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<PlacementRequest>> {
+) -> AppResult<Json<PlacementRequest>> {
     p.authorize(Resource::Request, Action::Write)?;
     let body = body.read_or_empty(&st).await?;
     Ok(Json(withdraw_request(&st, &p, &id, body).await?))
@@ -715,13 +720,19 @@ struct Entry {
 
 fn decision_entries(v: &Value) -> R<Vec<Entry>> {
     let Value::Array(items) = v else {
-        return Err(("invalid_type", "must be a list of placements".into()));
+        return Err((
+            ErrorCode::InvalidType,
+            "must be a list of placements".into(),
+        ));
     };
     items
         .iter()
         .map(|e| {
             let Value::Object(m) = e else {
-                return Err(("invalid_type", "each placement is an object".to_string()));
+                return Err((
+                    ErrorCode::InvalidType,
+                    "each placement is an object".to_string(),
+                ));
             };
             for k in m.keys() {
                 if ![
@@ -735,7 +746,7 @@ fn decision_entries(v: &Value) -> R<Vec<Entry>> {
                 .contains(&k.as_str())
                 {
                     return Err((
-                        "unknown_field",
+                        ErrorCode::UnknownField,
                         format!("{k} is not a field of a placement"),
                     ));
                 }
@@ -755,7 +766,7 @@ fn decision_entries(v: &Value) -> R<Vec<Entry>> {
             let dept = m
                 .get("department_id")
                 .ok_or((
-                    "required",
+                    ErrorCode::Required,
                     "each placement needs a department_id".to_string(),
                 ))
                 .and_then(parse::id)?;
@@ -777,7 +788,7 @@ pub async fn decide(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<PlacementRequest> {
+) -> AppResult<PlacementRequest> {
     p.authorize(Resource::Decision, Action::Write)?;
     let mut i = Input::new(body, &["decision", "reason", "placements"]);
     let decision = i.req(
@@ -791,8 +802,11 @@ pub async fn decide(
     let reason = i.opt("reason", None, &parse::text).flatten();
     let entries = i.opt("placements", None, &decision_entries).flatten();
     if matches!(decision.as_deref(), Some("decline" | "waitlist")) && reason.is_none() {
-        i.problems
-            .add("reason", "reason_required", "give the school a reason");
+        i.problems.add(
+            "reason",
+            ErrorCode::ReasonRequired,
+            "give the school a reason",
+        );
     }
     if decision.as_deref() == Some("approve")
         && entries.as_ref().is_none_or(|e| e.is_empty())
@@ -800,7 +814,7 @@ pub async fn decide(
     {
         i.problems.add(
             "placements",
-            "placements_required",
+            ErrorCode::PlacementsRequired,
             "to approve, say where each student goes",
         );
     }
@@ -811,10 +825,10 @@ pub async fn decide(
     db::requests::lock(&mut tx, id).await?;
     let before = db::requests::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     if !matches!(before.status.as_str(), "submitted" | "waitlisted") {
-        return Err(ApiError::conflict(
-            "invalid_transition",
+        return Err(AppError::conflict(
+            ErrorCode::InvalidTransition,
             format!("a {} request cannot be decided again", before.status),
         ));
     }
@@ -833,7 +847,7 @@ pub async fn decide(
                 if !before.student_ids.contains(s) {
                     problems.add(
                         "placements",
-                        "student_not_in_request",
+                        ErrorCode::StudentNotInRequest,
                         format!("student {s} is not named in this request"),
                     );
                 }
@@ -842,13 +856,13 @@ pub async fn decide(
                 match named.iter().filter(|n| **n == s).count() {
                     0 => problems.add(
                         "placements",
-                        "student_missing_from_decision",
+                        ErrorCode::StudentMissingFromDecision,
                         format!("student {s} needs a placement"),
                     ),
                     1 => {}
                     _ => problems.add(
                         "placements",
-                        "student_placed_twice",
+                        ErrorCode::StudentPlacedTwice,
                         format!("student {s} is placed twice"),
                     ),
                 }
@@ -857,7 +871,7 @@ pub async fn decide(
             if unnamed != before.slots {
                 problems.add(
                     "placements",
-                    "slots_mismatch",
+                    ErrorCode::SlotsMismatch,
                     format!(
                         "the request has {} unnamed slot(s); the decision places {unnamed}",
                         before.slots
@@ -867,7 +881,7 @@ pub async fn decide(
             problems.clone().into_result()?;
             let program = db::programs::get(&mut tx, &before.program_id)
                 .await?
-                .ok_or(ApiError::NotFound)?;
+                .ok_or(AppError::NotFound)?;
             let faculty_user = match &before.faculty_supervisor {
                 Some(f) if before.kind == "internship" => Some(
                     super::invitations::ensure_faculty(&mut tx, st, p, f, &before.school_id)
@@ -917,7 +931,7 @@ pub async fn decide(
     db::requests::set_status(&mut tx, id, status, reason.as_deref(), now).await?;
     let mut after = db::requests::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     db::audit::record(
         &mut tx,
         &p.actor(now),
@@ -947,7 +961,7 @@ pub async fn decision(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<PlacementRequest>> {
+) -> AppResult<Json<PlacementRequest>> {
     p.authorize(Resource::Decision, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(decide(&st, &p, &id, body).await?))

@@ -3,7 +3,7 @@ use crate::db::{self, Scope, new_id, schools::School};
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::{Principal, ensure},
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
@@ -22,7 +22,7 @@ pub struct SchoolInput {
 pub fn parse_school(
     body: Map<String, Value>,
     current: Option<&School>,
-) -> Result<School, ApiError> {
+) -> Result<School, AppError> {
     let mut i = Input::new(body, &["name", "city", "state"]);
     let name = i.req("name", current.map(|c| &c.name), &parse::text);
     let city = i.req("city", current.map(|c| &c.city), &parse::text);
@@ -51,7 +51,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<School>>> {
+) -> AppResult<Json<List<School>>> {
     let scope = p.authorize(Resource::School, Action::Read)?;
     let page = params.page()?;
     let mut tx = st.db.read().await?;
@@ -68,7 +68,7 @@ pub async fn create(
     State(st): State<AppState>,
     p: Principal,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<School>)> {
+) -> AppResult<(StatusCode, Json<School>)> {
     p.authorize(Resource::School, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(create_school(&st, &p, body).await?))
@@ -78,7 +78,7 @@ pub async fn create_school(
     st: &AppState,
     p: &Principal,
     body: Map<String, Value>,
-) -> ApiResult<School> {
+) -> AppResult<School> {
     p.authorize(Resource::School, Action::Write)?;
     let school = parse_school(body, None)?;
     let mut tx = st.db.write().await?;
@@ -103,14 +103,14 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<School>> {
+) -> AppResult<Json<School>> {
     let scope = p.authorize(Resource::School, Action::Read)?;
     ensure(visible(&scope, &id))?;
     let mut tx = st.db.read().await?;
     db::schools::get(&mut tx, &id)
         .await?
         .map(Json)
-        .ok_or(ApiError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 #[utoipa::path(patch, path = "/api/v1/schools/{id}", tag = "directory", security(("bearer" = [])), request_body = SchoolInput,
@@ -120,7 +120,7 @@ pub async fn update(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<School>> {
+) -> AppResult<Json<School>> {
     p.authorize(Resource::School, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(update_school(&st, &p, &id, body).await?))
@@ -131,12 +131,12 @@ pub async fn update_school(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<School> {
+) -> AppResult<School> {
     p.authorize(Resource::School, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::schools::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let school = parse_school(body, Some(&current))?;
     db::schools::update(&mut tx, &school).await?;
     db::audit::record(

@@ -1,7 +1,8 @@
 use crate::db::users::User;
+use crate::domain::ErrorCode;
 use crate::http::{
     auth::{self, LoginOutcome, Principal},
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonObject, parse},
 };
 use crate::state::AppState;
@@ -58,12 +59,12 @@ pub async fn login(
     State(st): State<AppState>,
     axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     JsonObject(body): JsonObject,
-) -> ApiResult<Json<LoginResponse>> {
+) -> AppResult<Json<LoginResponse>> {
     let mut i = Input::new(body, &["email", "password"]);
     let email = i.req("email", None, &parse::text);
     let password = i.req("password", None, &|v| match v {
         serde_json::Value::String(s) => Ok(s.clone()),
-        _ => Err(("invalid_type", "must be text".into())),
+        _ => Err((ErrorCode::InvalidType, "must be text".into())),
     });
     i.finish()?;
     match auth::login(
@@ -78,14 +79,14 @@ pub async fn login(
             token,
             user: (*user).into(),
         })),
-        LoginOutcome::Refused => Err(ApiError::Unauthenticated),
+        LoginOutcome::Refused => Err(AppError::Unauthenticated),
     }
 }
 
 /// End the session (the token stops working at once).
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = crate::http::error::Problem)))]
-pub async fn logout(State(st): State<AppState>, p: Principal) -> ApiResult<StatusCode> {
+pub async fn logout(State(st): State<AppState>, p: Principal) -> AppResult<StatusCode> {
     auth::logout(&st, &p.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -3,7 +3,7 @@ use crate::db::{self, new_id, sites::Site};
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
@@ -17,7 +17,7 @@ pub struct SiteInput {
     name: String,
 }
 
-pub fn parse_site(body: Map<String, Value>, current: Option<&Site>) -> Result<Site, ApiError> {
+pub fn parse_site(body: Map<String, Value>, current: Option<&Site>) -> Result<Site, AppError> {
     let mut i = Input::new(body, &["name"]);
     let name = i.req("name", current.map(|c| &c.name), &parse::text);
     i.finish()?;
@@ -34,7 +34,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<Site>>> {
+) -> AppResult<Json<List<Site>>> {
     p.authorize(Resource::Site, Action::Read)?;
     let page = params.page()?;
     let mut tx = st.db.read().await?;
@@ -51,7 +51,7 @@ pub async fn create(
     State(st): State<AppState>,
     p: Principal,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Site>)> {
+) -> AppResult<(StatusCode, Json<Site>)> {
     p.authorize(Resource::Site, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(create_site(&st, &p, body).await?))
@@ -61,7 +61,7 @@ pub async fn create_site(
     st: &AppState,
     p: &Principal,
     body: Map<String, Value>,
-) -> ApiResult<Site> {
+) -> AppResult<Site> {
     p.authorize(Resource::Site, Action::Write)?;
     let site = parse_site(body, None)?;
     let mut tx = st.db.write().await?;
@@ -86,13 +86,13 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<Site>> {
+) -> AppResult<Json<Site>> {
     p.authorize(Resource::Site, Action::Read)?;
     let mut tx = st.db.read().await?;
     db::sites::get(&mut tx, &id)
         .await?
         .map(Json)
-        .ok_or(ApiError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 #[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "directory", security(("bearer" = [])), request_body = SiteInput,
@@ -102,7 +102,7 @@ pub async fn update(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Site>> {
+) -> AppResult<Json<Site>> {
     p.authorize(Resource::Site, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(update_site(&st, &p, &id, body).await?))
@@ -113,12 +113,12 @@ pub async fn update_site(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Site> {
+) -> AppResult<Site> {
     p.authorize(Resource::Site, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::sites::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let site = parse_site(body, Some(&current))?;
     db::sites::update(&mut tx, &site).await?;
     db::audit::record(

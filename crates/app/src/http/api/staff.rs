@@ -3,10 +3,11 @@ use crate::db::{
     self, Tx, new_id,
     staff::{Leave, Staff},
 };
+use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
@@ -31,10 +32,10 @@ pub struct StaffInput {
     leave: Option<Vec<Leave>>,
 }
 
-fn leave_list(v: &Value) -> Result<Vec<Leave>, (&'static str, String)> {
+fn leave_list(v: &Value) -> Result<Vec<Leave>, (ErrorCode, String)> {
     let Value::Array(items) = v else {
         return Err((
-            "invalid_type",
+            ErrorCode::InvalidType,
             "must be a list of { starts_on, ends_on }".into(),
         ));
     };
@@ -42,14 +43,14 @@ fn leave_list(v: &Value) -> Result<Vec<Leave>, (&'static str, String)> {
     for item in items {
         let (Some(s), Some(e)) = (item.get("starts_on"), item.get("ends_on")) else {
             return Err((
-                "invalid_type",
+                ErrorCode::InvalidType,
                 "each leave needs starts_on and ends_on".into(),
             ));
         };
         let (starts_on, ends_on) = (parse::date(s)?, parse::date(e)?);
         if ends_on < starts_on {
             return Err((
-                "invalid_period",
+                ErrorCode::InvalidPeriod,
                 "a leave must end on or after it starts".into(),
             ));
         }
@@ -57,7 +58,7 @@ fn leave_list(v: &Value) -> Result<Vec<Leave>, (&'static str, String)> {
     }
     out.sort_by_key(|l| l.starts_on);
     if out.windows(2).any(|w| w[1].starts_on <= w[0].ends_on) {
-        return Err(("invalid_period", "leaves may not overlap".into()));
+        return Err((ErrorCode::InvalidPeriod, "leaves may not overlap".into()));
     }
     Ok(out)
 }
@@ -66,7 +67,7 @@ pub async fn parse_staff(
     tx: &mut Tx,
     body: Map<String, Value>,
     current: Option<&Staff>,
-) -> ApiResult<Staff> {
+) -> AppResult<Staff> {
     let mut i = Input::new(
         body,
         &[
@@ -122,7 +123,7 @@ pub async fn parse_staff(
     {
         i.problems.add(
             "department_id",
-            "unknown_department",
+            ErrorCode::UnknownDepartment,
             "there is no such department",
         );
     }
@@ -131,7 +132,7 @@ pub async fn parse_staff(
     {
         i.problems.add(
             "discipline",
-            "unknown_discipline",
+            ErrorCode::UnknownDiscipline,
             format!("{code:?} is not in the discipline catalog"),
         );
     }
@@ -139,14 +140,14 @@ pub async fn parse_staff(
         if discipline == Some(None) {
             i.problems.add(
                 "discipline",
-                "discipline_required",
+                ErrorCode::DisciplineRequired,
                 "a preceptor supervises in one discipline: name it",
             );
         }
         if max_students == Some(0) {
             i.problems.add(
                 "max_students",
-                "must_be_positive",
+                ErrorCode::MustBePositive,
                 "a preceptor supervises at least 1 student",
             );
         }
@@ -167,7 +168,7 @@ pub async fn parse_staff(
     })
 }
 
-pub fn filter_from(params: &Params) -> ApiResult<db::staff::Filter> {
+pub fn filter_from(params: &Params) -> AppResult<db::staff::Filter> {
     Ok(db::staff::Filter {
         department_id: params.id("department_id")?,
         discipline: params.get("discipline"),
@@ -184,7 +185,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<Staff>>> {
+) -> AppResult<Json<List<Staff>>> {
     let scope = p.authorize(Resource::Staff, Action::Read)?;
     let page = params.page()?;
     let filter = filter_from(&params)?;
@@ -202,7 +203,7 @@ pub async fn create(
     State(st): State<AppState>,
     p: Principal,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Staff>)> {
+) -> AppResult<(StatusCode, Json<Staff>)> {
     p.authorize(Resource::Staff, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(create_staff(&st, &p, body).await?))
@@ -212,7 +213,7 @@ pub async fn create_staff(
     st: &AppState,
     p: &Principal,
     body: Map<String, Value>,
-) -> ApiResult<Staff> {
+) -> AppResult<Staff> {
     p.authorize(Resource::Staff, Action::Write)?;
     let mut tx = st.db.write().await?;
     let s = parse_staff(&mut tx, body, None).await?;
@@ -237,13 +238,13 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<Staff>> {
+) -> AppResult<Json<Staff>> {
     p.authorize(Resource::Staff, Action::Read)?;
     let mut tx = st.db.read().await?;
     db::staff::get(&mut tx, &id)
         .await?
         .map(Json)
-        .ok_or(ApiError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 #[utoipa::path(patch, path = "/api/v1/staff/{id}", tag = "directory", security(("bearer" = [])),
@@ -254,7 +255,7 @@ pub async fn update(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Staff>> {
+) -> AppResult<Json<Staff>> {
     p.authorize(Resource::Staff, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(update_staff(&st, &p, &id, body).await?))
@@ -265,12 +266,12 @@ pub async fn update_staff(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Staff> {
+) -> AppResult<Staff> {
     p.authorize(Resource::Staff, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::staff::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let s = parse_staff(&mut tx, body, Some(&current)).await?;
     db::staff::update(&mut tx, &s).await?;
     db::audit::record(

@@ -1,12 +1,13 @@
 use super::{List, created};
 use crate::db::{self, Scope, Tx, new_id, students::Student};
+use crate::domain::ErrorCode;
 use crate::domain::{
     directory::EnrollmentStatus,
     policy::{Action, Resource},
 };
 use crate::http::{
     auth::{Principal, ensure},
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
@@ -44,7 +45,7 @@ pub async fn parse_student(
     scope: &Scope,
     body: Map<String, Value>,
     current: Option<&Student>,
-) -> ApiResult<Student> {
+) -> AppResult<Student> {
     let mut i = Input::new(
         body,
         &[
@@ -87,7 +88,7 @@ pub async fn parse_student(
     {
         i.problems.add(
             "school_id",
-            "read_only",
+            ErrorCode::ReadOnly,
             "a student's school cannot change; create a new student record",
         );
     }
@@ -97,18 +98,23 @@ pub async fn parse_student(
         None => true,
     };
     if !school_ok {
-        i.problems
-            .add("school_id", "unknown_school", "there is no such school");
+        i.problems.add(
+            "school_id",
+            ErrorCode::UnknownSchool,
+            "there is no such school",
+        );
     }
     if let (Some(pid), Some(sid)) = (&program_id, &school_id) {
         match db::programs::get(tx, pid).await? {
-            None => i
-                .problems
-                .add("program_id", "unknown_program", "there is no such program"),
+            None => i.problems.add(
+                "program_id",
+                ErrorCode::UnknownProgram,
+                "there is no such program",
+            ),
             // Against a school that is unknown (or not the caller's), `unknown_school` says it.
             Some(p) if p.school_id != *sid && school_ok => i.problems.add(
                 "program_id",
-                "program_not_at_school",
+                ErrorCode::ProgramNotAtSchool,
                 "the program belongs to another school",
             ),
             Some(_) => {}
@@ -127,7 +133,7 @@ pub async fn parse_student(
     })
 }
 
-pub fn filter_from(params: &Params) -> ApiResult<db::students::Filter> {
+pub fn filter_from(params: &Params) -> AppResult<db::students::Filter> {
     Ok(db::students::Filter {
         school_id: params.id("school_id")?,
         program_id: params.id("program_id")?,
@@ -149,7 +155,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<Student>>> {
+) -> AppResult<Json<List<Student>>> {
     let scope = p.authorize(Resource::Student, Action::Read)?;
     let page = params.page()?;
     let filter = filter_from(&params)?;
@@ -167,7 +173,7 @@ pub async fn create(
     State(st): State<AppState>,
     p: Principal,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<Student>)> {
+) -> AppResult<(StatusCode, Json<Student>)> {
     p.authorize(Resource::Student, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(create_student(&st, &p, body).await?))
@@ -177,7 +183,7 @@ pub async fn create_student(
     st: &AppState,
     p: &Principal,
     body: Map<String, Value>,
-) -> ApiResult<Student> {
+) -> AppResult<Student> {
     let scope = p.authorize(Resource::Student, Action::Write)?;
     let mut tx = st.db.write().await?;
     let s = parse_student(&mut tx, &scope, body, None).await?;
@@ -202,12 +208,12 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<Student>> {
+) -> AppResult<Json<Student>> {
     let scope = p.authorize(Resource::Student, Action::Read)?;
     let mut tx = st.db.read().await?;
     let s = db::students::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &s) || db::students::placed_with(&mut tx, &scope, &s.id).await?)?;
     Ok(Json(s))
 }
@@ -220,7 +226,7 @@ pub async fn update(
     p: Principal,
     PathId(id): PathId,
     body: JsonBody,
-) -> ApiResult<Json<Student>> {
+) -> AppResult<Json<Student>> {
     p.authorize(Resource::Student, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(update_student(&st, &p, &id, body).await?))
@@ -231,12 +237,12 @@ pub async fn update_student(
     p: &Principal,
     id: &str,
     body: Map<String, Value>,
-) -> ApiResult<Student> {
+) -> AppResult<Student> {
     let scope = p.authorize(Resource::Student, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::students::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &current))?;
     let s = parse_student(&mut tx, &scope, body, Some(&current)).await?;
     db::students::update(&mut tx, &s).await?;

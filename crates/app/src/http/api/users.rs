@@ -1,5 +1,6 @@
 use super::{List, created};
 use crate::db::{self, Tx, new_id, users::User};
+use crate::domain::ErrorCode;
 use crate::domain::{
     Role,
     policy::{Action, Resource},
@@ -7,7 +8,7 @@ use crate::domain::{
 };
 use crate::http::{
     auth::Principal,
-    error::{ApiError, ApiResult},
+    error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse},
 };
 use crate::state::AppState;
@@ -38,7 +39,7 @@ pub async fn parse_new_user(
     tx: &mut Tx,
     body: Map<String, Value>,
     now: chrono::DateTime<chrono::Utc>,
-) -> ApiResult<(User, Option<String>)> {
+) -> AppResult<(User, Option<String>)> {
     let mut i = Input::new(
         body,
         &[
@@ -55,15 +56,15 @@ pub async fn parse_new_user(
     let name = i.req("name", None, &parse::text);
     let role = i.req("role", None, &|v| {
         v.as_str().and_then(Role::parse).ok_or((
-            "invalid_choice",
+            ErrorCode::InvalidChoice,
             format!("must be one of: {}", role_words()),
         ))
     });
     let password = i.opt("password", None, &|v| match v {
         Value::String(s) => crate::password::check_strength(s)
             .map(|_| s.clone())
-            .map_err(|m| ("weak_password", m.to_string())),
-        _ => Err(("invalid_type", "must be text".into())),
+            .map_err(|m| (ErrorCode::WeakPassword, m.to_string())),
+        _ => Err((ErrorCode::InvalidType, "must be text".into())),
     });
     let school_id = i.opt("school_id", None, &parse::id);
     let staff_id = i.opt("staff_id", None, &parse::id);
@@ -80,12 +81,12 @@ pub async fn parse_new_user(
             match (&value, needed) {
                 (None, true) if !i.problems.has_field(field) => i.problems.add(
                     field,
-                    "link_required",
+                    ErrorCode::LinkRequired,
                     format!("a {} user must be linked with {field}", role.as_str()),
                 ),
                 (Some(_), false) => i.problems.add(
                     field,
-                    "link_not_allowed",
+                    ErrorCode::LinkNotAllowed,
                     format!("a {} user has no {field}", role.as_str()),
                 ),
                 (Some(id), true) => {
@@ -97,7 +98,7 @@ pub async fn parse_new_user(
                     if !exists {
                         i.problems.add(
                             field,
-                            "unknown_reference",
+                            ErrorCode::UnknownReference,
                             format!("there is no such record for {field}"),
                         );
                     }
@@ -134,7 +135,7 @@ pub async fn create_user(
     st: &AppState,
     actor: &db::audit::Actor,
     body: Map<String, Value>,
-) -> ApiResult<User> {
+) -> AppResult<User> {
     let mut tx = st.db.read().await?;
     let (mut user, password) = parse_new_user(&mut tx, body, st.clock.now()).await?;
     drop(tx);
@@ -163,7 +164,7 @@ pub async fn create(
     State(st): State<AppState>,
     p: Principal,
     body: JsonBody,
-) -> ApiResult<(StatusCode, Json<User>)> {
+) -> AppResult<(StatusCode, Json<User>)> {
     p.authorize(Resource::User, Action::Write)?;
     let body = body.read(&st).await?;
     let user = create_user(&st, &p.actor(st.clock.now()), body).await?;
@@ -177,7 +178,7 @@ pub async fn list(
     State(st): State<AppState>,
     p: Principal,
     params: Params,
-) -> ApiResult<Json<List<User>>> {
+) -> AppResult<Json<List<User>>> {
     p.authorize(Resource::User, Action::Read)?;
     let page = params.page()?;
     let role = params.word("role", |s| Role::parse(s).is_some(), &role_words())?;
@@ -195,11 +196,11 @@ pub async fn get(
     State(st): State<AppState>,
     p: Principal,
     PathId(id): PathId,
-) -> ApiResult<Json<User>> {
+) -> AppResult<Json<User>> {
     p.authorize(Resource::User, Action::Read)?;
     let mut tx = st.db.read().await?;
     db::users::get(&mut tx, &id)
         .await?
         .map(Json)
-        .ok_or(ApiError::NotFound)
+        .ok_or(AppError::NotFound)
 }

@@ -3,12 +3,13 @@
 use super::view::{Cell, Field, Table, human_date};
 use super::{ListPage, PageError, PageId, PageResult, PageUser, filter_select, list_response};
 use crate::db::{self, Scope};
+use crate::domain::ErrorCode;
 use crate::domain::{
     capacity::daily_load,
     period::Period,
     policy::{Action, Resource},
 };
-use crate::http::{auth::ensure, error::ApiError, extract::Params};
+use crate::http::{auth::ensure, error::AppError, extract::Params};
 use crate::state::AppState;
 use axum::{Router, extract::State, routing::get};
 use chrono::{Datelike, NaiveDate};
@@ -38,7 +39,7 @@ fn date_param(params: &Params, key: &str) -> Result<Option<NaiveDate>, PageError
     match params.get(key) {
         None => Ok(None),
         Some(v) => v.parse().map(Some).map_err(|_| {
-            ApiError::invalid(key, "invalid_date", "must be a date (YYYY-MM-DD)").into()
+            AppError::invalid(key, ErrorCode::InvalidDate, "must be a date (YYYY-MM-DD)").into()
         }),
     }
 }
@@ -78,7 +79,7 @@ async fn department(
     let mut tx = st.db.read().await?;
     let d = db::departments::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(scope.is_all() || scope.department() == Some(d.id.as_str()))?;
     let held: Vec<Period> = db::placements::held_in_department(&mut tx, &id, from, to)
         .await?
@@ -173,13 +174,17 @@ fn seat_weeks(p: Period, term: Period) -> f64 {
 async fn term(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
     let scope = user.p.authorize(Resource::Department, Action::Read)?;
     if !scope.is_all() {
-        return Err(ApiError::Forbidden.into());
+        return Err(AppError::Forbidden.into());
     }
     let today = st.clock.today();
     let from = date_param(&params, "from")?.unwrap_or(today);
     let to = date_param(&params, "to")?.unwrap_or(from + chrono::Duration::weeks(16));
     let term = Period::new(from, to).ok_or_else(|| {
-        ApiError::invalid("to", "invalid_period", "the term ends before it starts")
+        AppError::invalid(
+            "to",
+            ErrorCode::InvalidPeriod,
+            "the term ends before it starts",
+        )
     })?;
     let site_id = params.id("site_id")?;
     let mut tx = st.db.read().await?;

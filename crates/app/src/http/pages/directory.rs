@@ -145,7 +145,7 @@ async fn site(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
     let mut tx = st.db.read().await?;
     let s = db::sites::get(&mut tx, &id)
         .await?
-        .ok_or(crate::http::error::ApiError::NotFound)?;
+        .ok_or(crate::http::error::AppError::NotFound)?;
     let filter = db::departments::Filter {
         site_id: Some(id.clone()),
         ..Default::default()
@@ -194,7 +194,7 @@ async fn edit_site(State(st): State<AppState>, user: PageUser, PageId(id): PageI
     let mut tx = st.db.read().await?;
     let s = db::sites::get(&mut tx, &id)
         .await?
-        .ok_or(crate::http::error::ApiError::NotFound)?;
+        .ok_or(crate::http::error::AppError::NotFound)?;
     Ok(site_form(
         &user,
         &format!("Edit {}", s.name),
@@ -389,7 +389,7 @@ async fn department(State(st): State<AppState>, user: PageUser, PageId(id): Page
     let mut tx = st.db.read().await?;
     let d = db::departments::get(&mut tx, &id)
         .await?
-        .ok_or(crate::http::error::ApiError::NotFound)?;
+        .ok_or(crate::http::error::AppError::NotFound)?;
     ensure(scope.is_all() || scope.department() == Some(d.id.as_str()))?;
     let site = db::sites::get(&mut tx, &d.site_id)
         .await?
@@ -480,7 +480,7 @@ async fn edit_department(
     let mut tx = st.db.read().await?;
     let d = db::departments::get(&mut tx, &id)
         .await?
-        .ok_or(crate::http::error::ApiError::NotFound)?;
+        .ok_or(crate::http::error::AppError::NotFound)?;
     drop(tx);
     Ok(department_form(
         &st,
@@ -562,7 +562,7 @@ async fn history(
 ) -> PageResult {
     user.p.authorize(Resource::Audit, Action::Read)?;
     let id =
-        crate::http::extract::parse_id(&raw_id).ok_or(crate::http::error::ApiError::NotFound)?;
+        crate::http::extract::parse_id(&raw_id).ok_or(crate::http::error::AppError::NotFound)?;
     let page = list_page(&params)?;
     let mut tx = st.db.read().await?;
     let events = db::audit::list(&mut tx, &Some(kind.clone()), &Some(id.clone()), &page).await?;

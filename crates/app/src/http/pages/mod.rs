@@ -1,7 +1,7 @@
 //! Server-rendered pages. Every form works without JavaScript; every POST carries the
 //! session's CSRF token and passes an Origin check; every list exports CSV.
 use super::auth::{Principal, client_ip, cookie, load_session};
-use super::error::ApiError;
+use super::error::AppError;
 use crate::db::DbError;
 use crate::domain::Problems;
 use crate::state::AppState;
@@ -151,7 +151,7 @@ impl FromRequestParts<AppState> for PageUser {
         let token = cookie(&parts.headers, super::auth::SESSION_COOKIE).ok_or_else(to_login)?;
         let p = match load_session(state, &token, client_ip(parts)).await {
             Ok(p) => p,
-            Err(ApiError::Unauthenticated) => return Err(to_login()),
+            Err(AppError::Unauthenticated) => return Err(to_login()),
             Err(e) => return Err(e.into()),
         };
         let mut tx = state.db.read().await?;
@@ -167,12 +167,12 @@ impl FromRequestParts<AppState> for PageUser {
 }
 
 pub enum PageError {
-    Api(ApiError),
+    Api(AppError),
     Redirect(String),
 }
 
-impl From<ApiError> for PageError {
-    fn from(e: ApiError) -> Self {
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
         PageError::Api(e)
     }
 }
@@ -185,7 +185,7 @@ impl From<DbError> for PageError {
 
 impl From<Problems> for PageError {
     fn from(p: Problems) -> Self {
-        PageError::Api(ApiError::Invalid(p))
+        PageError::Api(AppError::Rejected(p))
     }
 }
 
@@ -202,15 +202,15 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         let e = match self {
             PageError::Redirect(to) => return Redirect::to(&to).into_response(),
-            PageError::Api(ApiError::Unauthenticated) => {
+            PageError::Api(AppError::Unauthenticated) => {
                 return Redirect::to("/login").into_response();
             }
             PageError::Api(e) => e,
         };
-        let status = e.status();
+        let status = e.http_status();
         let problem = e.problem();
         let message = match &e {
-            ApiError::Internal(_) | ApiError::Invalid(_) | ApiError::Conflict(_) => problem
+            AppError::Internal(_) | AppError::Rejected(_) => problem
                 .errors
                 .iter()
                 .map(|x| x.message.clone())
@@ -228,7 +228,7 @@ impl IntoResponse for PageError {
 
 /// The 404 every page answers for a record that is missing or out of scope.
 pub fn nf() -> PageError {
-    ApiError::NotFound.into()
+    AppError::NotFound.into()
 }
 
 /// The discipline catalog as select or checkbox options.
@@ -242,7 +242,7 @@ pub async fn discipline_options(st: &AppState) -> Result<Vec<(String, String)>, 
 }
 
 pub fn not_found_page() -> Response {
-    PageError::Api(ApiError::NotFound).into_response()
+    PageError::Api(AppError::NotFound).into_response()
 }
 
 /// Post/redirect/get: back to the record with a confirmation.
@@ -280,13 +280,13 @@ impl FromRequest<AppState> for Form {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
         if !origin_ok(req.headers()) {
-            return Err(ApiError::Forbidden.into());
+            return Err(AppError::Forbidden.into());
         }
         let bytes = axum::body::to_bytes(req.into_body(), state.config.json_body_limit)
             .await
-            .map_err(|_| ApiError::PayloadTooLarge)?;
+            .map_err(|_| AppError::PayloadTooLarge)?;
         let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| ApiError::BadRequest("the form is malformed".into()))?;
+            .map_err(|_| AppError::BadRequest("the form is malformed".into()))?;
         Ok(Form(pairs))
     }
 }
@@ -311,7 +311,7 @@ impl Form {
     pub fn check(&self, user: &PageUser) -> Result<(), PageError> {
         match self.get("csrf_token") {
             Some(t) if constant_time_eq(t, &user.p.csrf_token) => Ok(()),
-            _ => Err(ApiError::Forbidden.into()),
+            _ => Err(AppError::Forbidden.into()),
         }
     }
 
@@ -447,9 +447,9 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Renders a failed form again (422) with its problems, or passes other errors on.
-pub fn form_failed(page: FormPage, form: &Form, err: ApiError) -> PageResult {
+pub fn form_failed(page: FormPage, form: &Form, err: AppError) -> PageResult {
     match err {
-        ApiError::Invalid(p) | ApiError::Conflict(p) => Ok((
+        AppError::Rejected(p) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             page.with_values(form).with_problems(&p),
         )

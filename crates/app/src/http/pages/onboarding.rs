@@ -6,11 +6,12 @@ use super::{
     constant_time_eq, filter_select, list_page, list_response, origin_ok, see,
 };
 use crate::db::{self, Scope};
+use crate::domain::ErrorCode;
 use crate::domain::{
     Role,
     policy::{Action, Resource},
 };
-use crate::http::{api, api::onboarding::ChecklistItem, error::ApiError, extract::Params};
+use crate::http::{api, api::onboarding::ChecklistItem, error::AppError, extract::Params};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -50,7 +51,7 @@ fn state_badge(state: &str) -> Cell {
 async fn my_documents(user: PageUser) -> PageResult {
     match &user.p.student_id {
         Some(id) => Ok(Redirect::to(&format!("/students/{id}/documents")).into_response()),
-        None => Err(ApiError::NotFound.into()),
+        None => Err(AppError::NotFound.into()),
     }
 }
 
@@ -106,7 +107,7 @@ async fn student_documents(
         || (user.p.role == Role::SchoolCoordinator
             && user.p.school_id.as_deref() == Some(student.school_id.as_str()));
     if !may_upload {
-        return Err(ApiError::NotFound.into());
+        return Err(AppError::NotFound.into());
     }
     let mut dt = Table::new(
         "Documents sent",
@@ -219,7 +220,7 @@ async fn upload(
     req: axum::extract::Request,
 ) -> PageResult {
     if !origin_ok(req.headers()) {
-        return Err(ApiError::Forbidden.into());
+        return Err(AppError::Forbidden.into());
     }
     // The CSRF token travels inside the multipart body: read it with the rest, then check.
     let token = user.p.csrf_token.clone();
@@ -227,7 +228,11 @@ async fn upload(
     let bytes = axum::body::to_bytes(body, st.config.upload_limit + 64 * 1024)
         .await
         .map_err(|_| {
-            ApiError::invalid("file", "file_too_large", "the file is larger than allowed")
+            AppError::invalid(
+                "file",
+                ErrorCode::FileTooLarge,
+                "the file is larger than allowed",
+            )
         })?;
     let needle = b"name=\"csrf_token\"\r\n\r\n";
     let sent = bytes
@@ -242,18 +247,18 @@ async fn upload(
             String::from_utf8_lossy(&rest[..end]).to_string()
         });
     if !sent.is_some_and(|t| constant_time_eq(&t, &token)) {
-        return Err(ApiError::Forbidden.into());
+        return Err(AppError::Forbidden.into());
     }
     let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
     match api::onboarding::upload_document(&st, &user.p, &id, req).await {
         Ok(_) => Ok(see(&format!("/students/{id}/documents"), "uploaded")),
-        Err(ApiError::Invalid(p)) => {
+        Err(AppError::Rejected(p)) if p.status() == 422 => {
             let message =
                 p.0.iter()
                     .map(|e| e.message.clone())
                     .collect::<Vec<_>>()
                     .join("; ");
-            Err(ApiError::invalid("file", "refused", message).into())
+            Err(AppError::invalid("file", ErrorCode::Refused, message).into())
         }
         Err(e) => Err(e.into()),
     }
@@ -375,10 +380,10 @@ async fn document(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     let mut tx = st.db.read().await?;
     let d = db::documents::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let s = db::students::get(&mut tx, &d.student_id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let r = db::requirements::by_code(&mut tx, &d.requirement_code).await?;
     drop(tx);
     let requirement_name = r.map(|r| r.name).unwrap_or(d.requirement_code.clone());
@@ -477,10 +482,12 @@ async fn placement_onboarding(
     let mut tx = st.db.read().await?;
     let row = db::placements::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     crate::http::auth::ensure(api::placements::visible(&scope, &row))?;
     let Some(student_id) = row.student_id.clone() else {
-        return Err(ApiError::conflict("student_not_named", "name the student first").into());
+        return Err(
+            AppError::conflict(ErrorCode::StudentNotNamed, "name the student first").into(),
+        );
     };
     let items =
         api::onboarding::checklist(&mut tx, &student_id, Some(&id), st.clock.today()).await?;
@@ -542,7 +549,7 @@ async fn tick(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    let id = crate::http::extract::parse_id(&raw).ok_or(ApiError::NotFound)?;
+    let id = crate::http::extract::parse_id(&raw).ok_or(AppError::NotFound)?;
     let mut body = serde_json::Map::new();
     body.insert("requirement_code".into(), serde_json::Value::String(code));
     if user.p.role.is_office() {

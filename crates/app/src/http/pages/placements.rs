@@ -5,8 +5,9 @@ use super::{
     filter_select, form_failed, list_page, list_response, see,
 };
 use crate::db::{self, Scope, placements::PlacementRow};
+use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
-use crate::http::{api, auth::ensure, error::ApiError, extract::Params};
+use crate::http::{api, auth::ensure, error::AppError, extract::Params};
 use crate::state::AppState;
 use axum::{
     Router,
@@ -205,7 +206,7 @@ async fn load(
     let mut tx = st.db.read().await?;
     let row = db::placements::get(&mut tx, id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     ensure(api::placements::visible(&scope, &row))?;
     Ok((scope, row))
 }
@@ -345,13 +346,13 @@ async fn transition(
     let body = form.to_map(&[], &[]);
     match api::placements::transition_placement(&st, &user.p, &id, body).await {
         Ok(_) => Ok(see(&format!("/placements/{id}"), "saved")),
-        Err(ApiError::Invalid(p) | ApiError::Conflict(p)) => {
+        Err(AppError::Rejected(p)) => {
             let message =
                 p.0.iter()
                     .map(|e| e.message.clone())
                     .collect::<Vec<_>>()
                     .join("; ");
-            Err(ApiError::conflict("refused", message).into())
+            Err(AppError::conflict(ErrorCode::Refused, message).into())
         }
         Err(e) => Err(e.into()),
     }

@@ -8,7 +8,7 @@ use crate::db;
 use crate::domain::planning::{self as plan, Term, department_load};
 use crate::domain::policy::{Action, Resource};
 use crate::http::api::planning::{self as api, AcceptOutcome, Context, PlanningRun};
-use crate::http::{error::ApiError, extract::Params};
+use crate::http::{error::AppError, extract::Params};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -270,7 +270,7 @@ async fn start(State(st): State<AppState>, user: PageUser, form: Form) -> PageRe
     body.insert("request_ids".into(), Value::Array(ids));
     match api::start(&st, &user.p, body).await {
         Ok(run) => Ok(Redirect::to(&format!("/planning/runs/{}", run.id)).into_response()),
-        Err(ApiError::Invalid(problems)) => {
+        Err(AppError::Rejected(problems)) if problems.status() == 422 => {
             let term = Term {
                 starts_on: form
                     .get("starts_on")
@@ -647,12 +647,12 @@ async fn act(
                 "based_on": r.id, "pins": pins, "exclude": exclude,
             });
             let Value::Object(body) = body else {
-                return Err(ApiError::BadRequest("the form is malformed".into()).into());
+                return Err(AppError::BadRequest("the form is malformed".into()).into());
             };
             let next = api::start(&st, &user.p, body).await?;
             Ok(Redirect::to(&format!("/planning/runs/{}", next.id)).into_response())
         }
-        _ => Err(ApiError::BadRequest("choose accept or plan again".into()).into()),
+        _ => Err(AppError::BadRequest("choose accept or plan again".into()).into()),
     }
 }
 
@@ -664,7 +664,8 @@ async fn cancel(
 ) -> PageResult {
     form.check(&user)?;
     match api::cancel_run(&st, &user.p, &id).await {
-        Ok(_) | Err(ApiError::Conflict(_)) => {
+        Ok(_) => Ok(Redirect::to(&format!("/planning/runs/{id}")).into_response()),
+        Err(AppError::Rejected(p)) if p.status() == 409 => {
             Ok(Redirect::to(&format!("/planning/runs/{id}")).into_response())
         }
         Err(e) => Err(e.into()),

@@ -6,8 +6,9 @@ use super::{
     filter_select, list_page, list_response, see,
 };
 use crate::db;
+use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
-use crate::http::{api, error::ApiError, extract::Params};
+use crate::http::{api, error::AppError, extract::Params};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -90,7 +91,7 @@ async fn submit(
             answer: Some((a.route, a.next)),
         }
         .into_response()),
-        Err(ApiError::Invalid(p)) => {
+        Err(AppError::Rejected(p)) if p.status() == 422 => {
             let fp = FormPage {
                 chrome: Chrome::public("Clinicals and internships"),
                 intro: String::new(),
@@ -197,7 +198,7 @@ async fn inquiry(State(st): State<AppState>, user: PageUser, PageId(id): PageId)
     let mut tx = st.db.read().await?;
     let i = db::inquiries::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     drop(tx);
     let facts = vec![
         ("Email", Cell::text(&i.email)),
@@ -268,13 +269,13 @@ async fn accept(State(st): State<AppState>, Path(token): Path<String>, form: For
     );
     match api::invitations::accept_invitation(&st, &token, map).await {
         Ok(_) => Ok(axum::response::Redirect::to("/login").into_response()),
-        Err(ApiError::Invalid(p)) => Ok((
+        Err(AppError::Rejected(p)) if p.status() == 422 => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
             invitation_form(&token).with_problems(&p),
         )
             .into_response()),
-        Err(ApiError::NotFound) => Err(ApiError::conflict(
-            "invitation_used",
+        Err(AppError::NotFound) => Err(AppError::conflict(
+            ErrorCode::InvitationUsed,
             "This link has been used or has expired. Ask the education office for a new one.",
         )
         .into()),

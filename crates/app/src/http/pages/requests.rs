@@ -11,7 +11,7 @@ use crate::domain::{
     FieldError, Problems, Role,
     policy::{Action, Resource},
 };
-use crate::http::{api, error::ApiError, extract::Params};
+use crate::http::{api, error::AppError, extract::Params};
 use crate::state::AppState;
 use axum::{
     Router,
@@ -61,7 +61,7 @@ fn eligibility_cell(e: &Option<Vec<FieldError>>) -> Cell {
                     format!(
                         "ineligible: {}",
                         v.iter()
-                            .map(|e| e.code.replace('_', " "))
+                            .map(|e| e.code.as_str().replace('_', " "))
                             .collect::<Vec<_>>()
                             .join("; ")
                     ),
@@ -484,10 +484,10 @@ async fn create(State(st): State<AppState>, user: PageUser, form: Form) -> PageR
         .to_string();
     match api::requests::submit_request(&st, &user.p, body).await {
         Ok(r) => Ok(see(&format!("/requests/{}", r.id), "created")),
-        Err(ApiError::Invalid(p)) => {
+        Err(AppError::Rejected(p)) if p.status() == 422 => {
             let school = user.p.school_id.clone().unwrap_or(school_id);
             let page = request_form(&st, &user, &school).await?;
-            form_failed(page, &form, ApiError::Invalid(to_form_fields(p)))
+            form_failed(page, &form, AppError::Rejected(to_form_fields(p)))
         }
         Err(e) => Err(e.into()),
     }
@@ -649,7 +649,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
         );
         for e in problems {
             t.rows.push(vec![
-                Cell::badge(e.code.replace('_', " "), "bad"),
+                Cell::badge(e.code.as_str().replace('_', " "), "bad"),
                 Cell::text(&e.message),
             ]);
         }
@@ -879,7 +879,7 @@ async fn decide(
     }
     match api::requests::decide(&st, &user.p, &id, body).await {
         Ok(_) => Ok(see(&format!("/requests/{id}"), "saved")),
-        Err(ApiError::Invalid(p) | ApiError::Conflict(p)) => {
+        Err(AppError::Rejected(p)) => {
             // placements[3].preceptor_id → d3_preceptor
             let mapped = Problems(
                 p.0.into_iter()
@@ -903,7 +903,7 @@ async fn decide(
             form_failed(
                 decision_page(&st, &user, &r).await?,
                 &form,
-                ApiError::Invalid(mapped),
+                AppError::Rejected(mapped),
             )
         }
         Err(e) => Err(e.into()),

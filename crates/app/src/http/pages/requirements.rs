@@ -9,7 +9,7 @@ use super::{
 use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::requirements::{CATEGORIES, SATISFIERS, Validity};
-use crate::http::{api::onboarding as api, error::ApiError, extract::Params};
+use crate::http::{api::onboarding as api, error::AppError, extract::Params};
 use crate::state::AppState;
 use axum::{Router, extract::State, response::IntoResponse, routing::get};
 use serde_json::{Map, Value, json};
@@ -277,7 +277,7 @@ async fn edit(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
     let mut tx = st.db.read().await?;
     let r = db::requirements::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     drop(tx);
     Ok(form_page(
         &st,
@@ -300,7 +300,7 @@ async fn update(
     let mut tx = st.db.read().await?;
     let current = db::requirements::get(&mut tx, &id)
         .await?
-        .ok_or(ApiError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     drop(tx);
     match api::update_requirement(&st, &user.p, &id, to_body(&form)).await {
         Ok(_) => Ok(see("/requirements", "saved")),

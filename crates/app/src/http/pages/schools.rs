@@ -9,11 +9,12 @@ use super::{
     see,
 };
 use crate::db::{self, agreements::Agreement, programs::Program};
+use crate::domain::ErrorCode;
 use crate::domain::{
     directory::{AgreementStatus, DegreeLevel, expiring_in},
     policy::{Action, Resource},
 };
-use crate::http::{api, auth::ensure, error::ApiError, extract::Params, upload};
+use crate::http::{api, auth::ensure, error::AppError, extract::Params, upload};
 use crate::state::AppState;
 use axum::{Router, extract::State, response::IntoResponse, routing::get};
 
@@ -417,7 +418,11 @@ async fn agreements(State(st): State<AppState>, user: PageUser, params: Params) 
                 .ok()
                 .filter(|d| (0..=3650).contains(d))
                 .ok_or_else(|| {
-                    ApiError::invalid("expiring", "invalid_number", "must be a number of days")
+                    AppError::invalid(
+                        "expiring",
+                        ErrorCode::InvalidNumber,
+                        "must be a number of days",
+                    )
                 })?,
         ),
     };
@@ -681,7 +686,7 @@ async fn upload_document(
 ) -> PageResult {
     user.p.authorize(Resource::Agreement, Action::Write)?;
     if !origin_ok(req.headers()) {
-        return Err(ApiError::Forbidden.into());
+        return Err(AppError::Forbidden.into());
     }
     let up = upload::read(req, st.config.upload_limit).await?;
     let token_ok = up
@@ -689,7 +694,7 @@ async fn upload_document(
         .get("csrf_token")
         .is_some_and(|t| constant_time_eq(t, &user.p.csrf_token));
     if !token_ok {
-        return Err(ApiError::Forbidden.into());
+        return Err(AppError::Forbidden.into());
     }
     let (name, bytes) = upload::require_file(&up)?;
     api::agreements::attach_document(&st, &user.p, &id, name, bytes).await?;

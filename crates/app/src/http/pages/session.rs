@@ -10,7 +10,7 @@ use crate::domain::{
     policy::{Action, Resource},
 };
 use crate::http::auth::{self, LoginOutcome, SESSION_COOKIE, cookie};
-use crate::http::{api, error::ApiError};
+use crate::http::{api, error::AppError};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -123,7 +123,7 @@ async fn login(
             )];
             Ok(login_page(&st, email, summary, StatusCode::UNAUTHORIZED))
         }
-        Err(ApiError::TooManyRequests { retry_after_secs }) => {
+        Err(AppError::TooManyRequests { retry_after_secs }) => {
             let summary = vec![(
                 String::new(),
                 format!("Too many failed attempts. Try again in {retry_after_secs} seconds."),

@@ -1,0 +1,99 @@
+//! The one error type of the use cases (`service/`) and the edges that parse into them. It says
+//! what went wrong in domain words; `http/error.rs` turns it into an RFC 9457 problem, in one
+//! place, with the HTTP status each [`ErrorCode`] carries.
+use crate::db::DbError;
+use crate::domain::{ErrorCode, FieldError, Problems};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The body is not what any endpoint takes (not JSON, not an object): 400 `invalid_json`.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Every failed field and rule at once. The HTTP status follows from the codes
+    /// ([`Problems::status`]): 409 when every one is a clash with the current state, else 422.
+    #[error("rejected")]
+    Rejected(Problems),
+    #[error("unauthenticated")]
+    Unauthenticated,
+    /// The role may never take this action (DOMAIN.md policy): 403.
+    #[error("forbidden")]
+    Forbidden,
+    /// No such record, or one outside the caller's scope: 404.
+    #[error("not found")]
+    NotFound,
+    #[error("payload too large")]
+    PayloadTooLarge,
+    #[error("too many attempts")]
+    TooManyRequests { retry_after_secs: u64 },
+    /// A fault of ours; its cause is logged with the request's id and never shown.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    /// One failed rule about one field.
+    pub fn invalid(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError::Rejected(Problems(vec![FieldError::at(field, code, message)]))
+    }
+
+    /// One failed rule about the record as a whole (a clash with its current state).
+    pub fn conflict(code: ErrorCode, message: impl Into<String>) -> Self {
+        AppError::Rejected(Problems(vec![FieldError::new(code, None, message)]))
+    }
+
+    /// The code this error answers with when it is not a list of problems.
+    pub fn code(&self) -> Option<ErrorCode> {
+        Some(match self {
+            AppError::BadRequest(_) => ErrorCode::InvalidJson,
+            AppError::Rejected(_) => return None,
+            AppError::Unauthenticated => ErrorCode::Unauthenticated,
+            AppError::Forbidden => ErrorCode::Forbidden,
+            AppError::NotFound => ErrorCode::NotFound,
+            AppError::PayloadTooLarge => ErrorCode::BodyTooLarge,
+            AppError::TooManyRequests { .. } => ErrorCode::TooManyAttempts,
+            AppError::Internal(_) => ErrorCode::InternalError,
+        })
+    }
+
+    /// The HTTP status, from the code (`ErrorCode::status`).
+    pub fn status(&self) -> u16 {
+        match (self, self.code()) {
+            (AppError::Rejected(p), _) => p.status(),
+            (_, Some(code)) => code.status(),
+            (_, None) => 500,
+        }
+    }
+}
+
+impl From<Problems> for AppError {
+    fn from(p: Problems) -> Self {
+        AppError::Rejected(p)
+    }
+}
+
+impl From<DbError> for AppError {
+    fn from(e: DbError) -> Self {
+        match e {
+            DbError::Unique(msg) => {
+                let field = ["email", "name"].into_iter().find(|f| msg.contains(f));
+                let message = match field {
+                    Some(f) => format!("another record already has this {f}"),
+                    None => "a record like this already exists".to_string(),
+                };
+                AppError::Rejected(Problems(vec![FieldError::new(
+                    ErrorCode::Conflict,
+                    field,
+                    message,
+                )]))
+            }
+            DbError::ForeignKey(_) => AppError::invalid(
+                "id",
+                ErrorCode::UnknownReference,
+                "refers to a record that does not exist",
+            ),
+            DbError::Other(e) => AppError::Internal(e.into()),
+        }
+    }
+}
