@@ -10,5 +10,6 @@ pub mod jobs;
 pub mod mail;
 pub mod password;
 pub mod seed;
+pub mod service;
 pub mod startup;
 pub mod state;

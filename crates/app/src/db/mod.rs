@@ -27,14 +27,13 @@ pub mod programs;
 pub mod requests;
 pub mod requirements;
 pub mod schools;
-pub mod scope;
 pub mod sessions;
 pub mod sites;
 pub mod staff;
 pub mod students;
 pub mod users;
 
-pub use scope::Scope;
+pub use crate::domain::scope::Scope;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

@@ -12,6 +12,7 @@ pub mod planning;
 pub mod policy;
 pub mod requirements;
 pub mod role;
+pub mod scope;
 pub mod validation;
 
 pub use email::Email;

@@ -1,80 +1,19 @@
 //! Who is calling: sessions (cookie or bearer, the same row), login with throttling, and the
 //! one gate every handler passes through — `Principal::authorize`.
 use super::error::{AppError, AppResult};
-use crate::db::{self, Scope, audit::Actor, sessions::SessionRow};
-use crate::domain::{
-    Role,
-    policy::{self, Access, Action, Resource},
-};
+use crate::db::{self, sessions::SessionRow};
+use crate::domain::Role;
+pub use crate::service::principal::{Principal, ensure};
 use crate::state::AppState;
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
     http::{header, request::Parts},
 };
 use base64::Engine;
-use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use std::net::SocketAddr;
 
 pub const SESSION_COOKIE: &str = "practicum_session";
-
-/// A signed-in user, as their session says.
-#[derive(Clone, Debug)]
-pub struct Principal {
-    pub user_id: String,
-    pub email: String,
-    pub name: String,
-    pub role: Role,
-    pub school_id: Option<String>,
-    pub staff_id: Option<String>,
-    pub student_id: Option<String>,
-    pub department_id: Option<String>,
-    pub csrf_token: String,
-    pub token_hash: String,
-    pub ip: Option<String>,
-}
-
-impl Principal {
-    /// 403 if the role may never take this action; otherwise the scope of records it may
-    /// touch. Records outside the scope answer 404 (the caller checks with `ensure`).
-    pub fn authorize(&self, resource: Resource, action: Action) -> AppResult<Scope> {
-        match policy::access(self.role, resource, action) {
-            Access::Never => Err(AppError::Forbidden),
-            Access::All => Ok(Scope::All),
-            Access::Own => Ok(self.own_scope()),
-        }
-    }
-
-    fn own_scope(&self) -> Scope {
-        let s = match self.role {
-            Role::SchoolCoordinator => self.school_id.clone().map(Scope::School),
-            Role::Student => self.student_id.clone().map(Scope::Student),
-            Role::DepartmentManager => self.department_id.clone().map(Scope::Department),
-            Role::Preceptor => self.staff_id.clone().map(Scope::Staff),
-            Role::Faculty => Some(Scope::Faculty(self.user_id.clone())),
-            Role::Admin | Role::Coordinator => Some(Scope::All),
-        };
-        s.unwrap_or(Scope::Nothing)
-    }
-
-    pub fn actor(&self, now: DateTime<Utc>) -> Actor {
-        Actor {
-            user_id: Some(self.user_id.clone()),
-            label: format!("{} <{}>", self.name, self.email),
-            ip: self.ip.clone(),
-            at: now,
-        }
-    }
-}
-
-/// 404 unless `visible` — used after loading a record the caller may or may not see.
-pub fn ensure(visible: bool) -> AppResult<()> {
-    if visible {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
 
 pub fn client_ip(parts: &Parts) -> Option<String> {
     parts

@@ -285,6 +285,29 @@ impl Input {
     pub fn finish(self) -> Result<(), AppError> {
         self.problems.into_result().map_err(AppError::Rejected)
     }
+
+    /// A field of a create-or-update input: on create (`creating`) an absent field is
+    /// `required`; on update it is `None`, and the use case keeps the current value.
+    pub fn field<T: Clone>(&mut self, key: &str, creating: bool, parse: Parse<T>) -> Option<T> {
+        if !creating && !self.has(key) {
+            return None;
+        }
+        self.req(key, None, parse)
+    }
+
+    /// An optional field of a create-or-update input: `None` when absent (keep) or unreadable,
+    /// `Some(None)` to clear it, `Some(Some(v))` to set it.
+    pub fn optional<T: Clone>(&mut self, key: &str, parse: Parse<T>) -> Option<Option<T>> {
+        if !self.has(key) {
+            return None;
+        }
+        self.opt(key, None, parse)
+    }
+
+    /// The typed input with every problem found while reading it.
+    pub fn into_parsed<T>(self, fields: T) -> crate::service::Parsed<T> {
+        crate::service::Parsed::new(fields, self.problems)
+    }
 }
 
 /// Field parsers. Each says what was wrong in words and with a stable code.

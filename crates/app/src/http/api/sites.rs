@@ -1,30 +1,21 @@
 use super::{List, created};
-use crate::db::{self, new_id, sites::Site};
+use crate::db::{self, sites::Site};
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
     error::{AppError, AppResult},
-    extract::{Input, JsonBody, Params, PathId, parse},
+    extract::{JsonBody, Params, PathId},
+    input,
 };
+use crate::service::sites;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct SiteInput {
     name: String,
-}
-
-pub fn parse_site(body: Map<String, Value>, current: Option<&Site>) -> Result<Site, AppError> {
-    let mut i = Input::new(body, &["name"]);
-    let name = i.req("name", current.map(|c| &c.name), &parse::text);
-    i.finish()?;
-    Ok(Site {
-        id: current.map_or_else(new_id, |c| c.id.clone()),
-        name: name.unwrap_or_default(),
-    })
 }
 
 #[utoipa::path(get, path = "/api/v1/sites", tag = "directory", security(("bearer" = [])),
@@ -54,30 +45,9 @@ pub async fn create(
 ) -> AppResult<(StatusCode, Json<Site>)> {
     p.authorize(Resource::Site, Action::Write)?;
     let body = body.read(&st).await?;
-    Ok(created(create_site(&st, &p, body).await?))
-}
-
-pub async fn create_site(
-    st: &AppState,
-    p: &Principal,
-    body: Map<String, Value>,
-) -> AppResult<Site> {
-    p.authorize(Resource::Site, Action::Write)?;
-    let site = parse_site(body, None)?;
-    let mut tx = st.db.write().await?;
-    db::sites::insert(&mut tx, &site).await?;
-    db::audit::record(
-        &mut tx,
-        &p.actor(st.clock.now()),
-        "create",
-        "site",
-        &site.id,
-        None::<&()>,
-        Some(&site),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(site)
+    Ok(created(
+        sites::create_site(&st, &p, input::sites::site(body, true)).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/sites/{id}", tag = "directory", security(("bearer" = [])),
@@ -105,32 +75,7 @@ pub async fn update(
 ) -> AppResult<Json<Site>> {
     p.authorize(Resource::Site, Action::Write)?;
     let body = body.read(&st).await?;
-    Ok(Json(update_site(&st, &p, &id, body).await?))
-}
-
-pub async fn update_site(
-    st: &AppState,
-    p: &Principal,
-    id: &str,
-    body: Map<String, Value>,
-) -> AppResult<Site> {
-    p.authorize(Resource::Site, Action::Write)?;
-    let mut tx = st.db.write().await?;
-    let current = db::sites::get(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let site = parse_site(body, Some(&current))?;
-    db::sites::update(&mut tx, &site).await?;
-    db::audit::record(
-        &mut tx,
-        &p.actor(st.clock.now()),
-        "update",
-        "site",
-        id,
-        Some(&current),
-        Some(&site),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(site)
+    Ok(Json(
+        sites::update_site(&st, &p, &id, input::sites::site(body, false)).await?,
+    ))
 }

@@ -10,7 +10,8 @@ use crate::domain::{
     directory::Setting,
     policy::{Action, Resource},
 };
-use crate::http::{api, auth::ensure, extract::Params};
+use crate::http::{api, auth::ensure, extract::Params, input};
+use crate::service::sites;
 use crate::state::AppState;
 use axum::{
     Router,
@@ -130,7 +131,13 @@ async fn new_site(user: PageUser) -> PageResult {
 
 async fn create_site(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
-    match api::sites::create_site(&st, &user.p, form.to_map(&[], &[])).await {
+    match sites::create_site(
+        &st,
+        &user.p,
+        input::sites::site(form.to_map(&[], &[]), true),
+    )
+    .await
+    {
         Ok(s) => Ok(see(&format!("/sites/{}", s.id), "created")),
         Err(e) => form_failed(
             site_form(&user, "New site", "/sites".into(), "/sites".into(), None),
@@ -212,7 +219,14 @@ async fn update_site(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    match api::sites::update_site(&st, &user.p, &id, form.to_map(&[], &[])).await {
+    match sites::update_site(
+        &st,
+        &user.p,
+        &id,
+        input::sites::site(form.to_map(&[], &[]), false),
+    )
+    .await
+    {
         Ok(_) => Ok(see(&format!("/sites/{id}"), "saved")),
         Err(e) => form_failed(
             site_form(

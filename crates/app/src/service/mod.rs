@@ -1,0 +1,27 @@
+//! The use cases, one module per area. Each takes the caller (`Principal`) and a typed input,
+//! and returns domain records: it authorizes, opens the transaction, calls the rules in
+//! `domain/`, writes through `db/`, records the audit event and enqueues jobs, then commits.
+//! The JSON API (`http/api/`) and the pages (`http/pages/`) both parse into the same input
+//! (`http/input/`) and call the same function, so they cannot drift apart.
+use crate::domain::Problems;
+
+pub mod principal;
+pub mod sites;
+
+pub use principal::Principal;
+
+/// A typed input as the edge read it: the fields it could read (`T`, every field a domain
+/// type, `None` where it was absent or could not be read) and every problem it found on the
+/// way. A use case adds the problems only it can see (a reference to a record that does not
+/// exist, a rule over several fields) and answers all of them at once (API.md "Errors").
+#[derive(Clone, Debug, Default)]
+pub struct Parsed<T> {
+    pub fields: T,
+    pub problems: Problems,
+}
+
+impl<T> Parsed<T> {
+    pub fn new(fields: T, problems: Problems) -> Self {
+        Parsed { fields, problems }
+    }
+}
