@@ -27,11 +27,9 @@ use crate::db::{
     users::User,
 };
 use crate::domain::{capacity::first_full_day, eligibility::Stage, period::Period};
-use crate::http::api::{
-    placements::{self, NewPlacement},
-    requests,
-};
+use crate::http::api::requests;
 use crate::http::error::{AppError, AppResult};
+use crate::service::placements::{self, NewPlacement};
 use crate::state::AppState;
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};

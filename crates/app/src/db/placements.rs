@@ -175,3 +175,17 @@ pub async fn lock(tx: &mut Tx, id: &str) -> DbResult<()> {
     }
     Ok(())
 }
+
+impl PlacementRow {
+    /// Who this placement involves, for `Scope::sees_placement`.
+    pub fn parties(&self) -> crate::domain::scope::PlacementParties<'_> {
+        crate::domain::scope::PlacementParties {
+            school_id: &self.school_id,
+            student_id: self.student_id.as_deref(),
+            department_id: &self.department_id,
+            preceptor_id: self.preceptor_id.as_deref(),
+            site_mentor_id: self.site_mentor_id.as_deref(),
+            faculty_user_id: self.faculty_user_id.as_deref(),
+        }
+    }
+}

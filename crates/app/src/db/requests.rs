@@ -1,77 +1,8 @@
 //! Placement requests: what a school asks for.
 use super::{DbResult, Page, Paged, Scope, Tx, paged};
+pub use crate::domain::request::{Course, FacultySupervisor, PlacementRequest, Preference, Shift};
 use crate::on_tx;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::{Deserialize, Serialize};
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Preference {
-    pub site_id: String,
-    pub department_id: Option<String>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Shift {
-    /// mon, tue, wed, thu, fri, sat, sun
-    pub weekday: String,
-    /// HH:MM
-    pub starts_at: String,
-    pub ends_at: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Course {
-    pub code: String,
-    pub title: String,
-    pub credits: i64,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct FacultySupervisor {
-    pub name: String,
-    pub email: String,
-}
-
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct PlacementRequest {
-    pub id: String,
-    /// clinical or internship
-    pub kind: String,
-    pub school_id: String,
-    pub program_id: String,
-    pub starts_on: NaiveDate,
-    pub ends_on: NaiveDate,
-    pub hours_per_week: i64,
-    pub student_ids: Vec<String>,
-    /// Places for students not named yet, on top of `student_ids`.
-    pub slots: i64,
-    pub preferences: Vec<Preference>,
-    pub shifts: Vec<Shift>,
-    pub start_window_weeks: i64,
-    pub together: bool,
-    pub notes: Option<String>,
-    pub course: Option<Course>,
-    pub faculty_supervisor: Option<FacultySupervisor>,
-    /// submitted, approved, waitlisted, declined, withdrawn
-    pub status: String,
-    pub decision_reason: Option<String>,
-    pub decided_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    /// For open requests: the eligibility rules it fails today (empty = eligible). Checked
-    /// on every read, so an agreement that lapsed since submission shows here.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub eligibility: Option<Vec<crate::domain::FieldError>>,
-    /// With a decision: the placements it created.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub placements: Option<Vec<crate::http::api::placements::Placement>>,
-}
-
-impl PlacementRequest {
-    /// Named students plus unnamed slots.
-    pub fn places(&self) -> i64 {
-        self.student_ids.len() as i64 + self.slots
-    }
-}
 
 #[derive(sqlx::FromRow)]
 struct Row {

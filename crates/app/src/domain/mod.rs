@@ -2,6 +2,7 @@
 pub mod capacity;
 pub mod catalog;
 pub mod clearance;
+pub mod decision;
 pub mod directory;
 pub mod eligibility;
 pub mod email;
@@ -10,6 +11,7 @@ pub mod period;
 pub mod placement;
 pub mod planning;
 pub mod policy;
+pub mod request;
 pub mod requirements;
 pub mod role;
 pub mod scope;

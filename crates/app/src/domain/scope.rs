@@ -34,3 +34,90 @@ impl Scope {
         matches!(self, Scope::All)
     }
 }
+
+/// Who a placement involves, for deciding who may see it (DOMAIN.md "Roles").
+#[derive(Clone, Copy, Debug)]
+pub struct PlacementParties<'a> {
+    pub school_id: &'a str,
+    pub student_id: Option<&'a str>,
+    pub department_id: &'a str,
+    pub preceptor_id: Option<&'a str>,
+    pub site_mentor_id: Option<&'a str>,
+    pub faculty_user_id: Option<&'a str>,
+}
+
+impl Scope {
+    /// A school sees its own records; the office every one.
+    pub fn sees_school(&self, school_id: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::School(s) => s == school_id,
+            _ => false,
+        }
+    }
+
+    /// The office, the school, the student, the department, the preceptor or site mentor and
+    /// the faculty supervisor of a placement see it; nobody else.
+    pub fn sees_placement(&self, p: &PlacementParties) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::School(s) => s == p.school_id,
+            Scope::Student(s) => p.student_id == Some(s.as_str()),
+            Scope::Department(d) => d == p.department_id,
+            Scope::Staff(s) => {
+                p.preceptor_id == Some(s.as_str()) || p.site_mentor_id == Some(s.as_str())
+            }
+            Scope::Faculty(u) => p.faculty_user_id == Some(u.as_str()),
+            Scope::Nothing => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parties() -> PlacementParties<'static> {
+        PlacementParties {
+            school_id: "school",
+            student_id: Some("student"),
+            department_id: "dept",
+            preceptor_id: Some("preceptor"),
+            site_mentor_id: Some("mentor"),
+            faculty_user_id: None,
+        }
+    }
+
+    #[test]
+    fn each_party_sees_the_placement_and_nobody_else() {
+        let p = parties();
+        for seer in [
+            Scope::All,
+            Scope::School("school".into()),
+            Scope::Student("student".into()),
+            Scope::Department("dept".into()),
+            Scope::Staff("preceptor".into()),
+            Scope::Staff("mentor".into()),
+        ] {
+            assert!(seer.sees_placement(&p), "{seer:?}");
+        }
+        for stranger in [
+            Scope::School("other".into()),
+            Scope::Student("other".into()),
+            Scope::Department("other".into()),
+            Scope::Staff("other".into()),
+            Scope::Faculty("someone".into()),
+            Scope::Nothing,
+        ] {
+            assert!(!stranger.sees_placement(&p), "{stranger:?}");
+        }
+    }
+
+    #[test]
+    fn a_school_sees_only_its_own() {
+        assert!(Scope::All.sees_school("a"));
+        assert!(Scope::School("a".into()).sees_school("a"));
+        assert!(!Scope::School("b".into()).sees_school("a"));
+        assert!(!Scope::Student("a".into()).sees_school("a"));
+    }
+}

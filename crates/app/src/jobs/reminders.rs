@@ -57,7 +57,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
         let Some(student_id) = row.student_id.clone() else {
             continue;
         };
-        let p = crate::http::api::placements::view(&mut tx, row, today)
+        let p = crate::service::placements::view(&mut tx, row, today)
             .await
             .map_err(|e| anyhow::anyhow!("placement view: {e:?}"))?;
         for code in &p.clearance.expiring {

@@ -5,6 +5,7 @@
 //! (`http/input/`) and call the same function, so they cannot drift apart.
 use crate::domain::Problems;
 
+pub mod placements;
 pub mod principal;
 pub mod sites;
 

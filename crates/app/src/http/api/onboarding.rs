@@ -312,7 +312,7 @@ pub async fn checklist(
     let mut out: Vec<ChecklistItem> = Vec::new();
     for row in &placements {
         let Some((facts, domain_rules, evidence)) =
-            super::placements::onboarding_facts(tx, row).await?
+            crate::service::placements::onboarding_facts(tx, row).await?
         else {
             continue;
         };

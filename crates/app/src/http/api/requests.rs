@@ -1,8 +1,5 @@
 //! Placement requests: the front door (DOMAIN.md rule 3). Schools submit, the office decides.
-use super::{
-    List, created,
-    placements::{self, NewPlacement},
-};
+use super::{List, created};
 use crate::db::{
     self, Scope, Tx,
     requests::{Course, FacultySupervisor, PlacementRequest, Preference, Shift},
@@ -18,6 +15,7 @@ use crate::http::{
     error::{AppError, AppResult},
     extract::{Input, JsonBody, Params, PathId, parse, parse_id},
 };
+use crate::service::placements::{self, NewPlacement};
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
 use chrono::NaiveDate;

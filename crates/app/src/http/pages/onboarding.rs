@@ -483,7 +483,7 @@ async fn placement_onboarding(
     let row = db::placements::get(&mut tx, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    crate::http::auth::ensure(api::placements::visible(&scope, &row))?;
+    crate::http::auth::ensure(crate::service::placements::visible(&scope, &row))?;
     let Some(student_id) = row.student_id.clone() else {
         return Err(
             AppError::conflict(ErrorCode::StudentNotNamed, "name the student first").into(),
@@ -491,7 +491,7 @@ async fn placement_onboarding(
     };
     let items =
         api::onboarding::checklist(&mut tx, &student_id, Some(&id), st.clock.today()).await?;
-    let v = api::placements::view(&mut tx, row.clone(), st.clock.today()).await?;
+    let v = crate::service::placements::view(&mut tx, row.clone(), st.clock.today()).await?;
     drop(tx);
     let office = user.p.role.is_office();
     let is_student = user.p.student_id.as_deref() == Some(student_id.as_str());

@@ -7,7 +7,8 @@ use super::{
 use crate::db::{self, Scope, placements::PlacementRow};
 use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
-use crate::http::{api, auth::ensure, error::AppError, extract::Params};
+use crate::http::{auth::ensure, error::AppError, extract::Params, input};
+use crate::service::placements;
 use crate::state::AppState;
 use axum::{
     Router,
@@ -101,7 +102,7 @@ pub async fn table(
     );
     let mut tx = st.db.read().await?;
     for r in rows {
-        let v = api::placements::view(&mut tx, r.clone(), st.clock.today()).await?;
+        let v = crate::service::placements::view(&mut tx, r.clone(), st.clock.today()).await?;
         let supervisor = match (&r.preceptor_id, &v.faculty_supervisor) {
             (Some(p), _) => Lookup::find(&names.staff, Some(p)),
             (None, Some(f)) => f.name.clone(),
@@ -207,7 +208,7 @@ async fn load(
     let row = db::placements::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    ensure(api::placements::visible(&scope, &row))?;
+    ensure(crate::service::placements::visible(&scope, &row))?;
     Ok((scope, row))
 }
 
@@ -215,7 +216,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
     let (scope, row) = load(&st, &user, &id).await?;
     let names = Lookup::load(&st, std::slice::from_ref(&row)).await?;
     let mut tx = st.db.read().await?;
-    let v = api::placements::view(&mut tx, row.clone(), st.clock.today()).await?;
+    let v = crate::service::placements::view(&mut tx, row.clone(), st.clock.today()).await?;
     drop(tx);
     let mut facts = vec![
         ("Status", badge(&v.status)),
@@ -344,7 +345,11 @@ async fn transition(
 ) -> PageResult {
     form.check(&user)?;
     let body = form.to_map(&[], &[]);
-    match api::placements::transition_placement(&st, &user.p, &id, body).await {
+    let outcome = match input::placements::placement_move(body) {
+        Ok(m) => placements::transition_placement(&st, &user.p, &id, m).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(_) => Ok(see(&format!("/placements/{id}"), "saved")),
         Err(AppError::Rejected(p)) => {
             let message =
@@ -404,7 +409,11 @@ async fn name_student(
 ) -> PageResult {
     form.check(&user)?;
     let (_, row) = load(&st, &user, &id).await?;
-    match api::placements::name_student(&st, &user.p, &id, form.to_map(&[], &[])).await {
+    let outcome = match input::placements::name_student(form.to_map(&[], &[])) {
+        Ok(n) => placements::name_student(&st, &user.p, &id, n).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(_) => Ok(see(&format!("/placements/{id}"), "saved")),
         Err(e) => form_failed(student_page(&st, &user, &row).await?, &form, e),
     }

@@ -10,7 +10,7 @@ use crate::domain::{
     policy::{Action, Resource},
 };
 use crate::http::auth::{self, LoginOutcome, SESSION_COOKIE, cookie};
-use crate::http::{api, error::AppError};
+use crate::http::error::AppError;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -244,7 +244,7 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
             {
                 if matches!(r.status.as_str(), "proposed" | "confirmed")
                     && r.starts_on >= today
-                    && !api::placements::clearance_of(&mut tx, &r, today)
+                    && !crate::service::placements::clearance_of(&mut tx, &r, today)
                         .await?
                         .is_cleared()
                 {
@@ -456,7 +456,8 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
                 && let Some(next) = rows.first()
             {
                 let mut tx = st.db.read().await?;
-                let v = api::placements::view(&mut tx, next.clone(), st.clock.today()).await?;
+                let v = crate::service::placements::view(&mut tx, next.clone(), st.clock.today())
+                    .await?;
                 let dept = db::departments::get(&mut tx, &next.department_id).await?;
                 let site = match &dept {
                     Some(d) => db::sites::get(&mut tx, &d.site_id)

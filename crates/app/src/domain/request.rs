@@ -1,0 +1,152 @@
+//! A placement request: what a school asks for (DOMAIN.md "Records", API.md "Placements"),
+//! and its status as the lifecycle of a request reads it.
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Preference {
+    pub site_id: String,
+    pub department_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Shift {
+    /// mon, tue, wed, thu, fri, sat, sun
+    pub weekday: String,
+    /// HH:MM
+    pub starts_at: String,
+    pub ends_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Course {
+    pub code: String,
+    pub title: String,
+    pub credits: i64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct FacultySupervisor {
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PlacementRequest {
+    pub id: String,
+    /// clinical or internship
+    pub kind: String,
+    pub school_id: String,
+    pub program_id: String,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+    pub hours_per_week: i64,
+    pub student_ids: Vec<String>,
+    /// Places for students not named yet, on top of `student_ids`.
+    pub slots: i64,
+    pub preferences: Vec<Preference>,
+    pub shifts: Vec<Shift>,
+    pub start_window_weeks: i64,
+    pub together: bool,
+    pub notes: Option<String>,
+    pub course: Option<Course>,
+    pub faculty_supervisor: Option<FacultySupervisor>,
+    /// submitted, approved, waitlisted, declined, withdrawn
+    pub status: String,
+    pub decision_reason: Option<String>,
+    pub decided_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    /// For open requests: the eligibility rules it fails today (empty = eligible). Checked
+    /// on every read, so an agreement that lapsed since submission shows here.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eligibility: Option<Vec<super::FieldError>>,
+    /// With a decision: the placements it created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub placements: Option<Vec<super::placement::Placement>>,
+}
+
+impl PlacementRequest {
+    /// Named students plus unnamed slots.
+    pub fn places(&self) -> i64 {
+        self.student_ids.len() as i64 + self.slots
+    }
+}
+
+/// A request's status (API.md): `submitted` until the office decides; a decision is taken only
+/// on a `submitted` or `waitlisted` request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestStatus {
+    Submitted,
+    Approved,
+    Waitlisted,
+    Declined,
+    Withdrawn,
+}
+
+impl RequestStatus {
+    pub const ALL: [RequestStatus; 5] = [
+        RequestStatus::Submitted,
+        RequestStatus::Approved,
+        RequestStatus::Waitlisted,
+        RequestStatus::Declined,
+        RequestStatus::Withdrawn,
+    ];
+
+    pub fn parse(s: &str) -> Option<RequestStatus> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequestStatus::Submitted => "submitted",
+            RequestStatus::Approved => "approved",
+            RequestStatus::Waitlisted => "waitlisted",
+            RequestStatus::Declined => "declined",
+            RequestStatus::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Still waiting for a decision: it may be decided, withdrawn, or have students named.
+    pub fn is_open(self) -> bool {
+        matches!(self, RequestStatus::Submitted | RequestStatus::Waitlisted)
+    }
+
+    /// The words for a filter's error message.
+    pub fn words() -> String {
+        Self::ALL.map(|s| s.as_str()).join(", ")
+    }
+}
+
+impl PlacementRequest {
+    /// The stored status as the enum; an unknown word reads as closed (`Withdrawn` is never
+    /// open), which no store write can produce.
+    pub fn status(&self) -> RequestStatus {
+        RequestStatus::parse(&self.status).unwrap_or(RequestStatus::Withdrawn)
+    }
+
+    /// Submitted or waitlisted.
+    pub fn is_open(&self) -> bool {
+        self.status().is_open()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_submitted_and_waitlisted_are_open_and_every_word_reads_back() {
+        for s in RequestStatus::ALL {
+            assert_eq!(RequestStatus::parse(s.as_str()), Some(s));
+        }
+        let open: Vec<_> = RequestStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_open())
+            .collect();
+        assert_eq!(
+            open,
+            vec![RequestStatus::Submitted, RequestStatus::Waitlisted]
+        );
+        assert_eq!(RequestStatus::parse("pending"), None);
+    }
+}

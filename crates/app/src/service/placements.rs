@@ -1,0 +1,397 @@
+//! Placements: read (scoped), name a slot's student, move through the lifecycle; and the
+//! capacity and supervisor checks every new placement passes (manual approval and the
+//! allocator's accepted proposals), whose rules live in `domain/decision.rs`.
+use super::Principal;
+use super::principal::ensure;
+use crate::db::{
+    self, Scope, Tx,
+    placements::PlacementRow,
+    requests::{FacultySupervisor, PlacementRequest},
+};
+use crate::domain::{
+    ErrorCode, Problems,
+    clearance::{self, Clearance},
+    decision::{
+        self, DepartmentFacts, PreceptorFacts, ProposedPlacement, RequestWindow, Supervisor,
+    },
+    period::Period,
+    placement::{self, Mover, Placement, Refusal, Stored, Target},
+    policy::{Action, Resource},
+    requirements::PlacementFacts,
+};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::NaiveDate;
+
+/// A move through the lifecycle (API.md `transition`): where to, and why (required to cancel).
+#[derive(Clone, Debug)]
+pub struct PlacementMove {
+    pub to: Target,
+    pub reason: Option<String>,
+}
+
+/// The student for a seat that was reserved unnamed.
+#[derive(Clone, Debug)]
+pub struct NameStudent {
+    pub student_id: String,
+}
+
+/// The facts, rules and evidence a placement's clearance is derived from.
+pub async fn onboarding_facts(
+    tx: &mut Tx,
+    row: &PlacementRow,
+) -> AppResult<
+    Option<(
+        PlacementFacts,
+        Vec<clearance::Rule>,
+        Vec<clearance::Evidence>,
+    )>,
+> {
+    let Some(student_id) = &row.student_id else {
+        return Ok(None);
+    };
+    let discipline = db::programs::get(tx, &row.program_id)
+        .await?
+        .map(|p| p.discipline)
+        .unwrap_or_default();
+    let site_id = db::departments::get(tx, &row.department_id)
+        .await?
+        .map(|d| d.site_id)
+        .unwrap_or_default();
+    let facts = PlacementFacts {
+        id: row.id.clone(),
+        kind: row.kind.clone(),
+        discipline,
+        site_id,
+        department_id: row.department_id.clone(),
+        starts_on: row.starts_on,
+        ends_on: row.ends_on,
+    };
+    let rules = db::requirements::all(tx)
+        .await?
+        .into_iter()
+        .filter(|r| r.active)
+        .map(|r| clearance::Rule {
+            code: r.code,
+            validity: r.validity,
+            applies_to: r.applies_to,
+        })
+        .collect();
+    let evidence = db::documents::of_student(tx, student_id)
+        .await?
+        .into_iter()
+        .filter_map(|d| {
+            Some(clearance::Evidence {
+                status: clearance::DocStatus::parse(&d.status)?,
+                requirement_code: d.requirement_code,
+                completed_on: d.completed_on,
+                expires_on: d.expires_on,
+                placement_id: d.placement_id,
+            })
+        })
+        .collect();
+    Ok(Some((facts, rules, evidence)))
+}
+
+/// The clearance of a placement, derived on every read from the rules and the student's
+/// evidence. A seat whose student is not named yet has nothing to check: pending.
+pub async fn clearance_of(
+    tx: &mut Tx,
+    row: &PlacementRow,
+    today: NaiveDate,
+) -> AppResult<Clearance> {
+    Ok(match onboarding_facts(tx, row).await? {
+        Some((facts, rules, evidence)) => clearance::derive(&rules, &evidence, &facts, today),
+        None => clearance::without_requirements(),
+    })
+}
+
+pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> AppResult<Placement> {
+    let clearance = clearance_of(tx, &row, today).await?;
+    let stored = Stored::parse(&row.status)
+        .ok_or_else(|| anyhow::anyhow!("unknown placement status {:?}", row.status))?;
+    let faculty_supervisor = match &row.faculty_user_id {
+        Some(uid) => db::users::get(tx, uid).await?.map(|u| FacultySupervisor {
+            name: u.name,
+            email: u.email,
+        }),
+        None => None,
+    };
+    Ok(Placement {
+        status: placement::shown_status(stored, clearance.is_cleared()).to_string(),
+        clearance,
+        faculty_supervisor,
+        id: row.id,
+        request_id: row.request_id,
+        kind: row.kind,
+        student_id: row.student_id,
+        school_id: row.school_id,
+        program_id: row.program_id,
+        department_id: row.department_id,
+        preceptor_id: row.preceptor_id,
+        site_mentor_id: row.site_mentor_id,
+        starts_on: row.starts_on,
+        ends_on: row.ends_on,
+        cancel_reason: row.cancel_reason,
+    })
+}
+
+/// Whether the caller may see this placement (`Scope::sees_placement`).
+pub fn visible(scope: &Scope, p: &PlacementRow) -> bool {
+    scope.sees_placement(&p.parties())
+}
+
+/// One placement a decision asks for.
+#[derive(Clone, Debug)]
+pub struct NewPlacement {
+    pub student_id: Option<String>,
+    pub department_id: String,
+    pub preceptor_id: Option<String>,
+    pub site_mentor_id: Option<String>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+/// Checks every proposed placement against supervisors and capacity — counting the ones
+/// before it in the same decision (`domain::decision::check_placements`) — and inserts them
+/// all, or none. Runs inside the caller's write transaction with the guard rows locked, so
+/// concurrent approvals cannot overbook. Rule failures answer 422; if the only failures are
+/// capacity, 409.
+pub async fn check_and_insert(
+    tx: &mut Tx,
+    req: &PlacementRequest,
+    discipline: &str,
+    entries: &[NewPlacement],
+    faculty_user_id: Option<String>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<Vec<PlacementRow>> {
+    let depts: Vec<String> = entries.iter().map(|e| e.department_id.clone()).collect();
+    let staff: Vec<String> = entries
+        .iter()
+        .filter_map(|e| e.preceptor_id.clone())
+        .collect();
+    db::placements::lock_guards(tx, &depts, &staff).await?;
+    let mut proposed = Vec::with_capacity(entries.len());
+    for e in entries {
+        proposed.push(decision_facts(tx, e).await?);
+    }
+    let window = RequestWindow {
+        starts_on: req.starts_on,
+        ends_on: req.ends_on,
+        start_window_weeks: req.start_window_weeks,
+        clinical: req.kind == "clinical",
+    };
+    let periods = decision::check_placements(&window, discipline, &proposed)?;
+    let mut rows = Vec::with_capacity(entries.len());
+    for (e, period) in entries.iter().zip(periods) {
+        rows.push(PlacementRow {
+            id: db::new_id(),
+            request_id: req.id.clone(),
+            kind: req.kind.clone(),
+            student_id: e.student_id.clone(),
+            school_id: req.school_id.clone(),
+            program_id: req.program_id.clone(),
+            department_id: e.department_id.clone(),
+            preceptor_id: e.preceptor_id.clone(),
+            site_mentor_id: e.site_mentor_id.clone(),
+            faculty_user_id: faculty_user_id.clone(),
+            starts_on: period.starts_on,
+            ends_on: period.ends_on,
+            status: Stored::Proposed.as_str().into(),
+            cancel_reason: None,
+            created_at: now,
+        });
+    }
+    for r in &rows {
+        db::placements::insert(tx, r).await?;
+    }
+    Ok(rows)
+}
+
+/// What the store knows of one proposed placement's department, preceptor and site mentor,
+/// with the seats and slots already held over its period.
+async fn decision_facts(tx: &mut Tx, e: &NewPlacement) -> AppResult<ProposedPlacement> {
+    let periods = |held: Vec<(NaiveDate, NaiveDate)>| -> Vec<Period> {
+        held.into_iter()
+            .filter_map(|(a, b)| Period::new(a, b))
+            .collect()
+    };
+    let department = match db::departments::get(tx, &e.department_id).await? {
+        None => None,
+        Some(d) => Some(DepartmentFacts {
+            held: periods(
+                db::placements::held_in_department(tx, &d.id, e.starts_on, e.ends_on).await?,
+            ),
+            id: d.id,
+            name: d.name,
+            capacity: d.capacity,
+            disciplines: d.disciplines,
+        }),
+    };
+    let preceptor = match &e.preceptor_id {
+        None => Supervisor::None,
+        Some(pid) => match db::staff::get(tx, pid).await? {
+            None => Supervisor::Unknown,
+            Some(s) => Supervisor::Known(PreceptorFacts {
+                held: periods(
+                    db::placements::held_by_preceptor(tx, pid, e.starts_on, e.ends_on).await?,
+                ),
+                leave: s
+                    .leave
+                    .iter()
+                    .filter_map(|l| Period::new(l.starts_on, l.ends_on))
+                    .collect(),
+                id: s.id,
+                name: s.name,
+                is_preceptor: s.is_preceptor,
+                discipline: s.discipline,
+                department_id: s.department_id,
+                license_expires_on: s.license_expires_on,
+                max_students: s.max_students,
+            }),
+        },
+    };
+    let site_mentor_known = match &e.site_mentor_id {
+        None => None,
+        Some(mid) => Some(db::staff::get(tx, mid).await?.is_some()),
+    };
+    Ok(ProposedPlacement {
+        starts_on: e.starts_on,
+        ends_on: e.ends_on,
+        department,
+        preceptor,
+        site_mentor_known,
+    })
+}
+
+/// Moves a placement through its lifecycle; see API.md for the legal moves.
+#[tracing::instrument(skip_all, fields(role = %p.role.as_str(), placement_id = %id, to = ?to))]
+pub async fn transition_placement(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    PlacementMove { to, reason }: PlacementMove,
+) -> AppResult<Placement> {
+    let scope = p.authorize(Resource::Placement, Action::Write)?;
+    let mut tx = st.db.write().await?;
+    db::placements::lock(&mut tx, id).await?;
+    let row = db::placements::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    ensure(visible(&scope, &row))?;
+    let from = Stored::parse(&row.status)
+        .ok_or_else(|| anyhow::anyhow!("unknown placement status {:?}", row.status))?;
+    let mover = if scope.is_all() {
+        Mover::Office
+    } else {
+        Mover::School
+    };
+    let cleared = clearance_of(&mut tx, &row, st.clock.today())
+        .await?
+        .is_cleared();
+    let next =
+        placement::transition(from, to, mover, cleared, reason.is_some()).map_err(|r| match r {
+            Refusal::Forbidden => AppError::Forbidden,
+            Refusal::ReasonRequired => {
+                AppError::invalid("reason", r.code(), "give a reason to cancel")
+            }
+            Refusal::NotCleared => AppError::conflict(
+                r.code(),
+                "the student is not cleared through onboarding for this placement",
+            ),
+            Refusal::InvalidTransition => AppError::conflict(
+                r.code(),
+                format!("a {} placement cannot move to that status", from.as_str()),
+            ),
+        })?;
+    // Only a cancellation keeps its reason.
+    let cancel_reason = reason.as_deref().filter(|_| next == Stored::Cancelled);
+    db::placements::set_status(&mut tx, id, next.as_str(), cancel_reason).await?;
+    let after = db::placements::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    db::audit::record(
+        &mut tx,
+        &p.actor(st.clock.now()),
+        &format!("transition:{}", next.as_str()),
+        "placement",
+        id,
+        Some(&row),
+        Some(&after),
+    )
+    .await?;
+    let v = view(&mut tx, after, st.clock.today()).await?;
+    tx.commit().await?;
+    Ok(v)
+}
+
+/// Names the student of a seat that was reserved for a slot.
+#[tracing::instrument(skip_all, fields(role = %p.role.as_str(), placement_id = %id))]
+pub async fn name_student(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    NameStudent { student_id }: NameStudent,
+) -> AppResult<Placement> {
+    let scope = p.authorize(Resource::Placement, Action::Write)?;
+    let mut tx = st.db.write().await?;
+    db::placements::lock(&mut tx, id).await?;
+    let row = db::placements::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    ensure(visible(&scope, &row))?;
+    if row.student_id.is_some() {
+        return Err(AppError::conflict(
+            ErrorCode::StudentAlreadyNamed,
+            "this placement already has its student",
+        ));
+    }
+    if !matches!(row.status.as_str(), "proposed" | "confirmed") {
+        return Err(AppError::conflict(
+            ErrorCode::InvalidTransition,
+            "a student can be named only before the placement starts",
+        ));
+    }
+    let mut problems = Problems::default();
+    match db::students::get(&mut tx, &student_id).await? {
+        None => problems.add(
+            "student_id",
+            ErrorCode::UnknownStudent,
+            "there is no such student",
+        ),
+        Some(s) => {
+            if s.school_id != row.school_id || s.program_id != row.program_id {
+                problems.add(
+                    "student_id",
+                    ErrorCode::StudentNotInProgram,
+                    "the student belongs to another program or school",
+                );
+            }
+            if s.enrollment_status != "enrolled" {
+                problems.add(
+                    "student_id",
+                    ErrorCode::StudentNotEnrolled,
+                    format!("the student is not enrolled ({})", s.enrollment_status),
+                );
+            }
+        }
+    }
+    problems.into_result()?;
+    db::placements::set_student(&mut tx, id, &student_id).await?;
+    let after = db::placements::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    db::audit::record(
+        &mut tx,
+        &p.actor(st.clock.now()),
+        "name_student",
+        "placement",
+        id,
+        Some(&row),
+        Some(&after),
+    )
+    .await?;
+    let v = view(&mut tx, after, st.clock.today()).await?;
+    tx.commit().await?;
+    Ok(v)
+}
