@@ -27,9 +27,10 @@ use crate::db::{
     users::User,
 };
 use crate::domain::{capacity::first_full_day, eligibility::Stage, period::Period};
-use crate::http::api::requests;
 use crate::http::error::{AppError, AppResult};
+use crate::service::Parsed;
 use crate::service::placements::{self, NewPlacement};
+use crate::service::requests::{self, RequestFields};
 use crate::state::AppState;
 use anyhow::{Context, anyhow};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
@@ -1205,28 +1206,9 @@ async fn seed_placement_work(tx: &mut Tx, w: &Work<'_>) -> anyhow::Result<(usize
             }
             draft
         } else {
-            let body = serde_json::json!({
-                "kind": draft.kind,
-                "school_id": draft.school_id,
-                "program_id": draft.program_id,
-                "starts_on": draft.starts_on.to_string(),
-                "ends_on": draft.ends_on.to_string(),
-                "hours_per_week": draft.hours_per_week,
-                "student_ids": draft.student_ids,
-                "slots": draft.slots,
-                "preferences": draft.preferences,
-                "shifts": draft.shifts,
-                "start_window_weeks": draft.start_window_weeks,
-                "together": draft.together,
-                "notes": draft.notes,
-                "course": draft.course,
-                "faculty_supervisor": draft.faculty_supervisor,
-            });
-            let serde_json::Value::Object(body) = body else {
-                return Err(anyhow!("a request body is an object"));
-            };
+            let input = Parsed::new(RequestFields::of(&draft), Default::default());
             api(
-                requests::parse_request(tx, &Scope::All, body, submitted_on).await,
+                requests::check_new_request(tx, &Scope::All, input, submitted_on).await,
                 a.program,
             )?
         };

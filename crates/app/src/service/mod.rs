@@ -7,6 +7,7 @@ use crate::domain::Problems;
 
 pub mod placements;
 pub mod principal;
+pub mod requests;
 pub mod sites;
 
 pub use principal::Principal;

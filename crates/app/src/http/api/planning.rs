@@ -13,6 +13,7 @@ use crate::http::{
     error::{AppError, AppResult},
     extract::{Input, JsonBody, PathId, parse},
 };
+use crate::service::requests::{self, Decision, DecisionKind, DecisionPlacement};
 use crate::state::AppState;
 use axum::{
     Json,
@@ -645,7 +646,7 @@ pub async fn accept_run(
             code,
             message,
         };
-        let body = match q.outcome.as_str() {
+        let decision = match q.outcome.as_str() {
             "placed" => {
                 let mut tx = st.db.read().await?;
                 let Some(now) = db::requests::get(&mut tx, &q.request_id).await? else {
@@ -668,25 +669,31 @@ pub async fn accept_run(
                     continue;
                 }
                 let mut named = now.student_ids.iter();
-                let placements: Vec<Value> = q
-                    .assignments
-                    .iter()
-                    .map(|a| {
-                        json!({
-                            "student_id": named.next(),
-                            "department_id": a.department_id,
-                            "preceptor_id": a.preceptor_id,
-                            "starts_on": a.starts_on,
-                            "ends_on": a.ends_on,
+                Decision {
+                    decision: DecisionKind::Approve,
+                    reason: None,
+                    placements: q
+                        .assignments
+                        .iter()
+                        .map(|a| DecisionPlacement {
+                            student_id: named.next().cloned(),
+                            department_id: a.department_id.clone(),
+                            preceptor_id: a.preceptor_id.clone(),
+                            site_mentor_id: None,
+                            starts_on: Some(a.starts_on),
+                            ends_on: Some(a.ends_on),
                         })
-                    })
-                    .collect();
-                json!({ "decision": "approve", "placements": placements })
+                        .collect(),
+                }
             }
-            "unplaced" if waitlist => json!({
-                "decision": "waitlist",
-                "reason": format!("Not placed by the term plan: {}.", q.reason.clone().unwrap_or_default()),
-            }),
+            "unplaced" if waitlist => Decision {
+                decision: DecisionKind::Waitlist,
+                reason: Some(format!(
+                    "Not placed by the term plan: {}.",
+                    q.reason.clone().unwrap_or_default()
+                )),
+                placements: vec![],
+            },
             "partial" if chosen.is_some() => {
                 out.failed.push(fail(
                     ErrorCode::PartiallyPlaced,
@@ -699,8 +706,7 @@ pub async fn accept_run(
             }
             _ => continue,
         };
-        let Value::Object(map) = body else { continue };
-        match super::requests::decide(st, p, &q.request_id, map).await {
+        match requests::decide(st, p, &q.request_id, decision).await {
             Ok(r) if r.status == "approved" => out.approved.push(q.request_id.clone()),
             Ok(_) => out.waitlisted.push(q.request_id.clone()),
             Err(AppError::Internal(e)) => return Err(AppError::Internal(e)),

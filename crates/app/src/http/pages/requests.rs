@@ -11,7 +11,8 @@ use crate::domain::{
     FieldError, Problems, Role,
     policy::{Action, Resource},
 };
-use crate::http::{api, error::AppError, extract::Params};
+use crate::http::{error::AppError, extract::Params, input};
+use crate::service::requests;
 use crate::state::AppState;
 use axum::{
     Router,
@@ -101,7 +102,7 @@ fn lookup(list: &[(String, String)], id: &str) -> String {
 async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
     let scope = user.p.authorize(Resource::Request, Action::Read)?;
     let page = list_page(&params)?;
-    let mut filter = api::requests::filter_from(&params)?;
+    let mut filter = input::requests::filter(&params)?;
     // The queue opens on what needs deciding.
     if params.get("status").is_none() && params.get("all").is_none() {
         filter.open = true;
@@ -117,7 +118,7 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
         .collect();
     let mut items = Vec::new();
     for r in rows.items {
-        items.push(api::requests::with_eligibility(&mut tx, r).await?);
+        items.push(requests::with_eligibility(&mut tx, r).await?);
     }
     drop(tx);
     let mut table = Table::new(
@@ -482,7 +483,13 @@ async fn create(State(st): State<AppState>, user: PageUser, form: Form) -> PageR
         .and_then(Value::as_str)
         .unwrap_or("")
         .to_string();
-    match api::requests::submit_request(&st, &user.p, body).await {
+    let own = user
+        .p
+        .authorize(Resource::Request, Action::Write)?
+        .school()
+        .map(str::to_string);
+    let input = input::requests::new_request(body, own);
+    match requests::submit_request(&st, &user.p, input).await {
         Ok(r) => Ok(see(&format!("/requests/{}", r.id), "created")),
         Err(AppError::Rejected(p)) if p.status() == 422 => {
             let school = user.p.school_id.clone().unwrap_or(school_id);
@@ -500,8 +507,8 @@ async fn load(
 ) -> Result<(Scope, PlacementRequest), PageError> {
     let scope = user.p.authorize(Resource::Request, Action::Read)?;
     let mut tx = st.db.read().await?;
-    let r = api::requests::load_visible(&mut tx, &scope, id).await?;
-    let r = api::requests::with_eligibility(&mut tx, r).await?;
+    let r = requests::load_visible(&mut tx, &scope, id).await?;
+    let r = requests::with_eligibility(&mut tx, r).await?;
     Ok((scope, r))
 }
 
@@ -877,7 +884,11 @@ async fn decide(
             .collect();
         body.insert("placements".into(), Value::Array(entries));
     }
-    match api::requests::decide(&st, &user.p, &id, body).await {
+    let outcome = match input::requests::decision(body) {
+        Ok(d) => requests::decide(&st, &user.p, &id, d).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(_) => Ok(see(&format!("/requests/{id}"), "saved")),
         Err(AppError::Rejected(p)) => {
             // placements[3].preceptor_id → d3_preceptor
@@ -977,8 +988,11 @@ async fn name_students(
 ) -> PageResult {
     form.check(&user)?;
     let (_, r) = load(&st, &user, &id).await?;
-    match api::requests::name_students(&st, &user.p, &id, form.to_map(&["student_ids"], &[])).await
-    {
+    let outcome = match input::requests::name_students(form.to_map(&["student_ids"], &[])) {
+        Ok(n) => requests::name_students(&st, &user.p, &id, n).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(_) => Ok(see(&format!("/requests/{id}"), "saved")),
         Err(e) => form_failed(students_page(&st, &user, &r).await?, &form, e),
     }
@@ -991,7 +1005,8 @@ async fn withdraw(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    api::requests::withdraw_request(&st, &user.p, &id, form.to_map(&[], &[])).await?;
+    let withdrawal = input::requests::withdrawal(form.to_map(&[], &[]))?;
+    requests::withdraw_request(&st, &user.p, &id, withdrawal).await?;
     Ok(see(&format!("/requests/{id}"), "saved"))
 }
 
