@@ -57,6 +57,33 @@ impl AppError {
         })
     }
 
+    /// Every problem this error stands for, each with its code and words for people (the
+    /// `errors` of the RFC 9457 answer). A fault of ours says only that it happened.
+    pub fn errors(&self) -> Vec<FieldError> {
+        let one = |code: ErrorCode, message: &str| vec![FieldError::new(code, None, message)];
+        match self {
+            AppError::Rejected(p) => p.0.clone(),
+            AppError::BadRequest(m) => one(ErrorCode::InvalidJson, m),
+            AppError::Unauthenticated => one(
+                ErrorCode::Unauthenticated,
+                "not signed in, or the session has ended",
+            ),
+            AppError::Forbidden => one(ErrorCode::Forbidden, "your role may not take this action"),
+            AppError::NotFound => one(ErrorCode::NotFound, "there is no such record"),
+            AppError::PayloadTooLarge => one(
+                ErrorCode::BodyTooLarge,
+                "the request body is larger than allowed",
+            ),
+            AppError::TooManyRequests { .. } => one(
+                ErrorCode::TooManyAttempts,
+                "too many failed attempts; wait and try again",
+            ),
+            AppError::Internal(_) => {
+                one(ErrorCode::InternalError, "something went wrong on our side")
+            }
+        }
+    }
+
     /// The HTTP status, from the code (`ErrorCode::status`).
     pub fn status(&self) -> u16 {
         match (self, self.code()) {

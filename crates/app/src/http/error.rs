@@ -28,12 +28,7 @@ impl AppError {
     pub fn problem(&self) -> Problem {
         let one = |code: ErrorCode, message: &str| vec![FieldError::new(code, None, message)];
         let (slug, title, detail, errors) = match self {
-            AppError::BadRequest(m) => (
-                "bad-request",
-                "Bad request",
-                m.clone(),
-                one(ErrorCode::InvalidJson, m),
-            ),
+            AppError::BadRequest(m) => ("bad-request", "Bad request", m.clone(), self.errors()),
             AppError::Rejected(p) if p.status() == 409 => (
                 "conflict",
                 "Conflicts with the current state",
@@ -53,40 +48,31 @@ impl AppError {
                 "unauthenticated",
                 "Sign in first",
                 "Send a valid session token (Authorization: Bearer ...).".into(),
-                one(
-                    ErrorCode::Unauthenticated,
-                    "not signed in, or the session has ended",
-                ),
+                self.errors(),
             ),
             AppError::Forbidden => (
                 "forbidden",
                 "Not allowed",
                 "Your role may not take this action.".into(),
-                one(ErrorCode::Forbidden, "your role may not take this action"),
+                self.errors(),
             ),
             AppError::NotFound => (
                 "not-found",
                 "Not found",
                 "There is no such record.".into(),
-                one(ErrorCode::NotFound, "there is no such record"),
+                self.errors(),
             ),
             AppError::PayloadTooLarge => (
                 "too-large",
                 "Request too large",
                 "The request body is larger than allowed.".into(),
-                one(
-                    ErrorCode::BodyTooLarge,
-                    "the request body is larger than allowed",
-                ),
+                self.errors(),
             ),
             AppError::TooManyRequests { retry_after_secs } => (
                 "too-many-requests",
                 "Too many attempts",
                 format!("Try again in {retry_after_secs} seconds."),
-                one(
-                    ErrorCode::TooManyAttempts,
-                    "too many failed attempts; wait and try again",
-                ),
+                self.errors(),
             ),
             AppError::Internal(e) => {
                 let request_id = uuid::Uuid::now_v7();

@@ -6,6 +6,7 @@
 use crate::domain::Problems;
 
 pub mod placements;
+pub mod planning;
 pub mod principal;
 pub mod requests;
 pub mod sites;

@@ -2,5 +2,6 @@
 //! the typed input of a use case in `service/`, with every field problem collected at once
 //! (ARCHITECTURE.md house rule 1). The API and the pages call the same reader.
 pub mod placements;
+pub mod planning;
 pub mod requests;
 pub mod sites;

@@ -7,8 +7,10 @@ use super::{Chrome, Form, PageError, PageId, PageResult, PageUser, csv_response,
 use crate::db;
 use crate::domain::planning::{self as plan, Term, department_load};
 use crate::domain::policy::{Action, Resource};
-use crate::http::api::planning::{self as api, AcceptOutcome, Context, PlanningRun};
+use crate::http::input;
 use crate::http::{error::AppError, extract::Params};
+use crate::service::planning;
+use crate::service::planning::{self as api, AcceptOutcome, Context, PlanningRun};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -41,11 +43,13 @@ async fn status(State(st): State<AppState>, user: PageUser, PageId(id): PageId) 
 }
 
 async fn problem(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
-    Ok(api::problem_file(&st, &user.p, &id).await?)
+    let (name, json) = planning::problem_json(&st, &user.p, &id).await?;
+    Ok(crate::http::download_json(&name, json))
 }
 
 async fn solution(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
-    Ok(api::solution_file(&st, &user.p, &id).await?)
+    let (name, json) = planning::solution_json(&st, &user.p, &id).await?;
+    Ok(crate::http::download_json(&name, json))
 }
 
 pub struct OpenRow {
@@ -268,7 +272,11 @@ async fn start(State(st): State<AppState>, user: PageUser, form: Form) -> PageRe
         .map(|(_, v)| Value::String(v.clone()))
         .collect();
     body.insert("request_ids".into(), Value::Array(ids));
-    match api::start(&st, &user.p, body).await {
+    let outcome = match input::planning::start_run(body) {
+        Ok(run) => planning::start_run(&st, &user.p, run).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(run) => Ok(Redirect::to(&format!("/planning/runs/{}", run.id)).into_response()),
         Err(AppError::Rejected(problems)) if problems.status() == 422 => {
             let term = Term {
@@ -608,7 +616,8 @@ async fn act(
                 "waitlist_unplaced".into(),
                 json!(form.get("waitlist_unplaced") == Some("true")),
             );
-            let outcome = api::accept_run(&st, &user.p, &id, body).await?;
+            let outcome =
+                planning::accept_run(&st, &user.p, &id, input::planning::accept_run(body)?).await?;
             let r = api::load(&st, &user.p, &id).await?;
             Ok(render_run(&st, &user, &r, Some(outcome))
                 .await?
@@ -649,7 +658,7 @@ async fn act(
             let Value::Object(body) = body else {
                 return Err(AppError::BadRequest("the form is malformed".into()).into());
             };
-            let next = api::start(&st, &user.p, body).await?;
+            let next = planning::start_run(&st, &user.p, input::planning::start_run(body)?).await?;
             Ok(Redirect::to(&format!("/planning/runs/{}", next.id)).into_response())
         }
         _ => Err(AppError::BadRequest("choose accept or plan again".into()).into()),
