@@ -56,6 +56,17 @@ impl Scope {
         }
     }
 
+    /// A student's own record: the office, their school, the student themself. (Those a
+    /// student is placed with are found in the store: `db::students::placed_with`.)
+    pub fn sees_student(&self, school_id: &str, student_id: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::School(s) => s == school_id,
+            Scope::Student(s) => s == student_id,
+            _ => false,
+        }
+    }
+
     /// The office, the school, the student, the department, the preceptor or site mentor and
     /// the faculty supervisor of a placement see it; nobody else.
     pub fn sees_placement(&self, p: &PlacementParties) -> bool {

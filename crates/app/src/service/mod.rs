@@ -5,6 +5,7 @@
 //! (`http/input/`) and call the same function, so they cannot drift apart.
 use crate::domain::Problems;
 
+pub mod onboarding;
 pub mod placements;
 pub mod planning;
 pub mod principal;

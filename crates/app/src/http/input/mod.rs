@@ -1,6 +1,7 @@
 //! The edge's readers: a JSON body or a page's form (both as a lenient map of raw values) becomes
 //! the typed input of a use case in `service/`, with every field problem collected at once
 //! (ARCHITECTURE.md house rule 1). The API and the pages call the same reader.
+pub mod onboarding;
 pub mod placements;
 pub mod planning;
 pub mod requests;

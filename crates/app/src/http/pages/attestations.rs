@@ -5,7 +5,8 @@ use super::view::{Cell, Field, Table, human_date};
 use super::{Chrome, Form, FormPage, PageError, PageResult, PageUser, form_failed, see};
 use crate::db::{self, Scope};
 use crate::domain::policy::{Action, Resource};
-use crate::http::api::onboarding as api;
+use crate::http::input;
+use crate::service::onboarding::attestations;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -121,7 +122,11 @@ async fn page(State(st): State<AppState>, user: PageUser) -> PageResult {
 
 async fn attest(State(st): State<AppState>, user: PageUser, form_data: Form) -> PageResult {
     form_data.check(&user)?;
-    match api::attest(&st, &user.p, form_data.to_map(&["student_ids"], &[])).await {
+    let outcome = match input::onboarding::attestation(form_data.to_map(&["student_ids"], &[])) {
+        Ok(a) => attestations::attest(&st, &user.p, a).await,
+        Err(e) => Err(e),
+    };
+    match outcome {
         Ok(_) => Ok(see("/attestations", "saved")),
         Err(e) => form_failed(form(&st, &user).await?, &form_data, e),
     }

@@ -11,7 +11,12 @@ use crate::domain::{
     Role,
     policy::{Action, Resource},
 };
-use crate::http::{api, api::onboarding::ChecklistItem, error::AppError, extract::Params};
+use crate::http::{error::AppError, extract::Params, input};
+use crate::service::onboarding::{
+    self, ChecklistItem, attestations,
+    attestations::{Provisioning, Signature},
+    documents,
+};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -81,8 +86,8 @@ async fn student_documents(
     PageId(id): PageId,
 ) -> PageResult {
     let mut tx = st.db.read().await?;
-    let student = api::onboarding::visible_student(&mut tx, &user.p, &id).await?;
-    let items = api::onboarding::checklist(&mut tx, &id, None, st.clock.today()).await?;
+    let student = onboarding::visible_student(&mut tx, &user.p, &id).await?;
+    let items = onboarding::checklist(&mut tx, &id, None, st.clock.today()).await?;
     let docs = db::documents::of_student(&mut tx, &id).await?;
     let rules = db::requirements::all(&mut tx).await?;
     let f = db::placements::Filter {
@@ -250,7 +255,14 @@ async fn upload(
         return Err(AppError::Forbidden.into());
     }
     let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
-    match api::onboarding::upload_document(&st, &user.p, &id, req).await {
+    let outcome: crate::error::AppResult<_> = async {
+        documents::may_upload_for(&st, &user.p, &id).await?;
+        let up = crate::http::upload::read(req, st.config.upload_limit).await?;
+        let doc = input::onboarding::new_document(up)?;
+        documents::upload_document(&st, &user.p, &id, doc).await
+    }
+    .await;
+    match outcome {
         Ok(_) => Ok(see(&format!("/students/{id}/documents"), "uploaded")),
         Err(AppError::Rejected(p)) if p.status() == 422 => {
             let message =
@@ -449,7 +461,7 @@ pub struct DocumentPage {
 /// The file shown inside the review page (inline, framed by our own pages only).
 async fn preview(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
     user.p.authorize(Resource::Requirement, Action::Write)?;
-    Ok(api::onboarding::file_response(&st, &user.p, &id, true).await?)
+    Ok(crate::http::document_file::file_response(&st, &user.p, &id, true).await?)
 }
 
 async fn review(
@@ -463,12 +475,12 @@ async fn review(
     if let Some(reason) = map.remove("reason") {
         map.insert("note".into(), reason);
     }
-    api::onboarding::review_document(&st, &user.p, &id, map).await?;
+    documents::review_document(&st, &user.p, &id, input::onboarding::review(map)?).await?;
     Ok(see("/documents", "saved"))
 }
 
 async fn file(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
-    Ok(api::onboarding::file_response(&st, &user.p, &id, false).await?)
+    Ok(crate::http::document_file::file_response(&st, &user.p, &id, false).await?)
 }
 
 /// A placement's onboarding: the checklist for it, with the office's provisioning ticks and
@@ -489,8 +501,7 @@ async fn placement_onboarding(
             AppError::conflict(ErrorCode::StudentNotNamed, "name the student first").into(),
         );
     };
-    let items =
-        api::onboarding::checklist(&mut tx, &student_id, Some(&id), st.clock.today()).await?;
+    let items = onboarding::checklist(&mut tx, &student_id, Some(&id), st.clock.today()).await?;
     let v = crate::service::placements::view(&mut tx, row.clone(), st.clock.today()).await?;
     drop(tx);
     let office = user.p.role.is_office();
@@ -550,16 +561,11 @@ async fn tick(
 ) -> PageResult {
     form.check(&user)?;
     let id = crate::http::extract::parse_id(&raw).ok_or(AppError::NotFound)?;
-    let mut body = serde_json::Map::new();
-    body.insert("requirement_code".into(), serde_json::Value::String(code));
     if user.p.role.is_office() {
-        api::onboarding::provision(&st, &user.p, &id, body).await?;
+        attestations::provision(&st, &user.p, &id, Provisioning { code }).await?;
     } else {
-        body.insert(
-            "name".into(),
-            serde_json::Value::String(user.p.name.clone()),
-        );
-        api::onboarding::sign(&st, &user.p, &id, body).await?;
+        let name = user.p.name.clone();
+        attestations::sign(&st, &user.p, &id, Signature { code, name }).await?;
     }
     Ok(see(&format!("/placements/{id}/onboarding"), "saved"))
 }
@@ -599,7 +605,7 @@ async fn starting_soon(State(st): State<AppState>, user: PageUser, params: Param
             .await?
             .map(|s| s.full_name())
             .unwrap_or_default();
-        let items = api::onboarding::checklist(&mut tx, sid, Some(&r.id), today).await?;
+        let items = onboarding::checklist(&mut tx, sid, Some(&r.id), today).await?;
         let missing: Vec<String> = items
             .iter()
             .filter(|i| i.state != "verified")

@@ -9,7 +9,8 @@ use super::{
 use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::domain::requirements::{CATEGORIES, SATISFIERS, Validity};
-use crate::http::{api::onboarding as api, error::AppError, extract::Params};
+use crate::http::{error::AppError, extract::Params, input};
+use crate::service::onboarding::requirements;
 use crate::state::AppState;
 use axum::{Router, extract::State, response::IntoResponse, routing::get};
 use serde_json::{Map, Value, json};
@@ -262,7 +263,8 @@ async fn new(State(st): State<AppState>, user: PageUser) -> PageResult {
 
 async fn create(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
-    match api::create_requirement(&st, &user.p, to_body(&form)).await {
+    let input = input::onboarding::requirement(to_body(&form), true);
+    match requirements::create_requirement(&st, &user.p, input).await {
         Ok(_) => Ok(see("/requirements", "created")),
         Err(e) => form_failed(
             form_page(&st, &user, "New requirement", "/requirements".into(), None).await?,
@@ -302,7 +304,8 @@ async fn update(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(tx);
-    match api::update_requirement(&st, &user.p, &id, to_body(&form)).await {
+    let input = input::onboarding::requirement(to_body(&form), false);
+    match requirements::update_requirement(&st, &user.p, &id, input).await {
         Ok(_) => Ok(see("/requirements", "saved")),
         Err(e) => form_failed(
             form_page(
