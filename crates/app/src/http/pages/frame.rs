@@ -1,0 +1,369 @@
+//! What every page answers with: the frame (`Chrome`), the error page, the form page that
+//! shows problems beside their fields, record and list pages, and their CSV twins.
+use super::extract::{Form, PageUser};
+use super::view::{Field, NavItem, Table};
+use crate::db::DbError;
+use crate::domain::Problems;
+use crate::error::AppError;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    http::{StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+};
+
+/// What every page's frame shows: title, who is signed in, the navigation, the CSRF token
+/// for the header's sign-out form, and a one-line confirmation after a change.
+pub struct Chrome {
+    pub title: String,
+    pub user_name: String,
+    pub role_label: String,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub banner: String,
+    /// The signed-in user's unread notifications, shown in the top bar.
+    pub unread: i64,
+}
+
+impl Chrome {
+    pub fn public(title: impl Into<String>) -> Chrome {
+        Chrome {
+            title: title.into(),
+            user_name: String::new(),
+            role_label: String::new(),
+            nav: vec![],
+            csrf: String::new(),
+            banner: String::new(),
+            unread: 0,
+        }
+    }
+}
+
+pub enum PageError {
+    Api(AppError),
+    Redirect(String),
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError::Api(e)
+    }
+}
+
+impl From<DbError> for PageError {
+    fn from(e: DbError) -> Self {
+        PageError::Api(e.into())
+    }
+}
+
+impl From<Problems> for PageError {
+    fn from(p: Problems) -> Self {
+        PageError::Api(AppError::Rejected(p))
+    }
+}
+
+pub type PageResult<T = Response> = Result<T, PageError>;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    chrome: Chrome,
+    message: String,
+}
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let e = match self {
+            PageError::Redirect(to) => return Redirect::to(&to).into_response(),
+            PageError::Api(AppError::Unauthenticated) => {
+                return Redirect::to("/login").into_response();
+            }
+            PageError::Api(e) => e,
+        };
+        let status = e.http_status();
+        let problem = e.problem();
+        let message = match &e {
+            AppError::Internal(_) | AppError::Rejected(_) => problem
+                .errors
+                .iter()
+                .map(|x| x.message.clone())
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => problem.detail.clone(),
+        };
+        let page = ErrorPage {
+            chrome: Chrome::public(problem.title),
+            message,
+        };
+        (status, page).into_response()
+    }
+}
+
+/// The 404 every page answers for a record that is missing or out of scope.
+pub fn nf() -> PageError {
+    AppError::NotFound.into()
+}
+
+pub fn not_found_page() -> Response {
+    PageError::Api(AppError::NotFound).into_response()
+}
+
+/// Post/redirect/get: back to the record with a confirmation.
+pub fn see(path: &str, done: &str) -> Response {
+    Redirect::to(&format!("{path}?done={done}")).into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "list.html")]
+pub struct ListPage {
+    pub chrome: Chrome,
+    pub intro: String,
+    pub filters: Vec<Field>,
+    pub table: Table,
+    pub actions: Vec<(String, String)>,
+    pub csv_href: String,
+    pub next_href: String,
+}
+
+/// The error summary's entries: (field id, message).
+pub type Summary = Vec<(String, String)>;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub chrome: Chrome,
+    pub intro: String,
+    pub action: String,
+    pub fields: Vec<Field>,
+    pub summary: Summary,
+    pub submit: &'static str,
+    pub cancel: String,
+    pub multipart: bool,
+}
+
+impl FormPage {
+    /// Puts each problem next to its field and in the summary; problems about no field
+    /// (or a field the form does not show) go to the summary only.
+    pub fn with_problems(mut self, problems: &Problems) -> FormPage {
+        for e in &problems.0 {
+            let field = e.field.as_deref().unwrap_or("");
+            let target = self.fields.iter_mut().find(|f| f.name == field);
+            let id = match target {
+                Some(f) => {
+                    if f.error.is_empty() {
+                        f.error = message_for(&f.label, field, &e.message);
+                    }
+                    f.id()
+                }
+                None => String::new(),
+            };
+            let label = self
+                .fields
+                .iter()
+                .find(|f| f.name == field)
+                .map(|f| f.label.clone())
+                .unwrap_or_default();
+            self.summary
+                .push((id, message_for(&label, field, &e.message)));
+        }
+        self
+    }
+
+    /// Keeps what was typed when the form comes back with errors.
+    pub fn with_values(mut self, form: &Form) -> FormPage {
+        for f in &mut self.fields {
+            if f.kind == "checkboxes" {
+                f.values = form
+                    .0
+                    .iter()
+                    .filter(|(k, _)| *k == f.name)
+                    .map(|(_, v)| v.clone())
+                    .collect();
+            } else if f.kind == "checkbox" {
+                f.value = if form.get(&f.name).is_some() {
+                    "true".into()
+                } else {
+                    String::new()
+                };
+            } else if f.kind != "password" {
+                f.value = form.get(&f.name).unwrap_or("").to_string();
+            }
+        }
+        self
+    }
+}
+
+/// The API's words with the field's label: "name may not be empty" reads "Name may not be
+/// empty" on the page.
+fn message_for(label: &str, field: &str, message: &str) -> String {
+    match message
+        .strip_prefix(field)
+        .filter(|rest| !field.is_empty() && rest.starts_with(' '))
+    {
+        Some(rest) if !label.is_empty() => format!("{label}{rest}"),
+        _ if label.is_empty() => capitalise(message),
+        _ => format!("{label}: {message}"),
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Renders a failed form again (422) with its problems, or passes other errors on.
+pub fn form_failed(page: FormPage, form: &Form, err: AppError) -> PageResult {
+    match err {
+        AppError::Rejected(p) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            page.with_values(form).with_problems(&p),
+        )
+            .into_response()),
+        e => Err(e.into()),
+    }
+}
+
+pub struct Section {
+    pub title: String,
+    pub table: Table,
+    pub actions: Vec<(String, String)>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "record.html")]
+pub struct RecordPage {
+    pub chrome: Chrome,
+    pub facts: Vec<(&'static str, super::view::Cell)>,
+    pub actions: Vec<(String, String)>,
+    pub sections: Vec<Section>,
+    /// A file upload form: (action, label, hint).
+    pub upload: Option<(String, String, String)>,
+    /// Buttons that change the record (POST, with the CSRF token).
+    pub forms: Vec<ActionForm>,
+}
+
+/// A one-button form; irreversible ones ask for a reason and confirm.
+pub struct ActionForm {
+    pub action: String,
+    pub label: String,
+    /// Extra fields sent as they are (e.g. `to=confirmed`).
+    pub hidden: Vec<(String, String)>,
+    pub reason: bool,
+    pub confirm: String,
+}
+
+impl ActionForm {
+    pub fn new(action: impl Into<String>, label: impl Into<String>) -> ActionForm {
+        ActionForm {
+            action: action.into(),
+            label: label.into(),
+            hidden: vec![],
+            reason: false,
+            confirm: String::new(),
+        }
+    }
+
+    pub fn with(mut self, k: &str, v: &str) -> ActionForm {
+        self.hidden.push((k.into(), v.into()));
+        self
+    }
+
+    /// Asks for a reason and a confirmation.
+    pub fn irreversible(mut self, confirm: impl Into<String>) -> ActionForm {
+        self.reason = true;
+        self.confirm = confirm.into();
+        self
+    }
+}
+
+/// `?format=csv` answers the table as a download instead of the page.
+pub fn wants_csv(params: &crate::http::extract::Params) -> bool {
+    params.get("format").as_deref() == Some("csv")
+}
+
+pub fn csv_response(filename: &str, table: &Table) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}.csv\""),
+            ),
+        ],
+        table.csv(),
+    )
+        .into_response()
+}
+
+/// The current URL with `cursor` (next page) or `format=csv` set, other filters kept.
+pub fn link_with(
+    path: &str,
+    params: &crate::http::extract::Params,
+    key: &str,
+    value: &str,
+) -> String {
+    let mut pairs: Vec<(String, String)> = params
+        .0
+        .iter()
+        .filter(|(k, _)| k.as_str() != key && k.as_str() != "cursor" && k.as_str() != "done")
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    pairs.sort();
+    pairs.push((key.to_string(), value.to_string()));
+    format!(
+        "{path}?{}",
+        serde_urlencoded::to_string(pairs).unwrap_or_default()
+    )
+}
+
+/// The list page's page size, or everything for a CSV export.
+pub fn list_page(params: &crate::http::extract::Params) -> Result<crate::db::Page, PageError> {
+    if wants_csv(params) {
+        Ok(crate::db::Page {
+            limit: 100_000,
+            after: None,
+        })
+    } else {
+        Ok(params.page()?)
+    }
+}
+
+/// Answers a list as its page or, with `?format=csv`, as a download of the same rows.
+pub fn list_response(
+    user: &PageUser,
+    params: &crate::http::extract::Params,
+    mut page: ListPage,
+    next: Option<String>,
+    csv_name: &str,
+) -> Response {
+    if wants_csv(params) {
+        return csv_response(csv_name, &page.table);
+    }
+    page.csv_href = link_with(&user.path, params, "format", "csv");
+    page.next_href = next
+        .map(|c| link_with(&user.path, params, "cursor", &c))
+        .unwrap_or_default();
+    page.into_response()
+}
+
+pub fn filter_text(
+    name: &'static str,
+    label: &'static str,
+    params: &crate::http::extract::Params,
+) -> Field {
+    Field::new(name, label, "search").value(params.get(name).unwrap_or_default())
+}
+
+pub fn filter_select(
+    name: &'static str,
+    label: &'static str,
+    options: Vec<(String, String)>,
+    params: &crate::http::extract::Params,
+) -> Field {
+    Field::new(name, label, "select")
+        .options(options)
+        .value(params.get(name).unwrap_or_default())
+}
