@@ -14,6 +14,9 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::NaiveDate;
 
+mod decision;
+pub use decision::decide;
+
 /// The fields of a new request (API.md "Placements"), as the edge could read them.
 #[derive(Clone, Debug, Default)]
 pub struct RequestFields {
@@ -466,155 +469,6 @@ pub async fn withdraw_request(
         Some(&after),
     )
     .await?;
-    tx.commit().await?;
-    Ok(after)
-}
-
-/// Approve, decline or waitlist — all or nothing.
-#[tracing::instrument(skip_all, fields(role = %p.role.as_str(), request_id = %id, decision = decision.as_str()))]
-pub async fn decide(
-    st: &AppState,
-    p: &Principal,
-    id: &str,
-    Decision {
-        decision,
-        reason,
-        placements: entries,
-    }: Decision,
-) -> AppResult<PlacementRequest> {
-    p.authorize(Resource::Decision, Action::Write)?;
-    let now = st.clock.now();
-    let mut tx = st.db.write().await?;
-    db::requests::lock(&mut tx, id).await?;
-    let before = db::requests::get(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if !before.is_open() {
-        return Err(AppError::conflict(
-            ErrorCode::InvalidTransition,
-            format!("a {} request cannot be decided again", before.status),
-        ));
-    }
-    let mut created_rows = vec![];
-    let status = match decision {
-        DecisionKind::Decline => RequestStatus::Declined,
-        DecisionKind::Waitlist => RequestStatus::Waitlisted,
-        DecisionKind::Approve => {
-            let mut problems = Problems(eligibility_of(&mut tx, &before, Stage::Approval).await?);
-            let named: Vec<&String> = entries
-                .iter()
-                .filter_map(|e| e.student_id.as_ref())
-                .collect();
-            for s in &named {
-                if !before.student_ids.contains(s) {
-                    problems.add(
-                        "placements",
-                        ErrorCode::StudentNotInRequest,
-                        format!("student {s} is not named in this request"),
-                    );
-                }
-            }
-            for s in &before.student_ids {
-                match named.iter().filter(|n| **n == s).count() {
-                    0 => problems.add(
-                        "placements",
-                        ErrorCode::StudentMissingFromDecision,
-                        format!("student {s} needs a placement"),
-                    ),
-                    1 => {}
-                    _ => problems.add(
-                        "placements",
-                        ErrorCode::StudentPlacedTwice,
-                        format!("student {s} is placed twice"),
-                    ),
-                }
-            }
-            let unnamed = entries.iter().filter(|e| e.student_id.is_none()).count() as i64;
-            if unnamed != before.slots {
-                problems.add(
-                    "placements",
-                    ErrorCode::SlotsMismatch,
-                    format!(
-                        "the request has {} unnamed slot(s); the decision places {unnamed}",
-                        before.slots
-                    ),
-                );
-            }
-            problems.clone().into_result()?;
-            let program = db::programs::get(&mut tx, &before.program_id)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            let faculty_user = match &before.faculty_supervisor {
-                Some(f) if before.kind == "internship" => Some(
-                    crate::http::api::invitations::ensure_faculty(
-                        &mut tx,
-                        st,
-                        p,
-                        f,
-                        &before.school_id,
-                    )
-                    .await?,
-                ),
-                _ => None,
-            };
-            let new: Vec<NewPlacement> = entries
-                .into_iter()
-                .map(|e| NewPlacement {
-                    student_id: e.student_id,
-                    department_id: e.department_id,
-                    preceptor_id: e.preceptor_id,
-                    site_mentor_id: e.site_mentor_id,
-                    starts_on: e.starts_on.unwrap_or(before.starts_on),
-                    ends_on: e.ends_on.unwrap_or(before.ends_on),
-                })
-                .collect();
-            let faculty_id = faculty_user.as_ref().map(|f| f.user_id.clone());
-            created_rows = placements::check_and_insert(
-                &mut tx,
-                &before,
-                &program.discipline,
-                &new,
-                faculty_id,
-                now,
-            )
-            .await?;
-            for r in &created_rows {
-                db::audit::record(
-                    &mut tx,
-                    &p.actor(now),
-                    "create",
-                    "placement",
-                    &r.id,
-                    None::<&()>,
-                    Some(r),
-                )
-                .await?;
-            }
-            if let Some(f) = faculty_user {
-                crate::http::api::invitations::send_invitation(&mut tx, st, &f).await?;
-            }
-            RequestStatus::Approved
-        }
-    };
-    db::requests::set_status(&mut tx, id, status.as_str(), reason.as_deref(), now).await?;
-    let mut after = db::requests::get(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    db::audit::record(
-        &mut tx,
-        &p.actor(now),
-        &format!("decision:{}", decision.as_str()),
-        "placement_request",
-        id,
-        Some(&before),
-        Some(&after),
-    )
-    .await?;
-    let mut views = Vec::new();
-    for r in created_rows {
-        views.push(placements::view(&mut tx, r, st.clock.today()).await?);
-    }
-    after.placements = Some(views);
     tx.commit().await?;
     Ok(after)
 }

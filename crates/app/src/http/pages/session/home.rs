@@ -1,164 +1,17 @@
-//! Sign-in and out, the home page of each role, and "my profile".
-use super::view::{Cell, Table};
-use super::{
-    Chrome, Form, PageError, PageResult, PageUser, Section, Summary, constant_time_eq, origin_ok,
-};
-use crate::db::{self, Scope};
-use crate::domain::{
-    Role,
-    directory::{AgreementStatus, expiring_in},
-    policy::{Action, Resource},
-};
-use crate::http::auth::{self, LoginOutcome, SESSION_COOKIE, cookie};
-use crate::http::error::AppError;
-use crate::state::AppState;
-use askama::Template;
-use askama_web::WebTemplate;
-use axum::{
-    Router,
-    extract::{ConnectInfo, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Redirect, Response},
-    routing::get,
-};
-use std::net::SocketAddr;
-
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(home))
-        .route("/login", get(login_form).post(login))
-        .route("/logout", axum::routing::post(logout))
-        .route("/profile", get(profile))
-}
-
-/// Pre-session CSRF: the sign-in form and a cookie carry the same random value.
-const LOGIN_CSRF_COOKIE: &str = "practicum_login_csrf";
-
-#[derive(Template, WebTemplate)]
-#[template(path = "login.html")]
-struct LoginPage {
-    chrome: Chrome,
-    email: String,
-    summary: Summary,
-}
-
-fn cookie_header(st: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
-    let secure = if st.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let age = max_age
-        .map(|a| format!("; Max-Age={a}"))
-        .unwrap_or_default();
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}"
-    ))
-    .unwrap_or_else(|_| HeaderValue::from_static(""))
-}
-
-fn login_page(st: &AppState, email: String, summary: Summary, status: StatusCode) -> Response {
-    let token = auth::random_token();
-    let mut chrome = Chrome::public("Sign in");
-    chrome.csrf = token.clone();
-    let mut res = (
-        status,
-        LoginPage {
-            chrome,
-            email,
-            summary,
-        },
-    )
-        .into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookie_header(st, LOGIN_CSRF_COOKIE, &token, None),
-    );
-    res
-}
-
-async fn login_form(State(st): State<AppState>) -> Response {
-    login_page(&st, String::new(), vec![], StatusCode::OK)
-}
-
-async fn login(
-    State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    form: Form,
-) -> PageResult {
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
-    let sent = form.get("csrf_token").unwrap_or_default();
-    if !origin_ok(&headers) || expected.is_empty() || !constant_time_eq(&expected, sent) {
-        let summary = vec![(
-            String::new(),
-            "Your sign-in form had expired. Please try again.".to_string(),
-        )];
-        return Ok(login_page(
-            &st,
-            String::new(),
-            summary,
-            StatusCode::FORBIDDEN,
-        ));
-    }
-    let email = form.get("email").unwrap_or_default().to_string();
-    let password = form.get("password").unwrap_or_default().to_string();
-    match auth::login(&st, &email, password, Some(addr.ip().to_string())).await {
-        Ok(LoginOutcome::Ok { token, .. }) => {
-            let mut res = Redirect::to("/").into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(&st, SESSION_COOKIE, &token, None),
-            );
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(&st, LOGIN_CSRF_COOKIE, "", Some(0)),
-            );
-            Ok(res)
-        }
-        Ok(LoginOutcome::Refused) => {
-            let summary = vec![(
-                "f-email".to_string(),
-                "The email or password is not right.".to_string(),
-            )];
-            Ok(login_page(&st, email, summary, StatusCode::UNAUTHORIZED))
-        }
-        Err(AppError::TooManyRequests { retry_after_secs }) => {
-            let summary = vec![(
-                String::new(),
-                format!("Too many failed attempts. Try again in {retry_after_secs} seconds."),
-            )];
-            let mut res = login_page(&st, email, summary, StatusCode::TOO_MANY_REQUESTS);
-            res.headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
-            Ok(res)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-async fn logout(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
-    form.check(&user)?;
-    auth::logout(&st, &user.p.token_hash).await?;
-    let mut res = Redirect::to("/login").into_response();
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        cookie_header(&st, SESSION_COOKIE, "", Some(0)),
-    );
-    Ok(res)
-}
+//! Each role's home page: what needs doing now.
+use super::*;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
-struct HomePage {
-    chrome: Chrome,
-    intro: String,
-    tiles: Vec<(String, String, String)>,
-    sections: Vec<Section>,
+pub(super) struct HomePage {
+    pub(super) chrome: Chrome,
+    pub(super) intro: String,
+    pub(super) tiles: Vec<(String, String, String)>,
+    pub(super) sections: Vec<Section>,
 }
 
 /// Agreements that end within 90 days, soonest first.
-async fn expiring_agreements(st: &AppState, scope: &Scope) -> Result<Table, PageError> {
+pub(super) async fn expiring_agreements(st: &AppState, scope: &Scope) -> Result<Table, PageError> {
     let today = st.clock.today();
     let mut tx = st.db.read().await?;
     let filter = db::agreements::Filter {
@@ -198,7 +51,10 @@ async fn expiring_agreements(st: &AppState, scope: &Scope) -> Result<Table, Page
     Ok(t)
 }
 
-async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> PageResult {
+pub(super) async fn home(
+    State(st): State<AppState>,
+    user: Result<PageUser, PageError>,
+) -> PageResult {
     let user = match user {
         Ok(u) => u,
         Err(_) => return Ok(Redirect::to("/login").into_response()),
@@ -343,16 +199,16 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
             for r in requests.iter().rev().take(10) {
                 rt.rows.push(vec![
                     Cell::link(
-                        super::view::human_date(r.created_at.date_naive()),
+                        super::super::view::human_date(r.created_at.date_naive()),
                         format!("/requests/{}", r.id),
                     ),
                     Cell::text(format!(
                         "{} – {}",
-                        super::view::human_date(r.starts_on),
-                        super::view::human_date(r.ends_on)
+                        super::super::view::human_date(r.starts_on),
+                        super::super::view::human_date(r.ends_on)
                     )),
                     Cell::text(r.places().to_string()),
-                    super::requests::status_badge(&r.status),
+                    super::super::requests::status_badge(&r.status),
                     Cell::text(r.decision_reason.clone().unwrap_or_default()),
                 ]);
             }
@@ -361,7 +217,7 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
                 table: rt,
                 actions: vec![("/requests/new".into(), "New request".into())],
             });
-            let pt = super::placements::table(
+            let pt = super::super::placements::table(
                 &st,
                 &placements,
                 "Your students' current and upcoming placements",
@@ -406,7 +262,7 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
             let scope = p.authorize(Resource::Placement, Action::Read)?;
             let today = st.clock.today();
             let (from, to) = if p.role == Role::DepartmentManager {
-                let monday = super::capacity::monday_of(today);
+                let monday = super::super::capacity::monday_of(today);
                 (monday, Some(monday + chrono::Duration::days(6)))
             } else {
                 (today, None)
@@ -490,8 +346,8 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
                     ),
                     Cell::text(format!(
                         "{} – {}",
-                        super::view::human_date(next.starts_on),
-                        super::view::human_date(next.ends_on)
+                        super::super::view::human_date(next.starts_on),
+                        super::super::view::human_date(next.ends_on)
                     )),
                     Cell::text(who),
                     Cell::badge(
@@ -508,7 +364,7 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
                     actions: vec![],
                 });
             }
-            let table = super::placements::table(&st, &rows, caption).await?;
+            let table = super::super::placements::table(&st, &rows, caption).await?;
             sections.push(Section {
                 title: title.into(),
                 table,
@@ -521,58 +377,6 @@ async fn home(State(st): State<AppState>, user: Result<PageUser, PageError>) -> 
         intro,
         tiles,
         sections,
-    }
-    .into_response())
-}
-
-async fn profile(State(st): State<AppState>, user: PageUser) -> PageResult {
-    let p = &user.p;
-    let mut facts = vec![
-        ("Name", Cell::text(&p.name)),
-        ("Email", Cell::text(&p.email)),
-        ("Role", Cell::text(p.role.label())),
-    ];
-    let mut tx = st.db.read().await?;
-    if let Some(id) = &p.school_id
-        && let Some(s) = db::schools::get(&mut tx, id).await?
-    {
-        facts.push(("School", Cell::text(s.name)));
-    }
-    if let Some(id) = &p.student_id
-        && let Some(s) = db::students::get(&mut tx, id).await?
-    {
-        let program = db::programs::get(&mut tx, &s.program_id)
-            .await?
-            .map(|p| p.name)
-            .unwrap_or_default();
-        facts.push(("Program", Cell::text(program)));
-        facts.push(("Enrollment", Cell::badge(s.enrollment_status, "info")));
-        facts.push(("Expected graduation", Cell::date(s.expected_graduation)));
-    }
-    if let Some(id) = &p.staff_id
-        && let Some(s) = db::staff::get(&mut tx, id).await?
-    {
-        let dept = db::departments::get(&mut tx, &s.department_id)
-            .await?
-            .map(|d| d.name)
-            .unwrap_or_default();
-        facts.push(("Department", Cell::text(dept)));
-        if let Some(c) = s.credential {
-            facts.push(("Credential", Cell::text(c)));
-        }
-        facts.push(("Licence expires", Cell::date(s.license_expires_on)));
-        if s.is_preceptor {
-            facts.push(("Students at once", Cell::text(s.max_students.to_string())));
-        }
-    }
-    drop(tx);
-    Ok(super::RecordPage {
-        chrome: user.chrome("My profile"),
-        facts,
-        actions: vec![],
-        sections: vec![],
-        upload: None,
-        forms: vec![],
     }
     .into_response())
 }

@@ -1,0 +1,238 @@
+use super::*;
+
+fn d(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+fn dept(id: &str, site: &str, cap: i64, disc: &[&str]) -> DepartmentRecord {
+    DepartmentRecord {
+        id: id.into(),
+        site_id: site.into(),
+        capacity: cap,
+        disciplines: disc.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+fn request(id: &str, prefs: &[(&str, Option<&str>)]) -> RequestRecord {
+    RequestRecord {
+        id: id.into(),
+        school_id: "S1".into(),
+        discipline: "RAD".into(),
+        kind: "clinical".into(),
+        places: 2,
+        // Wednesday to the Friday two weeks later: touches three calendar weeks.
+        period: Period::new(d("2027-01-13"), d("2027-01-29")).unwrap(),
+        start_window_weeks: 2,
+        together: false,
+        preferences: prefs
+            .iter()
+            .map(|(s, d)| (s.to_string(), d.map(str::to_string)))
+            .collect(),
+    }
+}
+
+fn term() -> Term {
+    // Starts on a Thursday: week 0 is Monday 4 January.
+    Term {
+        starts_on: d("2027-01-07"),
+        ends_on: d("2027-04-30"),
+    }
+}
+
+fn build(reqs: &[RequestRecord], depts: &[DepartmentRecord]) -> (Problem, Vec<LeftOut>) {
+    build_problem(&Records {
+        term: term(),
+        departments: depts,
+        preceptors: &[],
+        held: &[],
+        requests: reqs,
+        pins: &[],
+        exclusions: &[],
+    })
+}
+
+#[test]
+fn weeks_are_counted_from_the_monday_on_or_before_the_first_day() {
+    let t = term();
+    assert_eq!(t.week0(), d("2027-01-04"));
+    assert_eq!(t.week_of(d("2027-01-10")), 0);
+    assert_eq!(t.week_of(d("2027-01-11")), 1);
+    assert_eq!(t.week_of(d("2027-01-03")), -1);
+    assert_eq!(t.weeks(), 17);
+}
+
+#[test]
+fn a_request_becomes_weeks_window_and_ranked_options() {
+    let depts = [
+        dept("D1", "A", 2, &["RAD"]),
+        dept("D2", "A", 2, &["RAD"]),
+        dept("D3", "B", 2, &["RAD"]),
+        dept("D4", "B", 2, &["RAD", "RT"]),
+        dept("D5", "C", 2, &["RAD"]),
+        dept("D6", "B", 2, &["PT"]),
+    ];
+    let (p, left) = build(&[request("R1", &[("A", Some("D2")), ("B", None)])], &depts);
+    assert!(left.is_empty());
+    let r = &p.requests[0];
+    assert_eq!((r.weeks, r.earliest_start, r.latest_start), (3, 1, 3));
+    assert_eq!(r.students, 2);
+    let opts: Vec<(&str, f64)> = r
+        .options
+        .iter()
+        .map(|o| (o.department.as_str(), o.weight))
+        .collect();
+    // D2 first choice; site B expands to D3 and D4 at 2; D1 is another RAD department at
+    // a preferred site; D5 is at a site not asked for; D6 does not host RAD.
+    assert_eq!(
+        opts,
+        vec![("D2", 3.0), ("D3", 2.0), ("D4", 2.0), ("D1", 0.5)]
+    );
+}
+
+#[test]
+fn requests_that_cannot_fit_the_term_are_left_out_with_a_reason() {
+    let depts = [dept("D1", "A", 2, &["RAD"])];
+    let mut early = request("R1", &[("A", None)]);
+    early.period = Period::new(d("2026-12-28"), d("2027-01-20")).unwrap();
+    let mut late = request("R2", &[("A", None)]);
+    late.period = Period::new(d("2027-04-19"), d("2027-05-14")).unwrap();
+    let mut elsewhere = request("R3", &[("A", None)]);
+    elsewhere.discipline = "PT".into();
+    let (p, left) = build(&[early, late, elsewhere], &depts);
+    assert!(p.requests.is_empty());
+    let reasons: Vec<&str> = left.iter().map(|l| l.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        vec![
+            "it starts outside the term",
+            "it runs past the end of the term",
+            "no department at the sites asked for hosts PT"
+        ]
+    );
+}
+
+#[test]
+fn the_window_is_clipped_to_the_term() {
+    let depts = [dept("D1", "A", 2, &["RAD"])];
+    let mut q = request("R1", &[("A", None)]);
+    // Weeks 14-15 of a 17-week term, window 4: the latest start is week 15.
+    q.period = Period::new(d("2027-04-12"), d("2027-04-23")).unwrap();
+    q.start_window_weeks = 4;
+    let (p, _) = build(&[q], &depts);
+    assert_eq!(
+        (p.requests[0].earliest_start, p.requests[0].latest_start),
+        (14, 15)
+    );
+}
+
+#[test]
+fn leave_licences_and_held_placements_become_weeks() {
+    let depts = [dept("D1", "A", 2, &["RAD"])];
+    let preceptors = [PreceptorRecord {
+        id: "P1".into(),
+        department_id: "D1".into(),
+        discipline: "RAD".into(),
+        max_students: 1,
+        leave: vec![Period::new(d("2027-01-15"), d("2027-01-19")).unwrap()],
+        license_expires_on: Some(d("2027-04-20")),
+    }];
+    let held = [
+        HeldRecord {
+            department_id: "D1".into(),
+            preceptor_id: Some("P1".into()),
+            period: Period::new(d("2026-12-01"), d("2027-01-12")).unwrap(),
+        },
+        HeldRecord {
+            department_id: "D1".into(),
+            preceptor_id: Some("gone".into()),
+            period: Period::new(d("2027-03-01"), d("2027-03-05")).unwrap(),
+        },
+        HeldRecord {
+            department_id: "D1".into(),
+            preceptor_id: None,
+            period: Period::new(d("2027-06-01"), d("2027-06-05")).unwrap(),
+        },
+    ];
+    let (p, _) = build_problem(&Records {
+        term: term(),
+        departments: &depts,
+        preceptors: &preceptors,
+        held: &held,
+        requests: &[],
+        pins: &[],
+        exclusions: &[],
+    });
+    // Leave Fri 15 to Tue 19 January touches weeks 1 and 2; the licence lapses on
+    // Tuesday of week 15, so weeks 15 and 16 are out too.
+    assert_eq!(p.preceptors[0].unavailable_weeks, vec![1, 2, 15, 16]);
+    assert_eq!(
+        p.fixed,
+        vec![
+            Fixed {
+                department: "D1".into(),
+                preceptor: Some("P1".into()),
+                start: 0,
+                weeks: 2
+            },
+            Fixed {
+                department: "D1".into(),
+                preceptor: None,
+                start: 8,
+                weeks: 1
+            },
+        ]
+    );
+}
+
+#[test]
+fn exclusions_remove_options_and_stale_pins_are_dropped() {
+    let depts = [dept("D1", "A", 2, &["RAD"]), dept("D2", "A", 2, &["RAD"])];
+    let pins = [
+        Assignment {
+            request: "R1".into(),
+            department: "D2".into(),
+            preceptor: None,
+            start: 1,
+        },
+        Assignment {
+            request: "R1".into(),
+            department: "D1".into(),
+            preceptor: None,
+            start: 1,
+        },
+        Assignment {
+            request: "gone".into(),
+            department: "D2".into(),
+            preceptor: None,
+            start: 1,
+        },
+    ];
+    let (p, _) = build_problem(&Records {
+        term: term(),
+        departments: &depts,
+        preceptors: &[],
+        held: &[],
+        requests: &[request("R1", &[("A", Some("D1"))])],
+        pins: &pins,
+        exclusions: &[Exclusion {
+            request: "R1".into(),
+            department: "D1".into(),
+        }],
+    });
+    assert_eq!(p.requests[0].options.len(), 1);
+    assert_eq!(p.requests[0].options[0].department, "D2");
+    assert_eq!(p.pins, vec![pins[0].clone()]);
+}
+
+#[test]
+fn an_assignment_keeps_the_weekday_pattern() {
+    let q = request("R1", &[]);
+    let a = Assignment {
+        request: "R1".into(),
+        department: "D1".into(),
+        preceptor: Some("P1".into()),
+        start: 3,
+    };
+    let x = dated(q.period, term(), &a, false);
+    assert_eq!((x.starts_on, x.ends_on), (d("2027-01-27"), d("2027-02-12")));
+}

@@ -1,0 +1,204 @@
+//! Sign-in and out, the home page of each role, and "my profile".
+use super::view::{Cell, Table};
+use super::{
+    Chrome, Form, PageError, PageResult, PageUser, Section, Summary, constant_time_eq, origin_ok,
+};
+use crate::db::{self, Scope};
+use crate::domain::{
+    Role,
+    directory::{AgreementStatus, expiring_in},
+    policy::{Action, Resource},
+};
+use crate::http::auth::{self, LoginOutcome, SESSION_COOKIE, cookie};
+use crate::http::error::AppError;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{ConnectInfo, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::{IntoResponse, Redirect, Response},
+    routing::get,
+};
+use std::net::SocketAddr;
+
+mod home;
+use home::*;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/login", get(login_form).post(login))
+        .route("/logout", axum::routing::post(logout))
+        .route("/profile", get(profile))
+}
+
+/// Pre-session CSRF: the sign-in form and a cookie carry the same random value.
+const LOGIN_CSRF_COOKIE: &str = "practicum_login_csrf";
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+struct LoginPage {
+    chrome: Chrome,
+    email: String,
+    summary: Summary,
+}
+
+fn cookie_header(st: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+    let secure = if st.config.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let age = max_age
+        .map(|a| format!("; Max-Age={a}"))
+        .unwrap_or_default();
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax{secure}{age}"
+    ))
+    .unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+fn login_page(st: &AppState, email: String, summary: Summary, status: StatusCode) -> Response {
+    let token = auth::random_token();
+    let mut chrome = Chrome::public("Sign in");
+    chrome.csrf = token.clone();
+    let mut res = (
+        status,
+        LoginPage {
+            chrome,
+            email,
+            summary,
+        },
+    )
+        .into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(st, LOGIN_CSRF_COOKIE, &token, None),
+    );
+    res
+}
+
+async fn login_form(State(st): State<AppState>) -> Response {
+    login_page(&st, String::new(), vec![], StatusCode::OK)
+}
+
+async fn login(
+    State(st): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    form: Form,
+) -> PageResult {
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    let sent = form.get("csrf_token").unwrap_or_default();
+    if !origin_ok(&headers) || expected.is_empty() || !constant_time_eq(&expected, sent) {
+        let summary = vec![(
+            String::new(),
+            "Your sign-in form had expired. Please try again.".to_string(),
+        )];
+        return Ok(login_page(
+            &st,
+            String::new(),
+            summary,
+            StatusCode::FORBIDDEN,
+        ));
+    }
+    let email = form.get("email").unwrap_or_default().to_string();
+    let password = form.get("password").unwrap_or_default().to_string();
+    match auth::login(&st, &email, password, Some(addr.ip().to_string())).await {
+        Ok(LoginOutcome::Ok { token, .. }) => {
+            let mut res = Redirect::to("/").into_response();
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                cookie_header(&st, SESSION_COOKIE, &token, None),
+            );
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                cookie_header(&st, LOGIN_CSRF_COOKIE, "", Some(0)),
+            );
+            Ok(res)
+        }
+        Ok(LoginOutcome::Refused) => {
+            let summary = vec![(
+                "f-email".to_string(),
+                "The email or password is not right.".to_string(),
+            )];
+            Ok(login_page(&st, email, summary, StatusCode::UNAUTHORIZED))
+        }
+        Err(AppError::TooManyRequests { retry_after_secs }) => {
+            let summary = vec![(
+                String::new(),
+                format!("Too many failed attempts. Try again in {retry_after_secs} seconds."),
+            )];
+            let mut res = login_page(&st, email, summary, StatusCode::TOO_MANY_REQUESTS);
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            Ok(res)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn logout(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
+    form.check(&user)?;
+    auth::logout(&st, &user.p.token_hash).await?;
+    let mut res = Redirect::to("/login").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(&st, SESSION_COOKIE, "", Some(0)),
+    );
+    Ok(res)
+}
+
+async fn profile(State(st): State<AppState>, user: PageUser) -> PageResult {
+    let p = &user.p;
+    let mut facts = vec![
+        ("Name", Cell::text(&p.name)),
+        ("Email", Cell::text(&p.email)),
+        ("Role", Cell::text(p.role.label())),
+    ];
+    let mut tx = st.db.read().await?;
+    if let Some(id) = &p.school_id
+        && let Some(s) = db::schools::get(&mut tx, id).await?
+    {
+        facts.push(("School", Cell::text(s.name)));
+    }
+    if let Some(id) = &p.student_id
+        && let Some(s) = db::students::get(&mut tx, id).await?
+    {
+        let program = db::programs::get(&mut tx, &s.program_id)
+            .await?
+            .map(|p| p.name)
+            .unwrap_or_default();
+        facts.push(("Program", Cell::text(program)));
+        facts.push(("Enrollment", Cell::badge(s.enrollment_status, "info")));
+        facts.push(("Expected graduation", Cell::date(s.expected_graduation)));
+    }
+    if let Some(id) = &p.staff_id
+        && let Some(s) = db::staff::get(&mut tx, id).await?
+    {
+        let dept = db::departments::get(&mut tx, &s.department_id)
+            .await?
+            .map(|d| d.name)
+            .unwrap_or_default();
+        facts.push(("Department", Cell::text(dept)));
+        if let Some(c) = s.credential {
+            facts.push(("Credential", Cell::text(c)));
+        }
+        facts.push(("Licence expires", Cell::date(s.license_expires_on)));
+        if s.is_preceptor {
+            facts.push(("Students at once", Cell::text(s.max_students.to_string())));
+        }
+    }
+    drop(tx);
+    Ok(super::RecordPage {
+        chrome: user.chrome("My profile"),
+        facts,
+        actions: vec![],
+        sections: vec![],
+        upload: None,
+        forms: vec![],
+    }
+    .into_response())
+}
