@@ -1,6 +1,6 @@
 //! Placement requests: what a school asks for.
 use super::{DbResult, Page, Paged, Scope, Tx, paged};
-pub use crate::domain::request::{Course, FacultySupervisor, PlacementRequest, Preference, Shift};
+pub use crate::domain::records::{Course, FacultySupervisor, PlacementRequest, Preference, Shift};
 use crate::on_tx;
 use chrono::{DateTime, NaiveDate, Utc};
 

@@ -11,7 +11,7 @@ pub mod period;
 pub mod placement;
 pub mod planning;
 pub mod policy;
-pub mod request;
+pub mod records;
 pub mod requirements;
 pub mod role;
 pub mod scope;

@@ -128,29 +128,6 @@ pub fn transition(
     }
 }
 
-/// A placement as every reader sees it: the stored row with its clearance and its shown
-/// status derived on read (API.md "Placements").
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
-pub struct Placement {
-    pub id: String,
-    pub request_id: String,
-    pub kind: String,
-    /// Null for a seat reserved for a student the school has not named yet.
-    pub student_id: Option<String>,
-    pub school_id: String,
-    pub program_id: String,
-    pub department_id: String,
-    pub preceptor_id: Option<String>,
-    pub site_mentor_id: Option<String>,
-    pub faculty_supervisor: Option<super::request::FacultySupervisor>,
-    pub starts_on: chrono::NaiveDate,
-    pub ends_on: chrono::NaiveDate,
-    /// proposed, confirmed, onboarding, cleared, active, completed, cancelled
-    pub status: String,
-    pub clearance: super::clearance::Clearance,
-    pub cancel_reason: Option<String>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

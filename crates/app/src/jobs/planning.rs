@@ -38,7 +38,7 @@ pub fn spawn(st: AppState, run_id: String, problem: Problem, mut limits: Limits)
         let (status, solution, progress, error) = match outcome {
             Ok(solution) => {
                 let bound = solution.bound.unwrap_or(solution.objective);
-                let progress = crate::service::planning::RunProgress {
+                let progress = crate::domain::planning::RunProgress {
                     objective: solution.objective,
                     bound,
                     gap: gap(solution.objective, bound),
@@ -102,7 +102,7 @@ async fn tick(
     cancel: &AtomicBool,
 ) -> Result<(), db::DbError> {
     if let Some(p) = now.as_ref().filter(|p| written.as_ref() != Some(*p)) {
-        let view = crate::service::planning::RunProgress {
+        let view = crate::domain::planning::RunProgress {
             objective: p.objective,
             bound: p.bound,
             gap: p.gap,

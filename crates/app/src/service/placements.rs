@@ -15,8 +15,9 @@ use crate::domain::{
         self, DepartmentFacts, PreceptorFacts, ProposedPlacement, RequestWindow, Supervisor,
     },
     period::Period,
-    placement::{self, Mover, Placement, Refusal, Stored, Target},
+    placement::{self, Mover, Refusal, Stored, Target},
     policy::{Action, Resource},
+    records::Placement,
     requirements::PlacementFacts,
 };
 use crate::error::{AppError, AppResult};

@@ -326,6 +326,18 @@ pub fn dated(asked: Period, term: Term, a: &Assignment, pinned: bool) -> DatedAs
     }
 }
 
+/// A planning run's progress as the allocator reports it: its best plan's score, the proven
+/// bound, their gap, and the work done.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, utoipa::ToSchema)]
+pub struct RunProgress {
+    pub objective: f64,
+    pub bound: f64,
+    /// (bound − objective) / bound
+    pub gap: f64,
+    pub elapsed_seconds: f64,
+    pub iterations: u64,
+}
+
 mod explain;
 pub use explain::*;
 

@@ -17,7 +17,7 @@ use axum::{Json, extract::State};
 use chrono::NaiveDate;
 use utoipa::ToSchema;
 
-pub use crate::domain::placement::Placement;
+pub use crate::domain::records::Placement;
 use crate::http::input;
 use crate::service::placements::{self, view, visible};
 

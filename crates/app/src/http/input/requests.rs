@@ -3,8 +3,8 @@
 use crate::db;
 use crate::domain::ErrorCode;
 use crate::domain::eligibility::Kind;
-use crate::domain::request::RequestStatus;
-use crate::domain::request::{Course, FacultySupervisor, Preference, Shift};
+use crate::domain::records::RequestStatus;
+use crate::domain::records::{Course, FacultySupervisor, Preference, Shift};
 use crate::error::{AppError, AppResult};
 use crate::http::extract::{Input, Params, parse, parse_id};
 use crate::service::Parsed;

@@ -1,10 +1,11 @@
 //! What a page handler reads from the request: the signed-in visitor (`PageUser`), a form
 //! body after the Origin check (`Form`, whose CSRF token `Form::check` compares), a path id.
 use super::super::auth::{Principal, client_ip, cookie, load_session};
-use super::frame::{Chrome, PageError};
-use super::view;
+use crate::db::DbError;
+use crate::domain::Problems;
 use crate::error::AppError;
 use crate::state::AppState;
+use axum::response::Response;
 use axum::{
     extract::{FromRequest, FromRequestParts, Request},
     http::{HeaderMap, header, request::Parts},
@@ -18,25 +19,6 @@ pub struct PageUser {
     pub banner: String,
     /// Unread notifications, read once per page so `chrome()` stays sync.
     pub unread: i64,
-}
-
-impl PageUser {
-    pub fn chrome(&self, title: impl Into<String>) -> Chrome {
-        Chrome {
-            title: title.into(),
-            user_name: self.p.name.clone(),
-            role_label: self.p.role.label().to_string(),
-            nav: view::nav_for(
-                self.p.role,
-                self.p.department_id.as_deref(),
-                self.p.student_id.as_deref(),
-                &self.path,
-            ),
-            csrf: self.p.csrf_token.clone(),
-            banner: self.banner.clone(),
-            unread: self.unread,
-        }
-    }
 }
 
 fn banner_for(query: Option<&str>) -> String {
@@ -183,3 +165,28 @@ impl<S: Send + Sync> FromRequestParts<S> for PageId {
             .map_err(PageError::Api)
     }
 }
+
+pub enum PageError {
+    Api(AppError),
+    Redirect(String),
+}
+
+impl From<AppError> for PageError {
+    fn from(e: AppError) -> Self {
+        PageError::Api(e)
+    }
+}
+
+impl From<DbError> for PageError {
+    fn from(e: DbError) -> Self {
+        PageError::Api(e.into())
+    }
+}
+
+impl From<Problems> for PageError {
+    fn from(p: Problems) -> Self {
+        PageError::Api(AppError::Rejected(p))
+    }
+}
+
+pub type PageResult<T = Response> = Result<T, PageError>;

@@ -1,8 +1,7 @@
 //! What every page answers with: the frame (`Chrome`), the error page, the form page that
 //! shows problems beside their fields, record and list pages, and their CSV twins.
-use super::extract::{Form, PageUser};
+use super::extract::{Form, PageError, PageResult, PageUser};
 use super::view::{Field, NavItem, Table};
-use crate::db::DbError;
 use crate::domain::Problems;
 use crate::error::AppError;
 use askama::Template;
@@ -38,31 +37,6 @@ impl Chrome {
         }
     }
 }
-
-pub enum PageError {
-    Api(AppError),
-    Redirect(String),
-}
-
-impl From<AppError> for PageError {
-    fn from(e: AppError) -> Self {
-        PageError::Api(e)
-    }
-}
-
-impl From<DbError> for PageError {
-    fn from(e: DbError) -> Self {
-        PageError::Api(e.into())
-    }
-}
-
-impl From<Problems> for PageError {
-    fn from(p: Problems) -> Self {
-        PageError::Api(AppError::Rejected(p))
-    }
-}
-
-pub type PageResult<T = Response> = Result<T, PageError>;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
@@ -366,4 +340,23 @@ pub fn filter_select(
     Field::new(name, label, "select")
         .options(options)
         .value(params.get(name).unwrap_or_default())
+}
+
+impl PageUser {
+    pub fn chrome(&self, title: impl Into<String>) -> Chrome {
+        Chrome {
+            title: title.into(),
+            user_name: self.p.name.clone(),
+            role_label: self.p.role.label().to_string(),
+            nav: super::view::nav_for(
+                self.p.role,
+                self.p.department_id.as_deref(),
+                self.p.student_id.as_deref(),
+                &self.path,
+            ),
+            csrf: self.p.csrf_token.clone(),
+            banner: self.banner.clone(),
+            unread: self.unread,
+        }
+    }
 }

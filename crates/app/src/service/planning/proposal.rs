@@ -30,15 +30,7 @@ pub struct AskedRequest {
     pub ends_on: NaiveDate,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-pub struct RunProgress {
-    pub objective: f64,
-    pub bound: f64,
-    /// (bound − objective) / bound
-    pub gap: f64,
-    pub elapsed_seconds: f64,
-    pub iterations: u64,
-}
+pub use crate::domain::planning::RunProgress;
 
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SchoolFill {

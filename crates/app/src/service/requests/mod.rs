@@ -8,7 +8,7 @@ use crate::domain::{
     ErrorCode, FieldError, Problems,
     eligibility::{self, AgreementFacts, Kind, ProgramFacts, Stage, StudentFacts},
     policy::{Action, Resource},
-    request::{Course, FacultySupervisor, PlacementRequest, Preference, RequestStatus, Shift},
+    records::{Course, FacultySupervisor, PlacementRequest, Preference, RequestStatus, Shift},
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;

@@ -1,4 +1,5 @@
-//! A placement request: what a school asks for (DOMAIN.md "Records", API.md "Placements"),
+//! The records of a placement's life as every reader sees them: the request a school makes
+//! and the placements it becomes. A placement request: what a school asks for (DOMAIN.md "Records", API.md "Placements"),
 //! and its status as the lifecycle of a request reads it.
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -62,7 +63,7 @@ pub struct PlacementRequest {
     pub eligibility: Option<Vec<super::FieldError>>,
     /// With a decision: the placements it created.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub placements: Option<Vec<super::placement::Placement>>,
+    pub placements: Option<Vec<Placement>>,
 }
 
 impl PlacementRequest {
@@ -70,6 +71,29 @@ impl PlacementRequest {
     pub fn places(&self) -> i64 {
         self.student_ids.len() as i64 + self.slots
     }
+}
+
+/// A placement as every reader sees it: the stored row with its clearance and its shown
+/// status derived on read (API.md "Placements").
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Placement {
+    pub id: String,
+    pub request_id: String,
+    pub kind: String,
+    /// Null for a seat reserved for a student the school has not named yet.
+    pub student_id: Option<String>,
+    pub school_id: String,
+    pub program_id: String,
+    pub department_id: String,
+    pub preceptor_id: Option<String>,
+    pub site_mentor_id: Option<String>,
+    pub faculty_supervisor: Option<FacultySupervisor>,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+    /// proposed, confirmed, onboarding, cleared, active, completed, cancelled
+    pub status: String,
+    pub clearance: super::clearance::Clearance,
+    pub cancel_reason: Option<String>,
 }
 
 /// A request's status (API.md): `submitted` until the office decides; a decision is taken only
