@@ -93,6 +93,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(|_| {
             http::error::AppError::Internal(anyhow::anyhow!("a handler panicked")).into_response()
         }))
+        .layer(axum::middleware::from_fn(http::middleware::request_id))
         // Each extractor applies its own cap (JSON 1 MiB, uploads 10 MiB).
         .layer(DefaultBodyLimit::disable())
         .layer(TraceLayer::new_for_http())

@@ -23,8 +23,8 @@ impl AppError {
         StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
     }
 
-    /// The problem document; a 500 is logged here with a fresh request id, and only the id
-    /// reaches the caller.
+    /// The problem document; a 500 is logged here with the request's id (its span's, from
+    /// `middleware::request_id`), and only the id reaches the caller.
     pub fn problem(&self) -> Problem {
         let one = |code: ErrorCode, message: &str| vec![FieldError::new(code, None, message)];
         let (slug, title, detail, errors) = match self {
@@ -75,7 +75,8 @@ impl AppError {
                 self.errors(),
             ),
             AppError::Internal(e) => {
-                let request_id = uuid::Uuid::now_v7();
+                let request_id = super::middleware::current_request_id()
+                    .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
                 tracing::error!(%request_id, error = ?e, "internal error");
                 (
                     "internal",
@@ -112,5 +113,41 @@ impl IntoResponse for AppError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         res
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_500_quotes_the_request_id_and_hides_the_cause() {
+        let id = "0193a4c2-0000-7000-8000-000000000001".to_string();
+        let problem = super::super::middleware::with_request_id(id.clone(), async {
+            AppError::Internal(anyhow::anyhow!("disk full at /var/secret")).problem()
+        })
+        .await;
+        assert_eq!(problem.status, 500);
+        assert!(problem.detail.contains(&id), "{}", problem.detail);
+        let text = serde_json::to_string(&problem).unwrap_or_default();
+        assert!(!text.contains("disk full"), "{text}");
+        assert_eq!(problem.errors[0].code, ErrorCode::InternalError);
+    }
+
+    #[test]
+    fn the_status_follows_the_codes() {
+        assert_eq!(AppError::NotFound.problem().status, 404);
+        assert_eq!(
+            AppError::conflict(ErrorCode::InvalidTransition, "no")
+                .problem()
+                .status,
+            409
+        );
+        assert_eq!(
+            AppError::invalid("name", ErrorCode::Required, "no")
+                .problem()
+                .status,
+            422
+        );
     }
 }

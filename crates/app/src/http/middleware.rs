@@ -48,3 +48,40 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
     }
     res
 }
+
+tokio::task_local! {
+    /// The id of the request being answered, for the length of its answer only.
+    static REQUEST_ID: String;
+}
+
+/// Gives every request an id (UUID v7): its tracing span carries it, the answer says it in
+/// `x-request-id`, and a 500 quotes it to the user while the log keeps the cause beside it
+/// (ARCHITECTURE.md house rule 3).
+pub async fn request_id(req: Request, next: Next) -> Response {
+    use tracing::Instrument;
+    let id = uuid::Uuid::now_v7().to_string();
+    let span = tracing::info_span!(
+        "request",
+        request_id = %id,
+        method = %req.method(),
+        path = %req.uri().path(),
+    );
+    let mut res = REQUEST_ID
+        .scope(id.clone(), next.run(req).instrument(span))
+        .await;
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        res.headers_mut()
+            .insert(HeaderName::from_static("x-request-id"), v);
+    }
+    res
+}
+
+/// The id of the request being answered, if this runs inside one (`request_id`).
+pub fn current_request_id() -> Option<String> {
+    REQUEST_ID.try_with(Clone::clone).ok()
+}
+
+/// Runs `f` as if inside the request `id` (for tests of what a request's errors say).
+pub async fn with_request_id<F: std::future::Future>(id: String, f: F) -> F::Output {
+    REQUEST_ID.scope(id, f).await
+}

@@ -251,3 +251,28 @@ db_test!(odd_query_strings_never_cause_a_500, |app| async move {
         not_a_500(app.get(&c.admin, path).await, path).await;
     }
 });
+
+db_test!(every_answer_carries_its_own_request_id, |app| async move {
+    let office = app.coordinator().await;
+    let mut seen = Vec::new();
+    for path in [
+        "/api/v1/sites",
+        "/api/v1/no-such-thing",
+        "/login",
+        "/healthz-none",
+    ] {
+        let res = app.get(&office, path).await;
+        let id = res
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let id = id.unwrap_or_else(|| panic!("{path}: no x-request-id"));
+        assert!(
+            uuid::Uuid::parse_str(&id).is_ok(),
+            "{path}: {id:?} is not a UUID"
+        );
+        assert!(!seen.contains(&id), "{path}: {id} was used before");
+        seen.push(id);
+    }
+});
