@@ -24,6 +24,7 @@ pub mod notifications;
 pub mod placements;
 pub mod planning;
 pub mod programs;
+pub mod reports;
 pub mod requests;
 pub mod requirements;
 pub mod schools;

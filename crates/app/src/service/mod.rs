@@ -5,10 +5,12 @@
 //! (`http/input/`) and call the same function, so they cannot drift apart.
 use crate::domain::Problems;
 
+pub mod notifications;
 pub mod onboarding;
 pub mod placements;
 pub mod planning;
 pub mod principal;
+pub mod reports;
 pub mod requests;
 pub mod sites;
 

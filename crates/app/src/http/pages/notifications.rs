@@ -5,7 +5,8 @@ use super::{
     see, wants_csv,
 };
 use crate::db;
-use crate::http::{api::notifications as api, extract::Params};
+use crate::http::extract::Params;
+use crate::service::notifications as api;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;

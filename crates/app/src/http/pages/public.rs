@@ -287,7 +287,7 @@ async fn reports(State(st): State<AppState>, user: PageUser, params: Params) -> 
     user.p.authorize(Resource::Report, Action::Read)?;
     let year = api::reports::year_param(&params, chrono::Datelike::year(&st.clock.today()))?;
     let mut tx = st.db.read().await?;
-    let s = api::reports::summary(&mut tx, year).await?;
+    let s = crate::service::reports::summary(&mut tx, year).await?;
     drop(tx);
     if super::wants_csv(&params) {
         return Ok((
@@ -305,8 +305,10 @@ async fn reports(State(st): State<AppState>, user: PageUser, params: Params) -> 
         )
             .into_response());
     }
-    let max = |b: &[api::reports::Bucket]| b.iter().map(|x| x.students).max().unwrap_or(1).max(1);
-    let section = |title: &str, buckets: &[api::reports::Bucket]| {
+    let max = |b: &[crate::service::reports::Bucket]| {
+        b.iter().map(|x| x.students).max().unwrap_or(1).max(1)
+    };
+    let section = |title: &str, buckets: &[crate::service::reports::Bucket]| {
         let m = max(buckets);
         let mut t = Table::new(
             title.to_string(),
