@@ -255,7 +255,8 @@ def generate_hard(tier, seed):
             first = rng.choices(here, weights=[max(left[k], 0) + 0.05 * budget[k] for k in here])[0]
             dept, disc = first
             length = rng.choice(LENGTHS)
-            together = quota - placed >= 2 and rng.random() < 0.10
+            # Cohorts come from the large schools' programmes.
+            together = quota >= 6 and quota - placed >= 2 and rng.random() < 0.10
             students = (rng.randint(2, min(6, quota - placed)) if together
                         else min(quota - placed, rng.choices([1, 2, 3, 4], weights=[5, 3, 1, 1])[0]))
             left[first] -= students * length

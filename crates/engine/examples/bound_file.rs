@@ -15,11 +15,14 @@ fn main() {
     let text = std::fs::read_to_string(path).expect("readable problem");
     let problem = parse_problem(&text).expect("valid problem");
     let mut last = 0.0;
-    let bound = relaxation_trace(&problem, secs, steps, lower, &mut |k, t, b| {
+    let (bound, ranges) = relaxation_trace(&problem, secs, steps, lower, &mut |k, t, b| {
         if t - last >= 0.5 || k <= 200 && k.is_multiple_of(100) {
             last = t;
             println!("{k:>7} steps {t:>7.2} s  bound {b:.3}");
         }
     });
     println!("final bound {bound:.3}");
+    for (lo, hi, b, at) in ranges {
+        println!("  worst share {lo:.4}..{hi:.4}: bound {b:.3} (picks {at:.4})");
+    }
 }

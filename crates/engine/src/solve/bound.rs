@@ -590,12 +590,14 @@ impl<'a> Bound<'a> {
             return false;
         }
         let patience = self.patience + (self.leaves[top].iterations / 4).min(2000) as u32;
-        if self.leaves[top].done || self.leaves[top].stalled(patience) {
+        let single = self.leaves[top].lo == self.leaves[top].hi;
+        if single && self.leaves[top].done {
+            return false;
+        }
+        // A single share that stalled keeps stepping: only its prices can help.
+        if !single && (self.leaves[top].done || self.leaves[top].stalled(patience)) {
             let leaf = &self.leaves[top];
             let (lo, hi) = (leaf.lo, leaf.hi);
-            if lo == hi {
-                return false;
-            }
             // Split at the share the relaxation picks, or in the middle if that is an end.
             let cut = if leaf.argmax > lo {
                 leaf.argmax
@@ -615,6 +617,18 @@ impl<'a> Bound<'a> {
             self.leaves[top].done = true;
         }
         true
+    }
+
+    /// Each range of worst shares with its bound and the share its relaxation picks last.
+    pub fn ranges(&self) -> Vec<(f64, f64, f64, f64)> {
+        let share = |g: usize| self.fr.tau[g].0 as f64 / self.fr.tau[g].1 as f64;
+        let mut out: Vec<_> = self
+            .leaves
+            .iter()
+            .map(|l| (share(l.lo), share(l.hi), l.bound(), share(l.argmax)))
+            .collect();
+        out.sort_by(|a, b| a.0.total_cmp(&b.0));
+        out
     }
 
     /// The highest bound over the ranges, with a hair of room for floating-point sums.

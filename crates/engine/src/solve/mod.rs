@@ -314,7 +314,8 @@ pub fn relaxation_bound_splitting(problem: &Problem, steps: u64, patience: u32) 
 
 /// The bound alone for `seconds` (or `steps`), aimed at `lower` (a known plan's objective),
 /// reporting `(steps, seconds, bound)` every 50 steps: for tuning it on benchmark instances
-/// (`examples/bound_file.rs`).
+/// (`examples/bound_file.rs`). Returns the bound and its ranges of worst shares
+/// `(lowest, highest, bound, share picked)`.
 #[doc(hidden)]
 pub fn relaxation_trace(
     problem: &Problem,
@@ -322,7 +323,7 @@ pub fn relaxation_trace(
     steps: u64,
     lower: f64,
     report: &mut dyn FnMut(u64, f64, f64),
-) -> f64 {
+) -> (f64, Vec<(f64, f64, f64, f64)>) {
     let started = Instant::now();
     let m = Model::new(problem);
     let mut relax = bound::Bound::new(&m);
@@ -339,7 +340,7 @@ pub fn relaxation_trace(
             break;
         }
     }
-    relax.bound()
+    (relax.bound(), relax.ranges())
 }
 
 fn finish(
