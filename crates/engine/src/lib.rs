@@ -15,4 +15,6 @@ pub use problem::{
     Assignment, Department, Fixed, Kind, Preceptor, Problem, ProblemError, Request, RequestOption,
     Solution, parse_problem, parse_solution,
 };
-pub use solve::{Limits, Progress, relaxation_bound, solve};
+pub use solve::{
+    Limits, Progress, relaxation_bound, relaxation_bound_splitting, relaxation_trace, solve,
+};

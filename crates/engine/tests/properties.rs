@@ -3,7 +3,7 @@
 //! brute-force optimum; on tiny problems it finds that optimum; a seed fixes the answer.
 use practicum_engine::{
     Assignment, Department, Fixed, Kind, Limits, Preceptor, Problem, Request, RequestOption,
-    Solution, check, relaxation_bound, solve,
+    Solution, check, relaxation_bound, relaxation_bound_splitting, solve,
 };
 use proptest::prelude::*;
 
@@ -233,6 +233,28 @@ proptest! {
     }
 
     #[test]
+    fn the_split_relaxation_never_bounds_below_the_brute_force_optimum(seed in any::<u64>(), steps in 1u64..1000, patience in 1u32..20) {
+        let p = problem(seed, 4);
+        let best = brute_force(&p);
+        let bound = relaxation_bound_splitting(&p, steps, patience);
+        prop_assert!(bound >= best - 1e-6, "bound {} optimum {}", bound, best);
+    }
+
+    /// Long enough for the bound to split its range of worst shares, and on problems the
+    /// exhaustive search still solves to optimality.
+    #[test]
+    fn the_refined_bound_never_falls_below_the_exact_optimum(seed in any::<u64>(), steps in 20u64..2000, patience in 1u32..40) {
+        let p = problem(seed, 8);
+        let s = solve(&p, &limits(1), &mut |_| {});
+        let bound = relaxation_bound_splitting(&p, steps, patience);
+        if s.stats["method"].as_str().unwrap_or("").contains("optimal") {
+            prop_assert!(bound >= s.objective - 1e-6, "bound {} optimum {}", bound, s.objective);
+        } else {
+            prop_assert!(bound >= s.objective - 1e-6, "bound {} below a feasible plan {}", bound, s.objective);
+        }
+    }
+
+    #[test]
     fn a_seed_fixes_the_answer(seed in any::<u64>()) {
         let p = problem(seed, 8);
         let two = Limits { threads: 2, ..limits(5) };
@@ -265,4 +287,21 @@ fn answers_from_the_search_pass_the_checker() {
         searched >= 30,
         "only {searched} of 150 went through the search"
     );
+}
+
+/// Many more small problems than the proptests see, with the bound splitting its ranges of
+/// worst shares after a handful of steps: never below the brute-force optimum.
+#[test]
+fn split_bounds_stay_above_the_brute_force_optimum() {
+    for seed in 0..1500u64 {
+        let p = problem(seed.wrapping_mul(0x2545_F491_4F6C_DD1D), 4);
+        let best = brute_force(&p);
+        for (steps, patience) in [(50, 1), (400, 3), (1500, 10)] {
+            let bound = relaxation_bound_splitting(&p, steps, patience);
+            assert!(
+                bound >= best - 1e-6,
+                "seed {seed} steps {steps} patience {patience}: bound {bound} optimum {best}"
+            );
+        }
+    }
 }

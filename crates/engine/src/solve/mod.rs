@@ -45,8 +45,12 @@ const DEFAULT_TIME: Duration = Duration::from_secs(10);
 const EXACT_BUDGET: u64 = 300_000;
 /// Simulated annealing starts willing to lose about half a first choice's weight.
 const START_TEMPERATURE: f64 = 2.0;
-/// Subgradient steps at most.
+/// Bound steps when the solver is limited by work (under a time limit it runs until it
+/// cannot improve or its share of the time is spent).
 const BOUND_STEPS: u64 = 6_000;
+/// The bound's worker's search: the reward for each school above the worst share, as a
+/// share of the fairness weight per school (`search::State::score`).
+const LIFT: f64 = 0.5;
 /// The share of a time limit the bound may take.
 const BOUND_SHARE: f64 = 0.4;
 
@@ -62,7 +66,10 @@ struct Shared {
     best: f64,
     bound: f64,
     bound_steps: u64,
+    bound_splits: u64,
     bound_seconds: f64,
+    /// Every improvement of the best objective: (seconds since the start, objective).
+    history: Vec<(f64, f64)>,
 }
 
 /// Solves a validated problem. Every answer is feasible and carries a proven upper bound.
@@ -102,6 +109,10 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
         };
         progress(&p);
         stats.insert("method".into(), "exhaustive search (optimal)".into());
+        stats.insert(
+            "seconds_to_within_1pct".into(),
+            started.elapsed().as_secs_f64().into(),
+        );
         stats.insert("nodes".into(), nodes.into());
         return finish(&m, &placed, objective, objective, started, stats);
     }
@@ -120,7 +131,9 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
         best: lower,
         bound: trivial,
         bound_steps: 0,
+        bound_splits: 0,
         bound_seconds: 0.0,
+        history: vec![(started.elapsed().as_secs_f64(), lower)],
     });
     let stop = AtomicBool::new(false);
     let iterations = AtomicU64::new(0);
@@ -146,13 +159,20 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
                     let mut bound_value = f64::INFINITY;
                     if k == 0 {
                         // The bound first: it needs far fewer steps than the search.
-                        let mut relax = bound::Relaxation::new(m);
+                        let mut relax = bound::Bound::new(m);
                         // Under a time limit the bound gets at most part of it, so this
                         // core also searches on large problems.
                         let bound_until = deadline.map(|d| {
                             started + d.saturating_duration_since(started).mul_f64(BOUND_SHARE)
                         });
-                        while relax.iterations < BOUND_STEPS
+                        // Limited by work, the bound takes a fixed number of steps; by time,
+                        // it stops when nothing is left to improve or its share is spent.
+                        let steps = if per_worker.is_some() {
+                            BOUND_STEPS
+                        } else {
+                            u64::MAX
+                        };
+                        while relax.iterations < steps
                             && !should_stop(stop)
                             && bound_until.is_none_or(|t| Instant::now() < t)
                         {
@@ -176,9 +196,13 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
                         bound_value = relax.bound();
                         let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
                         s.bound_steps = relax.iterations;
+                        s.bound_splits = relax.splits;
                         s.bound_seconds = started.elapsed().as_secs_f64();
                     }
                     let mut rng = rng::Rng::new(limits.seed.wrapping_add(1 + k as u64));
+                    // The bound's worker also rewards lifting schools off the worst share
+                    // (see `State::score`); the others climb the objective itself.
+                    let lift = if k == 0 && threads > 1 { LIFT } else { 0.0 };
                     let mut best = st.clone();
                     let mut best_value = best.objective(m);
                     let mut done = 0u64;
@@ -199,14 +223,17 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
                             (None, None) => 1.0,
                         };
                         let temperature = START_TEMPERATURE * (0.001f64).powf(along.min(1.0));
-                        search::step(m, users, &mut st, &mut rng, temperature);
+                        search::step(m, users, &mut st, &mut rng, temperature, lift);
                         done += 1;
                         let v = st.objective(m);
                         if v > best_value + 1e-9 {
                             best_value = v;
                             best = st.clone();
                             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
-                            s.best = s.best.max(v);
+                            if v > s.best {
+                                s.best = v;
+                                s.history.push((started.elapsed().as_secs_f64(), v));
+                            }
                             let closed = s.best >= s.bound - 1e-9;
                             drop(s);
                             if closed && per_worker.is_none() {
@@ -278,6 +305,13 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
     {
         let s = shared.lock().unwrap_or_else(|e| e.into_inner());
         stats.insert("bound_steps".into(), s.bound_steps.into());
+        stats.insert("bound_splits".into(), s.bound_splits.into());
+        // When the plan first came within 1% of the final objective (the office sees a
+        // good plan then; the rest is polish).
+        let near = best_value - 0.01 * best_value.abs();
+        if let Some(&(t, _)) = s.history.iter().find(|(_, v)| *v >= near - 1e-9) {
+            stats.insert("seconds_to_within_1pct".into(), t.into());
+        }
         stats.insert("bound_seconds".into(), s.bound_seconds.into());
     }
     finish(&m, &best.placed, best_value, bound, started, stats)
@@ -286,10 +320,49 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
 /// The Lagrangian bound alone after at most `steps` subgradient steps (for tests: it must
 /// never fall below the true optimum).
 pub fn relaxation_bound(problem: &Problem, steps: u64) -> f64 {
+    relaxation_bound_splitting(problem, steps, 300)
+}
+
+/// The same, splitting a range of worst shares after `patience` steps without progress
+/// (small in tests, so that they see many splits).
+#[doc(hidden)]
+pub fn relaxation_bound_splitting(problem: &Problem, steps: u64, patience: u32) -> f64 {
     let m = Model::new(problem);
-    let mut relax = bound::Relaxation::new(&m);
+    let mut relax = bound::Bound::new(&m);
+    relax.patience = patience;
     while relax.iterations < steps && relax.step(0.0) {}
     relax.bound()
+}
+
+/// The bound alone for `seconds` (or `steps`), aimed at `lower` (a known plan's objective),
+/// reporting `(steps, seconds, bound)` every 50 steps: for tuning it on benchmark instances
+/// (`examples/bound_file.rs`). Returns the bound and its ranges of worst shares
+/// `(lowest, highest, bound, share picked)`.
+#[doc(hidden)]
+pub fn relaxation_trace(
+    problem: &Problem,
+    seconds: f64,
+    steps: u64,
+    lower: f64,
+    report: &mut dyn FnMut(u64, f64, f64),
+) -> (f64, Vec<(f64, f64, f64, f64)>) {
+    let started = Instant::now();
+    let m = Model::new(problem);
+    let mut relax = bound::Bound::new(&m);
+    while relax.iterations < steps && started.elapsed().as_secs_f64() < seconds {
+        let more = relax.step(lower);
+        if relax.iterations.is_multiple_of(50) || !more {
+            report(
+                relax.iterations,
+                started.elapsed().as_secs_f64(),
+                relax.bound(),
+            );
+        }
+        if !more {
+            break;
+        }
+    }
+    (relax.bound(), relax.ranges())
 }
 
 fn finish(

@@ -33,6 +33,37 @@ impl State {
         self.weights + m.fairness * m.worst_share(&self.per_school)
     }
 
+    /// What the search climbs: the objective, plus `lift` times the fairness weight's share
+    /// per school for every school above the worst share. Lifting one of many schools off the
+    /// worst share does not change the objective until the last one is lifted, so without
+    /// this the search never starts on that (on `consortium-hard`, 87 one- and two-student
+    /// schools held the worst share at 0); but it also pays for lifts that cannot raise the
+    /// worst share, so only one worker uses it.
+    pub fn score(&self, m: &Model, lift: f64) -> f64 {
+        if lift == 0.0 {
+            return self.objective(m);
+        }
+        let (mut low, mut at_low) = (f64::INFINITY, 0usize);
+        for (&asked, &got) in m.school_asked.iter().zip(&self.per_school) {
+            let share = if asked > 0 {
+                got as f64 / asked as f64
+            } else {
+                0.0
+            };
+            if share < low - 1e-12 {
+                (low, at_low) = (share, 1);
+            } else if share <= low + 1e-12 {
+                at_low += 1;
+            }
+        }
+        let schools = m.school_asked.len();
+        if schools == 0 {
+            return self.weights;
+        }
+        let above = (schools - at_low) as f64 / schools as f64;
+        self.weights + m.fairness * (low + lift * above)
+    }
+
     /// Books (`sign` = 1) or frees (`sign` = -1) one place: its department's seats and its
     /// preceptor's slots in every week, its school's count and the weights.
     fn book(&mut self, m: &Model, r: usize, pl: Place, sign: i32) {
@@ -246,14 +277,20 @@ pub fn construct(m: &Model, rng: &mut Rng) -> State {
     let mut cursor = vec![0usize; by_school.len()];
     let mut active: Vec<usize> = (0..by_school.len()).collect();
     while !active.is_empty() {
-        // The school with the smallest share after one more student goes next.
+        // The school with the smallest share goes next (every school gets its first student
+        // before any gets a second: the worst share is what counts); among equals, the one
+        // with the smallest share after one more student.
         let (i, &s) = active
             .iter()
             .enumerate()
             .min_by(|(_, a), (_, b)| {
-                let share =
-                    |s: usize| (st.per_school[s] + 1) as f64 / m.school_asked[s].max(1) as f64;
-                share(**a).total_cmp(&share(**b)).then(a.cmp(b))
+                let share = |s: usize, k: i64| {
+                    (st.per_school[s] + k) as f64 / m.school_asked[s].max(1) as f64
+                };
+                share(**a, 0)
+                    .total_cmp(&share(**b, 0))
+                    .then(share(**a, 1).total_cmp(&share(**b, 1)))
+                    .then(a.cmp(b))
             })
             .expect("not empty");
         let mut placed = false;
@@ -295,8 +332,9 @@ pub fn step(
     st: &mut State,
     rng: &mut Rng,
     temperature: f64,
+    lift: f64,
 ) -> bool {
-    let before = st.objective(m);
+    let before = st.score(m, lift);
     let mut touched: Vec<usize> = vec![];
     let depts = users.len();
     if depts == 0 || m.reqs.is_empty() {
@@ -369,14 +407,20 @@ pub fn step(
             }
         }
         _ => {
-            // The worst-served school's requests, and the users of their first choices.
-            let worst = (0..m.school_asked.len())
-                .min_by(|&a, &b| {
-                    let share =
-                        |s: usize| st.per_school[s] as f64 / m.school_asked[s].max(1) as f64;
-                    share(a).total_cmp(&share(b)).then(a.cmp(&b))
-                })
-                .unwrap_or(0);
+            // A worst-served school's requests (any of them when several share the worst
+            // share), and the users of their first choices.
+            let share = |s: usize| st.per_school[s] as f64 / m.school_asked[s].max(1) as f64;
+            let low = (0..m.school_asked.len())
+                .map(share)
+                .fold(f64::INFINITY, f64::min);
+            let at_low: Vec<usize> = (0..m.school_asked.len())
+                .filter(|&s| share(s) <= low + 1e-12)
+                .collect();
+            let worst = if at_low.is_empty() {
+                0
+            } else {
+                at_low[rng.below(at_low.len())]
+            };
             for (r, q) in m.reqs.iter().enumerate() {
                 if q.school as usize == worst {
                     touched.push(r);
@@ -424,7 +468,7 @@ pub fn step(
     for &(_, r) in &order {
         st.fill(m, r, rng, usize::MAX);
     }
-    let after = st.objective(m);
+    let after = st.score(m, lift);
     if after + 1e-9 >= before
         || (temperature > 0.0 && rng.unit() < ((after - before) / temperature).exp())
     {
