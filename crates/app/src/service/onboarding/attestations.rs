@@ -106,31 +106,14 @@ pub async fn sign(
     else {
         return Err(AppError::NotFound);
     };
-    let today = st.clock.today();
-    check_evidence(
-        &mut tx,
-        &student_id,
-        &code,
-        today,
-        None,
-        Some(placement_id),
-        today,
-        &["signed_in_system"],
-    )
-    .await?;
-    let d = record_evidence(
-        &mut tx,
-        st,
-        p,
-        &student_id,
-        &code,
-        Some(placement_id.into()),
-        today,
-        None,
-        "signature",
-        Some((name, p.ip.clone())),
-    )
-    .await?;
+    let step = PlacementStep {
+        student_id: &student_id,
+        placement_id,
+        code: &code,
+        satisfied_by: "signed_in_system",
+        source: "signature",
+    };
+    let d = record_step(&mut tx, st, p, step, Some((name, p.ip.clone()))).await?;
     tx.commit().await?;
     Ok(d)
 }
@@ -155,31 +138,60 @@ pub async fn provision(
             "name the student before provisioning",
         ));
     };
-    let today = st.clock.today();
-    check_evidence(
-        &mut tx,
-        &student_id,
-        &code,
-        today,
-        None,
-        Some(placement_id),
-        today,
-        &["office_action"],
-    )
-    .await?;
-    let d = record_evidence(
-        &mut tx,
-        st,
-        p,
-        &student_id,
-        &code,
-        Some(placement_id.into()),
-        today,
-        None,
-        "office",
-        None,
-    )
-    .await?;
+    let step = PlacementStep {
+        student_id: &student_id,
+        placement_id,
+        code: &code,
+        satisfied_by: "office_action",
+        source: "office",
+    };
+    let d = record_step(&mut tx, st, p, step, None).await?;
     tx.commit().await?;
     Ok(d)
+}
+
+/// One per-placement step done today: which student and placement, which requirement, how
+/// the requirement must be satisfied and what the evidence's source reads.
+struct PlacementStep<'a> {
+    student_id: &'a str,
+    placement_id: &'a str,
+    code: &'a str,
+    satisfied_by: &'a str,
+    source: &'a str,
+}
+
+/// Checks a per-placement step and records it as verified evidence (a signature keeps the
+/// signer's name and IP).
+async fn record_step(
+    tx: &mut crate::db::Tx,
+    st: &AppState,
+    p: &Principal,
+    step: PlacementStep<'_>,
+    signer: Option<(String, Option<String>)>,
+) -> AppResult<Document> {
+    let today = st.clock.today();
+    check_evidence(
+        tx,
+        step.student_id,
+        step.code,
+        today,
+        None,
+        Some(step.placement_id),
+        today,
+        &[step.satisfied_by],
+    )
+    .await?;
+    record_evidence(
+        tx,
+        st,
+        p,
+        step.student_id,
+        step.code,
+        Some(step.placement_id.into()),
+        today,
+        None,
+        step.source,
+        signer,
+    )
+    .await
 }
