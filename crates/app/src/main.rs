@@ -235,7 +235,13 @@ async fn create_user(u: UserArgs) -> anyhow::Result<()> {
         ip: None,
         at: st.clock.now(),
     };
-    match practicum::http::api::users::create_user(&st, &actor, map).await {
+    match practicum::service::users::create_user_as(
+        &st,
+        &actor,
+        practicum::http::input::users::new_user(map),
+    )
+    .await
+    {
         Ok(user) => {
             println!("created {} ({}) as {}", user.email, user.id, user.role);
             Ok(())

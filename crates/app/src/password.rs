@@ -43,3 +43,18 @@ pub fn check_strength(password: &str) -> Result<(), &'static str> {
         Ok(())
     }
 }
+
+/// A session or invitation token as stored: only its SHA-256, so a copy of the database
+/// signs no one in.
+pub fn hash_token(token: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A fresh secret token: 32 random bytes, URL-safe.
+pub fn random_token() -> String {
+    use base64::Engine;
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}

@@ -1,4 +1,5 @@
 //! The directory's closed vocabularies and its few rules.
+use super::{ErrorCode, Problems};
 use chrono::NaiveDate;
 
 /// A closed set of snake_case words with a human label each.
@@ -69,6 +70,51 @@ pub fn expiring_in(
     (status == AgreementStatus::Active && (0..=window).contains(&days)).then_some(days)
 }
 
+/// An agreement must expire on or after the day it takes effect (either day unknown: nothing
+/// to check).
+pub fn check_agreement_period(
+    problems: &mut Problems,
+    effective_on: Option<NaiveDate>,
+    expires_on: Option<NaiveDate>,
+) {
+    if let (Some(from), Some(to)) = (effective_on, expires_on)
+        && to < from
+    {
+        problems.add(
+            "expires_on",
+            ErrorCode::InvalidPeriod,
+            "the agreement must expire on or after the day it takes effect",
+        );
+    }
+}
+
+/// A preceptor supervises in one discipline (`discipline` is `Some(None)` when it is known to
+/// be empty) and at least one student at once. `None` values could not be read: nothing to say.
+pub fn check_preceptor(
+    problems: &mut Problems,
+    is_preceptor: Option<bool>,
+    discipline: Option<Option<&str>>,
+    max_students: Option<i64>,
+) {
+    if is_preceptor != Some(true) {
+        return;
+    }
+    if discipline == Some(None) {
+        problems.add(
+            "discipline",
+            ErrorCode::DisciplineRequired,
+            "a preceptor supervises in one discipline: name it",
+        );
+    }
+    if max_students == Some(0) {
+        problems.add(
+            "max_students",
+            ErrorCode::MustBePositive,
+            "a preceptor supervises at least 1 student",
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +153,33 @@ mod tests {
         assert_eq!(
             expiring_in(AgreementStatus::Draft, d("2027-03-01"), today, 90),
             None
+        );
+    }
+
+    #[test]
+    fn an_agreement_ends_on_or_after_it_starts() {
+        let mut p = Problems::default();
+        check_agreement_period(&mut p, Some(d("2027-01-01")), Some(d("2027-01-01")));
+        check_agreement_period(&mut p, None, Some(d("2026-01-01")));
+        assert!(p.is_empty());
+        check_agreement_period(&mut p, Some(d("2027-01-01")), Some(d("2026-12-31")));
+        assert_eq!(p.0[0].code, ErrorCode::InvalidPeriod);
+        assert_eq!(p.0[0].field.as_deref(), Some("expires_on"));
+    }
+
+    #[test]
+    fn a_preceptor_names_a_discipline_and_takes_a_student() {
+        let mut p = Problems::default();
+        check_preceptor(&mut p, Some(false), Some(None), Some(0));
+        check_preceptor(&mut p, Some(true), Some(Some("nursing")), Some(2));
+        check_preceptor(&mut p, None, Some(None), Some(0));
+        check_preceptor(&mut p, Some(true), None, None);
+        assert!(p.is_empty());
+        check_preceptor(&mut p, Some(true), Some(None), Some(0));
+        let codes: Vec<_> = p.0.iter().map(|e| e.code).collect();
+        assert_eq!(
+            codes,
+            [ErrorCode::DisciplineRequired, ErrorCode::MustBePositive]
         );
     }
 }

@@ -7,6 +7,7 @@ pub mod directory;
 pub mod eligibility;
 pub mod email;
 pub mod error_code;
+pub mod inquiry;
 pub mod period;
 pub mod placement;
 pub mod planning;

@@ -72,3 +72,21 @@ pub fn require_file(upload: &Upload) -> Result<&(String, Vec<u8>), AppError> {
         }
     }
 }
+
+/// A stored PDF as a download, under its (cleaned) file name.
+pub fn pdf_download(name: &str, bytes: Vec<u8>) -> axum::response::Response {
+    use axum::{http::header, response::IntoResponse};
+    let disposition = format!(
+        "attachment; filename=\"{}\"",
+        name.replace(|c: char| !c.is_ascii() || c == '"', "_")
+    );
+    (
+        [
+            (header::CONTENT_TYPE, "application/pdf".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_string()),
+        ],
+        bytes,
+    )
+        .into_response()
+}

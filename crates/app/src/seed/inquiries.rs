@@ -9,7 +9,7 @@ pub(super) async fn seed_inquiries(
 ) -> anyhow::Result<usize> {
     for (name, email, is_student, interest, school, program, message, status, ago) in INQUIRIES {
         let at = now - Duration::days(*ago) - Duration::hours(3);
-        let (route, _) = crate::http::api::inquiries::route(*is_student, interest);
+        let (route, _) = crate::domain::inquiry::route(*is_student, interest);
         let inquiry = Inquiry {
             id: new_id(),
             name: name.to_string(),

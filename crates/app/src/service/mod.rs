@@ -5,16 +5,26 @@
 //! (`http/input/`) and call the same function, so they cannot drift apart.
 use crate::domain::Problems;
 
+pub mod agreements;
+pub mod departments;
+pub mod inquiries;
+pub mod invitations;
 pub mod notifications;
 pub mod onboarding;
+mod patch;
 pub mod placements;
 pub mod planning;
 pub mod principal;
+pub mod programs;
 pub mod reports;
 pub mod requests;
+pub mod schools;
 pub mod sites;
+pub mod staff;
+pub mod students;
+pub mod users;
 
-pub use principal::Principal;
+pub use principal::{Principal, ensure};
 
 /// A typed input as the edge read it: the fields it could read (`T`, every field a domain
 /// type, `None` where it was absent or could not be read) and every problem it found on the

@@ -180,9 +180,13 @@ impl TestApp {
             ip: None,
             at: self.clock.now(),
         };
-        practicum::http::api::users::create_user(&self.state, &actor, map)
-            .await
-            .expect("user created");
+        practicum::service::users::create_user_as(
+            &self.state,
+            &actor,
+            practicum::http::input::users::new_user(map),
+        )
+        .await
+        .expect("user created");
         self.login(&email, DEMO_PASSWORD).await
     }
 

@@ -1,18 +1,19 @@
 use super::{List, created};
-use crate::db::{self, Scope, Tx, departments::Department, new_id};
-use crate::domain::ErrorCode;
+use crate::db::{self, departments::Department};
 use crate::domain::{
     directory::Setting,
     policy::{Action, Resource},
+    scope::department_visible,
 };
 use crate::http::{
     auth::{Principal, ensure},
     error::{AppError, AppResult},
-    extract::{Input, JsonBody, Params, PathId, parse},
+    extract::{JsonBody, Params, PathId},
+    input,
 };
+use crate::service::departments;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 #[derive(ToSchema)]
@@ -26,83 +27,6 @@ pub struct DepartmentInput {
     /// Students at once, all disciplines together.
     capacity: i64,
     disciplines: Vec<String>,
-}
-
-pub async fn parse_department(
-    tx: &mut Tx,
-    body: Map<String, Value>,
-    current: Option<&Department>,
-) -> Result<Department, AppError> {
-    let mut i = Input::new(
-        body,
-        &["site_id", "name", "setting", "capacity", "disciplines"],
-    );
-    let site_id = i.req("site_id", current.map(|c| &c.site_id), &parse::id);
-    let name = i.req("name", current.map(|c| &c.name), &parse::text);
-    let setting = i.req(
-        "setting",
-        current.map(|c| &c.setting),
-        &parse::word(|s| Setting::parse(s).is_some(), Setting::words()),
-    );
-    let capacity = i.req(
-        "capacity",
-        current.map(|c| &c.capacity),
-        &parse::non_negative,
-    );
-    let disciplines = i.req(
-        "disciplines",
-        Some(current.map(|c| &c.disciplines).unwrap_or(&vec![])),
-        &parse::codes,
-    );
-    if let Some(site_id) = &site_id
-        && db::sites::get(tx, site_id).await?.is_none()
-    {
-        i.problems
-            .add("site_id", ErrorCode::UnknownSite, "there is no such site");
-    }
-    check_disciplines(
-        tx,
-        &mut i,
-        "disciplines",
-        disciplines.as_deref().unwrap_or_default(),
-    )
-    .await?;
-    i.finish()?;
-    Ok(Department {
-        id: current.map_or_else(new_id, |c| c.id.clone()),
-        site_id: site_id.unwrap_or_default(),
-        name: name.unwrap_or_default(),
-        setting: setting.unwrap_or_default(),
-        capacity: capacity.unwrap_or_default(),
-        disciplines: disciplines.unwrap_or_default(),
-    })
-}
-
-/// Each code must be in the catalog.
-pub async fn check_disciplines(
-    tx: &mut Tx,
-    i: &mut Input,
-    field: &str,
-    codes: &[String],
-) -> AppResult<()> {
-    for code in codes {
-        if db::disciplines::get(tx, code).await?.is_none() {
-            i.problems.add(
-                field,
-                ErrorCode::UnknownDiscipline,
-                format!("{code:?} is not in the discipline catalog"),
-            );
-        }
-    }
-    Ok(())
-}
-
-fn visible(scope: &Scope, d: &Department) -> bool {
-    match scope {
-        Scope::All => true,
-        Scope::Department(id) => *id == d.id,
-        _ => false,
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/departments", tag = "directory", security(("bearer" = [])),
@@ -143,30 +67,9 @@ pub async fn create(
 ) -> AppResult<(StatusCode, Json<Department>)> {
     p.authorize(Resource::Department, Action::Write)?;
     let body = body.read(&st).await?;
-    Ok(created(create_department(&st, &p, body).await?))
-}
-
-pub async fn create_department(
-    st: &AppState,
-    p: &Principal,
-    body: Map<String, Value>,
-) -> AppResult<Department> {
-    p.authorize(Resource::Department, Action::Write)?;
-    let mut tx = st.db.write().await?;
-    let d = parse_department(&mut tx, body, None).await?;
-    db::departments::insert(&mut tx, &d).await?;
-    db::audit::record(
-        &mut tx,
-        &p.actor(st.clock.now()),
-        "create",
-        "department",
-        &d.id,
-        None::<&()>,
-        Some(&d),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(d)
+    Ok(created(
+        departments::create_department(&st, &p, input::departments::department(body, true)).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/departments/{id}", tag = "directory", security(("bearer" = [])),
@@ -181,7 +84,7 @@ pub async fn get(
     let d = db::departments::get(&mut tx, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    ensure(visible(&scope, &d))?;
+    ensure(department_visible(&scope, &d.id))?;
     Ok(Json(d))
 }
 
@@ -195,32 +98,8 @@ pub async fn update(
 ) -> AppResult<Json<Department>> {
     p.authorize(Resource::Department, Action::Write)?;
     let body = body.read(&st).await?;
-    Ok(Json(update_department(&st, &p, &id, body).await?))
-}
-
-pub async fn update_department(
-    st: &AppState,
-    p: &Principal,
-    id: &str,
-    body: Map<String, Value>,
-) -> AppResult<Department> {
-    p.authorize(Resource::Department, Action::Write)?;
-    let mut tx = st.db.write().await?;
-    let current = db::departments::get(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let d = parse_department(&mut tx, body, Some(&current)).await?;
-    db::departments::update(&mut tx, &d).await?;
-    db::audit::record(
-        &mut tx,
-        &p.actor(st.clock.now()),
-        "update",
-        "department",
-        id,
-        Some(&current),
-        Some(&d),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(d)
+    Ok(Json(
+        departments::update_department(&st, &p, &id, input::departments::department(body, false))
+            .await?,
+    ))
 }

@@ -1,14 +1,18 @@
 use super::{List, created};
-use crate::db::{self, Scope, new_id, schools::School};
-use crate::domain::policy::{Action, Resource};
+use crate::db::{self, schools::School};
+use crate::domain::{
+    policy::{Action, Resource},
+    scope::school_visible,
+};
 use crate::http::{
     auth::{Principal, ensure},
     error::{AppError, AppResult},
-    extract::{Input, JsonBody, Params, PathId, parse},
+    extract::{JsonBody, Params, PathId},
+    input,
 };
+use crate::service::schools;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use serde_json::{Map, Value};
 use utoipa::ToSchema;
 
 #[derive(ToSchema)]
@@ -17,31 +21,6 @@ pub struct SchoolInput {
     name: String,
     city: String,
     state: String,
-}
-
-pub fn parse_school(
-    body: Map<String, Value>,
-    current: Option<&School>,
-) -> Result<School, AppError> {
-    let mut i = Input::new(body, &["name", "city", "state"]);
-    let name = i.req("name", current.map(|c| &c.name), &parse::text);
-    let city = i.req("city", current.map(|c| &c.city), &parse::text);
-    let state = i.req("state", current.map(|c| &c.state), &parse::text);
-    i.finish()?;
-    Ok(School {
-        id: current.map_or_else(new_id, |c| c.id.clone()),
-        name: name.unwrap_or_default(),
-        city: city.unwrap_or_default(),
-        state: state.unwrap_or_default(),
-    })
-}
-
-pub fn visible(scope: &Scope, school_id: &str) -> bool {
-    match scope {
-        Scope::All => true,
-        Scope::School(s) => s == school_id,
-        _ => false,
-    }
 }
 
 #[utoipa::path(get, path = "/api/v1/schools", tag = "directory", security(("bearer" = [])),
@@ -71,30 +50,9 @@ pub async fn create(
 ) -> AppResult<(StatusCode, Json<School>)> {
     p.authorize(Resource::School, Action::Write)?;
     let body = body.read(&st).await?;
-    Ok(created(create_school(&st, &p, body).await?))
-}
-
-pub async fn create_school(
-    st: &AppState,
-    p: &Principal,
-    body: Map<String, Value>,
-) -> AppResult<School> {
-    p.authorize(Resource::School, Action::Write)?;
-    let school = parse_school(body, None)?;
-    let mut tx = st.db.write().await?;
-    db::schools::insert(&mut tx, &school).await?;
-    db::audit::record(
-        &mut tx,
-        &p.actor(st.clock.now()),
-        "create",
-        "school",
-        &school.id,
-        None::<&()>,
-        Some(&school),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(school)
+    Ok(created(
+        schools::create_school(&st, &p, input::schools::school(body, true)).await?,
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/schools/{id}", tag = "directory", security(("bearer" = [])),
@@ -105,7 +63,7 @@ pub async fn get(
     PathId(id): PathId,
 ) -> AppResult<Json<School>> {
     let scope = p.authorize(Resource::School, Action::Read)?;
-    ensure(visible(&scope, &id))?;
+    ensure(school_visible(&scope, &id))?;
     let mut tx = st.db.read().await?;
     db::schools::get(&mut tx, &id)
         .await?
@@ -123,32 +81,7 @@ pub async fn update(
 ) -> AppResult<Json<School>> {
     p.authorize(Resource::School, Action::Write)?;
     let body = body.read(&st).await?;
-    Ok(Json(update_school(&st, &p, &id, body).await?))
-}
-
-pub async fn update_school(
-    st: &AppState,
-    p: &Principal,
-    id: &str,
-    body: Map<String, Value>,
-) -> AppResult<School> {
-    p.authorize(Resource::School, Action::Write)?;
-    let mut tx = st.db.write().await?;
-    let current = db::schools::get(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let school = parse_school(body, Some(&current))?;
-    db::schools::update(&mut tx, &school).await?;
-    db::audit::record(
-        &mut tx,
-        &p.actor(st.clock.now()),
-        "update",
-        "school",
-        id,
-        Some(&current),
-        Some(&school),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(school)
+    Ok(Json(
+        schools::update_school(&st, &p, &id, input::schools::school(body, false)).await?,
+    ))
 }

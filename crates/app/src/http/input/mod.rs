@@ -1,8 +1,18 @@
 //! The edge's readers: a JSON body or a page's form (both as a lenient map of raw values) becomes
 //! the typed input of a use case in `service/`, with every field problem collected at once
 //! (ARCHITECTURE.md house rule 1). The API and the pages call the same reader.
+pub mod agreements;
+mod choice;
+pub mod departments;
+pub mod inquiries;
+pub mod invitations;
 pub mod onboarding;
 pub mod placements;
 pub mod planning;
+pub mod programs;
 pub mod requests;
+pub mod schools;
 pub mod sites;
+pub mod staff;
+pub mod students;
+pub mod users;

@@ -9,9 +9,10 @@ use crate::db::{self, Scope};
 use crate::domain::{
     directory::Setting,
     policy::{Action, Resource},
+    scope::department_visible,
 };
-use crate::http::{api, auth::ensure, extract::Params, input};
-use crate::service::sites;
+use crate::http::{auth::ensure, extract::Params, input};
+use crate::service::{self, sites};
 use crate::state::AppState;
 use axum::{
     Router,
@@ -377,8 +378,12 @@ async fn new_department(State(st): State<AppState>, user: PageUser, params: Para
 
 async fn create_department(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
-    match api::departments::create_department(&st, &user.p, form.to_map(&["disciplines"], &[]))
-        .await
+    match service::departments::create_department(
+        &st,
+        &user.p,
+        input::departments::department(form.to_map(&["disciplines"], &[]), true),
+    )
+    .await
     {
         Ok(d) => Ok(see(&format!("/departments/{}", d.id), "created")),
         Err(e) => form_failed(
@@ -404,7 +409,7 @@ async fn department(State(st): State<AppState>, user: PageUser, PageId(id): Page
     let d = db::departments::get(&mut tx, &id)
         .await?
         .ok_or(crate::http::error::AppError::NotFound)?;
-    ensure(scope.is_all() || scope.department() == Some(d.id.as_str()))?;
+    ensure(department_visible(&scope, &d.id))?;
     let site = db::sites::get(&mut tx, &d.site_id)
         .await?
         .map(|s| s.name)
@@ -516,8 +521,13 @@ async fn update_department(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    match api::departments::update_department(&st, &user.p, &id, form.to_map(&["disciplines"], &[]))
-        .await
+    match service::departments::update_department(
+        &st,
+        &user.p,
+        &id,
+        input::departments::department(form.to_map(&["disciplines"], &[]), false),
+    )
+    .await
     {
         Ok(_) => Ok(see(&format!("/departments/{id}"), "saved")),
         Err(e) => form_failed(

@@ -11,8 +11,10 @@ use crate::domain::{
     Role,
     directory::EnrollmentStatus,
     policy::{Action, Resource},
+    scope::student_visible,
 };
-use crate::http::{api, auth::ensure, extract::Params};
+use crate::http::{auth::ensure, extract::Params, input};
+use crate::service;
 use crate::state::AppState;
 use axum::{Router, extract::State, response::IntoResponse, routing::get};
 use serde_json::{Value, json};
@@ -54,7 +56,7 @@ fn status_badge(s: &str) -> Cell {
 async fn students(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
     let scope = user.p.authorize(Resource::Student, Action::Read)?;
     let page = list_page(&params)?;
-    let filter = api::students::filter_from(&params)?;
+    let filter = input::students::filter(&params)?;
     let mut tx = st.db.read().await?;
     let rows = db::students::list(&mut tx, &scope, &filter, &page).await?;
     let programs = db::programs::names(&mut tx, scope.school()).await?;
@@ -202,7 +204,9 @@ async fn new_student(State(st): State<AppState>, user: PageUser) -> PageResult {
 
 async fn create_student(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
-    match api::students::create_student(&st, &user.p, form.to_map(&[], &[])).await {
+    let scope = user.p.authorize(Resource::Student, Action::Write)?;
+    let input = input::students::student(form.to_map(&[], &[]), true, &scope);
+    match service::students::create_student(&st, &user.p, input).await {
         Ok(s) => Ok(see(&format!("/students/{}", s.id), "created")),
         Err(e) => form_failed(
             student_form(
@@ -225,7 +229,7 @@ async fn student(State(st): State<AppState>, user: PageUser, PageId(id): PageId)
     let mut tx = st.db.read().await?;
     let s = db::students::get(&mut tx, &id).await?.ok_or_else(nf)?;
     ensure(
-        api::students::visible(&scope, &s)
+        student_visible(&scope, &s.school_id, &s.id)
             || db::students::placed_with(&mut tx, &scope, &s.id).await?,
     )?;
     let school = db::schools::get(&mut tx, &s.school_id)
@@ -283,7 +287,7 @@ async fn edit_student(
     let mut tx = st.db.read().await?;
     let s = db::students::get(&mut tx, &id).await?.ok_or_else(nf)?;
     drop(tx);
-    ensure(api::students::visible(&scope, &s))?;
+    ensure(student_visible(&scope, &s.school_id, &s.id))?;
     Ok(student_form(
         &st,
         &user,
@@ -303,7 +307,9 @@ async fn update_student(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    match api::students::update_student(&st, &user.p, &id, form.to_map(&[], &[])).await {
+    let scope = user.p.authorize(Resource::Student, Action::Write)?;
+    let input = input::students::student(form.to_map(&[], &[]), false, &scope);
+    match service::students::update_student(&st, &user.p, &id, input).await {
         Ok(_) => Ok(see(&format!("/students/{id}"), "saved")),
         Err(e) => form_failed(
             student_form(
@@ -351,7 +357,7 @@ fn licence_cell(s: &Staff, today: chrono::NaiveDate) -> Cell {
 async fn staff_list(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
     let scope = user.p.authorize(Resource::Staff, Action::Read)?;
     let page = list_page(&params)?;
-    let filter = api::staff::filter_from(&params)?;
+    let filter = input::staff::filter(&params)?;
     let depts = department_names(&st).await?;
     let mut tx = st.db.read().await?;
     let rows = db::staff::list(&mut tx, &scope, &filter, &page).await?;
@@ -531,7 +537,9 @@ async fn new_staff(State(st): State<AppState>, user: PageUser, params: Params) -
 
 async fn create_staff(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
-    match api::staff::create_staff(&st, &user.p, staff_map(&form)).await {
+    match service::staff::create_staff(&st, &user.p, input::staff::staff(staff_map(&form), true))
+        .await
+    {
         Ok(s) => Ok(see(&format!("/staff/{}", s.id), "created")),
         Err(e) => form_failed(
             staff_form(
@@ -642,7 +650,14 @@ async fn update_staff(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    match api::staff::update_staff(&st, &user.p, &id, staff_map(&form)).await {
+    match service::staff::update_staff(
+        &st,
+        &user.p,
+        &id,
+        input::staff::staff(staff_map(&form), false),
+    )
+    .await
+    {
         Ok(_) => Ok(see(&format!("/staff/{id}"), "saved")),
         Err(e) => form_failed(
             staff_form(
@@ -753,7 +768,9 @@ async fn new_user(State(st): State<AppState>, user: PageUser) -> PageResult {
 async fn create_user(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
     user.p.authorize(Resource::User, Action::Write)?;
-    match api::users::create_user(&st, &user.p.actor(st.clock.now()), form.to_map(&[], &[])).await {
+    match service::users::create_user(&st, &user.p, input::users::new_user(form.to_map(&[], &[])))
+        .await
+    {
         Ok(u) => Ok(see(&format!("/users/{}", u.id), "created")),
         Err(e) => form_failed(user_form(&st, &user).await?, &form, e),
     }

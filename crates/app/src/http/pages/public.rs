@@ -8,7 +8,8 @@ use super::{
 use crate::db;
 use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
-use crate::http::{api, error::AppError, extract::Params};
+use crate::http::{api, error::AppError, extract::Params, input};
+use crate::service;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -83,12 +84,13 @@ async fn submit(
     form: Form,
 ) -> PageResult {
     let map = form.to_map(&[], &["is_student"]);
-    match api::inquiries::submit_inquiry(&st, Some(addr.ip().to_string()), map).await {
+    let input = input::inquiries::inquiry(map);
+    match service::inquiries::submit_inquiry(&st, Some(addr.ip().to_string()), input).await {
         Ok(a) => Ok(PublicPage {
             chrome: Chrome::public("Thank you"),
             fields: vec![],
             summary: vec![],
-            answer: Some((a.route, a.next)),
+            answer: Some((a.route.into(), a.next.into())),
         }
         .into_response()),
         Err(AppError::Rejected(p)) if p.status() == 422 => {
@@ -239,7 +241,8 @@ async fn set_status(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    api::inquiries::update_inquiry(&st, &user.p, &id, form.to_map(&[], &[])).await?;
+    let input = input::inquiries::status(form.to_map(&[], &[]));
+    service::inquiries::update_inquiry(&st, &user.p, &id, input).await?;
     Ok(see(&format!("/inquiries/{id}"), "saved"))
 }
 
@@ -267,7 +270,9 @@ async fn accept(State(st): State<AppState>, Path(token): Path<String>, form: For
         "password".into(),
         serde_json::Value::String(form.get("password").unwrap_or("").to_string()),
     );
-    match api::invitations::accept_invitation(&st, &token, map).await {
+    match service::invitations::accept_invitation(&st, &token, input::invitations::accept(map))
+        .await
+    {
         Ok(_) => Ok(axum::response::Redirect::to("/login").into_response()),
         Err(AppError::Rejected(p)) if p.status() == 422 => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,

@@ -13,8 +13,10 @@ use crate::domain::ErrorCode;
 use crate::domain::{
     directory::{AgreementStatus, DegreeLevel, expiring_in},
     policy::{Action, Resource},
+    scope::school_visible,
 };
-use crate::http::{api, auth::ensure, error::AppError, extract::Params, upload};
+use crate::http::{auth::ensure, error::AppError, extract::Params, input, upload};
+use crate::service;
 use crate::state::AppState;
 use axum::{Router, extract::State, response::IntoResponse, routing::get};
 
@@ -176,7 +178,13 @@ async fn new_school(user: PageUser) -> PageResult {
 
 async fn create_school(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
-    match api::schools::create_school(&st, &user.p, form.to_map(&[], &[])).await {
+    match service::schools::create_school(
+        &st,
+        &user.p,
+        input::schools::school(form.to_map(&[], &[]), true),
+    )
+    .await
+    {
         Ok(s) => Ok(see(&format!("/schools/{}", s.id), "created")),
         Err(e) => form_failed(
             school_form(
@@ -291,7 +299,7 @@ fn program_table(progs: &[Program], today: chrono::NaiveDate) -> Table {
 /// school's own coordinator (`/my-school`).
 async fn school_page(st: &AppState, user: &PageUser, id: &str) -> PageResult {
     let scope = user.p.authorize(Resource::School, Action::Read)?;
-    ensure(api::schools::visible(&scope, id))?;
+    ensure(school_visible(&scope, id))?;
     let mut tx = st.db.read().await?;
     let s = db::schools::get(&mut tx, id).await?.ok_or_else(nf)?;
     let ags = db::agreements::of_school(&mut tx, id).await?;
@@ -389,7 +397,14 @@ async fn update_school(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    match api::schools::update_school(&st, &user.p, &id, form.to_map(&[], &[])).await {
+    match service::schools::update_school(
+        &st,
+        &user.p,
+        &id,
+        input::schools::school(form.to_map(&[], &[]), false),
+    )
+    .await
+    {
         Ok(_) => Ok(see(&format!("/schools/{id}"), "saved")),
         Err(e) => form_failed(
             school_form(
@@ -542,11 +557,11 @@ async fn create_agreement(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    match api::agreements::create_agreement(
+    match service::agreements::create_agreement(
         &st,
         &user.p,
         &school_id,
-        form.to_map(&["disciplines"], &[]),
+        input::agreements::agreement(form.to_map(&["disciplines"], &[]), true),
     )
     .await
     {
@@ -570,7 +585,7 @@ async fn agreement(State(st): State<AppState>, user: PageUser, PageId(id): PageI
     let scope = user.p.authorize(Resource::Agreement, Action::Read)?;
     let mut tx = st.db.read().await?;
     let a = db::agreements::get(&mut tx, &id).await?.ok_or_else(nf)?;
-    ensure(api::schools::visible(&scope, &a.school_id))?;
+    ensure(school_visible(&scope, &a.school_id))?;
     let school = db::schools::get(&mut tx, &a.school_id)
         .await?
         .map(|s| s.name)
@@ -658,8 +673,13 @@ async fn update_agreement(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    match api::agreements::update_agreement(&st, &user.p, &id, form.to_map(&["disciplines"], &[]))
-        .await
+    match service::agreements::update_agreement(
+        &st,
+        &user.p,
+        &id,
+        input::agreements::agreement(form.to_map(&["disciplines"], &[]), false),
+    )
+    .await
     {
         Ok(_) => Ok(see(&format!("/agreements/{id}"), "saved")),
         Err(e) => form_failed(
@@ -697,7 +717,13 @@ async fn upload_document(
         return Err(AppError::Forbidden.into());
     }
     let (name, bytes) = upload::require_file(&up)?;
-    api::agreements::attach_document(&st, &user.p, &id, name, bytes).await?;
+    service::agreements::attach_document(
+        &st,
+        &user.p,
+        &id,
+        input::agreements::document(name, bytes),
+    )
+    .await?;
     Ok(see(&format!("/agreements/{id}"), "uploaded"))
 }
 
@@ -706,12 +732,8 @@ async fn download_document(
     user: PageUser,
     PageId(id): PageId,
 ) -> PageResult {
-    let scope = user.p.authorize(Resource::Agreement, Action::Read)?;
-    let mut tx = st.db.read().await?;
-    let a = db::agreements::get(&mut tx, &id).await?.ok_or_else(nf)?;
-    drop(tx);
-    ensure(api::schools::visible(&scope, &a.school_id))?;
-    Ok(api::agreements::document_response(&st, &a).await?)
+    let (name, bytes) = service::agreements::agreement_document(&st, &user.p, &id).await?;
+    Ok(upload::pdf_download(&name, bytes))
 }
 
 // ---- programs
@@ -835,7 +857,7 @@ async fn new_program(
     PageId(school_id): PageId,
 ) -> PageResult {
     let scope = user.p.authorize(Resource::Program, Action::Write)?;
-    ensure(api::schools::visible(&scope, &school_id))?;
+    ensure(school_visible(&scope, &school_id))?;
     Ok(program_form(
         &st,
         &user,
@@ -855,7 +877,14 @@ async fn create_program(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    match api::programs::create_program(&st, &user.p, &school_id, form.to_map(&[], &[])).await {
+    match service::programs::create_program(
+        &st,
+        &user.p,
+        &school_id,
+        input::programs::program(form.to_map(&[], &[]), true),
+    )
+    .await
+    {
         Ok(p) => Ok(see(&format!("/programs/{}", p.id), "created")),
         Err(e) => form_failed(
             program_form(
@@ -877,7 +906,7 @@ async fn program(State(st): State<AppState>, user: PageUser, PageId(id): PageId)
     let scope = user.p.authorize(Resource::Program, Action::Read)?;
     let mut tx = st.db.read().await?;
     let p = db::programs::get(&mut tx, &id).await?.ok_or_else(nf)?;
-    ensure(api::schools::visible(&scope, &p.school_id))?;
+    ensure(school_visible(&scope, &p.school_id))?;
     let school = db::schools::get(&mut tx, &p.school_id)
         .await?
         .map(|s| s.name)
@@ -924,7 +953,7 @@ async fn edit_program(
     let mut tx = st.db.read().await?;
     let p = db::programs::get(&mut tx, &id).await?.ok_or_else(nf)?;
     drop(tx);
-    ensure(api::schools::visible(&scope, &p.school_id))?;
+    ensure(school_visible(&scope, &p.school_id))?;
     Ok(program_form(
         &st,
         &user,
@@ -944,7 +973,14 @@ async fn update_program(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    match api::programs::update_program(&st, &user.p, &id, form.to_map(&[], &[])).await {
+    match service::programs::update_program(
+        &st,
+        &user.p,
+        &id,
+        input::programs::program(form.to_map(&[], &[]), false),
+    )
+    .await
+    {
         Ok(_) => Ok(see(&format!("/programs/{id}"), "saved")),
         Err(e) => form_failed(
             program_form(

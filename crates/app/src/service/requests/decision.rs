@@ -77,7 +77,7 @@ pub async fn decide(
                 .ok_or(AppError::NotFound)?;
             let faculty_user = match &before.faculty_supervisor {
                 Some(f) if before.kind == "internship" => Some(
-                    crate::http::api::invitations::ensure_faculty(
+                    crate::service::invitations::ensure_faculty(
                         &mut tx,
                         st,
                         p,
@@ -122,7 +122,7 @@ pub async fn decide(
                 .await?;
             }
             if let Some(f) = faculty_user {
-                crate::http::api::invitations::send_invitation(&mut tx, st, &f).await?;
+                crate::service::invitations::send_invitation(&mut tx, st, &f).await?;
             }
             RequestStatus::Approved
         }

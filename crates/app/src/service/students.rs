@@ -1,0 +1,179 @@
+//! Students of the schools, in their programs (DOMAIN.md "Records").
+use super::patch::{keep, keep_optional};
+use super::{Parsed, Principal, ensure};
+use crate::db::{self, Tx, new_id, students::Student};
+use crate::domain::{
+    ErrorCode,
+    directory::EnrollmentStatus,
+    policy::{Action, Resource},
+    scope::{Scope, student_visible},
+};
+use crate::error::{AppError, AppResult};
+use crate::state::AppState;
+use chrono::NaiveDate;
+
+/// The fields of a student. A school coordinator may leave `school_id` out (their own school);
+/// `enrollment_status` defaults to enrolled.
+#[derive(Clone, Debug, Default)]
+pub struct StudentFields {
+    /// A school id; fixed once the student exists.
+    pub school_id: Option<String>,
+    /// A program id of that school.
+    pub program_id: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub enrollment_status: Option<EnrollmentStatus>,
+    pub expected_graduation: Option<Option<NaiveDate>>,
+}
+
+/// The school is fixed once a student exists; a school coordinator's is their own.
+async fn merge(
+    tx: &mut Tx,
+    scope: &Scope,
+    input: Parsed<StudentFields>,
+    current: Option<&Student>,
+) -> AppResult<Student> {
+    let Parsed {
+        fields: f,
+        mut problems,
+    } = input;
+    let p = &problems;
+    let own_school = scope.school().map(str::to_string);
+    let school_default = current.map(|c| c.school_id.clone()).or(own_school.clone());
+    let school_id = keep(p, "school_id", f.school_id, school_default.as_ref());
+    let program_id = keep(
+        p,
+        "program_id",
+        f.program_id,
+        current.map(|c| &c.program_id),
+    );
+    let first_name = keep(
+        p,
+        "first_name",
+        f.first_name,
+        current.map(|c| &c.first_name),
+    );
+    let last_name = keep(p, "last_name", f.last_name, current.map(|c| &c.last_name));
+    let email = keep(p, "email", f.email, current.map(|c| &c.email));
+    let status = keep(
+        p,
+        "enrollment_status",
+        f.enrollment_status.map(|s| s.as_str().to_string()),
+        Some(
+            current
+                .map(|c| &c.enrollment_status)
+                .unwrap_or(&EnrollmentStatus::Enrolled.as_str().to_string()),
+        ),
+    );
+    let expected_graduation = keep_optional(
+        p,
+        "expected_graduation",
+        f.expected_graduation,
+        current.map(|c| &c.expected_graduation),
+    );
+
+    if let (Some(cur), Some(sid)) = (current, &school_id)
+        && *sid != cur.school_id
+    {
+        problems.add(
+            "school_id",
+            ErrorCode::ReadOnly,
+            "a student's school cannot change; create a new student record",
+        );
+    }
+    let school_ok = match &school_id {
+        Some(sid) if own_school.as_ref().is_some_and(|own| own != sid) => false,
+        Some(sid) => db::schools::get(tx, sid).await?.is_some(),
+        None => true,
+    };
+    if !school_ok {
+        problems.add(
+            "school_id",
+            ErrorCode::UnknownSchool,
+            "there is no such school",
+        );
+    }
+    if let (Some(pid), Some(sid)) = (&program_id, &school_id) {
+        match db::programs::get(tx, pid).await? {
+            None => problems.add(
+                "program_id",
+                ErrorCode::UnknownProgram,
+                "there is no such program",
+            ),
+            // Against a school that is unknown (or not the caller's), `unknown_school` says it.
+            Some(p) if p.school_id != *sid && school_ok => problems.add(
+                "program_id",
+                ErrorCode::ProgramNotAtSchool,
+                "the program belongs to another school",
+            ),
+            Some(_) => {}
+        }
+    }
+    problems.into_result()?;
+    Ok(Student {
+        id: current.map_or_else(new_id, |c| c.id.clone()),
+        school_id: school_id.unwrap_or_default(),
+        program_id: program_id.unwrap_or_default(),
+        first_name: first_name.unwrap_or_default(),
+        last_name: last_name.unwrap_or_default(),
+        email: email.unwrap_or_default(),
+        enrollment_status: status.unwrap_or_default(),
+        expected_graduation: expected_graduation.flatten(),
+    })
+}
+
+/// Enrolls a student (the office, or a school coordinator for their school). Errors: 403, 422.
+#[tracing::instrument(skip_all, fields(role = %p.role.as_str()))]
+pub async fn create_student(
+    st: &AppState,
+    p: &Principal,
+    input: Parsed<StudentFields>,
+) -> AppResult<Student> {
+    let scope = p.authorize(Resource::Student, Action::Write)?;
+    let mut tx = st.db.write().await?;
+    let s = merge(&mut tx, &scope, input, None).await?;
+    db::students::insert(&mut tx, &s).await?;
+    db::audit::record(
+        &mut tx,
+        &p.actor(st.clock.now()),
+        "create",
+        "student",
+        &s.id,
+        None::<&()>,
+        Some(&s),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(s)
+}
+
+/// Changes the fields given. Errors: 403, 404 (missing or not theirs), 422.
+#[tracing::instrument(skip_all, fields(role = %p.role.as_str(), student_id = %id))]
+pub async fn update_student(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    input: Parsed<StudentFields>,
+) -> AppResult<Student> {
+    let scope = p.authorize(Resource::Student, Action::Write)?;
+    let mut tx = st.db.write().await?;
+    let current = db::students::get(&mut tx, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    ensure(student_visible(&scope, &current.school_id, &current.id))?;
+    let s = merge(&mut tx, &scope, input, Some(&current)).await?;
+    db::students::update(&mut tx, &s).await?;
+    db::audit::record(
+        &mut tx,
+        &p.actor(st.clock.now()),
+        "update",
+        "student",
+        id,
+        Some(&current),
+        Some(&s),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(s)
+}

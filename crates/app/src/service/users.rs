@@ -1,0 +1,127 @@
+//! Users: who can sign in, each with one role and the link that role needs (DOMAIN.md "Roles").
+use super::patch::{keep, keep_optional};
+use super::{Parsed, Principal};
+use crate::db::{self, audit::Actor, new_id, users::User};
+use crate::domain::{
+    ErrorCode, Role,
+    policy::{Action, Resource},
+    role::Link,
+};
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// A new user. Without a password the user cannot sign in until given one.
+#[derive(Clone, Debug, Default)]
+pub struct NewUserFields {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub role: Option<Role>,
+    /// Strong enough (checked at the edge); hashed by the use case.
+    pub password: Option<Option<String>>,
+    pub school_id: Option<Option<String>>,
+    pub staff_id: Option<Option<String>>,
+    pub student_id: Option<Option<String>>,
+}
+
+/// Creates a user (admin only). Errors: 403, 422 with every problem.
+#[tracing::instrument(skip_all, fields(role = %p.role.as_str()))]
+pub async fn create_user(
+    st: &AppState,
+    p: &Principal,
+    input: Parsed<NewUserFields>,
+) -> AppResult<User> {
+    p.authorize(Resource::User, Action::Write)?;
+    create_user_as(st, &p.actor(st.clock.now()), input).await
+}
+
+/// Creates a user on behalf of `actor` (the command line, the tests' set-up) in its own
+/// transaction, with its audit event: the role's link must be present and exist, and no other
+/// link be given.
+#[tracing::instrument(skip_all)]
+pub async fn create_user_as(
+    st: &AppState,
+    actor: &Actor,
+    input: Parsed<NewUserFields>,
+) -> AppResult<User> {
+    let Parsed {
+        fields: f,
+        mut problems,
+    } = input;
+    let p = &problems;
+    let email = keep(p, "email", f.email, None);
+    let name = keep(p, "name", f.name, None);
+    let role = keep(p, "role", f.role, None);
+    let password = keep_optional(p, "password", f.password, None);
+    let school_id = keep_optional(p, "school_id", f.school_id, None);
+    let staff_id = keep_optional(p, "staff_id", f.staff_id, None);
+    let student_id = keep_optional(p, "student_id", f.student_id, None);
+
+    let mut tx = st.db.read().await?;
+    if let Some(role) = role {
+        let links = [
+            (Link::School, "school_id", school_id.clone().flatten()),
+            (Link::Staff, "staff_id", staff_id.clone().flatten()),
+            (Link::Student, "student_id", student_id.clone().flatten()),
+        ];
+        for (link, field, value) in links {
+            let needed = role.link() == Some(link);
+            match (&value, needed) {
+                (None, true) if !problems.has_field(field) => problems.add(
+                    field,
+                    ErrorCode::LinkRequired,
+                    format!("a {} user must be linked with {field}", role.as_str()),
+                ),
+                (Some(_), false) => problems.add(
+                    field,
+                    ErrorCode::LinkNotAllowed,
+                    format!("a {} user has no {field}", role.as_str()),
+                ),
+                (Some(id), true) => {
+                    let exists = match link {
+                        Link::School => db::schools::get(&mut tx, id).await?.is_some(),
+                        Link::Staff => db::staff::get(&mut tx, id).await?.is_some(),
+                        Link::Student => db::students::get(&mut tx, id).await?.is_some(),
+                    };
+                    if !exists {
+                        problems.add(
+                            field,
+                            ErrorCode::UnknownReference,
+                            format!("there is no such record for {field}"),
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    drop(tx);
+    problems.into_result()?;
+    let mut user = User {
+        id: new_id(),
+        email: email.unwrap_or_default(),
+        name: name.unwrap_or_default(),
+        role: role.map(|r| r.as_str().to_string()).unwrap_or_default(),
+        school_id: school_id.flatten(),
+        staff_id: staff_id.flatten(),
+        student_id: student_id.flatten(),
+        password_hash: None,
+        created_at: st.clock.now(),
+    };
+    if let Some(pw) = password.flatten() {
+        user.password_hash = Some(crate::password::hash(pw).await?);
+    }
+    let mut tx = st.db.write().await?;
+    db::users::insert(&mut tx, &user).await?;
+    db::audit::record(
+        &mut tx,
+        actor,
+        "create",
+        "user",
+        &user.id,
+        None::<&()>,
+        Some(&user),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(user)
+}
