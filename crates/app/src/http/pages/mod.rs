@@ -16,6 +16,7 @@ pub use frame::*;
 pub mod attestations;
 pub mod capacity;
 pub mod directory;
+pub mod form_flow;
 pub mod notifications;
 pub mod onboarding;
 pub mod people;
