@@ -67,6 +67,15 @@ impl Scope {
         }
     }
 
+    /// A department manager sees their own department; the office every one.
+    pub fn sees_department(&self, department_id: &str) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Department(d) => d == department_id,
+            _ => false,
+        }
+    }
+
     /// The office, the school, the student, the department, the preceptor or site mentor and
     /// the faculty supervisor of a placement see it; nobody else.
     pub fn sees_placement(&self, p: &PlacementParties) -> bool {
@@ -131,55 +140,22 @@ mod tests {
         assert!(!Scope::School("b".into()).sees_school("a"));
         assert!(!Scope::Student("a".into()).sees_school("a"));
     }
-}
-
-/// Whether a caller with `scope` may see a record of this school (a school's own programs and
-/// agreements too): the office sees every school, a school coordinator their own.
-pub fn school_visible(scope: &Scope, school_id: &str) -> bool {
-    scope.sees_school(school_id)
-}
-
-/// Whether a caller with `scope` may see this department: the office every one, a department
-/// manager their own.
-pub fn department_visible(scope: &Scope, department_id: &str) -> bool {
-    match scope {
-        Scope::All => true,
-        Scope::Department(d) => d == department_id,
-        _ => false,
-    }
-}
-
-/// Whether a caller with `scope` may see this student without asking the store: the office,
-/// the student's school, the student themself. (Those placed with the student — preceptors,
-/// department managers, faculty — need the database: `db::students::placed_with`.)
-pub fn student_visible(scope: &Scope, school_id: &str, student_id: &str) -> bool {
-    match scope {
-        Scope::All => true,
-        Scope::School(s) => s == school_id,
-        Scope::Student(s) => s == student_id,
-        _ => false,
-    }
-}
-
-#[cfg(test)]
-mod directory_tests {
-    use super::*;
 
     #[test]
     fn a_department_is_seen_by_the_office_and_its_own_manager() {
-        assert!(department_visible(&Scope::All, "d1"));
-        assert!(department_visible(&Scope::Department("d1".into()), "d1"));
-        assert!(!department_visible(&Scope::Department("d2".into()), "d1"));
-        assert!(!department_visible(&Scope::Staff("d1".into()), "d1"));
+        assert!(Scope::All.sees_department("d1"));
+        assert!(Scope::Department("d1".into()).sees_department("d1"));
+        assert!(!Scope::Department("d2".into()).sees_department("d1"));
+        assert!(!Scope::Staff("d1".into()).sees_department("d1"));
     }
 
     #[test]
     fn a_student_is_seen_by_the_office_their_school_and_themself() {
-        assert!(student_visible(&Scope::All, "s1", "x"));
-        assert!(student_visible(&Scope::School("s1".into()), "s1", "x"));
-        assert!(!student_visible(&Scope::School("s2".into()), "s1", "x"));
-        assert!(student_visible(&Scope::Student("x".into()), "s1", "x"));
-        assert!(!student_visible(&Scope::Student("y".into()), "s1", "x"));
-        assert!(!student_visible(&Scope::Faculty("x".into()), "s1", "x"));
+        assert!(Scope::All.sees_student("s1", "x"));
+        assert!(Scope::School("s1".into()).sees_student("s1", "x"));
+        assert!(!Scope::School("s2".into()).sees_student("s1", "x"));
+        assert!(Scope::Student("x".into()).sees_student("s1", "x"));
+        assert!(!Scope::Student("y".into()).sees_student("s1", "x"));
+        assert!(!Scope::Faculty("x".into()).sees_student("s1", "x"));
     }
 }

@@ -8,7 +8,6 @@ use crate::domain::{
     ErrorCode,
     directory::{AgreementStatus, check_agreement_period},
     policy::{Action, Resource},
-    scope::school_visible,
 };
 use crate::error::{AppError, AppResult};
 use crate::files;
@@ -205,7 +204,7 @@ pub async fn agreement_document(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(tx);
-    ensure(school_visible(&scope, &a.school_id))?;
+    ensure(scope.sees_school(&a.school_id))?;
     let Some(sha) = &a.document_sha256 else {
         return Err(AppError::NotFound);
     };

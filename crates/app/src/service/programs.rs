@@ -6,7 +6,6 @@ use crate::domain::{
     ErrorCode,
     directory::DegreeLevel,
     policy::{Action, Resource},
-    scope::school_visible,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -95,7 +94,7 @@ pub async fn create_program(
     input: Parsed<ProgramFields>,
 ) -> AppResult<Program> {
     let scope = p.authorize(Resource::Program, Action::Write)?;
-    ensure(school_visible(&scope, school_id))?;
+    ensure(scope.sees_school(school_id))?;
     let mut tx = st.db.write().await?;
     db::schools::get(&mut tx, school_id)
         .await?
@@ -129,7 +128,7 @@ pub async fn update_program(
     let current = db::programs::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    ensure(school_visible(&scope, &current.school_id))?;
+    ensure(scope.sees_school(&current.school_id))?;
     let prog = merge(&mut tx, &current.school_id.clone(), input, Some(&current)).await?;
     db::programs::update(&mut tx, &prog).await?;
     db::audit::record(

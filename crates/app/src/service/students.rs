@@ -6,7 +6,7 @@ use crate::domain::{
     ErrorCode,
     directory::EnrollmentStatus,
     policy::{Action, Resource},
-    scope::{Scope, student_visible},
+    scope::Scope,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -161,7 +161,7 @@ pub async fn update_student(
     let current = db::students::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    ensure(student_visible(&scope, &current.school_id, &current.id))?;
+    ensure(scope.sees_student(&current.school_id, &current.id))?;
     let s = merge(&mut tx, &scope, input, Some(&current)).await?;
     db::students::update(&mut tx, &s).await?;
     db::audit::record(

@@ -4,7 +4,6 @@ use crate::domain::{
     ErrorCode,
     directory::AgreementStatus,
     policy::{Action, Resource},
-    scope::school_visible,
 };
 use crate::http::{
     auth::{Principal, ensure},
@@ -41,7 +40,7 @@ pub async fn list_for_school(
     params: Params,
 ) -> AppResult<Json<List<Agreement>>> {
     let scope = p.authorize(Resource::Agreement, Action::Read)?;
-    ensure(school_visible(&scope, &school_id))?;
+    ensure(scope.sees_school(&school_id))?;
     let page = params.page()?;
     let filter = db::agreements::Filter {
         school_id: Some(school_id.clone()),
@@ -140,7 +139,7 @@ pub async fn get(
     let a = db::agreements::get(&mut tx, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    ensure(school_visible(&scope, &a.school_id))?;
+    ensure(scope.sees_school(&a.school_id))?;
     Ok(Json(a))
 }
 

@@ -3,7 +3,6 @@ use crate::db::{self, departments::Department};
 use crate::domain::{
     directory::Setting,
     policy::{Action, Resource},
-    scope::department_visible,
 };
 use crate::http::{
     auth::{Principal, ensure},
@@ -84,7 +83,7 @@ pub async fn get(
     let d = db::departments::get(&mut tx, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    ensure(department_visible(&scope, &d.id))?;
+    ensure(scope.sees_department(&d.id))?;
     Ok(Json(d))
 }
 

@@ -3,7 +3,6 @@ use crate::db::{self, programs::Program};
 use crate::domain::{
     directory::DegreeLevel,
     policy::{Action, Resource},
-    scope::school_visible,
 };
 use crate::http::{
     auth::{Principal, ensure},
@@ -53,7 +52,7 @@ pub async fn list_for_school(
     params: Params,
 ) -> AppResult<Json<List<Program>>> {
     let scope = p.authorize(Resource::Program, Action::Read)?;
-    ensure(school_visible(&scope, &school_id))?;
+    ensure(scope.sees_school(&school_id))?;
     let page = params.page()?;
     let filter = filter_from(&params, Some(school_id.clone()))?;
     let mut tx = st.db.read().await?;
@@ -116,7 +115,7 @@ pub async fn get(
     let prog = db::programs::get(&mut tx, &id)
         .await?
         .ok_or(AppError::NotFound)?;
-    ensure(school_visible(&scope, &prog.school_id))?;
+    ensure(scope.sees_school(&prog.school_id))?;
     Ok(Json(prog))
 }
 

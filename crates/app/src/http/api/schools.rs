@@ -1,9 +1,6 @@
 use super::{List, created};
 use crate::db::{self, schools::School};
-use crate::domain::{
-    policy::{Action, Resource},
-    scope::school_visible,
-};
+use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::{Principal, ensure},
     error::{AppError, AppResult},
@@ -63,7 +60,7 @@ pub async fn get(
     PathId(id): PathId,
 ) -> AppResult<Json<School>> {
     let scope = p.authorize(Resource::School, Action::Read)?;
-    ensure(school_visible(&scope, &id))?;
+    ensure(scope.sees_school(&id))?;
     let mut tx = st.db.read().await?;
     db::schools::get(&mut tx, &id)
         .await?

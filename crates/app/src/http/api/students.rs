@@ -1,9 +1,6 @@
 use super::{List, created};
 use crate::db::{self, students::Student};
-use crate::domain::{
-    policy::{Action, Resource},
-    scope::student_visible,
-};
+use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::{Principal, ensure},
     error::{AppError, AppResult},
@@ -77,7 +74,7 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(
-        student_visible(&scope, &s.school_id, &s.id)
+        scope.sees_student(&s.school_id, &s.id)
             || db::students::placed_with(&mut tx, &scope, &s.id).await?,
     )?;
     Ok(Json(s))

@@ -8,7 +8,6 @@ use super::{
 };
 use crate::db;
 use crate::domain::policy::{Action, Resource};
-use crate::domain::scope::school_visible;
 use crate::http::{auth::ensure, extract::Params, input};
 use crate::service;
 use crate::state::AppState;
@@ -167,7 +166,7 @@ async fn create_school(State(st): State<AppState>, user: PageUser, form: Form) -
 /// school's own coordinator (`/my-school`).
 async fn school_page(st: &AppState, user: &PageUser, id: &str) -> PageResult {
     let scope = user.p.authorize(Resource::School, Action::Read)?;
-    ensure(school_visible(&scope, id))?;
+    ensure(scope.sees_school(id))?;
     let mut tx = st.db.read().await?;
     let s = db::schools::get(&mut tx, id).await?.ok_or_else(nf)?;
     let ags = db::agreements::of_school(&mut tx, id).await?;

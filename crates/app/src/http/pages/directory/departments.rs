@@ -4,7 +4,6 @@ use crate::db::{self, Scope};
 use crate::domain::{
     directory::Setting,
     policy::{Action, Resource},
-    scope::department_visible,
 };
 use crate::http::pages::form_flow::{self, Done, FormSpec, submit};
 use crate::http::pages::view::{Cell, Field, Table};
@@ -161,7 +160,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     let scope = user.p.authorize(Resource::Department, Action::Read)?;
     let mut tx = st.db.read().await?;
     let d = db::departments::get(&mut tx, &id).await?.ok_or_else(nf)?;
-    ensure(department_visible(&scope, &d.id))?;
+    ensure(scope.sees_department(&d.id))?;
     let site = db::sites::get(&mut tx, &d.site_id)
         .await?
         .map(|s| s.name)

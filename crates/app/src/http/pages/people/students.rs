@@ -4,7 +4,6 @@ use crate::domain::{
     Role,
     directory::EnrollmentStatus,
     policy::{Action, Resource},
-    scope::student_visible,
 };
 use crate::http::pages::form_flow::{self, Done, FormSpec, submit};
 use crate::http::pages::view::{Cell, Field, Table, word_options};
@@ -188,7 +187,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     let mut tx = st.db.read().await?;
     let s = db::students::get(&mut tx, &id).await?.ok_or_else(nf)?;
     ensure(
-        student_visible(&scope, &s.school_id, &s.id)
+        scope.sees_student(&s.school_id, &s.id)
             || db::students::placed_with(&mut tx, &scope, &s.id).await?,
     )?;
     let school = db::schools::get(&mut tx, &s.school_id)
@@ -242,7 +241,7 @@ pub async fn edit(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     let mut tx = st.db.read().await?;
     let s = db::students::get(&mut tx, &id).await?.ok_or_else(nf)?;
     drop(tx);
-    ensure(student_visible(&scope, &s.school_id, &s.id))?;
+    ensure(scope.sees_student(&s.school_id, &s.id))?;
     let title = format!("Edit {}", s.full_name());
     let spec = student_form(&st, &user, title, format!("/students/{id}"), Some(&s)).await?;
     form_flow::show(&user, spec)

@@ -5,7 +5,6 @@ use crate::domain::{
     ErrorCode,
     directory::{AgreementStatus, expiring_in},
     policy::{Action, Resource},
-    scope::school_visible,
 };
 use crate::http::pages::form_flow::{self, Done, FormSpec, submit};
 use crate::http::pages::view::{Cell, Field, Table, word_options};
@@ -250,7 +249,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     let scope = user.p.authorize(Resource::Agreement, Action::Read)?;
     let mut tx = st.db.read().await?;
     let a = db::agreements::get(&mut tx, &id).await?.ok_or_else(nf)?;
-    ensure(school_visible(&scope, &a.school_id))?;
+    ensure(scope.sees_school(&a.school_id))?;
     let school = db::schools::get(&mut tx, &a.school_id)
         .await?
         .map(|s| s.name)

@@ -4,7 +4,6 @@ use crate::db::{self, programs::Program};
 use crate::domain::{
     directory::DegreeLevel,
     policy::{Action, Resource},
-    scope::school_visible,
 };
 use crate::http::pages::form_flow::{self, Done, FormSpec, submit};
 use crate::http::pages::view::{Cell, Field, Table, human_date, word_options};
@@ -170,7 +169,7 @@ pub async fn new(
     PageId(school_id): PageId,
 ) -> PageResult {
     let scope = user.p.authorize(Resource::Program, Action::Write)?;
-    ensure(school_visible(&scope, &school_id))?;
+    ensure(scope.sees_school(&school_id))?;
     let spec = program_form(
         &st,
         "New program",
@@ -210,7 +209,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     let scope = user.p.authorize(Resource::Program, Action::Read)?;
     let mut tx = st.db.read().await?;
     let p = db::programs::get(&mut tx, &id).await?.ok_or_else(nf)?;
-    ensure(school_visible(&scope, &p.school_id))?;
+    ensure(scope.sees_school(&p.school_id))?;
     let school = db::schools::get(&mut tx, &p.school_id)
         .await?
         .map(|s| s.name)
@@ -253,7 +252,7 @@ pub async fn edit(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     let mut tx = st.db.read().await?;
     let p = db::programs::get(&mut tx, &id).await?.ok_or_else(nf)?;
     drop(tx);
-    ensure(school_visible(&scope, &p.school_id))?;
+    ensure(scope.sees_school(&p.school_id))?;
     let to = format!("/programs/{id}");
     let spec = program_form(&st, format!("Edit {}", p.name), to.clone(), to, Some(&p)).await?;
     form_flow::show(&user, spec)
