@@ -13,10 +13,10 @@ pub enum AppError {
     /// ([`Problems::status`]): 409 when every one is a clash with the current state, else 422.
     #[error("rejected")]
     Rejected(Problems),
-    #[error("unauthenticated")]
+    #[error("not signed in")]
     Unauthenticated,
     /// The role may never take this action (DOMAIN.md policy): 403.
-    #[error("forbidden")]
+    #[error("not allowed for this role")]
     Forbidden,
     /// No such record, or one outside the caller's scope: 404.
     #[error("not found")]

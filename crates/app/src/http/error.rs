@@ -30,7 +30,7 @@ impl AppError {
         let (slug, title, detail, errors) = match self {
             AppError::BadRequest(m) => ("bad-request", "Bad request", m.clone(), self.errors()),
             AppError::Rejected(p) if p.status() == 409 => (
-                "conflict",
+                "/api/problems/conflict",
                 "Conflicts with the current state",
                 p.0.iter()
                     .map(|e| e.message.as_str())
@@ -39,37 +39,37 @@ impl AppError {
                 p.0.clone(),
             ),
             AppError::Rejected(p) => (
-                "validation",
+                "/api/problems/validation",
                 "Your request has problems",
                 format!("{} problem(s) with the request; see errors.", p.0.len()),
                 p.0.clone(),
             ),
             AppError::Unauthenticated => (
-                "unauthenticated",
+                "/api/problems/unauthenticated",
                 "Sign in first",
                 "Send a valid session token (Authorization: Bearer ...).".into(),
                 self.errors(),
             ),
             AppError::Forbidden => (
-                "forbidden",
+                "/api/problems/forbidden",
                 "Not allowed",
                 "Your role may not take this action.".into(),
                 self.errors(),
             ),
             AppError::NotFound => (
-                "not-found",
+                "/api/problems/not-found",
                 "Not found",
                 "There is no such record.".into(),
                 self.errors(),
             ),
             AppError::PayloadTooLarge => (
-                "too-large",
+                "/api/problems/too-large",
                 "Request too large",
                 "The request body is larger than allowed.".into(),
                 self.errors(),
             ),
             AppError::TooManyRequests { retry_after_secs } => (
-                "too-many-requests",
+                "/api/problems/too-many-requests",
                 "Too many attempts",
                 format!("Try again in {retry_after_secs} seconds."),
                 self.errors(),
@@ -79,7 +79,7 @@ impl AppError {
                     .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
                 tracing::error!(%request_id, error = ?e, "internal error");
                 (
-                    "internal",
+                    "/api/problems/internal",
                     "Something went wrong on our side",
                     format!("Quote request id {request_id} to your administrator."),
                     one(
@@ -90,7 +90,7 @@ impl AppError {
             }
         };
         Problem {
-            kind: format!("/api/problems/{slug}"),
+            kind: slug.to_string(),
             title: title.into(),
             status: self.status(),
             detail,
