@@ -28,7 +28,12 @@ impl AppError {
     pub fn problem(&self) -> Problem {
         let one = |code: ErrorCode, message: &str| vec![FieldError::new(code, None, message)];
         let (slug, title, detail, errors) = match self {
-            AppError::BadRequest(m) => ("bad-request", "Bad request", m.clone(), self.errors()),
+            AppError::BadRequest(m) => (
+                "/api/problems/bad-request",
+                "Bad request",
+                m.clone(),
+                self.errors(),
+            ),
             AppError::Rejected(p) if p.status() == 409 => (
                 "/api/problems/conflict",
                 "Conflicts with the current state",
