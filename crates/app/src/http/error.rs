@@ -140,6 +140,30 @@ mod tests {
     }
 
     #[test]
+    fn every_problem_type_is_a_path_under_api_problems() {
+        let errors = [
+            AppError::BadRequest("x".into()),
+            AppError::Rejected(crate::domain::Problems::default()),
+            AppError::Unauthenticated,
+            AppError::Forbidden,
+            AppError::NotFound,
+            AppError::PayloadTooLarge,
+            AppError::TooManyRequests {
+                retry_after_secs: 1,
+            },
+            AppError::conflict(ErrorCode::InvalidTransition, "no"),
+        ];
+        for e in errors {
+            let kind = e.problem().kind;
+            assert!(kind.starts_with("/api/problems/"), "{kind}");
+        }
+        assert_eq!(
+            AppError::BadRequest("x".into()).problem().kind,
+            "/api/problems/bad-request"
+        );
+    }
+
+    #[test]
     fn the_status_follows_the_codes() {
         assert_eq!(AppError::NotFound.problem().status, 404);
         assert_eq!(
