@@ -34,7 +34,7 @@ test('the office plans a term and accepts the proposal', async () => {
   const facts = await page.locator('.facts').textContent();
   assert.match(facts, /done/);
   assert.match(facts, /Placed\s*\d+ of \d+ students/);
-  assert.match(facts, /within \d+\.\d+%/);
+  assert.match(facts, /at least \d+\.\d% of the best possible plan \(proven\)/);
   assert.ok(await page.getByRole('table', { name: /Seats used per week/ }).count() > 0 ||
     await page.locator('caption', { hasText: 'Seats used per week' }).count() > 0);
 

@@ -338,6 +338,21 @@ pub struct RunProgress {
     pub iterations: u64,
 }
 
+/// How good a plan is proven to be, in the office's words (issue 18): "at least 97.1% of the
+/// best possible plan (proven)" — the plan's score over the allocator's proven bound, rounded
+/// down to a tenth so the claim stays true. `None` without a usable bound.
+pub fn proven_quality(objective: f64, bound: Option<f64>) -> Option<String> {
+    let bound = bound.filter(|b| b.is_finite() && *b > 0.0)?;
+    if !objective.is_finite() || objective < 0.0 {
+        return None;
+    }
+    let share = (objective / bound).min(1.0);
+    let tenths = (share * 1000.0).floor() / 10.0;
+    Some(format!(
+        "at least {tenths:.1}% of the best possible plan (proven)"
+    ))
+}
+
 mod explain;
 pub use explain::*;
 

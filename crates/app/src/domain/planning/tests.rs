@@ -236,3 +236,18 @@ fn an_assignment_keeps_the_weekday_pattern() {
     let x = dated(q.period, term(), &a, false);
     assert_eq!((x.starts_on, x.ends_on), (d("2027-01-27"), d("2027-02-12")));
 }
+
+#[test]
+fn proven_quality_rounds_down_and_needs_a_bound() {
+    assert_eq!(
+        proven_quality(971.96, Some(1000.0)).as_deref(),
+        Some("at least 97.1% of the best possible plan (proven)")
+    );
+    assert_eq!(
+        proven_quality(50.0, Some(50.0)).as_deref(),
+        Some("at least 100.0% of the best possible plan (proven)")
+    );
+    assert_eq!(proven_quality(10.0, None), None);
+    assert_eq!(proven_quality(10.0, Some(0.0)), None);
+    assert_eq!(proven_quality(10.0, Some(f64::INFINITY)), None);
+}

@@ -5,7 +5,7 @@ use super::capacity::WEEK_LABELS;
 use super::view::{Cell, Field, Table, human_date};
 use super::{Chrome, Form, PageError, PageId, PageResult, PageUser, csv_response, wants_csv};
 use crate::db;
-use crate::domain::planning::{self as plan, Term, department_load};
+use crate::domain::planning::{self as plan, Term, department_load, proven_quality};
 use crate::domain::policy::{Action, Resource};
 use crate::http::input;
 use crate::http::{error::AppError, extract::Params};
@@ -218,7 +218,8 @@ async fn render_planning(
             Cell::text(
                 v.progress
                     .as_ref()
-                    .map_or(String::new(), |p| format!("{:.2}%", p.gap * 100.0)),
+                    .and_then(|p| proven_quality(p.objective, Some(p.bound)))
+                    .unwrap_or_default(),
             ),
             Cell::text(if r.accepted_at.is_some() { "yes" } else { "" }),
         ]);
@@ -244,7 +245,7 @@ async fn render_planning(
             .hint("The allocator stops here with the best plan it has found; a hospital's term takes about a second."),
         runs: table(
             "Plans made, newest first",
-            vec!["Started", "Term", "Status", "Objective", "Gap to the bound", "Accepted"],
+            vec!["Started", "Term", "Status", "Objective", "Proven quality", "Accepted"],
             rows,
             "No plan has been made yet.",
         ),

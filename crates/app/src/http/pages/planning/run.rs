@@ -76,10 +76,11 @@ pub(super) async fn render_run(
     ];
     let progress_text = match &v.progress {
         Some(p) => format!(
-            "Best plan so far scores {:.1}; nothing can score more than {:.1}, so it is within {:.2}% of the best possible ({:.1} s).",
+            "Best plan so far scores {:.1}; nothing can score more than {:.1}, so it is {} ({:.1} s used).",
             p.objective,
             p.bound,
-            p.gap * 100.0,
+            proven_quality(p.objective, Some(p.bound))
+                .unwrap_or_else(|| "not yet measured against the best possible".into()),
             p.elapsed_seconds
         ),
         None => "Building the first plan…".into(),
@@ -122,9 +123,8 @@ pub(super) async fn render_run(
         return Ok(page);
     };
     page.has_proposal = true;
-    let gap = p
-        .gap
-        .map_or("no bound".to_string(), |g| format!("{:.2}%", g * 100.0));
+    let quality = proven_quality(p.objective, p.bound)
+        .unwrap_or_else(|| "not measured against the best possible (no bound)".into());
     page.facts.push((
         "Placed",
         Cell::text(format!(
@@ -135,7 +135,7 @@ pub(super) async fn render_run(
     page.facts.push((
         "Score",
         Cell::text(format!(
-            "{:.1}; the best possible is at most {} — within {gap}",
+            "{:.1}; the best possible is at most {} — {quality}",
             p.objective,
             p.bound.map_or("unknown".into(), |b| format!("{b:.1}")),
         )),
