@@ -6,6 +6,7 @@ pub mod extract;
 pub mod input;
 pub mod middleware;
 pub mod pages;
+pub mod report_csv;
 pub mod upload;
 
 /// A JSON file to download (`Content-Disposition: attachment`).

@@ -1,12 +1,7 @@
 //! The summary report: students placed in a year, by discipline, degree level, school,
 //! department and kind (API.md "Reports").
-use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
-use crate::http::{
-    auth::Principal,
-    error::{AppError, AppResult},
-    extract::Params,
-};
+use crate::http::{auth::Principal, error::AppResult, extract::Params, input};
 use crate::service::reports::{Summary, summary};
 use crate::state::AppState;
 use axum::{
@@ -15,52 +10,6 @@ use axum::{
     http::header,
     response::{IntoResponse, Response},
 };
-
-pub fn year_param(params: &Params, default: i32) -> AppResult<i32> {
-    match params.get("year") {
-        None => Ok(default),
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=2100).contains(y))
-            .ok_or_else(|| {
-                AppError::invalid("year", ErrorCode::InvalidYear, "a year from 2000 to 2100")
-            }),
-    }
-}
-
-pub fn to_csv(s: &Summary) -> String {
-    let mut t = crate::http::pages::view::Table::new(
-        "summary",
-        vec!["dimension", "key", "label", "students"],
-        "",
-    );
-    let dims = [
-        ("discipline", &s.by_discipline),
-        ("degree_level", &s.by_degree_level),
-        ("school", &s.by_school),
-        ("department", &s.by_department),
-        ("kind", &s.by_kind),
-    ];
-    use crate::http::pages::view::Cell;
-    t.rows.push(vec![
-        Cell::text("total"),
-        Cell::text(""),
-        Cell::text("All students"),
-        Cell::text(s.total.to_string()),
-    ]);
-    for (dim, list) in dims {
-        for b in list.iter() {
-            t.rows.push(vec![
-                Cell::text(dim),
-                Cell::text(&b.key),
-                Cell::text(&b.label),
-                Cell::text(b.students.to_string()),
-            ]);
-        }
-    }
-    t.csv()
-}
 
 #[utoipa::path(get, path = "/api/v1/reports/summary", tag = "reports", security(("bearer" = [])),
     params(("year" = Option<i32>, Query, description = "default: this year")),
@@ -71,7 +20,7 @@ pub async fn get_summary(
     params: Params,
 ) -> AppResult<Json<Summary>> {
     p.authorize(Resource::Report, Action::Read)?;
-    let year = year_param(&params, chrono::Datelike::year(&st.clock.today()))?;
+    let year = input::reports::year(&params, chrono::Datelike::year(&st.clock.today()))?;
     let mut tx = st.db.read().await?;
     Ok(Json(summary(&mut tx, year).await?))
 }
@@ -85,7 +34,7 @@ pub async fn get_summary_csv(
     params: Params,
 ) -> AppResult<Response> {
     p.authorize(Resource::Report, Action::Read)?;
-    let year = year_param(&params, chrono::Datelike::year(&st.clock.today()))?;
+    let year = input::reports::year(&params, chrono::Datelike::year(&st.clock.today()))?;
     let mut tx = st.db.read().await?;
     let s = summary(&mut tx, year).await?;
     Ok((
@@ -96,7 +45,7 @@ pub async fn get_summary_csv(
                 format!("attachment; filename=\"summary-{year}.csv\""),
             ),
         ],
-        to_csv(&s),
+        crate::http::report_csv::summary_csv(&s),
     )
         .into_response())
 }

@@ -10,6 +10,7 @@ pub mod onboarding;
 pub mod placements;
 pub mod planning;
 pub mod programs;
+pub mod reports;
 pub mod requests;
 pub mod schools;
 pub mod sites;

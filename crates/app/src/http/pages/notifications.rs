@@ -6,7 +6,7 @@ use super::{
 };
 use crate::db;
 use crate::http::extract::Params;
-use crate::service::notifications as api;
+use crate::service::notifications;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -102,12 +102,12 @@ async fn read(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    api::mark_read(&st, &user.p, &id).await?;
+    notifications::mark_read(&st, &user.p, &id).await?;
     Ok(see("/notifications", "saved"))
 }
 
 async fn read_all(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
-    api::mark_all_read(&st, &user.p).await?;
+    notifications::mark_all_read(&st, &user.p).await?;
     Ok(see("/notifications", "saved"))
 }

@@ -8,7 +8,7 @@ use super::{
 use crate::db;
 use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
-use crate::http::{api, error::AppError, extract::Params, input};
+use crate::http::{error::AppError, extract::Params, input};
 use crate::service;
 use crate::state::AppState;
 use askama::Template;
@@ -290,7 +290,7 @@ async fn accept(State(st): State<AppState>, Path(token): Path<String>, form: For
 
 async fn reports(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
     user.p.authorize(Resource::Report, Action::Read)?;
-    let year = api::reports::year_param(&params, chrono::Datelike::year(&st.clock.today()))?;
+    let year = input::reports::year(&params, chrono::Datelike::year(&st.clock.today()))?;
     let mut tx = st.db.read().await?;
     let s = crate::service::reports::summary(&mut tx, year).await?;
     drop(tx);
@@ -306,7 +306,7 @@ async fn reports(State(st): State<AppState>, user: PageUser, params: Params) -> 
                     format!("attachment; filename=\"summary-{year}.csv\""),
                 ),
             ],
-            api::reports::to_csv(&s),
+            crate::http::report_csv::summary_csv(&s),
         )
             .into_response());
     }

@@ -10,7 +10,7 @@ use crate::domain::policy::{Action, Resource};
 use crate::http::input;
 use crate::http::{error::AppError, extract::Params};
 use crate::service::planning;
-use crate::service::planning::{self as api, AcceptOutcome, Context, PlanningRun};
+use crate::service::planning::{AcceptOutcome, Context, PlanningRun};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -41,8 +41,8 @@ pub fn router() -> Router<AppState> {
 
 /// The run's progress as JSON for the page's own script (the API wants a bearer token).
 async fn status(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
-    let r = api::load(&st, &user.p, &id).await?;
-    Ok(axum::Json(api::view(&r, false)?).into_response())
+    let r = planning::load(&st, &user.p, &id).await?;
+    Ok(axum::Json(planning::view(&r, false)?).into_response())
 }
 
 async fn problem(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
@@ -200,7 +200,7 @@ async fn render_planning(
         .collect();
     let mut rows = vec![];
     for r in &runs {
-        let v = api::view(r, false)?;
+        let v = planning::view(r, false)?;
         rows.push(vec![
             Cell::link(
                 r.created_at.format("%Y-%m-%d %H:%M").to_string(),
@@ -241,7 +241,7 @@ async fn render_planning(
         ends_label: human_date(term.ends_on),
         requests,
         time_field: Field::new("time_limit_seconds", "Time limit in seconds", "number")
-            .value(format!("{}", api::DEFAULT_TIME_LIMIT_SECONDS))
+            .value(format!("{}", planning::DEFAULT_TIME_LIMIT_SECONDS))
             .hint("The allocator stops here with the best plan it has found; a hospital's term takes about a second."),
         runs: table(
             "Plans made, newest first",
@@ -320,7 +320,7 @@ async fn cancel(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    match api::cancel_run(&st, &user.p, &id).await {
+    match planning::cancel_run(&st, &user.p, &id).await {
         Ok(_) => Ok(Redirect::to(&format!("/planning/runs/{id}")).into_response()),
         Err(AppError::Rejected(p)) if p.status() == 409 => {
             Ok(Redirect::to(&format!("/planning/runs/{id}")).into_response())

@@ -7,7 +7,7 @@ pub(super) async fn run(
     PageId(id): PageId,
     params: Params,
 ) -> PageResult {
-    let r = api::load(&st, &user.p, &id).await?;
+    let r = planning::load(&st, &user.p, &id).await?;
     let page = render_run(&st, &user, &r, None).await?;
     if wants_csv(&params) {
         let table = table(
@@ -48,7 +48,7 @@ pub(super) async fn render_run(
     r: &db::planning::Run,
     outcome: Option<AcceptOutcome>,
 ) -> Result<RunPage, PageError> {
-    let v: PlanningRun = api::view(r, true)?;
+    let v: PlanningRun = planning::view(r, true)?;
     let term = Term {
         starts_on: r.starts_on,
         ends_on: r.ends_on,
@@ -292,7 +292,7 @@ pub(super) async fn act(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    let r = api::load(&st, &user.p, &id).await?;
+    let r = planning::load(&st, &user.p, &id).await?;
     let values = |key: &str| -> Vec<String> {
         form.0
             .iter()
@@ -310,7 +310,7 @@ pub(super) async fn act(
             );
             let outcome =
                 planning::accept_run(&st, &user.p, &id, input::planning::accept_run(body)?).await?;
-            let r = api::load(&st, &user.p, &id).await?;
+            let r = planning::load(&st, &user.p, &id).await?;
             Ok(render_run(&st, &user, &r, Some(outcome))
                 .await?
                 .into_response())
