@@ -13,6 +13,7 @@ use std::{str::FromStr, time::Duration};
 
 pub mod agreements;
 pub mod audit;
+pub mod clearance;
 pub mod departments;
 pub mod disciplines;
 pub mod documents;

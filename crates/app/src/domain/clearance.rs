@@ -20,6 +20,18 @@ impl Clearance {
 }
 
 /// The clearance of a placement whose student is not named yet: nothing can be checked.
+/// A placement's clearance from what the store read of it (`db::clearance::facts`): derived
+/// when its student is named, pending (nothing to check yet) for a seat not yet named.
+pub fn of_placement(
+    read: Option<(PlacementFacts, Vec<Rule>, Vec<Evidence>)>,
+    today: NaiveDate,
+) -> Clearance {
+    match read {
+        Some((facts, rules, evidence)) => derive(&rules, &evidence, &facts, today),
+        None => without_requirements(),
+    }
+}
+
 pub fn without_requirements() -> Clearance {
     Clearance {
         status: "pending".into(),

@@ -57,11 +57,10 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
         let Some(student_id) = row.student_id.clone() else {
             continue;
         };
-        let p = crate::service::placements::view(&mut tx, row, today)
-            .await
-            .map_err(|e| anyhow::anyhow!("placement view: {e:?}"))?;
-        for code in &p.clearance.expiring {
-            if !claim(&mut tx, &format!("lapse:{}:{code}", p.id), now).await? {
+        let facts = db::clearance::facts(&mut tx, &row).await?;
+        let clearance = crate::domain::clearance::of_placement(facts, today);
+        for code in &clearance.expiring {
+            if !claim(&mut tx, &format!("lapse:{}:{code}", row.id), now).await? {
                 continue;
             }
             let name = requirement_name(&mut tx, &mut names, code).await?;
@@ -70,7 +69,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
             {
                 let message = format!(
                     "Your {name} lapses before your placement ending {} does: upload a renewed one",
-                    p.ends_on
+                    row.ends_on
                 );
                 db::notifications::notify(
                     &mut tx,
@@ -85,7 +84,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
                     "Dear {user_name},\n\nYour {name} will no longer be valid before your placement \
                      ends on {}. You cannot continue the placement without it: please upload a \
                      renewed one under My documents in Practicum.\n\nThe Healthcare Education Office\n",
-                    p.ends_on
+                    row.ends_on
                 );
                 crate::jobs::mail::enqueue(
                     &mut tx,
@@ -99,39 +98,39 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
             }
             sent.lapses += 1;
         }
-        let days = (p.starts_on - today).num_days();
+        let days = (row.starts_on - today).num_days();
         if (0..=NOTICE_DAYS).contains(&days)
-            && claim(&mut tx, &format!("start14:{}", p.id), now).await?
+            && claim(&mut tx, &format!("start14:{}", row.id), now).await?
         {
             let student = db::students::get(&mut tx, &student_id)
                 .await?
                 .map(|s| s.full_name())
                 .unwrap_or_default();
-            let state = if p.clearance.is_cleared() {
+            let state = if clearance.is_cleared() {
                 "is cleared".to_string()
             } else {
-                let mut what = p.clearance.missing.clone();
-                what.extend(p.clearance.expiring.iter().cloned());
+                let mut what = clearance.missing.clone();
+                what.extend(clearance.expiring.iter().cloned());
                 format!(
                     "is not cleared yet ({}: {})",
-                    p.clearance.status,
+                    clearance.status,
                     what.join(", ")
                 )
             };
-            let message = format!("{student} starts on {} and {state}", p.starts_on);
+            let message = format!("{student} starts on {} and {state}", row.starts_on);
             for (user_id, user_name, email) in
-                db::notifications::users_of_school(&mut tx, &p.school_id).await?
+                db::notifications::users_of_school(&mut tx, &row.school_id).await?
             {
                 db::notifications::notify(
                     &mut tx,
                     &user_id,
-                    if p.clearance.is_cleared() {
+                    if clearance.is_cleared() {
                         "student_cleared"
                     } else {
                         "student_blocked"
                     },
                     &message,
-                    Some(&format!("/placements/{}", p.id)),
+                    Some(&format!("/placements/{}", row.id)),
                     now,
                 )
                 .await?;

@@ -18,7 +18,6 @@ use crate::domain::{
     placement::{self, Mover, Refusal, Stored, Target},
     policy::{Action, Resource},
     records::Placement,
-    requirements::PlacementFacts,
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -37,63 +36,6 @@ pub struct NameStudent {
     pub student_id: String,
 }
 
-/// The facts, rules and evidence a placement's clearance is derived from.
-pub async fn onboarding_facts(
-    tx: &mut Tx,
-    row: &PlacementRow,
-) -> AppResult<
-    Option<(
-        PlacementFacts,
-        Vec<clearance::Rule>,
-        Vec<clearance::Evidence>,
-    )>,
-> {
-    let Some(student_id) = &row.student_id else {
-        return Ok(None);
-    };
-    let discipline = db::programs::get(tx, &row.program_id)
-        .await?
-        .map(|p| p.discipline)
-        .unwrap_or_default();
-    let site_id = db::departments::get(tx, &row.department_id)
-        .await?
-        .map(|d| d.site_id)
-        .unwrap_or_default();
-    let facts = PlacementFacts {
-        id: row.id.clone(),
-        kind: row.kind.clone(),
-        discipline,
-        site_id,
-        department_id: row.department_id.clone(),
-        starts_on: row.starts_on,
-        ends_on: row.ends_on,
-    };
-    let rules = db::requirements::all(tx)
-        .await?
-        .into_iter()
-        .filter(|r| r.active)
-        .map(|r| clearance::Rule {
-            code: r.code,
-            validity: r.validity,
-            applies_to: r.applies_to,
-        })
-        .collect();
-    let evidence = db::documents::of_student(tx, student_id)
-        .await?
-        .into_iter()
-        .filter_map(|d| {
-            Some(clearance::Evidence {
-                status: clearance::DocStatus::parse(&d.status)?,
-                requirement_code: d.requirement_code,
-                completed_on: d.completed_on,
-                expires_on: d.expires_on,
-                placement_id: d.placement_id,
-            })
-        })
-        .collect();
-    Ok(Some((facts, rules, evidence)))
-}
-
 /// The clearance of a placement, derived on every read from the rules and the student's
 /// evidence. A seat whose student is not named yet has nothing to check: pending.
 pub async fn clearance_of(
@@ -101,10 +43,10 @@ pub async fn clearance_of(
     row: &PlacementRow,
     today: NaiveDate,
 ) -> AppResult<Clearance> {
-    Ok(match onboarding_facts(tx, row).await? {
-        Some((facts, rules, evidence)) => clearance::derive(&rules, &evidence, &facts, today),
-        None => clearance::without_requirements(),
-    })
+    Ok(clearance::of_placement(
+        db::clearance::facts(tx, row).await?,
+        today,
+    ))
 }
 
 pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> AppResult<Placement> {

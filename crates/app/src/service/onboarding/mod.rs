@@ -90,9 +90,7 @@ pub async fn checklist(
     let rules = db::requirements::all(tx).await?;
     let mut out: Vec<ChecklistItem> = Vec::new();
     for row in &placements {
-        let Some((facts, domain_rules, evidence)) =
-            crate::service::placements::onboarding_facts(tx, row).await?
-        else {
+        let Some((facts, domain_rules, evidence)) = db::clearance::facts(tx, row).await? else {
             continue;
         };
         for item in clearance::checklist(&domain_rules, &evidence, &facts, today) {
