@@ -103,36 +103,7 @@ def generate(tier, seed):
                              "latest_start": latest, "together": together, "options": options})
             placed += students
     # Accepted load: about 5% of seat-weeks, with a preceptor where one is free.
-    fixed = []
-    seat_weeks = sum(d["capacity"] for d in departments) * WEEKS
-    used = 0
-    prec_by_dept = {}
-    for p in preceptors:
-        prec_by_dept.setdefault(p["department"], []).append(p)
-    dept_load = {d["id"]: [0] * WEEKS for d in departments}
-    prec_load = {p["id"]: [0] * WEEKS for p in preceptors}
-    attempts = 0
-    while used < 0.05 * seat_weeks and attempts < 100000:
-        attempts += 1
-        d = rng.choice(departments)
-        length = rng.choice([4, 6, 8])
-        start = rng.randrange(0, WEEKS - length + 1)
-        weeks = range(start, start + length)
-        # Accepted placements respect capacity, as approval made sure they did.
-        if any(dept_load[d["id"]][w] >= d["capacity"] for w in weeks):
-            continue
-        entry = {"department": d["id"], "start": start, "weeks": length}
-        precs = [p for p in prec_by_dept.get(d["id"], [])
-                 if all(prec_load[p["id"]][w] < p["max_students"] and w not in p["unavailable_weeks"] for w in weeks)]
-        if precs and rng.random() < 0.7:
-            p = rng.choice(precs)
-            entry["preceptor"] = p["id"]
-            for w in weeks:
-                prec_load[p["id"]][w] += 1
-        for w in weeks:
-            dept_load[d["id"]][w] += 1
-        fixed.append(entry)
-        used += length
+    fixed, _, _ = accepted_load(rng, departments, preceptors, 0.05)
     for d in departments:
         del d["site"]
     return {"format": "practicum-allocation/1", "weeks": WEEKS, "fairness_weight": 100.0,
@@ -177,6 +148,7 @@ def accepted_load(rng, departments, preceptors, share):
         length = rng.choice([4, 6, 8])
         start = rng.randrange(0, WEEKS - length + 1)
         weeks = range(start, start + length)
+        # Accepted placements respect capacity, as approval made sure they did.
         if any(dept_load[d["id"]][w] >= d["capacity"] for w in weeks):
             continue
         entry = {"department": d["id"], "start": start, "weeks": length}
