@@ -182,8 +182,6 @@ pub async fn eligibility_of(
     ))
 }
 
-/// Parses a new request and checks it whole: field problems, references, and every
-/// eligibility rule, all reported at once.
 /// Checks a new request whole: the edge's field problems, the references (school, program,
 /// students, preferred sites and departments) and every eligibility rule (DOMAIN.md rule 1),
 /// all reported at once. A school coordinator may only name their own school.
@@ -195,24 +193,10 @@ pub async fn check_new_request(
 ) -> AppResult<PlacementRequest> {
     let Parsed {
         fields: f,
-        problems,
+        mut problems,
     } = input;
-    let mut problems = problems;
     let own = scope.school().map(str::to_string);
-    let (kind, school_id, program_id, starts_on, ends_on, hours, student_ids) = (
-        f.kind,
-        f.school_id,
-        f.program_id,
-        f.starts_on,
-        f.ends_on,
-        f.hours_per_week,
-        f.student_ids,
-    );
-    let (prefs, shifts, window, together) =
-        (f.preferences, f.shifts, f.start_window_weeks, f.together);
-    let (notes, course, faculty_supervisor) =
-        (Some(f.notes), Some(f.course), Some(f.faculty_supervisor));
-    if let Some(sid) = &school_id {
+    if let Some(sid) = &f.school_id {
         let known =
             own.as_ref().is_none_or(|o| o == sid) && db::schools::get(tx, sid).await?.is_some();
         if !known {
@@ -223,7 +207,7 @@ pub async fn check_new_request(
             );
         }
     }
-    if let (Some(pid), Some(sid)) = (&program_id, &school_id) {
+    if let (Some(pid), Some(sid)) = (&f.program_id, &f.school_id) {
         match db::programs::get(tx, pid).await? {
             None => problems.add(
                 "program_id",
@@ -238,7 +222,7 @@ pub async fn check_new_request(
             Some(_) => {}
         }
     }
-    for s in student_ids.as_deref().unwrap_or_default() {
+    for s in f.student_ids.as_deref().unwrap_or_default() {
         if db::students::get(tx, s).await?.is_none() {
             problems.add(
                 "student_ids",
@@ -247,7 +231,13 @@ pub async fn check_new_request(
             );
         }
     }
-    for (rank, p) in prefs.as_deref().unwrap_or_default().iter().enumerate() {
+    for (rank, p) in f
+        .preferences
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
         if db::sites::get(tx, &p.site_id).await?.is_none() {
             problems.add(
                 "preferences",
@@ -271,24 +261,24 @@ pub async fn check_new_request(
             }
         }
     }
-    let mut req = PlacementRequest {
+    let req = PlacementRequest {
         id: db::new_id(),
-        kind: kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
-        school_id: school_id.unwrap_or_default(),
-        program_id: program_id.unwrap_or_default(),
-        starts_on: starts_on.unwrap_or_default(),
-        ends_on: ends_on.unwrap_or_default(),
-        hours_per_week: hours.unwrap_or_default(),
-        student_ids: student_ids.unwrap_or_default(),
+        kind: f.kind.map(|k| k.as_str().to_string()).unwrap_or_default(),
+        school_id: f.school_id.unwrap_or_default(),
+        program_id: f.program_id.unwrap_or_default(),
+        starts_on: f.starts_on.unwrap_or_default(),
+        ends_on: f.ends_on.unwrap_or_default(),
+        hours_per_week: f.hours_per_week.unwrap_or_default(),
+        student_ids: f.student_ids.unwrap_or_default(),
         slots: f.slots.unwrap_or_default(),
-        preferences: prefs.unwrap_or_default(),
-        shifts: shifts.unwrap_or_default(),
-        start_window_weeks: window.unwrap_or_default(),
-        together: together.unwrap_or_default(),
-        notes: notes.flatten(),
-        course: course.flatten(),
-        faculty_supervisor: faculty_supervisor.flatten(),
-        status: "submitted".into(),
+        preferences: f.preferences.unwrap_or_default(),
+        shifts: f.shifts.unwrap_or_default(),
+        start_window_weeks: f.start_window_weeks.unwrap_or_default(),
+        together: f.together.unwrap_or_default(),
+        notes: f.notes,
+        course: f.course,
+        faculty_supervisor: f.faculty_supervisor,
+        status: RequestStatus::Submitted.as_str().into(),
         decision_reason: None,
         decided_at: None,
         created_at: chrono::Utc::now(),
@@ -314,7 +304,6 @@ pub async fn check_new_request(
         }
     }
     problems.into_result()?;
-    req.created_at = chrono::Utc::now();
     Ok(req)
 }
 
