@@ -7,6 +7,17 @@ const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
+// The instant the test server's clock starts at: the suite never depends on the day it runs.
+// Set PRACTICUM_WEB_TEST_NOW to run it on another date (CI's default is a Monday in January;
+// the suite is checked on 1 Jan, 20 Mar, 1 Jul and 30 Sep).
+const TEST_NOW = process.env.PRACTICUM_WEB_TEST_NOW || '2027-01-04T09:00:00Z';
+if (Number.isNaN(Date.parse(TEST_NOW))) throw new Error(`PRACTICUM_WEB_TEST_NOW=${TEST_NOW} is not a date`);
+
+/// The test server's today plus `days`, as YYYY-MM-DD.
+function isoInDays(days) {
+  return new Date(Date.parse(TEST_NOW) + days * 86400000).toISOString().slice(0, 10);
+}
+
 const BIN = process.env.PRACTICUM_BIN || path.resolve(__dirname, '..', 'target', 'debug', 'practicum');
 const PASSWORD = 'practicum-demo';
 const USERS = {
@@ -60,6 +71,8 @@ async function startServer() {
       ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PRACTICUM_'))),
       RUST_LOG: 'warn',
       PRACTICUM_LOGIN_MAX_FAILURES: '1000',
+      // A debug build's clock starts here (a release build refuses to start with it).
+      PRACTICUM_TEST_CLOCK: TEST_NOW,
     },
   });
   let log = '';
@@ -127,4 +140,4 @@ async function assertAccessible(page, label) {
   if (violations.length) throw new Error(`accessibility violations on ${label}:\n${violations.join('\n')}`);
 }
 
-module.exports = { startServer, launch, signIn, assertAccessible, poll, USERS };
+module.exports = { startServer, launch, signIn, assertAccessible, poll, USERS, TEST_NOW, isoInDays };

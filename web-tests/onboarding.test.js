@@ -5,7 +5,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startServer, launch, signIn, assertAccessible, USERS } = require('./lib');
+const { startServer, launch, signIn, assertAccessible, USERS, isoInDays } = require('./lib');
 
 let server;
 let browser;
@@ -40,9 +40,29 @@ async function token(role) {
   return (await res.json()).token;
 }
 
-function isoInDays(days) {
-  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+/// The first 30-day window at least `from` days ahead that lies wholly between April and
+/// September (outside the flu season, so a flu shot is not on the checklist) and ends before
+/// the student's expected graduation: the same on whatever date the suite runs.
+function placementWindow(from, graduation) {
+  for (let d = from; d < from + 730; d += 1) {
+    const start = isoInDays(d);
+    const end = isoInDays(d + 30);
+    const month = (iso) => Number(iso.slice(5, 7));
+    const offSeason = (iso) => month(iso) >= 4 && month(iso) <= 9;
+    if (offSeason(start) && offSeason(end) && start.slice(0, 4) === end.slice(0, 4)
+        && (!graduation || end < graduation)) {
+      return { start, end };
+    }
+  }
+  throw new Error(`no off-season window before graduation (${graduation})`);
 }
+
+/// The codes a decision may be refused with when the chosen department or preceptor is full or
+/// not licensed for the period: the loop then tries the next one. Anything else is a failure.
+const TRY_NEXT = new Set([
+  'department_at_capacity', 'preceptor_at_capacity', 'preceptor_license_expired',
+  'preceptor_on_leave', 'preceptor_discipline_mismatch', 'department_does_not_host_discipline',
+]);
 
 test('a student uploads, the office verifies, the placement clears and starts', async () => {
   const office = await token('coordinator');
@@ -52,9 +72,10 @@ test('a student uploads, the office verifies, the placement clears and starts', 
   const sid = me.student_id;
   const st = await api(office, 'GET', `/api/v1/students/${sid}`);
   const program = await api(office, 'GET', `/api/v1/programs/${st.program_id}`);
-  // Beyond the demo's term, and in months where whatever the run date, flu and TB shots stay valid.
+  // Beyond the demo's term, outside the flu season and before the student graduates.
+  const window = placementWindow(60, st.expected_graduation);
   const req = await api(school, 'POST', '/api/v1/placement-requests', {
-    kind: 'clinical', program_id: st.program_id, starts_on: isoInDays(170), ends_on: isoInDays(200),
+    kind: 'clinical', program_id: st.program_id, starts_on: window.start, ends_on: window.end,
     hours_per_week: 32, student_ids: [sid],
   });
   const options = await api(school, 'GET', `/api/v1/placement-options?discipline=${program.discipline}`);
@@ -63,12 +84,21 @@ test('a student uploads, the office verifies, the placement clears and starts', 
   for (const site of options) {
     for (const d of site.departments) {
       for (const p of preceptors.filter((x) => x.department_id === d.id)) {
-        try {
-          const r = await api(office, 'POST', `/api/v1/placement-requests/${req.id}/decision`, {
+        const res = await fetch(`${server.base}/api/v1/placement-requests/${req.id}/decision`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${office}`, 'content-type': 'application/json' },
+          body: JSON.stringify({
             decision: 'approve', placements: [{ student_id: sid, department_id: d.id, preceptor_id: p.id }],
-          });
-          placement = r.placements[0];
-        } catch (_) { /* full or unlicensed: try the next */ }
+          }),
+        });
+        const answer = JSON.parse(await res.text());
+        if (res.ok) {
+          placement = answer.placements[0];
+        } else {
+          const codes = (answer.errors || []).map((e) => e.code);
+          assert.ok(codes.length > 0 && codes.every((c) => TRY_NEXT.has(c)),
+            `refused for a reason other than a full or unlicensed choice: ${res.status} ${JSON.stringify(answer)}`);
+        }
         if (placement) break;
       }
       if (placement) break;

@@ -45,7 +45,9 @@ test('the office plans a term and accepts the proposal', async () => {
   const solution = await (await page.request.get(`${runUrl}/solution.json`)).json();
   assert.equal(solution.format, 'practicum-allocation-solution/1');
 
-  const ticked = await page.locator('input[name="accept"]:checked').count();
+  const tickedIds = await page.locator('input[name="accept"]:checked')
+    .evaluateAll((boxes) => boxes.map((b) => b.value));
+  const ticked = tickedIds.length;
   assert.ok(ticked >= 1, 'some requests are placed in full');
   await page.getByRole('button', { name: 'Accept the ticked requests' }).click();
   await page.getByRole('heading', { name: 'Accepted' }).waitFor();
@@ -53,7 +55,12 @@ test('the office plans a term and accepts the proposal', async () => {
   const approved = Number((outcome.match(/(\d+) request\(s\) approved/) || [])[1]);
   assert.equal(approved, ticked, outcome);
 
-  // The accepted requests are approved, with proposed placements.
-  await page.goto(`${server.base}/requests?status=approved`);
-  assert.ok(await page.locator('tbody tr').count() >= approved);
+  // Exactly the ticked requests are now approved, each with its placements: read on each
+  // request's own page, not on a list the demo's own approvals would also fill.
+  for (const id of tickedIds) {
+    assert.equal((await page.goto(`${server.base}/requests/${id}`)).status(), 200);
+    const main = await page.locator('main').textContent();
+    assert.match(main, /Status\s*approved\b/i, `request ${id} is approved`);
+    assert.ok(await page.locator(`a[href^="/placements/"]`).count() >= 1, `request ${id} has placements`);
+  }
 });

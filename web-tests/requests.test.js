@@ -2,7 +2,7 @@
 // school sees the decision; a member of the public is routed by the inquiry form.
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible } = require('./lib');
+const { startServer, launch, signIn, assertAccessible, isoInDays } = require('./lib');
 
 let server;
 let browser;
@@ -14,11 +14,6 @@ after(async () => {
   await browser?.close();
   await server?.stop();
 });
-
-function isoInDays(days) {
-  const d = new Date(Date.now() + days * 86400000);
-  return d.toISOString().slice(0, 10);
-}
 
 test('a school submits a request and the office approves it into a placement', async () => {
   const school = await signIn(browser, server.base, 'school_coordinator');

@@ -184,7 +184,9 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     config.login_max_failures = a.login_max_failures;
     config.smtp_url = a.smtp_url;
     config.upload_digest = std::time::Duration::from_secs(a.upload_digest_minutes * 60);
-    let app = startup::build(config, Clock::System).await?;
+    let test_clock = std::env::var(practicum::clock::TEST_CLOCK_VAR).ok();
+    let clock = Clock::for_server(test_clock.as_deref()).map_err(anyhow::Error::msg)?;
+    let app = startup::build(config, clock).await?;
     let addr = app.local_addr()?;
     println!(
         "Practicum is running at http://{addr}/ on {}",

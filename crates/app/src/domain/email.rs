@@ -71,6 +71,24 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn never_panics(s in ".*") { let _ = Email::parse(&s); }
+        /// Any string: parsing never panics; what it accepts has one `@`, a dotted domain, no
+        /// whitespace, is already normalised (parsing it again gives itself) and fits 254.
+        fn accepts_only_normalised_addresses(s in ".*") {
+            if let Ok(email) = Email::parse(&s) {
+                let a = email.as_str();
+                proptest::prop_assert_eq!(a.matches('@').count(), 1);
+                proptest::prop_assert!(a.len() <= 254);
+                proptest::prop_assert!(!a.chars().any(char::is_whitespace));
+                proptest::prop_assert_eq!(a, a.to_lowercase());
+                proptest::prop_assert_eq!(Email::parse(a), Ok(email.clone()));
+            }
+        }
+
+        /// A well-formed address in any case and padding is accepted as its lower-cased self.
+        fn accepts_every_plain_address(local in "[A-Za-z0-9._+-]{1,20}", host in "[A-Za-z0-9-]{1,20}", tld in "[A-Za-z]{2,6}", pad in " {0,3}") {
+            let raw = format!("{pad}{local}@{host}.{tld}{pad}");
+            let email = Email::parse(&raw).expect("a plain address");
+            proptest::prop_assert_eq!(email.as_str(), format!("{local}@{host}.{tld}").to_lowercase());
+        }
     }
 }

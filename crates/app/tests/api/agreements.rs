@@ -134,13 +134,18 @@ db_test!(other_roles_never_see_agreements, |app| async move {
         .create(&c.office, &agreements_of(&c.f.school), &active())
         .await;
     let path = format!("/api/v1/agreements/{}", id(&a));
-    app.upload(
-        &c.office,
-        &format!("{path}/document"),
-        "signed.pdf",
-        PDF.to_vec(),
+    let stored = expect_status(
+        app.upload(
+            &c.office,
+            &format!("{path}/document"),
+            "signed.pdf",
+            PDF.to_vec(),
+        )
+        .await,
+        200,
     )
     .await;
+    assert_eq!(stored["document_name"], "signed.pdf", "{stored}");
     for (role, who) in c.outsiders() {
         if role == "school_coordinator" {
             continue;
@@ -328,7 +333,7 @@ db_test!(
             )
             .await;
         let q = |query: &str| format!("/api/v1/agreements?{query}");
-        let cases: Vec<(String, Vec<&str>)> = vec![
+        let cases: Vec<(String, Vec<String>)> = vec![
             (
                 q(""),
                 vec![

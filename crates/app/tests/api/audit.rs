@@ -98,7 +98,7 @@ db_test!(
             ),
         ];
         for (record_type, record, path, change, field) in records {
-            let events = trail(&app, office, record_type, id(record)).await;
+            let events = trail(&app, office, record_type, &id(record)).await;
             assert_eq!(events.len(), 1, "{record_type}: {events:?}");
             let e = created_event(&events, record, office);
             assert_eq!(&e["after"], record, "{record_type}: the record as created");
@@ -112,7 +112,7 @@ db_test!(
                 .patch(&c.admin, &path, &json!({ "no_such_field": 1 }))
                 .await;
             assert_eq!(res.status(), 422);
-            let events = trail(&app, &c.admin, record_type, id(record)).await;
+            let events = trail(&app, &c.admin, record_type, &id(record)).await;
             assert_eq!(events.len(), 2, "{record_type}: {events:?}");
             let e = &events[1];
             assert_eq!(e["action"], "update");
@@ -151,7 +151,7 @@ db_test!(
             200,
         )
         .await;
-        let events = trail(&app, &c.office, "agreement", id(&a)).await;
+        let events = trail(&app, &c.office, "agreement", &id(&a)).await;
         assert_eq!(events.len(), 2);
         assert_eq!(events[1]["action"], "attach_document");
         assert!(events[1]["before"].get("document_name").is_none());
@@ -165,7 +165,7 @@ db_test!(
                      "password": "a-long-secret-password" }),
             )
             .await;
-        let events = trail(&app, &c.admin, "user", id(&user)).await;
+        let events = trail(&app, &c.admin, "user", &id(&user)).await;
         let e = created_event(&events, &user, &c.admin);
         assert_eq!(e["after"], user);
         let text = serde_json::to_string(&events).unwrap();

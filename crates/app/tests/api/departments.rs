@@ -310,7 +310,7 @@ db_test!(
         )
         .await;
         let q = |query: &str| format!("/api/v1/departments?{query}");
-        let cases: Vec<(String, Vec<&str>)> = vec![
+        let cases: Vec<(String, Vec<String>)> = vec![
             (q(""), vec![id(&f.department), id(&icu), id(&rad)]),
             (
                 q(&format!("site_id={}", id(&east))),

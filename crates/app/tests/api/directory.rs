@@ -4,10 +4,6 @@ use crate::db_test;
 use crate::helpers::*;
 use serde_json::{Value, json};
 
-fn id(v: &Value) -> &str {
-    v["id"].as_str().expect("an id")
-}
-
 db_test!(every_list_needs_a_session, |app| async move {
     for path in [
         "/api/v1/disciplines",
@@ -33,7 +29,7 @@ db_test!(every_list_needs_a_session, |app| async move {
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 401, "{path}");
+        expect_problem(res, 401, &["unauthenticated"]).await;
     }
 });
 
@@ -76,12 +72,12 @@ db_test!(roles_that_may_never_act_get_403, |app| async move {
             .send()
             .await
             .unwrap();
-        assert_eq!(res.status(), 403, "{path}");
+        expect_problem(res, 403, &["forbidden"]).await;
     }
     let res = app.post(&student, "/api/v1/students", &json!({})).await;
-    assert_eq!(res.status(), 403);
+    expect_problem(res, 403, &["forbidden"]).await;
     let res = app.post(&office, "/api/v1/users", &json!({})).await;
-    assert_eq!(res.status(), 403, "only an admin creates users");
+    expect_problem(res, 403, &["forbidden"]).await;
     let res = app
         .patch(
             &school,
@@ -89,7 +85,7 @@ db_test!(roles_that_may_never_act_get_403, |app| async move {
             &json!({ "name": "X" }),
         )
         .await;
-    assert_eq!(res.status(), 403);
+    expect_problem(res, 403, &["forbidden"]).await;
 });
 
 db_test!(records_outside_scope_answer_404, |app| async move {
@@ -150,15 +146,16 @@ db_test!(records_outside_scope_answer_404, |app| async move {
         .await;
     app.get_ok(&student, &format!("/api/v1/students/{}", id(&f.student)))
         .await;
-    assert_eq!(
+    expect_problem(
         app.get(
             &student,
-            &format!("/api/v1/students/{}", id(&other_student))
+            &format!("/api/v1/students/{}", id(&other_student)),
         )
-        .await
-        .status(),
-        404
-    );
+        .await,
+        404,
+        &["not_found"],
+    )
+    .await;
     // A department manager reads their department only.
     let manager_staff = app
         .create(&office, "/api/v1/staff", &json!({ "name": "Mo Manager", "email": "mo@hospital.test", "department_id": f.department["id"] }))
@@ -181,15 +178,16 @@ db_test!(records_outside_scope_answer_404, |app| async move {
         &format!("/api/v1/departments/{}", id(&f.department)),
     )
     .await;
-    assert_eq!(
+    expect_problem(
         app.get(
             &manager,
-            &format!("/api/v1/departments/{}", id(&other_dept))
+            &format!("/api/v1/departments/{}", id(&other_dept)),
         )
-        .await
-        .status(),
-        404
-    );
+        .await,
+        404,
+        &["not_found"],
+    )
+    .await;
     let listed = app.get_ok(&manager, "/api/v1/departments").await;
     assert_eq!(listed["items"].as_array().unwrap().len(), 1);
     // A school coordinator cannot create a student for another school.
@@ -538,7 +536,7 @@ db_test!(
                 json!({ "school_id": f.other_school["id"] }),
             )
             .await;
-        assert_eq!(app.get(&other, &doc).await.status(), 404);
+        expect_problem(app.get(&other, &doc).await, 404, &["not_found"]).await;
         let res = app
             .client
             .post(app.url(&doc))
@@ -546,11 +544,7 @@ db_test!(
             .send()
             .await
             .unwrap();
-        assert_eq!(
-            res.status(),
-            403,
-            "schools read agreements, never write them"
-        );
+        expect_problem(res, 403, &["forbidden"]).await;
     }
 );
 
@@ -588,6 +582,11 @@ db_test!(
                 json!({ "student_id": fixture(&app, &office).await.student["id"] }),
             )
             .await;
-        assert_eq!(app.get(&student, "/api/v1/audit").await.status(), 403);
+        expect_problem(
+            app.get(&student, "/api/v1/audit").await,
+            403,
+            &["forbidden"],
+        )
+        .await;
     }
 );

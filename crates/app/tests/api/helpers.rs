@@ -78,12 +78,23 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
     })
 }
 
+/// A PostgreSQL test without `TEST_POSTGRES_URL` skips itself, unless
+/// `PRACTICUM_REQUIRE_POSTGRES` is set (CI sets it), where a skip would let the PostgreSQL half
+/// pass without running.
+pub fn skip_postgres() {
+    assert!(
+        std::env::var_os("PRACTICUM_REQUIRE_POSTGRES").is_none(),
+        "PRACTICUM_REQUIRE_POSTGRES is set but TEST_POSTGRES_URL is not"
+    );
+    eprintln!("skipped: TEST_POSTGRES_URL is not set");
+}
+
 async fn fresh_pg_database(url: &str) -> String {
     use sqlx::Connection;
     let name = format!("t_{}", uuid::Uuid::now_v7().simple());
     let mut conn = sqlx::PgConnection::connect(url)
         .await
-        .expect("TEST_POSTGRES_URL reachable");
+        .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL is set but unreachable: {e}"));
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
@@ -112,7 +123,7 @@ macro_rules! db_test {
             async fn postgres() {
                 let Some($app) = $crate::helpers::spawn($crate::helpers::Backend::Postgres).await
                 else {
-                    eprintln!("skipped: TEST_POSTGRES_URL is not set");
+                    $crate::helpers::skip_postgres();
                     return;
                 };
                 $body.await
@@ -141,7 +152,7 @@ macro_rules! db_test_with {
                 let Some($app) =
                     $crate::helpers::spawn_with($crate::helpers::Backend::Postgres, $tweak).await
                 else {
-                    eprintln!("skipped: TEST_POSTGRES_URL is not set");
+                    $crate::helpers::skip_postgres();
                     return;
                 };
                 $body.await
@@ -213,6 +224,7 @@ impl TestApp {
         }
     }
 
+    #[must_use = "check the answer: a request whose failure goes unseen hides what the test claims"]
     pub async fn post_anon(&self, path: &str, body: &Value) -> Response {
         self.client
             .post(self.url(path))
@@ -222,6 +234,7 @@ impl TestApp {
             .expect("request")
     }
 
+    #[must_use = "check the answer: a request whose failure goes unseen hides what the test claims"]
     pub async fn get(&self, who: &Caller, path: &str) -> Response {
         self.client
             .get(self.url(path))
@@ -231,6 +244,7 @@ impl TestApp {
             .expect("request")
     }
 
+    #[must_use = "check the answer: a request whose failure goes unseen hides what the test claims"]
     pub async fn post(&self, who: &Caller, path: &str, body: &Value) -> Response {
         self.client
             .post(self.url(path))
@@ -241,6 +255,7 @@ impl TestApp {
             .expect("request")
     }
 
+    #[must_use = "check the answer: a request whose failure goes unseen hides what the test claims"]
     pub async fn patch(&self, who: &Caller, path: &str, body: &Value) -> Response {
         self.client
             .patch(self.url(path))
@@ -252,6 +267,7 @@ impl TestApp {
     }
 
     /// Any method, any body bytes, any content type (or none): for bodies that are not JSON.
+    #[must_use = "check the answer: a request whose failure goes unseen hides what the test claims"]
     pub async fn raw(
         &self,
         who: &Caller,
@@ -272,6 +288,7 @@ impl TestApp {
     }
 
     /// POST of a multipart form with one `file` part.
+    #[must_use = "check the answer: a request whose failure goes unseen hides what the test claims"]
     pub async fn upload(
         &self,
         who: &Caller,
@@ -329,9 +346,12 @@ impl TestApp {
 /// Asserts the status (showing the body when it differs) and returns the JSON body.
 pub async fn expect_status(res: Response, status: u16) -> Value {
     let got = res.status().as_u16();
-    let text = res.text().await.unwrap_or_default();
+    let text = res.text().await.expect("the body arrives");
     assert_eq!(got, status, "unexpected status; body: {text}");
-    serde_json::from_str(&text).unwrap_or(Value::Null)
+    if text.is_empty() {
+        return Value::Null;
+    }
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("the body is not JSON ({e}): {text}"))
 }
 
 /// Asserts the status, that the body is a problem document with that status, and that its
@@ -354,34 +374,75 @@ pub async fn expect_problem(res: Response, status: u16, expected: &[&str]) -> Va
     body
 }
 
+/// The status of an answer and its error codes: none for a success (whose body must still be
+/// JSON or empty), every code of the problem document for a refusal. For races, where either
+/// outcome is expected and the test asserts which one each caller got.
+pub async fn outcome(res: Response) -> (u16, Vec<String>) {
+    let status = res.status().as_u16();
+    let body = expect_status(res, status).await;
+    if status >= 400 {
+        (status, codes(&body))
+    } else {
+        (status, Vec::new())
+    }
+}
+
+/// Asserts the status of a page (not an API answer): an HTML document, whose text it returns.
+pub async fn expect_page(res: Response, status: u16) -> String {
+    let got = res.status().as_u16();
+    let ct = res
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    let text = res.text().await.expect("the page arrives");
+    assert_eq!(got, status, "unexpected status; page: {text}");
+    assert!(ct.starts_with("text/html"), "a page, not {ct}: {text}");
+    assert!(text.contains("<html"), "an HTML document: {text}");
+    text
+}
+
 /// The `id` of a record.
-pub fn id(v: &Value) -> &str {
-    v["id"].as_str().expect("an id")
+pub fn id(v: &Value) -> String {
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("a record with an `id`: {v}"))
+        .to_string()
 }
 
 /// The `items` of a list answer.
-pub fn items(list: &Value) -> &Vec<Value> {
-    list["items"].as_array().expect("items")
+/// Panics when the answer is not a list answer, so "sees nothing" cannot pass on an error.
+pub fn items(list: &Value) -> Vec<Value> {
+    list["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("a list answer with `items`: {list}"))
+        .clone()
 }
 
 /// The ids of a list answer's items.
 pub fn ids(list: &Value) -> Vec<String> {
-    items(list).iter().map(|v| id(v).to_string()).collect()
+    items(list).iter().map(id).collect()
 }
 
 /// An id no record has.
 pub const NO_SUCH_ID: &str = "0191d3a0-0000-7000-8000-000000000000";
 
 /// The error codes of a problem document, in order.
+/// Panics when the document has no `errors` list or an error has no `code`: a problem
+/// document always has both, so anything else is not the answer the test thinks it is.
 pub fn codes(problem: &Value) -> Vec<String> {
     problem["errors"]
         .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| e["code"].as_str().map(String::from))
-                .collect()
+        .unwrap_or_else(|| panic!("a problem document with `errors`: {problem}"))
+        .iter()
+        .map(|e| {
+            e["code"]
+                .as_str()
+                .unwrap_or_else(|| panic!("an error with a `code`: {e}"))
+                .to_string()
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 /// Polls `check` until it returns `Some`, or panics after `deadline`.

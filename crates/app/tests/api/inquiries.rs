@@ -13,10 +13,6 @@ async fn send(app: &TestApp, body: &Value) -> reqwest::Response {
     app.post_anon("/api/v1/inquiries", body).await
 }
 
-fn items(v: &Value) -> Vec<Value> {
-    v["items"].as_array().cloned().unwrap_or_default()
-}
-
 db_test!(inquiries_are_routed_never_refused, |app| async move {
     for (is_student, interest, route) in [
         (true, "clinical", "placement_request"),
@@ -147,7 +143,7 @@ db_test!(the_office_works_its_inbox, |app| async move {
             &json!({ "status": "closed" }),
         )
         .await;
-    assert_eq!(res.status(), 404);
+    expect_problem(res, 404, &["not_found"]).await;
     assert_eq!(
         app.get(&office, "/api/v1/inquiries?status=lost")
             .await
@@ -181,13 +177,13 @@ db_test!(the_office_works_its_inbox, |app| async move {
         .user("student", json!({ "student_id": f.student["id"] }))
         .await;
     for who in [&school, &student] {
-        assert_eq!(app.get(who, "/api/v1/inquiries").await.status(), 403);
-        assert_eq!(
-            app.patch(who, &path, &json!({ "status": "new" }))
-                .await
-                .status(),
-            403
-        );
+        expect_problem(app.get(who, "/api/v1/inquiries").await, 403, &["forbidden"]).await;
+        expect_problem(
+            app.patch(who, &path, &json!({ "status": "new" })).await,
+            403,
+            &["forbidden"],
+        )
+        .await;
     }
     let admin = app.admin().await;
     assert_eq!(
@@ -201,7 +197,7 @@ db_test!(the_office_works_its_inbox, |app| async move {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.status(), 401);
+    expect_problem(res, 401, &["unauthenticated"]).await;
 });
 
 /// The hourly limit, with a limit of two: `db_test!` spawns with the default config.
@@ -210,15 +206,16 @@ async fn limit_body(app: TestApp) {
         expect_status(send(&app, &ask(false, "volunteer")).await, 201).await;
     }
     let res = send(&app, &ask(false, "volunteer")).await;
-    assert_eq!(res.status(), 429);
     assert!(
         res.headers().get("retry-after").is_some(),
         "429 says when to retry"
     );
+    expect_problem(res, 429, &["too_many_attempts"]).await;
     // A robot's does not count, and is still answered.
     let mut robot = ask(false, "volunteer");
     robot["website"] = json!("x");
-    assert_eq!(send(&app, &robot).await.status(), 201);
+    let answered = expect_status(send(&app, &robot).await, 201).await;
+    assert!(answered["id"].is_string(), "{answered}");
     // An hour later the address may ask again.
     app.clock.advance(chrono::Duration::minutes(61));
     expect_status(send(&app, &ask(false, "volunteer")).await, 201).await;

@@ -68,6 +68,16 @@ db_test!(the_queue_delivers_to_the_outbox, |app| async move {
     assert_eq!(mail_containing(&app, "Queued subject one").await.len(), 1);
 });
 
+/// Whether the outbox holds mail due at the fixed clock's now: what the mail worker would send
+/// on its next pass. Asking the store, rather than sleeping and seeing that nothing was sent,
+/// makes "not yet" a fact instead of a race.
+async fn mail_due(app: &TestApp) -> bool {
+    let mut tx = app.state.db.read().await.expect("a read transaction");
+    practicum::db::mail_queue::any_due(&mut tx, app.clock.now())
+        .await
+        .expect("the outbox is readable")
+}
+
 db_test_with!(
     a_failed_send_is_retried_with_growing_backoff_until_it_goes,
     |c| c.mail_retry_base = Duration::from_secs(60),
@@ -86,7 +96,10 @@ db_test_with!(
         assert!(!first.1);
         // Not due again until the backoff has passed (the clock is fixed).
         app.clock.advance(chrono::Duration::seconds(59));
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            !mail_due(&app).await,
+            "not due 59 s after the first failure"
+        );
         assert_eq!(mail_status(&app, &id).await.0, 1);
         app.clock.advance(chrono::Duration::seconds(1));
         let second = poll(Duration::from_secs(10), || async {
@@ -97,7 +110,10 @@ db_test_with!(
         assert!(!second.1, "still failing");
         // The second wait is twice the first.
         app.clock.advance(chrono::Duration::seconds(119));
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(
+            !mail_due(&app).await,
+            "not due 119 s after the second failure"
+        );
         assert_eq!(mail_status(&app, &id).await.0, 2);
         // Fixed: the next attempt delivers it.
         std::fs::remove_file(&outbox).unwrap();
@@ -375,7 +391,7 @@ db_test!(the_page_marks_one_or_all_as_read, |app| async move {
     };
     // Without the session's token nothing changes.
     let forged = post(format!("/notifications/{}/read", id(&all[0])), "x".into()).await;
-    assert_eq!(forged.status(), 403);
+    expect_page(forged, 403).await;
     let res = post(
         format!("/notifications/{}/read", id(&all[0])),
         token.clone(),

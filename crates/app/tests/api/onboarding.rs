@@ -4,10 +4,6 @@ use crate::db_test;
 use crate::helpers::*;
 use serde_json::{Value, json};
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("an id").to_string()
-}
-
 /// A bad upload: its fields, its bytes, the code it must be refused with.
 type BadUpload<'a> = (Vec<(&'a str, &'a str)>, Vec<u8>, &'a str);
 
@@ -421,7 +417,7 @@ db_test!(
             "t.pdf",
         )
         .await;
-        assert_eq!(res.status(), 404);
+        expect_problem(res, 404, &["not_found"]).await;
     }
 );
 
@@ -472,7 +468,12 @@ db_test!(review_rejection_expiry_and_file_access, |app| async move {
     );
     let queue = app.get_ok(&s.office, "/api/v1/documents").await;
     assert_eq!(queue["items"][0]["id"], doc["id"]);
-    assert_eq!(app.get(&s.school, "/api/v1/documents").await.status(), 403);
+    expect_problem(
+        app.get(&s.school, "/api/v1/documents").await,
+        403,
+        &["forbidden"],
+    )
+    .await;
     let review = format!("/api/v1/documents/{}/review", id(&doc));
     assert_eq!(
         codes(
@@ -575,24 +576,29 @@ db_test!(review_rejection_expiry_and_file_access, |app| async move {
     );
     assert_eq!(res.headers()["x-content-type-options"], "nosniff");
     assert_eq!(res.bytes().await.unwrap().to_vec(), PDF);
-    app.get_ok(&s.school, &format!("/api/v1/students/{sid}/requirements"))
+    let checklist = app
+        .get_ok(&s.school, &format!("/api/v1/students/{sid}/requirements"))
         .await;
-    assert_eq!(app.get(&s.school, &path).await.status(), 200);
+    assert!(
+        items(&checklist)
+            .iter()
+            .any(|r| r["requirement_code"] == "bls"),
+        "{checklist}"
+    );
+    let res = app.get(&s.school, &path).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.bytes().await.expect("the file").to_vec(), PDF);
     let other_school = app
         .user(
             "school_coordinator",
             json!({ "school_id": s.f.other_school["id"] }),
         )
         .await;
-    assert_eq!(app.get(&other_school, &path).await.status(), 404);
+    expect_problem(app.get(&other_school, &path).await, 404, &["not_found"]).await;
     let preceptor = app
         .user("preceptor", json!({ "staff_id": s.preceptor["id"] }))
         .await;
-    assert_eq!(
-        app.get(&preceptor, &path).await.status(),
-        404,
-        "a preceptor sees placements, not medical evidence"
-    );
+    expect_problem(app.get(&preceptor, &path).await, 404, &["not_found"]).await;
 });
 
 db_test!(rules_are_data_the_office_edits, |app| async move {
@@ -729,12 +735,13 @@ db_test!(rules_are_data_the_office_edits, |app| async move {
     ] {
         assert!(got.contains(&c.to_string()), "{c} in {got:?}");
     }
-    assert_eq!(
+    expect_problem(
         app.post(&s.school, "/api/v1/requirements", &json!({}))
-            .await
-            .status(),
-        403
-    );
+            .await,
+        403,
+        &["forbidden"],
+    )
+    .await;
     let res = app.post(&s.school, "/api/v1/attestations", &json!({ "requirement_code": "tdap", "student_ids": [sid], "completed_on": "2026-12-01" })).await;
     assert_eq!(
         codes(&expect_status(res, 422).await),
@@ -825,14 +832,14 @@ db_test!(
         // The preview is the office's: the school and the student get 403, not the file.
         for who in [&s.school, &s.student] {
             let res = get(who, format!("/documents/{}/preview", ids[0])).await;
-            assert_eq!(res.status(), 403);
+            expect_page(res, 403).await;
         }
         let res = get(
             &s.office,
             format!("/documents/{}/preview", uuid::Uuid::now_v7()),
         )
         .await;
-        assert_eq!(res.status(), 404);
+        expect_page(res, 404).await;
     }
 );
 
@@ -935,10 +942,24 @@ crate::db_test_with!(
                 .any(|x| x.subject == "Ana Lopez: 14 days to the start")
         );
         // The other school's coordinator and the student hear nothing of it.
+        let other_school = app
+            .user(
+                "school_coordinator",
+                json!({ "school_id": s.f.other_school["id"] }),
+            )
+            .await;
+        for who in [&s.student, &other_school] {
+            assert!(
+                !kinds(&app, who)
+                    .await
+                    .contains(&"student_blocked".to_string())
+            );
+        }
         assert!(
-            !kinds(&app, &s.student)
+            kinds(&app, &s.school)
                 .await
-                .contains(&"student_blocked".to_string())
+                .contains(&"student_blocked".to_string()),
+            "the school's own coordinator is told"
         );
     }
 );

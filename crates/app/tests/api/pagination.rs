@@ -110,14 +110,23 @@ db_test!(
                 json!(all[1]),
                 "{path}: the cursor is the last id"
             );
-            // The largest page is allowed.
-            app.get_ok(&c.admin, &format!("{path}?limit=500")).await;
-            // A cursor past the end, or one that names nothing, is an empty page, not an error.
+            // The largest page is allowed, and holds the whole (short) list.
+            let largest = app.get_ok(&c.admin, &format!("{path}?limit=500")).await;
+            assert_eq!(ids(&largest), all, "{path}");
+            assert!(largest["next_cursor"].is_null(), "{path}");
+            // A cursor past the end, or one that names nothing, is a page of what follows it
+            // in id order (empty past the end), not an error.
             for cursor in [all.last().unwrap().as_str(), "zzzz", "0", NO_SUCH_ID] {
                 let page = app
                     .get_ok(&c.admin, &format!("{path}?limit=2&cursor={cursor}"))
                     .await;
-                assert!(page["items"].is_array(), "{path}");
+                let after: Vec<String> = all
+                    .iter()
+                    .filter(|i| i.as_str() > cursor)
+                    .take(2)
+                    .cloned()
+                    .collect();
+                assert_eq!(ids(&page), after, "{path}?cursor={cursor}");
             }
             let past = app
                 .get_ok(&c.admin, &format!("{path}?cursor={}", all.last().unwrap()))
@@ -134,6 +143,7 @@ db_test!(
     an_invalid_limit_answers_422_on_every_list,
     |app| async move {
         let c = cast(&app).await;
+        populate(&app, &c).await;
         for path in lists(&c) {
             for bad in ["0", "-1", "501", "1000000", "ten", "2.5", "1e2", "%20x"] {
                 let res = app.get(&c.admin, &format!("{path}?limit={bad}")).await;
@@ -141,7 +151,13 @@ db_test!(
                 assert_eq!(body["errors"][0]["field"], "limit", "{path}?limit={bad}");
             }
             // Empty is the default.
-            app.get_ok(&c.admin, &format!("{path}?limit=")).await;
+            let empty = app.get_ok(&c.admin, &format!("{path}?limit=")).await;
+            let default = app.get_ok(&c.admin, &path).await;
+            assert_eq!(ids(&empty), ids(&default), "{path}?limit=");
+            assert!(
+                !items(&empty).is_empty(),
+                "{path}: the cast fills every list"
+            );
         }
     }
 );

@@ -5,10 +5,6 @@ use crate::db_test;
 use crate::helpers::*;
 use serde_json::{Value, json};
 
-fn id(v: &Value) -> String {
-    v["id"].as_str().expect("an id").to_string()
-}
-
 /// A school with an active agreement, a radiography program, enrolled students, a
 /// department of `capacity` seats and one preceptor taking `max` students.
 struct World {
@@ -22,12 +18,17 @@ struct World {
 async fn world(app: &TestApp, capacity: i64, max: i64) -> World {
     let office = app.coordinator().await;
     let f = fixture(app, &office).await;
-    app.patch(
-        &office,
-        &format!("/api/v1/departments/{}", id(&f.department)),
-        &json!({ "capacity": capacity }),
+    let department = expect_status(
+        app.patch(
+            &office,
+            &format!("/api/v1/departments/{}", id(&f.department)),
+            &json!({ "capacity": capacity }),
+        )
+        .await,
+        200,
     )
     .await;
+    assert_eq!(department["capacity"], capacity, "{department}");
     app.create(
         &office,
         &format!("/api/v1/schools/{}/agreements", id(&f.school)),
@@ -99,27 +100,28 @@ db_test!(a_school_submits_and_the_office_approves, |app| async move {
     let preceptor_user = app
         .user("preceptor", json!({ "staff_id": w.preceptor["id"] }))
         .await;
-    assert_eq!(
+    expect_problem(
         app.post(
             &preceptor_user,
             "/api/v1/placement-requests",
-            &request(&w, &[])
+            &request(&w, &[]),
         )
-        .await
-        .status(),
-        403
-    );
-    assert_eq!(
+        .await,
+        403,
+        &["forbidden"],
+    )
+    .await;
+    expect_problem(
         app.post(
             &w.school,
             &format!("/api/v1/placement-requests/{}/decision", id(&r)),
-            &approve(&w, &[&w.students[0]])
+            &approve(&w, &[&w.students[0]]),
         )
-        .await
-        .status(),
+        .await,
         403,
-        "only the office decides"
-    );
+        &["forbidden"],
+    )
+    .await;
     let decided = expect_status(
         app.post(
             &w.office,
@@ -162,23 +164,24 @@ db_test!(a_school_submits_and_the_office_approves, |app| async move {
         codes(&expect_status(app.post(&w.office, &path, &t("completed")).await, 409).await),
         ["invalid_transition"]
     );
-    assert_eq!(
-        app.post(&preceptor_user, &path, &t("confirmed"))
-            .await
-            .status(),
-        403
-    );
+    expect_problem(
+        app.post(&preceptor_user, &path, &t("confirmed")).await,
+        403,
+        &["forbidden"],
+    )
+    .await;
     let confirmed = expect_status(app.post(&w.school, &path, &t("confirmed")).await, 200).await;
     assert_eq!(confirmed["status"], "onboarding");
     assert_eq!(
         codes(&expect_status(app.post(&w.office, &path, &t("active")).await, 409).await),
         ["not_cleared"]
     );
-    assert_eq!(
-        app.post(&w.school, &path, &t("active")).await.status(),
+    expect_problem(
+        app.post(&w.school, &path, &t("active")).await,
         403,
-        "the school never starts a placement"
-    );
+        &["forbidden"],
+    )
+    .await;
     assert_eq!(
         codes(&expect_status(app.post(&w.office, &path, &t("cancelled")).await, 422).await),
         ["reason_required"]
@@ -467,13 +470,13 @@ db_test!(
             200,
         )
         .await;
-        assert_eq!(
+        expect_problem(
             app.post_anon(&accept, &json!({ "password": "another-long-password" }))
-                .await
-                .status(),
+                .await,
             404,
-            "the link works once"
-        );
+            &["not_found"],
+        )
+        .await;
         let faculty = app
             .login("fay.culty@north.edu", "a-long-enough-password")
             .await;
@@ -484,15 +487,16 @@ db_test!(
             &format!("/api/v1/students/{}", id(&w.students[0])),
         )
         .await;
-        assert_eq!(
+        expect_problem(
             app.get(
                 &faculty,
-                &format!("/api/v1/students/{}", id(&w.students[1]))
+                &format!("/api/v1/students/{}", id(&w.students[1])),
             )
-            .await
-            .status(),
-            404
-        );
+            .await,
+            404,
+            &["not_found"],
+        )
+        .await;
     }
 );
 
@@ -550,18 +554,28 @@ db_test!(inquiries_are_routed_and_limited, |app| async move {
             json!({ "school_id": fixture(&app, &office).await.school["id"] }),
         )
         .await;
-    assert_eq!(app.get(&school, "/api/v1/inquiries").await.status(), 403);
+    expect_problem(
+        app.get(&school, "/api/v1/inquiries").await,
+        403,
+        &["forbidden"],
+    )
+    .await;
     // Five an hour from one address (the default).
     for _ in 0..2 {
-        app.post_anon("/api/v1/inquiries", &ask(false, "volunteer"))
-            .await;
+        expect_status(
+            app.post_anon("/api/v1/inquiries", &ask(false, "volunteer"))
+                .await,
+            201,
+        )
+        .await;
     }
-    assert_eq!(
+    expect_problem(
         app.post_anon("/api/v1/inquiries", &ask(false, "volunteer"))
-            .await
-            .status(),
-        429
-    );
+            .await,
+        429,
+        &["too_many_attempts"],
+    )
+    .await;
 });
 
 db_test!(
@@ -617,12 +631,13 @@ db_test!(
             .await
             .unwrap();
         assert!(csv.starts_with("dimension,key,label,students\r\n"), "{csv}");
-        assert_eq!(
+        expect_problem(
             app.get(&w.school, "/api/v1/reports/summary?year=2027")
-                .await
-                .status(),
-            403
-        );
+                .await,
+            403,
+            &["forbidden"],
+        )
+        .await;
         assert_eq!(
             codes(
                 &expect_status(

@@ -3,13 +3,9 @@
 use crate::db_test;
 use crate::helpers::*;
 use crate::requests::{
-    World, approval, clinical, decide, id, placed, preceptor, refused, student, submit, world,
+    World, approval, clinical, decide, placed, preceptor, refused, student, submit, world,
 };
 use serde_json::{Value, json};
-
-fn items(v: &Value) -> Vec<Value> {
-    v["items"].as_array().cloned().unwrap_or_default()
-}
 
 fn ids(v: &Value) -> Vec<String> {
     let mut out: Vec<String> = items(v).iter().map(id).collect();
@@ -39,7 +35,7 @@ async fn actions(app: &TestApp, w: &World, record_type: &str, record_id: &str) -
         .await;
     items(&trail)
         .iter()
-        .map(|e| e["action"].as_str().unwrap_or_default().to_string())
+        .map(|e| e["action"].as_str().expect("an action").to_string())
         .collect()
 }
 
@@ -188,12 +184,12 @@ db_test!(every_role_reads_only_its_placements, |app| async move {
             .status(),
         422
     );
-    assert_eq!(
-        app.get(&w.office, "/api/v1/placements/not-a-uuid")
-            .await
-            .status(),
-        404
-    );
+    expect_problem(
+        app.get(&w.office, "/api/v1/placements/not-a-uuid").await,
+        404,
+        &["not_found"],
+    )
+    .await;
 });
 
 db_test!(the_lifecycle_moves_and_refusals, |app| async move {
@@ -264,19 +260,19 @@ db_test!(the_lifecycle_moves_and_refusals, |app| async move {
         .user("department_manager", json!({ "staff_id": mgr_staff["id"] }))
         .await;
     for who in [&prec, &stud, &mgr] {
-        assert_eq!(
-            transition(&app, who, &p, &to("confirmed")).await.status(),
+        expect_problem(
+            transition(&app, who, &p, &to("confirmed")).await,
             403,
-            "{}",
-            who.user["role"]
-        );
+            &["forbidden"],
+        )
+        .await;
         let cancel = json!({ "to": "cancelled", "reason": "x" });
-        assert_eq!(
-            transition(&app, who, &p, &cancel).await.status(),
+        expect_problem(
+            transition(&app, who, &p, &cancel).await,
             403,
-            "{}",
-            who.user["role"]
-        );
+            &["forbidden"],
+        )
+        .await;
     }
     // Another school: not found.
     let other = app
@@ -285,12 +281,12 @@ db_test!(the_lifecycle_moves_and_refusals, |app| async move {
             json!({ "school_id": w.f.other_school["id"] }),
         )
         .await;
-    assert_eq!(
-        transition(&app, &other, &p, &to("confirmed"))
-            .await
-            .status(),
-        404
-    );
+    expect_problem(
+        transition(&app, &other, &p, &to("confirmed")).await,
+        404,
+        &["not_found"],
+    )
+    .await;
 
     // The school confirms: it reads onboarding while clearance is pending.
     let confirmed =
@@ -310,18 +306,18 @@ db_test!(the_lifecycle_moves_and_refusals, |app| async move {
         ["invalid_transition"]
     );
     // The school never starts or completes a placement.
-    assert_eq!(
-        transition(&app, &w.school, &p, &to("active"))
-            .await
-            .status(),
-        403
-    );
-    assert_eq!(
-        transition(&app, &w.school, &p, &to("completed"))
-            .await
-            .status(),
-        403
-    );
+    expect_problem(
+        transition(&app, &w.school, &p, &to("active")).await,
+        403,
+        &["forbidden"],
+    )
+    .await;
+    expect_problem(
+        transition(&app, &w.school, &p, &to("completed")).await,
+        403,
+        &["forbidden"],
+    )
+    .await;
     // The office cannot start it before clearance.
     assert_eq!(
         refused(transition(&app, &w.office, &p, &to("active")).await, 409).await,
@@ -507,7 +503,7 @@ db_test!(schools_name_the_student_of_a_slot_seat, |app| async move {
             &json!({ "student_id": w.students[0]["id"] }),
         )
         .await;
-    assert_eq!(res.status(), 403);
+    expect_problem(res, 403, &["forbidden"]).await;
     let other = app
         .user(
             "school_coordinator",
@@ -521,7 +517,7 @@ db_test!(schools_name_the_student_of_a_slot_seat, |app| async move {
             &json!({ "student_id": w.students[0]["id"] }),
         )
         .await;
-    assert_eq!(res.status(), 404);
+    expect_problem(res, 404, &["not_found"]).await;
 
     let named = expect_status(
         app.patch(
@@ -581,7 +577,7 @@ db_test!(
             let res = app
                 .get(who, &format!("/api/v1/students/{}", id(&w.students[1])))
                 .await;
-            assert_eq!(res.status(), 404, "{}", who.user["role"]);
+            expect_problem(res, 404, &["not_found"]).await;
             let list = app.get_ok(who, "/api/v1/students").await;
             assert_eq!(ids(&list), [id(&w.students[0])], "{}", who.user["role"]);
         }
@@ -598,12 +594,13 @@ db_test!(
         let idle = app
             .user("preceptor", json!({ "staff_id": idle_staff["id"] }))
             .await;
-        assert_eq!(
+        expect_problem(
             app.get(&idle, &format!("/api/v1/students/{}", id(&w.students[0])))
-                .await
-                .status(),
-            404
-        );
+                .await,
+            404,
+            &["not_found"],
+        )
+        .await;
         assert!(ids(&app.get_ok(&idle, "/api/v1/students").await).is_empty());
         // Once the placement is cancelled, the student is no longer theirs.
         expect_status(
@@ -617,12 +614,13 @@ db_test!(
             200,
         )
         .await;
-        assert_eq!(
+        expect_problem(
             app.get(&prec, &format!("/api/v1/students/{}", id(&w.students[0])))
-                .await
-                .status(),
-            404
-        );
+                .await,
+            404,
+            &["not_found"],
+        )
+        .await;
     }
 );
 
@@ -641,9 +639,13 @@ db_test!(one_placement_moves_once_even_at_once, |app| async move {
             transition(&app, &w.school, &p, &body),
             transition(&app, &school2, &p, &body)
         );
-        let mut got = vec![x.status().as_u16(), y.status().as_u16()];
+        let mut got = vec![outcome(x).await, outcome(y).await];
         got.sort();
-        assert_eq!(got, [200, 409], "round {round}");
+        assert_eq!(
+            got,
+            [(200, vec![]), (409, vec!["invalid_transition".to_string()])],
+            "round {round}"
+        );
         assert_eq!(
             actions(&app, &w, "placement", &id(&p)).await,
             ["create", "transition:confirmed"],
@@ -678,16 +680,7 @@ db_test!(one_placement_moves_once_even_at_once, |app| async move {
             app.patch(&w.school, &seat_path, &a),
             app.patch(&school2, &seat_path, &b)
         );
-        let mut got = vec![
-            (
-                x.status().as_u16(),
-                codes(&x.json().await.unwrap_or_default()),
-            ),
-            (
-                y.status().as_u16(),
-                codes(&y.json().await.unwrap_or_default()),
-            ),
-        ];
+        let mut got = vec![outcome(x).await, outcome(y).await];
         got.sort();
         assert_eq!(got[0].0, 200, "round {round}: {got:?}");
         assert_eq!(

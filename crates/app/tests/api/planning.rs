@@ -145,11 +145,14 @@ db_test!(
                 ),
             )
             .await;
-        let actions: Vec<&str> = items(&trail)
+        let actions: Vec<String> = items(&trail)
             .iter()
-            .filter_map(|e| e["action"].as_str())
+            .map(|e| e["action"].as_str().expect("an action").to_string())
             .collect();
-        assert!(actions.contains(&"create") && actions.contains(&"accept"));
+        assert!(
+            actions.contains(&"create".to_string()) && actions.contains(&"accept".to_string()),
+            "{actions:?}"
+        );
     }
 );
 

@@ -258,7 +258,7 @@ db_test!(
             .create(&office, &programs_of(&f.other_school), &bs_radiography())
             .await;
         let q = |query: &str| format!("/api/v1/programs?{query}");
-        let cases: Vec<(String, Vec<&str>)> = vec![
+        let cases: Vec<(String, Vec<String>)> = vec![
             (q(""), vec![id(&f.program), id(&rt), id(&south)]),
             (
                 q(&format!("school_id={}", id(&f.school))),

@@ -8,10 +8,6 @@ use crate::helpers::*;
 use reqwest::Response;
 use serde_json::{Value, json};
 
-pub fn id(v: &Value) -> String {
-    v["id"].as_str().expect("an id").to_string()
-}
-
 fn unique(prefix: &str) -> String {
     format!("{prefix}-{}@test.example", uuid::Uuid::now_v7().simple())
 }
@@ -155,10 +151,6 @@ pub async fn refused(res: Response, status: u16) -> Vec<String> {
     codes(&expect_status(res, status).await)
 }
 
-fn items(v: &Value) -> Vec<Value> {
-    v["items"].as_array().cloned().unwrap_or_default()
-}
-
 // ---------------------------------------------------------------- submit, see, list
 
 db_test!(school_and_office_submit_others_may_not, |app| async move {
@@ -227,9 +219,9 @@ db_test!(school_and_office_submit_others_may_not, |app| async move {
                 &clinical(&w, &[&w.students[0]]),
             )
             .await;
-        assert_eq!(res.status(), 403, "{}", who.user["role"]);
+        expect_problem(res, 403, &["forbidden"]).await;
         let res = app.get(who, "/api/v1/placement-requests").await;
-        assert_eq!(res.status(), 403, "{} lists requests", who.user["role"]);
+        expect_problem(res, 403, &["forbidden"]).await;
     }
 
     // Another school's coordinator: the request does not exist for them.
@@ -240,39 +232,41 @@ db_test!(school_and_office_submit_others_may_not, |app| async move {
         )
         .await;
     let path = format!("/api/v1/placement-requests/{}", id(&mine));
-    assert_eq!(app.get(&other, &path).await.status(), 404);
-    assert_eq!(
+    expect_problem(app.get(&other, &path).await, 404, &["not_found"]).await;
+    expect_problem(
         app.post(&other, &format!("{path}/withdraw"), &json!({}))
-            .await
-            .status(),
-        404
-    );
-    assert_eq!(
-        app.patch(&other, &path, &json!({ "slots": 1 }))
-            .await
-            .status(),
-        404
-    );
+            .await,
+        404,
+        &["not_found"],
+    )
+    .await;
+    expect_problem(
+        app.patch(&other, &path, &json!({ "slots": 1 })).await,
+        404,
+        &["not_found"],
+    )
+    .await;
     assert!(items(&app.get_ok(&other, "/api/v1/placement-requests").await).is_empty());
     // The submitting school and the office see it.
     assert_eq!(app.get_ok(&w.school, &path).await["id"], mine["id"]);
     assert_eq!(app.get_ok(&w.office, &path).await["id"], mine["id"]);
     // Not a UUID, or unknown: 404.
-    assert_eq!(
-        app.get(&w.office, "/api/v1/placement-requests/nope")
-            .await
-            .status(),
-        404
-    );
-    assert_eq!(
+    expect_problem(
+        app.get(&w.office, "/api/v1/placement-requests/nope").await,
+        404,
+        &["not_found"],
+    )
+    .await;
+    expect_problem(
         app.get(
             &w.office,
-            &format!("/api/v1/placement-requests/{}", uuid::Uuid::now_v7())
+            &format!("/api/v1/placement-requests/{}", uuid::Uuid::now_v7()),
         )
-        .await
-        .status(),
-        404
-    );
+        .await,
+        404,
+        &["not_found"],
+    )
+    .await;
 });
 
 db_test!(the_queue_filters_and_runs_oldest_first, |app| async move {
@@ -955,7 +949,7 @@ db_test!(decline_and_waitlist_need_a_reason, |app| async move {
         &json!({ "decision": "decline", "reason": "x" }),
     )
     .await;
-    assert_eq!(res.status(), 403);
+    expect_problem(res, 403, &["forbidden"]).await;
 
     let declined = expect_status(
         decide(
@@ -1344,16 +1338,7 @@ db_test!(
                 decide(&app, &w.office, &ra, &da),
                 decide(&app, &other, &rb, &db)
             );
-            let mut got = vec![
-                (
-                    x.status().as_u16(),
-                    codes(&x.json().await.unwrap_or_default()),
-                ),
-                (
-                    y.status().as_u16(),
-                    codes(&y.json().await.unwrap_or_default()),
-                ),
-            ];
+            let mut got = vec![outcome(x).await, outcome(y).await];
             got.sort();
             assert_eq!(got[0].0, 200, "round {round}: {got:?}");
             assert_eq!(
@@ -1510,22 +1495,23 @@ db_test!(
             200,
         )
         .await;
-        assert_eq!(
+        expect_problem(
             app.post_anon(&accept, &json!({ "password": "another-long-password" }))
-                .await
-                .status(),
+                .await,
             404,
-            "the link works once"
-        );
-        assert_eq!(
+            &["not_found"],
+        )
+        .await;
+        expect_problem(
             app.post_anon(
                 "/api/v1/invitations/not-a-token/accept",
-                &json!({ "password": "a-long-enough-password" })
+                &json!({ "password": "a-long-enough-password" }),
             )
-            .await
-            .status(),
-            404
-        );
+            .await,
+            404,
+            &["not_found"],
+        )
+        .await;
         let faculty = app.login(&faculty_email, "a-long-enough-password").await;
         assert_eq!(faculty.user["role"], "faculty");
         let mine = app.get_ok(&faculty, "/api/v1/placements").await;
@@ -1547,22 +1533,23 @@ db_test!(
             &format!("/api/v1/students/{}", id(&w.students[0])),
         )
         .await;
-        assert_eq!(
+        expect_problem(
             app.get(
                 &faculty,
-                &format!("/api/v1/students/{}", id(&w.students[2]))
+                &format!("/api/v1/students/{}", id(&w.students[2])),
             )
-            .await
-            .status(),
-            404
-        );
+            .await,
+            404,
+            &["not_found"],
+        )
+        .await;
         // Faculty never decide or submit.
-        assert_eq!(
-            app.get(&faculty, "/api/v1/placement-requests")
-                .await
-                .status(),
-            403
-        );
+        expect_problem(
+            app.get(&faculty, "/api/v1/placement-requests").await,
+            403,
+            &["forbidden"],
+        )
+        .await;
     }
 );
 
@@ -1631,16 +1618,7 @@ db_test!(a_request_is_decided_once_even_at_once, |app| async move {
             decide(&app, &w.office, &r, &body),
             decide(&app, &other, &r, &body)
         );
-        let mut got = vec![
-            (
-                x.status().as_u16(),
-                codes(&x.json().await.unwrap_or_default()),
-            ),
-            (
-                y.status().as_u16(),
-                codes(&y.json().await.unwrap_or_default()),
-            ),
-        ];
+        let mut got = vec![outcome(x).await, outcome(y).await];
         got.sort();
         assert_eq!(got[0].0, 200, "round {round}: {got:?}");
         assert_eq!(

@@ -40,7 +40,10 @@ pub async fn post_form(
         .send()
         .await
         .unwrap();
-    (res.status().as_u16(), res.text().await.unwrap_or_default())
+    (
+        res.status().as_u16(),
+        res.text().await.expect("the page arrives"),
+    )
 }
 
 fn find<'a>(list: &'a Value, code: &str) -> Option<&'a Value> {
@@ -56,8 +59,11 @@ db_test!(
         let (status, html, token) = page(&app, &office, "/requirements").await;
         assert_eq!(status, 200);
         assert!(html.contains("New requirement"));
-        let (status, _, _) = page(&app, &office, "/requirements/new").await;
+        let (status, form, _) = page(&app, &office, "/requirements/new").await;
         assert_eq!(status, 200);
+        for field in ["name=\"name\"", "name=\"code\"", "name=\"category\""] {
+            assert!(form.contains(field), "the new-rule form has {field}");
+        }
         // A bad number is refused with the form shown again, and nothing is stored.
         let (status, body) = post_form(
             &app,
@@ -205,7 +211,7 @@ db_test!(
             let docs = app
                 .get_ok(&office, &format!("/api/v1/students/{sid}/documents"))
                 .await;
-            let list = docs["items"].as_array().cloned().unwrap_or_default();
+            let list = items(&docs);
             assert!(
                 list.iter()
                     .any(|d| d["requirement_code"] == "background_check"

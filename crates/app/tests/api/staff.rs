@@ -281,7 +281,7 @@ db_test!(
             )
             .await;
         let q = |query: &str| format!("/api/v1/staff?{query}");
-        let cases: Vec<(String, Vec<&str>)> = vec![
+        let cases: Vec<(String, Vec<String>)> = vec![
             (q(""), vec![id(&rita), id(&rex), id(&sam)]),
             (
                 q(&format!("department_id={}", id(&icu))),

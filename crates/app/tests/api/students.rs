@@ -489,7 +489,7 @@ db_test!(
         )
         .await;
         let q = |query: &str| format!("/api/v1/students?{query}");
-        let cases: Vec<(String, Vec<&str>)> = vec![
+        let cases: Vec<(String, Vec<String>)> = vec![
             (q(""), vec![id(&f.student), id(&kim), id(&south)]),
             (
                 q(&format!("school_id={}", id(&f.school))),

@@ -98,7 +98,7 @@ db_test!(only_an_admin_touches_users, |app| async move {
             &json!({ "email": "x@test.example", "password": PASSWORD }),
         )
         .await;
-    assert_eq!(res.status(), 401);
+    expect_problem(res, 401, &["unauthenticated"]).await;
     for path in [
         format!("/api/v1/users/{NO_SUCH_ID}"),
         "/api/v1/users/admin".to_string(),
