@@ -40,21 +40,25 @@ async function token(role) {
   return (await res.json()).token;
 }
 
-/// The first 30-day window at least `from` days ahead that lies wholly between April and
-/// September (outside the flu season, so a flu shot is not on the checklist) and ends before
-/// the student's expected graduation: the same on whatever date the suite runs.
+/// The first 30-day window at least `from` days ahead that ends before the student's expected
+/// graduation and whose flu-season days (October to March) are all covered by a flu shot given
+/// 10 days ago (valid to the 31 March after it: DOMAIN.md, `Validity::FluSeason`), so it clears
+/// on whatever date the suite runs.
 function placementWindow(from, graduation) {
+  const month = (iso) => Number(iso.slice(5, 7));
+  const inSeason = (iso) => month(iso) <= 3 || month(iso) >= 10;
+  const dose = isoInDays(-10);
+  const doseValidTo = `${Number(dose.slice(0, 4)) + (month(dose) >= 4 ? 1 : 0)}-03-31`;
   for (let d = from; d < from + 730; d += 1) {
     const start = isoInDays(d);
     const end = isoInDays(d + 30);
-    const month = (iso) => Number(iso.slice(5, 7));
-    const offSeason = (iso) => month(iso) >= 4 && month(iso) <= 9;
-    if (offSeason(start) && offSeason(end) && start.slice(0, 4) === end.slice(0, 4)
-        && (!graduation || end < graduation)) {
+    const march31 = `${end.slice(0, 4)}-03-31`;
+    const lastFluDay = inSeason(end) ? end : (march31 >= start ? march31 : null);
+    if ((lastFluDay === null || lastFluDay <= doseValidTo) && (!graduation || end < graduation)) {
       return { start, end };
     }
   }
-  throw new Error(`no off-season window before graduation (${graduation})`);
+  throw new Error(`no window the flu shot covers before graduation (${graduation})`);
 }
 
 /// The codes a decision may be refused with when the chosen department or preceptor is full or
@@ -72,38 +76,51 @@ test('a student uploads, the office verifies, the placement clears and starts', 
   const sid = me.student_id;
   const st = await api(office, 'GET', `/api/v1/students/${sid}`);
   const program = await api(office, 'GET', `/api/v1/programs/${st.program_id}`);
-  // Beyond the demo's term, outside the flu season and before the student graduates.
-  const window = placementWindow(60, st.expected_graduation);
+  // Soon, covered by this season's flu shot, and before the student graduates.
+  const window = placementWindow(7, st.expected_graduation);
   const req = await api(school, 'POST', '/api/v1/placement-requests', {
     kind: 'clinical', program_id: st.program_id, starts_on: window.start, ends_on: window.end,
     hours_per_week: 32, student_ids: [sid],
   });
   const options = await api(school, 'GET', `/api/v1/placement-options?discipline=${program.discipline}`);
   const preceptors = (await api(office, 'GET', `/api/v1/staff?is_preceptor=true&discipline=${program.discipline}&limit=500`)).items;
+  // The first department and preceptor the rules allow; when the only objection is that one of
+  // them is full (the demo's own placements fill the near term), the office makes room, as an
+  // office would, and asks again.
+  const decide = async (d, p) => {
+    const res = await fetch(`${server.base}/api/v1/placement-requests/${req.id}/decision`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${office}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        decision: 'approve', placements: [{ student_id: sid, department_id: d.id, preceptor_id: p.id }],
+      }),
+    });
+    const answer = JSON.parse(await res.text());
+    const codes = res.ok ? [] : (answer.errors || []).map((e) => e.code);
+    assert.ok(res.ok || (codes.length > 0 && codes.every((c) => TRY_NEXT.has(c))),
+      `refused for a reason other than a full or unfit choice: ${res.status} ${JSON.stringify(answer)}`);
+    return { placement: res.ok ? answer.placements[0] : undefined, codes };
+  };
   let placement;
-  for (const site of options) {
+  search: for (const site of options) {
     for (const d of site.departments) {
       for (const p of preceptors.filter((x) => x.department_id === d.id)) {
-        const res = await fetch(`${server.base}/api/v1/placement-requests/${req.id}/decision`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${office}`, 'content-type': 'application/json' },
-          body: JSON.stringify({
-            decision: 'approve', placements: [{ student_id: sid, department_id: d.id, preceptor_id: p.id }],
-          }),
-        });
-        const answer = JSON.parse(await res.text());
-        if (res.ok) {
-          placement = answer.placements[0];
-        } else {
-          const codes = (answer.errors || []).map((e) => e.code);
-          assert.ok(codes.length > 0 && codes.every((c) => TRY_NEXT.has(c)),
-            `refused for a reason other than a full or unlicensed choice: ${res.status} ${JSON.stringify(answer)}`);
+        let tried = await decide(d, p);
+        const full = tried.codes.filter((c) => c.endsWith('_at_capacity'));
+        if (!tried.placement && full.length === tried.codes.length) {
+          if (full.includes('preceptor_at_capacity')) {
+            await api(office, 'PATCH', `/api/v1/staff/${p.id}`, { max_students: p.max_students + 1 });
+          }
+          if (full.includes('department_at_capacity')) {
+            const dept = await api(office, 'GET', `/api/v1/departments/${d.id}`);
+            await api(office, 'PATCH', `/api/v1/departments/${d.id}`, { capacity: dept.capacity + 1 });
+          }
+          tried = await decide(d, p);
         }
-        if (placement) break;
+        placement = tried.placement;
+        if (placement) break search;
       }
-      if (placement) break;
     }
-    if (placement) break;
   }
   assert.ok(placement, 'the placement is approved');
 
