@@ -23,6 +23,12 @@ mod reports;
 mod requests;
 mod robustness;
 mod rule_pages;
+mod rules_decision;
+mod rules_eligibility;
+mod rules_races;
+// Scaffolding the rules_* modules share: each uses part of it.
+#[allow(dead_code)]
+mod rules_world;
 mod schools;
 mod seed;
 mod sites;
