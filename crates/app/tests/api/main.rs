@@ -24,6 +24,7 @@ mod requests;
 mod robustness;
 mod rule_pages;
 mod rules_decision;
+mod rules_documents;
 mod rules_eligibility;
 mod rules_races;
 // Scaffolding the rules_* modules share: each uses part of it.
