@@ -28,6 +28,7 @@ mod rules_documents;
 mod rules_eligibility;
 mod rules_lifecycle;
 mod rules_pages;
+mod rules_planning;
 mod rules_races;
 // Scaffolding the rules_* modules share: each uses part of it.
 #[allow(dead_code)]
