@@ -23,6 +23,7 @@ mod reports;
 mod requests;
 mod robustness;
 mod rule_pages;
+mod rules_audit;
 mod rules_decision;
 mod rules_documents;
 mod rules_eligibility;
