@@ -272,3 +272,67 @@ db_test!(
         assert_eq!(got, ["accept", "create", "decision:approve"], "{new:?}");
     }
 );
+
+db_test!(
+    facts_changed_under_a_run_fail_at_accept_with_their_codes,
+    |app| async move {
+        let w = world(&app, 10, 10).await;
+        let withdrawn = submit(&app, &w, &clinical(&w, &[&w.students[0]])).await;
+        let on_leave = submit(&app, &w, &clinical(&w, &[&w.students[1]])).await;
+        let run = plan(&app, &w.office).await;
+        assert_eq!(planned(&run, &withdrawn)["outcome"], "placed", "{run}");
+        assert_eq!(planned(&run, &on_leave)["outcome"], "placed", "{run}");
+        // After the run: the first student withdraws, the preceptor takes a day off in March.
+        expect_status(
+            app.patch(
+                &w.office,
+                &format!("/api/v1/students/{}", sid(&w.students[0])),
+                &json!({ "enrollment_status": "withdrawn" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        expect_status(
+            app.patch(
+                &w.office,
+                &format!("/api/v1/staff/{}", sid(&w.preceptor)),
+                &json!({ "leave": [{ "starts_on": "2027-03-10", "ends_on": "2027-03-10" }] }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let outcome = expect_status(
+            app.post(
+                &w.office,
+                &format!("/api/v1/planning-runs/{}/accept", sid(&run)),
+                &json!({}),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let (approved, _, failed) = accepted(&outcome);
+        assert!(approved.is_empty(), "{outcome}");
+        let mut got: Vec<(String, String)> = failed
+            .iter()
+            .map(|f| {
+                (
+                    f["request_id"].as_str().expect("an id").to_string(),
+                    f["code"].as_str().expect("a code").to_string(),
+                )
+            })
+            .collect();
+        got.sort();
+        let mut want = vec![
+            (sid(&withdrawn), "student_not_enrolled".to_string()),
+            (sid(&on_leave), "preceptor_on_leave".to_string()),
+        ];
+        want.sort();
+        assert_eq!(got, want, "{outcome}");
+        assert!(placements(&app, &w).await.is_empty());
+        assert_eq!(request_status(&app, &w, &withdrawn).await, "submitted");
+        assert_eq!(request_status(&app, &w, &on_leave).await, "submitted");
+    }
+);

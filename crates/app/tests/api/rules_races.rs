@@ -332,3 +332,61 @@ db_test!(
         assert_eq!(planned_status == "approved", !approved.is_empty());
     }
 );
+
+db_test!(
+    a_plan_accepted_while_seven_coordinators_approve_the_same_request_decides_it_once,
+    |app| async move {
+        let w = world_of(&app, 4, 50, 2).await;
+        let office = coordinators(&app, 7).await;
+        let r = submit(&app, &w, &clinical(&w, &[&w.students[0]])).await;
+        let run = plan(&app, &w.office).await;
+        assert_eq!(planned(&run, &r)["outcome"], "placed", "{run}");
+        let decision = format!("/api/v1/placement-requests/{}/decision", sid(&r));
+        let mut calls: Vec<Call> = office
+            .iter()
+            .map(|who| Call::post(who, decision.clone(), approval(&w, &[&w.students[0]])))
+            .collect();
+        calls.push(Call::post(
+            &w.office,
+            format!("/api/v1/planning-runs/{}/accept", sid(&run)),
+            json!({}),
+        ));
+        let answers = race(&app, calls).await;
+        let (accept_status, accepted) = &answers[7];
+        assert_eq!(*accept_status, 200, "{accepted}");
+        let approved = accepted["approved"].as_array().expect("approved").clone();
+        let failed = accepted["failed"].as_array().expect("failed").clone();
+        assert_eq!(approved.len() + failed.len(), 1, "{accepted}");
+        assert!(
+            failed
+                .iter()
+                .all(|f| f["code"] == "invalid_transition" && f["request_id"] == r["id"]),
+            "{accepted}"
+        );
+        let manual = outcomes(&answers[..7]);
+        let manual_won = manual.iter().filter(|(s, _)| *s == 200).count();
+        assert_eq!(
+            manual_won + approved.len(),
+            1,
+            "decided once: {manual:?} {accepted}"
+        );
+        assert_eq!(
+            manual
+                .iter()
+                .filter(|o| **o == (409, vec!["invalid_transition".to_string()]))
+                .count(),
+            7 - manual_won,
+            "{manual:?}"
+        );
+        assert_eq!(request_status(&app, &w, &r).await, "approved");
+        let all = placements(&app, &w).await;
+        assert_eq!(all.len(), 1, "one placement: {all:?}");
+        assert_eq!(all[0]["student_id"], w.students[0]["id"]);
+        let decisions = actions(&app, &w.office, "placement_request", &sid(&r))
+            .await
+            .into_iter()
+            .filter(|a| a.starts_with("decision:"))
+            .count();
+        assert_eq!(decisions, 1, "one decision in the request's history");
+    }
+);
