@@ -234,8 +234,9 @@ db_test!(
             assert_eq!(s["year"], 2027);
             assert_eq!(s["total"], 0);
             let cookie = page_login(&app, caller).await;
-            let (status, _) = page(&app, &cookie, "/reports?year=2027").await;
+            let (status, html) = page(&app, &cookie, "/reports?year=2027").await;
             assert_eq!(status, 200);
+            assert!(html.contains("Students placed in 2027"), "{html}");
         }
     }
 );
