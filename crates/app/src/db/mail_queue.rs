@@ -104,6 +104,15 @@ pub async fn status(tx: &mut Tx, id: &str) -> DbResult<Option<(i64, bool, Option
     Ok(row.map(|(a, s, e)| (a, s.is_some(), e)))
 }
 
+/// When a message is next tried (a claimed one: when its lease ends), or `None` for no such
+/// message: for tests and support.
+pub async fn next_attempt_at(tx: &mut Tx, id: &str) -> DbResult<Option<DateTime<Utc>>> {
+    let row: Option<(DateTime<Utc>,)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT next_attempt_at FROM mail_queue WHERE id = $1")
+        .bind(id).fetch_optional(c).await)?;
+    Ok(row.map(|(at,)| at))
+}
+
 /// Every queued message, oldest first (sent or not): for tests and support.
 pub async fn all(tx: &mut Tx) -> DbResult<Vec<QueuedMail>> {
     Ok(on_tx!(tx, c => sqlx::query_as(

@@ -42,6 +42,14 @@ async fn enqueue(app: &TestApp, to: &str, subject: &str) -> String {
     id
 }
 
+async fn next_attempt_at(app: &TestApp, id: &str) -> chrono::DateTime<chrono::Utc> {
+    let mut tx = app.state.db.read().await.expect("a read transaction");
+    practicum::db::mail_queue::next_attempt_at(&mut tx, id)
+        .await
+        .expect("the outbox is readable")
+        .expect("the message is queued")
+}
+
 async fn mail_status(app: &TestApp, id: &str) -> (i64, bool, Option<String>) {
     let mut tx = app.state.db.read().await.unwrap();
     practicum::db::mail_queue::status(&mut tx, id)
@@ -102,9 +110,12 @@ db_test_with!(
         );
         assert_eq!(mail_status(&app, &id).await.0, 1);
         app.clock.advance(chrono::Duration::seconds(1));
+        // The second failure is recorded when the message's next try is set from the failure
+        // (a claimed message shows 2 attempts already, and its lease as its next try).
+        let retry_at = app.clock.now() + chrono::Duration::seconds(120);
         let second = poll(Duration::from_secs(10), || async {
             let s = mail_status(&app, &id).await;
-            (s.0 >= 2).then_some(s)
+            (s.0 >= 2 && next_attempt_at(&app, &id).await == retry_at).then_some(s)
         })
         .await;
         assert!(!second.1, "still failing");

@@ -177,9 +177,7 @@ db_test!(seven_approvals_race_a_capacity_increase, |app| async move {
         } else {
             (409, vec!["department_at_capacity".to_string()])
         };
-        let status = next.status().as_u16();
-        let body: Value = next.json().await.expect("json");
-        assert_eq!((status, codes(&body)), expected, "round {round}: {body}");
+        assert_eq!(outcome(next).await, expected, "round {round}");
         assert_eq!(
             held(&app, &w, start, end).await.len(),
             2,
