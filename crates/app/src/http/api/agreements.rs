@@ -1,5 +1,6 @@
+use super::schema::Agreement;
 use super::{List, created};
-use crate::db::{self, agreements::Agreement};
+use crate::db;
 use crate::domain::{
     ErrorCode,
     directory::AgreementStatus,
@@ -140,7 +141,7 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(scope.sees_school(&a.school_id))?;
-    Ok(Json(a))
+    Ok(Json(a.into()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/agreements/{id}", tag = "directory", security(("bearer" = [])),
@@ -156,7 +157,8 @@ pub async fn update(
     let body = body.read(&st).await?;
     Ok(Json(
         agreements::update_agreement(&st, &p, &id, input::agreements::agreement(body, false))
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -174,7 +176,9 @@ pub async fn upload_document(
     let up = upload::read(req, st.config.upload_limit).await?;
     let (name, bytes) = upload::require_file(&up)?;
     Ok(Json(
-        agreements::attach_document(&st, &p, &id, input::agreements::document(name, bytes)).await?,
+        agreements::attach_document(&st, &p, &id, input::agreements::document(name, bytes))
+            .await?
+            .into(),
     ))
 }
 

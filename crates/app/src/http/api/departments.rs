@@ -1,5 +1,6 @@
+use super::schema::Department;
 use super::{List, created};
-use crate::db::{self, departments::Department};
+use crate::db;
 use crate::domain::{
     directory::Setting,
     policy::{Action, Resource},
@@ -84,7 +85,7 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(scope.sees_department(&d.id))?;
-    Ok(Json(d))
+    Ok(Json(d.into()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/departments/{id}", tag = "directory", security(("bearer" = [])), request_body = DepartmentInput,
@@ -99,6 +100,7 @@ pub async fn update(
     let body = body.read(&st).await?;
     Ok(Json(
         departments::update_department(&st, &p, &id, input::departments::department(body, false))
-            .await?,
+            .await?
+            .into(),
     ))
 }

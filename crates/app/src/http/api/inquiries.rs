@@ -1,6 +1,7 @@
 //! Public inquiries and the office's triage of them (`service::inquiries`).
+use super::schema::Inquiry;
 use super::{List, created};
-use crate::db::{self, inquiries::Inquiry};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
@@ -102,6 +103,8 @@ pub async fn update(
     p.authorize(Resource::Inquiry, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        inquiries::update_inquiry(&st, &p, &id, input::inquiries::status(body)).await?,
+        inquiries::update_inquiry(&st, &p, &id, input::inquiries::status(body))
+            .await?
+            .into(),
     ))
 }

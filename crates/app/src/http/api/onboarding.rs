@@ -1,12 +1,10 @@
 //! Onboarding and clearance (API.md): requirement rules, each student's checklist, documents
 //! uploaded once and reused, the office's review, school attestations, signatures in the
 //! system and provisioning ticks.
+use super::schema::{AppliesTo, ChecklistItem, Document, Requirement, Validity};
 use super::{List, created};
-use crate::db::{self, documents::Document, requirements::Requirement};
-use crate::domain::{
-    policy::{Action, Resource},
-    requirements::{AppliesTo, Validity},
-};
+use crate::db;
+use crate::domain::policy::{Action, Resource};
 use crate::http::input;
 use crate::http::{
     auth::Principal,
@@ -15,7 +13,7 @@ use crate::http::{
     upload,
 };
 use crate::service::onboarding::{
-    ChecklistItem, attestations, checklist, documents, requirements, visible_student,
+    attestations, checklist, documents, requirements, visible_student,
 };
 use crate::state::AppState;
 use axum::{
@@ -83,7 +81,8 @@ pub async fn update_requirement_api(
     let body = body.read(&st).await?;
     Ok(Json(
         requirements::update_requirement(&st, &p, &id, input::onboarding::requirement(body, false))
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -187,7 +186,9 @@ pub async fn review(
     p.authorize(Resource::Requirement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        documents::review_document(&st, &p, &id, input::onboarding::review(body)?).await?,
+        documents::review_document(&st, &p, &id, input::onboarding::review(body)?)
+            .await?
+            .into(),
     ))
 }
 
@@ -222,8 +223,12 @@ pub async fn attestations(
 ) -> AppResult<(StatusCode, Json<Vec<Document>>)> {
     p.authorize(Resource::Student, Action::Write)?;
     let body = body.read(&st).await?;
+    let documents = attestations::attest(&st, &p, input::onboarding::attestation(body)?).await?;
     Ok(created(
-        attestations::attest(&st, &p, input::onboarding::attestation(body)?).await?,
+        documents
+            .into_iter()
+            .map(Document::from)
+            .collect::<Vec<_>>(),
     ))
 }
 

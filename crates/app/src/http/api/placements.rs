@@ -17,7 +17,7 @@ use axum::{Json, extract::State};
 use chrono::NaiveDate;
 use utoipa::ToSchema;
 
-pub use crate::domain::records::Placement;
+use super::schema::Placement;
 use crate::http::input;
 use crate::service::placements::{self, view, visible};
 
@@ -79,7 +79,7 @@ pub async fn list(
     for r in rows.items {
         let v = view(&mut tx, r, st.clock.today()).await?;
         if wanted.as_deref().is_none_or(|w| w == v.status) {
-            items.push(v);
+            items.push(v.into());
         }
     }
     Ok(Json(List {
@@ -101,7 +101,7 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &row))?;
-    Ok(Json(view(&mut tx, row, st.clock.today()).await?))
+    Ok(Json(view(&mut tx, row, st.clock.today()).await?.into()))
 }
 
 #[derive(ToSchema)]
@@ -126,7 +126,8 @@ pub async fn transition(
     let body = body.read(&st).await?;
     Ok(Json(
         placements::transition_placement(&st, &p, &id, input::placements::placement_move(body)?)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -149,6 +150,8 @@ pub async fn update(
     p.authorize(Resource::Placement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        placements::name_student(&st, &p, &id, input::placements::name_student(body)?).await?,
+        placements::name_student(&st, &p, &id, input::placements::name_student(body)?)
+            .await?
+            .into(),
     ))
 }

@@ -1,4 +1,5 @@
 //! `/api/v1/planning-runs`: the term planning use cases of `service/planning/`.
+use super::schema::{AcceptOutcome, PlanningRun};
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
@@ -8,8 +9,7 @@ use crate::http::{
     input,
 };
 use crate::service::planning::{
-    AcceptOutcome, PlanningRun, accept_run, cancel_run, load, problem_json, recent, solution_json,
-    start_run, view,
+    accept_run, cancel_run, load, problem_json, recent, solution_json, start_run, view,
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode, response::Response};
@@ -60,7 +60,11 @@ pub async fn create(
     let body = body.read(&st).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(start_run(&st, &p, input::planning::start_run(body)?).await?),
+        Json(
+            start_run(&st, &p, input::planning::start_run(body)?)
+                .await?
+                .into(),
+        ),
     ))
 }
 
@@ -88,7 +92,7 @@ pub async fn get(
     p: Principal,
     PathId(id): PathId,
 ) -> AppResult<Json<PlanningRun>> {
-    Ok(Json(view(&load(&st, &p, &id).await?, true)?))
+    Ok(Json(view(&load(&st, &p, &id).await?, true)?.into()))
 }
 
 /// Stops a running job early; it keeps the best answer found so far.
@@ -101,7 +105,7 @@ pub async fn cancel(
     PathId(id): PathId,
 ) -> AppResult<(StatusCode, Json<PlanningRun>)> {
     let run = cancel_run(&st, &p, &id).await?;
-    Ok((StatusCode::ACCEPTED, Json(view(&run, false)?)))
+    Ok((StatusCode::ACCEPTED, Json(view(&run, false)?.into())))
 }
 
 #[utoipa::path(post, path = "/api/v1/planning-runs/{id}/accept", tag = "planning", security(("bearer" = [])),
@@ -116,7 +120,9 @@ pub async fn accept(
     p.authorize(Resource::Planning, Action::Write)?;
     let body = body.read_or_empty(&st).await?;
     Ok(Json(
-        accept_run(&st, &p, &id, input::planning::accept_run(body)?).await?,
+        accept_run(&st, &p, &id, input::planning::accept_run(body)?)
+            .await?
+            .into(),
     ))
 }
 

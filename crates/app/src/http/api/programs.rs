@@ -1,5 +1,6 @@
+use super::schema::Program;
 use super::{List, created};
-use crate::db::{self, programs::Program};
+use crate::db;
 use crate::domain::{
     directory::DegreeLevel,
     policy::{Action, Resource},
@@ -116,7 +117,7 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(scope.sees_school(&prog.school_id))?;
-    Ok(Json(prog))
+    Ok(Json(prog.into()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/programs/{id}", tag = "directory", security(("bearer" = [])),
@@ -131,6 +132,8 @@ pub async fn update(
     p.authorize(Resource::Program, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        programs::update_program(&st, &p, &id, input::programs::program(body, false)).await?,
+        programs::update_program(&st, &p, &id, input::programs::program(body, false))
+            .await?
+            .into(),
     ))
 }

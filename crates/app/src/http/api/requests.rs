@@ -1,9 +1,7 @@
 //! Placement requests: the front door (DOMAIN.md rule 3). Schools submit, the office decides.
+use super::schema::{Course, FacultySupervisor, PlacementRequest, Preference, Shift};
 use super::{List, created};
-use crate::db::{
-    self,
-    requests::{Course, FacultySupervisor, PlacementRequest, Preference, Shift},
-};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::input;
 use crate::http::{
@@ -78,7 +76,7 @@ pub async fn list(
     let rows = db::requests::list(&mut tx, &scope, &filter, &page).await?;
     let mut items = Vec::new();
     for r in rows.items {
-        items.push(with_eligibility(&mut tx, r).await?);
+        items.push(with_eligibility(&mut tx, r).await?.into());
     }
     Ok(Json(List {
         items,
@@ -96,7 +94,7 @@ pub async fn get(
     let scope = p.authorize(Resource::Request, Action::Read)?;
     let mut tx = st.db.read().await?;
     let r = load_visible(&mut tx, &scope, &id).await?;
-    Ok(Json(with_eligibility(&mut tx, r).await?))
+    Ok(Json(with_eligibility(&mut tx, r).await?.into()))
 }
 
 #[derive(ToSchema)]
@@ -119,7 +117,9 @@ pub async fn update(
     p.authorize(Resource::Request, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        requests::name_students(&st, &p, &id, input::requests::name_students(body)?).await?,
+        requests::name_students(&st, &p, &id, input::requests::name_students(body)?)
+            .await?
+            .into(),
     ))
 }
 
@@ -135,7 +135,9 @@ pub async fn withdraw(
     p.authorize(Resource::Request, Action::Write)?;
     let body = body.read_or_empty(&st).await?;
     Ok(Json(
-        requests::withdraw_request(&st, &p, &id, input::requests::withdrawal(body)?).await?,
+        requests::withdraw_request(&st, &p, &id, input::requests::withdrawal(body)?)
+            .await?
+            .into(),
     ))
 }
 
@@ -178,6 +180,8 @@ pub async fn decision(
     p.authorize(Resource::Decision, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        requests::decide(&st, &p, &id, input::requests::decision(body)?).await?,
+        requests::decide(&st, &p, &id, input::requests::decision(body)?)
+            .await?
+            .into(),
     ))
 }

@@ -1,5 +1,6 @@
+use super::schema::School;
 use super::{List, created};
-use crate::db::{self, schools::School};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::{Principal, ensure},
@@ -64,7 +65,7 @@ pub async fn get(
     let mut tx = st.db.read().await?;
     db::schools::get(&mut tx, &id)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(AppError::NotFound)
 }
 
@@ -79,6 +80,8 @@ pub async fn update(
     p.authorize(Resource::School, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        schools::update_school(&st, &p, &id, input::schools::school(body, false)).await?,
+        schools::update_school(&st, &p, &id, input::schools::school(body, false))
+            .await?
+            .into(),
     ))
 }

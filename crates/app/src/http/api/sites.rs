@@ -1,5 +1,6 @@
+use super::schema::Site;
 use super::{List, created};
-use crate::db::{self, sites::Site};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
@@ -61,7 +62,7 @@ pub async fn get(
     let mut tx = st.db.read().await?;
     db::sites::get(&mut tx, &id)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(AppError::NotFound)
 }
 
@@ -76,6 +77,8 @@ pub async fn update(
     p.authorize(Resource::Site, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        sites::update_site(&st, &p, &id, input::sites::site(body, false)).await?,
+        sites::update_site(&st, &p, &id, input::sites::site(body, false))
+            .await?
+            .into(),
     ))
 }

@@ -1,8 +1,6 @@
+use super::schema::{Leave, Staff};
 use super::{List, created};
-use crate::db::{
-    self,
-    staff::{Leave, Staff},
-};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
@@ -77,7 +75,7 @@ pub async fn get(
     let mut tx = st.db.read().await?;
     db::staff::get(&mut tx, &id)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(AppError::NotFound)
 }
 
@@ -93,6 +91,8 @@ pub async fn update(
     p.authorize(Resource::Staff, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        staff::update_staff(&st, &p, &id, input::staff::staff(body, false)).await?,
+        staff::update_staff(&st, &p, &id, input::staff::staff(body, false))
+            .await?
+            .into(),
     ))
 }

@@ -1,5 +1,6 @@
+use super::schema::Student;
 use super::{List, created};
-use crate::db::{self, students::Student};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::{Principal, ensure},
@@ -77,7 +78,7 @@ pub async fn get(
         scope.sees_student(&s.school_id, &s.id)
             || db::students::placed_with(&mut tx, &scope, &s.id).await?,
     )?;
-    Ok(Json(s))
+    Ok(Json(s.into()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/students/{id}", tag = "directory", security(("bearer" = [])),
@@ -93,6 +94,7 @@ pub async fn update(
     let body = body.read(&st).await?;
     Ok(Json(
         students::update_student(&st, &p, &id, input::students::student(body, false, &scope))
-            .await?,
+            .await?
+            .into(),
     ))
 }

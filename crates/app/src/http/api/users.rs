@@ -1,5 +1,6 @@
+use super::schema::User;
 use super::{List, created};
-use crate::db::{self, users::User};
+use crate::db;
 use crate::domain::{
     Role,
     policy::{Action, Resource},
@@ -80,6 +81,6 @@ pub async fn get(
     let mut tx = st.db.read().await?;
     db::users::get(&mut tx, &id)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(AppError::NotFound)
 }
