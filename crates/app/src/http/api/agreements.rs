@@ -15,19 +15,6 @@ use crate::http::{
 use crate::service::agreements;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode, response::Response};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct AgreementInput {
-    /// draft, active, terminated
-    status: String,
-    effective_on: String,
-    expires_on: String,
-    /// Discipline codes covered; empty = all.
-    disciplines: Vec<String>,
-    note: Option<String>,
-}
 
 /// A school's agreements, paged like every list (`?status=` and `?expiring_within_days=` too).
 #[utoipa::path(get, path = "/api/v1/schools/{id}/agreements", tag = "directory", security(("bearer" = [])),
@@ -107,7 +94,7 @@ pub fn filter_from(params: &Params, today: chrono::NaiveDate) -> AppResult<db::a
 }
 
 #[utoipa::path(post, path = "/api/v1/schools/{id}/agreements", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = AgreementInput,
+    params(("id" = String, Path)), request_body = input::agreements::AgreementInput,
     responses((status = 201, body = Agreement), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -145,7 +132,7 @@ pub async fn get(
 }
 
 #[utoipa::path(patch, path = "/api/v1/agreements/{id}", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = AgreementInput,
+    params(("id" = String, Path)), request_body = input::agreements::AgreementInput,
     responses((status = 200, body = Agreement), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,

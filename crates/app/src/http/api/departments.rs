@@ -14,20 +14,6 @@ use crate::http::{
 use crate::service::departments;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DepartmentInput {
-    site_id: String,
-    name: String,
-    /// inpatient, outpatient, emergency, surgical, critical_care, imaging, laboratory, pharmacy,
-    /// rehabilitation, home_care, behavioral_health, long_term_care, office
-    setting: String,
-    /// Students at once, all disciplines together.
-    capacity: i64,
-    disciplines: Vec<String>,
-}
 
 #[utoipa::path(get, path = "/api/v1/departments", tag = "directory", security(("bearer" = [])),
     params(("q" = Option<String>, Query), ("site_id" = Option<String>, Query), ("discipline" = Option<String>, Query),
@@ -58,7 +44,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/departments", tag = "directory", security(("bearer" = [])), request_body = DepartmentInput,
+#[utoipa::path(post, path = "/api/v1/departments", tag = "directory", security(("bearer" = [])), request_body = input::departments::DepartmentInput,
     responses((status = 201, body = Department), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -88,7 +74,7 @@ pub async fn get(
     Ok(Json(d.into()))
 }
 
-#[utoipa::path(patch, path = "/api/v1/departments/{id}", tag = "directory", security(("bearer" = [])), request_body = DepartmentInput,
+#[utoipa::path(patch, path = "/api/v1/departments/{id}", tag = "directory", security(("bearer" = [])), request_body = input::departments::DepartmentInput,
     params(("id" = String, Path)), responses((status = 200, body = Department), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,

@@ -20,19 +20,6 @@ use serde::Serialize;
 use std::net::SocketAddr;
 use utoipa::ToSchema;
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct InquiryInput {
-    name: String,
-    email: String,
-    is_student: bool,
-    /// clinical, internship, observership, volunteer
-    interest: String,
-    school: Option<String>,
-    program: Option<String>,
-    message: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct InquiryAnswer {
     pub id: String,
@@ -42,7 +29,7 @@ pub struct InquiryAnswer {
     pub next: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/inquiries", tag = "inquiries", request_body = InquiryInput,
+#[utoipa::path(post, path = "/api/v1/inquiries", tag = "inquiries", request_body = input::inquiries::InquiryInput,
     responses((status = 201, body = InquiryAnswer), (status = 422, body = crate::http::error::Problem), (status = 429, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -92,7 +79,7 @@ pub async fn list(
 }
 
 #[utoipa::path(patch, path = "/api/v1/inquiries/{id}", tag = "inquiries", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body(content = Object, description = "{ status: new | contacted | closed }"),
+    params(("id" = String, Path)), request_body = input::inquiries::InquiryStatusInput,
     responses((status = 200, body = Inquiry), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,

@@ -15,7 +15,6 @@ use crate::http::{
 use crate::state::AppState;
 use axum::{Json, extract::State};
 use chrono::NaiveDate;
-use utoipa::ToSchema;
 
 use super::schema::Placement;
 use crate::http::input;
@@ -104,17 +103,8 @@ pub async fn get(
     Ok(Json(view(&mut tx, row, st.clock.today()).await?.into()))
 }
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct TransitionInput {
-    /// confirmed, active, completed, cancelled
-    to: String,
-    /// Required to cancel.
-    reason: Option<String>,
-}
-
 #[utoipa::path(post, path = "/api/v1/placements/{id}/transition", tag = "placements", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = TransitionInput,
+    params(("id" = String, Path)), request_body = input::placements::TransitionInput,
     responses((status = 200, body = Placement), (status = 409, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn transition(
     State(st): State<AppState>,
@@ -131,15 +121,8 @@ pub async fn transition(
     ))
 }
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct NameStudentInput {
-    /// The student for a seat reserved unnamed; the eligibility rules for students apply.
-    student_id: String,
-}
-
 #[utoipa::path(patch, path = "/api/v1/placements/{id}", tag = "placements", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = NameStudentInput,
+    params(("id" = String, Path)), request_body = input::placements::NameStudentInput,
     responses((status = 200, body = Placement), (status = 409, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,

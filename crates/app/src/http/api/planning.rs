@@ -13,42 +13,9 @@ use crate::service::planning::{
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode, response::Response};
-use chrono::NaiveDate;
-use serde_json::Value;
-
-/// The input of `POST /api/v1/planning-runs`.
-#[allow(dead_code)]
-#[derive(utoipa::ToSchema)]
-pub struct StartInput {
-    starts_on: NaiveDate,
-    ends_on: NaiveDate,
-    /// Which open (submitted or waitlisted) requests to plan; default every one starting in
-    /// the term.
-    request_ids: Option<Vec<String>>,
-    time_limit_seconds: Option<f64>,
-    seed: Option<i64>,
-    /// Stop after this much work rather than time: the same answer every time.
-    max_iterations: Option<i64>,
-    /// A run whose pins and removals to start from.
-    based_on: Option<String>,
-    /// Assignments the answer must keep: `{ request, department, preceptor?, start }`.
-    pins: Option<Vec<Value>>,
-    /// Options removed: `{ request, department }`.
-    exclude: Option<Vec<Value>>,
-}
-
-/// The input of `POST /api/v1/planning-runs/{id}/accept`.
-#[allow(dead_code)]
-#[derive(utoipa::ToSchema)]
-pub struct AcceptInput {
-    /// Which requests to accept; default every request the proposal places in full.
-    request_ids: Option<Vec<String>>,
-    /// Also waitlist the requests the plan could not place, with the reason.
-    waitlist_unplaced: Option<bool>,
-}
 
 #[utoipa::path(post, path = "/api/v1/planning-runs", tag = "planning", security(("bearer" = [])),
-    request_body = StartInput,
+    request_body = input::planning::StartInput,
     responses((status = 202, body = PlanningRun, description = "started; poll it until `status` is no longer `running`"),
               (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
@@ -109,7 +76,7 @@ pub async fn cancel(
 }
 
 #[utoipa::path(post, path = "/api/v1/planning-runs/{id}/accept", tag = "planning", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = AcceptInput,
+    params(("id" = String, Path)), request_body = input::planning::AcceptInput,
     responses((status = 200, body = AcceptOutcome), (status = 409, body = crate::http::error::Problem, description = "run_not_finished")))]
 pub async fn accept(
     State(st): State<AppState>,

@@ -14,20 +14,6 @@ use crate::http::{
 use crate::service::programs;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ProgramInput {
-    name: String,
-    /// A discipline code from the catalog.
-    discipline: String,
-    /// certificate, associate, baccalaureate, masters, doctoral
-    degree_level: String,
-    /// Defaults to the discipline's usual accreditor.
-    accreditor: Option<String>,
-    accredited_until: Option<String>,
-}
 
 fn filter_from(params: &Params, school_id: Option<String>) -> AppResult<db::programs::Filter> {
     Ok(db::programs::Filter {
@@ -89,7 +75,7 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/schools/{id}/programs", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ProgramInput,
+    params(("id" = String, Path)), request_body = input::programs::ProgramInput,
     responses((status = 201, body = Program), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -121,7 +107,7 @@ pub async fn get(
 }
 
 #[utoipa::path(patch, path = "/api/v1/programs/{id}", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ProgramInput,
+    params(("id" = String, Path)), request_body = input::programs::ProgramInput,
     responses((status = 200, body = Program), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,

@@ -1,5 +1,5 @@
 //! Placement requests: the front door (DOMAIN.md rule 3). Schools submit, the office decides.
-use super::schema::{Course, FacultySupervisor, PlacementRequest, Preference, Shift};
+use super::schema::PlacementRequest;
 use super::{List, created};
 use crate::db;
 use crate::domain::policy::{Action, Resource};
@@ -12,37 +12,8 @@ use crate::http::{
 use crate::service::requests::{self, load_visible, with_eligibility};
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct RequestInput {
-    /// clinical or internship
-    kind: String,
-    /// A school coordinator may leave it out: their own school.
-    school_id: String,
-    program_id: String,
-    starts_on: String,
-    ends_on: String,
-    hours_per_week: i64,
-    student_ids: Vec<String>,
-    /// Places for students not named yet.
-    slots: Option<i64>,
-    /// Ranked, at most 3.
-    preferences: Option<Vec<Preference>>,
-    shifts: Option<Vec<Shift>>,
-    /// 0–4: how many weeks later the same period may start.
-    start_window_weeks: Option<i64>,
-    /// All students in one department with one start.
-    together: Option<bool>,
-    notes: Option<String>,
-    /// Required for an internship.
-    course: Option<Course>,
-    /// Required for an internship.
-    faculty_supervisor: Option<FacultySupervisor>,
-}
-
-#[utoipa::path(post, path = "/api/v1/placement-requests", tag = "placements", security(("bearer" = [])), request_body = RequestInput,
+#[utoipa::path(post, path = "/api/v1/placement-requests", tag = "placements", security(("bearer" = [])), request_body = input::requests::RequestInput,
     responses((status = 201, body = PlacementRequest), (status = 403, body = crate::http::error::Problem),
               (status = 422, body = crate::http::error::Problem, description = "every failed field and eligibility rule at once")))]
 pub async fn create(
@@ -97,16 +68,8 @@ pub async fn get(
     Ok(Json(with_eligibility(&mut tx, r).await?.into()))
 }
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct NameStudentsInput {
-    /// The named students; naming takes places from `slots` unless `slots` is given.
-    student_ids: Option<Vec<String>>,
-    slots: Option<i64>,
-}
-
 #[utoipa::path(patch, path = "/api/v1/placement-requests/{id}", tag = "placements", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = NameStudentsInput,
+    params(("id" = String, Path)), request_body = input::requests::NameStudentsInput,
     responses((status = 200, body = PlacementRequest), (status = 409, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -124,7 +87,7 @@ pub async fn update(
 }
 
 #[utoipa::path(post, path = "/api/v1/placement-requests/{id}/withdraw", tag = "placements", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body(content = Option<Object>, description = "{ reason? }"),
+    params(("id" = String, Path)), request_body(content = Option<input::requests::WithdrawalInput>, description = "may be left out"),
     responses((status = 200, body = PlacementRequest), (status = 409, body = crate::http::error::Problem)))]
 pub async fn withdraw(
     State(st): State<AppState>,
@@ -141,33 +104,8 @@ pub async fn withdraw(
     ))
 }
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DecisionPlacement {
-    /// One of the request's named students; null or absent for an unnamed slot.
-    student_id: Option<String>,
-    department_id: String,
-    /// Required for a clinical.
-    preceptor_id: Option<String>,
-    site_mentor_id: Option<String>,
-    /// Default: the request's period.
-    starts_on: Option<String>,
-    ends_on: Option<String>,
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DecisionInput {
-    /// approve, decline, waitlist
-    decision: String,
-    /// Required to decline or waitlist.
-    reason: Option<String>,
-    /// To approve: one entry per named student and per slot.
-    placements: Option<Vec<DecisionPlacement>>,
-}
-
 #[utoipa::path(post, path = "/api/v1/placement-requests/{id}/decision", tag = "placements", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = DecisionInput,
+    params(("id" = String, Path)), request_body = input::requests::DecisionInput,
     responses((status = 200, body = PlacementRequest, description = "with `placements`: the placements created"),
               (status = 409, body = crate::http::error::Problem, description = "invalid_transition, department_at_capacity, preceptor_at_capacity"),
               (status = 422, body = crate::http::error::Problem)))]

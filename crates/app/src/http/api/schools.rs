@@ -11,15 +11,6 @@ use crate::http::{
 use crate::service::schools;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct SchoolInput {
-    name: String,
-    city: String,
-    state: String,
-}
 
 #[utoipa::path(get, path = "/api/v1/schools", tag = "directory", security(("bearer" = [])),
     params(("q" = Option<String>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
@@ -39,7 +30,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/schools", tag = "directory", security(("bearer" = [])), request_body = SchoolInput,
+#[utoipa::path(post, path = "/api/v1/schools", tag = "directory", security(("bearer" = [])), request_body = input::schools::SchoolInput,
     responses((status = 201, body = School), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -69,7 +60,7 @@ pub async fn get(
         .ok_or(AppError::NotFound)
 }
 
-#[utoipa::path(patch, path = "/api/v1/schools/{id}", tag = "directory", security(("bearer" = [])), request_body = SchoolInput,
+#[utoipa::path(patch, path = "/api/v1/schools/{id}", tag = "directory", security(("bearer" = [])), request_body = input::schools::SchoolInput,
     params(("id" = String, Path)), responses((status = 200, body = School), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,

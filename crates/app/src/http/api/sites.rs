@@ -11,13 +11,6 @@ use crate::http::{
 use crate::service::sites;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct SiteInput {
-    name: String,
-}
 
 #[utoipa::path(get, path = "/api/v1/sites", tag = "directory", security(("bearer" = [])),
     params(("q" = Option<String>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
@@ -37,7 +30,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/sites", tag = "directory", security(("bearer" = [])), request_body = SiteInput,
+#[utoipa::path(post, path = "/api/v1/sites", tag = "directory", security(("bearer" = [])), request_body = input::sites::SiteInput,
     responses((status = 201, body = Site), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -66,7 +59,7 @@ pub async fn get(
         .ok_or(AppError::NotFound)
 }
 
-#[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "directory", security(("bearer" = [])), request_body = SiteInput,
+#[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "directory", security(("bearer" = [])), request_body = input::sites::SiteInput,
     params(("id" = String, Path)), responses((status = 200, body = Site), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
