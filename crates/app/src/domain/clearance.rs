@@ -3,7 +3,7 @@ use super::requirements::{AppliesTo, PlacementFacts, Validity, last_flu_day, tou
 use chrono::NaiveDate;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Clearance {
     /// cleared, pending or blocked
     pub status: String,

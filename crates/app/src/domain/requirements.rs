@@ -5,7 +5,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// How long evidence stays valid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Validity {
     /// Once done, always valid (MMR titer).
@@ -64,7 +64,7 @@ impl Validity {
 }
 
 /// Which placements a requirement applies to. Empty lists mean "all"; exemptions win.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliesTo {
     /// clinical, internship, observership
     #[serde(default)]

@@ -2,9 +2,8 @@ use super::ErrorCode;
 use serde::Serialize;
 
 /// One failed rule: a stable `code` (API.md), the field it concerns, and words for people.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldError {
-    #[schema(value_type = String)]
     pub code: ErrorCode,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
