@@ -59,6 +59,10 @@ pub struct Relaxation<'a> {
     since_gain: u32,
 }
 
+/// A range has stalled when its bound has gained less than this share over `patience` steps
+/// (less, and a range creeps down by hundredths for seconds before it is split).
+const GAIN: f64 = 2e-5;
+
 fn prefix_zero(free: &[i32], rows: usize, w: usize) -> Vec<u32> {
     let mut out = vec![0u32; rows * (w + 1)];
     for r in 0..rows {
@@ -351,7 +355,7 @@ impl<'a> Relaxation<'a> {
             mix(&mut self.bar.2, &school_x, al);
             mix(&mut self.bar.3, &need, al);
         }
-        if total < self.gain_mark - 1e-6 * total.abs().max(1.0) {
+        if total < self.gain_mark - GAIN * total.abs().max(1.0) {
             self.gain_mark = total;
             self.since_gain = 0;
         } else {
