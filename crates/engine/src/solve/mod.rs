@@ -52,7 +52,7 @@ const BOUND_STEPS: u64 = 6_000;
 /// share of the fairness weight per school (`search::State::score`).
 const LIFT: f64 = 0.5;
 /// The share of a time limit the bound may take.
-const BOUND_SHARE: f64 = 0.4;
+const BOUND_SHARE: f64 = 0.75;
 
 fn gap(objective: f64, bound: f64) -> f64 {
     if bound > 1e-12 {
