@@ -204,4 +204,52 @@ mod tests {
         };
         assert_eq!(r.places(), 5);
     }
+
+    /// A request is open while submitted or waitlisted, read from its stored word; the filter's
+    /// message lists every word.
+    #[test]
+    fn a_request_is_open_by_its_stored_status() {
+        let with = |status: &str| PlacementRequest {
+            status: status.into(),
+            ..request_with_places(vec![], 0)
+        };
+        assert!(with("submitted").is_open());
+        assert!(with("waitlisted").is_open());
+        assert!(!with("approved").is_open());
+        assert!(!with("nonsense").is_open());
+        assert_eq!(
+            RequestStatus::words(),
+            "submitted, approved, waitlisted, declined, withdrawn"
+        );
+        assert_eq!(request_with_places(vec![], 2).places(), 2);
+        assert_eq!(request_with_places(vec!["a".into()], 0).places(), 1);
+    }
+
+    fn request_with_places(student_ids: Vec<String>, slots: i64) -> PlacementRequest {
+        let at = chrono::DateTime::<Utc>::default();
+        PlacementRequest {
+            id: "r".into(),
+            kind: "clinical".into(),
+            school_id: "s".into(),
+            program_id: "p".into(),
+            starts_on: at.date_naive(),
+            ends_on: at.date_naive(),
+            hours_per_week: 32,
+            student_ids,
+            slots,
+            preferences: vec![],
+            shifts: vec![],
+            start_window_weeks: 0,
+            together: false,
+            notes: None,
+            course: None,
+            faculty_supervisor: None,
+            status: "submitted".into(),
+            decision_reason: None,
+            decided_at: None,
+            created_at: at,
+            eligibility: None,
+            placements: None,
+        }
+    }
 }

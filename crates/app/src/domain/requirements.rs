@@ -471,4 +471,22 @@ mod tests {
             "2027-09-30"
         )));
     }
+
+    /// Only "until expiry" evidence asks for an expiry date; the catalog DOMAIN.md starts from
+    /// is not empty and every code in it is unique.
+    #[test]
+    fn expiry_dates_and_the_starting_catalog() {
+        assert!(Validity::UntilExpiry.needs_expiry_date());
+        assert!(!Validity::FluSeason.needs_expiry_date());
+        assert!(!Validity::Once.needs_expiry_date());
+        let codes: Vec<&str> = catalog().iter().map(|e| e.code).collect();
+        assert!(
+            codes.contains(&"bls") && codes.contains(&"influenza"),
+            "{codes:?}"
+        );
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
+    }
 }

@@ -74,4 +74,17 @@ mod tests {
         assert_eq!(p.status(), 422);
         assert_eq!(Problems::default().status(), 422);
     }
+
+    /// Problems keep every error pushed, know their fields, and are an error only when any.
+    #[test]
+    fn problems_collect_and_answer() {
+        let mut p = Problems::default();
+        assert_eq!(p.clone().into_result(), Ok(()));
+        p.push(FieldError::at("name", ErrorCode::Required, "a name"));
+        p.add("email", ErrorCode::InvalidEmail, "an address");
+        assert_eq!(p.0.len(), 2);
+        assert!(p.has_field("name") && p.has_field("email"));
+        assert!(!p.has_field("phone"));
+        assert_eq!(p.clone().into_result(), Err(p));
+    }
 }
