@@ -8,6 +8,7 @@ mod agreements;
 mod audit;
 mod auth;
 mod cli;
+mod csv;
 mod departments;
 mod directory;
 mod disciplines;
