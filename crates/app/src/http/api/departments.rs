@@ -25,6 +25,7 @@ pub struct DepartmentInput {
     setting: String,
     /// Students at once, all disciplines together.
     capacity: i64,
+    /// Discipline codes it hosts: at least one (`required`).
     disciplines: Vec<String>,
 }
 

@@ -18,7 +18,9 @@ use utoipa::ToSchema;
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ProgramInput {
-    name: String,
+    /// Optional: without one (or blank, or null) the program is named from its degree and
+    /// discipline, e.g. "Associate in Radiography".
+    name: Option<String>,
     /// A discipline code from the catalog.
     discipline: String,
     /// certificate, associate, baccalaureate, masters, doctoral

@@ -4,7 +4,9 @@ use crate::http::extract::{Input, parse};
 use crate::service::{Parsed, programs::ProgramFields};
 use serde_json::{Map, Value};
 
-/// `{ name, discipline, degree_level, accreditor?, accredited_until? }` (API.md "Directory").
+/// `{ name?, discipline, degree_level, accreditor?, accredited_until? }` (API.md "Directory").
+/// `name` is an extension API.md does not list, so it is never required: absent or null on
+/// create (null on update), the use case derives one.
 pub fn program(body: Map<String, Value>, creating: bool) -> Parsed<ProgramFields> {
     let mut i = Input::new(
         body,
@@ -16,7 +18,7 @@ pub fn program(body: Map<String, Value>, creating: bool) -> Parsed<ProgramFields
             "accredited_until",
         ],
     );
-    let name = i.field("name", creating, &parse::text);
+    let name = i.optional("name", &parse::text);
     let discipline = i.field("discipline", creating, &parse::text);
     let degree_level = i.field(
         "degree_level",
