@@ -36,6 +36,7 @@ mod rules_races;
 #[allow(dead_code)]
 mod rules_world;
 mod schools;
+mod search;
 mod seed;
 mod sites;
 mod smoke;
