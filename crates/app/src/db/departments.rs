@@ -1,3 +1,4 @@
+use super::search::{self, Searchable};
 use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
 use crate::on_tx;
 use serde::Serialize;
@@ -37,7 +38,7 @@ pub async fn list(
         });
     }
     let sql = format!(
-        "SELECT {COLS} FROM departments d WHERE id > $1 AND ($2 IS NULL OR LOWER(name) LIKE $2 ESCAPE '\\')
+        "SELECT {COLS} FROM departments d WHERE id > $1 AND ($2 IS NULL OR d.search LIKE $2 ESCAPE '\\')
          AND ($3 IS NULL OR site_id = $3) AND ($4 IS NULL OR setting = $4) AND ($5 IS NULL OR id = $5)
          AND ($6 IS NULL OR EXISTS (SELECT 1 FROM department_disciplines x WHERE x.department_id = d.id AND x.discipline = $6))
          ORDER BY id LIMIT $7"
@@ -74,12 +75,14 @@ pub async fn disciplines_of(tx: &mut Tx, id: &str) -> DbResult<Vec<String>> {
 pub async fn insert(tx: &mut Tx, d: &Department) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query("INSERT INTO departments (id, site_id, name, setting, capacity) VALUES ($1, $2, $3, $4, $5)")
         .bind(&d.id).bind(&d.site_id).bind(&d.name).bind(&d.setting).bind(d.capacity).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Departments, &d.id).await?;
     set_disciplines(tx, &d.id, &d.disciplines).await
 }
 
 pub async fn update(tx: &mut Tx, d: &Department) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query("UPDATE departments SET site_id = $2, name = $3, setting = $4, capacity = $5 WHERE id = $1")
         .bind(&d.id).bind(&d.site_id).bind(&d.name).bind(&d.setting).bind(d.capacity).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Departments, &d.id).await?;
     set_disciplines(tx, &d.id, &d.disciplines).await
 }
 

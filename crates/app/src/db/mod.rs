@@ -29,6 +29,7 @@ pub mod reports;
 pub mod requests;
 pub mod requirements;
 pub mod schools;
+pub mod search;
 pub mod sessions;
 pub mod sites;
 pub mod staff;
@@ -117,10 +118,18 @@ impl Db {
         }
     }
 
+    /// Runs the migrations, then the Rust-side steps they cannot do themselves: filling the
+    /// search column of rows written before it existed (`search::backfill`, idempotent).
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
             Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
             Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        }
+        let mut tx = self.write().await?;
+        let written = search::backfill(&mut tx).await?;
+        tx.commit().await?;
+        if written > 0 {
+            tracing::info!(rows = written, "search column filled for existing rows");
         }
         Ok(())
     }
@@ -205,21 +214,39 @@ pub fn paged<T>(mut rows: Vec<T>, page: &Page, id: impl Fn(&T) -> &str) -> Paged
     }
 }
 
-/// `q` as a case-insensitive LIKE pattern, or `None`. Its `%`, `_` and `\\` are taken
-/// literally, so the SQL must say `LIKE $n ESCAPE '\\'`.
+/// `q` folded (`domain::search::fold`: case, accents, apostrophe and quote forms) as a LIKE
+/// pattern over a table's `search` column, or `None` (no filter) when `q` is empty. A `q` of
+/// quote marks only folds to nothing and matches only text that folds to nothing. Its `%`, `_`
+/// and `\\` are taken literally, so the SQL must say `search LIKE $n ESCAPE '\\'`.
 pub fn like(q: &Option<String>) -> Option<String> {
-    q.as_ref()
-        .map(|q| q.trim().to_lowercase())
-        .filter(|q| !q.is_empty())
-        .map(|q| {
-            let escaped = q
-                .replace('\\', "\\\\")
-                .replace('%', "\\%")
-                .replace('_', "\\_");
-            format!("%{escaped}%")
-        })
+    let q = q.as_deref().map(str::trim).filter(|q| !q.is_empty())?;
+    let folded = crate::domain::search::fold(q);
+    if folded.is_empty() {
+        return Some(String::new());
+    }
+    let escaped = folded
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    Some(format!("%{escaped}%"))
 }
 
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like;
+
+    #[test]
+    fn the_needle_is_folded_then_escaped() {
+        let l = |q: &str| like(&Some(q.to_string()));
+        assert_eq!(l("O\u{2019}Brien"), Some("%obrien%".into()));
+        assert_eq!(l("  José  Müller "), Some("%jose muller%".into()));
+        assert_eq!(l("100%_\\"), Some("%100\\%\\_\\\\%".into()));
+        assert_eq!(l("’"), Some(String::new()), "quotes only: matches no name");
+        assert_eq!(l("   "), None);
+        assert_eq!(like(&None), None);
+    }
 }

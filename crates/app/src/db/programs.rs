@@ -1,3 +1,4 @@
+use super::search::{self, Searchable};
 use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
 use crate::on_tx;
 use chrono::NaiveDate;
@@ -35,7 +36,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
     }
     let sql = format!(
         "SELECT {COLS} FROM programs WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
-         AND ($4 IS NULL OR discipline = $4) AND ($5 IS NULL OR degree_level = $5) AND ($6 IS NULL OR LOWER(name) LIKE $6 ESCAPE '\\')
+         AND ($4 IS NULL OR discipline = $4) AND ($5 IS NULL OR degree_level = $5) AND ($6 IS NULL OR search LIKE $6 ESCAPE '\\')
          ORDER BY id LIMIT $7"
     );
     let rows: Vec<Program> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
@@ -65,6 +66,7 @@ pub async fn insert(tx: &mut Tx, p: &Program) -> DbResult<()> {
          VALUES ($1, $2, $3, $4, $5, $6, $7)")
         .bind(&p.id).bind(&p.school_id).bind(&p.name).bind(&p.discipline).bind(&p.degree_level)
         .bind(&p.accreditor).bind(p.accredited_until).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Programs, &p.id).await?;
     Ok(())
 }
 
@@ -73,5 +75,6 @@ pub async fn update(tx: &mut Tx, p: &Program) -> DbResult<()> {
         "UPDATE programs SET name = $2, discipline = $3, degree_level = $4, accreditor = $5, accredited_until = $6 WHERE id = $1")
         .bind(&p.id).bind(&p.name).bind(&p.discipline).bind(&p.degree_level)
         .bind(&p.accreditor).bind(p.accredited_until).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Programs, &p.id).await?;
     Ok(())
 }

@@ -1,3 +1,4 @@
+use super::search::{self, Searchable};
 use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
 use crate::on_tx;
 use serde::Serialize;
@@ -23,7 +24,7 @@ pub async fn list(
         });
     }
     let rows: Vec<School> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, name, city, state FROM schools WHERE id > $1 AND ($2 IS NULL OR LOWER(name) LIKE $2 ESCAPE '\\')
+        "SELECT id, name, city, state FROM schools WHERE id > $1 AND ($2 IS NULL OR search LIKE $2 ESCAPE '\\')
          AND ($3 IS NULL OR id = $3) ORDER BY id LIMIT $4")
         .bind(page.after()).bind(like(q)).bind(scope.school()).bind(page.fetch_limit())
         .fetch_all(c).await)?;
@@ -46,11 +47,13 @@ pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<School>> {
 pub async fn insert(tx: &mut Tx, s: &School) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query("INSERT INTO schools (id, name, city, state) VALUES ($1, $2, $3, $4)")
         .bind(&s.id).bind(&s.name).bind(&s.city).bind(&s.state).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Schools, &s.id).await?;
     Ok(())
 }
 
 pub async fn update(tx: &mut Tx, s: &School) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query("UPDATE schools SET name = $2, city = $3, state = $4 WHERE id = $1")
         .bind(&s.id).bind(&s.name).bind(&s.city).bind(&s.state).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Schools, &s.id).await?;
     Ok(())
 }

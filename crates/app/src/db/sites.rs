@@ -1,3 +1,4 @@
+use super::search::{self, Searchable};
 use super::{DbResult, Page, Paged, Tx, like, paged};
 use crate::on_tx;
 use serde::Serialize;
@@ -10,7 +11,7 @@ pub struct Site {
 
 pub async fn list(tx: &mut Tx, page: &Page, q: &Option<String>) -> DbResult<Paged<Site>> {
     let rows: Vec<Site> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, name FROM sites WHERE id > $1 AND ($2 IS NULL OR LOWER(name) LIKE $2 ESCAPE '\\') ORDER BY id LIMIT $3")
+        "SELECT id, name FROM sites WHERE id > $1 AND ($2 IS NULL OR search LIKE $2 ESCAPE '\\') ORDER BY id LIMIT $3")
         .bind(page.after()).bind(like(q)).bind(page.fetch_limit())
         .fetch_all(c).await)?;
     Ok(paged(rows, page, |s| &s.id))
@@ -30,10 +31,12 @@ pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Site>> {
 
 pub async fn insert(tx: &mut Tx, s: &Site) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query("INSERT INTO sites (id, name) VALUES ($1, $2)").bind(&s.id).bind(&s.name).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Sites, &s.id).await?;
     Ok(())
 }
 
 pub async fn update(tx: &mut Tx, s: &Site) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query("UPDATE sites SET name = $2 WHERE id = $1").bind(&s.id).bind(&s.name).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Sites, &s.id).await?;
     Ok(())
 }

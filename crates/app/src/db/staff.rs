@@ -1,3 +1,4 @@
+use super::search::{self, Searchable};
 use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
 use crate::on_tx;
 use chrono::NaiveDate;
@@ -44,7 +45,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
     }
     let sql = format!(
         "SELECT {COLS} FROM staff WHERE id > $1 AND ($2 IS NULL OR department_id = $2) AND ($3 IS NULL OR discipline = $3)
-         AND ($4 IS NULL OR is_preceptor = $4) AND ($5 IS NULL OR LOWER(name || ' ' || email) LIKE $5 ESCAPE '\\')
+         AND ($4 IS NULL OR is_preceptor = $4) AND ($5 IS NULL OR search LIKE $5 ESCAPE '\\')
          ORDER BY id LIMIT $6"
     );
     let mut rows: Vec<Staff> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
@@ -89,6 +90,7 @@ pub async fn insert(tx: &mut Tx, s: &Staff) -> DbResult<()> {
         .bind(&s.id).bind(&s.name).bind(&s.email).bind(&s.department_id).bind(&s.discipline).bind(&s.credential)
         .bind(&s.license_number).bind(s.license_expires_on).bind(s.is_preceptor).bind(s.max_students)
         .execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Staff, &s.id).await?;
     set_leave(tx, &s.id, &s.leave).await
 }
 
@@ -99,6 +101,7 @@ pub async fn update(tx: &mut Tx, s: &Staff) -> DbResult<()> {
         .bind(&s.id).bind(&s.name).bind(&s.email).bind(&s.department_id).bind(&s.discipline).bind(&s.credential)
         .bind(&s.license_number).bind(s.license_expires_on).bind(s.is_preceptor).bind(s.max_students)
         .execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Staff, &s.id).await?;
     set_leave(tx, &s.id, &s.leave).await
 }
 

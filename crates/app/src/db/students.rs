@@ -1,3 +1,4 @@
+use super::search::{self, Searchable};
 use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
 use crate::on_tx;
 use chrono::NaiveDate;
@@ -52,7 +53,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
     let sql = format!(
         "SELECT {COLS} FROM students s WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
          AND ($4 IS NULL OR id = $4) AND ($5 IS NULL OR program_id = $5) AND ($6 IS NULL OR enrollment_status = $6)
-         AND ($7 IS NULL OR LOWER(first_name || ' ' || last_name || ' ' || email) LIKE $7 ESCAPE '\\')
+         AND ($7 IS NULL OR s.search LIKE $7 ESCAPE '\\')
          AND ($9 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled'
               AND (p.preceptor_id = $9 OR p.site_mentor_id = $9)))
          AND ($10 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.department_id = $10))
@@ -95,6 +96,7 @@ pub async fn insert(tx: &mut Tx, s: &Student) -> DbResult<()> {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(&s.id).bind(&s.school_id).bind(&s.program_id).bind(&s.first_name).bind(&s.last_name)
         .bind(&s.email).bind(&s.enrollment_status).bind(s.expected_graduation).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Students, &s.id).await?;
     Ok(())
 }
 
@@ -104,5 +106,6 @@ pub async fn update(tx: &mut Tx, s: &Student) -> DbResult<()> {
          expected_graduation = $7 WHERE id = $1")
         .bind(&s.id).bind(&s.program_id).bind(&s.first_name).bind(&s.last_name)
         .bind(&s.email).bind(&s.enrollment_status).bind(s.expected_graduation).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Students, &s.id).await?;
     Ok(())
 }

@@ -1,3 +1,4 @@
+use super::search::{self, Searchable};
 use super::{DbResult, Page, Paged, Tx, like, paged};
 use crate::on_tx;
 use chrono::{DateTime, Utc};
@@ -30,7 +31,7 @@ pub async fn list(
     page: &Page,
 ) -> DbResult<Paged<User>> {
     let sql = format!(
-        "SELECT {COLS} FROM users WHERE id > $1 AND ($2 IS NULL OR LOWER(name || ' ' || email) LIKE $2 ESCAPE '\\')
+        "SELECT {COLS} FROM users WHERE id > $1 AND ($2 IS NULL OR search LIKE $2 ESCAPE '\\')
          AND ($3 IS NULL OR role = $3) ORDER BY id LIMIT $4"
     );
     let rows: Vec<User> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
@@ -58,6 +59,7 @@ pub async fn insert(tx: &mut Tx, u: &User) -> DbResult<()> {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
         .bind(&u.id).bind(&u.email).bind(&u.name).bind(&u.role).bind(&u.school_id).bind(&u.staff_id)
         .bind(&u.student_id).bind(&u.password_hash).bind(u.created_at).execute(c).await.map(|r| r.rows_affected()))?;
+    search::refresh(tx, Searchable::Users, &u.id).await?;
     Ok(())
 }
 

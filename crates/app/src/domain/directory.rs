@@ -58,6 +58,37 @@ word_enum!(EnrollmentStatus {
     Withdrawn = "withdrawn" / "Withdrawn",
 });
 
+/// The name a program gets when the school gives none (API.md's program body has no `name`):
+/// the degree and the discipline's catalog name without its parenthesised degrees, e.g.
+/// "Associate in Radiography", "Doctorate in Physical therapy" (not "... (DPT)").
+pub fn derive_program_name(level: DegreeLevel, discipline_name: &str) -> String {
+    let name = discipline_name.trim();
+    let name = match name.split_once(" (") {
+        Some((base, _)) if name.ends_with(')') && !base.trim().is_empty() => base.trim(),
+        _ => name,
+    };
+    let degree = match level {
+        DegreeLevel::Certificate => "Certificate",
+        DegreeLevel::Associate => "Associate",
+        DegreeLevel::Baccalaureate => "Bachelor's",
+        DegreeLevel::Masters => "Master's",
+        DegreeLevel::Doctoral => "Doctorate",
+    };
+    format!("{degree} in {name}")
+}
+
+/// A department hosts at least one discipline: one that hosts none can never take a student,
+/// so every approval into it would fail later with `department_does_not_host_discipline`.
+pub fn check_department_disciplines(problems: &mut Problems, disciplines: Option<&[String]>) {
+    if disciplines.is_some_and(<[String]>::is_empty) {
+        problems.add(
+            "disciplines",
+            ErrorCode::Required,
+            "a department hosts at least one discipline: name the ones it takes students in",
+        );
+    }
+}
+
 /// Days from `today` until an agreement expires, if it is active and expires within `window`
 /// days (0 = expires today). Expired or non-active agreements are not "expiring".
 pub fn expiring_in(
@@ -129,6 +160,44 @@ mod tests {
             assert_eq!(Setting::parse(s.as_str()), Some(*s));
         }
         assert_eq!(DegreeLevel::parse("phd"), None);
+    }
+
+    #[test]
+    fn a_program_without_a_name_is_named_from_its_degree_and_discipline() {
+        assert_eq!(
+            derive_program_name(DegreeLevel::Associate, "Radiography"),
+            "Associate in Radiography"
+        );
+        assert_eq!(
+            derive_program_name(DegreeLevel::Baccalaureate, " Respiratory Therapy "),
+            "Bachelor's in Respiratory Therapy"
+        );
+        assert_eq!(
+            derive_program_name(DegreeLevel::Doctoral, "Physical therapy (DPT)"),
+            "Doctorate in Physical therapy"
+        );
+        assert_eq!(
+            derive_program_name(DegreeLevel::Masters, "(Unusual)"),
+            "Master's in (Unusual)"
+        );
+        for level in DegreeLevel::ALL {
+            let name = derive_program_name(*level, "Nursing");
+            assert!(name.ends_with(" in Nursing"), "{name}");
+            assert!(!name.starts_with(' '), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_department_hosts_at_least_one_discipline() {
+        let mut p = Problems::default();
+        check_department_disciplines(&mut p, Some(&["radiography".to_string()]));
+        // Unknown (the edge already reported why): nothing more to say.
+        check_department_disciplines(&mut p, None);
+        assert!(p.is_empty());
+        check_department_disciplines(&mut p, Some(&[]));
+        assert_eq!(p.0.len(), 1);
+        assert_eq!(p.0[0].code, ErrorCode::Required);
+        assert_eq!(p.0[0].field.as_deref(), Some("disciplines"));
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod records;
 pub mod requirements;
 pub mod role;
 pub mod scope;
+pub mod search;
 pub mod validation;
 
 pub use email::Email;

@@ -5,13 +5,13 @@ use super::{Parsed, Principal};
 use crate::db::{self, Tx, departments::Department, new_id};
 use crate::domain::{
     ErrorCode, Problems,
-    directory::Setting,
+    directory::{Setting, check_department_disciplines},
     policy::{Action, Resource},
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-/// The fields of a department; `disciplines` defaults to none.
+/// The fields of a department; `disciplines` is at least one code.
 #[derive(Clone, Debug, Default)]
 pub struct DepartmentFields {
     /// A site id; the use case checks the site exists.
@@ -66,8 +66,9 @@ async fn merge(
         p,
         "disciplines",
         f.disciplines,
-        Some(current.map(|c| &c.disciplines).unwrap_or(&vec![])),
+        current.map(|c| &c.disciplines),
     );
+    check_department_disciplines(&mut problems, disciplines.as_deref());
     if let Some(site_id) = &site_id
         && db::sites::get(tx, site_id).await?.is_none()
     {

@@ -4,7 +4,7 @@ use super::{Parsed, Principal, ensure};
 use crate::db::{self, Tx, new_id, programs::Program};
 use crate::domain::{
     ErrorCode,
-    directory::DegreeLevel,
+    directory::{DegreeLevel, derive_program_name},
     policy::{Action, Resource},
 };
 use crate::error::{AppError, AppResult};
@@ -14,7 +14,9 @@ use chrono::NaiveDate;
 /// The fields of a program. `accreditor` empty means the discipline's usual accreditor.
 #[derive(Clone, Debug, Default)]
 pub struct ProgramFields {
-    pub name: Option<String>,
+    /// `Some(None)`: none given, so one is derived from the degree and the discipline
+    /// ("Associate in Radiography").
+    pub name: Option<Option<String>>,
     /// A discipline code; the use case checks it is in the catalog.
     pub discipline: Option<String>,
     pub degree_level: Option<DegreeLevel>,
@@ -33,7 +35,12 @@ async fn merge(
         mut problems,
     } = input;
     let p = &problems;
-    let name = keep(p, "name", f.name, current.map(|c| &c.name));
+    let name = keep_optional(
+        p,
+        "name",
+        f.name,
+        current.map(|c| Some(c.name.clone())).as_ref(),
+    );
     let discipline = keep(
         p,
         "discipline",
@@ -59,9 +66,13 @@ async fn merge(
         current.map(|c| &c.accredited_until),
     );
     let mut default_accreditor = None;
+    let mut discipline_name = None;
     if let Some(code) = &discipline {
         match db::disciplines::get(tx, code).await? {
-            Some(d) => default_accreditor = Some(d.accreditor),
+            Some(d) => {
+                default_accreditor = Some(d.accreditor);
+                discipline_name = Some(d.name);
+            }
             None => problems.add(
                 "discipline",
                 ErrorCode::UnknownDiscipline,
@@ -70,10 +81,16 @@ async fn merge(
         }
     }
     problems.into_result()?;
+    let level = degree_level.as_deref().and_then(DegreeLevel::parse);
+    let name = match (name.flatten(), level, discipline_name) {
+        (Some(given), _, _) => given,
+        (None, Some(level), Some(d)) => derive_program_name(level, &d),
+        (None, _, _) => String::new(),
+    };
     Ok(Program {
         id: current.map_or_else(new_id, |c| c.id.clone()),
         school_id: school_id.to_string(),
-        name: name.unwrap_or_default(),
+        name,
         discipline: discipline.unwrap_or_default(),
         degree_level: degree_level.unwrap_or_default(),
         accreditor: accreditor

@@ -1,10 +1,12 @@
 //! Departments: the office runs them; a department manager reads their own.
 use crate::db_test;
 use crate::helpers::*;
+use crate::rule_pages::{page, post_form};
 use serde_json::{Value, json};
 
 fn dept(site: &Value, name: &str) -> Value {
-    json!({ "site_id": site["id"], "name": name, "setting": "inpatient", "capacity": 3 })
+    json!({ "site_id": site["id"], "name": name, "setting": "inpatient", "capacity": 3,
+            "disciplines": ["radiography"] })
 }
 
 db_test!(
@@ -18,7 +20,7 @@ db_test!(
             assert_eq!(d["site_id"], c.f.site["id"]);
             assert_eq!(d["setting"], "inpatient");
             assert_eq!(d["capacity"], 3);
-            assert_eq!(d["disciplines"], json!([]), "hosts nothing until told");
+            assert_eq!(d["disciplines"], json!(["radiography"]));
             let path = format!("/api/v1/departments/{}", id(&d));
             assert_eq!(app.get_ok(who, &path).await, d);
             let changed = expect_status(
@@ -46,12 +48,13 @@ db_test!(
             assert_eq!(hosted, ["radiography", "respiratory_therapy"]);
             // The list replaces the old one.
             let fewer = expect_status(
-                app.patch(who, &path, &json!({ "disciplines": [] })).await,
+                app.patch(who, &path, &json!({ "disciplines": ["radiography"] }))
+                    .await,
                 200,
             )
             .await;
-            assert_eq!(fewer["disciplines"], json!([]));
-            assert_eq!(app.get_ok(who, &path).await["disciplines"], json!([]));
+            assert_eq!(fewer["disciplines"], json!(["radiography"]));
+            assert_eq!(app.get_ok(who, &path).await, fewer);
         }
     }
 );
@@ -153,42 +156,42 @@ db_test!(
         let cases = [
             (
                 json!({}),
-                vec!["required", "required", "required", "required"],
+                vec!["required", "required", "required", "required", "required"],
             ),
             (
-                json!({ "site_id": "nope", "name": "D", "setting": "imaging", "capacity": 1 }),
+                json!({ "site_id": "nope", "name": "D", "setting": "imaging", "capacity": 1, "disciplines": ["radiography"] }),
                 vec!["invalid_id"],
             ),
             (
-                json!({ "site_id": 7, "name": "D", "setting": "imaging", "capacity": 1 }),
+                json!({ "site_id": 7, "name": "D", "setting": "imaging", "capacity": 1, "disciplines": ["radiography"] }),
                 vec!["invalid_id"],
             ),
             (
-                json!({ "site_id": NO_SUCH_ID, "name": "D", "setting": "imaging", "capacity": 1 }),
+                json!({ "site_id": NO_SUCH_ID, "name": "D", "setting": "imaging", "capacity": 1, "disciplines": ["radiography"] }),
                 vec!["unknown_site"],
             ),
             (
-                json!({ "site_id": site, "name": "D", "setting": "attic", "capacity": 1 }),
+                json!({ "site_id": site, "name": "D", "setting": "attic", "capacity": 1, "disciplines": ["radiography"] }),
                 vec!["invalid_choice"],
             ),
             (
-                json!({ "site_id": site, "name": "D", "setting": "Imaging", "capacity": 1 }),
+                json!({ "site_id": site, "name": "D", "setting": "Imaging", "capacity": 1, "disciplines": ["radiography"] }),
                 vec!["invalid_choice"],
             ),
             (
-                json!({ "site_id": site, "name": "D", "setting": "imaging", "capacity": -1 }),
+                json!({ "site_id": site, "name": "D", "setting": "imaging", "capacity": -1, "disciplines": ["radiography"] }),
                 vec!["must_be_positive"],
             ),
             (
-                json!({ "site_id": site, "name": "D", "setting": "imaging", "capacity": 100_001 }),
+                json!({ "site_id": site, "name": "D", "setting": "imaging", "capacity": 100_001, "disciplines": ["radiography"] }),
                 vec!["must_be_positive"],
             ),
             (
-                json!({ "site_id": site, "name": "D", "setting": "imaging", "capacity": "many" }),
+                json!({ "site_id": site, "name": "D", "setting": "imaging", "capacity": "many", "disciplines": ["radiography"] }),
                 vec!["invalid_number"],
             ),
             (
-                json!({ "site_id": site, "name": "D", "setting": "imaging", "capacity": 2.5 }),
+                json!({ "site_id": site, "name": "D", "setting": "imaging", "capacity": 2.5, "disciplines": ["radiography"] }),
                 vec!["invalid_number"],
             ),
             (
@@ -205,7 +208,7 @@ db_test!(
                 vec!["invalid_type"],
             ),
             (
-                json!({ "site_id": site, "name": "D", "setting": "imaging", "capacity": 1, "beds": 30 }),
+                json!({ "site_id": site, "name": "D", "setting": "imaging", "capacity": 1, "beds": 30, "disciplines": ["radiography"] }),
                 vec!["unknown_field"],
             ),
             (
@@ -348,5 +351,104 @@ db_test!(
             &["invalid_choice"],
         )
         .await;
+    }
+);
+
+db_test!(
+    a_department_is_refused_without_the_disciplines_it_hosts,
+    |app| async move {
+        let c = cast(&app).await;
+        // Without them it could never take a student: every approval into it would fail later
+        // with department_does_not_host_discipline. Refused at once instead, field by field.
+        let base = json!({ "site_id": c.f.site["id"], "name": "Pharmacy", "setting": "pharmacy", "capacity": 2 });
+        let mut empty = base.clone();
+        empty["disciplines"] = json!([]);
+        let mut null = base.clone();
+        null["disciplines"] = Value::Null;
+        for (_, who) in c.office_roles() {
+            for body in [&base, &empty, &null] {
+                let problem = expect_problem(
+                    app.post(who, "/api/v1/departments", body).await,
+                    422,
+                    &["required"],
+                )
+                .await;
+                assert_eq!(problem["errors"][0]["field"], "disciplines", "{problem}");
+            }
+        }
+        // Every other problem is still reported with it.
+        let mut bad = base.clone();
+        bad["capacity"] = json!(-1);
+        expect_problem(
+            app.post(&c.office, "/api/v1/departments", &bad).await,
+            422,
+            &["must_be_positive", "required"],
+        )
+        .await;
+        let listed = app.get_ok(&c.office, "/api/v1/departments").await;
+        assert_eq!(
+            ids(&listed),
+            [id(&c.f.department)],
+            "nothing refused was stored"
+        );
+
+        // Nor can an update leave a department hosting nothing.
+        let path = format!("/api/v1/departments/{}", id(&c.f.department));
+        let problem = expect_problem(
+            app.patch(&c.office, &path, &json!({ "disciplines": [] }))
+                .await,
+            422,
+            &["required"],
+        )
+        .await;
+        assert_eq!(problem["errors"][0]["field"], "disciplines");
+        assert_eq!(
+            app.get_ok(&c.office, &path).await,
+            c.f.department,
+            "unchanged"
+        );
+
+        // With one, it is created and hosts it.
+        let mut one = base.clone();
+        one["disciplines"] = json!(["pharmacy"]);
+        let d = app.create(&c.office, "/api/v1/departments", &one).await;
+        assert_eq!(d["disciplines"], json!(["pharmacy"]));
+    }
+);
+
+db_test!(
+    the_department_form_refuses_a_department_hosting_nothing,
+    |app| async move {
+        let c = cast(&app).await;
+        let (status, form, token) = page(&app, &c.office, "/departments/new").await;
+        assert_eq!(status, 200);
+        assert!(form.contains("Disciplines hosted"), "{form}");
+        let fields = [
+            ("csrf_token", token.as_str()),
+            ("site_id", c.f.site["id"].as_str().unwrap_or_default()),
+            ("name", "Pharmacy"),
+            ("setting", "pharmacy"),
+            ("capacity", "2"),
+        ];
+        let (status, body) = post_form(&app, &c.office, "/departments", &fields).await;
+        assert_eq!(status, 422, "{body}");
+        assert!(body.contains("There is a problem"), "{body}");
+        assert!(
+            body.contains("a department hosts at least one discipline"),
+            "the problem shows beside the field: {body}"
+        );
+        let listed = app.get_ok(&c.office, "/api/v1/departments").await;
+        assert_eq!(ids(&listed), [id(&c.f.department)], "nothing stored");
+
+        let mut with_one = fields.to_vec();
+        with_one.push(("disciplines", "pharmacy"));
+        let (status, body) = post_form(&app, &c.office, "/departments", &with_one).await;
+        assert_eq!(status, 303, "{body}");
+        let listed = app.get_ok(&c.office, "/api/v1/departments").await;
+        let created = items(&listed)
+            .into_iter()
+            .find(|d| d["name"] == "Pharmacy")
+            .unwrap_or_else(|| panic!("created: {listed}"));
+        assert_eq!(created["disciplines"], json!(["pharmacy"]));
     }
 );

@@ -232,7 +232,7 @@ db_test!(
             ),
             (
                 "/api/v1/departments",
-                json!({ "site_id": "0191d3a0-0000-7000-8000-000000000000", "name": "D", "setting": "imaging", "capacity": 1 }),
+                json!({ "site_id": "0191d3a0-0000-7000-8000-000000000000", "name": "D", "setting": "imaging", "capacity": 1, "disciplines": ["radiography"] }),
                 vec!["unknown_site"],
             ),
             (

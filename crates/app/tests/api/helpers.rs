@@ -403,6 +403,18 @@ pub async fn expect_page(res: Response, status: u16) -> String {
     text
 }
 
+/// The table of a CSV download: asserts 200 and that the body starts with the UTF-8
+/// byte-order mark (every CSV the product serves does), and returns the text after it.
+pub async fn csv_text(res: Response) -> String {
+    let status = res.status().as_u16();
+    let body = res.bytes().await.expect("the body arrives").to_vec();
+    let text = String::from_utf8(body).expect("a CSV is UTF-8");
+    assert_eq!(status, 200, "unexpected status; body: {text}");
+    text.strip_prefix('\u{FEFF}')
+        .unwrap_or_else(|| panic!("a CSV starts with the byte-order mark: {text:?}"))
+        .to_string()
+}
+
 /// The `id` of a record.
 pub fn id(v: &Value) -> String {
     v["id"]

@@ -8,6 +8,7 @@ mod agreements;
 mod audit;
 mod auth;
 mod cli;
+mod csv;
 mod departments;
 mod directory;
 mod disciplines;
@@ -35,6 +36,7 @@ mod rules_races;
 #[allow(dead_code)]
 mod rules_world;
 mod schools;
+mod search;
 mod seed;
 mod sites;
 mod smoke;

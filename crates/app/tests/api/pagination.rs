@@ -17,7 +17,7 @@ async fn populate(app: &TestApp, c: &Cast) {
         app.create(
             office,
             "/api/v1/departments",
-            &json!({ "site_id": c.f.site["id"], "name": format!("Dept {i}"), "setting": "office", "capacity": 1 }),
+            &json!({ "site_id": c.f.site["id"], "name": format!("Dept {i}"), "setting": "office", "capacity": 1, "disciplines": ["health_administration"] }),
         )
         .await;
         app.create(

@@ -624,12 +624,11 @@ db_test!(
             .get_ok(&w.office, "/api/v1/reports/summary?year=2030")
             .await;
         assert_eq!(empty["total"], 0);
-        let csv = app
-            .get(&w.office, "/api/v1/reports/summary.csv?year=2027")
-            .await
-            .text()
-            .await
-            .unwrap();
+        let csv = csv_text(
+            app.get(&w.office, "/api/v1/reports/summary.csv?year=2027")
+                .await,
+        )
+        .await;
         assert!(csv.starts_with("dimension,key,label,students\r\n"), "{csv}");
         expect_problem(
             app.get(&w.school, "/api/v1/reports/summary?year=2027")

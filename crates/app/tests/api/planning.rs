@@ -20,7 +20,7 @@ fn plan_body(extra: Value) -> Value {
 }
 
 /// Starts a run and waits (polling, with a deadline) until it has an answer.
-async fn plan(app: &TestApp, w: &World, extra: Value) -> Value {
+pub async fn plan(app: &TestApp, w: &World, extra: Value) -> Value {
     let started = expect_status(
         app.post(&w.office, "/api/v1/planning-runs", &plan_body(extra))
             .await,

@@ -1,6 +1,7 @@
 //! Programs: the office runs them for every school; a school coordinator for their own school.
 use crate::db_test;
 use crate::helpers::*;
+use crate::rule_pages::{page, post_form};
 use serde_json::{Value, json};
 
 fn programs_of(school: &Value) -> String {
@@ -190,7 +191,7 @@ db_test!(
         let f = fixture(&app, &office).await;
         let path = programs_of(&f.school);
         let cases = [
-            (json!({}), vec!["required", "required", "required"]),
+            (json!({}), vec!["required", "required"]),
             (
                 json!({ "name": "P", "discipline": "alchemy", "degree_level": "associate" }),
                 vec!["unknown_discipline"],
@@ -214,7 +215,6 @@ db_test!(
             (
                 json!({ "name": "", "discipline": "alchemy", "degree_level": "phd", "accredited_until": "2030-02-31", "credits": 60 }),
                 vec![
-                    "required",
                     "unknown_discipline",
                     "invalid_choice",
                     "invalid_date",
@@ -299,5 +299,113 @@ db_test!(
         ] {
             expect_problem(app.get(&office, &path).await, 422, &[code]).await;
         }
+    }
+);
+
+db_test!(
+    a_program_without_a_name_is_named_from_its_degree_and_discipline,
+    |app| async move {
+        let c = cast(&app).await;
+        // API.md's body has no `name`: it is never required, for the office or the school.
+        let cases = [
+            (
+                &c.office,
+                json!({ "discipline": "radiography", "degree_level": "associate" }),
+                "Associate in Radiography",
+            ),
+            (
+                &c.school,
+                json!({ "discipline": "respiratory_therapy", "degree_level": "baccalaureate",
+                                "accredited_until": "2030-06-30" }),
+                "Bachelor's in Respiratory therapy",
+            ),
+            (
+                &c.admin,
+                json!({ "name": null, "discipline": "physical_therapy", "degree_level": "doctoral" }),
+                "Doctorate in Physical therapy",
+            ),
+        ];
+        for (who, body, name) in cases {
+            let p = app.create(who, &programs_of(&c.f.school), &body).await;
+            assert_eq!(p["name"], name, "{p}");
+            assert_eq!(p["discipline"], body["discipline"]);
+            assert_eq!(p["degree_level"], body["degree_level"]);
+            let path = format!("/api/v1/programs/{}", id(&p));
+            assert_eq!(app.get_ok(who, &path).await, p, "stored as answered");
+        }
+        // A name given is kept; a blank one is none, as on the form.
+        let named = app
+            .create(&c.office, &programs_of(&c.f.school), &bs_radiography())
+            .await;
+        assert_eq!(named["name"], "BS Radiography");
+        let blank = app
+            .create(
+                &c.office,
+                &programs_of(&c.f.other_school),
+                &json!({ "name": " ", "discipline": "radiography", "degree_level": "associate" }),
+            )
+            .await;
+        assert_eq!(blank["name"], "Associate in Radiography");
+        // An update that leaves the name out keeps it; `null` names it again from what it is now.
+        let path = format!("/api/v1/programs/{}", id(&named));
+        let kept = expect_status(
+            app.patch(&c.office, &path, &json!({ "degree_level": "masters" }))
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(kept["name"], "BS Radiography");
+        let renamed = expect_status(
+            app.patch(&c.office, &path, &json!({ "name": null })).await,
+            200,
+        )
+        .await;
+        assert_eq!(renamed["name"], "Master's in Radiography");
+        // The derived name is a name like any other: listed and found.
+        let found = app
+            .get_ok(
+                &c.office,
+                &format!("{}?q=associate%20in", programs_of(&c.f.school)),
+            )
+            .await;
+        let names: Vec<Value> = items(&found).iter().map(|p| p["name"].clone()).collect();
+        assert_eq!(names, [json!("Associate in Radiography")]);
+    }
+);
+
+db_test!(
+    the_program_form_names_a_program_left_unnamed,
+    |app| async move {
+        let c = cast(&app).await;
+        let (status, form, token) = page(
+            &app,
+            &c.school,
+            &format!("/schools/{}/programs/new", id(&c.f.school)),
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(
+            form.contains(r#"name="name" type="text" value="">"#),
+            "the name is optional on the form: {form}"
+        );
+        let (status, body) = post_form(
+            &app,
+            &c.school,
+            &format!("/schools/{}/programs", id(&c.f.school)),
+            &[
+                ("csrf_token", &token),
+                ("name", ""),
+                ("discipline", "radiography"),
+                ("degree_level", "certificate"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{body}");
+        let listed = app.get_ok(&c.school, &programs_of(&c.f.school)).await;
+        let created = items(&listed)
+            .into_iter()
+            .find(|p| p["degree_level"] == "certificate")
+            .unwrap_or_else(|| panic!("created: {listed}"));
+        assert_eq!(created["name"], "Certificate in Radiography");
     }
 );

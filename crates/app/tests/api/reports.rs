@@ -216,7 +216,7 @@ db_test!(
             "{:?}",
             res.headers()
         );
-        let csv = res.text().await.unwrap();
+        let csv = csv_text(res).await;
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], "dimension,key,label,students");
         assert!(lines.contains(&"total,,All students,3"), "{csv}");

@@ -294,16 +294,15 @@ db_test!(
         assert!(!mine.is_empty(), "the school coordinator's requests");
         assert!(mine.iter().all(|r| r["school_id"] == school_id.as_str()));
         // The capacity page shows Bayview's Diagnostic Imaging over-asked this term.
-        let csv = app
-            .client
-            .get(app.url("/capacity?format=csv"))
-            .header("cookie", format!("practicum_session={}", admin.token))
-            .send()
-            .await
-            .expect("request")
-            .text()
-            .await
-            .expect("text");
+        let csv = csv_text(
+            app.client
+                .get(app.url("/capacity?format=csv"))
+                .header("cookie", format!("practicum_session={}", admin.token))
+                .send()
+                .await
+                .expect("request"),
+        )
+        .await;
         let imaging = csv
             .lines()
             .find(|l| l.starts_with("Diagnostic Imaging,Bayview Medical Center,"))

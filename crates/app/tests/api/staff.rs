@@ -259,7 +259,7 @@ db_test!(
         .create(
             &office,
             "/api/v1/departments",
-            &json!({ "site_id": f.site["id"], "name": "ICU", "setting": "critical_care", "capacity": 2 }),
+            &json!({ "site_id": f.site["id"], "name": "ICU", "setting": "critical_care", "capacity": 2, "disciplines": ["respiratory_therapy"] }),
         )
         .await;
         let rita = app

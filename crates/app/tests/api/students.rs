@@ -280,7 +280,7 @@ db_test!(
         .create(
             &c.office,
             "/api/v1/departments",
-            &json!({ "site_id": c.f.site["id"], "name": "Pharmacy", "setting": "pharmacy", "capacity": 2 }),
+            &json!({ "site_id": c.f.site["id"], "name": "Pharmacy", "setting": "pharmacy", "capacity": 2, "disciplines": ["pharmacy"] }),
         )
         .await;
         let other_staff = app

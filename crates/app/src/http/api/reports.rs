@@ -5,12 +5,7 @@ use crate::domain::policy::{Action, Resource};
 use crate::http::{auth::Principal, error::AppResult, extract::Params, input};
 use crate::service::reports::summary;
 use crate::state::AppState;
-use axum::{
-    Json,
-    extract::State,
-    http::header,
-    response::{IntoResponse, Response},
-};
+use axum::{Json, extract::State, response::Response};
 
 #[utoipa::path(get, path = "/api/v1/reports/summary", tag = "reports", security(("bearer" = [])),
     params(("year" = Option<i32>, Query, description = "default: this year")),
@@ -28,7 +23,7 @@ pub async fn get_summary(
 
 #[utoipa::path(get, path = "/api/v1/reports/summary.csv", tag = "reports", security(("bearer" = [])),
     params(("year" = Option<i32>, Query)),
-    responses((status = 200, content_type = "text/csv", description = "columns dimension,key,label,students")))]
+    responses((status = 200, content_type = "text/csv", description = "UTF-8 with a byte-order mark; columns dimension,key,label,students")))]
 pub async fn get_summary_csv(
     State(st): State<AppState>,
     p: Principal,
@@ -38,15 +33,8 @@ pub async fn get_summary_csv(
     let year = input::reports::year(&params, chrono::Datelike::year(&st.clock.today()))?;
     let mut tx = st.db.read().await?;
     let s = summary(&mut tx, year).await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"summary-{year}.csv\""),
-            ),
-        ],
+    Ok(crate::http::download_csv(
+        &format!("summary-{year}.csv"),
         crate::http::report_csv::summary_csv(&s),
-    )
-        .into_response())
+    ))
 }

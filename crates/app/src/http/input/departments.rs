@@ -14,11 +14,13 @@ body! {
         setting: String,
         /// Students at once, all disciplines together.
         capacity: i64,
+        /// Discipline codes it hosts: at least one (`required`).
         disciplines: Vec<String>,
     }
 }
 
-/// `{ site_id, name, setting, capacity, disciplines? }` (API.md "Directory").
+/// `{ site_id, name, setting, capacity, disciplines }` (API.md "Directory"); `disciplines` is
+/// required on create and may not be empty (the use case checks that).
 pub fn department(body: Map<String, Value>, creating: bool) -> Parsed<DepartmentFields> {
     let (mut i, b) = Input::read::<DepartmentInput>(body);
     let site_id = i.field(&b.site_id, creating, &parse::id);
@@ -29,7 +31,7 @@ pub fn department(body: Map<String, Value>, creating: bool) -> Parsed<Department
         &choice(Setting::parse, Setting::words()),
     );
     let capacity = i.field(&b.capacity, creating, &parse::non_negative);
-    let disciplines = i.field(&b.disciplines, false, &parse::codes);
+    let disciplines = i.field(&b.disciplines, creating, &parse::codes);
     i.into_parsed(DepartmentFields {
         site_id,
         name,

@@ -7,7 +7,9 @@ use serde_json::{Map, Value};
 
 body! {
     pub struct ProgramInput {
-        name: String,
+        /// Optional: without one (or blank, or null) the program is named from its degree and
+        /// discipline, e.g. "Associate in Radiography".
+        name: Option<String>,
         /// A discipline code from the catalog.
         discipline: String,
         /// certificate, associate, baccalaureate, masters, doctoral
@@ -18,10 +20,12 @@ body! {
     }
 }
 
-/// `{ name, discipline, degree_level, accreditor?, accredited_until? }` (API.md "Directory").
+/// `{ name?, discipline, degree_level, accreditor?, accredited_until? }` (API.md "Directory").
+/// `name` is an extension API.md does not list, so it is never required: absent or null on
+/// create (null on update), the use case derives one.
 pub fn program(body: Map<String, Value>, creating: bool) -> Parsed<ProgramFields> {
     let (mut i, b) = Input::read::<ProgramInput>(body);
-    let name = i.field(&b.name, creating, &parse::text);
+    let name = i.optional(&b.name, &parse::text);
     let discipline = i.field(&b.discipline, creating, &parse::text);
     let degree_level = i.field(
         &b.degree_level,

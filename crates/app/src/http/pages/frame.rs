@@ -7,7 +7,7 @@ use crate::error::AppError;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    http::{StatusCode, header},
+    http::StatusCode,
     response::{IntoResponse, Redirect, Response},
 };
 
@@ -259,17 +259,7 @@ pub fn wants_csv(params: &crate::http::extract::Params) -> bool {
 }
 
 pub fn csv_response(filename: &str, table: &Table) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{filename}.csv\""),
-            ),
-        ],
-        table.csv(),
-    )
-        .into_response()
+    crate::http::download_csv(&format!("{filename}.csv"), table.csv())
 }
 
 /// The current URL with `cursor` (next page) or `format=csv` set, other filters kept.

@@ -295,20 +295,10 @@ async fn reports(State(st): State<AppState>, user: PageUser, params: Params) -> 
     let s = crate::service::reports::summary(&mut tx, year).await?;
     drop(tx);
     if super::wants_csv(&params) {
-        return Ok((
-            [
-                (
-                    axum::http::header::CONTENT_TYPE,
-                    "text/csv; charset=utf-8".to_string(),
-                ),
-                (
-                    axum::http::header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"summary-{year}.csv\""),
-                ),
-            ],
+        return Ok(crate::http::download_csv(
+            &format!("summary-{year}.csv"),
             crate::http::report_csv::summary_csv(&s),
-        )
-            .into_response());
+        ));
     }
     let max = |b: &[crate::service::reports::Bucket]| {
         b.iter().map(|x| x.students).max().unwrap_or(1).max(1)

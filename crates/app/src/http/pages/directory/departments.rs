@@ -124,6 +124,7 @@ async fn department_form(
                 .hint("Students at once, all disciplines together.")
                 .value(d.map(|d| d.capacity.to_string()).unwrap_or_default()),
             Field::new("disciplines", "Disciplines hosted", "checkboxes")
+                .hint("At least one: the disciplines whose students it takes.")
                 .options(discipline_options(st).await?)
                 .values(d.map(|d| d.disciplines.clone()).unwrap_or_default()),
         ],

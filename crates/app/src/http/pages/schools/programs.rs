@@ -141,7 +141,7 @@ async fn program_form(
         cancel,
         vec![
             Field::new("name", "Program name", "text")
-                .required()
+                .hint("Leave empty to name it from its degree and discipline, e.g. Associate in Radiography.")
                 .value(p.map(|p| p.name.clone()).unwrap_or_default()),
             Field::new("discipline", "Discipline", "select")
                 .required()

@@ -1,0 +1,362 @@
+//! Search finds people however their names were typed: apostrophe forms (’ ‘ ʼ ` ´), accents
+//! (precomposed or combining), case and quotation-mark forms, in every list that takes `q`,
+//! on its API and on its page, on both databases; rows written before the search column
+//! existed are found once the store has migrated.
+use crate::db_test;
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+/// The ids a list answers for `q` (URL-encoded here, as a browser would send it).
+async fn found(app: &TestApp, who: &Caller, list: &str, q: &str) -> Vec<String> {
+    let query = serde_urlencoded::to_string([("q", q)]).expect("a query string");
+    let mut got = ids(&app.get_ok(who, &format!("{list}?{query}&limit=500")).await);
+    got.sort();
+    got
+}
+
+fn sorted(records: &[&Value]) -> Vec<String> {
+    let mut v: Vec<String> = records.iter().map(|r| id(r)).collect();
+    v.sort();
+    v
+}
+
+fn unique_email(prefix: &str) -> String {
+    format!("{prefix}-{}@test.example", uuid::Uuid::now_v7().simple())
+}
+
+/// Every way people type the apostrophe in O'Brien.
+const O_BRIEN: [&str; 11] = [
+    "O'Brien",        // typewriter
+    "O\u{2019}Brien", // right single quotation mark, as phones and word processors type it
+    "O\u{2018}Brien", // left single quotation mark
+    "O\u{02BC}Brien", // modifier letter apostrophe
+    "O`Brien",        // backtick
+    "O\u{00B4}Brien", // acute accent
+    "O\u{FF07}Brien", // fullwidth apostrophe
+    "OBrien",
+    "obrien",
+    "O'BRIEN",
+    "o\u{2019}brien",
+];
+
+db_test!(
+    students_are_found_by_every_apostrophe_accent_case_and_quote_form,
+    |app| async move {
+        let c = cast(&app).await;
+        let student = |first: &str, last: &str| {
+            json!({ "school_id": c.f.school["id"], "program_id": c.f.program["id"], "first_name": first,
+                    "last_name": last, "email": unique_email("s") })
+        };
+        let add = |body: Value| {
+            let app = &app;
+            let office = &c.office;
+            async move { app.create(office, "/api/v1/students", &body).await }
+        };
+        // Entered with the typographic apostrophe, and with the typewriter one.
+        let siobhan = add(student("Siobhán", "O\u{2019}Brien")).await;
+        let liam = add(student("Liam", "O'Brien")).await;
+        // One name, precomposed, decomposed (combining marks, as macOS sends it) and plain.
+        let precomposed = add(student("José", "Müller")).await;
+        let decomposed = add(student("Jose\u{0301}", "Mu\u{0308}ller")).await;
+        let plain = add(student("JOSE", "MULLER")).await;
+        // Nicknames in quotes, typed both ways.
+        let bobby = add(student("Robert \u{201C}Bobby\u{201D}", "Tables")).await;
+        let rob = add(student("Roberta \"Bobby\"", "Fields")).await;
+        // Near misses, found by none of the above.
+        let decoys = [
+            add(student("Bryan", "Obi")).await,
+            add(student("Josefina", "Mullins")).await,
+        ];
+
+        let list = "/api/v1/students";
+        for q in O_BRIEN {
+            assert_eq!(
+                found(&app, &c.office, list, q).await,
+                sorted(&[&siobhan, &liam]),
+                "q={q:?}"
+            );
+        }
+        for q in [
+            "José Müller",
+            "jose muller",
+            "JOSÉ MÜLLER",
+            "Jose\u{0301} Mu\u{0308}ller",
+            "JOSE MULLER",
+        ] {
+            assert_eq!(
+                found(&app, &c.office, list, q).await,
+                sorted(&[&precomposed, &decomposed, &plain]),
+                "q={q:?}"
+            );
+        }
+        // An accent typed where the name has none is folded too.
+        assert_eq!(
+            found(&app, &c.office, list, "Siobhan").await,
+            sorted(&[&siobhan])
+        );
+        assert_eq!(
+            found(&app, &c.office, list, "SIOBHÁN O’BRIEN").await,
+            sorted(&[&siobhan])
+        );
+        for q in [
+            "\"Bobby\"",
+            "\u{201C}Bobby\u{201D}",
+            "\u{00AB}Bobby\u{00BB}",
+            "'Bobby'",
+            "\u{201E}bobby\u{201C}",
+            "BOBBY",
+        ] {
+            assert_eq!(
+                found(&app, &c.office, list, q).await,
+                sorted(&[&bobby, &rob]),
+                "q={q:?}"
+            );
+        }
+        // Folding does not make everything match.
+        for q in ["O'Brian", "Josh", "Bobbie", "O Brien"] {
+            assert_eq!(
+                found(&app, &c.office, list, q).await,
+                Vec::<String>::new(),
+                "q={q:?}"
+            );
+        }
+        assert_eq!(
+            found(&app, &c.office, list, "obi").await,
+            sorted(&[&decoys[0]])
+        );
+        // A school sees its own students the same way.
+        assert_eq!(
+            found(&app, &c.school, list, "O'Brien").await,
+            sorted(&[&siobhan, &liam])
+        );
+        // The e-mail address is searched as before.
+        let email = siobhan["email"].as_str().expect("an email").to_uppercase();
+        assert_eq!(
+            found(&app, &c.office, list, &email).await,
+            sorted(&[&siobhan])
+        );
+        // And a change of name is found under the new name only.
+        let path = format!("/api/v1/students/{}", id(&liam));
+        expect_status(
+            app.patch(&c.office, &path, &json!({ "last_name": "Ó Briain" }))
+                .await,
+            200,
+        )
+        .await;
+        assert_eq!(
+            found(&app, &c.office, list, "O'Brien").await,
+            sorted(&[&siobhan])
+        );
+        assert_eq!(
+            found(&app, &c.office, list, "o briain").await,
+            sorted(&[&liam])
+        );
+    }
+);
+
+/// One record named `name` in each list that takes `q` (besides students), and the list.
+async fn one_of_each(app: &TestApp, c: &Cast, name: &str) -> Vec<(String, Value)> {
+    let office = &c.office;
+    let site = app
+        .create(office, "/api/v1/sites", &json!({ "name": name }))
+        .await;
+    let department = app
+        .create(
+            office,
+            "/api/v1/departments",
+            &json!({ "site_id": site["id"], "name": name, "setting": "inpatient", "capacity": 1,
+                     "disciplines": ["radiography"] }),
+        )
+        .await;
+    let school = app
+        .create(
+            office,
+            "/api/v1/schools",
+            &json!({ "name": name, "city": "Cork", "state": "MA" }),
+        )
+        .await;
+    let program = app
+        .create(
+            office,
+            &format!("/api/v1/schools/{}/programs", id(&school)),
+            &json!({ "name": name, "discipline": "radiography", "degree_level": "associate" }),
+        )
+        .await;
+    let staff = app
+        .create(
+            office,
+            "/api/v1/staff",
+            &json!({ "name": name, "email": unique_email("staff"), "department_id": c.f.department["id"] }),
+        )
+        .await;
+    let user = app
+        .create(
+            &c.admin,
+            "/api/v1/users",
+            &json!({ "name": name, "email": unique_email("user"), "role": "coordinator",
+                     "password": DEMO_PASSWORD }),
+        )
+        .await;
+    vec![
+        ("/api/v1/sites".into(), site),
+        ("/api/v1/departments".into(), department),
+        ("/api/v1/schools".into(), school),
+        ("/api/v1/programs".into(), program),
+        ("/api/v1/staff".into(), staff),
+        ("/api/v1/users".into(), user),
+    ]
+}
+
+db_test!(
+    every_list_with_a_search_folds_names_the_same_way,
+    |app| async move {
+        let c = cast(&app).await;
+        let records = one_of_each(&app, &c, "Siobhán O\u{2019}Brien-Müller").await;
+        let decoys = one_of_each(&app, &c, "Sinéad Obi-Mullins").await;
+        let typed = [
+            "O'Brien",
+            "o\u{2018}brien",
+            "O\u{02BC}BRIEN",
+            "O`Brien",
+            "O\u{00B4}Brien",
+            "obrien-muller",
+            "SIOBHAN",
+            "Mu\u{0308}ller",
+            "MÜLLER",
+            "siobhán o'brien",
+        ];
+        for (list, record) in &records {
+            for q in typed {
+                assert_eq!(
+                    found(&app, &c.admin, list, q).await,
+                    [id(record)],
+                    "{list} q={q:?}"
+                );
+            }
+            assert_eq!(
+                found(&app, &c.admin, list, "obi-mull").await.len(),
+                1,
+                "{list}: the decoy, by its own name"
+            );
+            assert!(found(&app, &c.admin, list, "O'Brian").await.is_empty());
+        }
+        assert_eq!(records.len(), decoys.len());
+    }
+);
+
+db_test!(list_pages_search_the_same_way, |app| async move {
+    let c = cast(&app).await;
+    let name = "O\u{2019}Brien";
+    one_of_each(&app, &c, &format!("Siobhán {name}")).await;
+    one_of_each(&app, &c, "Sinéad Obi").await;
+    app.create(
+            &c.office,
+            "/api/v1/students",
+            &json!({ "school_id": c.f.school["id"], "program_id": c.f.program["id"], "first_name": "Siobhán",
+                     "last_name": "O\u{2019}Brien", "email": unique_email("s") }),
+        )
+        .await;
+    for page in [
+        "/students",
+        "/staff",
+        "/schools",
+        "/sites",
+        "/departments",
+        "/programs",
+        "/users",
+    ] {
+        for q in ["O'Brien", "siobhan obrien", "O`BRIEN"] {
+            let query = serde_urlencoded::to_string([("q", q)]).expect("a query string");
+            let html = expect_page(
+                app.client
+                    .get(app.url(&format!("{page}?{query}")))
+                    .header("cookie", format!("practicum_session={}", c.admin.token))
+                    .send()
+                    .await
+                    .expect("request"),
+                200,
+            )
+            .await;
+            // The filters' own options name every school; the table holds the rows found.
+            let table = html
+                .split_once("<table>")
+                .and_then(|(_, t)| t.split_once("</table>"))
+                .map(|(t, _)| t)
+                .unwrap_or_else(|| panic!("{page} q={q:?} shows a table: {html}"));
+            assert!(html.contains("1 shown"), "{page} q={q:?}: {html}");
+            assert!(table.contains(name), "{page} q={q:?}: {table}");
+            assert!(!table.contains("Obi"), "{page} q={q:?}: {table}");
+        }
+    }
+});
+
+/// Empties every row's search column, as the migration that adds it leaves the rows written
+/// before it.
+async fn forget_search_columns(app: &TestApp) {
+    for t in practicum::db::search::Searchable::ALL {
+        let sql = format!("UPDATE {} SET search = NULL", t.table());
+        match &app.state.db {
+            practicum::db::Db::Sqlite(p) => {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(p)
+                    .await
+                    .expect("update");
+            }
+            practicum::db::Db::Postgres(p) => {
+                sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .execute(p)
+                    .await
+                    .expect("update");
+            }
+        }
+    }
+}
+
+db_test!(
+    rows_written_before_the_search_column_are_found_after_migrating,
+    |app| async move {
+        let c = cast(&app).await;
+        let records = one_of_each(&app, &c, "Siobhán O\u{2019}Brien").await;
+        let student = app
+            .create(
+                &c.office,
+                "/api/v1/students",
+                &json!({ "school_id": c.f.school["id"], "program_id": c.f.program["id"], "first_name": "Siobhán",
+                         "last_name": "O\u{2019}Brien", "email": unique_email("s") }),
+            )
+            .await;
+        let mut all = records.clone();
+        all.push(("/api/v1/students".into(), student));
+        forget_search_columns(&app).await;
+        for (list, _) in &all {
+            assert!(
+                found(&app, &c.admin, list, "O'Brien").await.is_empty(),
+                "{list}: the lists read the search column"
+            );
+        }
+        // What start-up and `practicum migrate` run: the migrations, then the backfill.
+        app.state.db.migrate().await.expect("migrates");
+        for (list, record) in &all {
+            assert_eq!(
+                found(&app, &c.admin, list, "O'Brien").await,
+                [id(record)],
+                "{list}"
+            );
+        }
+        // Idempotent: nothing is left to fill, and running it again changes nothing.
+        let mut tx = app.state.db.write().await.expect("a transaction");
+        let written = practicum::db::search::backfill(&mut tx)
+            .await
+            .expect("backfills");
+        tx.commit().await.expect("commits");
+        assert_eq!(written, 0);
+        app.state.db.migrate().await.expect("migrates again");
+        for (list, record) in &all {
+            assert_eq!(
+                found(&app, &c.admin, list, "obrien").await,
+                [id(record)],
+                "{list}"
+            );
+        }
+    }
+);
