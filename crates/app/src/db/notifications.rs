@@ -79,6 +79,14 @@ pub async fn mark_read(
     )
 }
 
+/// Marks every user's unread notification of `kind` pointing at `link` read: the office's work
+/// items (a document to review) are done for everyone once one of them has done the work.
+pub async fn mark_done(tx: &mut Tx, kind: &str, link: &str, now: DateTime<Utc>) -> DbResult<u64> {
+    Ok(on_tx!(tx, c => sqlx::query(
+        "UPDATE notifications SET read_at = $3 WHERE kind = $1 AND link = $2 AND read_at IS NULL")
+        .bind(kind).bind(link).bind(now).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
 /// Marks every unread notification of the user read; returns how many.
 pub async fn mark_all_read(tx: &mut Tx, user_id: &str, now: DateTime<Utc>) -> DbResult<u64> {
     Ok(on_tx!(tx, c => sqlx::query(

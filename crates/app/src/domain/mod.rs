@@ -8,6 +8,7 @@ pub mod eligibility;
 pub mod email;
 pub mod error_code;
 pub mod inquiry;
+pub mod notice;
 pub mod period;
 pub mod placement;
 pub mod planning;

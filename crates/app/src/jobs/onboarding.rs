@@ -1,5 +1,7 @@
 //! What the onboarding changes tell people, enqueued in the change's own transaction.
 use crate::db::{self, DbResult, Tx, documents::Document};
+use crate::domain::notice::NoticeKind;
+use crate::jobs::notices::{self, Notice, Words};
 use chrono::{DateTime, Utc};
 
 async fn requirement_name(tx: &mut Tx, code: &str) -> DbResult<String> {
@@ -9,7 +11,8 @@ async fn requirement_name(tx: &mut Tx, code: &str) -> DbResult<String> {
         .unwrap_or_else(|| code.to_string()))
 }
 
-/// The student's sign-ins are told, in the app and by email with the office's note.
+/// The student (their sign-ins, or their address on file) and their school's coordinators are
+/// told, with the office's note (`domain::notice`: DocumentRejected).
 pub async fn document_rejected(
     tx: &mut Tx,
     d: &Document,
@@ -18,34 +21,42 @@ pub async fn document_rejected(
 ) -> DbResult<()> {
     let name = requirement_name(tx, &d.requirement_code).await?;
     let note = d.review_note.clone().unwrap_or_default();
-    let link = "/my-documents";
-    for (user_id, user_name, email) in
-        db::notifications::users_of_student(tx, &d.student_id).await?
-    {
-        db::notifications::notify(
-            tx,
-            &user_id,
-            "document_rejected",
-            &format!("Your {name} document was not accepted: {note}"),
-            Some(link),
-            now,
-        )
-        .await?;
-        let body = format!(
-            "Dear {user_name},\n\nThe education office could not accept the document you sent for \
-             {name}.\n\nTheir note: {note}\n\nPlease upload a new one here:\n\n{origin}{link}\n\n\
-             The Healthcare Education Office\n"
-        );
-        crate::jobs::mail::enqueue(
-            tx,
-            &user_name,
-            &email,
-            &format!("Your {name} document needs another look"),
-            &body,
-            now,
-        )
-        .await?;
-    }
+    let Some(student) = db::students::get(tx, &d.student_id).await? else {
+        return Ok(());
+    };
+    let who = student.full_name();
+    let staff_link = format!("/students/{}/documents", student.id);
+    notices::deliver(
+        tx,
+        origin,
+        &Notice {
+            kind: NoticeKind::DocumentRejected,
+            word_for_student: "document_rejected",
+            word_for_staff: "document_rejected",
+            students: std::slice::from_ref(&student.id),
+            school_id: &student.school_id,
+            link_for_student: "/my-documents",
+            link_for_staff: &staff_link,
+            to_student: Words {
+                message: format!("Your {name} document was not accepted: {note}"),
+                subject: format!("Your {name} document needs another look"),
+                body: format!(
+                    "The education office could not accept the document you sent for {name}.\n\n\
+                     Their note: {note}\n\nPlease upload a new one here:"
+                ),
+            },
+            to_staff: Words {
+                message: format!("{who}'s {name} document was not accepted: {note}"),
+                subject: format!("{who}: the {name} document was not accepted"),
+                body: format!(
+                    "The education office could not accept the {name} document sent for {who}.\n\n\
+                     Their note: {note}\n\nA new one can be uploaded here:"
+                ),
+            },
+        },
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -82,4 +93,17 @@ pub async fn document_uploaded(
         }
     }
     Ok(())
+}
+
+/// A reviewed document's "to review" notices are done (`NoticeKind::is_work_item`): nobody in
+/// the office is left with an unread item that someone else already did.
+pub async fn review_done(tx: &mut Tx, d: &Document, now: DateTime<Utc>) -> DbResult<u64> {
+    debug_assert!(NoticeKind::DocumentToReview.is_work_item());
+    db::notifications::mark_done(
+        tx,
+        "document_uploaded",
+        &format!("/documents/{}", d.id),
+        now,
+    )
+    .await
 }

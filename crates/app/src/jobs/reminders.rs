@@ -4,6 +4,8 @@
 //! recorded in `notices_sent` in the same transaction as its notification and email, so a
 //! sweep that runs twice (or on two instances) sends nothing twice.
 use crate::db::{self, DbResult, Scope, Tx};
+use crate::domain::notice::NoticeKind;
+use crate::jobs::notices::{self, Notice, Words};
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -31,6 +33,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
     let mut sent = Sent::default();
     let now = st.clock.now();
     let today = st.clock.today();
+    let origin = st.config.origin();
     let mut tx = st.db.write().await?;
     if !st.config.upload_digest.is_zero() {
         sent.digests = upload_digests(&mut tx, st, now).await?;
@@ -64,48 +67,55 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
                 continue;
             }
             let name = requirement_name(&mut tx, &mut names, code).await?;
-            for (user_id, user_name, email) in
-                db::notifications::users_of_student(&mut tx, &student_id).await?
-            {
-                let message = format!(
-                    "Your {name} lapses before your placement ending {} does: upload a renewed one",
-                    row.ends_on
-                );
-                db::notifications::notify(
-                    &mut tx,
-                    &user_id,
-                    "document_lapses",
-                    &message,
-                    Some("/my-documents"),
-                    now,
-                )
-                .await?;
-                let body = format!(
-                    "Dear {user_name},\n\nYour {name} will no longer be valid before your placement \
-                     ends on {}. You cannot continue the placement without it: please upload a \
-                     renewed one under My documents in Practicum.\n\nThe Healthcare Education Office\n",
-                    row.ends_on
-                );
-                crate::jobs::mail::enqueue(
-                    &mut tx,
-                    &user_name,
-                    &email,
-                    &format!("Renew your {name} before your placement ends"),
-                    &body,
-                    now,
-                )
-                .await?;
-            }
+            let who = student_name(&mut tx, &student_id).await?;
+            let staff_link = format!("/placements/{}", row.id);
+            notices::deliver(
+                &mut tx,
+                &origin,
+                &Notice {
+                    kind: NoticeKind::DocumentLapses,
+                    word_for_student: "document_lapses",
+                    word_for_staff: "document_lapses",
+                    students: std::slice::from_ref(&student_id),
+                    school_id: &row.school_id,
+                    link_for_student: "/my-documents",
+                    link_for_staff: &staff_link,
+                    to_student: Words {
+                        message: format!(
+                            "Your {name} lapses before your placement ending {} does: upload a renewed one",
+                            row.ends_on
+                        ),
+                        subject: format!("Renew your {name} before your placement ends"),
+                        body: format!(
+                            "Your {name} will no longer be valid before your placement ends on {}. \
+                             You cannot continue the placement without it: please upload a renewed \
+                             one under My documents in Practicum:",
+                            row.ends_on
+                        ),
+                    },
+                    to_staff: Words {
+                        message: format!(
+                            "{who}'s {name} lapses before the placement ending {} does",
+                            row.ends_on
+                        ),
+                        subject: format!("{who}: the {name} lapses before the placement ends"),
+                        body: format!(
+                            "{who}'s {name} will no longer be valid before the placement ends on {}. \
+                             The student has been asked to upload a renewed one:",
+                            row.ends_on
+                        ),
+                    },
+                },
+                now,
+            )
+            .await?;
             sent.lapses += 1;
         }
         let days = (row.starts_on - today).num_days();
         if (0..=NOTICE_DAYS).contains(&days)
             && claim(&mut tx, &format!("start14:{}", row.id), now).await?
         {
-            let student = db::students::get(&mut tx, &student_id)
-                .await?
-                .map(|s| s.full_name())
-                .unwrap_or_default();
+            let student = student_name(&mut tx, &student_id).await?;
             let state = if clearance.is_cleared() {
                 "is cleared".to_string()
             } else {
@@ -117,37 +127,53 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
                     what.join(", ")
                 )
             };
+            let yours = if clearance.is_cleared() {
+                "you are cleared".to_string()
+            } else {
+                let mut what = clearance.missing.clone();
+                what.extend(clearance.expiring.iter().cloned());
+                format!("you are not cleared yet: {} still to do", what.join(", "))
+            };
             let message = format!("{student} starts on {} and {state}", row.starts_on);
-            for (user_id, user_name, email) in
-                db::notifications::users_of_school(&mut tx, &row.school_id).await?
-            {
-                db::notifications::notify(
-                    &mut tx,
-                    &user_id,
-                    if clearance.is_cleared() {
+            let link = format!("/placements/{}", row.id);
+            notices::deliver(
+                &mut tx,
+                &origin,
+                &Notice {
+                    kind: NoticeKind::StartingSoon,
+                    word_for_student: "starting_soon",
+                    word_for_staff: if clearance.is_cleared() {
                         "student_cleared"
                     } else {
                         "student_blocked"
                     },
-                    &message,
-                    Some(&format!("/placements/{}", row.id)),
-                    now,
-                )
-                .await?;
-                let body = format!(
-                    "Dear {user_name},\n\n{message}.\n\nThe placement's onboarding is in Practicum \
-                     under Placements.\n\nThe Healthcare Education Office\n"
-                );
-                crate::jobs::mail::enqueue(
-                    &mut tx,
-                    &user_name,
-                    &email,
-                    &format!("{student}: {NOTICE_DAYS} days to the start"),
-                    &body,
-                    now,
-                )
-                .await?;
-            }
+                    students: std::slice::from_ref(&student_id),
+                    school_id: &row.school_id,
+                    link_for_student: &link,
+                    link_for_staff: &link,
+                    to_student: Words {
+                        message: format!(
+                            "Your placement starts on {} and {yours}",
+                            row.starts_on
+                        ),
+                        subject: format!("Your placement starts in {NOTICE_DAYS} days"),
+                        body: format!(
+                            "Your placement starts on {} and {yours}. Your onboarding is in \
+                             Practicum:",
+                            row.starts_on
+                        ),
+                    },
+                    to_staff: Words {
+                        message: message.clone(),
+                        subject: format!("{student}: {NOTICE_DAYS} days to the start"),
+                        body: format!(
+                            "{message}. The placement's onboarding is in Practicum under Placements:"
+                        ),
+                    },
+                },
+                now,
+            )
+            .await?;
             sent.start_notices += 1;
         }
     }
@@ -233,4 +259,12 @@ pub fn spawn(st: AppState, interval: std::time::Duration) -> tokio::task::JoinHa
             }
         }
     })
+}
+
+/// A student's full name, or nothing for a student since removed.
+async fn student_name(tx: &mut Tx, student_id: &str) -> DbResult<String> {
+    Ok(db::students::get(tx, student_id)
+        .await?
+        .map(|s| s.full_name())
+        .unwrap_or_default())
 }

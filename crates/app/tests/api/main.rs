@@ -13,6 +13,7 @@ mod departments;
 mod directory;
 mod disciplines;
 mod inquiries;
+mod notices;
 mod notifications;
 mod onboarding;
 mod pagination;

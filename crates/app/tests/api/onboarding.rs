@@ -927,8 +927,12 @@ crate::db_test_with!(
         let sent = sweep(&app).await;
         assert_eq!(sent.start_notices, 1);
         assert_eq!(sweep(&app).await.start_notices, 0, "told once");
+        // Newest first: the start notice, then the decision that created the placement.
         let k = kinds(&app, &s.school).await;
-        assert_eq!(k, vec!["student_blocked".to_string()]);
+        assert_eq!(
+            k,
+            vec!["student_blocked".to_string(), "request_decided".to_string()]
+        );
         let list = app.get_ok(&s.school, "/api/v1/notifications").await;
         let message = list["items"][0]["message"].as_str().unwrap();
         assert!(

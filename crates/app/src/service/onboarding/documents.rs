@@ -164,6 +164,8 @@ pub async fn review_document(
         crate::jobs::onboarding::document_rejected(&mut tx, &after, &st.config.origin(), now)
             .await?;
     }
+    // The office's "to review" notices of this document are done, whoever reviewed it.
+    crate::jobs::onboarding::review_done(&mut tx, &after, now).await?;
     tx.commit().await?;
     Ok(after)
 }

@@ -141,6 +141,7 @@ pub async fn decide(
         Some(&after),
     )
     .await?;
+    tell_the_decision(&mut tx, st, &after, now).await?;
     let mut views = Vec::new();
     for r in created_rows {
         views.push(placements::view(&mut tx, r, st.clock.today()).await?);
@@ -148,4 +149,59 @@ pub async fn decide(
     after.placements = Some(views);
     tx.commit().await?;
     Ok(after)
+}
+
+/// The named students and the school that asked hear the decision (`domain::notice`:
+/// RequestDecided), in the decision's transaction.
+async fn tell_the_decision(
+    tx: &mut db::Tx,
+    st: &AppState,
+    r: &PlacementRequest,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<()> {
+    use crate::domain::notice::NoticeKind;
+    use crate::jobs::notices::{Notice, Words};
+    let what = format!(
+        "{} request from {} to {}",
+        r.kind,
+        r.starts_on.format("%-d %B %Y"),
+        r.ends_on.format("%-d %B %Y")
+    );
+    let outcome = match r.status.as_str() {
+        "approved" => "was approved".to_string(),
+        "waitlisted" => "is on the waiting list".to_string(),
+        other => format!("was {other}"),
+    };
+    let because = r
+        .decision_reason
+        .as_deref()
+        .map(|why| format!(" ({why})"))
+        .unwrap_or_default();
+    let link = format!("/requests/{}", r.id);
+    crate::jobs::notices::deliver(
+        tx,
+        &st.config.origin(),
+        &Notice {
+            kind: NoticeKind::RequestDecided,
+            word_for_student: "request_decided",
+            word_for_staff: "request_decided",
+            students: &r.student_ids,
+            school_id: &r.school_id,
+            link_for_student: "/placements",
+            link_for_staff: &link,
+            to_student: Words {
+                message: format!("Your {what} {outcome}{because}"),
+                subject: format!("Your placement request {outcome}"),
+                body: format!("The education office decided: your {what} {outcome}{because}. Your placements are in Practicum:"),
+            },
+            to_staff: Words {
+                message: format!("The {what} {outcome}{because}"),
+                subject: format!("The {what} {outcome}"),
+                body: format!("The education office decided: the {what} {outcome}{because}. The request is in Practicum:"),
+            },
+        },
+        now,
+    )
+    .await?;
+    Ok(())
 }

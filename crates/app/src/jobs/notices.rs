@@ -1,0 +1,111 @@
+//! Delivers a notice to the audiences `domain::notice` gives its kind, in the caller's
+//! transaction: in-app notifications for sign-ins, e-mail (through the queue) for everyone,
+//! and a student without a sign-in by e-mail to the address on their record.
+use crate::db::{self, DbResult, Tx};
+use crate::domain::notice::{Audience, NoticeKind};
+use chrono::{DateTime, Utc};
+
+/// What one audience reads: the in-app line, and the e-mail's subject and paragraph.
+#[derive(Clone, Debug)]
+pub struct Words {
+    pub message: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// A notice about students (one, or a request's named students).
+#[derive(Clone, Debug)]
+pub struct Notice<'a> {
+    pub kind: NoticeKind,
+    /// The notification's `kind` word, as the API lists it (`document_rejected`, ...).
+    pub word_for_student: &'a str,
+    pub word_for_staff: &'a str,
+    /// The students it is about; each is told (a request with only unnamed places has none).
+    pub students: &'a [String],
+    /// The students' school, or for a decision the school that asked.
+    pub school_id: &'a str,
+    /// Where to look: a path on this site, for the student and for the staff.
+    pub link_for_student: &'a str,
+    pub link_for_staff: &'a str,
+    pub to_student: Words,
+    pub to_staff: Words,
+}
+
+/// One person to tell: a sign-in (`user_id`) or only an address on file.
+struct Recipient {
+    user_id: Option<String>,
+    name: String,
+    email: String,
+}
+
+fn signed_in(rows: Vec<(String, String, String)>) -> Vec<Recipient> {
+    rows.into_iter()
+        .map(|(id, name, email)| Recipient {
+            user_id: Some(id),
+            name,
+            email,
+        })
+        .collect()
+}
+
+async fn recipients(tx: &mut Tx, n: &Notice<'_>, audience: Audience) -> DbResult<Vec<Recipient>> {
+    Ok(match audience {
+        Audience::Student => {
+            let mut out = Vec::new();
+            for student_id in n.students {
+                let users = db::notifications::users_of_student(tx, student_id).await?;
+                if !users.is_empty() {
+                    out.extend(signed_in(users));
+                } else if let Some(s) = db::students::get(tx, student_id).await? {
+                    out.push(Recipient {
+                        user_id: None,
+                        name: s.full_name(),
+                        email: s.email,
+                    });
+                }
+            }
+            out
+        }
+        Audience::School => signed_in(db::notifications::users_of_school(tx, n.school_id).await?),
+        Audience::Office => {
+            signed_in(db::notifications::users_with_roles(tx, &["admin", "coordinator"]).await?)
+        }
+    })
+}
+
+/// Tells every audience of the notice's kind; returns how many people were told. `origin` is
+/// the public base URL that e-mailed links start with.
+pub async fn deliver(
+    tx: &mut Tx,
+    origin: &str,
+    n: &Notice<'_>,
+    now: DateTime<Utc>,
+) -> DbResult<usize> {
+    let mut told: Vec<String> = Vec::new();
+    for audience in n.kind.audiences() {
+        let (words, word, link) = match audience {
+            Audience::Student => (&n.to_student, n.word_for_student, n.link_for_student),
+            Audience::School | Audience::Office => {
+                (&n.to_staff, n.word_for_staff, n.link_for_staff)
+            }
+        };
+        for r in recipients(tx, n, *audience).await? {
+            // One person in two audiences (an admin who is also a school's coordinator) is
+            // told once.
+            if told.contains(&r.email) {
+                continue;
+            }
+            if let Some(user_id) = &r.user_id {
+                db::notifications::notify(tx, user_id, word, &words.message, Some(link), now)
+                    .await?;
+            }
+            let body = format!(
+                "Dear {},\n\n{}\n\n{origin}{link}\n\nThe Healthcare Education Office\n",
+                r.name, words.body
+            );
+            crate::jobs::mail::enqueue(tx, &r.name, &r.email, &words.subject, &body, now).await?;
+            told.push(r.email);
+        }
+    }
+    Ok(told.len())
+}
