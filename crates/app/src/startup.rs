@@ -86,6 +86,10 @@ pub fn router(state: AppState) -> Router {
         .merge(http::pages::router())
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::idempotency::idempotency,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn(
             http::middleware::security_headers,

@@ -11,6 +11,7 @@ mod cli;
 mod departments;
 mod directory;
 mod disciplines;
+mod idempotency;
 mod inquiries;
 mod notifications;
 mod onboarding;
