@@ -269,3 +269,40 @@ fn replay(row: crate::db::idempotency::KeyRow) -> Response {
     );
     res
 }
+
+/// Adds the optional `Idempotency-Key` header to every POST of the OpenAPI document (sign-in
+/// and sign-out take none).
+pub fn document(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        RefOr, Required, Type,
+        path::{ParameterBuilder, ParameterIn},
+        schema::{Object, Schema},
+    };
+    for (path, item) in openapi.paths.paths.iter_mut() {
+        let Some(post) = item.post.as_mut() else {
+            continue;
+        };
+        if path.starts_with("/api/v1/auth/") {
+            continue;
+        }
+        let header = ParameterBuilder::new()
+            .name("Idempotency-Key")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "Up to 255 visible ASCII characters (a UUID, say). The same key from the same \
+                 caller within 24 hours answers the first successful result again, with \
+                 `Idempotent-Replayed: true`, and creates nothing; with another body or path it \
+                 answers 422 `idempotency_key_reused`; while the first still runs, a repeat waits \
+                 for it (409 `idempotency_key_in_use` if it takes too long). A refused request \
+                 does not use up its key.",
+            ))
+            .schema(Some(RefOr::T(Schema::Object(Object::with_type(
+                Type::String,
+            )))))
+            .build();
+        post.parameters
+            .get_or_insert_with(Vec::new)
+            .push(RefOr::T(header));
+    }
+}

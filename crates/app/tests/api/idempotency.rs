@@ -208,6 +208,29 @@ db_test!(
 );
 
 db_test!(a_key_must_be_a_short_visible_word, |app| async move {
+    // The OpenAPI document offers the header on the POSTs that create.
+    let spec: Value = expect_status(
+        app.client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .expect("request"),
+        200,
+    )
+    .await;
+    let names = |path: &str| -> Vec<Value> {
+        spec["paths"][path]["post"]["parameters"]
+            .as_array()
+            .map(|ps| ps.iter().map(|p| p["name"].clone()).collect())
+            .unwrap_or_default()
+    };
+    assert!(
+        names(REQUESTS).contains(&json!("Idempotency-Key")),
+        "{}",
+        spec["paths"][REQUESTS]
+    );
+    assert!(names("/api/v1/inquiries").contains(&json!("Idempotency-Key")));
+    assert!(!names("/api/v1/auth/login").contains(&json!("Idempotency-Key")));
     let office = app.coordinator().await;
     let body = json!({ "name": "East" });
     expect_problem(
