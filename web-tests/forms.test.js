@@ -112,6 +112,33 @@ test('the office creates a school and an agreement through the forms', async () 
   await context.close();
 });
 
+test('Back and Save again goes to the school the first Save created, and creates no second', async () => {
+  const { context, page } = await signIn(browser, server.base, 'coordinator');
+  await page.goto(`${server.base}/schools/new`);
+  const key = await page.locator('input[name="form_key"]').getAttribute('value');
+  assert.ok(key, 'the form carries a one-time key');
+  const fill = async () => {
+    await page.getByLabel('Name').fill('Backtrack College');
+    await page.getByLabel('City').fill('Lowell');
+    await page.getByLabel('State').fill('MA');
+  };
+  await fill();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/schools\/[0-9a-f-]{36}\?done=created$/);
+  const first = page.url();
+  await page.goBack();
+  await page.waitForURL(`${server.base}/schools/new`);
+  assert.equal(await page.locator('input[name="form_key"]').getAttribute('value'), key,
+    'Back shows the same form, with the same key');
+  await fill();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL(/\/schools\/[0-9a-f-]{36}\?done=created$/);
+  assert.equal(page.url(), first, 'the second Save lands on the first school');
+  await page.goto(`${server.base}/schools`);
+  assert.equal(await page.locator('tbody tr', { hasText: 'Backtrack College' }).count(), 1, 'one school');
+  await context.close();
+});
+
 test('the expiring filter shows only agreements ending within 90 days', async () => {
   const { context, page } = await signIn(browser, server.base, 'coordinator');
   // Every agreement, and which of them carry the "expiring" badge.

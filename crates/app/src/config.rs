@@ -37,6 +37,9 @@ pub struct Config {
     /// How often the reminder sweep runs (upload digests, documents lapsing during a
     /// placement, the 14-day notice to schools); `None` never (tests run it by hand).
     pub reminder_interval: Option<Duration>,
+    /// How long a POST waits for another request with its `Idempotency-Key` (or form key) to
+    /// finish before it answers 409 `idempotency_key_in_use`.
+    pub idempotency_wait: Duration,
 }
 
 impl Config {
@@ -61,6 +64,7 @@ impl Config {
             mail_retry_base: Duration::from_secs(60),
             upload_digest: Duration::from_secs(60 * 60),
             reminder_interval: Some(Duration::from_secs(5 * 60)),
+            idempotency_wait: Duration::from_secs(30),
         }
     }
 

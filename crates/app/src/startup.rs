@@ -80,12 +80,17 @@ pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> 
 }
 
 pub fn router(state: AppState) -> Router {
-    let (api, openapi) = http::api::router().split_for_parts();
+    let (api, mut openapi) = http::api::router().split_for_parts();
+    http::idempotency::document(&mut openapi);
     Router::new()
         .merge(api)
         .merge(http::pages::router())
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::idempotency::idempotency,
+        ))
         .with_state(state)
         .layer(axum::middleware::from_fn(
             http::middleware::security_headers,

@@ -47,6 +47,8 @@ error_codes! {
     FileTooLarge = "file_too_large", 422;
     FileTypeNotAllowed = "file_type_not_allowed", 422;
     Forbidden = "forbidden", 403;
+    IdempotencyKeyInUse = "idempotency_key_in_use", 409;
+    IdempotencyKeyReused = "idempotency_key_reused", 422;
     InternalError = "internal_error", 500;
     InvalidAppliesTo = "invalid_applies_to", 422;
     InvalidBoolean = "invalid_boolean", 422;

@@ -7,6 +7,7 @@ use crate::domain::Problems;
 
 pub mod agreements;
 pub mod departments;
+pub mod idempotency;
 pub mod inquiries;
 pub mod invitations;
 pub mod notifications;

@@ -133,7 +133,7 @@ impl Form {
             map.insert(c.to_string(), Value::Bool(false));
         }
         for (k, v) in &self.0 {
-            if k == "csrf_token" {
+            if k == "csrf_token" || k == crate::http::idempotency::FORM_KEY {
                 continue;
             }
             if multi.contains(&k.as_str()) {

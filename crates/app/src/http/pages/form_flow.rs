@@ -73,6 +73,11 @@ pub fn show(user: &PageUser, spec: FormSpec) -> PageResult {
     Ok(spec.page(user).into_response())
 }
 
+/// GET: a form that creates a record, with its one-time key (`Chrome::once`).
+pub fn show_new(user: &PageUser, spec: FormSpec) -> PageResult {
+    Ok(super::once_page(spec.page(user).once()))
+}
+
 /// POST: `save` is the use case called with the form's input (nothing runs before the CSRF
 /// check: a future does nothing until awaited). On success, to `to(record)` with the `done`
 /// banner; when the use case rejects the input, the form from `again` with the problems and

@@ -22,6 +22,9 @@ pub struct Chrome {
     pub banner: String,
     /// The signed-in user's unread notifications, shown in the top bar.
     pub unread: i64,
+    /// The one-time key of a form that creates a record (`form_key`, see
+    /// `http/idempotency.rs`); empty on every other page.
+    pub form_key: String,
 }
 
 impl Chrome {
@@ -34,6 +37,7 @@ impl Chrome {
             csrf: String::new(),
             banner: String::new(),
             unread: 0,
+            form_key: String::new(),
         }
     }
 }
@@ -115,7 +119,28 @@ pub struct FormPage {
     pub multipart: bool,
 }
 
+impl Chrome {
+    /// Gives the page's form a fresh one-time key: posted twice (a second click, Back and
+    /// submit again), it creates one record, and the second post goes where the first did.
+    pub fn once(mut self) -> Chrome {
+        self.form_key = crate::password::random_token();
+        self
+    }
+}
+
+/// A page whose form carries a one-time key. Browsers may keep it for Back (`no-cache`, not
+/// `no-store`), so Back shows the same form with the same key instead of fetching a new one.
+pub fn once_page(page: impl IntoResponse) -> Response {
+    ([(header::CACHE_CONTROL, "private, no-cache")], page).into_response()
+}
+
 impl FormPage {
+    /// See [`Chrome::once`].
+    pub fn once(mut self) -> FormPage {
+        self.chrome = self.chrome.once();
+        self
+    }
+
     /// Puts each problem next to its field and in the summary; problems about no field
     /// (or a field the form does not show) go to the summary only.
     pub fn with_problems(mut self, problems: &Problems) -> FormPage {
@@ -145,6 +170,10 @@ impl FormPage {
 
     /// Keeps what was typed when the form comes back with errors.
     pub fn with_values(mut self, form: &Form) -> FormPage {
+        // A create form shown again keeps its one-time key: its first post created nothing.
+        if let Some(k) = form.get(crate::http::idempotency::FORM_KEY) {
+            self.chrome.form_key = k.to_string();
+        }
         for f in &mut self.fields {
             if f.kind == "checkboxes" {
                 f.values = form
@@ -347,6 +376,7 @@ impl PageUser {
             csrf: self.p.csrf_token.clone(),
             banner: self.banner.clone(),
             unread: self.unread,
+            form_key: String::new(),
         }
     }
 }

@@ -68,12 +68,12 @@ fn fields() -> Vec<Field> {
 }
 
 async fn page() -> impl IntoResponse {
-    PublicPage {
-        chrome: Chrome::public("Clinicals and internships"),
+    super::once_page(PublicPage {
+        chrome: Chrome::public("Clinicals and internships").once(),
         fields: fields(),
         summary: vec![],
         answer: None,
-    }
+    })
 }
 
 /// Public form: no session, so no CSRF token to check; the Origin check, the honeypot and the

@@ -146,7 +146,7 @@ fn school_form(
 
 async fn new_school(user: PageUser) -> PageResult {
     user.p.authorize(Resource::School, Action::Write)?;
-    form_flow::show(&user, school_form("New school", "/schools".into(), None))
+    form_flow::show_new(&user, school_form("New school", "/schools".into(), None))
 }
 
 async fn create_school(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {

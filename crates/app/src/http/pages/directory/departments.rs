@@ -141,7 +141,7 @@ pub async fn new(State(st): State<AppState>, user: PageUser, params: Params) -> 
         params.id("site_id")?,
     )
     .await?;
-    form_flow::show(&user, spec)
+    form_flow::show_new(&user, spec)
 }
 
 pub async fn create(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {

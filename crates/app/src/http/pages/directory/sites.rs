@@ -77,7 +77,7 @@ fn site_form(title: impl Into<String>, action: String, s: Option<&db::sites::Sit
 
 pub async fn new(user: PageUser) -> PageResult {
     user.p.authorize(Resource::Site, Action::Write)?;
-    form_flow::show(&user, site_form("New site", "/sites".into(), None))
+    form_flow::show_new(&user, site_form("New site", "/sites".into(), None))
 }
 
 pub async fn create(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {

@@ -203,7 +203,7 @@ pub async fn new(State(st): State<AppState>, user: PageUser, params: Params) -> 
     user.p.authorize(Resource::Staff, Action::Write)?;
     let dept = params.id("department_id")?;
     let spec = staff_form(&st, "New staff member", "/staff".into(), None, dept).await?;
-    form_flow::show(&user, spec)
+    form_flow::show_new(&user, spec)
 }
 
 pub async fn create(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {

@@ -162,7 +162,7 @@ async fn student_form(
 
 pub async fn new(State(st): State<AppState>, user: PageUser) -> PageResult {
     let spec = student_form(&st, &user, "New student", "/students".into(), None).await?;
-    form_flow::show(&user, spec)
+    form_flow::show_new(&user, spec)
 }
 
 pub async fn create(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {

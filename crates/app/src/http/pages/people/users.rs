@@ -103,7 +103,7 @@ async fn user_form(st: &AppState) -> Result<FormSpec, PageError> {
 
 pub async fn new(State(st): State<AppState>, user: PageUser) -> PageResult {
     user.p.authorize(Resource::User, Action::Write)?;
-    form_flow::show(&user, user_form(&st).await?)
+    form_flow::show_new(&user, user_form(&st).await?)
 }
 
 pub async fn create(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {

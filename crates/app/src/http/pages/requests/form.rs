@@ -144,7 +144,9 @@ pub(super) async fn new_request(
             .into_response());
         }
     };
-    Ok(request_form(&st, &user, &school_id).await?.into_response())
+    Ok(super::super::once_page(
+        request_form(&st, &user, &school_id).await?.once(),
+    ))
 }
 
 /// The form's fields as the API's request body.

@@ -218,7 +218,7 @@ pub async fn new(
         None,
     )
     .await?;
-    form_flow::show(&user, spec)
+    form_flow::show_new(&user, spec)
 }
 
 pub async fn create(
