@@ -38,6 +38,22 @@ mod tests {
         assert_eq!(route(true, "clinical").0, "placement_request");
         assert_eq!(route(true, "internship").0, "placement_request");
         assert_eq!(route(false, "clinical").0, "observership");
+        // A non-student asking for a clinical is told why, not only where they go.
+        assert!(
+            route(false, "clinical")
+                .1
+                .contains("open only to students enrolled")
+        );
+        assert!(
+            route(false, "internship")
+                .1
+                .contains("open only to students enrolled")
+        );
+        assert!(
+            !route(false, "shadowing")
+                .1
+                .contains("open only to students")
+        );
         assert_eq!(route(false, "internship").0, "observership");
         assert_eq!(route(false, "volunteer").0, "volunteer");
         assert_eq!(route(true, "observership").0, "observership");

@@ -126,4 +126,15 @@ mod tests {
         assert!(feb.overlaps(&last_of_feb));
         assert!(last_of_feb.overlaps(&feb));
     }
+
+    /// Coverage ending the day before the last leaves the last day uncovered; coverage of the
+    /// last day too leaves nothing (mutation testing).
+    #[test]
+    fn the_last_day_alone_can_be_uncovered() {
+        let feb = Period::new(d("2027-02-01"), d("2027-02-28")).unwrap();
+        let to_27 = Period::new(d("2027-01-01"), d("2027-02-27")).unwrap();
+        assert_eq!(first_uncovered(feb, &[to_27]), Some(d("2027-02-28")));
+        let to_28 = Period::new(d("2027-01-01"), d("2027-02-28")).unwrap();
+        assert_eq!(first_uncovered(feb, &[to_28]), None);
+    }
 }

@@ -242,6 +242,27 @@ mod tests {
         assert_eq!(why_unplaced(&early_leave, &one, "R1"), ROOM);
     }
 
+    /// Only the asked-for department's preceptors of the discipline teach it, and a preceptor
+    /// must be free in every week of a start, not only its first (mutation testing).
+    #[test]
+    fn only_free_preceptors_of_the_department_count_for_every_week() {
+        let elsewhere = problem(|p| {
+            p["departments"][0]["capacity"] = json!(3);
+            p["preceptors"][1]["unavailable_weeks"] = json!([1, 2, 3, 4]);
+            p["preceptors"].as_array_mut().expect("preceptors").push(
+                json!({ "id": "P4", "department": "D2", "discipline": "RAD", "max_students": 1 }),
+            );
+        });
+        let one = solution(&[("R2", "D1", Some("P1"), 0)]);
+        assert_eq!(why_unplaced(&elsewhere, &one, "R1"), BOOKED);
+        // P2 is away in weeks 2 and 4: every start from 1 to 3 touches one of them.
+        let gaps = problem(|p| {
+            p["departments"][0]["capacity"] = json!(3);
+            p["preceptors"][1]["unavailable_weeks"] = json!([2, 4]);
+        });
+        assert_eq!(why_unplaced(&gaps, &one, "R1"), BOOKED);
+    }
+
     #[test]
     fn a_group_needs_room_and_teachers_for_all_at_once() {
         let group = problem(|p| {

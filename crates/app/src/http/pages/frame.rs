@@ -7,7 +7,7 @@ use crate::error::AppError;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    http::StatusCode,
+    http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 
