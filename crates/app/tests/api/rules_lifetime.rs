@@ -283,6 +283,17 @@ db_test_with!(
         let home = office_page(&app, &w, "/").await;
         assert!(home.contains("Placements at risk"), "{home}");
         assert!(home.contains(&format!("/placements/{}", sid(&p))), "{home}");
+        // The API lists it among the placements at risk.
+        let listed = app
+            .get_ok(&w.office, "/api/v1/placements?at_risk=true")
+            .await;
+        assert_eq!(ids(&listed), [sid(&p)], "{listed}");
+        expect_problem(
+            app.get(&w.office, "/api/v1/placements?at_risk=maybe").await,
+            422,
+            &["invalid_boolean"],
+        )
+        .await;
         // On its first day, activating it is refused with the code.
         move_to(&app, "2027-03-01");
         expect_problem(
