@@ -3,7 +3,7 @@
 //! `solve/`, so a bug in the solver cannot hide behind the same bug here. Plain maps and loops
 //! over the raw problem; speed is not the point, obviousness is.
 use crate::problem::{Assignment, Kind, Problem, Request, Solution};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// One broken rule, with the rule's number in ALLOCATION.md (0 for a missing pin).
@@ -95,8 +95,10 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<f64, Vec<Violatio
     // What the solution itself adds: fixed load already over capacity (a capacity lowered
     // after placements were accepted) is the records' problem, not the solution's, unless
     // the solution adds students to that week.
-    let mut added_dept: HashMap<(&str, i64), i64> = HashMap::new();
-    let mut added_prec: HashMap<(&str, i64), i64> = HashMap::new();
+    // Which (department or preceptor, week) pairs this solution adds to: only those can be
+    // over capacity because of it (a fixed placement alone may exceed a later-lowered capacity).
+    let mut added_dept: HashSet<(&str, i64)> = HashSet::new();
+    let mut added_prec: HashSet<(&str, i64)> = HashSet::new();
     let mut per_request: HashMap<&str, Vec<&Assignment>> = HashMap::new();
     for a in &solution.assignments {
         let Some(r) = requests.get(a.request.as_str()) else {
@@ -195,7 +197,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<f64, Vec<Violatio
                     }
                     for w in weeks.clone() {
                         *with_prec.entry((p.as_str(), w)).or_default() += 1;
-                        *added_prec.entry((p.as_str(), w)).or_default() += 1;
+                        added_prec.insert((p.as_str(), w));
                     }
                 }
             },
@@ -203,13 +205,13 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<f64, Vec<Violatio
         }
         for w in weeks {
             *in_dept.entry((a.department.as_str(), w)).or_default() += 1;
-            *added_dept.entry((a.department.as_str(), w)).or_default() += 1;
+            added_dept.insert((a.department.as_str(), w));
         }
     }
     let mut dept_over: Vec<_> = in_dept
         .iter()
         .filter(|(k, n)| {
-            added_dept.contains_key(*k) && capacity.get(k.0).is_some_and(|(cap, _)| **n > *cap)
+            added_dept.contains(*k) && capacity.get(k.0).is_some_and(|(cap, _)| **n > *cap)
         })
         .collect();
     dept_over.sort();
@@ -225,8 +227,7 @@ pub fn check(problem: &Problem, solution: &Solution) -> Result<f64, Vec<Violatio
     let mut prec_over: Vec<_> = with_prec
         .iter()
         .filter(|(k, n)| {
-            added_prec.contains_key(*k)
-                && preceptors.get(k.0).is_some_and(|pr| **n > pr.max_students)
+            added_prec.contains(*k) && preceptors.get(k.0).is_some_and(|pr| **n > pr.max_students)
         })
         .collect();
     prec_over.sort();

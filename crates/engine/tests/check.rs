@@ -113,6 +113,30 @@ fn rule_3_start_outside_the_window_or_the_term() {
     assert_eq!(rules(&p, vec![a("R2", "D3", None, 4)]), vec![3]);
 }
 
+/// A start inside the window that would end after the term is still refused.
+#[test]
+fn rule_3_a_start_in_the_window_may_not_run_past_the_term() {
+    let mut p = problem();
+    p.requests[1].latest_start = 5;
+    assert!(check(&p, &solution(vec![a("R2", "D3", None, 3)])).is_ok());
+    assert_eq!(rules(&p, vec![a("R2", "D3", None, 4)]), vec![3]);
+}
+
+/// A violation names its rule, or the pins.
+#[test]
+fn violations_say_which_rule() {
+    let pin = practicum_engine::Violation {
+        rule: 0,
+        message: "R1 is not kept".into(),
+    };
+    assert_eq!(pin.to_string(), "pins: R1 is not kept");
+    let rule = practicum_engine::Violation {
+        rule: 3,
+        message: "too late".into(),
+    };
+    assert_eq!(rule.to_string(), "rule 3: too late");
+}
+
 #[test]
 fn rule_4_preceptors() {
     let p = problem();

@@ -28,7 +28,7 @@ struct Row {
     ip: Option<String>,
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug)]
 pub struct AuditEvent {
     pub id: String,
     pub at: DateTime<Utc>,

@@ -2,7 +2,7 @@ use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
 use crate::on_tx;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Department {
     pub id: String,
     pub site_id: String,

@@ -1,8 +1,7 @@
 use super::{DbResult, Tx};
 use crate::on_tx;
-use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Discipline {
     pub code: String,
     pub name: String,

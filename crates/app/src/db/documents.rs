@@ -5,7 +5,7 @@ use crate::on_tx;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Document {
     pub id: String,
     pub student_id: String,

@@ -2,10 +2,8 @@
 use super::{DbResult, Page, Tx};
 use crate::on_tx;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use utoipa::ToSchema;
 
-#[derive(Clone, Debug, Serialize, ToSchema, sqlx::FromRow)]
+#[derive(Clone, Debug, sqlx::FromRow)]
 pub struct Notification {
     pub id: String,
     pub user_id: String,

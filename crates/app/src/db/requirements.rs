@@ -4,7 +4,7 @@ use crate::domain::requirements::{AppliesTo, Validity};
 use crate::on_tx;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Requirement {
     pub id: String,
     pub code: String,

@@ -3,7 +3,7 @@ use crate::on_tx;
 use chrono::NaiveDate;
 use serde::Serialize;
 
-#[derive(Clone, Debug, Serialize, sqlx::FromRow, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, sqlx::FromRow)]
 pub struct Student {
     pub id: String,
     pub school_id: String,

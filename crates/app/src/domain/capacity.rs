@@ -103,4 +103,25 @@ mod tests {
             prop_assert_eq!(first_full_day(cap, &held, new), naive);
         }
     }
+
+    /// Each placement held adds one to the load (mutation testing: not a product).
+    #[test]
+    fn one_held_placement_fills_a_capacity_of_one() {
+        assert_eq!(
+            first_full_day(
+                1,
+                &[p("2027-02-01", "2027-02-28")],
+                p("2027-02-01", "2027-03-31")
+            ),
+            Some(d("2027-02-01"))
+        );
+        assert_eq!(
+            first_full_day(
+                2,
+                &[p("2027-02-01", "2027-02-10"), p("2027-02-05", "2027-02-20")],
+                p("2027-02-01", "2027-03-31")
+            ),
+            Some(d("2027-02-05"))
+        );
+    }
 }

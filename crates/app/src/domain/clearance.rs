@@ -3,7 +3,7 @@ use super::requirements::{AppliesTo, PlacementFacts, Validity, last_flu_day, tou
 use chrono::NaiveDate;
 use serde::Serialize;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Clearance {
     /// cleared, pending or blocked
     pub status: String,
@@ -501,5 +501,83 @@ mod tests {
             };
             prop_assert!(!derive(&[bls], &[e], &p, d(TODAY)).is_cleared());
         }
+    }
+
+    /// Every stored document status reads back, and nothing else does (mutation testing).
+    #[test]
+    fn document_statuses_parse() {
+        assert_eq!(DocStatus::parse("submitted"), Some(DocStatus::Submitted));
+        assert_eq!(DocStatus::parse("verified"), Some(DocStatus::Verified));
+        assert_eq!(DocStatus::parse("rejected"), Some(DocStatus::Rejected));
+        assert_eq!(DocStatus::parse("Verified"), None);
+        assert_eq!(DocStatus::parse(""), None);
+    }
+
+    /// The API's words for each state (API.md: the checklist's `state`).
+    #[test]
+    fn item_states_in_words() {
+        let words: Vec<&str> = [
+            ItemState::Verified,
+            ItemState::Submitted,
+            ItemState::Missing,
+            ItemState::Rejected,
+            ItemState::Expired,
+            ItemState::ExpiresDuringPlacement,
+        ]
+        .into_iter()
+        .map(ItemState::as_str)
+        .collect();
+        assert_eq!(
+            words,
+            [
+                "verified",
+                "submitted",
+                "missing",
+                "rejected",
+                "expired",
+                "expires_during_placement"
+            ]
+        );
+    }
+
+    /// Evidence valid through today has not expired yet: it lapses during the placement.
+    #[test]
+    fn evidence_valid_through_today_is_not_expired() {
+        let bls = rule("bls", Validity::UntilExpiry);
+        assert_eq!(
+            state(
+                &bls,
+                &[ev("bls", DocStatus::Verified, "2025-01-01", Some(TODAY))]
+            ),
+            ItemState::ExpiresDuringPlacement
+        );
+        assert_eq!(
+            state(
+                &bls,
+                &[ev(
+                    "bls",
+                    DocStatus::Verified,
+                    "2025-01-01",
+                    Some("2027-01-03")
+                )]
+            ),
+            ItemState::Expired
+        );
+    }
+
+    /// A rule that is not the flu shot applies whatever the season.
+    #[test]
+    fn other_rules_apply_in_summer_too() {
+        let summer = PlacementFacts {
+            starts_on: d("2027-06-01"),
+            ends_on: d("2027-07-31"),
+            ..placement()
+        };
+        assert!(applies(&rule("tb", Validity::Years(1)), &summer));
+        assert!(!applies(&rule("influenza", Validity::FluSeason), &summer));
+        assert!(applies(
+            &rule("influenza", Validity::FluSeason),
+            &placement()
+        ));
     }
 }

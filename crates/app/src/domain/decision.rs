@@ -401,4 +401,56 @@ mod tests {
             ]
         );
     }
+
+    /// The request's edges (mutation testing): a placement may start on the request's first
+    /// day and end on its last day plus the start window, not a day outside either.
+    #[test]
+    fn a_placement_may_use_the_request_period_to_its_edges_and_its_start_window() {
+        let ok = |starts: NaiveDate, ends: NaiveDate, window_weeks: i64| {
+            let mut p = proposed(Supervisor::Known(preceptor()), 2);
+            p.starts_on = starts;
+            p.ends_on = ends;
+            let w = RequestWindow {
+                start_window_weeks: window_weeks,
+                ..window()
+            };
+            codes(check_placements(&w, "radiography", &[p]))
+        };
+        assert_eq!(ok(d(3, 1), d(3, 26), 0), vec![]);
+        assert_eq!(
+            ok(d(2, 28), d(3, 26), 0),
+            vec![ErrorCode::OutsideRequestPeriod]
+        );
+        assert_eq!(
+            ok(d(3, 1), d(3, 27), 0),
+            vec![ErrorCode::OutsideRequestPeriod]
+        );
+        // Two weeks of start window: the end may move by 14 days, not 15.
+        assert_eq!(ok(d(3, 15), d(4, 9), 2), vec![]);
+        assert_eq!(
+            ok(d(3, 15), d(4, 10), 2),
+            vec![ErrorCode::OutsideRequestPeriod]
+        );
+    }
+
+    /// A licence valid through the last day is enough; one lapsing the day before is not.
+    #[test]
+    fn a_licence_must_last_through_the_last_day() {
+        let with_licence = |until: NaiveDate| {
+            let p = PreceptorFacts {
+                license_expires_on: Some(until),
+                ..preceptor()
+            };
+            codes(check_placements(
+                &window(),
+                "radiography",
+                &[proposed(Supervisor::Known(p), 2)],
+            ))
+        };
+        assert_eq!(with_licence(d(3, 26)), vec![]);
+        assert_eq!(
+            with_licence(d(3, 25)),
+            vec![ErrorCode::PreceptorLicenseExpired]
+        );
+    }
 }

@@ -450,4 +450,43 @@ mod tests {
             ]
         );
     }
+
+    /// The kinds' words read back, and nothing else does (mutation testing).
+    #[test]
+    fn kinds_in_words() {
+        for k in [Kind::Clinical, Kind::Internship] {
+            assert_eq!(Kind::parse(k.as_str()), Some(k));
+        }
+        assert_eq!(Kind::Clinical.as_str(), "clinical");
+        assert_eq!(Kind::Internship.as_str(), "internship");
+        assert_eq!(Kind::parse("observership"), None);
+    }
+
+    /// A request may be submitted to start today, not yesterday.
+    #[test]
+    fn a_request_may_start_today() {
+        let starting = |on: &str| Request {
+            starts_on: d(on),
+            ..req(Kind::Clinical)
+        };
+        let today = Stage::Submission {
+            today: d("2027-02-01"),
+        };
+        let ok = check(
+            &starting("2027-02-01"),
+            today,
+            &program(),
+            &good(),
+            &[student("enrolled")],
+        );
+        assert_eq!(codes(ok), []);
+        let late = check(
+            &starting("2027-01-31"),
+            today,
+            &program(),
+            &good(),
+            &[student("enrolled")],
+        );
+        assert_eq!(codes(late), [ErrorCode::InvalidPeriod]);
+    }
 }

@@ -91,4 +91,25 @@ mod tests {
             proptest::prop_assert_eq!(email.as_str(), format!("{local}@{host}.{tld}").to_lowercase());
         }
     }
+
+    /// 254 characters is the longest address; control characters and list punctuation are
+    /// refused wherever they are; an address prints as itself.
+    #[test]
+    fn length_and_characters_at_the_edges() {
+        let domain = "@example.org";
+        let fits = format!("{}{domain}", "a".repeat(254 - domain.len()));
+        assert_eq!(Email::parse(&fits).map(|e| e.as_str().len()), Ok(254));
+        let over = format!("{}{domain}", "a".repeat(255 - domain.len()));
+        assert!(Email::parse(&over).is_err());
+        for bad in [
+            "a\u{7}b@example.org",
+            "a,b@example.org",
+            "ab>@example.org",
+            "a<b@example.org",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad:?} should be refused");
+        }
+        let email = Email::parse("Ana@North.edu").expect("valid");
+        assert_eq!(format!("<{email}>"), "<ana@north.edu>");
+    }
 }

@@ -179,4 +179,14 @@ mod tests {
             Some("\"not_found\"")
         );
     }
+
+    /// Naming students re-checks exactly the codes about a student; a code prints as its word.
+    #[test]
+    fn codes_about_a_student_and_their_words() {
+        assert!(ErrorCode::StudentNotEnrolled.is_about_a_student());
+        assert!(ErrorCode::StudentNotInProgram.is_about_a_student());
+        assert!(!ErrorCode::NoAgreement.is_about_a_student());
+        assert!(!ErrorCode::NotFound.is_about_a_student());
+        assert_eq!(format!("{}", ErrorCode::NotFound), "not_found");
+    }
 }

@@ -42,4 +42,12 @@ mod tests {
         assert_eq!(route(false, "volunteer").0, "volunteer");
         assert_eq!(route(true, "observership").0, "observership");
     }
+
+    /// A non-student asking for a clinical or an internship is routed to job shadowing.
+    #[test]
+    fn a_non_student_asking_for_clinicals_is_offered_shadowing() {
+        assert_eq!(route(false, "clinical").0, "observership");
+        assert_eq!(route(false, "internship").0, "observership");
+        assert_eq!(route(true, "clinical").0, "placement_request");
+    }
 }

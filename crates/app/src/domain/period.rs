@@ -114,4 +114,16 @@ mod tests {
             prop_assert_eq!(first_uncovered(period, &covers), naive);
         }
     }
+
+    /// Periods sharing one day overlap; periods a day apart do not, in either order.
+    #[test]
+    fn overlap_at_the_edges() {
+        let feb = Period::new(d("2027-02-01"), d("2027-02-28")).unwrap();
+        let march = Period::new(d("2027-03-01"), d("2027-03-31")).unwrap();
+        let last_of_feb = Period::new(d("2027-02-28"), d("2027-03-10")).unwrap();
+        assert!(!feb.overlaps(&march));
+        assert!(!march.overlaps(&feb));
+        assert!(feb.overlaps(&last_of_feb));
+        assert!(last_of_feb.overlaps(&feb));
+    }
 }

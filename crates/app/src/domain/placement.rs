@@ -274,4 +274,36 @@ mod tests {
             }
         }
     }
+
+    /// Every stored state and every target reads back from its word; only open placements hold
+    /// their seat (mutation testing).
+    #[test]
+    fn states_in_words_and_which_hold_a_seat() {
+        let all = [
+            Stored::Proposed,
+            Stored::Confirmed,
+            Stored::Active,
+            Stored::Completed,
+            Stored::Cancelled,
+        ];
+        let words: Vec<&str> = all.iter().map(|s| s.as_str()).collect();
+        assert_eq!(
+            words,
+            ["proposed", "confirmed", "active", "completed", "cancelled"]
+        );
+        for s in all {
+            assert_eq!(Stored::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(Stored::parse("open"), None);
+        let holding: Vec<Stored> = all.into_iter().filter(|s| s.holds_capacity()).collect();
+        assert_eq!(
+            holding,
+            [Stored::Proposed, Stored::Confirmed, Stored::Active]
+        );
+        assert_eq!(Target::parse("confirmed"), Some(Target::Confirmed));
+        assert_eq!(Target::parse("active"), Some(Target::Active));
+        assert_eq!(Target::parse("completed"), Some(Target::Completed));
+        assert_eq!(Target::parse("cancelled"), Some(Target::Cancelled));
+        assert_eq!(Target::parse("proposed"), None);
+    }
 }

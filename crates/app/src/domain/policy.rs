@@ -171,4 +171,17 @@ mod tests {
             );
         }
     }
+
+    /// A department manager reads their own department (mutation testing).
+    #[test]
+    fn a_manager_reads_their_own_department_only() {
+        assert_eq!(
+            access(Role::DepartmentManager, Resource::Department, Action::Read),
+            Access::Own
+        );
+        assert_eq!(
+            access(Role::DepartmentManager, Resource::Department, Action::Write),
+            Access::Never
+        );
+    }
 }

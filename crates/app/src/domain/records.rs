@@ -4,13 +4,13 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preference {
     pub site_id: String,
     pub department_id: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Shift {
     /// mon, tue, wed, thu, fri, sat, sun
     pub weekday: String,
@@ -19,20 +19,20 @@ pub struct Shift {
     pub ends_at: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Course {
     pub code: String,
     pub title: String,
     pub credits: i64,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FacultySupervisor {
     pub name: String,
     pub email: String,
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct PlacementRequest {
     pub id: String,
     /// clinical or internship
@@ -75,7 +75,7 @@ impl PlacementRequest {
 
 /// A placement as every reader sees it: the stored row with its clearance and its shown
 /// status derived on read (API.md "Placements").
-#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, serde::Serialize)]
 pub struct Placement {
     pub id: String,
     pub request_id: String,
@@ -176,5 +176,84 @@ mod tests {
             vec![RequestStatus::Submitted, RequestStatus::Waitlisted]
         );
         assert_eq!(RequestStatus::parse("pending"), None);
+    }
+
+    /// A request's places are its named students plus its unnamed slots.
+    #[test]
+    fn places_are_named_students_plus_slots() {
+        let at = chrono::DateTime::<Utc>::default();
+        let r = PlacementRequest {
+            id: "r".into(),
+            kind: "clinical".into(),
+            school_id: "s".into(),
+            program_id: "p".into(),
+            starts_on: at.date_naive(),
+            ends_on: at.date_naive(),
+            hours_per_week: 32,
+            student_ids: vec!["a".into(), "b".into()],
+            slots: 3,
+            preferences: vec![],
+            shifts: vec![],
+            start_window_weeks: 0,
+            together: false,
+            notes: None,
+            course: None,
+            faculty_supervisor: None,
+            status: "submitted".into(),
+            decision_reason: None,
+            decided_at: None,
+            created_at: at,
+            eligibility: None,
+            placements: None,
+        };
+        assert_eq!(r.places(), 5);
+    }
+
+    /// A request is open while submitted or waitlisted, read from its stored word; the filter's
+    /// message lists every word.
+    #[test]
+    fn a_request_is_open_by_its_stored_status() {
+        let with = |status: &str| PlacementRequest {
+            status: status.into(),
+            ..request_with_places(vec![], 0)
+        };
+        assert!(with("submitted").is_open());
+        assert!(with("waitlisted").is_open());
+        assert!(!with("approved").is_open());
+        assert!(!with("nonsense").is_open());
+        assert_eq!(
+            RequestStatus::words(),
+            "submitted, approved, waitlisted, declined, withdrawn"
+        );
+        assert_eq!(request_with_places(vec![], 2).places(), 2);
+        assert_eq!(request_with_places(vec!["a".into()], 0).places(), 1);
+    }
+
+    fn request_with_places(student_ids: Vec<String>, slots: i64) -> PlacementRequest {
+        let at = chrono::DateTime::<Utc>::default();
+        PlacementRequest {
+            id: "r".into(),
+            kind: "clinical".into(),
+            school_id: "s".into(),
+            program_id: "p".into(),
+            starts_on: at.date_naive(),
+            ends_on: at.date_naive(),
+            hours_per_week: 32,
+            student_ids,
+            slots,
+            preferences: vec![],
+            shifts: vec![],
+            start_window_weeks: 0,
+            together: false,
+            notes: None,
+            course: None,
+            faculty_supervisor: None,
+            status: "submitted".into(),
+            decision_reason: None,
+            decided_at: None,
+            created_at: at,
+            eligibility: None,
+            placements: None,
+        }
     }
 }

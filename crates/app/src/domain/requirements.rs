@@ -5,7 +5,7 @@ use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// How long evidence stays valid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Validity {
     /// Once done, always valid (MMR titer).
@@ -64,7 +64,7 @@ impl Validity {
 }
 
 /// Which placements a requirement applies to. Empty lists mean "all"; exemptions win.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppliesTo {
     /// clinical, internship, observership
     #[serde(default)]
@@ -470,5 +470,23 @@ mod tests {
             "2027-04-01",
             "2027-09-30"
         )));
+    }
+
+    /// Only "until expiry" evidence asks for an expiry date; the catalog DOMAIN.md starts from
+    /// is not empty and every code in it is unique.
+    #[test]
+    fn expiry_dates_and_the_starting_catalog() {
+        assert!(Validity::UntilExpiry.needs_expiry_date());
+        assert!(!Validity::FluSeason.needs_expiry_date());
+        assert!(!Validity::Once.needs_expiry_date());
+        let codes: Vec<&str> = catalog().iter().map(|e| e.code).collect();
+        assert!(
+            codes.contains(&"bls") && codes.contains(&"influenza"),
+            "{codes:?}"
+        );
+        let mut unique = codes.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), codes.len());
     }
 }

@@ -13,11 +13,10 @@ use super::period::Period;
 use chrono::{DateTime, Utc};
 
 /// One thing an open placement no longer meets.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Risk {
     /// An eligibility or decision code: `agreement_not_active`, `student_not_enrolled`,
     /// `preceptor_license_expired`, `department_at_capacity`, ...
-    #[schema(value_type = String)]
     pub code: ErrorCode,
     pub detail: String,
     /// When the write that caused it was recorded (and the office and the school were told);
@@ -26,7 +25,7 @@ pub struct Risk {
 }
 
 /// An open placement a write puts (or leaves) at risk, in that write's answer.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct AffectedPlacement {
     pub id: String,
     pub risks: Vec<Risk>,

@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 
 /// The seven roles of DOMAIN.md. A user has exactly one.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Admin,
@@ -91,5 +91,19 @@ mod tests {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("root"), None);
+    }
+
+    /// Each role's label, office membership, link and word (mutation testing).
+    #[test]
+    fn labels_office_links_and_words() {
+        assert_eq!(Role::Faculty.label(), "Faculty supervisor");
+        assert_eq!(Role::Coordinator.label(), "Placement coordinator");
+        let office: Vec<Role> = Role::ALL.into_iter().filter(|r| r.is_office()).collect();
+        assert_eq!(office, [Role::Admin, Role::Coordinator]);
+        assert_eq!(Role::Faculty.link(), Some(Link::School));
+        assert_eq!(Role::Student.link(), Some(Link::Student));
+        assert_eq!(Role::DepartmentManager.link(), Some(Link::Staff));
+        assert_eq!(Role::Admin.link(), None);
+        assert_eq!(Role::SchoolCoordinator.to_string(), "school_coordinator");
     }
 }

@@ -158,4 +158,15 @@ mod tests {
         assert!(!Scope::Student("y".into()).sees_student("s1", "x"));
         assert!(!Scope::Faculty("x".into()).sees_student("s1", "x"));
     }
+
+    /// A scope names its school or department only when it is one (mutation testing).
+    #[test]
+    fn a_scope_names_its_school_or_department() {
+        assert_eq!(Scope::School("s1".into()).school(), Some("s1"));
+        assert_eq!(Scope::All.school(), None);
+        assert_eq!(Scope::Department("d1".into()).department(), Some("d1"));
+        assert_eq!(Scope::School("s1".into()).department(), None);
+        assert!(Scope::All.is_all());
+        assert!(!Scope::Nothing.is_all());
+    }
 }

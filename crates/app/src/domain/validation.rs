@@ -2,9 +2,8 @@ use super::ErrorCode;
 use serde::Serialize;
 
 /// One failed rule: a stable `code` (API.md), the field it concerns, and words for people.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldError {
-    #[schema(value_type = String)]
     pub code: ErrorCode,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -74,5 +73,18 @@ mod tests {
         p.add("preceptor_id", ErrorCode::PreceptorRequired, "none");
         assert_eq!(p.status(), 422);
         assert_eq!(Problems::default().status(), 422);
+    }
+
+    /// Problems keep every error pushed, know their fields, and are an error only when any.
+    #[test]
+    fn problems_collect_and_answer() {
+        let mut p = Problems::default();
+        assert_eq!(p.clone().into_result(), Ok(()));
+        p.push(FieldError::at("name", ErrorCode::Required, "a name"));
+        p.add("email", ErrorCode::InvalidEmail, "an address");
+        assert_eq!(p.0.len(), 2);
+        assert!(p.has_field("name") && p.has_field("email"));
+        assert!(!p.has_field("phone"));
+        assert_eq!(p.clone().into_result(), Err(p));
     }
 }

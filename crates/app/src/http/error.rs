@@ -1,6 +1,6 @@
 //! The one place errors become HTTP: RFC 9457 problem documents with stable codes. The code's
 //! status comes from `ErrorCode::status` (`domain/error_code.rs`); nothing here decides one.
-use crate::domain::{ErrorCode, FieldError};
+use crate::domain::{self, ErrorCode};
 pub use crate::error::{AppError, AppResult};
 use axum::{
     http::{HeaderValue, StatusCode, header},
@@ -18,6 +18,26 @@ pub struct Problem {
     pub errors: Vec<FieldError>,
 }
 
+/// One failed rule: a stable `code` (API.md), the field it concerns, and words for people.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FieldError {
+    #[schema(value_type = String)]
+    pub code: ErrorCode,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl From<domain::FieldError> for FieldError {
+    fn from(e: domain::FieldError) -> Self {
+        FieldError {
+            code: e.code,
+            field: e.field,
+            message: e.message,
+        }
+    }
+}
+
 impl AppError {
     pub fn http_status(&self) -> StatusCode {
         StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
@@ -26,7 +46,8 @@ impl AppError {
     /// The problem document; a 500 is logged here with the request's id (its span's, from
     /// `middleware::request_id`), and only the id reaches the caller.
     pub fn problem(&self) -> Problem {
-        let one = |code: ErrorCode, message: &str| vec![FieldError::new(code, None, message)];
+        let one =
+            |code: ErrorCode, message: &str| vec![domain::FieldError::new(code, None, message)];
         let (slug, title, detail, errors) = match self {
             AppError::BadRequest(m) => (
                 "/api/problems/bad-request",
@@ -108,7 +129,7 @@ impl AppError {
             title: title.into(),
             status: self.status(),
             detail,
-            errors,
+            errors: errors.into_iter().map(FieldError::from).collect(),
         }
     }
 }

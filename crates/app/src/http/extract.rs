@@ -1,4 +1,5 @@
 //! The edge: request bodies, path ids and query strings become checked values here.
+use super::body::{Body, Field};
 use super::error::AppError;
 use crate::db::Page;
 use crate::domain::ErrorCode;
@@ -203,22 +204,22 @@ impl Params {
     }
 }
 
-/// Reads a JSON object field by field, collecting every problem. On create (`current` is
-/// `None`) a missing required field is an error; on update a missing field keeps the current
-/// value, so POST and PATCH share one parser.
+/// Reads a body (`body::Body`) field by field, collecting every problem. On create
+/// (`current` is `None`) a missing required field is an error; on update a missing field keeps
+/// the current value, so POST and PATCH share one parser.
 pub struct Input {
-    map: Map<String, Value>,
     pub problems: Problems,
 }
 
 type Parse<'a, T> = &'a dyn Fn(&Value) -> Result<T, (ErrorCode, String)>;
 
 impl Input {
-    pub fn new(map: Map<String, Value>, allowed: &[&str]) -> Self {
+    /// The body read from `map`, every field that is not one of its own an `unknown_field`.
+    pub fn read<B: Body>(map: Map<String, Value>) -> (Input, B) {
         let mut problems = Problems::default();
         let mut unknown: Vec<&String> = map
             .keys()
-            .filter(|k| !allowed.contains(&k.as_str()))
+            .filter(|k| !B::FIELDS.contains(&k.as_str()))
             .collect();
         unknown.sort();
         for k in unknown {
@@ -228,16 +229,18 @@ impl Input {
                 format!("{k} is not a field of this record"),
             );
         }
-        Input { map, problems }
-    }
-
-    pub fn has(&self, key: &str) -> bool {
-        self.map.contains_key(key)
+        (Input { problems }, B::take(map))
     }
 
     /// A required value: present → parsed; absent → `current`, or `required` on create.
-    pub fn req<T: Clone>(&mut self, key: &str, current: Option<&T>, parse: Parse<T>) -> Option<T> {
-        match self.map.get(key) {
+    pub fn req<D, T: Clone>(
+        &mut self,
+        f: &Field<D>,
+        current: Option<&T>,
+        parse: Parse<T>,
+    ) -> Option<T> {
+        let key = f.key();
+        match f.raw() {
             None => {
                 if current.is_none() {
                     self.problems
@@ -262,20 +265,20 @@ impl Input {
 
     /// An optional value: null or absent-on-create → `None`. The outer `Option` is `None` only
     /// when the value failed to parse.
-    pub fn opt<T: Clone>(
+    pub fn opt<D, T: Clone>(
         &mut self,
-        key: &str,
+        f: &Field<D>,
         current: Option<&Option<T>>,
         parse: Parse<T>,
     ) -> Option<Option<T>> {
-        match self.map.get(key) {
+        match f.raw() {
             None => Some(current.cloned().flatten()),
             Some(Value::Null) => Some(None),
             Some(Value::String(s)) if s.trim().is_empty() => Some(None),
             Some(v) => match parse(v) {
                 Ok(t) => Some(Some(t)),
                 Err((code, msg)) => {
-                    self.problems.push(FieldError::at(key, code, msg));
+                    self.problems.push(FieldError::at(f.key(), code, msg));
                     None
                 }
             },
@@ -288,20 +291,25 @@ impl Input {
 
     /// A field of a create-or-update input: on create (`creating`) an absent field is
     /// `required`; on update it is `None`, and the use case keeps the current value.
-    pub fn field<T: Clone>(&mut self, key: &str, creating: bool, parse: Parse<T>) -> Option<T> {
-        if !creating && !self.has(key) {
+    pub fn field<D, T: Clone>(
+        &mut self,
+        f: &Field<D>,
+        creating: bool,
+        parse: Parse<T>,
+    ) -> Option<T> {
+        if !creating && !f.is_present() {
             return None;
         }
-        self.req(key, None, parse)
+        self.req(f, None, parse)
     }
 
     /// An optional field of a create-or-update input: `None` when absent (keep) or unreadable,
     /// `Some(None)` to clear it, `Some(Some(v))` to set it.
-    pub fn optional<T: Clone>(&mut self, key: &str, parse: Parse<T>) -> Option<Option<T>> {
-        if !self.has(key) {
+    pub fn optional<D, T: Clone>(&mut self, f: &Field<D>, parse: Parse<T>) -> Option<Option<T>> {
+        if !f.is_present() {
             return None;
         }
-        self.opt(key, None, parse)
+        self.opt(f, None, parse)
     }
 
     /// The typed input with every problem found while reading it.

@@ -1,5 +1,6 @@
 pub mod api;
 pub mod auth;
+pub mod body;
 pub mod document_file;
 pub mod error;
 pub mod extract;

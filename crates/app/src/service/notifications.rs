@@ -26,7 +26,7 @@ pub async fn mark_read(st: &AppState, p: &Principal, id: &str) -> AppResult<Noti
     Ok(n)
 }
 
-#[derive(serde::Serialize, utoipa::ToSchema)]
+#[derive(serde::Serialize)]
 pub struct MarkedRead {
     /// How many notifications were unread and are now read.
     pub marked: u64,

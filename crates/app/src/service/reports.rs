@@ -4,17 +4,16 @@ use crate::db::{self, Tx, reports::PlacedRow};
 use crate::domain::{ErrorCode, directory::DegreeLevel};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDate;
-use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug)]
 pub struct Bucket {
     pub key: String,
     pub label: String,
     pub students: i64,
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug)]
 pub struct Summary {
     pub year: i32,
     pub total: i64,

@@ -52,7 +52,7 @@ const BOUND_STEPS: u64 = 6_000;
 /// share of the fairness weight per school (`search::State::score`).
 const LIFT: f64 = 0.5;
 /// The share of a time limit the bound may take.
-const BOUND_SHARE: f64 = 0.4;
+const BOUND_SHARE: f64 = 0.75;
 
 fn gap(objective: f64, bound: f64) -> f64 {
     if bound > 1e-12 {
@@ -117,7 +117,20 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
         return finish(&m, &placed, objective, objective, started, stats);
     }
 
-    let first = search::construct(&m, &mut rng);
+    let mut first = search::construct(&m, &mut rng);
+    let users = search::users_of_departments(&m);
+    let lifted = search::lift(&m, &users, &mut first, &mut rng, &|| {
+        deadline.is_some_and(|d| Instant::now() >= d)
+            || limits
+                .cancel
+                .as_ref()
+                .is_some_and(|c| c.load(Ordering::Relaxed))
+    });
+    stats.insert("lift_levels".into(), lifted.into());
+    stats.insert(
+        "lift_seconds".into(),
+        started.elapsed().as_secs_f64().into(),
+    );
     let lower = first.objective(&m);
     let trivial = bound::trivial(&m);
     progress(&Progress {
@@ -138,7 +151,6 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
     let stop = AtomicBool::new(false);
     let iterations = AtomicU64::new(0);
     let per_worker = limits.max_iterations.map(|n| n.div_ceil(threads as u64));
-    let users = search::users_of_departments(&m);
     let should_stop = |stop: &AtomicBool| {
         stop.load(Ordering::Relaxed)
             || limits

@@ -95,6 +95,16 @@ impl Model {
                 }
             }
         }
+        // Preceptors with any room, by (department, discipline), in the problem's order.
+        let mut precs_of: HashMap<(&str, &str), Vec<u32>> = HashMap::new();
+        for (i, x) in p.preceptors.iter().enumerate() {
+            if x.max_students > 0 {
+                precs_of
+                    .entry((x.department.as_str(), x.discipline.as_str()))
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
         let mut school_index: HashMap<&str, u32> = HashMap::new();
         let mut school_asked: Vec<i64> = vec![];
         let mut reqs = vec![];
@@ -116,16 +126,10 @@ impl Model {
                         return None;
                     }
                     let precs: Vec<u32> = if clinical {
-                        p.preceptors
-                            .iter()
-                            .enumerate()
-                            .filter(|(_, x)| {
-                                x.department == o.department
-                                    && x.discipline == r.discipline
-                                    && x.max_students > 0
-                            })
-                            .map(|(i, _)| i as u32)
-                            .collect()
+                        precs_of
+                            .get(&(o.department.as_str(), r.discipline.as_str()))
+                            .cloned()
+                            .unwrap_or_default()
                     } else {
                         vec![]
                     };

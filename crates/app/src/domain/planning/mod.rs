@@ -330,7 +330,7 @@ fn pin_fits(a: &Assignment, requests: &[Request]) -> bool {
 }
 
 /// One accepted assignment, back in dates: the request's weekday pattern moved by whole weeks.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DatedAssignment {
     pub department_id: String,
     pub preceptor_id: Option<String>,
@@ -354,7 +354,7 @@ pub fn dated(asked: Period, term: Term, a: &Assignment, pinned: bool) -> DatedAs
 
 /// A planning run's progress as the allocator reports it: its best plan's score, the proven
 /// bound, their gap, and the work done.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq, utoipa::ToSchema)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct RunProgress {
     pub objective: f64,
     pub bound: f64,

@@ -296,3 +296,86 @@ fn a_student_already_placed_is_offered_only_the_starts_that_do_not_overlap() {
         out[0].reason
     );
 }
+
+/// The term's edges (mutation testing): a request starting in week 0, one place, and one that
+/// fills the term's last weeks exactly are all in; an internship stays an internship.
+#[test]
+fn requests_at_the_terms_edges_are_in() {
+    let depts = [dept("D1", "A", 2, &["RAD", "PT"])];
+    let mut first = request("R1", &[("A", None)]);
+    first.period = Period::new(d("2027-01-04"), d("2027-01-15")).unwrap();
+    first.places = 1;
+    let mut last = request("R2", &[("A", None)]);
+    // Weeks 14 to 16 of a 17-week term, no window: the only start is week 14.
+    last.period = Period::new(d("2027-04-12"), d("2027-04-30")).unwrap();
+    last.start_window_weeks = 0;
+    let mut internship = request("R3", &[("A", None)]);
+    internship.kind = "internship".into();
+    let mut none = request("R4", &[("A", None)]);
+    none.places = 0;
+    let (p, left) = build(&[first, last, internship, none], &depts);
+    let got: Vec<(&str, i64, i64, i64, Kind)> = p
+        .requests
+        .iter()
+        .map(|r| {
+            (
+                r.id.as_str(),
+                r.students,
+                r.earliest_start,
+                r.latest_start,
+                r.kind,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("R1", 1, 0, 2, Kind::Clinical),
+            ("R2", 2, 14, 14, Kind::Clinical),
+            ("R3", 2, 1, 3, Kind::Internship),
+        ]
+    );
+    let reasons: Vec<(&str, &str)> = left
+        .iter()
+        .map(|l| (l.request_id.as_str(), l.reason.as_str()))
+        .collect();
+    assert_eq!(reasons, vec![("R4", "it asks for no places")]);
+}
+
+/// Leave running past the term is clipped to its last week; a licence lapsing on a Sunday
+/// still covers that week.
+#[test]
+fn leave_past_the_term_is_clipped_and_a_licence_lapsing_on_sunday_covers_its_week() {
+    let depts = [dept("D1", "A", 2, &["RAD"])];
+    let preceptors = [PreceptorRecord {
+        id: "P1".into(),
+        department_id: "D1".into(),
+        discipline: "RAD".into(),
+        max_students: 1,
+        leave: vec![Period::new(d("2027-04-26"), d("2027-06-30")).unwrap()],
+        // Sunday 18 April, the last day of week 14.
+        license_expires_on: Some(d("2027-04-18")),
+    }];
+    let (p, _) = build_problem(&Records {
+        term: term(),
+        departments: &depts,
+        preceptors: &preceptors,
+        held: &[],
+        requests: &[],
+        pins: &[],
+        exclusions: &[],
+    });
+    assert_eq!(p.preceptors[0].unavailable_weeks, vec![15, 16]);
+}
+
+/// A plan that places nobody is still proven to be at least 0%; a negative or unknown score
+/// proves nothing.
+#[test]
+fn proven_quality_of_an_empty_plan_and_of_nonsense() {
+    assert_eq!(
+        proven_quality(0.0, Some(10.0)).as_deref(),
+        Some("at least 0.0% of the best possible plan (proven)")
+    );
+    assert_eq!(proven_quality(-1.0, Some(10.0)), None);
+    assert_eq!(proven_quality(f64::NAN, Some(10.0)), None);
+}

@@ -1,5 +1,6 @@
+use super::schema::Agreement;
 use super::{List, created};
-use crate::db::{self, agreements::Agreement};
+use crate::db;
 use crate::domain::{
     ErrorCode,
     directory::AgreementStatus,
@@ -14,19 +15,6 @@ use crate::http::{
 use crate::service::agreements;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode, response::Response};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct AgreementInput {
-    /// draft, active, terminated
-    status: String,
-    effective_on: String,
-    expires_on: String,
-    /// Discipline codes covered; empty = all.
-    disciplines: Vec<String>,
-    note: Option<String>,
-}
 
 /// A school's agreements, paged like every list (`?status=` and `?expiring_within_days=` too).
 #[utoipa::path(get, path = "/api/v1/schools/{id}/agreements", tag = "directory", security(("bearer" = [])),
@@ -106,7 +94,7 @@ pub fn filter_from(params: &Params, today: chrono::NaiveDate) -> AppResult<db::a
 }
 
 #[utoipa::path(post, path = "/api/v1/schools/{id}/agreements", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = AgreementInput,
+    params(("id" = String, Path)), request_body = input::agreements::AgreementInput,
     responses((status = 201, body = Agreement), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -140,11 +128,11 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(scope.sees_school(&a.school_id))?;
-    Ok(Json(a))
+    Ok(Json(a.into()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/agreements/{id}", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = AgreementInput,
+    params(("id" = String, Path)), request_body = input::agreements::AgreementInput,
     responses((status = 200, body = Agreement), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -156,7 +144,8 @@ pub async fn update(
     let body = body.read(&st).await?;
     Ok(Json(
         agreements::update_agreement(&st, &p, &id, input::agreements::agreement(body, false))
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -174,7 +163,9 @@ pub async fn upload_document(
     let up = upload::read(req, st.config.upload_limit).await?;
     let (name, bytes) = upload::require_file(&up)?;
     Ok(Json(
-        agreements::attach_document(&st, &p, &id, input::agreements::document(name, bytes)).await?,
+        agreements::attach_document(&st, &p, &id, input::agreements::document(name, bytes))
+            .await?
+            .into(),
     ))
 }
 

@@ -1,5 +1,6 @@
 use super::List;
-use crate::db::{self, audit::AuditEvent};
+use super::schema::AuditEvent;
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{auth::Principal, error::AppResult, extract::Params};
 use crate::state::AppState;

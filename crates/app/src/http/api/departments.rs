@@ -1,5 +1,6 @@
+use super::schema::Department;
 use super::{List, created};
-use crate::db::{self, departments::Department};
+use crate::db;
 use crate::domain::{
     directory::Setting,
     policy::{Action, Resource},
@@ -13,20 +14,6 @@ use crate::http::{
 use crate::service::departments;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DepartmentInput {
-    site_id: String,
-    name: String,
-    /// inpatient, outpatient, emergency, surgical, critical_care, imaging, laboratory, pharmacy,
-    /// rehabilitation, home_care, behavioral_health, long_term_care, office
-    setting: String,
-    /// Students at once, all disciplines together.
-    capacity: i64,
-    disciplines: Vec<String>,
-}
 
 #[utoipa::path(get, path = "/api/v1/departments", tag = "directory", security(("bearer" = [])),
     params(("q" = Option<String>, Query), ("site_id" = Option<String>, Query), ("discipline" = Option<String>, Query),
@@ -57,7 +44,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/departments", tag = "directory", security(("bearer" = [])), request_body = DepartmentInput,
+#[utoipa::path(post, path = "/api/v1/departments", tag = "directory", security(("bearer" = [])), request_body = input::departments::DepartmentInput,
     responses((status = 201, body = Department), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -84,10 +71,10 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(scope.sees_department(&d.id))?;
-    Ok(Json(d))
+    Ok(Json(d.into()))
 }
 
-#[utoipa::path(patch, path = "/api/v1/departments/{id}", tag = "directory", security(("bearer" = [])), request_body = DepartmentInput,
+#[utoipa::path(patch, path = "/api/v1/departments/{id}", tag = "directory", security(("bearer" = [])), request_body = input::departments::DepartmentInput,
     params(("id" = String, Path)), responses((status = 200, body = Department), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -99,6 +86,7 @@ pub async fn update(
     let body = body.read(&st).await?;
     Ok(Json(
         departments::update_department(&st, &p, &id, input::departments::department(body, false))
-            .await?,
+            .await?
+            .into(),
     ))
 }

@@ -1,5 +1,6 @@
 use super::List;
-use crate::db::{self, disciplines::Discipline};
+use super::schema::Discipline;
+use crate::db;
 use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{

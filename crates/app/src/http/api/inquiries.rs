@@ -1,6 +1,7 @@
 //! Public inquiries and the office's triage of them (`service::inquiries`).
+use super::schema::Inquiry;
 use super::{List, created};
-use crate::db::{self, inquiries::Inquiry};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
@@ -19,19 +20,6 @@ use serde::Serialize;
 use std::net::SocketAddr;
 use utoipa::ToSchema;
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct InquiryInput {
-    name: String,
-    email: String,
-    is_student: bool,
-    /// clinical, internship, observership, volunteer
-    interest: String,
-    school: Option<String>,
-    program: Option<String>,
-    message: Option<String>,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct InquiryAnswer {
     pub id: String,
@@ -41,7 +29,7 @@ pub struct InquiryAnswer {
     pub next: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/inquiries", tag = "inquiries", request_body = InquiryInput,
+#[utoipa::path(post, path = "/api/v1/inquiries", tag = "inquiries", request_body = input::inquiries::InquiryInput,
     responses((status = 201, body = InquiryAnswer), (status = 422, body = crate::http::error::Problem), (status = 429, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -91,7 +79,7 @@ pub async fn list(
 }
 
 #[utoipa::path(patch, path = "/api/v1/inquiries/{id}", tag = "inquiries", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body(content = Object, description = "{ status: new | contacted | closed }"),
+    params(("id" = String, Path)), request_body = input::inquiries::InquiryStatusInput,
     responses((status = 200, body = Inquiry), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -102,6 +90,8 @@ pub async fn update(
     p.authorize(Resource::Inquiry, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        inquiries::update_inquiry(&st, &p, &id, input::inquiries::status(body)).await?,
+        inquiries::update_inquiry(&st, &p, &id, input::inquiries::status(body))
+            .await?
+            .into(),
     ))
 }

@@ -10,19 +10,12 @@ use axum::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct AcceptInput {
-    /// At least 10 characters.
-    password: String,
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct Accepted {
     pub email: String,
 }
 
-#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "auth", request_body = AcceptInput,
+#[utoipa::path(post, path = "/api/v1/invitations/{token}/accept", tag = "auth", request_body = input::invitations::AcceptInvitationInput,
     params(("token" = String, Path, description = "from the invitation email")),
     responses((status = 200, body = Accepted), (status = 404, body = crate::http::error::Problem, description = "unknown, used or expired"),
               (status = 422, body = crate::http::error::Problem)))]

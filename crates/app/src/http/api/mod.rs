@@ -23,6 +23,7 @@ pub mod planning;
 pub mod programs;
 pub mod reports;
 pub mod requests;
+pub mod schema;
 pub mod schools;
 pub mod session;
 pub mod sites;
@@ -38,26 +39,28 @@ pub struct List<T> {
     pub next_cursor: Option<String>,
 }
 
-impl<T> From<Paged<T>> for List<T> {
-    fn from(p: Paged<T>) -> Self {
+/// A page of records, each answered as its response type.
+impl<R, T: From<R>> From<Paged<R>> for List<T> {
+    fn from(p: Paged<R>) -> Self {
         List {
-            items: p.items,
+            items: p.items.into_iter().map(T::from).collect(),
             next_cursor: p.next_cursor,
         }
     }
 }
 
-impl<T> From<Vec<T>> for List<T> {
-    fn from(items: Vec<T>) -> Self {
+impl<R, T: From<R>> From<Vec<R>> for List<T> {
+    fn from(items: Vec<R>) -> Self {
         List {
-            items,
+            items: items.into_iter().map(T::from).collect(),
             next_cursor: None,
         }
     }
 }
 
-pub fn created<T: Serialize>(t: T) -> (StatusCode, Json<T>) {
-    (StatusCode::CREATED, Json(t))
+/// 201 with the record answered as its response type.
+pub fn created<R, T: From<R> + Serialize>(r: R) -> (StatusCode, Json<T>) {
+    (StatusCode::CREATED, Json(T::from(r)))
 }
 
 #[derive(OpenApi)]

@@ -1,12 +1,12 @@
 //! Each user's in-app notifications: only ever the caller's own.
 use super::List;
-use crate::db::notifications::Notification;
+use super::schema::{MarkedRead, Notification};
 use crate::http::{
     auth::Principal,
     error::AppResult,
     extract::{Params, PathId},
 };
-use crate::service::notifications::{self, MarkedRead};
+use crate::service::notifications;
 use crate::state::AppState;
 use axum::{Json, extract::State};
 
@@ -38,12 +38,12 @@ pub async fn read(
     p: Principal,
     PathId(id): PathId,
 ) -> AppResult<Json<Notification>> {
-    Ok(Json(notifications::mark_read(&st, &p, &id).await?))
+    Ok(Json(notifications::mark_read(&st, &p, &id).await?.into()))
 }
 
 /// Marks all of the caller's notifications read.
 #[utoipa::path(post, path = "/api/v1/notifications/read-all", tag = "notifications", security(("bearer" = [])),
     responses((status = 200, body = MarkedRead)))]
 pub async fn read_all(State(st): State<AppState>, p: Principal) -> AppResult<Json<MarkedRead>> {
-    Ok(Json(notifications::mark_all_read(&st, &p).await?))
+    Ok(Json(notifications::mark_all_read(&st, &p).await?.into()))
 }

@@ -1,12 +1,10 @@
 //! Onboarding and clearance (API.md): requirement rules, each student's checklist, documents
 //! uploaded once and reused, the office's review, school attestations, signatures in the
 //! system and provisioning ticks.
+use super::schema::{ChecklistItem, Document, Requirement};
 use super::{List, created};
-use crate::db::{self, documents::Document, requirements::Requirement};
-use crate::domain::{
-    policy::{Action, Resource},
-    requirements::{AppliesTo, Validity},
-};
+use crate::db;
+use crate::domain::policy::{Action, Resource};
 use crate::http::input;
 use crate::http::{
     auth::Principal,
@@ -15,7 +13,7 @@ use crate::http::{
     upload,
 };
 use crate::service::onboarding::{
-    ChecklistItem, attestations, checklist, documents, requirements, visible_student,
+    attestations, checklist, documents, requirements, visible_student,
 };
 use crate::state::AppState;
 use axum::{
@@ -24,25 +22,8 @@ use axum::{
     http::StatusCode,
     response::Response,
 };
-use utoipa::ToSchema;
 
 // ---- requirement rules
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct RequirementInput {
-    code: String,
-    name: String,
-    /// immunization, test, certification, background, training, attestation, provisioning
-    category: String,
-    /// student_upload, school_attestation, office_action, signed_in_system
-    satisfied_by: String,
-    /// `{ "kind": "years", "value": 1 }`; kinds: once, days, months, years, until_expiry,
-    /// flu_season, per_placement, within_days_before_start
-    validity: Validity,
-    applies_to: Option<AppliesTo>,
-    active: Option<bool>,
-}
 
 #[utoipa::path(get, path = "/api/v1/requirements", tag = "onboarding", security(("bearer" = [])),
     responses((status = 200, body = List<Requirement>)))]
@@ -55,7 +36,7 @@ pub async fn list_requirements(
     Ok(Json(db::requirements::all(&mut tx).await?.into()))
 }
 
-#[utoipa::path(post, path = "/api/v1/requirements", tag = "onboarding", security(("bearer" = [])), request_body = RequirementInput,
+#[utoipa::path(post, path = "/api/v1/requirements", tag = "onboarding", security(("bearer" = [])), request_body = input::onboarding::RequirementInput,
     responses((status = 201, body = Requirement), (status = 403, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create_requirement_api(
     State(st): State<AppState>,
@@ -71,7 +52,7 @@ pub async fn create_requirement_api(
 }
 
 /// Changes apply to every open placement on the next read: clearance is derived, never stored.
-#[utoipa::path(patch, path = "/api/v1/requirements/{id}", tag = "onboarding", security(("bearer" = [])), request_body = RequirementInput,
+#[utoipa::path(patch, path = "/api/v1/requirements/{id}", tag = "onboarding", security(("bearer" = [])), request_body = input::onboarding::RequirementInput,
     params(("id" = String, Path)), responses((status = 200, body = Requirement), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update_requirement_api(
     State(st): State<AppState>,
@@ -83,7 +64,8 @@ pub async fn update_requirement_api(
     let body = body.read(&st).await?;
     Ok(Json(
         requirements::update_requirement(&st, &p, &id, input::onboarding::requirement(body, false))
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
@@ -176,7 +158,7 @@ pub async fn review_queue(
 }
 
 #[utoipa::path(post, path = "/api/v1/documents/{id}/review", tag = "onboarding", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body(content = Object, description = "{ outcome: verified | rejected, note? (required to reject) }"),
+    params(("id" = String, Path)), request_body = input::onboarding::ReviewInput,
     responses((status = 200, body = Document), (status = 409, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn review(
     State(st): State<AppState>,
@@ -187,7 +169,9 @@ pub async fn review(
     p.authorize(Resource::Requirement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        documents::review_document(&st, &p, &id, input::onboarding::review(body)?).await?,
+        documents::review_document(&st, &p, &id, input::onboarding::review(body)?)
+            .await?
+            .into(),
     ))
 }
 
@@ -203,17 +187,7 @@ pub async fn file(
 
 // ---- attestations, signatures, provisioning
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct AttestationInput {
-    /// A requirement the office lets schools attest (e.g. background_check, liability_insurance).
-    requirement_code: String,
-    student_ids: Vec<String>,
-    completed_on: String,
-    expires_on: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/attestations", tag = "onboarding", security(("bearer" = [])), request_body = AttestationInput,
+#[utoipa::path(post, path = "/api/v1/attestations", tag = "onboarding", security(("bearer" = [])), request_body = input::onboarding::AttestationInput,
     responses((status = 201, body = Vec<Document>), (status = 403, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn attestations(
     State(st): State<AppState>,
@@ -222,13 +196,17 @@ pub async fn attestations(
 ) -> AppResult<(StatusCode, Json<Vec<Document>>)> {
     p.authorize(Resource::Student, Action::Write)?;
     let body = body.read(&st).await?;
+    let documents = attestations::attest(&st, &p, input::onboarding::attestation(body)?).await?;
     Ok(created(
-        attestations::attest(&st, &p, input::onboarding::attestation(body)?).await?,
+        documents
+            .into_iter()
+            .map(Document::from)
+            .collect::<Vec<_>>(),
     ))
 }
 
 #[utoipa::path(post, path = "/api/v1/placements/{id}/signatures", tag = "onboarding", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body(content = Object, description = "{ requirement_code, name }: the student signs"),
+    params(("id" = String, Path)), request_body(content = input::onboarding::SignatureInput, description = "the student signs"),
     responses((status = 201, body = Document), (status = 404, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn signatures(
     State(st): State<AppState>,
@@ -243,7 +221,7 @@ pub async fn signatures(
 }
 
 #[utoipa::path(post, path = "/api/v1/placements/{id}/provisioning", tag = "onboarding", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body(content = Object, description = "{ requirement_code }: badge, network_account, parking, orientation, ehr_training"),
+    params(("id" = String, Path)), request_body(content = input::onboarding::ProvisioningInput, description = "the office ticks a step"),
     responses((status = 201, body = Document), (status = 403, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn provisioning(
     State(st): State<AppState>,

@@ -15,9 +15,8 @@ use crate::http::{
 use crate::state::AppState;
 use axum::{Json, extract::State};
 use chrono::NaiveDate;
-use utoipa::ToSchema;
 
-pub use crate::domain::records::Placement;
+use super::schema::Placement;
 use crate::http::input;
 use crate::service::placements::{self, view, visible};
 
@@ -81,7 +80,7 @@ pub async fn list(
     for r in rows.items {
         let v = view(&mut tx, r, st.clock.today()).await?;
         if wanted.as_deref().is_none_or(|w| w == v.status) && (!at_risk || !v.risks.is_empty()) {
-            items.push(v);
+            items.push(v.into());
         }
     }
     Ok(Json(List {
@@ -103,20 +102,11 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(visible(&scope, &row))?;
-    Ok(Json(view(&mut tx, row, st.clock.today()).await?))
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct TransitionInput {
-    /// confirmed, active, completed, cancelled
-    to: String,
-    /// Required to cancel.
-    reason: Option<String>,
+    Ok(Json(view(&mut tx, row, st.clock.today()).await?.into()))
 }
 
 #[utoipa::path(post, path = "/api/v1/placements/{id}/transition", tag = "placements", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = TransitionInput,
+    params(("id" = String, Path)), request_body = input::placements::TransitionInput,
     responses((status = 200, body = Placement), (status = 409, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn transition(
     State(st): State<AppState>,
@@ -128,19 +118,13 @@ pub async fn transition(
     let body = body.read(&st).await?;
     Ok(Json(
         placements::transition_placement(&st, &p, &id, input::placements::placement_move(body)?)
-            .await?,
+            .await?
+            .into(),
     ))
 }
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct NameStudentInput {
-    /// The student for a seat reserved unnamed; the eligibility rules for students apply.
-    student_id: String,
-}
-
 #[utoipa::path(patch, path = "/api/v1/placements/{id}", tag = "placements", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = NameStudentInput,
+    params(("id" = String, Path)), request_body = input::placements::NameStudentInput,
     responses((status = 200, body = Placement), (status = 409, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -151,6 +135,8 @@ pub async fn update(
     p.authorize(Resource::Placement, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        placements::name_student(&st, &p, &id, input::placements::name_student(body)?).await?,
+        placements::name_student(&st, &p, &id, input::placements::name_student(body)?)
+            .await?
+            .into(),
     ))
 }

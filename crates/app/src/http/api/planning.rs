@@ -1,4 +1,5 @@
 //! `/api/v1/planning-runs`: the term planning use cases of `service/planning/`.
+use super::schema::{AcceptOutcome, PlanningRun};
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
@@ -8,47 +9,13 @@ use crate::http::{
     input,
 };
 use crate::service::planning::{
-    AcceptOutcome, PlanningRun, accept_run, cancel_run, load, problem_json, recent, solution_json,
-    start_run, view,
+    accept_run, cancel_run, load, problem_json, recent, solution_json, start_run, view,
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode, response::Response};
-use chrono::NaiveDate;
-use serde_json::Value;
-
-/// The input of `POST /api/v1/planning-runs`.
-#[allow(dead_code)]
-#[derive(utoipa::ToSchema)]
-pub struct StartInput {
-    starts_on: NaiveDate,
-    ends_on: NaiveDate,
-    /// Which open (submitted or waitlisted) requests to plan; default every one starting in
-    /// the term.
-    request_ids: Option<Vec<String>>,
-    time_limit_seconds: Option<f64>,
-    seed: Option<i64>,
-    /// Stop after this much work rather than time: the same answer every time.
-    max_iterations: Option<i64>,
-    /// A run whose pins and removals to start from.
-    based_on: Option<String>,
-    /// Assignments the answer must keep: `{ request, department, preceptor?, start }`.
-    pins: Option<Vec<Value>>,
-    /// Options removed: `{ request, department }`.
-    exclude: Option<Vec<Value>>,
-}
-
-/// The input of `POST /api/v1/planning-runs/{id}/accept`.
-#[allow(dead_code)]
-#[derive(utoipa::ToSchema)]
-pub struct AcceptInput {
-    /// Which requests to accept; default every request the proposal places in full.
-    request_ids: Option<Vec<String>>,
-    /// Also waitlist the requests the plan could not place, with the reason.
-    waitlist_unplaced: Option<bool>,
-}
 
 #[utoipa::path(post, path = "/api/v1/planning-runs", tag = "planning", security(("bearer" = [])),
-    request_body = StartInput,
+    request_body = input::planning::StartInput,
     responses((status = 202, body = PlanningRun, description = "started; poll it until `status` is no longer `running`"),
               (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
@@ -60,7 +27,11 @@ pub async fn create(
     let body = body.read(&st).await?;
     Ok((
         StatusCode::ACCEPTED,
-        Json(start_run(&st, &p, input::planning::start_run(body)?).await?),
+        Json(
+            start_run(&st, &p, input::planning::start_run(body)?)
+                .await?
+                .into(),
+        ),
     ))
 }
 
@@ -88,7 +59,7 @@ pub async fn get(
     p: Principal,
     PathId(id): PathId,
 ) -> AppResult<Json<PlanningRun>> {
-    Ok(Json(view(&load(&st, &p, &id).await?, true)?))
+    Ok(Json(view(&load(&st, &p, &id).await?, true)?.into()))
 }
 
 /// Stops a running job early; it keeps the best answer found so far.
@@ -101,11 +72,11 @@ pub async fn cancel(
     PathId(id): PathId,
 ) -> AppResult<(StatusCode, Json<PlanningRun>)> {
     let run = cancel_run(&st, &p, &id).await?;
-    Ok((StatusCode::ACCEPTED, Json(view(&run, false)?)))
+    Ok((StatusCode::ACCEPTED, Json(view(&run, false)?.into())))
 }
 
 #[utoipa::path(post, path = "/api/v1/planning-runs/{id}/accept", tag = "planning", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = AcceptInput,
+    params(("id" = String, Path)), request_body = input::planning::AcceptInput,
     responses((status = 200, body = AcceptOutcome), (status = 409, body = crate::http::error::Problem, description = "run_not_finished")))]
 pub async fn accept(
     State(st): State<AppState>,
@@ -116,7 +87,9 @@ pub async fn accept(
     p.authorize(Resource::Planning, Action::Write)?;
     let body = body.read_or_empty(&st).await?;
     Ok(Json(
-        accept_run(&st, &p, &id, input::planning::accept_run(body)?).await?,
+        accept_run(&st, &p, &id, input::planning::accept_run(body)?)
+            .await?
+            .into(),
     ))
 }
 

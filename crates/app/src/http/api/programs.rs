@@ -1,5 +1,6 @@
+use super::schema::Program;
 use super::{List, created};
-use crate::db::{self, programs::Program};
+use crate::db;
 use crate::domain::{
     directory::DegreeLevel,
     policy::{Action, Resource},
@@ -13,20 +14,6 @@ use crate::http::{
 use crate::service::programs;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ProgramInput {
-    name: String,
-    /// A discipline code from the catalog.
-    discipline: String,
-    /// certificate, associate, baccalaureate, masters, doctoral
-    degree_level: String,
-    /// Defaults to the discipline's usual accreditor.
-    accreditor: Option<String>,
-    accredited_until: Option<String>,
-}
 
 fn filter_from(params: &Params, school_id: Option<String>) -> AppResult<db::programs::Filter> {
     Ok(db::programs::Filter {
@@ -88,7 +75,7 @@ pub async fn list(
 }
 
 #[utoipa::path(post, path = "/api/v1/schools/{id}/programs", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ProgramInput,
+    params(("id" = String, Path)), request_body = input::programs::ProgramInput,
     responses((status = 201, body = Program), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -116,11 +103,11 @@ pub async fn get(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(scope.sees_school(&prog.school_id))?;
-    Ok(Json(prog))
+    Ok(Json(prog.into()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/programs/{id}", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = ProgramInput,
+    params(("id" = String, Path)), request_body = input::programs::ProgramInput,
     responses((status = 200, body = Program), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -131,6 +118,8 @@ pub async fn update(
     p.authorize(Resource::Program, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        programs::update_program(&st, &p, &id, input::programs::program(body, false)).await?,
+        programs::update_program(&st, &p, &id, input::programs::program(body, false))
+            .await?
+            .into(),
     ))
 }

@@ -1,8 +1,9 @@
 //! The summary report: students placed in a year, by discipline, degree level, school,
 //! department and kind (API.md "Reports").
+use super::schema::Summary;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{auth::Principal, error::AppResult, extract::Params, input};
-use crate::service::reports::{Summary, summary};
+use crate::service::reports::summary;
 use crate::state::AppState;
 use axum::{
     Json,
@@ -22,7 +23,7 @@ pub async fn get_summary(
     p.authorize(Resource::Report, Action::Read)?;
     let year = input::reports::year(&params, chrono::Datelike::year(&st.clock.today()))?;
     let mut tx = st.db.read().await?;
-    Ok(Json(summary(&mut tx, year).await?))
+    Ok(Json(summary(&mut tx, year).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/summary.csv", tag = "reports", security(("bearer" = [])),

@@ -1,9 +1,7 @@
 //! Placement requests: the front door (DOMAIN.md rule 3). Schools submit, the office decides.
+use super::schema::PlacementRequest;
 use super::{List, created};
-use crate::db::{
-    self,
-    requests::{Course, FacultySupervisor, PlacementRequest, Preference, Shift},
-};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::input;
 use crate::http::{
@@ -14,37 +12,8 @@ use crate::http::{
 use crate::service::requests::{self, load_visible, with_eligibility};
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct RequestInput {
-    /// clinical or internship
-    kind: String,
-    /// A school coordinator may leave it out: their own school.
-    school_id: String,
-    program_id: String,
-    starts_on: String,
-    ends_on: String,
-    hours_per_week: i64,
-    student_ids: Vec<String>,
-    /// Places for students not named yet.
-    slots: Option<i64>,
-    /// Ranked, at most 3.
-    preferences: Option<Vec<Preference>>,
-    shifts: Option<Vec<Shift>>,
-    /// 0–4: how many weeks later the same period may start.
-    start_window_weeks: Option<i64>,
-    /// All students in one department with one start.
-    together: Option<bool>,
-    notes: Option<String>,
-    /// Required for an internship.
-    course: Option<Course>,
-    /// Required for an internship.
-    faculty_supervisor: Option<FacultySupervisor>,
-}
-
-#[utoipa::path(post, path = "/api/v1/placement-requests", tag = "placements", security(("bearer" = [])), request_body = RequestInput,
+#[utoipa::path(post, path = "/api/v1/placement-requests", tag = "placements", security(("bearer" = [])), request_body = input::requests::RequestInput,
     responses((status = 201, body = PlacementRequest), (status = 403, body = crate::http::error::Problem),
               (status = 422, body = crate::http::error::Problem, description = "every failed field and eligibility rule at once")))]
 pub async fn create(
@@ -78,7 +47,7 @@ pub async fn list(
     let rows = db::requests::list(&mut tx, &scope, &filter, &page).await?;
     let mut items = Vec::new();
     for r in rows.items {
-        items.push(with_eligibility(&mut tx, r).await?);
+        items.push(with_eligibility(&mut tx, r).await?.into());
     }
     Ok(Json(List {
         items,
@@ -96,19 +65,11 @@ pub async fn get(
     let scope = p.authorize(Resource::Request, Action::Read)?;
     let mut tx = st.db.read().await?;
     let r = load_visible(&mut tx, &scope, &id).await?;
-    Ok(Json(with_eligibility(&mut tx, r).await?))
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct NameStudentsInput {
-    /// The named students; naming takes places from `slots` unless `slots` is given.
-    student_ids: Option<Vec<String>>,
-    slots: Option<i64>,
+    Ok(Json(with_eligibility(&mut tx, r).await?.into()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/placement-requests/{id}", tag = "placements", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = NameStudentsInput,
+    params(("id" = String, Path)), request_body = input::requests::NameStudentsInput,
     responses((status = 200, body = PlacementRequest), (status = 409, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -119,12 +80,14 @@ pub async fn update(
     p.authorize(Resource::Request, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        requests::name_students(&st, &p, &id, input::requests::name_students(body)?).await?,
+        requests::name_students(&st, &p, &id, input::requests::name_students(body)?)
+            .await?
+            .into(),
     ))
 }
 
 #[utoipa::path(post, path = "/api/v1/placement-requests/{id}/withdraw", tag = "placements", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body(content = Option<Object>, description = "{ reason? }"),
+    params(("id" = String, Path)), request_body(content = Option<input::requests::WithdrawalInput>, description = "may be left out"),
     responses((status = 200, body = PlacementRequest), (status = 409, body = crate::http::error::Problem)))]
 pub async fn withdraw(
     State(st): State<AppState>,
@@ -135,37 +98,14 @@ pub async fn withdraw(
     p.authorize(Resource::Request, Action::Write)?;
     let body = body.read_or_empty(&st).await?;
     Ok(Json(
-        requests::withdraw_request(&st, &p, &id, input::requests::withdrawal(body)?).await?,
+        requests::withdraw_request(&st, &p, &id, input::requests::withdrawal(body)?)
+            .await?
+            .into(),
     ))
 }
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DecisionPlacement {
-    /// One of the request's named students; null or absent for an unnamed slot.
-    student_id: Option<String>,
-    department_id: String,
-    /// Required for a clinical.
-    preceptor_id: Option<String>,
-    site_mentor_id: Option<String>,
-    /// Default: the request's period.
-    starts_on: Option<String>,
-    ends_on: Option<String>,
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct DecisionInput {
-    /// approve, decline, waitlist
-    decision: String,
-    /// Required to decline or waitlist.
-    reason: Option<String>,
-    /// To approve: one entry per named student and per slot.
-    placements: Option<Vec<DecisionPlacement>>,
-}
-
 #[utoipa::path(post, path = "/api/v1/placement-requests/{id}/decision", tag = "placements", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = DecisionInput,
+    params(("id" = String, Path)), request_body = input::requests::DecisionInput,
     responses((status = 200, body = PlacementRequest, description = "with `placements`: the placements created"),
               (status = 409, body = crate::http::error::Problem, description = "invalid_transition, department_at_capacity, preceptor_at_capacity"),
               (status = 422, body = crate::http::error::Problem)))]
@@ -178,6 +118,8 @@ pub async fn decision(
     p.authorize(Resource::Decision, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        requests::decide(&st, &p, &id, input::requests::decision(body)?).await?,
+        requests::decide(&st, &p, &id, input::requests::decision(body)?)
+            .await?
+            .into(),
     ))
 }

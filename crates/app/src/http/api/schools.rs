@@ -1,5 +1,6 @@
+use super::schema::School;
 use super::{List, created};
-use crate::db::{self, schools::School};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::{Principal, ensure},
@@ -10,15 +11,6 @@ use crate::http::{
 use crate::service::schools;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct SchoolInput {
-    name: String,
-    city: String,
-    state: String,
-}
 
 #[utoipa::path(get, path = "/api/v1/schools", tag = "directory", security(("bearer" = [])),
     params(("q" = Option<String>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
@@ -38,7 +30,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/schools", tag = "directory", security(("bearer" = [])), request_body = SchoolInput,
+#[utoipa::path(post, path = "/api/v1/schools", tag = "directory", security(("bearer" = [])), request_body = input::schools::SchoolInput,
     responses((status = 201, body = School), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -64,11 +56,11 @@ pub async fn get(
     let mut tx = st.db.read().await?;
     db::schools::get(&mut tx, &id)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(AppError::NotFound)
 }
 
-#[utoipa::path(patch, path = "/api/v1/schools/{id}", tag = "directory", security(("bearer" = [])), request_body = SchoolInput,
+#[utoipa::path(patch, path = "/api/v1/schools/{id}", tag = "directory", security(("bearer" = [])), request_body = input::schools::SchoolInput,
     params(("id" = String, Path)), responses((status = 200, body = School), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -79,6 +71,8 @@ pub async fn update(
     p.authorize(Resource::School, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        schools::update_school(&st, &p, &id, input::schools::school(body, false)).await?,
+        schools::update_school(&st, &p, &id, input::schools::school(body, false))
+            .await?
+            .into(),
     ))
 }

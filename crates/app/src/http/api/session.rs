@@ -1,5 +1,6 @@
 use crate::db::users::User;
 use crate::domain::ErrorCode;
+use crate::http::body::body;
 use crate::http::{
     auth::{self, LoginOutcome, Principal},
     error::{AppError, AppResult},
@@ -9,13 +10,6 @@ use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
 use serde::Serialize;
 use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct LoginRequest {
-    email: String,
-    password: String,
-}
 
 #[derive(Serialize, ToSchema)]
 pub struct LoginResponse {
@@ -50,6 +44,13 @@ impl From<User> for Me {
     }
 }
 
+body! {
+    pub struct LoginRequest {
+        email: String,
+        password: String,
+    }
+}
+
 /// Sign in. The same 401 answers an unknown email and a wrong password; repeated failures
 /// per account or IP answer 429 with `Retry-After`.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
@@ -60,9 +61,9 @@ pub async fn login(
     axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     JsonObject(body): JsonObject,
 ) -> AppResult<Json<LoginResponse>> {
-    let mut i = Input::new(body, &["email", "password"]);
-    let email = i.req("email", None, &parse::text);
-    let password = i.req("password", None, &|v| match v {
+    let (mut i, b) = Input::read::<LoginRequest>(body);
+    let email = i.req(&b.email, None, &parse::text);
+    let password = i.req(&b.password, None, &|v| match v {
         serde_json::Value::String(s) => Ok(s.clone()),
         _ => Err((ErrorCode::InvalidType, "must be text".into())),
     });

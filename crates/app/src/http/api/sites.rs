@@ -1,5 +1,6 @@
+use super::schema::Site;
 use super::{List, created};
-use crate::db::{self, sites::Site};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
@@ -10,13 +11,6 @@ use crate::http::{
 use crate::service::sites;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct SiteInput {
-    name: String,
-}
 
 #[utoipa::path(get, path = "/api/v1/sites", tag = "directory", security(("bearer" = [])),
     params(("q" = Option<String>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
@@ -36,7 +30,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/sites", tag = "directory", security(("bearer" = [])), request_body = SiteInput,
+#[utoipa::path(post, path = "/api/v1/sites", tag = "directory", security(("bearer" = [])), request_body = input::sites::SiteInput,
     responses((status = 201, body = Site), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -61,11 +55,11 @@ pub async fn get(
     let mut tx = st.db.read().await?;
     db::sites::get(&mut tx, &id)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(AppError::NotFound)
 }
 
-#[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "directory", security(("bearer" = [])), request_body = SiteInput,
+#[utoipa::path(patch, path = "/api/v1/sites/{id}", tag = "directory", security(("bearer" = [])), request_body = input::sites::SiteInput,
     params(("id" = String, Path)), responses((status = 200, body = Site), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -76,6 +70,8 @@ pub async fn update(
     p.authorize(Resource::Site, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        sites::update_site(&st, &p, &id, input::sites::site(body, false)).await?,
+        sites::update_site(&st, &p, &id, input::sites::site(body, false))
+            .await?
+            .into(),
     ))
 }

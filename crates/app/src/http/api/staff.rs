@@ -1,8 +1,6 @@
+use super::schema::Staff;
 use super::{List, created};
-use crate::db::{
-    self,
-    staff::{Leave, Staff},
-};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
@@ -13,24 +11,6 @@ use crate::http::{
 use crate::service::staff;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct StaffInput {
-    name: String,
-    email: String,
-    department_id: String,
-    /// Required for a preceptor: the discipline they supervise.
-    discipline: Option<String>,
-    credential: Option<String>,
-    license_number: Option<String>,
-    license_expires_on: Option<String>,
-    is_preceptor: bool,
-    /// Students at once; at least 1 for a preceptor.
-    max_students: i64,
-    leave: Option<Vec<Leave>>,
-}
 
 #[utoipa::path(get, path = "/api/v1/staff", tag = "directory", security(("bearer" = [])),
     params(("department_id" = Option<String>, Query), ("discipline" = Option<String>, Query), ("is_preceptor" = Option<bool>, Query),
@@ -52,7 +32,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/staff", tag = "directory", security(("bearer" = [])), request_body = StaffInput,
+#[utoipa::path(post, path = "/api/v1/staff", tag = "directory", security(("bearer" = [])), request_body = input::staff::StaffInput,
     responses((status = 201, body = Staff), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -77,12 +57,12 @@ pub async fn get(
     let mut tx = st.db.read().await?;
     db::staff::get(&mut tx, &id)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(AppError::NotFound)
 }
 
 #[utoipa::path(patch, path = "/api/v1/staff/{id}", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = StaffInput,
+    params(("id" = String, Path)), request_body = input::staff::StaffInput,
     responses((status = 200, body = Staff), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -93,6 +73,8 @@ pub async fn update(
     p.authorize(Resource::Staff, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        staff::update_staff(&st, &p, &id, input::staff::staff(body, false)).await?,
+        staff::update_staff(&st, &p, &id, input::staff::staff(body, false))
+            .await?
+            .into(),
     ))
 }

@@ -1,5 +1,6 @@
+use super::schema::Student;
 use super::{List, created};
-use crate::db::{self, students::Student};
+use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::{Principal, ensure},
@@ -10,21 +11,6 @@ use crate::http::{
 use crate::service::students;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct StudentInput {
-    /// A school coordinator may leave it out: their own school.
-    school_id: String,
-    program_id: String,
-    first_name: String,
-    last_name: String,
-    email: String,
-    /// enrolled (default), leave, graduated, withdrawn
-    enrollment_status: Option<String>,
-    expected_graduation: Option<String>,
-}
 
 #[utoipa::path(get, path = "/api/v1/students", tag = "directory", security(("bearer" = [])),
     params(("school_id" = Option<String>, Query), ("program_id" = Option<String>, Query),
@@ -47,7 +33,7 @@ pub async fn list(
     ))
 }
 
-#[utoipa::path(post, path = "/api/v1/students", tag = "directory", security(("bearer" = [])), request_body = StudentInput,
+#[utoipa::path(post, path = "/api/v1/students", tag = "directory", security(("bearer" = [])), request_body = input::students::StudentInput,
     responses((status = 201, body = Student), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -77,11 +63,11 @@ pub async fn get(
         scope.sees_student(&s.school_id, &s.id)
             || db::students::placed_with(&mut tx, &scope, &s.id).await?,
     )?;
-    Ok(Json(s))
+    Ok(Json(s.into()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/students/{id}", tag = "directory", security(("bearer" = [])),
-    params(("id" = String, Path)), request_body = StudentInput,
+    params(("id" = String, Path)), request_body = input::students::StudentInput,
     responses((status = 200, body = Student), (status = 404, body = crate::http::error::Problem)))]
 pub async fn update(
     State(st): State<AppState>,
@@ -93,6 +79,7 @@ pub async fn update(
     let body = body.read(&st).await?;
     Ok(Json(
         students::update_student(&st, &p, &id, input::students::student(body, false, &scope))
-            .await?,
+            .await?
+            .into(),
     ))
 }

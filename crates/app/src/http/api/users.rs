@@ -1,5 +1,6 @@
+use super::schema::User;
 use super::{List, created};
-use crate::db::{self, users::User};
+use crate::db;
 use crate::domain::{
     Role,
     policy::{Action, Resource},
@@ -13,26 +14,8 @@ use crate::http::{
 use crate::service::users;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
-use utoipa::ToSchema;
 
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct UserInput {
-    email: String,
-    name: String,
-    /// admin, coordinator, school_coordinator, student, preceptor, faculty, department_manager
-    role: String,
-    /// At least 10 characters. Without one, the user cannot sign in until given one.
-    password: Option<String>,
-    /// Required for school_coordinator and faculty.
-    school_id: Option<String>,
-    /// Required for preceptor and department_manager.
-    staff_id: Option<String>,
-    /// Required for student.
-    student_id: Option<String>,
-}
-
-#[utoipa::path(post, path = "/api/v1/users", tag = "directory", security(("bearer" = [])), request_body = UserInput,
+#[utoipa::path(post, path = "/api/v1/users", tag = "directory", security(("bearer" = [])), request_body = input::users::UserInput,
     responses((status = 201, body = User), (status = 403, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
@@ -80,6 +63,6 @@ pub async fn get(
     let mut tx = st.db.read().await?;
     db::users::get(&mut tx, &id)
         .await?
-        .map(Json)
+        .map(|r| Json(r.into()))
         .ok_or(AppError::NotFound)
 }

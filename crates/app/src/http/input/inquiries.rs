@@ -1,4 +1,5 @@
 use crate::domain::{ErrorCode, inquiry::INTERESTS};
+use crate::http::body::body;
 use crate::http::extract::{Input, parse};
 use crate::service::{
     Parsed,
@@ -9,38 +10,42 @@ use serde_json::{Map, Value};
 /// The statuses an inquiry moves through, for messages and filters.
 pub const STATUSES: &str = "new, contacted, closed";
 
+body! {
+    pub struct InquiryInput {
+        name: String,
+        email: String,
+        is_student: bool,
+        /// clinical, internship, observership, volunteer
+        interest: String,
+        school: Option<String>,
+        program: Option<String>,
+        message: Option<String>,
+        /// The hidden field that catches robots: a person leaves it empty.
+        #[schema(ignore)]
+        website: Option<String>,
+    }
+}
+
 /// `{ name, email, is_student?, interest, school?, program?, message? }` and the hidden
 /// `website` field that catches robots (API.md "Inquiries").
 pub fn inquiry(body: Map<String, Value>) -> Parsed<InquiryFields> {
-    let mut i = Input::new(
-        body,
-        &[
-            "name",
-            "email",
-            "is_student",
-            "interest",
-            "school",
-            "program",
-            "message",
-            "website",
-        ],
-    );
-    let name = i.field("name", true, &parse::text);
-    let email = i.field("email", true, &parse::email);
-    let is_student = i.field("is_student", false, &parse::boolean);
+    let (mut i, b) = Input::read::<InquiryInput>(body);
+    let name = i.field(&b.name, true, &parse::text);
+    let email = i.field(&b.email, true, &parse::email);
+    let is_student = i.field(&b.is_student, false, &parse::boolean);
     let interest = i.field(
-        "interest",
+        &b.interest,
         true,
         &parse::word(|s| INTERESTS.contains(&s), INTERESTS.join(", ")),
     );
-    let school = i.optional("school", &parse::text);
-    let program = i.optional("program", &parse::text);
-    let message = i.optional("message", &|v| match v {
+    let school = i.optional(&b.school, &parse::text);
+    let program = i.optional(&b.program, &parse::text);
+    let message = i.optional(&b.message, &|v| match v {
         Value::String(s) if s.chars().count() <= 4000 => Ok(s.trim().to_string()),
         Value::String(_) => Err((ErrorCode::TooLong, "at most 4000 characters".into())),
         _ => Err((ErrorCode::InvalidType, "must be text".into())),
     });
-    let robot = i.optional("website", &parse::text).flatten().is_some();
+    let robot = i.optional(&b.website, &parse::text).flatten().is_some();
     i.into_parsed(InquiryFields {
         name,
         email,
@@ -53,11 +58,18 @@ pub fn inquiry(body: Map<String, Value>) -> Parsed<InquiryFields> {
     })
 }
 
+body! {
+    pub struct InquiryStatusInput {
+        /// new, contacted, closed
+        status: String,
+    }
+}
+
 /// `{ status }`: new, contacted or closed.
 pub fn status(body: Map<String, Value>) -> Parsed<InquiryStatusFields> {
-    let mut i = Input::new(body, &["status"]);
+    let (mut i, b) = Input::read::<InquiryStatusInput>(body);
     let status = i.field(
-        "status",
+        &b.status,
         true,
         &parse::word(
             |s| ["new", "contacted", "closed"].contains(&s),

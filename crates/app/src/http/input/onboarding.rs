@@ -5,6 +5,8 @@ use crate::domain::Problems;
 use crate::domain::requirements::{AppliesTo, CATEGORIES, SATISFIERS, Validity};
 use crate::error::{AppError, AppResult};
 use crate::files;
+use crate::http::api::schema;
+use crate::http::body::body;
 use crate::http::extract::{Input, parse};
 use crate::http::upload::{self, Upload};
 use crate::service::Parsed;
@@ -28,22 +30,27 @@ fn word_in(
     }
 }
 
+body! {
+    pub struct RequirementInput {
+        code: String,
+        name: String,
+        /// immunization, test, certification, background, training, attestation, provisioning
+        category: String,
+        /// student_upload, school_attestation, office_action, signed_in_system
+        satisfied_by: String,
+        /// `{ "kind": "years", "value": 1 }`; kinds: once, days, months, years, until_expiry,
+        /// flu_season, per_placement, within_days_before_start
+        validity: schema::Validity,
+        applies_to: Option<schema::AppliesTo>,
+        active: Option<bool>,
+    }
+}
+
 /// A requirement rule (`{ code, name, category, satisfied_by, validity, applies_to?,
 /// active? }`); `creating`: absent fields are `required`.
 pub fn requirement(body: Map<String, Value>, creating: bool) -> Parsed<RequirementFields> {
-    let mut i = Input::new(
-        body,
-        &[
-            "code",
-            "name",
-            "category",
-            "satisfied_by",
-            "validity",
-            "applies_to",
-            "active",
-        ],
-    );
-    let code = i.field("code", creating, &|v| {
+    let (mut i, b) = Input::read::<RequirementInput>(body);
+    let code = i.field(&b.code, creating, &|v| {
         let s = parse::text(v)?;
         if s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -56,10 +63,10 @@ pub fn requirement(body: Map<String, Value>, creating: bool) -> Parsed<Requireme
             ))
         }
     });
-    let name = i.field("name", creating, &parse::text);
-    let category = i.field("category", creating, &word_in(CATEGORIES));
-    let satisfied_by = i.field("satisfied_by", creating, &word_in(SATISFIERS));
-    let validity = i.field("validity", creating, &|v| {
+    let name = i.field(&b.name, creating, &parse::text);
+    let category = i.field(&b.category, creating, &word_in(CATEGORIES));
+    let satisfied_by = i.field(&b.satisfied_by, creating, &word_in(SATISFIERS));
+    let validity = i.field(&b.validity, creating, &|v| {
         serde_json::from_value::<Validity>(v.clone()).map_err(|_| {
             (
                 ErrorCode::InvalidValidity,
@@ -67,7 +74,7 @@ pub fn requirement(body: Map<String, Value>, creating: bool) -> Parsed<Requireme
             )
         })
     });
-    let applies_to = i.field("applies_to", false, &|v| {
+    let applies_to = i.field(&b.applies_to, false, &|v| {
         serde_json::from_value::<AppliesTo>(v.clone()).map_err(|_| {
             (
                 ErrorCode::InvalidAppliesTo,
@@ -75,7 +82,7 @@ pub fn requirement(body: Map<String, Value>, creating: bool) -> Parsed<Requireme
             )
         })
     });
-    let active = i.field("active", false, &parse::boolean);
+    let active = i.field(&b.active, false, &parse::boolean);
     i.into_parsed(RequirementFields {
         code,
         name,
@@ -204,18 +211,27 @@ pub fn new_document(up: Upload) -> AppResult<NewDocument> {
     })
 }
 
+body! {
+    pub struct ReviewInput {
+        /// verified, rejected
+        outcome: String,
+        /// Required to reject: what the student should put right.
+        note: Option<String>,
+    }
+}
+
 /// `{ outcome: verified | rejected, note? }`: a rejection needs a note for the student.
 pub fn review(body: Map<String, Value>) -> AppResult<Review> {
-    let mut i = Input::new(body, &["outcome", "note"]);
+    let (mut i, b) = Input::read::<ReviewInput>(body);
     let outcome = i.req(
-        "outcome",
+        &b.outcome,
         None,
         &parse::word(
             |s| s == "verified" || s == "rejected",
             "verified, rejected".into(),
         ),
     );
-    let note = i.opt("note", None, &parse::text).flatten();
+    let note = i.opt(&b.note, None, &parse::text).flatten();
     if outcome.as_deref() == Some("rejected") && note.is_none() {
         i.problems.add(
             "note",
@@ -230,19 +246,21 @@ pub fn review(body: Map<String, Value>) -> AppResult<Review> {
     })
 }
 
+body! {
+    pub struct AttestationInput {
+        /// A requirement the office lets schools attest (e.g. background_check, liability_insurance).
+        requirement_code: String,
+        student_ids: Vec<String>,
+        completed_on: String,
+        expires_on: Option<String>,
+    }
+}
+
 /// `{ requirement_code, student_ids, completed_on, expires_on? }`.
 pub fn attestation(body: Map<String, Value>) -> AppResult<Attestation> {
-    let mut i = Input::new(
-        body,
-        &[
-            "requirement_code",
-            "student_ids",
-            "completed_on",
-            "expires_on",
-        ],
-    );
-    let code = i.req("requirement_code", None, &parse::text);
-    let ids = i.req("student_ids", None, &|v| {
+    let (mut i, b) = Input::read::<AttestationInput>(body);
+    let code = i.req(&b.requirement_code, None, &parse::text);
+    let ids = i.req(&b.student_ids, None, &|v| {
         let c = parse::codes(v)?;
         if c.is_empty() {
             Err((ErrorCode::Required, "name at least one student".into()))
@@ -250,8 +268,8 @@ pub fn attestation(body: Map<String, Value>) -> AppResult<Attestation> {
             Ok(c)
         }
     });
-    let completed_on = i.req("completed_on", None, &parse::date);
-    let expires_on = i.opt("expires_on", None, &parse::date);
+    let completed_on = i.req(&b.completed_on, None, &parse::date);
+    let expires_on = i.opt(&b.expires_on, None, &parse::date);
     i.finish()?;
     Ok(Attestation {
         code: code.unwrap_or_default(),
@@ -261,11 +279,19 @@ pub fn attestation(body: Map<String, Value>) -> AppResult<Attestation> {
     })
 }
 
+body! {
+    pub struct SignatureInput {
+        requirement_code: String,
+        /// The student's name, as they sign.
+        name: String,
+    }
+}
+
 /// `{ requirement_code, name }`: the student signs in the system.
 pub fn signature(body: Map<String, Value>) -> AppResult<Signature> {
-    let mut i = Input::new(body, &["requirement_code", "name"]);
-    let code = i.req("requirement_code", None, &parse::text);
-    let name = i.req("name", None, &parse::text);
+    let (mut i, b) = Input::read::<SignatureInput>(body);
+    let code = i.req(&b.requirement_code, None, &parse::text);
+    let name = i.req(&b.name, None, &parse::text);
     i.finish()?;
     Ok(Signature {
         code: code.unwrap_or_default(),
@@ -273,10 +299,17 @@ pub fn signature(body: Map<String, Value>) -> AppResult<Signature> {
     })
 }
 
+body! {
+    pub struct ProvisioningInput {
+        /// badge, network_account, parking, orientation, ehr_training
+        requirement_code: String,
+    }
+}
+
 /// `{ requirement_code }`: the office ticks a step.
 pub fn provisioning(body: Map<String, Value>) -> AppResult<Provisioning> {
-    let mut i = Input::new(body, &["requirement_code"]);
-    let code = i.req("requirement_code", None, &parse::text);
+    let (mut i, b) = Input::read::<ProvisioningInput>(body);
+    let code = i.req(&b.requirement_code, None, &parse::text);
     i.finish()?;
     Ok(Provisioning {
         code: code.unwrap_or_default(),

@@ -6,6 +6,8 @@ use crate::domain::eligibility::Kind;
 use crate::domain::records::RequestStatus;
 use crate::domain::records::{Course, FacultySupervisor, Preference, Shift};
 use crate::error::{AppError, AppResult};
+use crate::http::api::schema;
+use crate::http::body::{Body, Field, body};
 use crate::http::extract::{Input, Params, parse, parse_id};
 use crate::service::Parsed;
 use crate::service::requests::{
@@ -13,24 +15,6 @@ use crate::service::requests::{
 };
 use chrono::NaiveDate;
 use serde_json::{Map, Value};
-
-const FIELDS: &[&str] = &[
-    "kind",
-    "school_id",
-    "program_id",
-    "starts_on",
-    "ends_on",
-    "hours_per_week",
-    "student_ids",
-    "slots",
-    "preferences",
-    "shifts",
-    "start_window_weeks",
-    "together",
-    "notes",
-    "course",
-    "faculty_supervisor",
-];
 
 type R<T> = Result<T, (ErrorCode, String)>;
 
@@ -152,40 +136,68 @@ fn faculty(v: &Value) -> R<FacultySupervisor> {
     }
 }
 
+body! {
+    pub struct RequestInput {
+        /// clinical or internship
+        kind: String,
+        /// A school coordinator may leave it out: their own school.
+        school_id: String,
+        program_id: String,
+        starts_on: String,
+        ends_on: String,
+        hours_per_week: i64,
+        student_ids: Vec<String>,
+        /// Places for students not named yet.
+        slots: Option<i64>,
+        /// Ranked, at most 3.
+        preferences: Option<Vec<schema::Preference>>,
+        shifts: Option<Vec<schema::Shift>>,
+        /// 0–4: how many weeks later the same period may start.
+        start_window_weeks: Option<i64>,
+        /// All students in one department with one start.
+        together: Option<bool>,
+        notes: Option<String>,
+        /// Required for an internship.
+        course: Option<schema::Course>,
+        /// Required for an internship.
+        faculty_supervisor: Option<schema::FacultySupervisor>,
+    }
+}
+
 /// The facts eligibility is decided on, read in the caller's transaction.
 /// A new request. `own_school`: a school coordinator's own school, which an absent
 /// `school_id` means. Every field problem at once; references are the service's to check.
 pub fn new_request(body: Map<String, Value>, own_school: Option<String>) -> Parsed<RequestFields> {
-    let mut i = Input::new(body, FIELDS);
+    let (mut i, b) = Input::read::<RequestInput>(body);
     let kind = i.req(
-        "kind",
+        &b.kind,
         None,
         &parse::word(|s| Kind::parse(s).is_some(), "clinical, internship".into()),
     );
-    let school_id = i.req("school_id", own_school.as_ref(), &parse::id);
-    let program_id = i.req("program_id", None, &parse::id);
-    let starts_on = i.req("starts_on", None, &parse::date);
-    let ends_on = i.req("ends_on", None, &parse::date);
-    let hours_per_week = i.req("hours_per_week", None, &|v| match parse::positive(v)? {
+    let school_id = i.req(&b.school_id, own_school.as_ref(), &parse::id);
+    let program_id = i.req(&b.program_id, None, &parse::id);
+    let starts_on = i.req(&b.starts_on, None, &parse::date);
+    let ends_on = i.req(&b.ends_on, None, &parse::date);
+    let hours_per_week = i.req(&b.hours_per_week, None, &|v| match parse::positive(v)? {
         n if n <= 80 => Ok(n),
         _ => Err((ErrorCode::OutOfRange, "at most 80 hours a week".into())),
     });
-    let student_ids = i.req("student_ids", Some(&vec![]), &ids);
-    let slots = i.req("slots", Some(&0), &parse::non_negative);
-    let preferences = i.req("preferences", Some(&vec![]), &preferences);
-    let shifts = i.req("shifts", Some(&vec![]), &shifts);
+    let student_ids = i.req(&b.student_ids, Some(&vec![]), &ids);
+    let slots = i.req(&b.slots, Some(&0), &parse::non_negative);
+    let preferences = i.req(&b.preferences, Some(&vec![]), &preferences);
+    let shifts = i.req(&b.shifts, Some(&vec![]), &shifts);
     let start_window_weeks = i.req(
-        "start_window_weeks",
+        &b.start_window_weeks,
         Some(&0),
         &|v| match parse::non_negative(v)? {
             n if n <= 4 => Ok(n),
             _ => Err((ErrorCode::OutOfRange, "from 0 to 4 weeks".into())),
         },
     );
-    let together = i.req("together", Some(&false), &parse::boolean);
-    let notes = i.opt("notes", None, &parse::text);
-    let course = i.opt("course", None, &course);
-    let faculty_supervisor = i.opt("faculty_supervisor", None, &faculty);
+    let together = i.req(&b.together, Some(&false), &parse::boolean);
+    let notes = i.opt(&b.notes, None, &parse::text);
+    let course = i.opt(&b.course, None, &course);
+    let faculty_supervisor = i.opt(&b.faculty_supervisor, None, &faculty);
     if let (Some(s), Some(n)) = (&student_ids, slots)
         && s.is_empty()
         && n == 0
@@ -215,11 +227,19 @@ pub fn new_request(body: Map<String, Value>, own_school: Option<String>) -> Pars
     })
 }
 
+body! {
+    pub struct NameStudentsInput {
+        /// The named students; naming takes places from `slots` unless `slots` is given.
+        student_ids: Option<Vec<String>>,
+        slots: Option<i64>,
+    }
+}
+
 /// `{ student_ids?, slots? }`: names students for a request's slots.
 pub fn name_students(body: Map<String, Value>) -> AppResult<NameStudents> {
-    let mut i = Input::new(body, &["student_ids", "slots"]);
-    let student_ids = i.opt("student_ids", None, &ids);
-    let slots = i.opt("slots", None, &parse::non_negative);
+    let (mut i, b) = Input::read::<NameStudentsInput>(body);
+    let student_ids = i.opt(&b.student_ids, None, &ids);
+    let slots = i.opt(&b.slots, None, &parse::non_negative);
     i.finish()?;
     Ok(NameStudents {
         student_ids: student_ids.flatten(),
@@ -227,14 +247,43 @@ pub fn name_students(body: Map<String, Value>) -> AppResult<NameStudents> {
     })
 }
 
+body! {
+    pub struct WithdrawalInput {
+        reason: Option<String>,
+    }
+}
+
 /// `{ reason? }`.
 pub fn withdrawal(body: Map<String, Value>) -> AppResult<Withdrawal> {
-    let mut i = Input::new(body, &["reason"]);
-    let reason = i.opt("reason", None, &parse::text);
+    let (mut i, b) = Input::read::<WithdrawalInput>(body);
+    let reason = i.opt(&b.reason, None, &parse::text);
     i.finish()?;
     Ok(Withdrawal {
         reason: reason.flatten(),
     })
+}
+
+body! {
+    #[schema(as = DecisionPlacement)]
+    pub struct DecisionPlacementInput {
+        /// One of the request's named students; null or absent for an unnamed slot.
+        student_id: Option<String>,
+        department_id: String,
+        /// Required for a clinical.
+        preceptor_id: Option<String>,
+        site_mentor_id: Option<String>,
+        /// Default: the request's period.
+        starts_on: Option<String>,
+        ends_on: Option<String>,
+    }
+}
+
+/// An optional field of a nested object: absent or null is `None`.
+fn opt<D, T>(f: &Field<D>, parse: fn(&Value) -> R<T>) -> R<Option<T>> {
+    match f.raw() {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => parse(v).map(Some),
+    }
 }
 
 fn decision_entries(v: &Value) -> R<Vec<DecisionPlacement>> {
@@ -253,69 +302,62 @@ fn decision_entries(v: &Value) -> R<Vec<DecisionPlacement>> {
                     "each placement is an object".to_string(),
                 ));
             };
-            for k in m.keys() {
-                if ![
-                    "student_id",
-                    "department_id",
-                    "preceptor_id",
-                    "site_mentor_id",
-                    "starts_on",
-                    "ends_on",
-                ]
-                .contains(&k.as_str())
-                {
-                    return Err((
-                        ErrorCode::UnknownField,
-                        format!("{k} is not a field of a placement"),
-                    ));
-                }
+            if let Some(k) = m
+                .keys()
+                .find(|k| !DecisionPlacementInput::FIELDS.contains(&k.as_str()))
+            {
+                return Err((
+                    ErrorCode::UnknownField,
+                    format!("{k} is not a field of a placement"),
+                ));
             }
-            let opt_id = |k: &str| -> R<Option<String>> {
-                match m.get(k) {
-                    None | Some(Value::Null) => Ok(None),
-                    Some(v) => parse::id(v).map(Some),
-                }
-            };
-            let opt_date = |k: &str| -> R<Option<NaiveDate>> {
-                match m.get(k) {
-                    None | Some(Value::Null) => Ok(None),
-                    Some(v) => parse::date(v).map(Some),
-                }
-            };
-            let dept = m
-                .get("department_id")
+            let p = DecisionPlacementInput::take(m.clone());
+            let department_id = p
+                .department_id
+                .raw()
                 .ok_or((
                     ErrorCode::Required,
                     "each placement needs a department_id".to_string(),
                 ))
                 .and_then(parse::id)?;
             Ok(DecisionPlacement {
-                student_id: opt_id("student_id")?,
-                department_id: dept,
-                preceptor_id: opt_id("preceptor_id")?,
-                site_mentor_id: opt_id("site_mentor_id")?,
-                starts_on: opt_date("starts_on")?,
-                ends_on: opt_date("ends_on")?,
+                student_id: opt(&p.student_id, parse::id)?,
+                department_id,
+                preceptor_id: opt(&p.preceptor_id, parse::id)?,
+                site_mentor_id: opt(&p.site_mentor_id, parse::id)?,
+                starts_on: opt(&p.starts_on, parse::date)?,
+                ends_on: opt(&p.ends_on, parse::date)?,
             })
         })
         .collect()
+}
+
+body! {
+    pub struct DecisionInput {
+        /// approve, decline, waitlist
+        decision: String,
+        /// Required to decline or waitlist.
+        reason: Option<String>,
+        /// To approve: one entry per named student and per slot.
+        placements: Option<Vec<DecisionPlacementInput>>,
+    }
 }
 
 /// Approve, decline or waitlist — all or nothing.
 /// `{ decision: approve | decline | waitlist, reason?, placements? }`: a reason is required to
 /// decline or waitlist, and at least one placement to approve.
 pub fn decision(body: Map<String, Value>) -> AppResult<Decision> {
-    let mut i = Input::new(body, &["decision", "reason", "placements"]);
+    let (mut i, b) = Input::read::<DecisionInput>(body);
     let decision = i.req(
-        "decision",
+        &b.decision,
         None,
         &parse::word(
             |s| DecisionKind::parse(s).is_some(),
             "approve, decline, waitlist".into(),
         ),
     );
-    let reason = i.opt("reason", None, &parse::text).flatten();
-    let entries = i.opt("placements", None, &decision_entries).flatten();
+    let reason = i.opt(&b.reason, None, &parse::text).flatten();
+    let entries = i.opt(&b.placements, None, &decision_entries).flatten();
     let kind = decision.as_deref().and_then(DecisionKind::parse);
     if matches!(kind, Some(DecisionKind::Decline | DecisionKind::Waitlist)) && reason.is_none() {
         i.problems.add(

@@ -1,6 +1,8 @@
 use crate::db::{self, staff::Leave};
 use crate::domain::ErrorCode;
 use crate::error::AppError;
+use crate::http::api::schema;
+use crate::http::body::body;
 use crate::http::extract::{Input, Params, parse};
 use crate::service::{Parsed, staff::StaffFields};
 use serde_json::{Map, Value};
@@ -36,34 +38,37 @@ fn leave_list(v: &Value) -> Result<Vec<Leave>, (ErrorCode, String)> {
     Ok(out)
 }
 
+body! {
+    pub struct StaffInput {
+        name: String,
+        email: String,
+        department_id: String,
+        /// Required for a preceptor: the discipline they supervise.
+        discipline: Option<String>,
+        credential: Option<String>,
+        license_number: Option<String>,
+        license_expires_on: Option<String>,
+        is_preceptor: bool,
+        /// Students at once; at least 1 for a preceptor.
+        max_students: i64,
+        leave: Option<Vec<schema::Leave>>,
+    }
+}
+
 /// `{ name, email, department_id, discipline?, credential?, license_number?,
 /// license_expires_on?, is_preceptor?, max_students?, leave? }` (API.md "Directory").
 pub fn staff(body: Map<String, Value>, creating: bool) -> Parsed<StaffFields> {
-    let mut i = Input::new(
-        body,
-        &[
-            "name",
-            "email",
-            "department_id",
-            "discipline",
-            "credential",
-            "license_number",
-            "license_expires_on",
-            "is_preceptor",
-            "max_students",
-            "leave",
-        ],
-    );
-    let name = i.field("name", creating, &parse::text);
-    let email = i.field("email", creating, &parse::email);
-    let department_id = i.field("department_id", creating, &parse::id);
-    let discipline = i.optional("discipline", &parse::text);
-    let credential = i.optional("credential", &parse::text);
-    let license_number = i.optional("license_number", &parse::text);
-    let license_expires_on = i.optional("license_expires_on", &parse::date);
-    let is_preceptor = i.field("is_preceptor", false, &parse::boolean);
-    let max_students = i.field("max_students", false, &parse::non_negative);
-    let leave = i.field("leave", false, &leave_list);
+    let (mut i, b) = Input::read::<StaffInput>(body);
+    let name = i.field(&b.name, creating, &parse::text);
+    let email = i.field(&b.email, creating, &parse::email);
+    let department_id = i.field(&b.department_id, creating, &parse::id);
+    let discipline = i.optional(&b.discipline, &parse::text);
+    let credential = i.optional(&b.credential, &parse::text);
+    let license_number = i.optional(&b.license_number, &parse::text);
+    let license_expires_on = i.optional(&b.license_expires_on, &parse::date);
+    let is_preceptor = i.field(&b.is_preceptor, false, &parse::boolean);
+    let max_students = i.field(&b.max_students, false, &parse::non_negative);
+    let leave = i.field(&b.leave, false, &leave_list);
     i.into_parsed(StaffFields {
         name,
         email,

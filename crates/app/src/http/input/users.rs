@@ -1,4 +1,5 @@
 use crate::domain::{ErrorCode, Role};
+use crate::http::body::body;
 use crate::http::extract::{Input, parse};
 use crate::service::{Parsed, users::NewUserFields};
 use serde_json::{Map, Value};
@@ -22,32 +23,38 @@ pub fn password(v: &Value) -> Result<String, (ErrorCode, String)> {
     }
 }
 
+body! {
+    pub struct UserInput {
+        email: String,
+        name: String,
+        /// admin, coordinator, school_coordinator, student, preceptor, faculty, department_manager
+        role: String,
+        /// At least 10 characters. Without one, the user cannot sign in until given one.
+        password: Option<String>,
+        /// Required for school_coordinator and faculty.
+        school_id: Option<String>,
+        /// Required for preceptor and department_manager.
+        staff_id: Option<String>,
+        /// Required for student.
+        student_id: Option<String>,
+    }
+}
+
 /// `{ email, name, role, password?, school_id?, staff_id?, student_id? }` (API.md "Directory").
 pub fn new_user(body: Map<String, Value>) -> Parsed<NewUserFields> {
-    let mut i = Input::new(
-        body,
-        &[
-            "email",
-            "name",
-            "role",
-            "password",
-            "school_id",
-            "staff_id",
-            "student_id",
-        ],
-    );
-    let email = i.field("email", true, &parse::email);
-    let name = i.field("name", true, &parse::text);
-    let role = i.field("role", true, &|v| {
+    let (mut i, b) = Input::read::<UserInput>(body);
+    let email = i.field(&b.email, true, &parse::email);
+    let name = i.field(&b.name, true, &parse::text);
+    let role = i.field(&b.role, true, &|v| {
         v.as_str().and_then(Role::parse).ok_or((
             ErrorCode::InvalidChoice,
             format!("must be one of: {}", role_words()),
         ))
     });
-    let password = i.optional("password", &password);
-    let school_id = i.optional("school_id", &parse::id);
-    let staff_id = i.optional("staff_id", &parse::id);
-    let student_id = i.optional("student_id", &parse::id);
+    let password = i.optional(&b.password, &password);
+    let school_id = i.optional(&b.school_id, &parse::id);
+    let staff_id = i.optional(&b.staff_id, &parse::id);
+    let student_id = i.optional(&b.student_id, &parse::id);
     i.into_parsed(NewUserFields {
         email,
         name,

@@ -14,13 +14,12 @@ use crate::error::{AppError, AppResult};
 use crate::service::{Principal, principal::ensure};
 use crate::state::AppState;
 use chrono::NaiveDate;
-use serde::Serialize;
 
 pub mod attestations;
 pub mod documents;
 pub mod requirements;
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug)]
 pub struct ChecklistItem {
     pub requirement_code: String,
     pub name: String,

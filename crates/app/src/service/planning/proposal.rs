@@ -32,7 +32,7 @@ pub struct AskedRequest {
 
 pub use crate::domain::planning::RunProgress;
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct SchoolFill {
     pub school_id: String,
     pub requested: i64,
@@ -40,7 +40,7 @@ pub struct SchoolFill {
     pub fill_rate: f64,
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct ProposedRequest {
     pub request_id: String,
     pub school_id: String,
@@ -54,7 +54,7 @@ pub struct ProposedRequest {
     pub assignments: Vec<DatedAssignment>,
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Proposal {
     pub objective: f64,
     pub bound: Option<f64>,
@@ -65,7 +65,7 @@ pub struct Proposal {
     pub requests: Vec<ProposedRequest>,
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct PlanningRun {
     pub id: String,
     pub starts_on: NaiveDate,
@@ -88,7 +88,7 @@ pub struct PlanningRun {
     pub proposal: Option<Proposal>,
 }
 
-#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Default, Serialize)]
 pub struct AcceptOutcome {
     /// Requests approved: their placements are now `proposed`.
     pub approved: Vec<String>,
@@ -97,10 +97,9 @@ pub struct AcceptOutcome {
     pub failed: Vec<AcceptFailure>,
 }
 
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize)]
 pub struct AcceptFailure {
     pub request_id: String,
-    #[schema(value_type = String)]
     pub code: ErrorCode,
     pub message: String,
 }

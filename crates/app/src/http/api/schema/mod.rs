@@ -1,0 +1,14 @@
+//! What the API answers: one response type per record, built from the store's and the
+//! services' records with `From`, so the layers below know nothing of JSON schemas. The
+//! fields, their order and their null-or-absent rules are the API's contract (API.md).
+mod directory;
+mod office;
+mod onboarding;
+mod placements;
+mod planning;
+
+pub use directory::*;
+pub use office::*;
+pub use onboarding::*;
+pub use placements::*;
+pub use planning::*;
