@@ -76,8 +76,16 @@ test('a student uploads, the office verifies, the placement clears and starts', 
   const sid = me.student_id;
   const st = await api(office, 'GET', `/api/v1/students/${sid}`);
   const program = await api(office, 'GET', `/api/v1/programs/${st.program_id}`);
-  // Soon, covered by this season's flu shot, and before the student graduates.
-  const window = placementWindow(7, st.expected_graduation);
+  // From today (`active` means started, so the office can start it at the end), covered by this
+  // season's flu shot, and before the student graduates.
+  const window = placementWindow(0, st.expected_graduation);
+  assert.equal(window.start, isoInDays(0), 'a window from today');
+  // A student is in one place at a time: the office cancels the demo's own placements of this
+  // student on those days, as an office would to make room.
+  const theirs = (await api(office, 'GET', `/api/v1/placements?student_id=${sid}&from=${window.start}&to=${window.end}&limit=500`)).items;
+  for (const p of theirs.filter((x) => x.status !== 'completed' && x.status !== 'cancelled')) {
+    await api(office, 'POST', `/api/v1/placements/${p.id}/transition`, { to: 'cancelled', reason: 'Moved to make room' });
+  }
   const req = await api(school, 'POST', '/api/v1/placement-requests', {
     kind: 'clinical', program_id: st.program_id, starts_on: window.start, ends_on: window.end,
     hours_per_week: 32, student_ids: [sid],

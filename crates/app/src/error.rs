@@ -13,6 +13,11 @@ pub enum AppError {
     /// ([`Problems::status`]): 409 when every one is a clash with the current state, else 422.
     #[error("rejected")]
     Rejected(Problems),
+    /// A move the record's current facts forbid (a placement whose eligibility no longer
+    /// holds, a student placed elsewhere on the same days): 409 with every failed code, even
+    /// the codes that answer 422 when the input breaks them.
+    #[error("refused by the current state")]
+    Refused(Problems),
     #[error("not signed in")]
     Unauthenticated,
     /// The role may never take this action (DOMAIN.md policy): 403.
@@ -47,7 +52,7 @@ impl AppError {
     pub fn code(&self) -> Option<ErrorCode> {
         Some(match self {
             AppError::BadRequest(_) => ErrorCode::InvalidJson,
-            AppError::Rejected(_) => return None,
+            AppError::Rejected(_) | AppError::Refused(_) => return None,
             AppError::Unauthenticated => ErrorCode::Unauthenticated,
             AppError::Forbidden => ErrorCode::Forbidden,
             AppError::NotFound => ErrorCode::NotFound,
@@ -62,7 +67,7 @@ impl AppError {
     pub fn errors(&self) -> Vec<FieldError> {
         let one = |code: ErrorCode, message: &str| vec![FieldError::new(code, None, message)];
         match self {
-            AppError::Rejected(p) => p.0.clone(),
+            AppError::Rejected(p) | AppError::Refused(p) => p.0.clone(),
             AppError::BadRequest(m) => one(ErrorCode::InvalidJson, m),
             AppError::Unauthenticated => one(
                 ErrorCode::Unauthenticated,
@@ -88,6 +93,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match (self, self.code()) {
             (AppError::Rejected(p), _) => p.status(),
+            (AppError::Refused(_), _) => 409,
             (_, Some(code)) => code.status(),
             (_, None) => 500,
         }

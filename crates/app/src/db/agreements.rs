@@ -22,6 +22,11 @@ pub struct Agreement {
     pub document_sha256: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_size: Option<i64>,
+    /// In a write's answer only, when there are any: the open placements depending on this
+    /// record that are at risk after the write (API.md "Risks").
+    #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_placements: Option<Vec<crate::domain::risk::AffectedPlacement>>,
 }
 
 #[derive(Clone, Debug, Default)]

@@ -13,6 +13,11 @@ pub struct Department {
     /// Discipline codes the department hosts.
     #[sqlx(skip)]
     pub disciplines: Vec<String>,
+    /// In a write's answer only, when there are any: the open placements depending on this
+    /// record that are at risk after the write (API.md "Risks").
+    #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_placements: Option<Vec<crate::domain::risk::AffectedPlacement>>,
 }
 
 #[derive(Clone, Debug, Default)]

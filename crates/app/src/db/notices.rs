@@ -17,3 +17,18 @@ pub async fn record(tx: &mut Tx, key: &str, at: DateTime<Utc>) -> DbResult<()> {
         .bind(key).bind(at).execute(c).await.map(|_| ()))?;
     Ok(())
 }
+
+/// Forgets `key`, so it may be sent again (a risk that has gone away).
+pub async fn forget(tx: &mut Tx, key: &str) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("DELETE FROM notices_sent WHERE key = $1")
+        .bind(key).execute(c).await.map(|_| ()))?;
+    Ok(())
+}
+
+/// Every key starting with `prefix`, with when it was sent.
+pub async fn with_prefix(tx: &mut Tx, prefix: &str) -> DbResult<Vec<(String, DateTime<Utc>)>> {
+    let pattern = format!("{prefix}%");
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT key, sent_at FROM notices_sent WHERE key LIKE $1 ORDER BY key")
+        .bind(pattern).fetch_all(c).await)?)
+}

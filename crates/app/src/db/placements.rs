@@ -189,3 +189,43 @@ impl PlacementRow {
         }
     }
 }
+
+/// What an open placement depends on, to find the ones a write may put at risk.
+#[derive(Clone, Copy, Debug)]
+pub enum DependsOn<'a> {
+    School(&'a str),
+    Program(&'a str),
+    Student(&'a str),
+    Preceptor(&'a str),
+    Department(&'a str),
+}
+
+/// The open placements (not cancelled or completed) that depend on one record.
+pub async fn open_depending_on(tx: &mut Tx, on: DependsOn<'_>) -> DbResult<Vec<PlacementRow>> {
+    let (column, id) = match on {
+        DependsOn::School(id) => ("school_id", id),
+        DependsOn::Program(id) => ("program_id", id),
+        DependsOn::Student(id) => ("student_id", id),
+        DependsOn::Preceptor(id) => ("preceptor_id", id),
+        DependsOn::Department(id) => ("department_id", id),
+    };
+    let sql = format!(
+        "SELECT {COLS} FROM placements WHERE {column} = $1 AND status NOT IN ('cancelled', 'completed')
+         ORDER BY starts_on, id"
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_all(c).await)?,
+    )
+}
+
+/// Every open placement (not cancelled or completed) that ends on or after `from`, for the
+/// office's list of placements at risk.
+pub async fn open_from(tx: &mut Tx, from: NaiveDate) -> DbResult<Vec<PlacementRow>> {
+    let sql = format!(
+        "SELECT {COLS} FROM placements WHERE status NOT IN ('cancelled', 'completed') AND ends_on >= $1
+         ORDER BY starts_on, id"
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(from).fetch_all(c).await)?,
+    )
+}

@@ -24,6 +24,11 @@ pub struct Staff {
     pub max_students: i64,
     #[sqlx(skip)]
     pub leave: Vec<Leave>,
+    /// In a write's answer only, when there are any: the open placements depending on this
+    /// record that are at risk after the write (API.md "Risks").
+    #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_placements: Option<Vec<crate::domain::risk::AffectedPlacement>>,
 }
 
 #[derive(Clone, Debug, Default)]

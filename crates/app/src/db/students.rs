@@ -15,6 +15,11 @@ pub struct Student {
     /// `enrolled`, `leave`, `graduated`, `withdrawn`.
     pub enrollment_status: String,
     pub expected_graduation: Option<NaiveDate>,
+    /// In a write's answer only, when there are any: the open placements depending on this
+    /// record that are at risk after the write (API.md "Risks").
+    #[sqlx(skip)]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_placements: Option<Vec<crate::domain::risk::AffectedPlacement>>,
 }
 
 impl Student {

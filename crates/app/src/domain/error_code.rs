@@ -76,6 +76,7 @@ error_codes! {
     NoAgreement = "no_agreement", 422;
     NoStudents = "no_students", 422;
     NotCleared = "not_cleared", 409;
+    NotStarted = "not_started", 409;
     NotFound = "not_found", 404;
     NotSatisfiableThisWay = "not_satisfiable_this_way", 422;
     OutOfRange = "out_of_range", 422;
@@ -99,6 +100,7 @@ error_codes! {
     RunNotFinished = "run_not_finished", 409;
     SlotsMismatch = "slots_mismatch", 422;
     StudentAlreadyNamed = "student_already_named", 409;
+    StudentDoubleBooked = "student_double_booked", 409;
     StudentMissingFromDecision = "student_missing_from_decision", 422;
     StudentNotEnrolled = "student_not_enrolled", 422;
     StudentNotInProgram = "student_not_in_program", 422;

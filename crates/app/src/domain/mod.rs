@@ -1,4 +1,5 @@
 //! Pure rules and types: no SQL, no HTTP. Untrusted input becomes these types at the edge.
+pub mod booking;
 pub mod capacity;
 pub mod catalog;
 pub mod clearance;
@@ -15,6 +16,7 @@ pub mod planning;
 pub mod policy;
 pub mod records;
 pub mod requirements;
+pub mod risk;
 pub mod role;
 pub mod scope;
 pub mod search;

@@ -94,6 +94,11 @@ impl Refusal {
     }
 }
 
+/// `active` means started: a placement may be active from its first day on (the clock's today).
+pub fn has_started(starts_on: chrono::NaiveDate, today: chrono::NaiveDate) -> bool {
+    today >= starts_on
+}
+
 /// The one transition function: the new stored status, or why not.
 pub fn transition(
     from: Stored,
@@ -219,6 +224,14 @@ mod tests {
             ),
             Err(Refusal::InvalidTransition)
         );
+    }
+
+    #[test]
+    fn started_from_the_first_day_on() {
+        let d = |s: &str| s.parse::<chrono::NaiveDate>().unwrap_or_default();
+        assert!(!has_started(d("2027-03-01"), d("2027-02-28")));
+        assert!(has_started(d("2027-03-01"), d("2027-03-01")));
+        assert!(has_started(d("2027-03-01"), d("2027-03-02")));
     }
 
     #[test]

@@ -94,6 +94,10 @@ pub struct Placement {
     pub status: String,
     pub clearance: super::clearance::Clearance,
     pub cancel_reason: Option<String>,
+    /// What the placement no longer meets, re-checked on every read (DOMAIN.md rule 1 for
+    /// the whole life of a placement); empty when none, and always empty once it is
+    /// completed or cancelled.
+    pub risks: Vec<super::risk::Risk>,
 }
 
 /// A request's status (API.md): `submitted` until the office decides; a decision is taken only

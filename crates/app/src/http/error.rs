@@ -55,6 +55,15 @@ impl AppError {
                 m.clone(),
                 self.errors(),
             ),
+            AppError::Refused(p) => (
+                "/api/problems/conflict",
+                "Conflicts with the current state",
+                p.0.iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                p.0.clone(),
+            ),
             AppError::Rejected(p) if p.status() == 409 => (
                 "/api/problems/conflict",
                 "Conflicts with the current state",

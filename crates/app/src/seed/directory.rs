@@ -59,6 +59,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
     let mut dept_ids = Vec::new();
     for (site, name, setting, capacity, codes) in DEPARTMENTS {
         let d = Department {
+            affected_placements: None,
             id: new_id(),
             site_id: site_ids[*site].clone(),
             name: name.to_string(),
@@ -101,6 +102,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
             Ends::InDays(n) => today + Duration::days(*n),
         };
         let a = Agreement {
+            affected_placements: None,
             id: new_id(),
             school_id: s.id.clone(),
             status: status.to_string(),
@@ -140,6 +142,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
             ymd(year + until, 6, 30)?
         };
         let p = Program {
+            affected_placements: None,
             id: new_id(),
             school_id: school_ids[*school].clone(),
             name: name.to_string(),
@@ -174,6 +177,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
                 )?),
             };
             let s = Student {
+                affected_placements: None,
                 id: new_id(),
                 school_id: p.school_id.clone(),
                 program_id: p.id.clone(),
@@ -225,6 +229,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
             _ => vec![],
         };
         staff_rows.push(Staff {
+            affected_placements: None,
             id: new_id(),
             name: format!("{first} {last}"),
             email: people.email(first, last, STAFF_DOMAIN),
@@ -250,6 +255,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
     {
         let (first, last) = people.name();
         let s = Staff {
+            affected_placements: None,
             id: new_id(),
             name: format!("{first} {last}"),
             email: people.email(first, last, STAFF_DOMAIN),
@@ -279,6 +285,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
             let (first, last) = people.name();
             let (credential, _) = credential_of(code);
             staff_rows.push(Staff {
+                affected_placements: None,
                 id: new_id(),
                 name: format!("{first} {last}"),
                 email: people.email(first, last, STAFF_DOMAIN),

@@ -77,6 +77,7 @@ async fn merge(
     .await?;
     problems.into_result()?;
     Ok(Agreement {
+        affected_placements: None,
         id: current.map_or_else(new_id, |c| c.id.clone()),
         school_id: school_id.to_string(),
         status: status.unwrap_or_default(),
@@ -103,7 +104,7 @@ pub async fn create_agreement(
     db::schools::get(&mut tx, school_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let a = merge(&mut tx, school_id, input, None).await?;
+    let mut a = merge(&mut tx, school_id, input, None).await?;
     db::agreements::insert(&mut tx, &a).await?;
     db::audit::record(
         &mut tx,
@@ -115,7 +116,14 @@ pub async fn create_agreement(
         Some(&a),
     )
     .await?;
+    let affected = super::risks::review(
+        &mut tx,
+        db::placements::DependsOn::School(&a.school_id),
+        st.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
+    a.affected_placements = (!affected.is_empty()).then_some(affected);
     Ok(a)
 }
 
@@ -132,7 +140,7 @@ pub async fn update_agreement(
     let current = db::agreements::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let a = merge(&mut tx, &current.school_id.clone(), input, Some(&current)).await?;
+    let mut a = merge(&mut tx, &current.school_id.clone(), input, Some(&current)).await?;
     db::agreements::update(&mut tx, &a).await?;
     db::audit::record(
         &mut tx,
@@ -144,7 +152,14 @@ pub async fn update_agreement(
         Some(&a),
     )
     .await?;
+    let affected = super::risks::review(
+        &mut tx,
+        db::placements::DependsOn::School(&a.school_id),
+        st.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
+    a.affected_placements = (!affected.is_empty()).then_some(affected);
     Ok(a)
 }
 

@@ -83,6 +83,7 @@ async fn merge(
     .await?;
     problems.into_result()?;
     Ok(Department {
+        affected_placements: None,
         id: current.map_or_else(new_id, |c| c.id.clone()),
         site_id: site_id.unwrap_or_default(),
         name: name.unwrap_or_default(),
@@ -130,7 +131,7 @@ pub async fn update_department(
     let current = db::departments::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let d = merge(&mut tx, input, Some(&current)).await?;
+    let mut d = merge(&mut tx, input, Some(&current)).await?;
     db::departments::update(&mut tx, &d).await?;
     db::audit::record(
         &mut tx,
@@ -142,6 +143,13 @@ pub async fn update_department(
         Some(&d),
     )
     .await?;
+    let affected = super::risks::review(
+        &mut tx,
+        db::placements::DependsOn::Department(id),
+        st.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
+    d.affected_placements = (!affected.is_empty()).then_some(affected);
     Ok(d)
 }

@@ -19,6 +19,7 @@ pub mod principal;
 pub mod programs;
 pub mod reports;
 pub mod requests;
+pub mod risks;
 pub mod schools;
 pub mod sites;
 pub mod staff;

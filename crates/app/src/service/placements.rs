@@ -9,7 +9,8 @@ use crate::db::{
     requests::{FacultySupervisor, PlacementRequest},
 };
 use crate::domain::{
-    ErrorCode, Problems,
+    ErrorCode, FieldError, Problems,
+    booking::{self, Booking},
     clearance::{self, Clearance},
     decision::{
         self, DepartmentFacts, PreceptorFacts, ProposedPlacement, RequestWindow, Supervisor,
@@ -60,7 +61,9 @@ pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> AppResult
         }),
         None => None,
     };
+    let risks = super::risks::risks_of(tx, &row).await?;
     Ok(Placement {
+        risks,
         status: placement::shown_status(stored, clearance.is_cleared()).to_string(),
         clearance,
         faculty_supervisor,
@@ -124,6 +127,21 @@ pub async fn check_and_insert(
         start_window_weeks: req.start_window_weeks,
         clinical: req.kind == "clinical",
     };
+    let mut problems = match decision::check_placements(&window, discipline, &proposed) {
+        Ok(_) => Problems::default(),
+        Err(p) => p,
+    };
+    // One place at a time: no named student may already be placed on any of these days.
+    for (i, e) in entries.iter().enumerate() {
+        let (Some(sid), Some(period)) = (&e.student_id, Period::new(e.starts_on, e.ends_on)) else {
+            continue;
+        };
+        let others = bookings_of(tx, sid, None).await?;
+        for (code, message) in booking::double_bookings(sid, period, &others) {
+            problems.add(&format!("placements[{i}].student_id"), code, message);
+        }
+    }
+    problems.into_result()?;
     let periods = decision::check_placements(&window, discipline, &proposed)?;
     let mut rows = Vec::with_capacity(entries.len());
     for (e, period) in entries.iter().zip(periods) {
@@ -149,6 +167,27 @@ pub async fn check_and_insert(
         db::placements::insert(tx, r).await?;
     }
     Ok(rows)
+}
+
+/// The student's open placements, apart from `except`.
+async fn bookings_of(
+    tx: &mut Tx,
+    student_id: &str,
+    except: Option<&str>,
+) -> AppResult<Vec<Booking>> {
+    Ok(
+        db::placements::open_depending_on(tx, db::placements::DependsOn::Student(student_id))
+            .await?
+            .into_iter()
+            .filter(|o| Some(o.id.as_str()) != except)
+            .filter_map(|o| {
+                Period::new(o.starts_on, o.ends_on).map(|period| Booking {
+                    placement_id: o.id,
+                    period,
+                })
+            })
+            .collect(),
+    )
 }
 
 /// What the store knows of one proposed placement's department, preceptor and site mentor,
@@ -247,6 +286,24 @@ pub async fn transition_placement(
                 format!("a {} placement cannot move to that status", from.as_str()),
             ),
         })?;
+    // A forward move re-checks everything the placement depends on; `active` also needs its
+    // first day to have come (the clock's today).
+    if matches!(to, Target::Confirmed | Target::Active) {
+        let mut first = vec![];
+        let today = st.clock.today();
+        if to == Target::Active && !placement::has_started(row.starts_on, today) {
+            first.push(FieldError::new(
+                ErrorCode::NotStarted,
+                None,
+                format!(
+                    "the placement starts on {}; it cannot be active before then",
+                    row.starts_on
+                ),
+            ));
+        }
+        super::risks::refuse_unless_eligible(&mut tx, &row, row.student_id.as_deref(), first)
+            .await?;
+    }
     // Only a cancellation keeps its reason.
     let cancel_reason = reason.as_deref().filter(|_| next == Stored::Cancelled);
     db::placements::set_status(&mut tx, id, next.as_str(), cancel_reason).await?;
@@ -295,31 +352,16 @@ pub async fn name_student(
             "a student can be named only before the placement starts",
         ));
     }
-    let mut problems = Problems::default();
-    match db::students::get(&mut tx, &student_id).await? {
-        None => problems.add(
+    if db::students::get(&mut tx, &student_id).await?.is_none() {
+        return Err(AppError::invalid(
             "student_id",
             ErrorCode::UnknownStudent,
             "there is no such student",
-        ),
-        Some(s) => {
-            if s.school_id != row.school_id || s.program_id != row.program_id {
-                problems.add(
-                    "student_id",
-                    ErrorCode::StudentNotInProgram,
-                    "the student belongs to another program or school",
-                );
-            }
-            if s.enrollment_status != "enrolled" {
-                problems.add(
-                    "student_id",
-                    ErrorCode::StudentNotEnrolled,
-                    format!("the student is not enrolled ({})", s.enrollment_status),
-                );
-            }
-        }
+        ));
     }
-    problems.into_result()?;
+    // Naming is a forward move: the student's eligibility, one place at a time, and every
+    // other fact the placement depends on (409 with every failed code).
+    super::risks::refuse_unless_eligible(&mut tx, &row, Some(&student_id), vec![]).await?;
     db::placements::set_student(&mut tx, id, &student_id).await?;
     let after = db::placements::get(&mut tx, id)
         .await?

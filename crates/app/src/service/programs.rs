@@ -88,6 +88,7 @@ async fn merge(
         (None, _, _) => String::new(),
     };
     Ok(Program {
+        affected_placements: None,
         id: current.map_or_else(new_id, |c| c.id.clone()),
         school_id: school_id.to_string(),
         name,
@@ -146,7 +147,7 @@ pub async fn update_program(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(scope.sees_school(&current.school_id))?;
-    let prog = merge(&mut tx, &current.school_id.clone(), input, Some(&current)).await?;
+    let mut prog = merge(&mut tx, &current.school_id.clone(), input, Some(&current)).await?;
     db::programs::update(&mut tx, &prog).await?;
     db::audit::record(
         &mut tx,
@@ -158,6 +159,13 @@ pub async fn update_program(
         Some(&prog),
     )
     .await?;
+    let affected = super::risks::review(
+        &mut tx,
+        db::placements::DependsOn::Program(id),
+        st.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
+    prog.affected_placements = (!affected.is_empty()).then_some(affected);
     Ok(prog)
 }

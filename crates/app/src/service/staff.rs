@@ -119,6 +119,7 @@ async fn merge(
     );
     problems.into_result()?;
     Ok(Staff {
+        affected_placements: None,
         id: current.map_or_else(new_id, |c| c.id.clone()),
         name: name.unwrap_or_default(),
         email: email.unwrap_or_default(),
@@ -171,7 +172,7 @@ pub async fn update_staff(
     let current = db::staff::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let s = merge(&mut tx, input, Some(&current)).await?;
+    let mut s = merge(&mut tx, input, Some(&current)).await?;
     db::staff::update(&mut tx, &s).await?;
     db::audit::record(
         &mut tx,
@@ -183,6 +184,13 @@ pub async fn update_staff(
         Some(&s),
     )
     .await?;
+    let affected = super::risks::review(
+        &mut tx,
+        db::placements::DependsOn::Preceptor(id),
+        st.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
+    s.affected_placements = (!affected.is_empty()).then_some(affected);
     Ok(s)
 }

@@ -112,6 +112,7 @@ async fn merge(
     }
     problems.into_result()?;
     Ok(Student {
+        affected_placements: None,
         id: current.map_or_else(new_id, |c| c.id.clone()),
         school_id: school_id.unwrap_or_default(),
         program_id: program_id.unwrap_or_default(),
@@ -162,7 +163,7 @@ pub async fn update_student(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(scope.sees_student(&current.school_id, &current.id))?;
-    let s = merge(&mut tx, &scope, input, Some(&current)).await?;
+    let mut s = merge(&mut tx, &scope, input, Some(&current)).await?;
     db::students::update(&mut tx, &s).await?;
     db::audit::record(
         &mut tx,
@@ -174,6 +175,13 @@ pub async fn update_student(
         Some(&s),
     )
     .await?;
+    let affected = super::risks::review(
+        &mut tx,
+        db::placements::DependsOn::Student(id),
+        st.clock.now(),
+    )
+    .await?;
     tx.commit().await?;
+    s.affected_placements = (!affected.is_empty()).then_some(affected);
     Ok(s)
 }

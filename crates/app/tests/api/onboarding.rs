@@ -239,53 +239,71 @@ async fn clear_everything(app: &TestApp, s: &Setup, placement: &Value) {
     }
 }
 
-db_test!(a_placement_starts_only_once_cleared, |app| async move {
-    let s = setup(&app).await;
-    let list = checklist(&app, &s.student, &s.student_id, None).await;
-    assert!(
-        list.len() >= 15,
-        "a clinical carries the whole list: {list:?}"
-    );
-    assert!(list.iter().all(|(_, st)| st == "missing"));
-    assert_eq!(
-        state_of(&list, "influenza"),
-        "missing",
-        "a February placement is in flu season"
-    );
-    let path = format!("/api/v1/placements/{}/transition", id(&s.placement));
-    expect_status(
-        app.post(&s.school, &path, &json!({ "to": "confirmed" }))
-            .await,
-        200,
-    )
-    .await;
-    assert_eq!(
-        codes(
-            &expect_status(
-                app.post(&s.office, &path, &json!({ "to": "active" })).await,
-                409
-            )
-            .await
-        ),
-        ["not_cleared"]
-    );
+/// Sessions that outlast the clock moving by weeks.
+fn long_sessions(c: &mut practicum::config::Config) {
+    c.session_idle = std::time::Duration::from_secs(365 * 86400);
+    c.session_absolute = std::time::Duration::from_secs(365 * 86400);
+}
 
-    clear_everything(&app, &s, &s.placement).await;
-    let p = app
-        .get_ok(
-            &s.office,
-            &format!("/api/v1/placements/{}", id(&s.placement)),
+crate::db_test_with!(
+    a_placement_starts_only_once_cleared,
+    long_sessions,
+    |app| async move {
+        let s = setup(&app).await;
+        let list = checklist(&app, &s.student, &s.student_id, None).await;
+        assert!(
+            list.len() >= 15,
+            "a clinical carries the whole list: {list:?}"
+        );
+        assert!(list.iter().all(|(_, st)| st == "missing"));
+        assert_eq!(
+            state_of(&list, "influenza"),
+            "missing",
+            "a February placement is in flu season"
+        );
+        let path = format!("/api/v1/placements/{}/transition", id(&s.placement));
+        expect_status(
+            app.post(&s.school, &path, &json!({ "to": "confirmed" }))
+                .await,
+            200,
         )
         .await;
-    assert_eq!(p["clearance"]["status"], "cleared", "{p}");
-    assert_eq!(p["status"], "cleared");
-    let active = expect_status(
-        app.post(&s.office, &path, &json!({ "to": "active" })).await,
-        200,
-    )
-    .await;
-    assert_eq!(active["status"], "active");
-});
+        assert_eq!(
+            codes(
+                &expect_status(
+                    app.post(&s.office, &path, &json!({ "to": "active" })).await,
+                    409
+                )
+                .await
+            ),
+            ["not_cleared"]
+        );
+
+        clear_everything(&app, &s, &s.placement).await;
+        let p = app
+            .get_ok(
+                &s.office,
+                &format!("/api/v1/placements/{}", id(&s.placement)),
+            )
+            .await;
+        assert_eq!(p["clearance"]["status"], "cleared", "{p}");
+        assert_eq!(p["status"], "cleared");
+        // `active` means started (issue 12): the clock moves to the placement's first day.
+        let first_day = p["starts_on"].as_str().expect("a start").to_string();
+        let at = chrono::NaiveDate::parse_from_str(&first_day, "%Y-%m-%d")
+            .expect("a date")
+            .and_hms_opt(9, 0, 0)
+            .expect("a time")
+            .and_utc();
+        app.clock.advance(at - app.clock.now());
+        let active = expect_status(
+            app.post(&s.office, &path, &json!({ "to": "active" })).await,
+            200,
+        )
+        .await;
+        assert_eq!(active["status"], "active");
+    }
+);
 
 db_test!(documents_are_reused_across_placements, |app| async move {
     let s = setup(&app).await;

@@ -453,7 +453,9 @@ db_test!(schools_name_the_student_of_a_slot_seat, |app| async move {
             &json!({ "student_id": withdrawn["id"] }),
         )
         .await;
-    assert_eq!(refused(res, 422).await, ["student_not_enrolled"]);
+    // Naming is a forward move: a failed eligibility rule is a clash with the placement's
+    // state, 409 with every failed code (issue 12; it was 422).
+    assert_eq!(refused(res, 409).await, ["student_not_enrolled"]);
     // A student of another school.
     let program = app
         .create(
@@ -479,7 +481,7 @@ db_test!(schools_name_the_student_of_a_slot_seat, |app| async move {
             &json!({ "student_id": stranger["id"] }),
         )
         .await;
-    assert_eq!(refused(res, 422).await, ["student_not_in_program"]);
+    assert_eq!(refused(res, 409).await, ["student_not_in_program"]);
     let res = app
         .patch(
             &w.school,

@@ -1611,8 +1611,14 @@ db_test!(a_request_is_decided_once_even_at_once, |app| async move {
     // Plenty of room: only the request's own status stands between two decisions.
     let w = world(&app, 50, 50).await;
     let other = app.coordinator().await;
+    // Each round in months of its own: a student is in one place at a time.
+    let in_round = |mut body: Value, round: u32| {
+        body["starts_on"] = json!(format!("2027-{:02}-01", 2 + 2 * round));
+        body["ends_on"] = json!(format!("2027-{:02}-28", 3 + 2 * round));
+        body
+    };
     for round in 0..5 {
-        let r = submit(&app, &w, &clinical(&w, &[&w.students[0]])).await;
+        let r = submit(&app, &w, &in_round(clinical(&w, &[&w.students[0]]), round)).await;
         let body = approval(&w, &[&w.students[0]]);
         let (x, y) = tokio::join!(
             decide(&app, &w.office, &r, &body),
@@ -1638,7 +1644,7 @@ db_test!(a_request_is_decided_once_even_at_once, |app| async move {
             "round {round}: one placement"
         );
         // Approve and withdraw at once: one of them wins, never both.
-        let r = submit(&app, &w, &clinical(&w, &[&w.students[1]])).await;
+        let r = submit(&app, &w, &in_round(clinical(&w, &[&w.students[1]]), round)).await;
         let (approve, withdraw, empty) = (
             approval(&w, &[&w.students[1]]),
             format!("/api/v1/placement-requests/{}/withdraw", id(&r)),

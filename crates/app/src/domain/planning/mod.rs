@@ -93,6 +93,9 @@ pub struct RequestRecord {
     pub together: bool,
     /// Ranked: (site, department if named).
     pub preferences: Vec<(String, Option<String>)>,
+    /// The days its named students are already placed elsewhere (one place at a time): no
+    /// start is offered whose period overlaps one of them.
+    pub booked: Vec<Period>,
 }
 
 /// A request the problem leaves out, and why (shown on the planning page).
@@ -189,6 +192,12 @@ pub fn build_problem(r: &Records) -> (Problem, Vec<LeftOut>) {
             left_out.push(leave("it runs past the end of the term".into()));
             continue;
         }
+        let Some((earliest, latest)) = free_starts(q, earliest, latest) else {
+            left_out.push(leave(
+                "a student it names is already placed on those dates".into(),
+            ));
+            continue;
+        };
         let kind = if q.kind == "internship" {
             Kind::Internship
         } else {
@@ -293,6 +302,23 @@ fn unavailable_weeks(term: Term, p: &PreceptorRecord) -> Vec<i64> {
     weeks.sort_unstable();
     weeks.dedup();
     weeks
+}
+
+/// The starts (weeks `earliest..=latest`, the asked period moved by whole weeks) on which no
+/// named student is placed elsewhere: the first such start and the ones right after it, as
+/// the allocator takes one contiguous window. `None` when every start clashes.
+fn free_starts(q: &RequestRecord, earliest: i64, latest: i64) -> Option<(i64, i64)> {
+    let free = |start: i64| {
+        let shift = Duration::days(7 * (start - earliest));
+        let moved = Period {
+            starts_on: q.period.starts_on + shift,
+            ends_on: q.period.ends_on + shift,
+        };
+        !q.booked.iter().any(|b| b.overlaps(&moved))
+    };
+    let first = (earliest..=latest).find(|s| free(*s))?;
+    let last = (first..=latest).take_while(|s| free(*s)).last()?;
+    Some((first, last))
 }
 
 fn pin_fits(a: &Assignment, requests: &[Request]) -> bool {

@@ -28,6 +28,7 @@ fn request(id: &str, prefs: &[(&str, Option<&str>)]) -> RequestRecord {
             .iter()
             .map(|(s, d)| (s.to_string(), d.map(str::to_string)))
             .collect(),
+        booked: vec![],
     }
 }
 
@@ -250,6 +251,50 @@ fn proven_quality_rounds_down_and_needs_a_bound() {
     assert_eq!(proven_quality(10.0, None), None);
     assert_eq!(proven_quality(10.0, Some(0.0)), None);
     assert_eq!(proven_quality(10.0, Some(f64::INFINITY)), None);
+}
+
+#[test]
+fn a_student_already_placed_is_offered_only_the_starts_that_do_not_overlap() {
+    let depts = [dept("D1", "S", 4, &["RAD"])];
+    // Asked: 13–29 January, weeks 1..=3 of the term, with two weeks of window: starts 1, 2, 3.
+    let free = request("free", &[]);
+    let (p, _) = build(&[free], &depts);
+    assert_eq!(
+        (p.requests[0].earliest_start, p.requests[0].latest_start),
+        (1, 3)
+    );
+
+    // Placed elsewhere until Friday 22 January: the first start (13–29) and the second
+    // (20 Jan–5 Feb) overlap; only the third (27 Jan–12 Feb) is offered.
+    let mut early = request("early", &[]);
+    early.booked = vec![Period::new(d("2027-01-04"), d("2027-01-22")).unwrap()];
+    let (p, out) = build(&[early], &depts);
+    assert!(out.is_empty(), "{out:?}");
+    assert_eq!(
+        (p.requests[0].earliest_start, p.requests[0].latest_start),
+        (3, 3)
+    );
+
+    // Placed from 10 February: the third start (to 12 February) overlaps; 1 and 2 stay.
+    let mut late = request("late", &[]);
+    late.booked = vec![Period::new(d("2027-02-10"), d("2027-03-31")).unwrap()];
+    let (p, _) = build(&[late], &depts);
+    assert_eq!(
+        (p.requests[0].earliest_start, p.requests[0].latest_start),
+        (1, 2)
+    );
+
+    // Placed over every start: the request is left out, with the reason.
+    let mut none = request("none", &[]);
+    none.booked = vec![Period::new(d("2027-01-29"), d("2027-01-29")).unwrap()];
+    let (p, out) = build(&[none], &depts);
+    assert!(p.requests.is_empty());
+    assert_eq!(out.len(), 1);
+    assert!(
+        out[0].reason.contains("already placed"),
+        "{}",
+        out[0].reason
+    );
 }
 
 /// The term's edges (mutation testing): a request starting in week 0, one place, and one that

@@ -61,6 +61,7 @@ fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
     params(("status" = Option<String>, Query), ("school_id" = Option<String>, Query), ("department_id" = Option<String>, Query),
            ("student_id" = Option<String>, Query), ("request_id" = Option<String>, Query), ("kind" = Option<String>, Query),
            ("from" = Option<String>, Query, description = "overlapping from this day"), ("to" = Option<String>, Query),
+           ("at_risk" = Option<bool>, Query, description = "only the placements with risks"),
            ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = List<Placement>), (status = 403, body = crate::http::error::Problem)))]
 pub async fn list(
@@ -72,12 +73,13 @@ pub async fn list(
     let page = params.page()?;
     let wanted = params.get("status");
     let filter = filter_from(&params)?;
+    let at_risk = params.bool("at_risk")?.unwrap_or(false);
     let mut tx = st.db.read().await?;
     let rows = db::placements::list(&mut tx, &scope, &filter, &page).await?;
     let mut items = Vec::new();
     for r in rows.items {
         let v = view(&mut tx, r, st.clock.today()).await?;
-        if wanted.as_deref().is_none_or(|w| w == v.status) {
+        if wanted.as_deref().is_none_or(|w| w == v.status) && (!at_risk || !v.risks.is_empty()) {
             items.push(v.into());
         }
     }

@@ -61,7 +61,7 @@ impl IntoResponse for PageError {
         let status = e.http_status();
         let problem = e.problem();
         let message = match &e {
-            AppError::Internal(_) | AppError::Rejected(_) => problem
+            AppError::Internal(_) | AppError::Rejected(_) | AppError::Refused(_) => problem
                 .errors
                 .iter()
                 .map(|x| x.message.clone())
@@ -233,6 +233,22 @@ pub struct Section {
     pub title: String,
     pub table: Table,
     pub actions: Vec<(String, String)>,
+}
+
+impl Section {
+    /// The section's anchor on its page, from its title: "Placements at risk" → `placements-at-risk`.
+    pub fn anchor(&self) -> String {
+        self.title
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    }
 }
 
 #[derive(Template, WebTemplate)]

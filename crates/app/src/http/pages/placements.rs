@@ -81,6 +81,44 @@ impl Lookup {
     }
 }
 
+/// The placements at risk (the office's home): who, where, when, and what they no longer meet.
+pub async fn risk_table(
+    st: &AppState,
+    items: &[crate::service::risks::AtRisk],
+) -> Result<Table, PageError> {
+    let rows: Vec<PlacementRow> = items.iter().map(|i| i.row.clone()).collect();
+    let names = Lookup::load(st, &rows).await?;
+    let mut t = Table::new(
+        "Open placements whose eligibility no longer holds",
+        vec!["Student", "Department", "Period", "At risk"],
+        "No placement is at risk.",
+    );
+    for i in items {
+        let r = &i.row;
+        t.rows.push(vec![
+            Cell::link(
+                names.student(r.student_id.as_deref()),
+                format!("/placements/{}", r.id),
+            ),
+            Cell::text(Lookup::find(&names.departments, Some(&r.department_id))),
+            Cell::text(format!(
+                "{} – {}",
+                human_date(r.starts_on),
+                human_date(r.ends_on)
+            )),
+            Cell::badge(
+                i.risks
+                    .iter()
+                    .map(|x| x.detail.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                "bad",
+            ),
+        ]);
+    }
+    Ok(t)
+}
+
 /// The placements table every role's pages use.
 pub async fn table(
     st: &AppState,
@@ -218,8 +256,21 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
     let mut tx = st.db.read().await?;
     let v = crate::service::placements::view(&mut tx, row.clone(), st.clock.today()).await?;
     drop(tx);
-    let mut facts = vec![
-        ("Status", badge(&v.status)),
+    let mut facts = vec![("Status", badge(&v.status))];
+    if !v.risks.is_empty() {
+        facts.push((
+            "At risk",
+            Cell::badge(
+                v.risks
+                    .iter()
+                    .map(|r| r.detail.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                "bad",
+            ),
+        ));
+    }
+    facts.extend([
         (
             "Student",
             Cell::text(names.student(row.student_id.as_deref())),
@@ -241,7 +292,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
                 human_date(row.ends_on)
             )),
         ),
-    ];
+    ]);
     if let Some(p) = &row.preceptor_id {
         facts.push(("Preceptor", Cell::text(Lookup::find(&names.staff, Some(p)))));
     }
@@ -305,8 +356,17 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
         }
         _ => {}
     }
+    // "Start" only from the first day on (`active` means started).
+    let started = crate::domain::placement::has_started(row.starts_on, st.clock.today());
     if office && matches!(row.status.as_str(), "proposed" | "confirmed") {
-        forms.push(t("active", "Start the placement"));
+        if started {
+            forms.push(t("active", "Start the placement"));
+        } else {
+            facts.push((
+                "Start",
+                Cell::text(format!("from {} on", human_date(row.starts_on))),
+            ));
+        }
     }
     if office && row.status == "active" {
         forms.push(t("completed", "Mark completed"));
@@ -326,11 +386,35 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
             "Name the student".to_string(),
         ));
     }
+    let mut sections = vec![];
+    if !v.risks.is_empty() {
+        let mut table = Table::new(
+            "What this placement no longer meets: it cannot be confirmed, given its student or started until this is put right",
+            vec!["Rule", "What", "Since"],
+            "",
+        );
+        for r in &v.risks {
+            table.rows.push(vec![
+                Cell::badge(r.code.as_str(), "bad"),
+                Cell::text(&r.detail),
+                Cell::text(
+                    r.since
+                        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                        .unwrap_or_default(),
+                ),
+            ]);
+        }
+        sections.push(super::Section {
+            title: "At risk".into(),
+            table,
+            actions: vec![],
+        });
+    }
     Ok(RecordPage {
         chrome: user.chrome("Placement"),
         facts,
         actions,
-        sections: vec![],
+        sections,
         upload: None,
         forms,
     }
@@ -351,7 +435,7 @@ async fn transition(
     };
     match outcome {
         Ok(_) => Ok(see(&format!("/placements/{id}"), "saved")),
-        Err(AppError::Rejected(p)) => {
+        Err(AppError::Rejected(p) | AppError::Refused(p)) => {
             let message =
                 p.0.iter()
                     .map(|e| e.message.clone())

@@ -130,7 +130,27 @@ pub async fn start_run(st: &AppState, p: &Principal, input: StartRun) -> AppResu
         let Some(period) = Period::new(r.starts_on, r.ends_on) else {
             continue;
         };
+        // One place at a time: the days its named students are placed elsewhere, over the
+        // period and every later start its window allows.
+        let reach = Period::new(
+            r.starts_on,
+            r.ends_on + chrono::Duration::weeks(r.start_window_weeks.max(0)),
+        );
+        let mut booked = vec![];
+        for sid in &r.student_ids {
+            for o in
+                db::placements::open_depending_on(&mut tx, db::placements::DependsOn::Student(sid))
+                    .await?
+            {
+                if let (Some(b), Some(reach)) = (Period::new(o.starts_on, o.ends_on), reach)
+                    && b.overlaps(&reach)
+                {
+                    booked.push(b);
+                }
+            }
+        }
         records.push(RequestRecord {
+            booked,
             discipline: disciplines.get(&r.program_id).cloned().unwrap_or_default(),
             places: r.places(),
             period,

@@ -48,11 +48,16 @@ pub struct Department {
     pub capacity: i64,
     /// Discipline codes the department hosts.
     pub disciplines: Vec<String>,
+    /// In a write's answer only, when there are any: the open placements depending on this
+    /// record that are at risk after the write (API.md "Risks").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_placements: Option<Vec<super::AffectedPlacement>>,
 }
 
 impl From<db::departments::Department> for Department {
     fn from(d: db::departments::Department) -> Self {
         Department {
+            affected_placements: super::affected(d.affected_placements.clone()),
             id: d.id,
             site_id: d.site_id,
             name: d.name,
@@ -98,11 +103,16 @@ pub struct Agreement {
     pub document_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub document_size: Option<i64>,
+    /// In a write's answer only, when there are any: the open placements depending on this
+    /// record that are at risk after the write (API.md "Risks").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_placements: Option<Vec<super::AffectedPlacement>>,
 }
 
 impl From<db::agreements::Agreement> for Agreement {
     fn from(a: db::agreements::Agreement) -> Self {
         Agreement {
+            affected_placements: super::affected(a.affected_placements.clone()),
             id: a.id,
             school_id: a.school_id,
             status: a.status,
@@ -127,11 +137,16 @@ pub struct Program {
     pub degree_level: String,
     pub accreditor: String,
     pub accredited_until: Option<NaiveDate>,
+    /// In a write's answer only, when there are any: the open placements depending on this
+    /// record that are at risk after the write (API.md "Risks").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_placements: Option<Vec<super::AffectedPlacement>>,
 }
 
 impl From<db::programs::Program> for Program {
     fn from(p: db::programs::Program) -> Self {
         Program {
+            affected_placements: super::affected(p.affected_placements.clone()),
             id: p.id,
             school_id: p.school_id,
             name: p.name,
@@ -154,11 +169,16 @@ pub struct Student {
     /// `enrolled`, `leave`, `graduated`, `withdrawn`.
     pub enrollment_status: String,
     pub expected_graduation: Option<NaiveDate>,
+    /// In a write's answer only, when there are any: the open placements depending on this
+    /// record that are at risk after the write (API.md "Risks").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_placements: Option<Vec<super::AffectedPlacement>>,
 }
 
 impl From<db::students::Student> for Student {
     fn from(s: db::students::Student) -> Self {
         Student {
+            affected_placements: super::affected(s.affected_placements.clone()),
             id: s.id,
             school_id: s.school_id,
             program_id: s.program_id,
@@ -199,11 +219,16 @@ pub struct Staff {
     pub is_preceptor: bool,
     pub max_students: i64,
     pub leave: Vec<Leave>,
+    /// In a write's answer only, when there are any: the open placements depending on this
+    /// record that are at risk after the write (API.md "Risks").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub affected_placements: Option<Vec<super::AffectedPlacement>>,
 }
 
 impl From<db::staff::Staff> for Staff {
     fn from(s: db::staff::Staff) -> Self {
         Staff {
+            affected_placements: super::affected(s.affected_placements.clone()),
             id: s.id,
             name: s.name,
             email: s.email,

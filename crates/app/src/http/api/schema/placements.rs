@@ -1,5 +1,5 @@
 //! Placement requests and placements as the API answers them (API.md "Placements").
-use crate::domain::{clearance, records};
+use crate::domain::{clearance, records, risk};
 use crate::http::error::FieldError;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -159,6 +159,52 @@ pub struct Placement {
     pub status: String,
     pub clearance: Clearance,
     pub cancel_reason: Option<String>,
+    /// What the placement no longer meets, re-checked on every read (API.md "Risks"); empty
+    /// when none, and always empty once it is completed or cancelled.
+    pub risks: Vec<Risk>,
+}
+
+/// One thing an open placement no longer meets (API.md "Risks").
+#[derive(Serialize, ToSchema)]
+pub struct Risk {
+    /// An eligibility or decision code: `agreement_not_active`, `student_not_enrolled`,
+    /// `preceptor_license_expired`, `department_at_capacity`, `student_double_booked`, ...
+    pub code: String,
+    pub detail: String,
+    /// When the write that caused it was recorded (and the office and the school were told);
+    /// null for a risk no recorded write caused.
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl From<risk::Risk> for Risk {
+    fn from(r: risk::Risk) -> Self {
+        Risk {
+            code: r.code.as_str().to_string(),
+            detail: r.detail,
+            since: r.since,
+        }
+    }
+}
+
+/// An open placement a write puts (or leaves) at risk, in that write's answer.
+#[derive(Serialize, ToSchema)]
+pub struct AffectedPlacement {
+    pub id: String,
+    pub risks: Vec<Risk>,
+}
+
+impl From<risk::AffectedPlacement> for AffectedPlacement {
+    fn from(a: risk::AffectedPlacement) -> Self {
+        AffectedPlacement {
+            id: a.id,
+            risks: a.risks.into_iter().map(Risk::from).collect(),
+        }
+    }
+}
+
+/// `affected_placements` of a write's answer.
+pub fn affected(list: Option<Vec<risk::AffectedPlacement>>) -> Option<Vec<AffectedPlacement>> {
+    list.map(|l| l.into_iter().map(AffectedPlacement::from).collect())
 }
 
 impl From<records::Placement> for Placement {
@@ -179,6 +225,7 @@ impl From<records::Placement> for Placement {
             status: p.status,
             clearance: p.clearance.into(),
             cancel_reason: p.cancel_reason,
+            risks: p.risks.into_iter().map(Risk::from).collect(),
         }
     }
 }

@@ -136,6 +136,17 @@ pub(super) async fn home(
                 students.to_string(),
                 "/students?status=enrolled".into(),
             ));
+            let at_risk = crate::service::risks::at_risk(&st, &Scope::All, today).await?;
+            tiles.push((
+                "placements at risk".into(),
+                at_risk.len().to_string(),
+                "/#placements-at-risk".into(),
+            ));
+            sections.push(Section {
+                title: "Placements at risk".into(),
+                table: super::super::placements::risk_table(&st, &at_risk).await?,
+                actions: vec![],
+            });
             sections.push(Section {
                 title: "Agreements to renew".into(),
                 table: expiring,
