@@ -72,6 +72,10 @@ impl Lookup {
             .unwrap_or_default()
     }
 
+    pub fn department(&self, id: &str) -> String {
+        Self::find(&self.departments, Some(id))
+    }
+
     pub fn student(&self, id: Option<&str>) -> String {
         if id.is_none() {
             "(to be named)".into()
@@ -79,44 +83,6 @@ impl Lookup {
             Self::find(&self.students, id)
         }
     }
-}
-
-/// The placements at risk (the office's home): who, where, when, and what they no longer meet.
-pub async fn risk_table(
-    st: &AppState,
-    items: &[crate::service::risks::AtRisk],
-) -> Result<Table, PageError> {
-    let rows: Vec<PlacementRow> = items.iter().map(|i| i.row.clone()).collect();
-    let names = Lookup::load(st, &rows).await?;
-    let mut t = Table::new(
-        "Open placements whose eligibility no longer holds",
-        vec!["Student", "Department", "Period", "At risk"],
-        "No placement is at risk.",
-    );
-    for i in items {
-        let r = &i.row;
-        t.rows.push(vec![
-            Cell::link(
-                names.student(r.student_id.as_deref()),
-                format!("/placements/{}", r.id),
-            ),
-            Cell::text(Lookup::find(&names.departments, Some(&r.department_id))),
-            Cell::text(format!(
-                "{} – {}",
-                human_date(r.starts_on),
-                human_date(r.ends_on)
-            )),
-            Cell::badge(
-                i.risks
-                    .iter()
-                    .map(|x| x.detail.clone())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-                "bad",
-            ),
-        ]);
-    }
-    Ok(t)
 }
 
 /// The placements table every role's pages use.

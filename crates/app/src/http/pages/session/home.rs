@@ -144,7 +144,7 @@ pub(super) async fn home(
             ));
             sections.push(Section {
                 title: "Placements at risk".into(),
-                table: super::super::placements::risk_table(&st, &at_risk).await?,
+                table: risk_table(&st, &at_risk).await?,
                 actions: vec![],
             });
             sections.push(Section {
@@ -390,4 +390,46 @@ pub(super) async fn home(
         sections,
     }
     .into_response())
+}
+
+use crate::db::placements::PlacementRow;
+use crate::http::pages::placements::Lookup;
+use crate::http::pages::view::{Cell, Table, human_date};
+
+/// The placements at risk (the office's home): who, where, when, and what they no longer meet.
+pub async fn risk_table(
+    st: &AppState,
+    items: &[crate::service::risks::AtRisk],
+) -> Result<Table, PageError> {
+    let rows: Vec<PlacementRow> = items.iter().map(|i| i.row.clone()).collect();
+    let names = Lookup::load(st, &rows).await?;
+    let mut t = Table::new(
+        "Open placements whose eligibility no longer holds",
+        vec!["Student", "Department", "Period", "At risk"],
+        "No placement is at risk.",
+    );
+    for i in items {
+        let r = &i.row;
+        t.rows.push(vec![
+            Cell::link(
+                names.student(r.student_id.as_deref()),
+                format!("/placements/{}", r.id),
+            ),
+            Cell::text(names.department(&r.department_id)),
+            Cell::text(format!(
+                "{} – {}",
+                human_date(r.starts_on),
+                human_date(r.ends_on)
+            )),
+            Cell::badge(
+                i.risks
+                    .iter()
+                    .map(|x| x.detail.clone())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                "bad",
+            ),
+        ]);
+    }
+    Ok(t)
 }

@@ -1,5 +1,5 @@
 //! Sign-in and out, the home page of each role, and "my profile".
-use super::view::{Cell, Table};
+use super::view::Cell;
 use super::{
     Chrome, Form, PageError, PageResult, PageUser, Section, Summary, constant_time_eq, origin_ok,
 };
