@@ -181,31 +181,7 @@ mod tests {
     /// A request's places are its named students plus its unnamed slots.
     #[test]
     fn places_are_named_students_plus_slots() {
-        let at = chrono::DateTime::<Utc>::default();
-        let r = PlacementRequest {
-            id: "r".into(),
-            kind: "clinical".into(),
-            school_id: "s".into(),
-            program_id: "p".into(),
-            starts_on: at.date_naive(),
-            ends_on: at.date_naive(),
-            hours_per_week: 32,
-            student_ids: vec!["a".into(), "b".into()],
-            slots: 3,
-            preferences: vec![],
-            shifts: vec![],
-            start_window_weeks: 0,
-            together: false,
-            notes: None,
-            course: None,
-            faculty_supervisor: None,
-            status: "submitted".into(),
-            decision_reason: None,
-            decided_at: None,
-            created_at: at,
-            eligibility: None,
-            placements: None,
-        };
+        let r = request_with_places(vec!["a".into(), "b".into()], 3);
         assert_eq!(r.places(), 5);
     }
 

@@ -98,23 +98,35 @@ fn email_of(v: &Value) -> String {
     v["email"].as_str().expect("an email").to_string()
 }
 
-async fn upload_and_reject(app: &TestApp, w: &World, uploader: &Caller) -> Value {
-    let form = reqwest::multipart::Form::new()
-        .text("requirement_code", "mmr")
-        .text("completed_on", "2026-11-01")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("mmr.pdf"),
-        );
+/// A document for the fixture's student, sent by `who` with these form fields; must be 201.
+async fn upload(app: &TestApp, w: &World, who: &Caller, fields: &[(&str, &str)]) -> Value {
+    let mut form = reqwest::multipart::Form::new();
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("card.pdf"),
+    );
     let res = app
         .client
         .post(app.url(&format!("/api/v1/students/{}/documents", id(&w.f.student))))
-        .bearer_auth(&uploader.token)
+        .bearer_auth(&who.token)
         .multipart(form)
         .send()
         .await
         .expect("request");
-    let doc = expect_status(res, 201).await;
+    expect_status(res, 201).await
+}
+
+async fn upload_and_reject(app: &TestApp, w: &World, uploader: &Caller) -> Value {
+    let doc = upload(
+        app,
+        w,
+        uploader,
+        &[("requirement_code", "mmr"), ("completed_on", "2026-11-01")],
+    )
+    .await;
     expect_status(
         app.post(
             &w.office,
@@ -339,23 +351,17 @@ db_test!(
             &request(&app, &w, "2027-02-01", "2027-04-30").await,
         )
         .await;
-        let form = reqwest::multipart::Form::new()
-            .text("requirement_code", "bls")
-            .text("completed_on", "2025-03-01")
-            .text("expires_on", "2027-03-01")
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("bls.pdf"),
-            );
-        let res = app
-            .client
-            .post(app.url(&format!("/api/v1/students/{}/documents", id(&w.f.student))))
-            .bearer_auth(&w.school.token)
-            .multipart(form)
-            .send()
-            .await
-            .expect("request");
-        let doc = expect_status(res, 201).await;
+        let doc = upload(
+            &app,
+            &w,
+            &w.school,
+            &[
+                ("requirement_code", "bls"),
+                ("completed_on", "2025-03-01"),
+                ("expires_on", "2027-03-01"),
+            ],
+        )
+        .await;
         expect_status(
             app.post(
                 &w.office,
