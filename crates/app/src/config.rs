@@ -45,7 +45,7 @@ pub struct Config {
 impl Config {
     pub fn new(data_dir: PathBuf) -> Self {
         Config {
-            addr: "127.0.0.1:8080".parse().expect("static address"),
+            addr: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir,
             database: None,
             demo: false,

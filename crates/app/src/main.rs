@@ -133,7 +133,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     // No subcommand: the demo, as `cargo run --release` promises.
     let command = cli.command.unwrap_or_else(|| {
         Command::Serve(ServeArgs {
-            addr: "127.0.0.1:8080".parse().expect("static address"),
+            addr: std::net::SocketAddr::from(([127, 0, 0, 1], 8080)),
             store: Store {
                 data_dir: "./practicum-data".into(),
                 database: None,

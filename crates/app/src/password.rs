@@ -51,10 +51,15 @@ pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// A fresh secret token: 32 random bytes, URL-safe.
-pub fn random_token() -> String {
+/// A fresh secret token: 32 random bytes, URL-safe. Errors (`internal_error`, its cause
+/// logged) when the operating system's random source fails: a request then fails, not the
+/// process.
+pub fn random_token() -> crate::error::AppResult<String> {
+    use anyhow::Context;
     use base64::Engine;
     let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).expect("the operating system's random source");
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    getrandom::fill(&mut bytes)
+        .map_err(|e| anyhow::anyhow!("{e}"))
+        .context("the operating system's random source failed")?;
+    Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
 }

@@ -152,12 +152,12 @@ pub async fn login(
     let outcome = match (ok, user) {
         (true, Some(user)) => {
             db::sessions::throttle_clear(&mut tx, &keys[0]).await?;
-            let token = random_token();
+            let token = random_token()?;
             db::sessions::insert(
                 &mut tx,
                 &hash_token(&token),
                 &user.id,
-                &random_token(),
+                &random_token()?,
                 now,
                 ip.as_deref(),
             )

@@ -70,7 +70,7 @@ pub async fn ensure_faculty(
         }
     };
     let token = if user.password_hash.is_none() {
-        let token = random_token();
+        let token = random_token()?;
         db::invitations::insert(
             tx,
             &hash_token(&token),

@@ -75,7 +75,7 @@ pub fn show(user: &PageUser, spec: FormSpec) -> PageResult {
 
 /// GET: a form that creates a record, with its one-time key (`Chrome::once`).
 pub fn show_new(user: &PageUser, spec: FormSpec) -> PageResult {
-    Ok(super::once_page(spec.page(user).once()))
+    Ok(super::once_page(spec.page(user).once()?))
 }
 
 /// POST: `save` is the use case called with the form's input (nothing runs before the CSRF

@@ -3,7 +3,7 @@
 use super::extract::{Form, PageError, PageResult, PageUser};
 use super::view::{Field, NavItem, Table};
 use crate::domain::Problems;
-use crate::error::AppError;
+use crate::error::{AppError, AppResult};
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
@@ -122,9 +122,9 @@ pub struct FormPage {
 impl Chrome {
     /// Gives the page's form a fresh one-time key: posted twice (a second click, Back and
     /// submit again), it creates one record, and the second post goes where the first did.
-    pub fn once(mut self) -> Chrome {
-        self.form_key = crate::password::random_token();
-        self
+    pub fn once(mut self) -> AppResult<Chrome> {
+        self.form_key = crate::password::random_token()?;
+        Ok(self)
     }
 }
 
@@ -136,9 +136,9 @@ pub fn once_page(page: impl IntoResponse) -> Response {
 
 impl FormPage {
     /// See [`Chrome::once`].
-    pub fn once(mut self) -> FormPage {
-        self.chrome = self.chrome.once();
-        self
+    pub fn once(mut self) -> AppResult<FormPage> {
+        self.chrome = self.chrome.once()?;
+        Ok(self)
     }
 
     /// Puts each problem next to its field and in the summary; problems about no field

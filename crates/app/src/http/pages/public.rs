@@ -67,13 +67,13 @@ fn fields() -> Vec<Field> {
     ]
 }
 
-async fn page() -> impl IntoResponse {
-    super::once_page(PublicPage {
-        chrome: Chrome::public("Clinicals and internships").once(),
+async fn page() -> PageResult {
+    Ok(super::once_page(PublicPage {
+        chrome: Chrome::public("Clinicals and internships").once()?,
         fields: fields(),
         summary: vec![],
         answer: None,
-    })
+    }))
 }
 
 /// Public form: no session, so no CSRF token to check; the Origin check, the honeypot and the

@@ -280,19 +280,16 @@ pub fn construct(m: &Model, rng: &mut Rng) -> State {
         // The school with the smallest share goes next (every school gets its first student
         // before any gets a second: the worst share is what counts); among equals, the one
         // with the smallest share after one more student.
-        let (i, &s) = active
-            .iter()
-            .enumerate()
-            .min_by(|(_, a), (_, b)| {
-                let share = |s: usize, k: i64| {
-                    (st.per_school[s] + k) as f64 / m.school_asked[s].max(1) as f64
-                };
-                share(**a, 0)
-                    .total_cmp(&share(**b, 0))
-                    .then(share(**a, 1).total_cmp(&share(**b, 1)))
-                    .then(a.cmp(b))
-            })
-            .expect("not empty");
+        let Some((i, &s)) = active.iter().enumerate().min_by(|(_, a), (_, b)| {
+            let share =
+                |s: usize, k: i64| (st.per_school[s] + k) as f64 / m.school_asked[s].max(1) as f64;
+            share(**a, 0)
+                .total_cmp(&share(**b, 0))
+                .then(share(**a, 1).total_cmp(&share(**b, 1)))
+                .then(a.cmp(b))
+        }) else {
+            break;
+        };
         let mut placed = false;
         while cursor[s] < by_school[s].len() {
             let r = by_school[s][cursor[s]];

@@ -145,7 +145,7 @@ pub(super) async fn new_request(
         }
     };
     Ok(super::super::once_page(
-        request_form(&st, &user, &school_id).await?.once(),
+        request_form(&st, &user, &school_id).await?.once()?,
     ))
 }
 

@@ -18,7 +18,7 @@ use axum::{
     Router,
     extract::{ConnectInfo, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
-    response::{IntoResponse, Redirect, Response},
+    response::{IntoResponse, Redirect},
     routing::get,
 };
 use std::net::SocketAddr;
@@ -60,8 +60,8 @@ fn cookie_header(st: &AppState, name: &str, value: &str, max_age: Option<i64>) -
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn login_page(st: &AppState, email: String, summary: Summary, status: StatusCode) -> Response {
-    let token = auth::random_token();
+fn login_page(st: &AppState, email: String, summary: Summary, status: StatusCode) -> PageResult {
+    let token = auth::random_token()?;
     let mut chrome = Chrome::public("Sign in");
     chrome.csrf = token.clone();
     let mut res = (
@@ -77,10 +77,10 @@ fn login_page(st: &AppState, email: String, summary: Summary, status: StatusCode
         header::SET_COOKIE,
         cookie_header(st, LOGIN_CSRF_COOKIE, &token, None),
     );
-    res
+    Ok(res)
 }
 
-async fn login_form(State(st): State<AppState>) -> Response {
+async fn login_form(State(st): State<AppState>) -> PageResult {
     login_page(&st, String::new(), vec![], StatusCode::OK)
 }
 
@@ -97,12 +97,7 @@ async fn login(
             String::new(),
             "Your sign-in form had expired. Please try again.".to_string(),
         )];
-        return Ok(login_page(
-            &st,
-            String::new(),
-            summary,
-            StatusCode::FORBIDDEN,
-        ));
+        return login_page(&st, String::new(), summary, StatusCode::FORBIDDEN);
     }
     let email = form.get("email").unwrap_or_default().to_string();
     let password = form.get("password").unwrap_or_default().to_string();
@@ -124,14 +119,14 @@ async fn login(
                 "f-email".to_string(),
                 "The email or password is not right.".to_string(),
             )];
-            Ok(login_page(&st, email, summary, StatusCode::UNAUTHORIZED))
+            login_page(&st, email, summary, StatusCode::UNAUTHORIZED)
         }
         Err(AppError::TooManyRequests { retry_after_secs }) => {
             let summary = vec![(
                 String::new(),
                 format!("Too many failed attempts. Try again in {retry_after_secs} seconds."),
             )];
-            let mut res = login_page(&st, email, summary, StatusCode::TOO_MANY_REQUESTS);
+            let mut res = login_page(&st, email, summary, StatusCode::TOO_MANY_REQUESTS)?;
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
             Ok(res)
