@@ -9,7 +9,6 @@
 //! the office and the school are told once; a risk that has gone away is forgotten, so it is
 //! told again if it comes back. At every forward move (confirm, naming the student, activate)
 //! the same check refuses with 409 and every failed code.
-use super::principal::ensure;
 use crate::db::{
     self, Scope, Tx,
     placements::{DependsOn, PlacementRow},
@@ -304,7 +303,9 @@ pub async fn at_risk(st: &AppState, scope: &Scope, today: NaiveDate) -> AppResul
     let mut tx = st.db.read().await?;
     let mut out = vec![];
     for row in db::placements::open_from(&mut tx, today).await? {
-        if ensure(crate::service::placements::visible(scope, &row)).is_err() {
+        // The scope rule itself (domain::scope), not service::placements::visible, which
+        // would tie the two use-case files into a circle.
+        if !scope.sees_placement(&row.parties()) {
             continue;
         }
         let risks = risks_of(&mut tx, &row).await?;
