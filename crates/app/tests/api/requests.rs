@@ -8,12 +8,12 @@ use crate::helpers::*;
 use reqwest::Response;
 use serde_json::{Value, json};
 
-fn unique(prefix: &str) -> String {
+pub fn unique(prefix: &str) -> String {
     format!("{prefix}-{}@test.example", uuid::Uuid::now_v7().simple())
 }
 
 /// A school with an active agreement (2026–2028, all disciplines), an accredited radiography
-/// program, four enrolled students, a radiography department of `capacity` seats and one
+/// program, `n` enrolled students, a radiography department of `capacity` seats and one
 /// radiography preceptor there taking `max` students; the office and the school's coordinator.
 pub struct World {
     pub office: Caller,
@@ -25,9 +25,13 @@ pub struct World {
 }
 
 pub async fn world(app: &TestApp, capacity: i64, max: i64) -> World {
+    world_of(app, capacity, max, 4).await
+}
+
+pub async fn world_of(app: &TestApp, capacity: i64, max: i64, n: usize) -> World {
     let office = app.coordinator().await;
     let f = fixture(app, &office).await;
-    expect_status(
+    let dept = expect_status(
         app.patch(
             &office,
             &format!("/api/v1/departments/{}", id(&f.department)),
@@ -37,6 +41,7 @@ pub async fn world(app: &TestApp, capacity: i64, max: i64) -> World {
         200,
     )
     .await;
+    assert_eq!(dept["capacity"], capacity, "{dept}");
     let agreement = app
         .create(
             &office,
@@ -46,7 +51,7 @@ pub async fn world(app: &TestApp, capacity: i64, max: i64) -> World {
         .await;
     let preceptor = preceptor(app, &office, &f.department, "radiography", max, json!({})).await;
     let mut students = vec![f.student.clone()];
-    for i in 0..3 {
+    for i in 1..n {
         students.push(
             student(
                 app,
@@ -89,7 +94,9 @@ pub async fn preceptor(
             body[k] = v;
         }
     }
-    app.create(office, "/api/v1/staff", &body).await
+    let s = app.create(office, "/api/v1/staff", &body).await;
+    assert_eq!(s["department_id"], department["id"], "{s}");
+    s
 }
 
 pub async fn student(
@@ -100,13 +107,16 @@ pub async fn student(
     first: &str,
     status: &str,
 ) -> Value {
-    app.create(
-        office,
-        "/api/v1/students",
-        &json!({ "school_id": school["id"], "program_id": program["id"], "first_name": first, "last_name": "Test",
-                 "email": unique("student"), "enrollment_status": status }),
-    )
-    .await
+    let s = app
+        .create(
+            office,
+            "/api/v1/students",
+            &json!({ "school_id": school["id"], "program_id": program["id"], "first_name": first,
+                     "last_name": "Test", "email": unique("student"), "enrollment_status": status }),
+        )
+        .await;
+    assert_eq!(s["enrollment_status"], status, "{s}");
+    s
 }
 
 /// A clinical request for these students, February–March 2027, preferring the department.
@@ -123,8 +133,11 @@ pub fn approval(w: &World, students: &[&Value]) -> Value {
 }
 
 pub async fn submit(app: &TestApp, w: &World, body: &Value) -> Value {
-    app.create(&w.school, "/api/v1/placement-requests", body)
-        .await
+    let r = app
+        .create(&w.school, "/api/v1/placement-requests", body)
+        .await;
+    assert_eq!(r["status"], "submitted", "{r}");
+    r
 }
 
 pub async fn decide(app: &TestApp, who: &Caller, request: &Value, body: &Value) -> Response {

@@ -1,125 +1,15 @@
-//! The scaffolding the `rules_*` modules share: a school with an agreement, a program, enrolled
-//! students, a department and a preceptor; requests, decisions and counts that fail loudly.
-//! Kept apart from `requests.rs` so that those tests and these can change independently.
+//! The scaffolding the `rules_*` modules share, on top of `requests.rs`'s `World` (a school
+//! with an agreement, a program, enrolled students, a department and a preceptor): more
+//! departments, internships, decisions, counts, races, uploads and pages that fail loudly.
 use crate::helpers::*;
 use reqwest::Response;
 use serde_json::{Value, json};
 use std::sync::Arc;
 
-pub fn sid(v: &Value) -> String {
-    v["id"].as_str().expect("an id").to_string()
-}
-
-pub fn unique(prefix: &str) -> String {
-    format!("{prefix}-{}@test.example", uuid::Uuid::now_v7().simple())
-}
-
-/// A school with an active agreement (2026–2028, all disciplines), an accredited radiography
-/// program, `n` enrolled students, a radiography department of `capacity` seats and one
-/// radiography preceptor there taking `max` students; the office and the school's coordinator.
-pub struct World {
-    pub office: Caller,
-    pub school: Caller,
-    pub f: Fixture,
-    pub agreement: Value,
-    pub preceptor: Value,
-    pub students: Vec<Value>,
-}
-
-pub async fn world(app: &TestApp, capacity: i64, max: i64) -> World {
-    world_of(app, capacity, max, 4).await
-}
-
-pub async fn world_of(app: &TestApp, capacity: i64, max: i64, n: usize) -> World {
-    let office = app.coordinator().await;
-    let f = fixture(app, &office).await;
-    let dept = expect_status(
-        app.patch(
-            &office,
-            &format!("/api/v1/departments/{}", sid(&f.department)),
-            &json!({ "capacity": capacity }),
-        )
-        .await,
-        200,
-    )
-    .await;
-    assert_eq!(dept["capacity"], capacity, "{dept}");
-    let agreement = app
-        .create(
-            &office,
-            &format!("/api/v1/schools/{}/agreements", sid(&f.school)),
-            &json!({ "status": "active", "effective_on": "2026-01-01", "expires_on": "2028-12-31" }),
-        )
-        .await;
-    let preceptor = staff(app, &office, &f.department, "radiography", max, json!({})).await;
-    let mut students = vec![f.student.clone()];
-    for i in 1..n {
-        students.push(
-            student(
-                app,
-                &office,
-                &f.school,
-                &f.program,
-                &format!("S{i}"),
-                "enrolled",
-            )
-            .await,
-        );
-    }
-    let school = app
-        .user("school_coordinator", json!({ "school_id": f.school["id"] }))
-        .await;
-    World {
-        office,
-        school,
-        f,
-        agreement,
-        preceptor,
-        students,
-    }
-}
-
-/// A preceptor of `discipline` in `department`; `extra` overrides fields.
-pub async fn staff(
-    app: &TestApp,
-    office: &Caller,
-    department: &Value,
-    discipline: &str,
-    max: i64,
-    extra: Value,
-) -> Value {
-    let mut body = json!({ "name": "Pat Preceptor", "email": unique("staff"), "department_id": department["id"],
-                           "discipline": discipline, "is_preceptor": true, "max_students": max,
-                           "license_expires_on": "2029-01-01" });
-    if let Value::Object(m) = extra {
-        for (k, v) in m {
-            body[k] = v;
-        }
-    }
-    let s = app.create(office, "/api/v1/staff", &body).await;
-    assert_eq!(s["department_id"], department["id"], "{s}");
-    s
-}
-
-pub async fn student(
-    app: &TestApp,
-    office: &Caller,
-    school: &Value,
-    program: &Value,
-    first: &str,
-    status: &str,
-) -> Value {
-    let s = app
-        .create(
-            office,
-            "/api/v1/students",
-            &json!({ "school_id": school["id"], "program_id": program["id"], "first_name": first,
-                     "last_name": "Test", "email": unique("student"), "enrollment_status": status }),
-        )
-        .await;
-    assert_eq!(s["enrollment_status"], status, "{s}");
-    s
-}
+pub use crate::helpers::id as sid;
+pub use crate::requests::{
+    World, approval, clinical, decide, preceptor as staff, student, submit, unique, world, world_of,
+};
 
 /// A department at the fixture's site hosting radiography.
 pub async fn department(app: &TestApp, w: &World, name: &str, capacity: i64) -> Value {
@@ -135,13 +25,6 @@ pub async fn department(app: &TestApp, w: &World, name: &str, capacity: i64) -> 
     d
 }
 
-/// A clinical request for these students, February–March 2027, preferring the department.
-pub fn clinical(w: &World, students: &[&Value]) -> Value {
-    json!({ "kind": "clinical", "program_id": w.f.program["id"], "starts_on": "2027-02-01", "ends_on": "2027-03-31",
-            "hours_per_week": 32, "student_ids": students.iter().map(|s| s["id"].clone()).collect::<Vec<_>>(),
-            "preferences": [{ "site_id": w.f.site["id"], "department_id": w.f.department["id"] }] })
-}
-
 /// The same request as an internship, with its course and faculty supervisor.
 pub fn internship(w: &World, students: &[&Value]) -> Value {
     let mut body = clinical(w, students);
@@ -149,29 +32,6 @@ pub fn internship(w: &World, students: &[&Value]) -> Value {
     body["course"] = json!({ "code": "RAD 290", "title": "Imaging practicum", "credits": 3 });
     body["faculty_supervisor"] = json!({ "name": "Dr. Faye", "email": unique("faye") });
     body
-}
-
-/// An approval placing each student in the department with the world's preceptor.
-pub fn approval(w: &World, students: &[&Value]) -> Value {
-    json!({ "decision": "approve", "placements": students.iter().map(|s| json!({
-        "student_id": s["id"], "department_id": w.f.department["id"], "preceptor_id": w.preceptor["id"] })).collect::<Vec<_>>() })
-}
-
-pub async fn submit(app: &TestApp, w: &World, body: &Value) -> Value {
-    let r = app
-        .create(&w.school, "/api/v1/placement-requests", body)
-        .await;
-    assert_eq!(r["status"], "submitted", "{r}");
-    r
-}
-
-pub async fn decide(app: &TestApp, who: &Caller, request: &Value, body: &Value) -> Response {
-    app.post(
-        who,
-        &format!("/api/v1/placement-requests/{}/decision", sid(request)),
-        body,
-    )
-    .await
 }
 
 /// Approves `body` for `request`; returns the placements it created (as many as asked).
