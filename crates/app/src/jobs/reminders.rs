@@ -53,6 +53,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
     .await?
     .items;
     let mut names: HashMap<String, String> = HashMap::new();
+    let mut students: HashMap<String, String> = HashMap::new();
     for row in open {
         if matches!(row.status.as_str(), "cancelled" | "completed") {
             continue;
@@ -67,7 +68,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
                 continue;
             }
             let name = requirement_name(&mut tx, &mut names, code).await?;
-            let who = student_name(&mut tx, &student_id).await?;
+            let who = student_name(&mut tx, &mut students, &student_id).await?;
             let staff_link = format!("/placements/{}", row.id);
             notices::deliver(
                 &mut tx,
@@ -115,7 +116,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
         if (0..=NOTICE_DAYS).contains(&days)
             && claim(&mut tx, &format!("start14:{}", row.id), now).await?
         {
-            let student = student_name(&mut tx, &student_id).await?;
+            let student = student_name(&mut tx, &mut students, &student_id).await?;
             let state = if clearance.is_cleared() {
                 "is cleared".to_string()
             } else {
@@ -261,10 +262,19 @@ pub fn spawn(st: AppState, interval: std::time::Duration) -> tokio::task::JoinHa
     })
 }
 
-/// A student's full name, or nothing for a student since removed.
-async fn student_name(tx: &mut Tx, student_id: &str) -> DbResult<String> {
-    Ok(db::students::get(tx, student_id)
+/// A student's full name, or nothing for a student since removed; read once per sweep.
+async fn student_name(
+    tx: &mut Tx,
+    cache: &mut HashMap<String, String>,
+    student_id: &str,
+) -> DbResult<String> {
+    if let Some(name) = cache.get(student_id) {
+        return Ok(name.clone());
+    }
+    let name = db::students::get(tx, student_id)
         .await?
         .map(|s| s.full_name())
-        .unwrap_or_default())
+        .unwrap_or_default();
+    cache.insert(student_id.to_string(), name.clone());
+    Ok(name)
 }
