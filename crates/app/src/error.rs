@@ -28,6 +28,11 @@ pub enum AppError {
     NotFound,
     #[error("payload too large")]
     PayloadTooLarge,
+    /// An edit page's change that would put these open placements at risk, not kept until
+    /// the person confirms it ([`crate::service::Parsed::preview_risks`]); 409 if it ever
+    /// reached the API.
+    #[error("unconfirmed: the change puts placements at risk")]
+    Unconfirmed(Vec<crate::domain::risk::RiskPreview>),
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
     /// A fault of ours; its cause is logged with the request's id and never shown.
@@ -56,6 +61,7 @@ impl AppError {
             AppError::Unauthenticated => ErrorCode::Unauthenticated,
             AppError::Forbidden => ErrorCode::Forbidden,
             AppError::NotFound => ErrorCode::NotFound,
+            AppError::Unconfirmed(_) => ErrorCode::Conflict,
             AppError::PayloadTooLarge => ErrorCode::BodyTooLarge,
             AppError::TooManyRequests { .. } => ErrorCode::TooManyAttempts,
             AppError::Internal(_) => ErrorCode::InternalError,
@@ -75,6 +81,10 @@ impl AppError {
             ),
             AppError::Forbidden => one(ErrorCode::Forbidden, "your role may not take this action"),
             AppError::NotFound => one(ErrorCode::NotFound, "there is no such record"),
+            AppError::Unconfirmed(_) => one(
+                ErrorCode::Conflict,
+                "the change puts open placements at risk; confirm it to keep it",
+            ),
             AppError::PayloadTooLarge => one(
                 ErrorCode::BodyTooLarge,
                 "the request body is larger than allowed",

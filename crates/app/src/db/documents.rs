@@ -62,6 +62,13 @@ pub async fn of_student(tx: &mut Tx, student_id: &str) -> DbResult<Vec<Document>
     )
 }
 
+/// A school reads a document of a student enrolled there now (whenever it was submitted: the
+/// receiving school of a transfer needs the evidence that came with the student), or of one
+/// who left, submitted while they were there (issue 12 point 4). `e` is the school's
+/// enrollment, `d` the document.
+const SCHOOL_READS: &str = "e.student_id = d.student_id
+    AND (e.ended_at IS NULL OR (d.submitted_at >= e.started_at AND d.submitted_at <= e.ended_at))";
+
 /// The review queue: oldest first, optionally one requirement or one school.
 pub async fn list(
     tx: &mut Tx,
@@ -72,7 +79,7 @@ pub async fn list(
 ) -> DbResult<Paged<Document>> {
     let sql = format!(
         "SELECT {COLS} FROM documents d WHERE id > $1 AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR requirement_code = $3)
-         AND ($4 IS NULL OR EXISTS (SELECT 1 FROM students s WHERE s.id = d.student_id AND s.school_id = $4))
+         AND ($4 IS NULL OR EXISTS (SELECT 1 FROM enrollments e WHERE {SCHOOL_READS} AND e.school_id = $4))
          ORDER BY id LIMIT $5"
     );
     let rows: Vec<Document> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
@@ -110,12 +117,17 @@ pub async fn attestations(
         chrono::DateTime<chrono::Utc>,
     )>,
 > {
-    Ok(on_tx!(tx, c => sqlx::query_as(
+    let sql = format!(
         "SELECT s.first_name || ' ' || s.last_name, d.requirement_code, d.completed_on, d.expires_on, u.name, d.submitted_at
          FROM documents d JOIN students s ON s.id = d.student_id LEFT JOIN users u ON u.id = d.submitted_by
-         WHERE d.source = 'attestation' AND ($1 IS NULL OR s.school_id = $1)
-         ORDER BY d.submitted_at DESC, d.id DESC LIMIT $2")
-        .bind(school_id).bind(limit).fetch_all(c).await)?)
+         WHERE d.source = 'attestation'
+           AND ($1 IS NULL OR EXISTS (SELECT 1 FROM enrollments e WHERE {SCHOOL_READS} AND e.school_id = $1))
+         ORDER BY d.submitted_at DESC, d.id DESC LIMIT $2"
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(school_id).bind(limit).fetch_all(c).await)?,
+    )
 }
 
 /// Documents students uploaded in `(since, until]`, oldest first: (student name,

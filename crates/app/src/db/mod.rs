@@ -17,6 +17,7 @@ pub mod clearance;
 pub mod departments;
 pub mod disciplines;
 pub mod documents;
+pub mod enrollments;
 pub mod idempotency;
 pub mod inquiries;
 pub mod invitations;

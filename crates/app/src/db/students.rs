@@ -1,3 +1,4 @@
+use super::enrollments::{self, Enrollment};
 use super::search::{self, Searchable};
 use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
 use crate::on_tx;
@@ -20,9 +21,47 @@ pub struct Student {
     #[sqlx(skip)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_placements: Option<Vec<crate::domain::risk::AffectedPlacement>>,
+    /// Every enrollment, current and ended, oldest first; the fields above copy the primary
+    /// one (the oldest current). Read with the student by `get` and `list`.
+    #[sqlx(skip)]
+    pub enrollments: Vec<Enrollment>,
 }
 
 impl Student {
+    /// The schools the student is or was enrolled at (a school reads what was theirs).
+    pub fn schools(&self) -> Vec<&str> {
+        self.enrollments
+            .iter()
+            .map(|e| e.school_id.as_str())
+            .collect()
+    }
+
+    /// What eligibility reads of the student: their current enrollments.
+    pub fn facts(self) -> crate::domain::eligibility::StudentFacts {
+        crate::domain::eligibility::StudentFacts {
+            id: self.id,
+            enrollments: self
+                .enrollments
+                .into_iter()
+                .filter(Enrollment::is_current)
+                .map(|e| crate::domain::eligibility::EnrollmentFacts {
+                    school_id: e.school_id,
+                    program_id: e.program_id,
+                    status: e.status,
+                })
+                .collect(),
+        }
+    }
+
+    /// The schools the student is enrolled at now (a school manages its current students).
+    pub fn current_schools(&self) -> Vec<&str> {
+        self.enrollments
+            .iter()
+            .filter(|e| e.is_current())
+            .map(|e| e.school_id.as_str())
+            .collect()
+    }
+
     pub fn full_name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
     }
@@ -39,7 +78,8 @@ pub struct Filter {
 const COLS: &str = "id, school_id, program_id, first_name, last_name, email, enrollment_status, expected_graduation";
 
 /// Preceptors, faculty and department managers see the students placed with them (any
-/// placement not cancelled).
+/// placement not cancelled); a school its students, current and transferred away. The
+/// `school_id`, `program_id` and `status` filters match a current enrollment.
 pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResult<Paged<Student>> {
     let (school, only, staff, dept, faculty) = match scope {
         Scope::All => (None, None, None, None, None),
@@ -56,8 +96,12 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
         }
     };
     let sql = format!(
-        "SELECT {COLS} FROM students s WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
-         AND ($4 IS NULL OR id = $4) AND ($5 IS NULL OR program_id = $5) AND ($6 IS NULL OR enrollment_status = $6)
+        "SELECT {COLS} FROM students s WHERE id > $1
+         AND (($2 IS NULL AND $5 IS NULL AND $6 IS NULL) OR EXISTS (SELECT 1 FROM enrollments e WHERE e.student_id = s.id
+              AND e.ended_at IS NULL AND ($2 IS NULL OR e.school_id = $2) AND ($5 IS NULL OR e.program_id = $5)
+              AND ($6 IS NULL OR e.status = $6)))
+         AND ($3 IS NULL OR EXISTS (SELECT 1 FROM enrollments e WHERE e.student_id = s.id AND e.school_id = $3))
+         AND ($4 IS NULL OR id = $4)
          AND ($7 IS NULL OR s.search LIKE $7 ESCAPE '\\')
          AND ($9 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled'
               AND (p.preceptor_id = $9 OR p.site_mentor_id = $9)))
@@ -69,6 +113,8 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
         .bind(page.after()).bind(&f.school_id).bind(school).bind(only).bind(&f.program_id).bind(&f.status)
         .bind(like(&f.q)).bind(page.fetch_limit()).bind(staff).bind(dept).bind(faculty)
         .fetch_all(c).await)?;
+    let mut rows = rows;
+    with_enrollments(tx, &mut rows).await?;
     Ok(paged(rows, page, |s| &s.id))
 }
 
@@ -88,29 +134,61 @@ pub async fn placed_with(tx: &mut Tx, scope: &Scope, student_id: &str) -> DbResu
     Ok(n > 0)
 }
 
+/// The student with their enrollments.
 pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Student>> {
     let sql = format!("SELECT {COLS} FROM students WHERE id = $1");
-    Ok(
-        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?,
-    )
+    let found: Option<Student> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?;
+    let Some(mut s) = found else { return Ok(None) };
+    s.enrollments = enrollments::of_student(tx, id).await?;
+    Ok(Some(s))
 }
 
-pub async fn insert(tx: &mut Tx, s: &Student) -> DbResult<()> {
+/// Fills each student's enrollments with one query.
+async fn with_enrollments(tx: &mut Tx, rows: &mut [Student]) -> DbResult<()> {
+    let ids: Vec<&str> = rows.iter().map(|s| s.id.as_str()).collect();
+    let mut all = enrollments::of_students(tx, &ids).await?;
+    for s in rows.iter_mut() {
+        let (mine, rest): (Vec<Enrollment>, Vec<Enrollment>) =
+            all.into_iter().partition(|e| e.student_id == s.id);
+        s.enrollments = mine;
+        all = rest;
+    }
+    Ok(())
+}
+
+/// A new student with their first enrollment (from the student's fields), started `at`.
+pub async fn insert(tx: &mut Tx, s: &Student, at: chrono::DateTime<chrono::Utc>) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO students (id, school_id, program_id, first_name, last_name, email, enrollment_status, expected_graduation)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
         .bind(&s.id).bind(&s.school_id).bind(&s.program_id).bind(&s.first_name).bind(&s.last_name)
         .bind(&s.email).bind(&s.enrollment_status).bind(s.expected_graduation).execute(c).await.map(|r| r.rows_affected()))?;
+    enrollments::insert(
+        tx,
+        &Enrollment {
+            id: super::new_id(),
+            student_id: s.id.clone(),
+            school_id: s.school_id.clone(),
+            program_id: s.program_id.clone(),
+            status: s.enrollment_status.clone(),
+            expected_graduation: s.expected_graduation,
+            started_at: at,
+            ended_at: None,
+            ended_reason: None,
+        },
+    )
+    .await?;
     search::refresh(tx, Searchable::Students, &s.id).await?;
     Ok(())
 }
 
+/// Writes the person's fields (names, email); the enrollment fields go through
+/// `db::enrollments`.
 pub async fn update(tx: &mut Tx, s: &Student) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query(
-        "UPDATE students SET program_id = $2, first_name = $3, last_name = $4, email = $5, enrollment_status = $6,
-         expected_graduation = $7 WHERE id = $1")
-        .bind(&s.id).bind(&s.program_id).bind(&s.first_name).bind(&s.last_name)
-        .bind(&s.email).bind(&s.enrollment_status).bind(s.expected_graduation).execute(c).await.map(|r| r.rows_affected()))?;
+        "UPDATE students SET first_name = $2, last_name = $3, email = $4 WHERE id = $1")
+        .bind(&s.id).bind(&s.first_name).bind(&s.last_name)
+        .bind(&s.email).execute(c).await.map(|r| r.rows_affected()))?;
     search::refresh(tx, Searchable::Students, &s.id).await?;
     Ok(())
 }

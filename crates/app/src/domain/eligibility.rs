@@ -26,9 +26,17 @@ pub struct ProgramFacts {
 #[derive(Clone, Debug)]
 pub struct StudentFacts {
     pub id: String,
+    /// The student's current enrollments (a student may hold several, DOMAIN.md "Student").
+    pub enrollments: Vec<EnrollmentFacts>,
+}
+
+/// One current enrollment of a student.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnrollmentFacts {
     pub school_id: String,
     pub program_id: String,
-    pub enrollment_status: String,
+    /// `enrolled`, `leave`, `graduated`, `withdrawn`.
+    pub status: String,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -114,20 +122,28 @@ pub fn check(
         }
     }
 
+    // The request names a program; eligibility checks the student's enrollment in it
+    // (issue 12 point 4: a student may hold more than one).
     for s in students {
-        if s.school_id != req.school_id || s.program_id != program.id {
-            out.push(FieldError::at(
+        let enrollment = s
+            .enrollments
+            .iter()
+            .find(|e| e.school_id == req.school_id && e.program_id == program.id);
+        match enrollment {
+            None => out.push(FieldError::at(
                 "student_ids",
                 ErrorCode::StudentNotInProgram,
-                format!("student {} belongs to another program or school", s.id),
-            ));
-        }
-        if s.enrollment_status != "enrolled" {
-            out.push(FieldError::at(
+                format!(
+                    "student {} is not enrolled in this program at this school",
+                    s.id
+                ),
+            )),
+            Some(e) if e.status != "enrolled" => out.push(FieldError::at(
                 "student_ids",
                 ErrorCode::StudentNotEnrolled,
-                format!("student {} is not enrolled ({})", s.id, s.enrollment_status),
-            ));
+                format!("student {} is not enrolled ({})", s.id, e.status),
+            )),
+            Some(_) => {}
         }
     }
 
@@ -224,9 +240,15 @@ mod tests {
     fn student(status: &str) -> StudentFacts {
         StudentFacts {
             id: "st1".into(),
-            school_id: "s1".into(),
-            program_id: "p1".into(),
-            enrollment_status: status.into(),
+            enrollments: vec![enrollment("s1", "p1", status)],
+        }
+    }
+
+    fn enrollment(school: &str, program: &str, status: &str) -> EnrollmentFacts {
+        EnrollmentFacts {
+            school_id: school.into(),
+            program_id: program.into(),
+            status: status.into(),
         }
     }
 
@@ -366,7 +388,7 @@ mod tests {
     #[test]
     fn student_not_in_program() {
         let mut s = student("enrolled");
-        s.program_id = "p2".into();
+        s.enrollments[0].program_id = "p2".into();
         assert_eq!(
             codes(check(
                 &req(Kind::Clinical),
@@ -377,8 +399,20 @@ mod tests {
             )),
             [ErrorCode::StudentNotInProgram]
         );
-        s.program_id = "p1".into();
-        s.school_id = "s2".into();
+        s.enrollments[0].program_id = "p1".into();
+        s.enrollments[0].school_id = "s2".into();
+        assert_eq!(
+            codes(check(
+                &req(Kind::Clinical),
+                TODAY,
+                &program(),
+                &good(),
+                &[s.clone()]
+            )),
+            [ErrorCode::StudentNotInProgram]
+        );
+        // No current enrollment at all (every one ended by a transfer).
+        s.enrollments.clear();
         assert_eq!(
             codes(check(
                 &req(Kind::Clinical),
@@ -387,6 +421,31 @@ mod tests {
                 &good(),
                 &[s]
             )),
+            [ErrorCode::StudentNotInProgram]
+        );
+    }
+
+    /// A student with a certificate alongside a degree is checked on the enrollment the
+    /// request names (its program), not on their first one.
+    #[test]
+    fn the_enrollment_in_the_requested_program_is_the_one_checked() {
+        let mut s = student("enrolled");
+        s.enrollments = vec![
+            enrollment("s9", "p9", "enrolled"),
+            enrollment("s1", "p1", "enrolled"),
+        ];
+        let r = req(Kind::Clinical);
+        assert!(check(&r, TODAY, &program(), &good(), &[s.clone()]).is_empty());
+        // Withdrawn from the requested program while still enrolled in the other one.
+        s.enrollments[1].status = "withdrawn".into();
+        assert_eq!(
+            codes(check(&r, TODAY, &program(), &good(), &[s.clone()])),
+            [ErrorCode::StudentNotEnrolled]
+        );
+        // Enrolled in the requested program's discipline elsewhere is not enough.
+        s.enrollments = vec![enrollment("s9", "p1", "enrolled")];
+        assert_eq!(
+            codes(check(&r, TODAY, &program(), &good(), &[s])),
             [ErrorCode::StudentNotInProgram]
         );
     }

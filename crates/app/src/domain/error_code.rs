@@ -29,6 +29,7 @@ macro_rules! error_codes {
 
 error_codes! {
     AgreementDoesNotCoverDates = "agreement_does_not_cover_dates", 422;
+    AlreadyEnrolled = "already_enrolled", 422;
     AgreementDoesNotCoverDiscipline = "agreement_does_not_cover_discipline", 422;
     AgreementNotActive = "agreement_not_active", 422;
     BodyTooLarge = "body_too_large", 413;

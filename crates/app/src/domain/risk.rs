@@ -31,6 +31,15 @@ pub struct AffectedPlacement {
     pub risks: Vec<Risk>,
 }
 
+/// An open placement a change would newly put at risk, in words for the page that asks to
+/// confirm the change: "Ana Test in Radiology, 1 Feb – 31 Mar 2027" and each failed rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RiskPreview {
+    pub placement_id: String,
+    pub label: String,
+    pub details: Vec<String>,
+}
+
 /// Everything one placement depends on, as the store knows it now.
 #[derive(Clone, Debug)]
 pub struct LiveFacts {
@@ -107,6 +116,7 @@ pub fn check(f: &LiveFacts) -> Vec<(ErrorCode, String)> {
 mod tests {
     use super::*;
     use crate::domain::decision::{DepartmentFacts, PreceptorFacts, Supervisor};
+    use crate::domain::eligibility::EnrollmentFacts;
     use chrono::NaiveDate;
 
     fn d(s: &str) -> NaiveDate {
@@ -153,9 +163,11 @@ mod tests {
             }],
             student: Some(StudentFacts {
                 id: "st1".into(),
-                school_id: "s1".into(),
-                program_id: "pr1".into(),
-                enrollment_status: "enrolled".into(),
+                enrollments: vec![EnrollmentFacts {
+                    school_id: "s1".into(),
+                    program_id: "pr1".into(),
+                    status: "enrolled".into(),
+                }],
             }),
             placement: ProposedPlacement {
                 starts_on: d("2027-03-01"),
@@ -208,16 +220,15 @@ mod tests {
         assert_eq!(codes(&f), [ErrorCode::ProgramNotAccredited]);
         let mut f = good();
         if let Some(s) = f.student.as_mut() {
-            s.enrollment_status = "withdrawn".into();
-            s.program_id = "other".into();
+            s.enrollments[0].status = "withdrawn".into();
         }
-        assert_eq!(
-            codes(&f),
-            [
-                ErrorCode::StudentNotInProgram,
-                ErrorCode::StudentNotEnrolled
-            ]
-        );
+        assert_eq!(codes(&f), [ErrorCode::StudentNotEnrolled]);
+        // Transferred to another program: the placement's program is no longer theirs.
+        let mut f = good();
+        if let Some(s) = f.student.as_mut() {
+            s.enrollments[0].program_id = "other".into();
+        }
+        assert_eq!(codes(&f), [ErrorCode::StudentNotInProgram]);
         let mut f = good();
         f.program = None;
         assert_eq!(codes(&f), [ErrorCode::UnknownProgram]);

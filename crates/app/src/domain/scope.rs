@@ -56,15 +56,23 @@ impl Scope {
         }
     }
 
-    /// A student's own record: the office, their school, the student themself. (Those a
-    /// student is placed with are found in the store: `db::students::placed_with`.)
-    pub fn sees_student(&self, school_id: &str, student_id: &str) -> bool {
+    /// Reading a student's record: the office, every school the student is or was enrolled
+    /// at (a school keeps what was created while the student was theirs, issue 12 point 4),
+    /// the student themself. (Those a student is placed with are found in the store:
+    /// `db::students::placed_with`.)
+    pub fn sees_student(&self, schools: &[&str], student_id: &str) -> bool {
         match self {
             Scope::All => true,
-            Scope::School(s) => s == school_id,
+            Scope::School(s) => schools.contains(&s.as_str()),
             Scope::Student(s) => s == student_id,
             _ => false,
         }
+    }
+
+    /// Changing a student's record: the office, a school the student is enrolled at now (not
+    /// one they left), the student themself.
+    pub fn manages_student(&self, current_schools: &[&str], student_id: &str) -> bool {
+        self.sees_student(current_schools, student_id)
     }
 
     /// A department manager sees their own department; the office every one.
@@ -151,12 +159,26 @@ mod tests {
 
     #[test]
     fn a_student_is_seen_by_the_office_their_school_and_themself() {
-        assert!(Scope::All.sees_student("s1", "x"));
-        assert!(Scope::School("s1".into()).sees_student("s1", "x"));
-        assert!(!Scope::School("s2".into()).sees_student("s1", "x"));
-        assert!(Scope::Student("x".into()).sees_student("s1", "x"));
-        assert!(!Scope::Student("y".into()).sees_student("s1", "x"));
-        assert!(!Scope::Faculty("x".into()).sees_student("s1", "x"));
+        assert!(Scope::All.sees_student(&["s1"], "x"));
+        assert!(Scope::School("s1".into()).sees_student(&["s1"], "x"));
+        assert!(!Scope::School("s2".into()).sees_student(&["s1"], "x"));
+        assert!(Scope::Student("x".into()).sees_student(&["s1"], "x"));
+        assert!(!Scope::Student("y".into()).sees_student(&["s1"], "x"));
+        assert!(!Scope::Faculty("x".into()).sees_student(&["s1"], "x"));
+    }
+
+    /// A student enrolled at two schools is seen by both; one who left a school is still read
+    /// by it but managed only by the schools they are at now.
+    #[test]
+    fn every_school_of_a_student_reads_them_and_only_current_ones_manage_them() {
+        let a = Scope::School("a".into());
+        let b = Scope::School("b".into());
+        assert!(a.sees_student(&["a", "b"], "x") && b.sees_student(&["a", "b"], "x"));
+        assert!(!Scope::School("c".into()).sees_student(&["a", "b"], "x"));
+        assert!(a.manages_student(&["a"], "x"));
+        assert!(!b.manages_student(&["a"], "x"));
+        assert!(!b.sees_student(&[], "x"));
+        assert!(Scope::All.manages_student(&[], "x"));
     }
 
     /// A scope names its school or department only when it is one (mutation testing).

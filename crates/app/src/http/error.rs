@@ -91,6 +91,12 @@ impl AppError {
                 "Your role may not take this action.".into(),
                 self.errors(),
             ),
+            AppError::Unconfirmed(_) => (
+                "/api/problems/conflict",
+                "Conflicts with the current state",
+                "The change puts open placements at risk; confirm it to keep it.".into(),
+                self.errors(),
+            ),
             AppError::NotFound => (
                 "/api/problems/not-found",
                 "Not found",

@@ -186,8 +186,9 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
                 email: people.email(first, last, domain),
                 enrollment_status: status.to_string(),
                 expected_graduation,
+                enrollments: vec![],
             };
-            db::students::insert(&mut tx, &s)
+            db::students::insert(&mut tx, &s, now)
                 .await
                 .with_context(|| format!("student {}", s.email))?;
             audit(&mut tx, &actor, "student", &s.id, &s).await?;

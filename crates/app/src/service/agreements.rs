@@ -40,6 +40,7 @@ async fn merge(
     let Parsed {
         fields: f,
         mut problems,
+        ..
     } = input;
     let p = &problems;
     let status = keep(
@@ -135,6 +136,7 @@ pub async fn update_agreement(
     id: &str,
     input: Parsed<AgreementFields>,
 ) -> AppResult<Agreement> {
+    let preview = input.preview_risks;
     p.authorize(Resource::Agreement, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::agreements::get(&mut tx, id)
@@ -158,6 +160,7 @@ pub async fn update_agreement(
         st.clock.now(),
     )
     .await?;
+    super::risks::confirm_first(&mut tx, preview, &affected, st.clock.now()).await?;
     tx.commit().await?;
     a.affected_placements = (!affected.is_empty()).then_some(affected);
     Ok(a)

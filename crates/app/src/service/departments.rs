@@ -51,6 +51,7 @@ async fn merge(
     let Parsed {
         fields: f,
         mut problems,
+        ..
     } = input;
     let p = &problems;
     let site_id = keep(p, "site_id", f.site_id, current.map(|c| &c.site_id));
@@ -126,6 +127,7 @@ pub async fn update_department(
     id: &str,
     input: Parsed<DepartmentFields>,
 ) -> AppResult<Department> {
+    let preview = input.preview_risks;
     p.authorize(Resource::Department, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::departments::get(&mut tx, id)
@@ -149,6 +151,7 @@ pub async fn update_department(
         st.clock.now(),
     )
     .await?;
+    super::risks::confirm_first(&mut tx, preview, &affected, st.clock.now()).await?;
     tx.commit().await?;
     d.affected_placements = (!affected.is_empty()).then_some(affected);
     Ok(d)

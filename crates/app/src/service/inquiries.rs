@@ -51,6 +51,7 @@ pub async fn submit_inquiry(
     let Parsed {
         fields: f,
         problems,
+        ..
     } = input;
     let p = &problems;
     let name = keep(p, "name", f.name, None);
@@ -134,6 +135,7 @@ pub async fn update_inquiry(
     let Parsed {
         fields: f,
         problems,
+        ..
     } = input;
     let status = keep(&problems, "status", f.status, None);
     problems.into_result()?;

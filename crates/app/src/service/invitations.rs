@@ -124,6 +124,7 @@ pub async fn accept_invitation(
     let Parsed {
         fields: f,
         problems,
+        ..
     } = input;
     let password = keep(&problems, "password", f.password, None);
     problems.into_result()?;

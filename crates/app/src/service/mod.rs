@@ -36,10 +36,25 @@ pub use principal::{Principal, ensure};
 pub struct Parsed<T> {
     pub fields: T,
     pub problems: Problems,
+    /// An edit page's first post (issue 12 point 1): a change that would put open placements
+    /// at risk is not kept, and the use case answers them as [`AppError::Unconfirmed`] so the
+    /// page shows them before the change is confirmed. The API never sets it: its writes
+    /// succeed and list `affected_placements` in the answer.
+    pub preview_risks: bool,
 }
 
 impl<T> Parsed<T> {
     pub fn new(fields: T, problems: Problems) -> Self {
-        Parsed { fields, problems }
+        Parsed {
+            fields,
+            problems,
+            preview_risks: false,
+        }
+    }
+
+    /// The same input, kept only once confirmed when it puts placements at risk.
+    pub fn previewing_risks(mut self, preview: bool) -> Self {
+        self.preview_risks = preview;
+        self
     }
 }

@@ -33,6 +33,7 @@ async fn merge(
     let Parsed {
         fields: f,
         mut problems,
+        ..
     } = input;
     let p = &problems;
     let name = keep_optional(
@@ -141,6 +142,7 @@ pub async fn update_program(
     id: &str,
     input: Parsed<ProgramFields>,
 ) -> AppResult<Program> {
+    let preview = input.preview_risks;
     let scope = p.authorize(Resource::Program, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::programs::get(&mut tx, id)
@@ -165,6 +167,7 @@ pub async fn update_program(
         st.clock.now(),
     )
     .await?;
+    super::risks::confirm_first(&mut tx, preview, &affected, st.clock.now()).await?;
     tx.commit().await?;
     prog.affected_placements = (!affected.is_empty()).then_some(affected);
     Ok(prog)

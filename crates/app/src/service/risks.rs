@@ -17,7 +17,7 @@ use crate::domain::{
     FieldError, Problems,
     booking::Booking,
     decision::{DepartmentFacts, PreceptorFacts, ProposedPlacement, Supervisor},
-    eligibility::{AgreementFacts, Kind, ProgramFacts, StudentFacts},
+    eligibility::{AgreementFacts, Kind, ProgramFacts},
     period::Period,
     placement::Stored,
     risk::{self, AffectedPlacement, LiveFacts, Risk},
@@ -70,12 +70,9 @@ pub async fn live_facts(
     let (student, bookings) = match student_id {
         None => (None, vec![]),
         Some(sid) => {
-            let student = db::students::get(tx, sid).await?.map(|s| StudentFacts {
-                id: s.id,
-                school_id: s.school_id,
-                program_id: s.program_id,
-                enrollment_status: s.enrollment_status,
-            });
+            let student = db::students::get(tx, sid)
+                .await?
+                .map(db::students::Student::facts);
             let bookings = db::placements::open_depending_on(tx, DependsOn::Student(sid))
                 .await?
                 .into_iter()
@@ -240,6 +237,54 @@ pub async fn review(
         }
     }
     Ok(affected)
+}
+
+/// An edit page's first post (`Parsed::preview_risks`): when the write newly puts open
+/// placements at risk (a risk first noticed `now`), it is not kept (the caller returns before
+/// committing, so the transaction rolls back) and they answer as `AppError::Unconfirmed`, for
+/// the page to show before the change is confirmed (issue 12 point 1).
+pub async fn confirm_first(
+    tx: &mut Tx,
+    preview: bool,
+    affected: &[AffectedPlacement],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    if !preview {
+        return Ok(());
+    }
+    let mut newly = vec![];
+    for a in affected {
+        if !a.risks.iter().any(|r| r.since == Some(now)) {
+            continue;
+        }
+        let Some(row) = db::placements::get(tx, &a.id).await? else {
+            continue;
+        };
+        let student = match &row.student_id {
+            Some(sid) => db::students::get(tx, sid)
+                .await?
+                .map_or_else(|| "A student".to_string(), |s| s.full_name()),
+            None => "A seat not yet named".to_string(),
+        };
+        let department = db::departments::get(tx, &row.department_id)
+            .await?
+            .map(|d| d.name)
+            .unwrap_or_default();
+        newly.push(crate::domain::risk::RiskPreview {
+            placement_id: a.id.clone(),
+            label: format!(
+                "{student} in {department}, {} – {}",
+                row.starts_on.format("%-d %b"),
+                row.ends_on.format("%-d %b %Y")
+            ),
+            details: a.risks.iter().map(|r| r.detail.clone()).collect(),
+        });
+    }
+    if newly.is_empty() {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::Unconfirmed(newly))
+    }
 }
 
 /// Tells the office and the school's coordinators, in the app and by email, what a placement

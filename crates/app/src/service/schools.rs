@@ -19,6 +19,7 @@ fn merge(input: Parsed<SchoolFields>, current: Option<&School>) -> AppResult<Sch
     let Parsed {
         fields: f,
         problems,
+        ..
     } = input;
     let name = keep(&problems, "name", f.name, current.map(|c| &c.name));
     let city = keep(&problems, "city", f.city, current.map(|c| &c.city));

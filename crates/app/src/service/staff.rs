@@ -41,6 +41,7 @@ async fn merge(
     let Parsed {
         fields: f,
         mut problems,
+        ..
     } = input;
     let p = &problems;
     let name = keep(p, "name", f.name, current.map(|c| &c.name));
@@ -167,6 +168,7 @@ pub async fn update_staff(
     id: &str,
     input: Parsed<StaffFields>,
 ) -> AppResult<Staff> {
+    let preview = input.preview_risks;
     p.authorize(Resource::Staff, Action::Write)?;
     let mut tx = st.db.write().await?;
     let current = db::staff::get(&mut tx, id)
@@ -190,6 +192,7 @@ pub async fn update_staff(
         st.clock.now(),
     )
     .await?;
+    super::risks::confirm_first(&mut tx, preview, &affected, st.clock.now()).await?;
     tx.commit().await?;
     s.affected_placements = (!affected.is_empty()).then_some(affected);
     Ok(s)

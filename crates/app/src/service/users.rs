@@ -46,6 +46,7 @@ pub async fn create_user_as(
     let Parsed {
         fields: f,
         mut problems,
+        ..
     } = input;
     let p = &problems;
     let email = keep(p, "email", f.email, None);

@@ -271,7 +271,7 @@ db_test!(
 );
 
 /// The hidden one-time key of a page's form.
-fn form_key(html: &str) -> String {
+pub fn form_key(html: &str) -> String {
     html.split("name=\"form_key\" value=\"")
         .nth(1)
         .and_then(|s| s.split('"').next())

@@ -35,6 +35,7 @@ mod rules_lifetime;
 mod rules_pages;
 mod rules_planning;
 mod rules_races;
+mod rules_transfer;
 // Scaffolding the rules_* modules share: each uses part of it.
 #[allow(dead_code)]
 mod rules_world;

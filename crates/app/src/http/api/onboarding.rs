@@ -13,7 +13,7 @@ use crate::http::{
     upload,
 };
 use crate::service::onboarding::{
-    attestations, checklist, documents, requirements, visible_student,
+    attestations, checklist, documents, readable_documents, requirements, visible_student,
 };
 use crate::state::AppState;
 use axum::{
@@ -118,8 +118,7 @@ pub async fn student_documents(
     PathId(id): PathId,
 ) -> AppResult<Json<List<Document>>> {
     let mut tx = st.db.read().await?;
-    visible_student(&mut tx, &p, &id).await?;
-    Ok(Json(db::documents::of_student(&mut tx, &id).await?.into()))
+    Ok(Json(readable_documents(&mut tx, &p, &id).await?.into()))
 }
 
 /// The office's review queue, oldest first.

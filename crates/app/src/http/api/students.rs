@@ -3,8 +3,8 @@ use super::{List, created};
 use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
-    auth::{Principal, ensure},
-    error::{AppError, AppResult},
+    auth::Principal,
+    error::AppResult,
     extract::{JsonBody, Params, PathId},
     input,
 };
@@ -54,15 +54,8 @@ pub async fn get(
     p: Principal,
     PathId(id): PathId,
 ) -> AppResult<Json<Student>> {
-    let scope = p.authorize(Resource::Student, Action::Read)?;
     let mut tx = st.db.read().await?;
-    let s = db::students::get(&mut tx, &id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    ensure(
-        scope.sees_student(&s.school_id, &s.id)
-            || db::students::placed_with(&mut tx, &scope, &s.id).await?,
-    )?;
+    let s = crate::service::onboarding::visible_student(&mut tx, &p, &id).await?;
     Ok(Json(s.into()))
 }
 
@@ -79,6 +72,61 @@ pub async fn update(
     let body = body.read(&st).await?;
     Ok(Json(
         students::update_student(&st, &p, &id, input::students::student(body, false, &scope))
+            .await?
+            .into(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/students/{id}/transfer", tag = "directory", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = input::students::TransferInput,
+    responses((status = 200, body = Student, description = "the student after the move, with `affected_placements` when open placements are now at risk"),
+        (status = 404, body = crate::http::error::Problem), (status = 422, body = crate::http::error::Problem)))]
+pub async fn transfer(
+    State(st): State<AppState>,
+    p: Principal,
+    PathId(id): PathId,
+    body: JsonBody,
+) -> AppResult<Json<Student>> {
+    p.authorize(Resource::Student, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(Json(
+        students::transfer_student(&st, &p, &id, input::students::transfer(body))
+            .await?
+            .into(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/students/{id}/enrollments", tag = "directory", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = input::students::EnrollmentInput,
+    responses((status = 201, body = Student), (status = 404, body = crate::http::error::Problem),
+        (status = 422, body = crate::http::error::Problem)))]
+pub async fn enroll(
+    State(st): State<AppState>,
+    p: Principal,
+    PathId(id): PathId,
+    body: JsonBody,
+) -> AppResult<(StatusCode, Json<Student>)> {
+    p.authorize(Resource::Student, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(created(
+        students::add_enrollment(&st, &p, &id, input::students::enrollment(body, true)).await?,
+    ))
+}
+
+#[utoipa::path(patch, path = "/api/v1/enrollments/{id}", tag = "directory", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = input::students::EnrollmentInput,
+    responses((status = 200, body = Student), (status = 404, body = crate::http::error::Problem),
+        (status = 422, body = crate::http::error::Problem)))]
+pub async fn update_enrollment(
+    State(st): State<AppState>,
+    p: Principal,
+    PathId(id): PathId,
+    body: JsonBody,
+) -> AppResult<Json<Student>> {
+    p.authorize(Resource::Student, Action::Write)?;
+    let body = body.read(&st).await?;
+    Ok(Json(
+        students::update_enrollment(&st, &p, &id, input::students::enrollment(body, false))
             .await?
             .into(),
     ))

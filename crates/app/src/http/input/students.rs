@@ -4,7 +4,10 @@ use crate::domain::{directory::EnrollmentStatus, scope::Scope};
 use crate::error::AppError;
 use crate::http::body::body;
 use crate::http::extract::{Input, Params, parse};
-use crate::service::{Parsed, students::StudentFields};
+use crate::service::{
+    Parsed,
+    students::{NewEnrollment, StudentFields, Transfer},
+};
 use serde_json::{Map, Value};
 
 body! {
@@ -47,6 +50,59 @@ pub fn student(body: Map<String, Value>, creating: bool, scope: &Scope) -> Parse
         first_name,
         last_name,
         email,
+        enrollment_status,
+        expected_graduation,
+    })
+}
+
+body! {
+    pub struct TransferInput {
+        /// The receiving school; left out: the caller's own, else the program's.
+        school_id: String,
+        /// A program of the receiving school.
+        program_id: String,
+        /// Which current enrollment moves; absent: the primary one.
+        enrollment_id: Option<String>,
+    }
+}
+
+/// `{ school_id, program_id, enrollment_id? }` (API.md `POST /api/v1/students/{id}/transfer`);
+/// `school_id` may be left out: the caller's school, else the program's.
+pub fn transfer(body: Map<String, Value>) -> Parsed<Transfer> {
+    let (mut i, b) = Input::read::<TransferInput>(body);
+    let school_id = i.field(&b.school_id, false, &parse::id);
+    let program_id = i.field(&b.program_id, true, &parse::id);
+    let enrollment_id = i.field(&b.enrollment_id, false, &parse::id);
+    i.into_parsed(Transfer {
+        school_id,
+        program_id,
+        enrollment_id,
+    })
+}
+
+body! {
+    pub struct EnrollmentInput {
+        /// A program (its school is the enrollment's); fixed once the enrollment exists.
+        program_id: String,
+        /// enrolled (default), leave, graduated, withdrawn
+        enrollment_status: Option<String>,
+        expected_graduation: Option<String>,
+    }
+}
+
+/// `{ program_id, enrollment_status?, expected_graduation? }`: a new enrollment
+/// (`creating`: `program_id` required) or a change to one.
+pub fn enrollment(body: Map<String, Value>, creating: bool) -> Parsed<NewEnrollment> {
+    let (mut i, b) = Input::read::<EnrollmentInput>(body);
+    let program_id = i.field(&b.program_id, creating, &parse::id);
+    let enrollment_status = i.field(
+        &b.enrollment_status,
+        false,
+        &choice(EnrollmentStatus::parse, EnrollmentStatus::words()),
+    );
+    let expected_graduation = i.optional(&b.expected_graduation, &parse::date);
+    i.into_parsed(NewEnrollment {
+        program_id,
         enrollment_status,
         expected_graduation,
     })

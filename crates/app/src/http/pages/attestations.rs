@@ -61,6 +61,7 @@ async fn form(st: &AppState, user: &PageUser) -> Result<FormPage, PageError> {
         submit: "Attest",
         cancel: "/".into(),
         multipart: false,
+        at_risk: vec![],
     })
 }
 

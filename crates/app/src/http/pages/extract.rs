@@ -122,6 +122,12 @@ impl Form {
         }
     }
 
+    /// Whether the person confirmed a change that puts open placements at risk (the second
+    /// post of an edit form that showed them).
+    pub fn confirmed_risks(&self) -> bool {
+        self.get(super::form_flow::CONFIRM_RISKS).is_some()
+    }
+
     /// The fields as the JSON object the API parsers read: empty text is `null`, the named
     /// multi-value fields are lists, the named checkboxes are booleans (absent = false).
     pub fn to_map(&self, multi: &[&str], checkboxes: &[&str]) -> Map<String, Value> {
@@ -133,7 +139,10 @@ impl Form {
             map.insert(c.to_string(), Value::Bool(false));
         }
         for (k, v) in &self.0 {
-            if k == "csrf_token" || k == crate::http::idempotency::FORM_KEY {
+            if k == "csrf_token"
+                || k == crate::http::idempotency::FORM_KEY
+                || k == super::form_flow::CONFIRM_RISKS
+            {
                 continue;
             }
             if multi.contains(&k.as_str()) {

@@ -48,9 +48,14 @@ impl FormSpec {
             submit: "Save",
             cancel: self.cancel,
             multipart: false,
+            at_risk: vec![],
         }
     }
 }
+
+/// The hidden field an edit form carries once it has shown the placements the change puts at
+/// risk: posted with it, the change is kept.
+pub const CONFIRM_RISKS: &str = "confirm_risks";
 
 /// What the record's page confirms after the redirect.
 #[derive(Clone, Copy, Debug)]
@@ -100,6 +105,17 @@ pub async fn submit<T>(
                 .with_values(form)
                 .with_problems(&problems);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        // Nothing was kept: the same form, what was typed, the placements at risk, and a
+        // button that posts it again confirmed.
+        Err(AppError::Unconfirmed(at_risk)) => {
+            let mut spec = again.await?;
+            spec.fields
+                .push(Field::new(CONFIRM_RISKS, "", "hidden").value("yes"));
+            let mut page = spec.page(user).with_values(form);
+            page.at_risk = at_risk;
+            page.submit = "Save anyway";
+            Ok((StatusCode::CONFLICT, page).into_response())
         }
         Err(e) => Err(e.into()),
     }

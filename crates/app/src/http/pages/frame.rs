@@ -117,6 +117,9 @@ pub struct FormPage {
     pub submit: &'static str,
     pub cancel: String,
     pub multipart: bool,
+    /// The open placements the posted change would newly put at risk: shown above the form,
+    /// which then posts `confirm_risks` to keep the change (issue 12 point 1).
+    pub at_risk: Vec<crate::domain::risk::RiskPreview>,
 }
 
 impl Chrome {

@@ -2,6 +2,7 @@
 use crate::state::AppState;
 use axum::{Router, routing::get};
 
+mod enrollments;
 mod staff;
 mod students;
 mod users;
@@ -10,6 +11,18 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/students", get(students::list).post(students::create))
         .route("/students/new", get(students::new))
+        .route(
+            "/students/receive",
+            get(enrollments::receive_page).post(enrollments::receive),
+        )
+        .route(
+            "/students/{id}/transfer",
+            get(enrollments::transfer_page).post(enrollments::transfer),
+        )
+        .route(
+            "/students/{id}/enrollments",
+            get(enrollments::enrollment_page).post(enrollments::enroll),
+        )
         .route("/students/{id}", get(students::show).post(students::update))
         .route("/students/{id}/edit", get(students::edit))
         .route("/staff", get(staff::list).post(staff::create))

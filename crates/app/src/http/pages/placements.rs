@@ -438,6 +438,7 @@ async fn student_page(
         submit: "Save",
         cancel: format!("/placements/{}", row.id),
         multipart: false,
+        at_risk: vec![],
     })
 }
 

@@ -103,6 +103,7 @@ async fn submit(
                 submit: "",
                 cancel: String::new(),
                 multipart: false,
+                at_risk: vec![],
             }
             .with_values(&form)
             .with_problems(&p);
@@ -256,6 +257,7 @@ fn invitation_form(token: &str) -> FormPage {
         submit: "Set password",
         cancel: "/login".into(),
         multipart: false,
+        at_risk: vec![],
     }
 }
 

@@ -221,6 +221,7 @@ async fn form_page(
         submit: "Save",
         cancel: "/requirements".into(),
         multipart: false,
+        at_risk: vec![],
     })
 }
 

@@ -44,7 +44,7 @@ pub async fn attest(st: &AppState, p: &Principal, input: Attestation) -> AppResu
     let mut out = vec![];
     for sid in &ids {
         let visible = match db::students::get(&mut tx, sid).await? {
-            Some(s) => scope.sees_student(&s.school_id, &s.id),
+            Some(s) => scope.manages_student(&s.current_schools(), &s.id),
             None => false,
         };
         if !visible {

@@ -182,10 +182,11 @@ pub async fn document_file(
     let d = db::documents::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let student = visible_student(&mut tx, p, &d.student_id).await?;
+    // Preceptors and managers see placements, not medical evidence; a school the student
+    // left, what was submitted while they were there.
+    let readable = super::readable_documents(&mut tx, p, &d.student_id).await?;
     drop(tx);
-    // Preceptors and managers see placements, not medical evidence.
-    if !may_submit_for(p, &student) {
+    if !readable.iter().any(|r| r.id == d.id) {
         return Err(AppError::NotFound);
     }
     let Some(sha) = &d.file_sha256 else {

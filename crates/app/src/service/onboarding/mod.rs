@@ -44,10 +44,51 @@ pub async fn visible_student(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(
-        scope.sees_student(&s.school_id, &s.id)
+        scope.sees_student(&s.schools(), &s.id)
             || db::students::placed_with(tx, &scope, &s.id).await?,
     )?;
     Ok(s)
+}
+
+/// The documents of a student the caller may read (their list, review notes and files): every
+/// one for the office, the student, and a school the student is enrolled at now; for a school
+/// the student left, those submitted while the student was theirs (issue 12 point 4); none
+/// for anyone else: preceptors, faculty and managers see placements, not medical evidence
+/// (404, as if there were none). Errors: 404.
+pub async fn readable_documents(
+    tx: &mut Tx,
+    p: &Principal,
+    student_id: &str,
+) -> AppResult<Vec<db::documents::Document>> {
+    let s = visible_student(tx, p, student_id).await?;
+    let docs = db::documents::of_student(tx, student_id).await?;
+    if may_submit_for(p, &s) {
+        return Ok(docs);
+    }
+    let Some(own) = p
+        .school_id
+        .as_deref()
+        .filter(|_| p.role == crate::domain::Role::SchoolCoordinator)
+    else {
+        return Err(AppError::NotFound);
+    };
+    let windows: Vec<_> = s
+        .enrollments
+        .iter()
+        .filter(|e| e.school_id == own)
+        .filter_map(|e| e.ended_at.map(|end| (e.started_at, end)))
+        .collect();
+    if windows.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    Ok(docs
+        .into_iter()
+        .filter(|d| {
+            windows
+                .iter()
+                .any(|(a, b)| *a <= d.submitted_at && d.submitted_at <= *b)
+        })
+        .collect())
 }
 
 /// Open placements of a student: those that still hold their seat.
@@ -139,7 +180,9 @@ pub(crate) fn may_submit_for(p: &Principal, s: &db::students::Student) -> bool {
     p.role.is_office()
         || p.student_id.as_deref() == Some(s.id.as_str())
         || (p.role == crate::domain::Role::SchoolCoordinator
-            && p.school_id.as_deref() == Some(s.school_id.as_str()))
+            && p.school_id
+                .as_deref()
+                .is_some_and(|own| s.current_schools().contains(&own)))
 }
 
 /// Checks a new piece of evidence: dates, the requirement, the placement it is for.

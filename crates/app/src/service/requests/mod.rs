@@ -6,7 +6,7 @@ use super::{Parsed, Principal};
 use crate::db::{self, Scope, Tx};
 use crate::domain::{
     ErrorCode, FieldError, Problems,
-    eligibility::{self, AgreementFacts, Kind, ProgramFacts, Stage, StudentFacts},
+    eligibility::{self, AgreementFacts, Kind, ProgramFacts, Stage},
     policy::{Action, Resource},
     records::{Course, FacultySupervisor, PlacementRequest, Preference, RequestStatus, Shift},
 };
@@ -151,12 +151,7 @@ pub async fn eligibility_of(
     let mut students = Vec::new();
     for id in &req.student_ids {
         if let Some(s) = db::students::get(tx, id).await? {
-            students.push(StudentFacts {
-                id: s.id,
-                school_id: s.school_id,
-                program_id: s.program_id,
-                enrollment_status: s.enrollment_status,
-            });
+            students.push(s.facts());
         }
     }
     let facts = ProgramFacts {
@@ -194,6 +189,7 @@ pub async fn check_new_request(
     let Parsed {
         fields: f,
         mut problems,
+        ..
     } = input;
     let own = scope.school().map(str::to_string);
     if let Some(sid) = &f.school_id {

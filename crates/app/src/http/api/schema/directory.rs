@@ -173,6 +173,44 @@ pub struct Student {
     /// record that are at risk after the write (API.md "Risks").
     #[serde(skip_serializing_if = "Option::is_none")]
     pub affected_placements: Option<Vec<super::AffectedPlacement>>,
+    /// Every enrollment, current and ended, oldest first (an extension of API v1: one person
+    /// may study in several programs; a transfer ends one and starts another). The fields
+    /// above are the primary enrollment's: the oldest current one.
+    pub enrollments: Vec<Enrollment>,
+}
+
+/// One enrollment of a student.
+#[derive(Serialize, ToSchema)]
+pub struct Enrollment {
+    pub id: String,
+    pub school_id: String,
+    pub program_id: String,
+    /// `enrolled`, `leave`, `graduated`, `withdrawn`.
+    pub enrollment_status: String,
+    pub expected_graduation: Option<NaiveDate>,
+    /// When the student started in it.
+    pub started_at: chrono::DateTime<chrono::Utc>,
+    /// When it ended; absent while current.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Why it ended: `transferred`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_reason: Option<String>,
+}
+
+impl From<db::enrollments::Enrollment> for Enrollment {
+    fn from(e: db::enrollments::Enrollment) -> Self {
+        Enrollment {
+            id: e.id,
+            school_id: e.school_id,
+            program_id: e.program_id,
+            enrollment_status: e.status,
+            expected_graduation: e.expected_graduation,
+            started_at: e.started_at,
+            ended_at: e.ended_at,
+            ended_reason: e.ended_reason,
+        }
+    }
 }
 
 impl From<db::students::Student> for Student {
@@ -187,6 +225,7 @@ impl From<db::students::Student> for Student {
             email: s.email,
             enrollment_status: s.enrollment_status,
             expected_graduation: s.expected_graduation,
+            enrollments: s.enrollments.into_iter().map(Into::into).collect(),
         }
     }
 }

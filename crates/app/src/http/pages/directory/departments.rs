@@ -258,7 +258,8 @@ pub async fn update(
     PageId(id): PageId,
     form: Form,
 ) -> PageResult {
-    let input = input::departments::department(form.to_map(&["disciplines"], &[]), false);
+    let input = input::departments::department(form.to_map(&["disciplines"], &[]), false)
+        .previewing_risks(!form.confirmed_risks());
     submit(
         &user,
         &form,

@@ -91,7 +91,7 @@ async fn student_documents(
     let mut tx = st.db.read().await?;
     let student = onboarding::visible_student(&mut tx, &user.p, &id).await?;
     let items = onboarding::checklist(&mut tx, &id, None, st.clock.today()).await?;
-    let docs = db::documents::of_student(&mut tx, &id).await?;
+    let docs = onboarding::readable_documents(&mut tx, &user.p, &id).await?;
     let rules = db::requirements::all(&mut tx).await?;
     let f = db::placements::Filter {
         student_id: Some(id.clone()),

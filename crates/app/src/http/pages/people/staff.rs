@@ -296,7 +296,8 @@ pub async fn update(
     PageId(id): PageId,
     form: Form,
 ) -> PageResult {
-    let input = input::staff::staff(staff_map(&form), false);
+    let input =
+        input::staff::staff(staff_map(&form), false).previewing_risks(!form.confirmed_risks());
     submit(
         &user,
         &form,

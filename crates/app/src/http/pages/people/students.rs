@@ -93,7 +93,13 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
         filters,
         table,
         actions: if may_add {
-            vec![("/students/new".into(), "New student".into())]
+            vec![
+                ("/students/new".into(), "New student".into()),
+                (
+                    "/students/receive".into(),
+                    "Receive a transferring student".into(),
+                ),
+            ]
         } else {
             vec![]
         },
@@ -185,11 +191,7 @@ pub async fn create(State(st): State<AppState>, user: PageUser, form: Form) -> P
 pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
     let scope = user.p.authorize(Resource::Student, Action::Read)?;
     let mut tx = st.db.read().await?;
-    let s = db::students::get(&mut tx, &id).await?.ok_or_else(nf)?;
-    ensure(
-        scope.sees_student(&s.school_id, &s.id)
-            || db::students::placed_with(&mut tx, &scope, &s.id).await?,
-    )?;
+    let s = service::onboarding::visible_student(&mut tx, &user.p, &id).await?;
     let school = db::schools::get(&mut tx, &s.school_id)
         .await?
         .map(|x| x.name)
@@ -199,13 +201,20 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
         .map(|x| x.name)
         .unwrap_or_default();
     drop(tx);
+    let enrollments_section = super::enrollments::section(&st, &s).await?;
+    // A school the student left reads their record but no longer changes it.
     let may_edit = matches!(
         user.p.role,
         Role::Admin | Role::Coordinator | Role::SchoolCoordinator
-    );
+    ) && scope.manages_student(&s.current_schools(), &s.id);
     let mut actions = vec![];
     if may_edit {
         actions.push((format!("/students/{id}/edit"), "Edit".to_string()));
+        actions.push((format!("/students/{id}/transfer"), "Transfer".to_string()));
+        actions.push((
+            format!("/students/{id}/enrollments"),
+            "Add an enrollment".to_string(),
+        ));
     }
     if may_edit {
         actions.push((
@@ -229,7 +238,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
             ("Expected graduation", Cell::date(s.expected_graduation)),
         ],
         actions,
-        sections: vec![],
+        sections: vec![enrollments_section],
         upload: None,
         forms: vec![],
     }
@@ -241,7 +250,7 @@ pub async fn edit(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     let mut tx = st.db.read().await?;
     let s = db::students::get(&mut tx, &id).await?.ok_or_else(nf)?;
     drop(tx);
-    ensure(scope.sees_student(&s.school_id, &s.id))?;
+    ensure(scope.manages_student(&s.current_schools(), &s.id))?;
     let title = format!("Edit {}", s.full_name());
     let spec = student_form(&st, &user, title, format!("/students/{id}"), Some(&s)).await?;
     form_flow::show(&user, spec)
@@ -255,7 +264,8 @@ pub async fn update(
 ) -> PageResult {
     let save = async {
         let scope = user.p.authorize(Resource::Student, Action::Write)?;
-        let input = input::students::student(form.to_map(&[], &[]), false, &scope);
+        let input = input::students::student(form.to_map(&[], &[]), false, &scope)
+            .previewing_risks(!form.confirmed_risks());
         service::students::update_student(&st, &user.p, &id, input).await
     };
     submit(

@@ -148,6 +148,7 @@ pub(super) async fn decision_page(
         submit: "Record the decision",
         cancel: format!("/requests/{}", r.id),
         multipart: false,
+        at_risk: vec![],
     })
 }
 
@@ -268,6 +269,7 @@ pub(super) async fn students_page(
         submit: "Save",
         cancel: format!("/requests/{}", r.id),
         multipart: false,
+        at_risk: vec![],
     })
 }
 

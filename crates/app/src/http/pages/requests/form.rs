@@ -103,6 +103,7 @@ pub(super) async fn request_form(
         submit: "Submit request",
         cancel: "/requests".into(),
         multipart: false,
+        at_risk: vec![],
     })
 }
 

@@ -325,7 +325,8 @@ pub async fn update(
     PageId(id): PageId,
     form: Form,
 ) -> PageResult {
-    let input = input::agreements::agreement(form.to_map(&["disciplines"], &[]), false);
+    let input = input::agreements::agreement(form.to_map(&["disciplines"], &[]), false)
+        .previewing_risks(!form.confirmed_risks());
     let to = format!("/agreements/{id}");
     submit(
         &user,

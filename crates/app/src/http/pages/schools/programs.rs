@@ -264,7 +264,8 @@ pub async fn update(
     PageId(id): PageId,
     form: Form,
 ) -> PageResult {
-    let input = input::programs::program(form.to_map(&[], &[]), false);
+    let input = input::programs::program(form.to_map(&[], &[]), false)
+        .previewing_risks(!form.confirmed_risks());
     let to = format!("/programs/{id}");
     submit(
         &user,

@@ -168,6 +168,8 @@ async fn profile(State(st): State<AppState>, user: PageUser) -> PageResult {
             .unwrap_or_default();
         facts.push(("Program", Cell::text(program)));
         facts.push(("Enrollment", Cell::badge(s.enrollment_status, "info")));
+        // What a school that receives the student in a transfer asks for.
+        facts.push(("Practicum ID", Cell::text(s.id)));
         facts.push(("Expected graduation", Cell::date(s.expected_graduation)));
     }
     if let Some(id) = &p.staff_id

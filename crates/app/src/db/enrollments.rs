@@ -1,0 +1,108 @@
+//! A student's enrollments: the school and program they study in (DOMAIN.md "Student"). One
+//! person may hold several at once; a transfer ends one and starts another (migration 0011).
+use super::{DbResult, Tx};
+use crate::on_tx;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+/// One enrollment. `ended_at` is set once the student left it (`ended_reason`: `transferred`).
+/// Serialized (in the audit trail) as the API shows it inside a student.
+#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
+pub struct Enrollment {
+    pub id: String,
+    #[serde(skip)]
+    pub student_id: String,
+    pub school_id: String,
+    pub program_id: String,
+    /// `enrolled`, `leave`, `graduated`, `withdrawn`.
+    #[serde(rename = "enrollment_status")]
+    pub status: String,
+    pub expected_graduation: Option<NaiveDate>,
+    pub started_at: DateTime<Utc>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<DateTime<Utc>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ended_reason: Option<String>,
+}
+
+impl Enrollment {
+    /// Not ended by a transfer (whatever its status).
+    pub fn is_current(&self) -> bool {
+        self.ended_at.is_none()
+    }
+}
+
+const COLS: &str = "id, student_id, school_id, program_id, status, expected_graduation, started_at, ended_at, ended_reason";
+
+/// Every enrollment of a student, current and ended, oldest first.
+pub async fn of_student(tx: &mut Tx, student_id: &str) -> DbResult<Vec<Enrollment>> {
+    let sql =
+        format!("SELECT {COLS} FROM enrollments WHERE student_id = $1 ORDER BY started_at, id");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(student_id).fetch_all(c).await)?,
+    )
+}
+
+/// The enrollments of many students at once (a list page's), oldest first per student.
+pub async fn of_students(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<Enrollment>> {
+    if student_ids.is_empty() {
+        return Ok(vec![]);
+    }
+    // Ids are bound, never spliced: one placeholder per id ($1..$n).
+    let marks: Vec<String> = (1..=student_ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT {COLS} FROM enrollments WHERE student_id IN ({}) ORDER BY started_at, id",
+        marks.join(", ")
+    );
+    Ok(on_tx!(tx, c => {
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+        for id in student_ids {
+            q = q.bind(*id);
+        }
+        q.fetch_all(c).await
+    })?)
+}
+
+pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Enrollment>> {
+    let sql = format!("SELECT {COLS} FROM enrollments WHERE id = $1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?,
+    )
+}
+
+pub async fn insert(tx: &mut Tx, e: &Enrollment) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "INSERT INTO enrollments (id, student_id, school_id, program_id, status, expected_graduation, started_at, ended_at, ended_reason)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        .bind(&e.id).bind(&e.student_id).bind(&e.school_id).bind(&e.program_id).bind(&e.status)
+        .bind(e.expected_graduation).bind(e.started_at).bind(e.ended_at).bind(&e.ended_reason)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    sync_primary(tx, &e.student_id).await
+}
+
+/// Writes the fields that may change: program, status, expected graduation, the end.
+pub async fn update(tx: &mut Tx, e: &Enrollment) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE enrollments SET program_id = $2, status = $3, expected_graduation = $4, ended_at = $5, ended_reason = $6
+         WHERE id = $1")
+        .bind(&e.id).bind(&e.program_id).bind(&e.status).bind(e.expected_graduation).bind(e.ended_at)
+        .bind(&e.ended_reason).execute(c).await.map(|r| r.rows_affected()))?;
+    sync_primary(tx, &e.student_id).await
+}
+
+/// Copies the primary enrollment (the oldest current one) into the student's row, which API
+/// v1 shows as the student's `school_id`, `program_id`, `enrollment_status` and
+/// `expected_graduation`. A student whose every enrollment ended keeps the last copy.
+async fn sync_primary(tx: &mut Tx, student_id: &str) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query(
+        "UPDATE students SET
+           school_id = COALESCE((SELECT e.school_id FROM enrollments e WHERE e.student_id = $1 AND e.ended_at IS NULL ORDER BY e.started_at, e.id LIMIT 1), school_id),
+           program_id = COALESCE((SELECT e.program_id FROM enrollments e WHERE e.student_id = $1 AND e.ended_at IS NULL ORDER BY e.started_at, e.id LIMIT 1), program_id),
+           enrollment_status = COALESCE((SELECT e.status FROM enrollments e WHERE e.student_id = $1 AND e.ended_at IS NULL ORDER BY e.started_at, e.id LIMIT 1), enrollment_status),
+           expected_graduation = CASE WHEN EXISTS (SELECT 1 FROM enrollments e WHERE e.student_id = $1 AND e.ended_at IS NULL)
+             THEN (SELECT e.expected_graduation FROM enrollments e WHERE e.student_id = $1 AND e.ended_at IS NULL ORDER BY e.started_at, e.id LIMIT 1)
+             ELSE expected_graduation END
+         WHERE id = $1")
+        .bind(student_id).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
