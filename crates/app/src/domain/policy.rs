@@ -74,9 +74,86 @@ pub fn access(role: Role, resource: Resource, action: Action) -> Access {
     }
 }
 
+/// The parts of a student's onboarding, for deciding who may know which (issue 13 point 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OnboardingField {
+    /// Whether a placement is cleared (`clearance.status`).
+    ClearanceStatus,
+    /// Which requirements are not met yet (`clearance.missing`, the checklist's items as met
+    /// or missing).
+    MissingItems,
+    /// Which lapse before the placement ends (`clearance.expiring`).
+    ExpiringItems,
+    /// The checklist's detailed states (submitted, rejected, expired, ...) and `lapses_on`:
+    /// they tell what the evidence said.
+    ItemDetail,
+    /// The documents: requirement, dates, status, who submitted and reviewed, file name.
+    Documents,
+    /// The office's review notes ("Varicella titer negative ...").
+    ReviewNotes,
+    /// The stored files.
+    Files,
+}
+
+impl OnboardingField {
+    pub const ALL: [OnboardingField; 7] = [
+        OnboardingField::ClearanceStatus,
+        OnboardingField::MissingItems,
+        OnboardingField::ExpiringItems,
+        OnboardingField::ItemDetail,
+        OnboardingField::Documents,
+        OnboardingField::ReviewNotes,
+        OnboardingField::Files,
+    ];
+}
+
+/// Whether `role` may know `field` of the onboarding of a student it sees (its scope is
+/// checked apart, as for every record). Minimum necessary (HIPAA 45 CFR 164.502(b), FERPA):
+/// the office, the student and their school know all of it; those who supervise or host the
+/// student (preceptor, site mentor, faculty member, department manager) know whether the
+/// student is cleared and what is missing or lapsing, never the evidence, its details, the
+/// office's notes or the files. A hidden list or file answers 404, as if there were none:
+/// that a document exists is itself health information.
+pub fn knows(role: Role, field: OnboardingField) -> bool {
+    use OnboardingField as F;
+    match role {
+        Role::Admin | Role::Coordinator | Role::SchoolCoordinator | Role::Student => true,
+        Role::Preceptor | Role::Faculty | Role::DepartmentManager => matches!(
+            field,
+            F::ClearanceStatus | F::MissingItems | F::ExpiringItems
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every role against every onboarding field: supervisors know the status and what is
+    /// missing, nothing of the evidence.
+    #[test]
+    fn supervisors_know_clearance_never_the_evidence() {
+        for role in Role::ALL {
+            for field in OnboardingField::ALL {
+                let supervisor = matches!(
+                    role,
+                    Role::Preceptor | Role::Faculty | Role::DepartmentManager
+                );
+                let evidence = matches!(
+                    field,
+                    OnboardingField::ItemDetail
+                        | OnboardingField::Documents
+                        | OnboardingField::ReviewNotes
+                        | OnboardingField::Files
+                );
+                assert_eq!(
+                    knows(role, field),
+                    !(supervisor && evidence),
+                    "{role:?} {field:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn admin_may_do_everything() {

@@ -32,6 +32,7 @@ mod rules_documents;
 mod rules_eligibility;
 mod rules_lifecycle;
 mod rules_lifetime;
+mod rules_minimum_necessary;
 mod rules_pages;
 mod rules_planning;
 mod rules_races;

@@ -13,7 +13,7 @@ use crate::http::{
     upload,
 };
 use crate::service::onboarding::{
-    attestations, checklist, documents, readable_documents, requirements, visible_student,
+    attestations, checklist_for, documents, readable_documents, requirements,
 };
 use crate::state::AppState;
 use axum::{
@@ -82,9 +82,8 @@ pub async fn student_requirements(
 ) -> AppResult<Json<List<ChecklistItem>>> {
     let placement_id = params.id("placement_id")?;
     let mut tx = st.db.read().await?;
-    visible_student(&mut tx, &p, &id).await?;
     Ok(Json(
-        checklist(&mut tx, &id, placement_id.as_deref(), st.clock.today())
+        checklist_for(&mut tx, &p, &id, placement_id.as_deref(), st.clock.today())
             .await?
             .into(),
     ))

@@ -7,7 +7,7 @@ use crate::db::{
 use crate::domain::{
     ErrorCode, Problems,
     clearance::{self, ItemState},
-    policy::{Action, Resource},
+    policy::{Action, OnboardingField, Resource, knows},
     requirements::Validity,
 };
 use crate::error::{AppError, AppResult};
@@ -61,7 +61,15 @@ pub async fn readable_documents(
     student_id: &str,
 ) -> AppResult<Vec<db::documents::Document>> {
     let s = visible_student(tx, p, student_id).await?;
-    let docs = db::documents::of_student(tx, student_id).await?;
+    if !knows(p.role, OnboardingField::Documents) {
+        return Err(AppError::NotFound);
+    }
+    let mut docs = db::documents::of_student(tx, student_id).await?;
+    if !knows(p.role, OnboardingField::ReviewNotes) {
+        for d in &mut docs {
+            d.review_note = None;
+        }
+    }
     if may_submit_for(p, &s) {
         return Ok(docs);
     }
@@ -89,6 +97,30 @@ pub async fn readable_documents(
                 .any(|(a, b)| *a <= d.submitted_at && d.submitted_at <= *b)
         })
         .collect())
+}
+
+/// The checklist as the caller may know it (`domain::policy::knows`): whole for the office,
+/// the student and their school; for a supervisor each item only as met (`verified`) or
+/// `missing`, without `lapses_on` — what is missing, never what the evidence said. Errors:
+/// 404 (the student is not theirs to see).
+pub async fn checklist_for(
+    tx: &mut Tx,
+    p: &Principal,
+    student_id: &str,
+    placement_id: Option<&str>,
+    today: NaiveDate,
+) -> AppResult<Vec<ChecklistItem>> {
+    visible_student(tx, p, student_id).await?;
+    let mut items = checklist(tx, student_id, placement_id, today).await?;
+    if !knows(p.role, OnboardingField::ItemDetail) {
+        for i in &mut items {
+            if i.state != "verified" {
+                i.state = "missing".into();
+            }
+            i.lapses_on = None;
+        }
+    }
+    Ok(items)
 }
 
 /// Open placements of a student: those that still hold their seat.

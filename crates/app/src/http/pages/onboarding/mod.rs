@@ -297,7 +297,9 @@ async fn placement_onboarding(
             AppError::conflict(ErrorCode::StudentNotNamed, "name the student first").into(),
         );
     };
-    let items = onboarding::checklist(&mut tx, &student_id, Some(&id), st.clock.today()).await?;
+    let items =
+        onboarding::checklist_for(&mut tx, &user.p, &student_id, Some(&id), st.clock.today())
+            .await?;
     let v = crate::service::placements::view(&mut tx, row.clone(), st.clock.today()).await?;
     drop(tx);
     let office = user.p.role.is_office();
