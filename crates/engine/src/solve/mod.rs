@@ -201,7 +201,9 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
                             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
                             s.bound = s.bound.min(relax.bound());
                             drop(s);
-                            if !more {
+                            // Under a time limit a converged bound hands its core to
+                            // the search.
+                            if !more || per_worker.is_none() && relax.converged() {
                                 break;
                             }
                         }
