@@ -192,6 +192,17 @@ impl<'a> Bound<'a> {
         true
     }
 
+    /// The prices of seats and preceptor slots of the range with the highest bound (its best
+    /// prices so far), for the search's priced repair.
+    pub fn prices(&self) -> Option<crate::solve::search::Prices> {
+        let top = self
+            .leaves
+            .iter()
+            .max_by(|a, b| a.best.total_cmp(&b.best))?;
+        let (dept, prec) = top.prices();
+        Some(crate::solve::search::Prices { dept, prec })
+    }
+
     /// Each range of worst shares with its bound and the share its relaxation picks last.
     pub fn ranges(&self) -> Vec<(f64, f64, f64, f64)> {
         let share = |g: usize| self.fr.tau[g].0 as f64 / self.fr.tau[g].1 as f64;
