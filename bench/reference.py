@@ -96,7 +96,7 @@ def rows_of(problem, W, dept_free, prec_free, cols):
     return by_dw, by_pw, by_req, by_school
 
 
-def solve_highs(problem, time_limit, threads):
+def solve_highs(problem, time_limit, threads, log=None):
     import highspy
     import numpy as np
     t0 = time.time()
@@ -153,7 +153,12 @@ def solve_highs(problem, time_limit, threads):
         idx = by_school.get(sch, [])
         row(idx + [t_col], [-1.0 / a] * len(idx) + [1.0], -inf, 0.0)
     h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
+    # With a log file HiGHS writes its progress there (its bound over time survives a run
+    # that is stopped or dies before it writes the solution).
+    h.setOptionValue("output_flag", bool(log))
+    if log:
+        h.setOptionValue("log_to_console", False)
+        h.setOptionValue("log_file", log)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("threads", int(threads))
     h.addVars(n, lower, upper)
@@ -249,11 +254,14 @@ def main():
     ap.add_argument("--time-limit", type=float, default=60)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--log", help="HiGHS only: write its progress log to this file")
     a = ap.parse_args()
     with open(a.problem) as f:
         problem = json.load(f)
-    solve = solve_highs if a.solver == "highs" else solve_cpsat
-    cols, values, stats = solve(problem, a.time_limit, a.threads)
+    if a.solver == "highs":
+        cols, values, stats = solve_highs(problem, a.time_limit, a.threads, a.log)
+    else:
+        cols, values, stats = solve_cpsat(problem, a.time_limit, a.threads)
     assignments = []
     for j, v in enumerate(values[:len(cols)]):
         k = int(round(v))

@@ -51,6 +51,8 @@ const BOUND_STEPS: u64 = 6_000;
 /// The bound's worker's search: the reward for each school above the worst share, as a
 /// share of the fairness weight per school (`search::State::score`).
 const LIFT: f64 = 0.5;
+/// The bound shares its prices with the searching workers every this many steps.
+const PRICES_EVERY: u64 = 4096;
 /// The share of a time limit the bound may take.
 const BOUND_SHARE: f64 = 0.75;
 
@@ -70,6 +72,8 @@ struct Shared {
     bound_seconds: f64,
     /// Every improvement of the best objective: (seconds since the start, objective).
     history: Vec<(f64, f64)>,
+    /// The bound's prices once it has finished, for every worker's priced repair.
+    prices: Option<Arc<search::Prices>>,
 }
 
 /// Solves a validated problem. Every answer is feasible and carries a proven upper bound.
@@ -147,6 +151,7 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
         bound_splits: 0,
         bound_seconds: 0.0,
         history: vec![(started.elapsed().as_secs_f64(), lower)],
+        prices: None,
     });
     let stop = AtomicBool::new(false);
     let iterations = AtomicU64::new(0);
@@ -198,15 +203,29 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
                                 lower
                             };
                             let more = relax.step(target);
+                            // The prices so far, for the other workers' priced repair.
+                            let prices = (per_worker.is_none()
+                                && relax.iterations.is_multiple_of(PRICES_EVERY))
+                            .then(|| relax.prices().map(Arc::new))
+                            .flatten();
                             let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
                             s.bound = s.bound.min(relax.bound());
+                            if prices.is_some() {
+                                s.prices = prices;
+                            }
                             drop(s);
-                            if !more {
+                            // Under a time limit a converged bound hands its core to
+                            // the search.
+                            if !more || per_worker.is_none() && relax.converged() {
                                 break;
                             }
                         }
                         bound_value = relax.bound();
+                        // The search repairs with the bound's prices most of the time (see
+                        // `search::priced`).
+                        st.prices = relax.prices().map(Arc::new);
                         let mut s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                        s.prices.clone_from(&st.prices);
                         s.bound_steps = relax.iterations;
                         s.bound_splits = relax.splits;
                         s.bound_seconds = started.elapsed().as_secs_f64();
@@ -254,6 +273,12 @@ pub fn solve(problem: &Problem, limits: &Limits, progress: &mut dyn FnMut(&Progr
                         }
                         if done.is_multiple_of(64) {
                             iterations.fetch_add(64, Ordering::Relaxed);
+                            // Under a time limit the others take the newest prices
+                            // (limited by work, the answer must not depend on when).
+                            if per_worker.is_none() && done.is_multiple_of(1024) {
+                                let s = shared.lock().unwrap_or_else(|e| e.into_inner());
+                                st.prices.clone_from(&s.prices);
+                            }
                         }
                     }
                     iterations.fetch_add(done % 64, Ordering::Relaxed);

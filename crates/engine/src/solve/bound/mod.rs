@@ -444,6 +444,11 @@ impl<'a> Relaxation<'a> {
         true
     }
 
+    /// The prices of the best value so far: seats, then preceptor slots.
+    pub fn prices(&self) -> (Vec<f64>, Vec<f64>) {
+        (self.record.0.clone(), self.record.1.clone())
+    }
+
     /// The bound, with a hair of room for floating-point sums.
     pub fn bound(&self) -> f64 {
         self.best + 1e-9 * self.best.abs().max(1.0)
