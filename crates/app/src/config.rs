@@ -12,7 +12,8 @@ pub struct Config {
     pub demo: bool,
     /// Set the `Secure` flag on the session cookie (served over https).
     pub secure_cookies: bool,
-    /// The origin pages are served from, for the CSRF Origin check; `None` trusts the Host header.
+    /// The first public base URL of a new database (the `public_base_url` setting, which the
+    /// admin changes under Settings); `None` is `http://` and the address the server listens on.
     pub public_origin: Option<String>,
     pub session_idle: Duration,
     pub session_absolute: Duration,
@@ -83,7 +84,9 @@ impl Config {
         self.data_dir.join("outbox")
     }
 
-    /// Where links in emails point.
+    /// The first public base URL of a new database opened without a server (`migrate`,
+    /// `seed-demo`, `user create`): `public_origin`, or `http://` and `addr`. E-mailed links
+    /// then start with the `public_base_url` setting, never with this.
     pub fn origin(&self) -> String {
         self.public_origin
             .clone()

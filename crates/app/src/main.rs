@@ -160,8 +160,10 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let st = practicum::state::AppState {
                 db,
                 config: config.into(),
-                clock: Clock::System,
+                clock: Clock::system(),
             };
+            // The demo's dates are relative to the office's today.
+            practicum::service::settings::load_time_zone(&st).await?;
             practicum::seed::seed_demo(&st).await?;
             println!("seeded the demo hospital system");
             print_demo_signins();
@@ -215,7 +217,7 @@ async fn create_user(u: UserArgs) -> anyhow::Result<()> {
     let st = practicum::state::AppState {
         db,
         config: config.into(),
-        clock: Clock::System,
+        clock: Clock::system(),
     };
     let mut body =
         json!({ "email": u.email, "name": u.name, "role": u.role, "password": u.password });

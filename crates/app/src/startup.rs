@@ -21,26 +21,43 @@ pub struct Application {
     reminders: Option<tokio::task::JoinHandle<()>>,
 }
 
-/// Opens the database, migrates it, makes sure the catalog is there, and seeds the demo if
-/// asked and the database has no users yet.
+/// Opens the database, migrates it and makes sure the catalog is there; the settings' public
+/// base URL, if none was set yet, becomes the configured address (`Config::origin`).
 pub async fn open(config: &Config) -> anyhow::Result<Db> {
+    open_at(config, &config.origin()).await
+}
+
+/// [`open`], with `origin` as the first public base URL: a server's own address.
+async fn open_at(config: &Config, origin: &str) -> anyhow::Result<Db> {
     std::fs::create_dir_all(&config.data_dir)?;
     let db = Db::connect(&config.database_url(), config.db_max_connections).await?;
     db.migrate().await?;
     let mut tx = db.write().await?;
     crate::db::disciplines::seed_catalog(&mut tx).await?;
     crate::db::requirements::seed_catalog(&mut tx).await?;
+    if crate::db::settings::fill_public_base_url(&mut tx, origin).await? {
+        tracing::info!(%origin, "links in e-mails start with this address; the admin changes it under Settings");
+    }
     tx.commit().await?;
     Ok(db)
 }
 
+/// Opens the database ([`open`]), binds the listener, sets the clock to the office's time zone,
+/// and seeds the demo if asked and the database has no users yet. The first public base URL is
+/// the address the server really listens on (the port chosen when `addr`'s is 0).
 pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> {
-    let db = open(&config).await?;
+    let listener = TcpListener::bind(config.addr).await?;
+    let origin = config
+        .public_origin
+        .clone()
+        .unwrap_or(format!("http://{}", listener.local_addr()?));
+    let db = open_at(&config, &origin).await?;
     let state = AppState {
         db,
         config: Arc::new(config),
         clock,
     };
+    crate::service::settings::load_time_zone(&state).await?;
     {
         // A run left `running` by a stopped server has nobody working on it.
         let mut tx = state.db.write().await?;
@@ -55,7 +72,6 @@ pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> 
             crate::seed::seed_demo(&state).await?;
         }
     }
-    let listener = TcpListener::bind(state.config.addr).await?;
     let mail_worker = crate::jobs::mail::WorkerHandle::spawn(crate::jobs::mail::Worker {
         db: state.db.clone(),
         clock: state.clock.clone(),

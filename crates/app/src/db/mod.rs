@@ -33,6 +33,7 @@ pub mod requirements;
 pub mod schools;
 pub mod search;
 pub mod sessions;
+pub mod settings;
 pub mod sites;
 pub mod staff;
 pub mod students;

@@ -66,8 +66,10 @@ error_codes! {
     InvalidNumber = "invalid_number", 422;
     InvalidPeriod = "invalid_period", 422;
     InvalidShift = "invalid_shift", 422;
+    InvalidTimeZone = "invalid_time_zone", 422;
     InvalidTransition = "invalid_transition", 409;
     InvalidType = "invalid_type", 422;
+    InvalidUrl = "invalid_url", 422;
     InvalidValidity = "invalid_validity", 422;
     InvalidYear = "invalid_year", 422;
     InvitationUsed = "invitation_used", 409;

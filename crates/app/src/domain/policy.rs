@@ -28,6 +28,9 @@ pub enum Resource {
     Requirement,
     /// Term planning runs (the allocator): the office.
     Planning,
+    /// The office's settings (organisation, time zone, contact, public base URL): every
+    /// signed-in user reads them, the admin alone changes them (issue 12 point 8).
+    Settings,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,8 +56,8 @@ pub fn access(role: Role, resource: Resource, action: Action) -> Access {
         return All;
     }
     match (resource, action, role) {
-        (R::Discipline | R::PlacementOptions, Read, _) => All,
-        (R::User, _, _) => Never,
+        (R::Discipline | R::PlacementOptions | R::Settings, Read, _) => All,
+        (R::User | R::Settings, _, _) => Never,
         (_, _, Role::Coordinator) => All,
         (R::Department, Read, Role::DepartmentManager) => Own,
         (R::School | R::Agreement, Read, Role::SchoolCoordinator) => Own,
@@ -152,6 +155,19 @@ mod tests {
                     "{role:?} {field:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn everyone_reads_the_settings_and_only_the_admin_changes_them() {
+        for role in Role::ALL {
+            assert_eq!(access(role, Resource::Settings, Action::Read), Access::All);
+            let write = if role == Role::Admin {
+                Access::All
+            } else {
+                Access::Never
+            };
+            assert_eq!(access(role, Resource::Settings, Action::Write), write);
         }
     }
 

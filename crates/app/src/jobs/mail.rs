@@ -31,6 +31,35 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// What every e-mail shares, from the office's settings read in the e-mail's own transaction:
+/// the public base URL its links start with (never the Host header of the request that caused
+/// it) and the organisation's name it is signed with.
+#[derive(Clone, Debug)]
+pub struct Letterhead {
+    base_url: String,
+    organisation_name: String,
+}
+
+impl Letterhead {
+    pub async fn read(tx: &mut Tx) -> DbResult<Letterhead> {
+        let s = db::settings::get(tx).await?;
+        Ok(Letterhead {
+            base_url: s.public_base_url,
+            organisation_name: s.organisation_name,
+        })
+    }
+
+    /// The absolute link to `path`, a path on this site that starts with `/`.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// The e-mail's last line: the organisation's name.
+    pub fn signature(&self) -> &str {
+        &self.organisation_name
+    }
+}
+
 /// The wait after the `attempts`-th failed attempt: `base`, then twice that, and so on.
 pub fn backoff(base: Duration, attempts: i64) -> Duration {
     let exp = attempts.clamp(1, 32) as u32 - 1;

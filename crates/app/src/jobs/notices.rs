@@ -73,14 +73,10 @@ async fn recipients(tx: &mut Tx, n: &Notice<'_>, audience: Audience) -> DbResult
     })
 }
 
-/// Tells every audience of the notice's kind; returns how many people were told. `origin` is
-/// the public base URL that e-mailed links start with.
-pub async fn deliver(
-    tx: &mut Tx,
-    origin: &str,
-    n: &Notice<'_>,
-    now: DateTime<Utc>,
-) -> DbResult<usize> {
+/// Tells every audience of the notice's kind; returns how many people were told. E-mailed
+/// links start with the settings' public base URL (`jobs::mail::Letterhead`).
+pub async fn deliver(tx: &mut Tx, n: &Notice<'_>, now: DateTime<Utc>) -> DbResult<usize> {
+    let letterhead = crate::jobs::mail::Letterhead::read(tx).await?;
     let mut told: Vec<String> = Vec::new();
     for audience in n.kind.audiences() {
         let (words, word, link) = match audience {
@@ -100,8 +96,11 @@ pub async fn deliver(
                     .await?;
             }
             let body = format!(
-                "Dear {},\n\n{}\n\n{origin}{link}\n\nThe Healthcare Education Office\n",
-                r.name, words.body
+                "Dear {},\n\n{}\n\n{}\n\n{}\n",
+                r.name,
+                words.body,
+                letterhead.link(link),
+                letterhead.signature()
             );
             crate::jobs::mail::enqueue(tx, &r.name, &r.email, &words.subject, &body, now).await?;
             told.push(r.email);

@@ -13,12 +13,7 @@ async fn requirement_name(tx: &mut Tx, code: &str) -> DbResult<String> {
 
 /// The student (their sign-ins, or their address on file) and their school's coordinators are
 /// told, with the office's note (`domain::notice`: DocumentRejected).
-pub async fn document_rejected(
-    tx: &mut Tx,
-    d: &Document,
-    origin: &str,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
+pub async fn document_rejected(tx: &mut Tx, d: &Document, now: DateTime<Utc>) -> DbResult<()> {
     let name = requirement_name(tx, &d.requirement_code).await?;
     let note = d.review_note.clone().unwrap_or_default();
     let Some(student) = db::students::get(tx, &d.student_id).await? else {
@@ -28,7 +23,6 @@ pub async fn document_rejected(
     let staff_link = format!("/students/{}/documents", student.id);
     notices::deliver(
         tx,
-        origin,
         &Notice {
             kind: NoticeKind::DocumentRejected,
             word_for_student: "document_rejected",
@@ -72,6 +66,7 @@ pub async fn document_uploaded(
     let name = requirement_name(tx, &d.requirement_code).await?;
     let link = format!("/documents/{}", d.id);
     let message = format!("{student_name} sent a {name} document to review");
+    let letterhead = crate::jobs::mail::Letterhead::read(tx).await?;
     for (user_id, user_name, email) in
         db::notifications::users_with_roles(tx, &["admin", "coordinator"]).await?
     {
@@ -86,7 +81,10 @@ pub async fn document_uploaded(
         .await?;
         if email_now {
             let body = format!(
-                "Dear {user_name},\n\n{message}. It is in the review queue under Clearance in Practicum.\n"
+                "Dear {user_name},\n\n{message}. It is in the review queue under Clearance in \
+                 Practicum:\n\n{}\n\n{}\n",
+                letterhead.link(&link),
+                letterhead.signature()
             );
             crate::jobs::mail::enqueue(tx, &user_name, &email, "A document to review", &body, now)
                 .await?;

@@ -33,7 +33,6 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
     let mut sent = Sent::default();
     let now = st.clock.now();
     let today = st.clock.today();
-    let origin = st.config.origin();
     let mut tx = st.db.write().await?;
     if !st.config.upload_digest.is_zero() {
         sent.digests = upload_digests(&mut tx, st, now).await?;
@@ -72,7 +71,6 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
             let staff_link = format!("/placements/{}", row.id);
             notices::deliver(
                 &mut tx,
-                &origin,
                 &Notice {
                     kind: NoticeKind::DocumentLapses,
                     word_for_student: "document_lapses",
@@ -139,7 +137,6 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
             let link = format!("/placements/{}", row.id);
             notices::deliver(
                 &mut tx,
-                &origin,
                 &Notice {
                     kind: NoticeKind::StartingSoon,
                     word_for_student: "starting_soon",
@@ -217,21 +214,22 @@ async fn upload_digests(tx: &mut Tx, st: &AppState, now: DateTime<Utc>) -> DbRes
         if uploads.is_empty() {
             continue;
         }
+        // Times as the office reads them, in its time zone.
+        let zone = st.clock.time_zone();
+        let when = |at: DateTime<Utc>| at.with_timezone(&zone).format("%Y-%m-%d %H:%M %Z");
         let lines: Vec<String> = uploads
             .iter()
-            .map(|(student, requirement, at)| {
-                format!(
-                    "- {student}: {requirement} ({})",
-                    at.format("%Y-%m-%d %H:%M UTC")
-                )
-            })
+            .map(|(student, requirement, at)| format!("- {student}: {requirement} ({})", when(*at)))
             .collect();
+        let letterhead = crate::jobs::mail::Letterhead::read(tx).await?;
         let body = format!(
             "Dear {user_name},\n\n{} document(s) were uploaded since {} and wait for review:\n\n{}\n\n\
-             The review queue is under Clearance in Practicum.\n",
+             The review queue is under Clearance in Practicum:\n\n{}\n\n{}\n",
             uploads.len(),
-            since.format("%Y-%m-%d %H:%M UTC"),
-            lines.join("\n")
+            when(since),
+            lines.join("\n"),
+            letterhead.link("/documents"),
+            letterhead.signature()
         );
         crate::jobs::mail::enqueue(
             tx,
@@ -247,7 +245,8 @@ async fn upload_digests(tx: &mut Tx, st: &AppState, now: DateTime<Utc>) -> DbRes
     Ok(count)
 }
 
-/// Runs the sweep every `interval` until the server stops.
+/// Runs the sweep every `interval` until the server stops, reading the office's time zone
+/// again first.
 pub fn spawn(st: AppState, interval: std::time::Duration) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(interval);
@@ -255,6 +254,10 @@ pub fn spawn(st: AppState, interval: std::time::Duration) -> tokio::task::JoinHa
         // The first tick is immediate: a restarted server catches up at once.
         loop {
             tick.tick().await;
+            // The time zone may have been changed through another server on this database.
+            if let Err(e) = crate::service::settings::load_time_zone(&st).await {
+                tracing::warn!(error = %e, "the office's time zone could not be read");
+            }
             if let Err(e) = run_once(&st).await {
                 tracing::warn!(error = %e, "reminder sweep failed; it runs again later");
             }

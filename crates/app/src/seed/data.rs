@@ -8,6 +8,15 @@ pub(super) const SITES: &[&str] = &[
     "Northgate Community Hospital",
 ];
 
+/// The office's public contact in the demo: organisation, placement coordinator, e-mail for
+/// clinical requests and phone (the settings, where they are not set already).
+pub(super) const CONTACT: (&str, &str, &str, &str) = (
+    "Bayview Health",
+    "Dana Whitaker",
+    "clinicals@bayviewhealth.test",
+    "+1 (617) 555-0142",
+);
+
 /// The hospital system's mail domain, for staff.
 pub(super) const STAFF_DOMAIN: &str = "bayviewhealth.test";
 

@@ -34,6 +34,8 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
         }
     }
 
+    seed_contact(&mut tx, &actor).await?;
+
     let catalog: HashMap<String, db::disciplines::Discipline> = db::disciplines::all(&mut tx)
         .await?
         .into_iter()
@@ -407,5 +409,34 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
         elapsed_ms = started.elapsed().as_millis() as u64,
         "seeded the demo hospital system"
     );
+    Ok(())
+}
+
+/// The demo's public contact ([`CONTACT`]), for each setting still at its default or unset.
+async fn seed_contact(tx: &mut Tx, actor: &Actor) -> anyhow::Result<()> {
+    let before = db::settings::get(tx).await?;
+    let (organisation, coordinator, email, phone) = CONTACT;
+    let mut after = before.clone();
+    if after.organisation_name == crate::domain::settings::DEFAULT_ORGANISATION_NAME {
+        after.organisation_name = organisation.into();
+    }
+    after
+        .coordinator_name
+        .get_or_insert_with(|| coordinator.into());
+    after.request_email.get_or_insert_with(|| email.into());
+    after.phone.get_or_insert_with(|| phone.into());
+    if after != before {
+        db::settings::update(tx, &after).await?;
+        db::audit::record(
+            tx,
+            actor,
+            "update",
+            "settings",
+            crate::service::settings::AUDIT_ID,
+            Some(&before),
+            Some(&after),
+        )
+        .await?;
+    }
     Ok(())
 }

@@ -94,12 +94,15 @@ pub async fn ensure_faculty(
 #[tracing::instrument(skip_all, fields(user_id = %f.user_id))]
 pub async fn send_invitation(tx: &mut Tx, st: &AppState, f: &FacultyUser) -> AppResult<()> {
     let Some(token) = &f.token else { return Ok(()) };
-    let link = format!("{}/invitations/{token}", st.config.origin());
+    // The link starts with the settings' public base URL, never the request's Host header.
+    let letterhead = crate::jobs::mail::Letterhead::read(tx).await?;
+    let link = letterhead.link(&format!("/invitations/{token}"));
     let body = format!(
         "Dear {},\n\nYou are named as the faculty supervisor of an internship at the hospital. \
          Practicum is where you will see your interns, their schedule and their evaluations.\n\n\
-         Set your password with this link (valid for 14 days, once):\n\n{link}\n\nThe Healthcare Education Office\n",
-        f.name
+         Set your password with this link (valid for 14 days, once):\n\n{link}\n\n{}\n",
+        f.name,
+        letterhead.signature()
     );
     crate::jobs::mail::enqueue(
         tx,

@@ -21,6 +21,7 @@ pub mod reports;
 pub mod requests;
 pub mod risks;
 pub mod schools;
+pub mod settings;
 pub mod sites;
 pub mod staff;
 pub mod students;

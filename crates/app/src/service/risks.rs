@@ -313,6 +313,7 @@ async fn tell(
         details.join("; ")
     );
     let link = format!("/placements/{}", row.id);
+    let letterhead = crate::jobs::mail::Letterhead::read(tx).await?;
     let mut users = db::notifications::users_with_roles(tx, &["admin", "coordinator"]).await?;
     users.extend(db::notifications::users_of_school(tx, &row.school_id).await?);
     for (user_id, user_name, email) in users {
@@ -327,8 +328,10 @@ async fn tell(
         .await?;
         let body = format!(
             "Dear {user_name},\n\n{message}.\n\nThe placement cannot be confirmed, given its \
-             student or started until this is put right. It is in Practicum under Placements.\n\n\
-             The Healthcare Education Office\n"
+             student or started until this is put right. It is in Practicum under Placements:\n\n\
+             {}\n\n{}\n",
+            letterhead.link(&link),
+            letterhead.signature()
         );
         crate::jobs::mail::enqueue(tx, &user_name, &email, "A placement is at risk", &body, now)
             .await?;

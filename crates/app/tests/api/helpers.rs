@@ -415,6 +415,39 @@ pub async fn csv_text(res: Response) -> String {
         .to_string()
 }
 
+/// The text of an `.eml` file from the outbox as a person reads it: a message sent
+/// quoted-printable (any line over 76 characters, such as a link under a long public base URL)
+/// has its soft line breaks joined and its `=XX` escapes decoded.
+pub fn mail_text(eml: &str) -> String {
+    if !eml
+        .to_ascii_lowercase()
+        .contains("content-transfer-encoding: quoted-printable")
+    {
+        return eml.to_string();
+    }
+    let joined = eml.replace("=\r\n", "").replace("=\n", "");
+    let mut out = Vec::new();
+    let bytes = joined.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'=', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// The `id` of a record.
 pub fn id(v: &Value) -> String {
     v["id"]

@@ -43,6 +43,7 @@ mod rules_world;
 mod schools;
 mod search;
 mod seed;
+mod settings;
 mod sites;
 mod smoke;
 mod staff;

@@ -18,6 +18,7 @@ async fn mail_containing(app: &TestApp, needle: &str) -> Vec<String> {
                 .ok()?
                 .filter_map(|e| e.ok())
                 .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .map(|t| mail_text(&t))
                 .filter(|t| t.contains(&needle))
                 .collect();
             (!mail.is_empty()).then_some(mail)

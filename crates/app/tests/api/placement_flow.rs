@@ -438,6 +438,7 @@ db_test!(
                     .ok()?
                     .filter_map(|e| e.ok())
                     .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                    .map(|m| crate::helpers::mail_text(&m))
                     .filter(|m| m.contains("/invitations/"))
                     .collect::<Vec<_>>();
                 (!mail.is_empty()).then_some(mail)

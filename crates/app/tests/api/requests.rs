@@ -1418,7 +1418,7 @@ pub async fn invitation_token(app: &TestApp, email: &str) -> String {
                 .ok()?
                 .filter_map(|e| e.ok())
                 .map(|e| e.path())
-                .filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, t)))
+                .filter_map(|p| std::fs::read_to_string(&p).ok().map(|t| (p, mail_text(&t))))
                 .filter(|(_, t)| t.contains(email))
                 .collect();
             found.into_iter().next()

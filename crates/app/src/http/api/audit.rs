@@ -8,7 +8,7 @@ use axum::{Json, extract::State};
 
 /// A record's history: who changed what, when and from where, with before and after.
 #[utoipa::path(get, path = "/api/v1/audit", tag = "audit", security(("bearer" = [])),
-    params(("record_type" = Option<String>, Query, description = "site, department, school, agreement, program, student, staff, user"),
+    params(("record_type" = Option<String>, Query, description = "site, department, school, agreement, program, student, staff, user, settings"),
            ("record_id" = Option<String>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = List<AuditEvent>), (status = 403, body = crate::http::error::Problem)))]
 pub async fn list(

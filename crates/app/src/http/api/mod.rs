@@ -26,6 +26,7 @@ pub mod requests;
 pub mod schema;
 pub mod schools;
 pub mod session;
+pub mod settings;
 pub mod sites;
 pub mod staff;
 pub mod students;
@@ -150,6 +151,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(planning::accept))
         .routes(routes!(planning::problem))
         .routes(routes!(planning::solution))
+        .routes(routes!(settings::get, settings::update))
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))
         .routes(routes!(notifications::read_all))

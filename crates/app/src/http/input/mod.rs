@@ -13,6 +13,7 @@ pub mod programs;
 pub mod reports;
 pub mod requests;
 pub mod schools;
+pub mod settings;
 pub mod sites;
 pub mod staff;
 pub mod students;

@@ -108,8 +108,8 @@ async fn page(State(st): State<AppState>, user: PageUser) -> PageResult {
             Cell::text(by.unwrap_or_default()),
             Cell::text(format!(
                 "{} {}",
-                human_date(at.date_naive()),
-                at.format("%H:%M UTC")
+                human_date(st.clock.date_of(at)),
+                st.clock.local(at).format("%H:%M %Z")
             )),
         ]);
     }

@@ -27,6 +27,7 @@ pub mod requests;
 pub mod requirements;
 pub mod schools;
 pub mod session;
+pub mod settings;
 pub mod view;
 
 pub fn router() -> Router<AppState> {
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(public::router())
         .merge(onboarding::router())
         .merge(notifications::router())
+        .merge(settings::router())
 }
 
 async fn css() -> Response {

@@ -57,7 +57,7 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
             id: n.id.clone(),
             message: n.message.clone(),
             href: n.link.clone().unwrap_or_default(),
-            when: human_date(n.created_at.date_naive()),
+            when: human_date(st.clock.date_of(n.created_at)),
             read: n.read_at.is_some(),
         })
         .collect();

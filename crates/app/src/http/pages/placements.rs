@@ -365,7 +365,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
                 Cell::text(&r.detail),
                 Cell::text(
                     r.since
-                        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+                        .map(|t| st.clock.local(t).format("%Y-%m-%d %H:%M %Z").to_string())
                         .unwrap_or_default(),
                 ),
             ]);

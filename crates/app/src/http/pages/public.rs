@@ -38,6 +38,41 @@ struct PublicPage {
     fields: Vec<Field>,
     summary: Summary,
     answer: Option<(String, String)>,
+    contact: Contact,
+}
+
+/// Who the public page names and how to reach them, from the office's settings.
+struct Contact {
+    organisation_name: String,
+    coordinator_name: Option<String>,
+    request_email: Option<String>,
+    phone: Option<String>,
+    /// The phone number as a `tel:` link: its digits, with a leading `+` kept.
+    phone_href: String,
+}
+
+async fn contact(st: &AppState) -> Result<Contact, super::PageError> {
+    let mut tx = st.db.read().await?;
+    let s = db::settings::get(&mut tx).await?;
+    let phone_href = s
+        .phone
+        .as_deref()
+        .map(|p| {
+            let digits: String = p.chars().filter(char::is_ascii_digit).collect();
+            if p.trim_start().starts_with('+') {
+                format!("+{digits}")
+            } else {
+                digits
+            }
+        })
+        .unwrap_or_default();
+    Ok(Contact {
+        organisation_name: s.organisation_name,
+        coordinator_name: s.coordinator_name,
+        request_email: s.request_email,
+        phone: s.phone,
+        phone_href,
+    })
 }
 
 fn fields() -> Vec<Field> {
@@ -67,12 +102,13 @@ fn fields() -> Vec<Field> {
     ]
 }
 
-async fn page() -> PageResult {
+async fn page(State(st): State<AppState>) -> PageResult {
     Ok(super::once_page(PublicPage {
         chrome: Chrome::public("Clinicals and internships").once()?,
         fields: fields(),
         summary: vec![],
         answer: None,
+        contact: contact(&st).await?,
     }))
 }
 
@@ -91,6 +127,7 @@ async fn submit(
             fields: vec![],
             summary: vec![],
             answer: Some((a.route.into(), a.next.into())),
+            contact: contact(&st).await?,
         }
         .into_response()),
         Err(AppError::Rejected(p)) if p.status() == 422 => {
@@ -114,6 +151,7 @@ async fn submit(
                     fields: fp.fields,
                     summary: fp.summary,
                     answer: None,
+                    contact: contact(&st).await?,
                 },
             )
                 .into_response())
@@ -153,7 +191,7 @@ async fn inbox(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
     for i in &rows.items {
         t.rows.push(vec![
             Cell {
-                text: human_date(i.created_at.date_naive()),
+                text: human_date(st.clock.date_of(i.created_at)),
                 csv: i.created_at.to_rfc3339(),
                 href: Some(format!("/inquiries/{}", i.id)),
                 badge: None,

@@ -230,6 +230,7 @@ pub fn nav_for(
             ]);
             if role == Role::Admin {
                 items.push(("/users".into(), "Users"));
+                items.push(("/settings".into(), "Settings"));
             }
         }
         Role::SchoolCoordinator => {
@@ -321,5 +322,20 @@ mod tests {
                 .iter()
                 .any(|n| n.href == "/users")
         );
+    }
+
+    /// UI.md: the admin's navigation ends with Settings; nobody else has it.
+    #[test]
+    fn only_the_admin_has_settings() {
+        let admin = nav_for(Role::Admin, None, None, "/settings");
+        assert!(admin.iter().any(|n| n.href == "/settings" && n.current));
+        for role in Role::ALL.into_iter().filter(|r| *r != Role::Admin) {
+            assert!(
+                !nav_for(role, Some("d"), Some("s"), "/")
+                    .iter()
+                    .any(|n| n.href == "/settings"),
+                "{role:?}"
+            );
+        }
     }
 }

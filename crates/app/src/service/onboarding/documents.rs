@@ -161,8 +161,7 @@ pub async fn review_document(
     )
     .await?;
     if after.status == "rejected" {
-        crate::jobs::onboarding::document_rejected(&mut tx, &after, &st.config.origin(), now)
-            .await?;
+        crate::jobs::onboarding::document_rejected(&mut tx, &after, now).await?;
     }
     // The office's "to review" notices of this document are done, whoever reviewed it.
     crate::jobs::onboarding::review_done(&mut tx, &after, now).await?;

@@ -141,7 +141,7 @@ pub async fn decide(
         Some(&after),
     )
     .await?;
-    tell_the_decision(&mut tx, st, &after, now).await?;
+    tell_the_decision(&mut tx, &after, now).await?;
     let mut views = Vec::new();
     for r in created_rows {
         views.push(placements::view(&mut tx, r, st.clock.today()).await?);
@@ -155,7 +155,6 @@ pub async fn decide(
 /// RequestDecided), in the decision's transaction.
 async fn tell_the_decision(
     tx: &mut db::Tx,
-    st: &AppState,
     r: &PlacementRequest,
     now: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<()> {
@@ -180,7 +179,6 @@ async fn tell_the_decision(
     let link = format!("/requests/{}", r.id);
     crate::jobs::notices::deliver(
         tx,
-        &st.config.origin(),
         &Notice {
             kind: NoticeKind::RequestDecided,
             word_for_student: "request_decided",

@@ -6,9 +6,11 @@ mod office;
 mod onboarding;
 mod placements;
 mod planning;
+mod settings;
 
 pub use directory::*;
 pub use office::*;
 pub use onboarding::*;
 pub use placements::*;
 pub use planning::*;
+pub use settings::*;

@@ -55,7 +55,11 @@ pub async fn history(
     for e in &events.items {
         table.rows.push(vec![
             Cell {
-                text: e.at.format("%a %-d %b %Y %H:%M UTC").to_string(),
+                text: st
+                    .clock
+                    .local(e.at)
+                    .format("%a %-d %b %Y %H:%M %Z")
+                    .to_string(),
                 csv: e.at.to_rfc3339(),
                 ..Default::default()
             },

@@ -87,7 +87,7 @@ pub(super) async fn queue(
             Cell::date(Some(d.completed_on)),
             Cell::date(d.expires_on),
             Cell::date(next),
-            Cell::date(Some(d.submitted_at.date_naive())),
+            Cell::date(Some(st.clock.date_of(d.submitted_at))),
         ]);
     }
     let statuses = ["submitted", "verified", "rejected"]

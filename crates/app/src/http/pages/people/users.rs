@@ -48,7 +48,7 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
             } else {
                 "no (no password yet)"
             }),
-            Cell::date(Some(u.created_at.date_naive())),
+            Cell::date(Some(st.clock.date_of(u.created_at))),
         ]);
     }
     let page = ListPage {

@@ -203,7 +203,10 @@ async fn render_planning(
         let v = planning::view(r, false)?;
         rows.push(vec![
             Cell::link(
-                r.created_at.format("%Y-%m-%d %H:%M").to_string(),
+                st.clock
+                    .local(r.created_at)
+                    .format("%Y-%m-%d %H:%M %Z")
+                    .to_string(),
                 format!("/planning/runs/{}", r.id),
             ),
             Cell::text(format!(

@@ -100,7 +100,7 @@ pub(super) async fn render_run(
     if let Some(at) = r.accepted_at {
         facts.push((
             "Accepted",
-            Cell::text(at.format("%Y-%m-%d %H:%M UTC").to_string()),
+            Cell::text(st.clock.local(at).format("%Y-%m-%d %H:%M %Z").to_string()),
         ));
     }
     let mut page = RunPage {

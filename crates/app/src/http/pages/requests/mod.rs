@@ -150,7 +150,7 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
             .unwrap_or_else(|| "any".into());
         table.rows.push(vec![
             Cell {
-                text: human_date(r.created_at.date_naive()),
+                text: human_date(st.clock.date_of(r.created_at)),
                 csv: r.created_at.to_rfc3339(),
                 href: Some(format!("/requests/{}", r.id)),
                 badge: None,

@@ -210,7 +210,7 @@ pub(super) async fn home(
             for r in requests.iter().rev().take(10) {
                 rt.rows.push(vec![
                     Cell::link(
-                        super::super::view::human_date(r.created_at.date_naive()),
+                        super::super::view::human_date(st.clock.date_of(r.created_at)),
                         format!("/requests/{}", r.id),
                     ),
                     Cell::text(format!(
