@@ -98,6 +98,7 @@ pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> 
 pub fn router(state: AppState) -> Router {
     let (api, mut openapi) = http::api::router().split_for_parts();
     http::idempotency::document(&mut openapi);
+    http::api::problems::document(&mut openapi);
     Router::new()
         .merge(api)
         .merge(http::pages::router())

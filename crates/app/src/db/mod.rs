@@ -16,6 +16,7 @@ pub mod audit;
 pub mod clearance;
 pub mod departments;
 pub mod disciplines;
+pub mod disclosures;
 pub mod documents;
 pub mod enrollments;
 pub mod idempotency;

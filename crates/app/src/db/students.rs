@@ -120,21 +120,30 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
 
 /// Whether a student is placed (not cancelled) with this scope's person or department.
 pub async fn placed_with(tx: &mut Tx, scope: &Scope, student_id: &str) -> DbResult<bool> {
+    Ok(placement_with(tx, scope, student_id).await?.is_some())
+}
+
+/// The first placement (not cancelled) of the student placed with this scope's person or
+/// department: why they may read the student (the disclosure log's reason).
+pub async fn placement_with(
+    tx: &mut Tx,
+    scope: &Scope,
+    student_id: &str,
+) -> DbResult<Option<String>> {
     let (staff, dept, faculty) = match scope {
         Scope::Staff(id) => (Some(id.as_str()), None, None),
         Scope::Department(id) => (None, Some(id.as_str()), None),
         Scope::Faculty(id) => (None, None, Some(id.as_str())),
-        _ => return Ok(false),
+        _ => return Ok(None),
     };
-    let (n,): (i64,) = on_tx!(tx, c => sqlx::query_as(
-        "SELECT COUNT(*) FROM placements p WHERE p.student_id = $1 AND p.status <> 'cancelled'
+    let found: Option<(String,)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT p.id FROM placements p WHERE p.student_id = $1 AND p.status <> 'cancelled'
          AND ($2 IS NULL OR p.preceptor_id = $2 OR p.site_mentor_id = $2) AND ($3 IS NULL OR p.department_id = $3)
-         AND ($4 IS NULL OR p.faculty_user_id = $4)")
-        .bind(student_id).bind(staff).bind(dept).bind(faculty).fetch_one(c).await)?;
-    Ok(n > 0)
+         AND ($4 IS NULL OR p.faculty_user_id = $4) ORDER BY p.starts_on, p.id LIMIT 1")
+        .bind(student_id).bind(staff).bind(dept).bind(faculty).fetch_optional(c).await)?;
+    Ok(found.map(|(id,)| id))
 }
 
-/// The student with their enrollments.
 pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Student>> {
     let sql = format!("SELECT {COLS} FROM students WHERE id = $1");
     let found: Option<Student> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?;

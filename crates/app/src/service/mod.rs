@@ -7,6 +7,8 @@ use crate::domain::Problems;
 
 pub mod agreements;
 pub mod departments;
+pub mod disclosures;
+pub mod export;
 pub mod idempotency;
 pub mod inquiries;
 pub mod invitations;

@@ -126,6 +126,16 @@ async fn merge(
     })
 }
 
+/// A student's record for the caller (the office, their schools, the student, those placed
+/// with them), recorded in the disclosure log. Errors: 403, 404.
+pub async fn read_student(st: &AppState, p: &Principal, id: &str) -> AppResult<Student> {
+    let mut tx = st.db.read().await?;
+    let s = super::onboarding::visible_student(&mut tx, p, id).await?;
+    drop(tx);
+    super::disclosures::record(st, p, id, super::disclosures::Read::Record).await?;
+    Ok(s)
+}
+
 /// Enrolls a student (the office, or a school coordinator for their school). Errors: 403, 422.
 #[tracing::instrument(skip_all, fields(role = %p.role.as_str()))]
 pub async fn create_student(

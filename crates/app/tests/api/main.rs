@@ -12,6 +12,7 @@ mod csv;
 mod departments;
 mod directory;
 mod disciplines;
+mod disclosures;
 mod idempotency;
 mod inquiries;
 mod notices;

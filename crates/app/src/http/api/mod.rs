@@ -14,12 +14,14 @@ pub mod agreements;
 pub mod audit;
 pub mod departments;
 pub mod disciplines;
+pub mod disclosures;
 pub mod inquiries;
 pub mod invitations;
 pub mod notifications;
 pub mod onboarding;
 pub mod placements;
 pub mod planning;
+pub mod problems;
 pub mod programs;
 pub mod reports;
 pub mod requests;
@@ -112,6 +114,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(students::transfer))
         .routes(routes!(students::enroll))
         .routes(routes!(students::update_enrollment))
+        .routes(routes!(disclosures::list))
+        .routes(routes!(disclosures::archive))
         .routes(routes!(staff::list, staff::create))
         .routes(routes!(staff::get, staff::update))
         .routes(routes!(users::list, users::create))

@@ -12,6 +12,7 @@ use crate::http::{
     extract::{JsonBody, Params, PathId},
     upload,
 };
+use crate::service::disclosures::{self, Read};
 use crate::service::onboarding::{
     attestations, checklist_for, documents, readable_documents, requirements,
 };
@@ -82,11 +83,10 @@ pub async fn student_requirements(
 ) -> AppResult<Json<List<ChecklistItem>>> {
     let placement_id = params.id("placement_id")?;
     let mut tx = st.db.read().await?;
-    Ok(Json(
-        checklist_for(&mut tx, &p, &id, placement_id.as_deref(), st.clock.today())
-            .await?
-            .into(),
-    ))
+    let items = checklist_for(&mut tx, &p, &id, placement_id.as_deref(), st.clock.today()).await?;
+    drop(tx);
+    disclosures::record(&st, &p, &id, Read::Checklist).await?;
+    Ok(Json(items.into()))
 }
 
 // ---- documents
@@ -117,7 +117,10 @@ pub async fn student_documents(
     PathId(id): PathId,
 ) -> AppResult<Json<List<Document>>> {
     let mut tx = st.db.read().await?;
-    Ok(Json(readable_documents(&mut tx, &p, &id).await?.into()))
+    let docs = readable_documents(&mut tx, &p, &id).await?;
+    drop(tx);
+    disclosures::record(&st, &p, &id, Read::Documents).await?;
+    Ok(Json(docs.into()))
 }
 
 /// The office's review queue, oldest first.

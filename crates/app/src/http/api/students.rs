@@ -54,9 +54,7 @@ pub async fn get(
     p: Principal,
     PathId(id): PathId,
 ) -> AppResult<Json<Student>> {
-    let mut tx = st.db.read().await?;
-    let s = crate::service::onboarding::visible_student(&mut tx, &p, &id).await?;
-    Ok(Json(s.into()))
+    Ok(Json(students::read_student(&st, &p, &id).await?.into()))
 }
 
 #[utoipa::path(patch, path = "/api/v1/students/{id}", tag = "directory", security(("bearer" = [])),

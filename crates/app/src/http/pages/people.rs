@@ -2,6 +2,7 @@
 use crate::state::AppState;
 use axum::{Router, routing::get};
 
+mod disclosures;
 mod enrollments;
 mod staff;
 mod students;
@@ -15,6 +16,8 @@ pub fn router() -> Router<AppState> {
             "/students/receive",
             get(enrollments::receive_page).post(enrollments::receive),
         )
+        .route("/students/{id}/disclosures", get(disclosures::page))
+        .route("/students/{id}/export", get(disclosures::archive))
         .route(
             "/students/{id}/transfer",
             get(enrollments::transfer_page).post(enrollments::transfer),

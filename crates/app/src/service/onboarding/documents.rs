@@ -188,6 +188,13 @@ pub async fn document_file(
     if !readable.iter().any(|r| r.id == d.id) {
         return Err(AppError::NotFound);
     }
+    crate::service::disclosures::record(
+        st,
+        p,
+        &d.student_id,
+        crate::service::disclosures::Read::File(d.id.clone()),
+    )
+    .await?;
     let Some(sha) = &d.file_sha256 else {
         return Err(AppError::NotFound);
     };

@@ -174,3 +174,40 @@ impl From<service::ChecklistItem> for ChecklistItem {
         }
     }
 }
+
+/// One read of a student's record by someone other than the student (the disclosure log).
+#[derive(Serialize, ToSchema)]
+pub struct Disclosure {
+    pub id: String,
+    pub student_id: String,
+    /// Who read it: their user id, and their name and role at the time.
+    pub viewer_user_id: String,
+    pub viewer_name: String,
+    pub viewer_role: String,
+    /// `record`, `documents`, `checklist`, `document`, `file` or `export`.
+    pub what: String,
+    /// The document read, for `document` and `file`.
+    pub record_id: Option<String>,
+    /// The placement that gave a supervisor or host access.
+    pub placement_id: Option<String>,
+    /// Why they could read it, in words.
+    pub reason: String,
+    pub at: DateTime<Utc>,
+}
+
+impl From<db::disclosures::Disclosure> for Disclosure {
+    fn from(d: db::disclosures::Disclosure) -> Self {
+        Disclosure {
+            id: d.id,
+            student_id: d.student_id,
+            viewer_user_id: d.viewer_user_id,
+            viewer_name: d.viewer_name,
+            viewer_role: d.viewer_role,
+            what: d.what,
+            record_id: d.record_id,
+            placement_id: d.placement_id,
+            reason: d.reason,
+            at: d.at,
+        }
+    }
+}

@@ -92,6 +92,13 @@ async fn student_documents(
     let student = onboarding::visible_student(&mut tx, &user.p, &id).await?;
     let items = onboarding::checklist(&mut tx, &id, None, st.clock.today()).await?;
     let docs = onboarding::readable_documents(&mut tx, &user.p, &id).await?;
+    crate::service::disclosures::record(
+        &st,
+        &user.p,
+        &id,
+        crate::service::disclosures::Read::Documents,
+    )
+    .await?;
     let rules = db::requirements::all(&mut tx).await?;
     let f = db::placements::Filter {
         student_id: Some(id.clone()),
@@ -300,6 +307,13 @@ async fn placement_onboarding(
     let items =
         onboarding::checklist_for(&mut tx, &user.p, &student_id, Some(&id), st.clock.today())
             .await?;
+    crate::service::disclosures::record(
+        &st,
+        &user.p,
+        &student_id,
+        crate::service::disclosures::Read::Checklist,
+    )
+    .await?;
     let v = crate::service::placements::view(&mut tx, row.clone(), st.clock.today()).await?;
     drop(tx);
     let office = user.p.role.is_office();

@@ -131,6 +131,13 @@ pub(super) async fn document(
         .ok_or(AppError::NotFound)?;
     let r = db::requirements::by_code(&mut tx, &d.requirement_code).await?;
     drop(tx);
+    crate::service::disclosures::record(
+        &st,
+        &user.p,
+        &s.id,
+        crate::service::disclosures::Read::Document(d.id.clone()),
+    )
+    .await?;
     let requirement_name = r.map(|r| r.name).unwrap_or(d.requirement_code.clone());
     let mut facts = vec![
         (

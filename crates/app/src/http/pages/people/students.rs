@@ -190,8 +190,8 @@ pub async fn create(State(st): State<AppState>, user: PageUser, form: Form) -> P
 
 pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
     let scope = user.p.authorize(Resource::Student, Action::Read)?;
+    let s = service::students::read_student(&st, &user.p, &id).await?;
     let mut tx = st.db.read().await?;
-    let s = service::onboarding::visible_student(&mut tx, &user.p, &id).await?;
     let school = db::schools::get(&mut tx, &s.school_id)
         .await?
         .map(|x| x.name)
@@ -224,6 +224,10 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     }
     if scope.is_all() {
         actions.push((format!("/history/student/{id}"), "History".to_string()));
+        actions.push((
+            format!("/students/{id}/disclosures"),
+            "Who has seen this record".to_string(),
+        ));
     }
     Ok(RecordPage {
         chrome: user.chrome(s.full_name()),

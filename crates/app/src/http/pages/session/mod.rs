@@ -189,10 +189,24 @@ async fn profile(State(st): State<AppState>, user: PageUser) -> PageResult {
         }
     }
     drop(tx);
+    // A student's rights over their record: who has read it, and all of it to take away.
+    let actions = match &p.student_id {
+        Some(id) => vec![
+            (
+                format!("/students/{id}/disclosures"),
+                "Who has seen my record".to_string(),
+            ),
+            (
+                format!("/students/{id}/export"),
+                "Download all my data (ZIP)".to_string(),
+            ),
+        ],
+        None => vec![],
+    };
     Ok(super::RecordPage {
         chrome: user.chrome("My profile"),
         facts,
-        actions: vec![],
+        actions,
         sections: vec![],
         upload: None,
         forms: vec![],
