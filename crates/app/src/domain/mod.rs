@@ -20,6 +20,7 @@ pub mod risk;
 pub mod role;
 pub mod scope;
 pub mod search;
+pub mod sign_in;
 pub mod validation;
 
 pub use email::Email;

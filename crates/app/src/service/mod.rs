@@ -21,6 +21,7 @@ pub mod reports;
 pub mod requests;
 pub mod risks;
 pub mod schools;
+pub mod sign_in;
 pub mod sites;
 pub mod staff;
 pub mod students;
