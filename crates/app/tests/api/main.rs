@@ -42,6 +42,8 @@ mod rules_world;
 mod schools;
 mod search;
 mod seed;
+mod sessions;
+mod sign_in;
 mod sites;
 mod smoke;
 mod staff;
