@@ -17,10 +17,28 @@ pub struct Config {
     pub public_origin: Option<String>,
     pub session_idle: Duration,
     pub session_absolute: Duration,
-    /// Failures before an account or IP is made to wait.
+    /// Failed sign-ins of one account (from any address) before it is made to wait; while it
+    /// waits even the right password answers 429 (`service::sign_in`).
     pub login_max_failures: i64,
-    /// The first wait after `login_max_failures`; it doubles with each further failure.
+    /// Failed sign-ins from one client address (any account) before its wrong passwords answer
+    /// 429; a right password for an account that is not itself waiting still signs in.
+    pub login_address_max_failures: i64,
+    /// The first wait after the free failures; it doubles with each further failure, to 15
+    /// minutes at most.
     pub login_base_delay: Duration,
+    /// One counted failure leaks away per this interval (a leaky bucket), per account and per
+    /// address alike.
+    pub login_decay: Duration,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (`--trusted-proxy`); from any
+    /// other peer the header is ignored and the socket's address is the client's.
+    pub trusted_proxies: Vec<crate::net::IpRange>,
+    /// Password hashes (argon2id, 19 MiB each) running at once; default: the number of cores.
+    pub hash_concurrency: usize,
+    /// How long a sign-in or password change waits for a free hash before 503 `server_busy`.
+    pub hash_wait: Duration,
+    /// Requests handled at once; past it a request is answered 503 `server_busy` at once
+    /// rather than queued (`http::middleware::shed_load`).
+    pub max_in_flight: usize,
     pub json_body_limit: usize,
     pub upload_limit: usize,
     pub db_max_connections: u32,
@@ -55,7 +73,15 @@ impl Config {
             session_idle: Duration::from_secs(30 * 60),
             session_absolute: Duration::from_secs(12 * 60 * 60),
             login_max_failures: 5,
+            login_address_max_failures: 100,
             login_base_delay: Duration::from_secs(1),
+            login_decay: Duration::from_secs(15 * 60),
+            trusted_proxies: Vec::new(),
+            hash_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            hash_wait: Duration::from_secs(5),
+            max_in_flight: 512,
             json_body_limit: 1024 * 1024,
             upload_limit: 10 * 1024 * 1024,
             db_max_connections: 10,

@@ -35,6 +35,10 @@ pub enum AppError {
     Unconfirmed(Vec<crate::domain::risk::RiskPreview>),
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
+    /// The server is at its limit (requests in flight, password hashes running): 503
+    /// `server_busy` with `Retry-After`; nothing was done.
+    #[error("server busy")]
+    Busy { retry_after_secs: u64 },
     /// A fault of ours; its cause is logged with the request's id and never shown.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -64,6 +68,7 @@ impl AppError {
             AppError::Unconfirmed(_) => ErrorCode::Conflict,
             AppError::PayloadTooLarge => ErrorCode::BodyTooLarge,
             AppError::TooManyRequests { .. } => ErrorCode::TooManyAttempts,
+            AppError::Busy { .. } => ErrorCode::ServerBusy,
             AppError::Internal(_) => ErrorCode::InternalError,
         })
     }
@@ -92,6 +97,10 @@ impl AppError {
             AppError::TooManyRequests { .. } => one(
                 ErrorCode::TooManyAttempts,
                 "too many failed attempts; wait and try again",
+            ),
+            AppError::Busy { .. } => one(
+                ErrorCode::ServerBusy,
+                "the server is busy; wait a moment and try again",
             ),
             AppError::Internal(_) => {
                 one(ErrorCode::InternalError, "something went wrong on our side")

@@ -8,6 +8,7 @@ pub mod files;
 pub mod http;
 pub mod jobs;
 pub mod mail;
+pub mod net;
 pub mod password;
 pub mod seed;
 pub mod service;

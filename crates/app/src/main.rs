@@ -60,7 +60,8 @@ struct ServeArgs {
     /// Seed the demo hospital system on first start.
     #[arg(long, env = "PRACTICUM_DEMO")]
     demo: bool,
-    /// Mark the session cookie Secure (set when served over https).
+    /// Served over https: cookies are Secure and named `__Host-...`, and every answer carries
+    /// HSTS (`Strict-Transport-Security: max-age=63072000; includeSubDomains`).
     #[arg(long, env = "PRACTICUM_SECURE_COOKIES")]
     secure_cookies: bool,
     /// Minutes of inactivity before a session ends.
@@ -69,9 +70,31 @@ struct ServeArgs {
     /// Hours a session lasts at most.
     #[arg(long, env = "PRACTICUM_SESSION_HOURS", default_value_t = 12)]
     session_hours: u64,
-    /// Failed sign-ins per account or IP before waiting is imposed.
+    /// Failed sign-ins of one account (from any address) before it must wait.
     #[arg(long, env = "PRACTICUM_LOGIN_MAX_FAILURES", default_value_t = 5)]
     login_max_failures: i64,
+    /// Failed sign-ins from one client address (any account) before its wrong passwords answer
+    /// 429; a right password for an account that is not itself waiting still signs in.
+    #[arg(
+        long,
+        env = "PRACTICUM_LOGIN_ADDRESS_MAX_FAILURES",
+        default_value_t = 100
+    )]
+    login_address_max_failures: i64,
+    /// Minutes for one counted sign-in failure to leak away (per account and per address).
+    #[arg(long, env = "PRACTICUM_LOGIN_DECAY_MINUTES", default_value_t = 15)]
+    login_decay_minutes: u64,
+    /// A reverse proxy (IP or CIDR network) whose `X-Forwarded-For` names the client;
+    /// repeatable. From any other peer the header is ignored.
+    #[arg(long = "trusted-proxy", env = "PRACTICUM_TRUSTED_PROXY", value_delimiter = ',',
+          value_parser = parse_ip_range)]
+    trusted_proxies: Vec<practicum::net::IpRange>,
+    /// Requests handled at once; past it the server answers 503 with Retry-After at once.
+    #[arg(long, env = "PRACTICUM_MAX_IN_FLIGHT", default_value_t = 512)]
+    max_in_flight: usize,
+    /// Password hashes (19 MiB each) run at once; default: the number of cores.
+    #[arg(long, env = "PRACTICUM_HASH_CONCURRENCY")]
+    hash_concurrency: Option<usize>,
     /// Send mail through this SMTP server (`smtp://user:pass@host:587?tls=required` or
     /// `smtps://...`); without it, mail is written to the data directory's outbox.
     #[arg(long, env = "PRACTICUM_SMTP_URL")]
@@ -100,6 +123,10 @@ struct UserArgs {
     staff_id: Option<String>,
     #[arg(long, env = "PRACTICUM_STUDENT_ID")]
     student_id: Option<String>,
+}
+
+fn parse_ip_range(s: &str) -> Result<practicum::net::IpRange, String> {
+    practicum::net::IpRange::parse(s)
 }
 
 fn config_for(store: &Store) -> Config {
@@ -143,6 +170,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             session_idle_minutes: 30,
             session_hours: 12,
             login_max_failures: 5,
+            login_address_max_failures: 100,
+            login_decay_minutes: 15,
+            trusted_proxies: vec![],
+            max_in_flight: 512,
+            hash_concurrency: None,
             smtp_url: None,
             upload_digest_minutes: 60,
         })
@@ -157,11 +189,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::SeedDemo(s) => {
             let config = config_for(&s);
             let db = startup::open(&config).await?;
-            let st = practicum::state::AppState {
-                db,
-                config: config.into(),
-                clock: Clock::system(),
-            };
+            let st = practicum::state::AppState::new(db, config, Clock::system());
             // The demo's dates are relative to the office's today.
             practicum::service::settings::load_time_zone(&st).await?;
             practicum::seed::seed_demo(&st).await?;
@@ -184,6 +212,13 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     config.session_idle = std::time::Duration::from_secs(a.session_idle_minutes * 60);
     config.session_absolute = std::time::Duration::from_secs(a.session_hours * 3600);
     config.login_max_failures = a.login_max_failures;
+    config.login_address_max_failures = a.login_address_max_failures;
+    config.login_decay = std::time::Duration::from_secs(a.login_decay_minutes * 60);
+    config.trusted_proxies = a.trusted_proxies;
+    config.max_in_flight = a.max_in_flight;
+    if let Some(n) = a.hash_concurrency {
+        config.hash_concurrency = n;
+    }
     config.smtp_url = a.smtp_url;
     config.upload_digest = std::time::Duration::from_secs(a.upload_digest_minutes * 60);
     let test_clock = std::env::var(practicum::clock::TEST_CLOCK_VAR).ok();
@@ -214,11 +249,7 @@ fn print_demo_signins() {
 async fn create_user(u: UserArgs) -> anyhow::Result<()> {
     let config = config_for(&u.store);
     let db = startup::open(&config).await?;
-    let st = practicum::state::AppState {
-        db,
-        config: config.into(),
-        clock: Clock::system(),
-    };
+    let st = practicum::state::AppState::new(db, config, Clock::system());
     let mut body =
         json!({ "email": u.email, "name": u.name, "role": u.role, "password": u.password });
     for (k, v) in [

@@ -1,44 +1,137 @@
-//! argon2id password hashes (PHC strings). Hashing is slow on purpose; it runs off the async
-//! threads.
+//! argon2id password hashes (PHC strings), the gate that bounds how many run at once, and the
+//! rules a new password must meet.
+//!
+//! Each argon2id hash (the crate's defaults: m = 19 MiB, t = 2, p = 1, OWASP's minimum) holds
+//! 19 MiB while it runs, so the number running at once is what bounds the server's memory under
+//! a burst of sign-ins (issue 13 point 9): [`HashGate`] lets at most one per core run, on the
+//! blocking pool, and turns away a caller that cannot start within a few seconds with 503
+//! `server_busy` and `Retry-After`.
+use crate::domain::ErrorCode;
+use crate::error::{AppError, AppResult};
 use argon2::{
     Argon2,
     password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash},
 };
+use std::{sync::Arc, time::Duration};
+use tokio::sync::Semaphore;
 
-pub async fn hash(password: String) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || {
-        Argon2::default()
-            .hash_password(password.as_bytes())
-            .map(|h| h.to_string())
-            .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
-    })
-    .await?
+/// Bounds the password hashes running at once (a semaphore, one permit per hash), held in
+/// `AppState` (no globals). Cloning shares the same permits.
+#[derive(Clone, Debug)]
+pub struct HashGate {
+    permits: Arc<Semaphore>,
+    /// How long a caller waits for a permit before it is answered 503.
+    wait: Duration,
 }
 
-/// Verifies against `stored`, or against a fixed dummy hash when there is no user, so an
-/// unknown email costs the same time as a wrong password.
-pub async fn verify(password: String, stored: Option<String>) -> bool {
-    const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Yh0Nl3Q2aWvcQ7QfQ0x5eQv3cQm7m1C4xHc7s4eH7k";
-    let known = stored.is_some();
-    let stored = stored.unwrap_or_else(|| DUMMY.to_string());
-    let ok = tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &h)
-                .is_ok()
+impl HashGate {
+    /// `concurrent` hashes at most (at least 1), callers waiting up to `wait` for one.
+    pub fn new(concurrent: usize, wait: Duration) -> Self {
+        HashGate {
+            permits: Arc::new(Semaphore::new(concurrent.max(1))),
+            wait,
+        }
+    }
+
+    /// Runs `work` on the blocking pool once a permit is free. The permit goes with the work,
+    /// so a caller that gives up (a closed connection) does not free it before the hash ends.
+    /// Errors: [`AppError::Busy`] when no permit came within the wait.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> AppResult<T> {
+        let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
+            .await
+            .map_err(|_| AppError::Busy {
+                retry_after_secs: self.wait.as_secs().clamp(1, 60),
+            })?
+            .map_err(|e| anyhow::anyhow!("the hashing gate closed: {e}"))?;
+        let out = tokio::task::spawn_blocking(move || {
+            let out = work();
+            drop(permit);
+            out
         })
-    })
-    .await
-    .unwrap_or(false);
-    ok && known
+        .await
+        .map_err(|e| anyhow::anyhow!("a password hash failed to run: {e}"))?;
+        Ok(out)
+    }
+
+    /// The PHC string of a fresh argon2id hash of `password` (random salt).
+    pub async fn hash(&self, password: String) -> AppResult<String> {
+        self.run(move || {
+            Argon2::default()
+                .hash_password(password.as_bytes())
+                .map(|h| h.to_string())
+                .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))
+        })
+        .await?
+        .map_err(AppError::from)
+    }
+
+    /// Verifies against `stored`, or against a fixed dummy hash when there is no user, so an
+    /// unknown email costs the same time as a wrong password. `Ok(false)` for no user.
+    pub async fn verify(&self, password: String, stored: Option<String>) -> AppResult<bool> {
+        const DUMMY: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$2Yh0Nl3Q2aWvcQ7QfQ0x5eQv3cQm7m1C4xHc7s4eH7k";
+        let known = stored.is_some();
+        let stored = stored.unwrap_or_else(|| DUMMY.to_string());
+        let ok = self
+            .run(move || {
+                PasswordHash::new(&stored).is_ok_and(|h| {
+                    Argon2::default()
+                        .verify_password(password.as_bytes(), &h)
+                        .is_ok()
+                })
+            })
+            .await?;
+        Ok(ok && known)
+    }
 }
 
-/// A password must be at least 10 characters (NIST 800-63B favours length over rules).
-pub fn check_strength(password: &str) -> Result<(), &'static str> {
+/// The 30,000 most common passwords of the "10 million passwords" breach compilation (the
+/// `passwords` list zxcvbn ships, MIT licence), lower case, sorted, one a line.
+const COMMON: &str = include_str!("common_passwords.txt");
+
+/// Whether `password` is a common or breached one (NIST SP 800-63B §5.1.1.2: compare new
+/// passwords against breach corpuses, dictionary words and repetitive strings): the password
+/// itself, ignoring case, or what is left once digits and symbols at its ends are taken off
+/// ("Password2024!" is "password").
+pub fn is_common(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+    let listed = |s: &str| COMMON.lines().any(|l| l == s);
+    listed(&lower) || (core.chars().count() >= 4 && listed(core))
+}
+
+/// Whether the password is one short run repeated ("aaaaaaaaaa", "abcabcabcabc").
+fn is_repetitive(password: &str) -> bool {
+    let chars: Vec<char> = password.chars().collect();
+    (1..=3).any(|unit| {
+        chars.len() > unit
+            && chars.len().is_multiple_of(unit)
+            && chars.chunks(unit).all(|c| c == &chars[..unit])
+    })
+}
+
+/// A new password: at least 10 characters and at most 1,000 bytes, not one short run repeated
+/// (`weak_password`), and not a common or breached password (`password_breached`). NIST SP
+/// 800-63B favours length and a blocklist over composition rules. Errors: the code and words
+/// for the person.
+pub fn check_strength(password: &str) -> Result<(), (ErrorCode, &'static str)> {
     if password.chars().count() < 10 {
-        Err("must be at least 10 characters")
+        Err((ErrorCode::WeakPassword, "must be at least 10 characters"))
     } else if password.len() > 1000 {
-        Err("is too long")
+        Err((ErrorCode::WeakPassword, "is too long"))
+    } else if is_repetitive(password) {
+        Err((
+            ErrorCode::WeakPassword,
+            "repeats the same few characters; choose a longer phrase of unrelated words",
+        ))
+    } else if is_common(password) {
+        Err((
+            ErrorCode::PasswordBreached,
+            "is one of the passwords most often used or found in data breaches, so it is \
+             guessed first; choose another, for example a few unrelated words",
+        ))
     } else {
         Ok(())
     }
@@ -62,4 +155,75 @@ pub fn random_token() -> crate::error::AppResult<String> {
         .map_err(|e| anyhow::anyhow!("{e}"))
         .context("the operating system's random source failed")?;
     Ok(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_and_breached_passwords_are_refused() {
+        for pw in [
+            "password123",
+            "qwertyuiop",
+            "1234567890",
+            "Password2024!",
+            "!!Monkey123456",
+            "ILOVEYOU12345",
+        ] {
+            assert_eq!(
+                check_strength(pw).map_err(|e| e.0),
+                Err(ErrorCode::PasswordBreached),
+                "{pw}"
+            );
+        }
+        for pw in ["aaaaaaaaaaaa", "abcabcabcabc", "xyxyxyxyxyxy"] {
+            assert_eq!(
+                check_strength(pw).map_err(|e| e.0),
+                Err(ErrorCode::WeakPassword),
+                "{pw}"
+            );
+        }
+        for pw in [
+            "practicum-demo",
+            "a-long-enough-password",
+            "correct staple orbit lantern",
+            "Tr0ub4dor&3-horse",
+        ] {
+            assert_eq!(check_strength(pw), Ok(()), "{pw}");
+        }
+        assert_eq!(
+            check_strength("short").map_err(|e| e.0),
+            Err(ErrorCode::WeakPassword)
+        );
+    }
+
+    #[test]
+    fn the_list_is_sorted_lower_case_and_complete() {
+        let lines: Vec<&str> = COMMON.lines().collect();
+        assert_eq!(lines.len(), 30_000);
+        assert!(lines.windows(2).all(|w| w[0] < w[1]));
+        assert!(lines.iter().all(|l| l.to_lowercase() == *l));
+    }
+
+    #[tokio::test]
+    async fn the_gate_turns_away_a_caller_that_cannot_start_in_time() {
+        let gate = HashGate::new(1, Duration::from_millis(50));
+        let held = gate.permits.clone().acquire_owned().await.unwrap();
+        assert!(matches!(
+            gate.hash("x".repeat(12)).await,
+            Err(AppError::Busy {
+                retry_after_secs: 1
+            })
+        ));
+        drop(held);
+        let h = gate.hash("a-long-enough-password".into()).await.unwrap();
+        assert!(
+            gate.verify("a-long-enough-password".into(), Some(h.clone()))
+                .await
+                .unwrap()
+        );
+        assert!(!gate.verify("another".into(), Some(h)).await.unwrap());
+        assert!(!gate.verify("another".into(), None).await.unwrap());
+    }
 }

@@ -6,7 +6,7 @@ use axum::{
     http::{StatusCode, Uri},
     response::{IntoResponse, Response},
 };
-use std::{net::SocketAddr, sync::Arc};
+use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tower_http::{catch_panic::CatchPanicLayer, trace::TraceLayer};
 use utoipa_swagger_ui::SwaggerUi;
@@ -52,11 +52,7 @@ pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> 
         .clone()
         .unwrap_or(format!("http://{}", listener.local_addr()?));
     let db = open_at(&config, &origin).await?;
-    let state = AppState {
-        db,
-        config: Arc::new(config),
-        clock,
-    };
+    let state = AppState::new(db, config, clock);
     crate::service::settings::load_time_zone(&state).await?;
     {
         // A run left `running` by a stopped server has nobody working on it.
@@ -108,8 +104,13 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             http::idempotency::idempotency,
         ))
-        .with_state(state)
-        .layer(axum::middleware::from_fn(
+        .with_state(state.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::middleware::shed_load,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
             http::middleware::security_headers,
         ))
         .layer(CatchPanicLayer::custom(|_| {

@@ -1,5 +1,6 @@
-use crate::{clock::Clock, config::Config, db::Db};
+use crate::{clock::Clock, config::Config, db::Db, password::HashGate};
 use std::sync::Arc;
+use tokio::sync::Semaphore;
 
 /// Everything a handler needs, passed explicitly (no globals).
 #[derive(Clone)]
@@ -7,4 +8,21 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub clock: Clock,
+    /// Bounds the argon2 hashes running at once (`Config::hash_concurrency`).
+    pub hashing: HashGate,
+    /// One permit per request being handled (`Config::max_in_flight`).
+    pub in_flight: Arc<Semaphore>,
+}
+
+impl AppState {
+    /// The state for `config`: the gates are sized from it.
+    pub fn new(db: Db, config: Config, clock: Clock) -> Self {
+        AppState {
+            db,
+            hashing: HashGate::new(config.hash_concurrency, config.hash_wait),
+            in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
+            config: Arc::new(config),
+            clock,
+        }
+    }
 }

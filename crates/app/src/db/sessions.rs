@@ -1,11 +1,14 @@
 //! Server-side sessions: the browser cookie and the API bearer token are the same row.
-//! Only a SHA-256 of the token is stored, so a database dump does not hand out sessions.
+//! Only a SHA-256 of the token is stored, so a database dump does not hand out sessions; the
+//! public `id` (shown in a person's list of sessions) is a separate random id, never the token.
 use super::{DbResult, Tx};
+use crate::domain::sign_in::Bucket;
 use crate::on_tx;
 use chrono::{DateTime, Utc};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SessionRow {
+    pub id: String,
     pub user_id: String,
     pub csrf_token: String,
     pub created_at: DateTime<Utc>,
@@ -19,26 +22,44 @@ pub struct SessionRow {
     pub department_id: Option<String>,
 }
 
-pub async fn insert(
-    tx: &mut Tx,
-    token_hash: &str,
-    user_id: &str,
-    csrf: &str,
-    now: DateTime<Utc>,
-    ip: Option<&str>,
-) -> DbResult<()> {
+/// A session as its owner sees it in their list.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SessionInfo {
+    pub id: String,
+    pub token_hash: String,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+/// A session to store.
+pub struct NewSession<'a> {
+    pub id: &'a str,
+    pub token_hash: &'a str,
+    pub user_id: &'a str,
+    pub csrf: &'a str,
+    pub now: DateTime<Utc>,
+    pub ip: Option<&'a str>,
+    pub user_agent: Option<&'a str>,
+}
+
+pub async fn insert(tx: &mut Tx, s: &NewSession<'_>) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5)")
-        .bind(token_hash).bind(user_id).bind(csrf).bind(now).bind(ip).execute(c).await.map(|r| r.rows_affected()))?;
+        "INSERT INTO sessions (id, token_hash, user_id, csrf_token, created_at, last_seen_at, ip, user_agent)
+         VALUES ($1, $2, $3, $4, $5, $5, $6, $7)")
+        .bind(s.id).bind(s.token_hash).bind(s.user_id).bind(s.csrf).bind(s.now).bind(s.ip).bind(s.user_agent)
+        .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
+/// The live session with this token, if its user is not disabled.
 pub async fn find(tx: &mut Tx, token_hash: &str) -> DbResult<Option<SessionRow>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.email, u.name, u.role, u.school_id, u.staff_id,
-                u.student_id, st.department_id
+        "SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.email, u.name, u.role, u.school_id,
+                u.staff_id, u.student_id, st.department_id
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN staff st ON st.id = u.staff_id
-         WHERE s.token_hash = $1")
+         WHERE s.token_hash = $1 AND u.disabled_at IS NULL")
         .bind(token_hash).fetch_optional(c).await)?)
 }
 
@@ -53,31 +74,63 @@ pub async fn delete(tx: &mut Tx, token_hash: &str) -> DbResult<()> {
     Ok(())
 }
 
-/// Login throttling: failures per key (`email:...`, `ip:...`) and the time the key may try again.
-pub async fn throttle_get(
-    tx: &mut Tx,
-    key: &str,
-) -> DbResult<Option<(i64, Option<DateTime<Utc>>)>> {
+/// A user's sessions, the most recently used first.
+pub async fn list_for_user(tx: &mut Tx, user_id: &str) -> DbResult<Vec<SessionInfo>> {
+    Ok(on_tx!(tx, c => sqlx::query_as(
+        "SELECT id, token_hash, created_at, last_seen_at, ip, user_agent FROM sessions
+         WHERE user_id = $1 ORDER BY last_seen_at DESC, id")
+        .bind(user_id).fetch_all(c).await)?)
+}
+
+/// Ends one of the user's sessions; answers how many ended (0: not theirs, or no such one).
+pub async fn delete_for_user(tx: &mut Tx, user_id: &str, id: &str) -> DbResult<u64> {
     Ok(
-        on_tx!(tx, c => sqlx::query_as("SELECT failures, locked_until FROM login_throttle WHERE key = $1")
-        .bind(key).fetch_optional(c).await)?,
+        on_tx!(tx, c => sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id = $2")
+        .bind(user_id).bind(id).execute(c).await.map(|r| r.rows_affected()))?,
     )
 }
 
-pub async fn throttle_set(
-    tx: &mut Tx,
-    key: &str,
-    failures: i64,
-    locked_until: Option<DateTime<Utc>>,
-) -> DbResult<()> {
+/// Ends every session of the user but the one with `keep` (its token hash), if given; answers
+/// how many ended.
+pub async fn delete_all_for_user(tx: &mut Tx, user_id: &str, keep: Option<&str>) -> DbResult<u64> {
+    Ok(on_tx!(tx, c => sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1 AND ($2 IS NULL OR token_hash <> $2)")
+        .bind(user_id).bind(keep).execute(c).await.map(|r| r.rows_affected()))?)
+}
+
+/// Sign-in throttling: one leaky bucket per key (`account:<email>`, `address:<ip>`).
+pub async fn throttle_get(tx: &mut Tx, key: &str) -> DbResult<Option<Bucket>> {
+    let row: Option<(i64, DateTime<Utc>, Option<DateTime<Utc>>)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT failures, updated_at, locked_until FROM login_throttle WHERE key = $1")
+        .bind(key).fetch_optional(c).await)?;
+    Ok(row.map(|(failures, updated_at, locked_until)| Bucket {
+        failures,
+        updated_at,
+        locked_until,
+    }))
+}
+
+pub async fn throttle_set(tx: &mut Tx, key: &str, b: &Bucket) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query(
-        "INSERT INTO login_throttle (key, failures, locked_until) VALUES ($1, $2, $3)
-         ON CONFLICT (key) DO UPDATE SET failures = $2, locked_until = $3")
-        .bind(key).bind(failures).bind(locked_until).execute(c).await.map(|r| r.rows_affected()))?;
+        "INSERT INTO login_throttle (key, failures, updated_at, locked_until) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (key) DO UPDATE SET failures = $2, updated_at = $3, locked_until = $4")
+        .bind(key).bind(b.failures).bind(b.updated_at).bind(b.locked_until).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn throttle_clear(tx: &mut Tx, key: &str) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query("DELETE FROM login_throttle WHERE key = $1").bind(key).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// Forgets buckets untouched since `before` whose wait is over: a flood of made-up addresses
+/// leaves no rows behind for long.
+pub async fn throttle_prune(
+    tx: &mut Tx,
+    before: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> DbResult<u64> {
+    Ok(on_tx!(tx, c => sqlx::query(
+        "DELETE FROM login_throttle WHERE updated_at < $1 AND (locked_until IS NULL OR locked_until < $2)")
+        .bind(before).bind(now).execute(c).await.map(|r| r.rows_affected()))?)
 }

@@ -19,10 +19,12 @@ pub struct User {
     #[serde(skip)]
     pub password_hash: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Set while an admin has disabled the account: no sign-in, no session.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disabled_at: Option<DateTime<Utc>>,
 }
 
-const COLS: &str =
-    "id, email, name, role, school_id, staff_id, student_id, password_hash, created_at";
+const COLS: &str = "id, email, name, role, school_id, staff_id, student_id, password_hash, created_at, disabled_at";
 
 pub async fn list(
     tx: &mut Tx,
@@ -61,6 +63,14 @@ pub async fn insert(tx: &mut Tx, u: &User) -> DbResult<()> {
         .bind(&u.student_id).bind(&u.password_hash).bind(u.created_at).execute(c).await.map(|r| r.rows_affected()))?;
     search::refresh(tx, Searchable::Users, &u.id).await?;
     Ok(())
+}
+
+/// Disables the account (`Some(at)`) or enables it again (`None`). Answers whether the user
+/// exists.
+pub async fn set_disabled(tx: &mut Tx, id: &str, at: Option<DateTime<Utc>>) -> DbResult<bool> {
+    let n = on_tx!(tx, c => sqlx::query("UPDATE users SET disabled_at = $2 WHERE id = $1")
+        .bind(id).bind(at).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(n > 0)
 }
 
 pub async fn count(tx: &mut Tx) -> DbResult<i64> {

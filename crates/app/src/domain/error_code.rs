@@ -79,6 +79,7 @@ error_codes! {
     NoAgreement = "no_agreement", 422;
     NoStudents = "no_students", 422;
     NotCleared = "not_cleared", 409;
+    PasswordBreached = "password_breached", 422;
     NotStarted = "not_started", 409;
     NotFound = "not_found", 404;
     NotSatisfiableThisWay = "not_satisfiable_this_way", 422;
@@ -96,6 +97,8 @@ error_codes! {
     ProgramNotAccredited = "program_not_accredited", 422;
     ProgramNotAtSchool = "program_not_at_school", 422;
     ReadOnly = "read_only", 422;
+    ServerBusy = "server_busy", 503;
+    CannotDisableSelf = "cannot_disable_self", 409;
     ReasonRequired = "reason_required", 422;
     Refused = "refused", 409;
     RequestChanged = "request_changed", 409;
@@ -168,7 +171,7 @@ mod tests {
                 "{s}"
             );
             assert!(
-                [400, 401, 403, 404, 409, 413, 422, 429, 500].contains(&c.status()),
+                [400, 401, 403, 404, 409, 413, 422, 429, 500, 503].contains(&c.status()),
                 "{s}"
             );
         }

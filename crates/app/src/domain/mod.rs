@@ -21,6 +21,7 @@ pub mod role;
 pub mod scope;
 pub mod search;
 pub mod settings;
+pub mod sign_in;
 pub mod validation;
 
 pub use email::Email;

@@ -1,36 +1,86 @@
-//! Who is calling: sessions (cookie or bearer, the same row), login with throttling, and the
-//! one gate every handler passes through — `Principal::authorize`.
+//! Who is calling: sessions (cookie or bearer, the same row), the client's address, and the
+//! one gate every handler passes through — `Principal::authorize`. Signing in is the use case
+//! `service::sign_in::login`.
 use super::error::{AppError, AppResult};
+use crate::config::Config;
 use crate::db::{self, sessions::SessionRow};
 use crate::domain::Role;
 pub use crate::service::principal::{Principal, ensure};
+pub use crate::service::sign_in::LoginOutcome;
 use crate::state::AppState;
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
-    http::{header, request::Parts},
+    http::{HeaderMap, header, request::Parts},
 };
 use std::net::SocketAddr;
 
-pub const SESSION_COOKIE: &str = "practicum_session";
+/// The session cookie's name: `__Host-practicum_session` with `--secure-cookies` (RFC 6265bis
+/// §4.1.3.2: the browser then insists on Secure, Path=/ and no Domain, so no sibling host or
+/// plain-http page can plant or read it), else `practicum_session`.
+pub fn session_cookie(config: &Config) -> &'static str {
+    if config.secure_cookies {
+        "__Host-practicum_session"
+    } else {
+        "practicum_session"
+    }
+}
 
-pub fn client_ip(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+/// The client's address: the socket peer, or the `X-Forwarded-For` client when the peer is a
+/// configured trusted proxy (`net::client_address`). `None` without connection info (tests
+/// that call the router directly).
+pub fn client_ip(parts: &Parts, config: &Config) -> Option<String> {
+    let peer = parts.extensions.get::<ConnectInfo<SocketAddr>>()?.0.ip();
+    Some(client_ip_of(peer, &parts.headers, config).to_string())
+}
+
+/// [`client_ip`] from the peer's address and the request's headers.
+pub fn client_ip_of(
+    peer: std::net::IpAddr,
+    headers: &HeaderMap,
+    config: &Config,
+) -> std::net::IpAddr {
+    let xff: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect();
+    crate::net::client_address(peer, &xff, &config.trusted_proxies)
+}
+
+/// The client's address as an extractor (see [`client_ip`]).
+pub struct ClientIp(pub Option<String>);
+
+impl FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts, &state.config)))
+    }
 }
 
 pub use crate::password::{hash_token, random_token};
 
-fn bearer(parts: &Parts) -> Option<String> {
-    let v = parts.headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+/// The bearer token of the `Authorization` header, if any.
+pub fn bearer(headers: &HeaderMap) -> Option<String> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
     scheme
         .eq_ignore_ascii_case("bearer")
         .then(|| token.trim().to_string())
 }
 
-pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+/// The `User-Agent` header, if it is text.
+pub fn user_agent(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
@@ -41,7 +91,15 @@ pub fn cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
         .map(|(_, v)| v.to_string())
 }
 
-/// Looks the token up and applies the idle and absolute limits; an ended session is removed.
+/// How stale `last_seen_at` may grow before a request writes it again: a tenth of the idle
+/// window, at most a minute. A session then ends between 90% and 100% of the idle window after
+/// its last use, for any setting, and a busy session writes at most once a minute.
+pub fn touch_after(idle: chrono::Duration) -> chrono::Duration {
+    (idle / 10).min(chrono::Duration::seconds(60))
+}
+
+/// Looks the token up and applies the idle and absolute limits (OWASP ASVS 5.0 V7.3); an
+/// ended session is removed. A disabled account's session is no session.
 pub async fn load_session(
     state: &AppState,
     token: &str,
@@ -65,8 +123,7 @@ pub async fn load_session(
         tx.commit().await?;
         return Err(AppError::Unauthenticated);
     }
-    // Touch at most once a minute: the idle clock need not be finer, and it spares writes.
-    if now - row.last_seen_at > chrono::Duration::seconds(60) {
+    if now - row.last_seen_at > touch_after(idle) {
         let mut tx = state.db.write().await?;
         db::sessions::touch(&mut tx, &token_hash, now).await?;
         tx.commit().await?;
@@ -94,106 +151,20 @@ impl FromRequestParts<AppState> for Principal {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        let token = bearer(parts).ok_or(AppError::Unauthenticated)?;
-        load_session(state, &token, client_ip(parts)).await
+        let token = bearer(&parts.headers).ok_or(AppError::Unauthenticated)?;
+        load_session(state, &token, client_ip(parts, &state.config)).await
     }
 }
 
-/// The outcome of a sign-in attempt.
-pub enum LoginOutcome {
-    Ok {
-        token: String,
-        user: Box<db::users::User>,
-    },
-    Refused,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// Checks the password with per-account and per-IP throttling: after `login_max_failures`
-/// failures a key waits `login_base_delay`, doubling with each further failure (capped at
-/// 15 minutes). A success clears the account's count.
-pub async fn login(
-    state: &AppState,
-    email: &str,
-    password: String,
-    ip: Option<String>,
-) -> AppResult<LoginOutcome> {
-    let now = state.clock.now();
-    let email = email.trim().to_lowercase();
-    let keys = [
-        Some(format!("email:{email}")),
-        ip.as_ref().map(|ip| format!("ip:{ip}")),
-    ];
-    let keys: Vec<String> = keys.into_iter().flatten().collect();
-
-    let mut tx = state.db.read().await?;
-    let mut wait = 0i64;
-    for k in &keys {
-        if let Some((_, Some(until))) = db::sessions::throttle_get(&mut tx, k).await?
-            && until > now
-        {
-            // Whole seconds, rounded up: a wait that has passed is no wait.
-            wait = wait.max(((until - now).num_milliseconds() + 999) / 1000);
-        }
+    #[test]
+    fn the_idle_clock_is_refreshed_well_inside_any_window() {
+        let m = chrono::Duration::minutes;
+        assert_eq!(touch_after(m(1)), chrono::Duration::seconds(6));
+        assert_eq!(touch_after(m(30)), m(1));
+        assert!(touch_after(chrono::Duration::seconds(5)) < chrono::Duration::seconds(5));
     }
-    let user = db::users::by_email(&mut tx, &email).await?;
-    drop(tx);
-    if wait > 0 {
-        return Err(AppError::TooManyRequests {
-            retry_after_secs: wait as u64,
-        });
-    }
-
-    let ok = crate::password::verify(
-        password,
-        user.as_ref().and_then(|u| u.password_hash.clone()),
-    )
-    .await;
-    let mut tx = state.db.write().await?;
-    let outcome = match (ok, user) {
-        (true, Some(user)) => {
-            db::sessions::throttle_clear(&mut tx, &keys[0]).await?;
-            let token = random_token()?;
-            db::sessions::insert(
-                &mut tx,
-                &hash_token(&token),
-                &user.id,
-                &random_token()?,
-                now,
-                ip.as_deref(),
-            )
-            .await?;
-            LoginOutcome::Ok {
-                token,
-                user: Box::new(user),
-            }
-        }
-        _ => {
-            for k in &keys {
-                let failures = db::sessions::throttle_get(&mut tx, k)
-                    .await?
-                    .map(|f| f.0)
-                    .unwrap_or(0)
-                    + 1;
-                let over = failures - state.config.login_max_failures;
-                let locked_until = (over >= 0).then(|| {
-                    let base = state.config.login_base_delay.as_millis() as i64;
-                    let ms = base
-                        .saturating_mul(1i64 << over.min(20))
-                        .min(15 * 60 * 1000);
-                    now + chrono::Duration::milliseconds(ms)
-                });
-                db::sessions::throttle_set(&mut tx, k, failures, locked_until).await?;
-            }
-            LoginOutcome::Refused
-        }
-    };
-    tx.commit().await?;
-    Ok(outcome)
-}
-
-pub async fn logout(state: &AppState, token_hash: &str) -> AppResult<()> {
-    let mut tx = state.db.write().await?;
-    db::sessions::delete(&mut tx, token_hash).await?;
-    tx.commit().await?;
-    Ok(())
 }

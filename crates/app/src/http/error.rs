@@ -115,6 +115,12 @@ impl AppError {
                 format!("Try again in {retry_after_secs} seconds."),
                 self.errors(),
             ),
+            AppError::Busy { retry_after_secs } => (
+                "/api/problems/server-busy",
+                "Server busy",
+                format!("Nothing was done. Try again in {retry_after_secs} seconds."),
+                self.errors(),
+            ),
             AppError::Internal(e) => {
                 let request_id = super::middleware::current_request_id()
                     .unwrap_or_else(|| uuid::Uuid::now_v7().to_string());
@@ -149,7 +155,9 @@ impl IntoResponse for AppError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let AppError::TooManyRequests { retry_after_secs } = self {
+        if let AppError::TooManyRequests { retry_after_secs }
+        | AppError::Busy { retry_after_secs } = self
+        {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
@@ -185,6 +193,9 @@ mod tests {
             AppError::NotFound,
             AppError::PayloadTooLarge,
             AppError::TooManyRequests {
+                retry_after_secs: 1,
+            },
+            AppError::Busy {
                 retry_after_secs: 1,
             },
             AppError::conflict(ErrorCode::InvalidTransition, "no"),

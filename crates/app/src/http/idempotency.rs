@@ -4,7 +4,7 @@
 //! rules (who owns a key, how long, waiting for a concurrent first) are
 //! `service::idempotency`'s; this layer reads the key and the caller, and keeps and replays
 //! HTTP answers.
-use super::auth::{SESSION_COOKIE, cookie, load_session};
+use super::auth::{cookie, load_session, session_cookie};
 use super::error::AppError;
 use super::middleware::{current_request_id, with_request_id};
 use super::pages::origin_ok;
@@ -80,7 +80,7 @@ async fn owner(st: &AppState, parts: &Parts, api: bool) -> Result<Option<String>
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, t)| t.trim().to_string())
     } else {
-        cookie(&parts.headers, SESSION_COOKIE)
+        cookie(&parts.headers, session_cookie(&st.config))
     };
     let Some(token) = token else {
         return Ok(Some(String::new()));

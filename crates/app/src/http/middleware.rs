@@ -1,6 +1,7 @@
 //! Response headers every page and API answer carries.
+use crate::state::AppState;
 use axum::{
-    extract::Request,
+    extract::{Request, State},
     http::{HeaderName, HeaderValue, header},
     middleware::Next,
     response::Response,
@@ -12,10 +13,20 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
                         connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
 
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// HSTS with `--secure-cookies` (the server is then reached over https): two years, with
+/// subdomains (OWASP ASVS 5.0 V3.4.1; RFC 6797). Without it a plain-http server must not send it.
+const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+pub async fn security_headers(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let docs = req.uri().path().starts_with("/api/docs");
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if st.config.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
+        );
+    }
     let csp = if docs { DOCS_CSP } else { CSP };
     // A response that set its own policy (a framed preview) keeps it.
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
@@ -47,6 +58,25 @@ pub async fn security_headers(req: Request, next: Next) -> Response {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     res
+}
+
+/// Sheds load past `--max-in-flight` requests handled at once: a request that finds no free
+/// slot is answered at once with 503 `server_busy`, `Retry-After: 1`, as an RFC 9457 problem,
+/// instead of waiting in an unbounded queue (issue 13 point 9). The slot is held until the
+/// handler has produced its answer.
+pub async fn shed_load(State(st): State<AppState>, req: Request, next: Next) -> Response {
+    use axum::response::IntoResponse;
+    let Ok(_slot) = st.in_flight.clone().try_acquire_owned() else {
+        tracing::warn!(
+            limit = st.config.max_in_flight,
+            "shedding load: too many requests in flight"
+        );
+        return crate::error::AppError::Busy {
+            retry_after_secs: 1,
+        }
+        .into_response();
+    };
+    next.run(req).await
 }
 
 tokio::task_local! {

@@ -17,7 +17,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
     // Hash before taking the write lock: argon2 is slow on purpose.
     let mut hashes = Vec::new();
     for _ in DEMO_USERS {
-        hashes.push(crate::password::hash(DEMO_PASSWORD.to_string()).await?);
+        hashes.push(st.hashing.hash(DEMO_PASSWORD.to_string()).await?);
     }
 
     let mut tx = st.db.write().await?;
@@ -367,6 +367,7 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
             student_id,
             password_hash: Some(hash),
             created_at: now,
+            disabled_at: None,
         };
         db::users::insert(&mut tx, &u).await?;
         audit(&mut tx, &actor, "user", &u.id, &u).await?;

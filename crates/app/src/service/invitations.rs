@@ -54,6 +54,7 @@ pub async fn ensure_faculty(
                 student_id: None,
                 password_hash: None,
                 created_at: now,
+                disabled_at: None,
             };
             db::users::insert(tx, &u).await?;
             db::audit::record(
@@ -138,7 +139,7 @@ pub async fn accept_invitation(
         .await?
         .ok_or(AppError::NotFound)?;
     drop(tx);
-    let hash = crate::password::hash(password.unwrap_or_default()).await?;
+    let hash = st.hashing.hash(password.unwrap_or_default()).await?;
     let mut tx = st.db.write().await?;
     // Checked again inside the write: the link works once.
     db::invitations::find_live(&mut tx, &th, now)

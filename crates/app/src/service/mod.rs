@@ -24,6 +24,7 @@ pub mod requests;
 pub mod risks;
 pub mod schools;
 pub mod settings;
+pub mod sign_in;
 pub mod sites;
 pub mod staff;
 pub mod students;

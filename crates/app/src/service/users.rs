@@ -107,9 +107,10 @@ pub async fn create_user_as(
         student_id: student_id.flatten(),
         password_hash: None,
         created_at: st.clock.now(),
+        disabled_at: None,
     };
     if let Some(pw) = password.flatten() {
-        user.password_hash = Some(crate::password::hash(pw).await?);
+        user.password_hash = Some(st.hashing.hash(pw).await?);
     }
     let mut tx = st.db.write().await?;
     db::users::insert(&mut tx, &user).await?;
@@ -125,4 +126,54 @@ pub async fn create_user_as(
     .await?;
     tx.commit().await?;
     Ok(user)
+}
+
+/// Disables an account (`disabled = true`: every session ends at once, sign-in answers as for
+/// a wrong password, its records stay) or enables it again (admin only). Audited as `disable`
+/// or `enable`. Errors: 403 for other roles, 404 for no such user, 409 `cannot_disable_self`
+/// (an admin locking themself out).
+#[tracing::instrument(skip_all, fields(disabled))]
+pub async fn set_disabled(
+    st: &AppState,
+    p: &Principal,
+    id: &str,
+    disabled: bool,
+) -> AppResult<User> {
+    p.authorize(Resource::User, Action::Write)?;
+    if disabled && id == p.user_id {
+        return Err(crate::error::AppError::conflict(
+            ErrorCode::CannotDisableSelf,
+            "you cannot disable your own account; ask another admin",
+        ));
+    }
+    let now = st.clock.now();
+    let mut tx = st.db.write().await?;
+    let before = db::users::get(&mut tx, id)
+        .await?
+        .ok_or(crate::error::AppError::NotFound)?;
+    let at = if disabled {
+        Some(before.disabled_at.unwrap_or(now))
+    } else {
+        None
+    };
+    db::users::set_disabled(&mut tx, id, at).await?;
+    if disabled {
+        db::sessions::delete_all_for_user(&mut tx, id, None).await?;
+    }
+    let after = User {
+        disabled_at: at,
+        ..before.clone()
+    };
+    db::audit::record(
+        &mut tx,
+        &p.actor(now),
+        if disabled { "disable" } else { "enable" },
+        "user",
+        id,
+        Some(&before),
+        Some(&after),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
 }

@@ -49,6 +49,7 @@ pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> Op
     config.addr = "127.0.0.1:0".parse().expect("static address");
     // Every test signs in from 127.0.0.1; throttling gets its own tests.
     config.login_max_failures = 1000;
+    config.login_address_max_failures = 1000;
     // The mail worker looks for due mail often, so tests waiting for the outbox are quick.
     config.mail_poll_interval = Duration::from_millis(20);
     // Tests run the reminder sweep by hand, at the fixed clock's time.

@@ -1502,6 +1502,16 @@ db_test!(
             .await,
             ["weak_password"]
         );
+        // A common or breached password is refused in words, whatever its case and ends.
+        assert_eq!(
+            refused(
+                app.post_anon(&accept, &json!({ "password": "Password2024!" }))
+                    .await,
+                422
+            )
+            .await,
+            ["password_breached"]
+        );
         expect_status(
             app.post_anon(&accept, &json!({ "password": "a-long-enough-password" }))
                 .await,

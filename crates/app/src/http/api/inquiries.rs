@@ -11,13 +11,8 @@ use crate::http::{
 };
 use crate::service::inquiries;
 use crate::state::AppState;
-use axum::{
-    Json,
-    extract::{ConnectInfo, State},
-    http::StatusCode,
-};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::Serialize;
-use std::net::SocketAddr;
 use utoipa::ToSchema;
 
 #[derive(Serialize, ToSchema)]
@@ -33,15 +28,10 @@ pub struct InquiryAnswer {
     responses((status = 201, body = InquiryAnswer), (status = 422, body = crate::http::error::Problem), (status = 429, body = crate::http::error::Problem)))]
 pub async fn create(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    crate::http::auth::ClientIp(ip): crate::http::auth::ClientIp,
     JsonObject(body): JsonObject,
 ) -> AppResult<(StatusCode, Json<InquiryAnswer>)> {
-    let routed = inquiries::submit_inquiry(
-        &st,
-        Some(addr.ip().to_string()),
-        input::inquiries::inquiry(body),
-    )
-    .await?;
+    let routed = inquiries::submit_inquiry(&st, ip, input::inquiries::inquiry(body)).await?;
     Ok(created(InquiryAnswer {
         id: routed.id,
         route: routed.route.into(),

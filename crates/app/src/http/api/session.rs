@@ -2,12 +2,18 @@ use crate::db::users::User;
 use crate::domain::ErrorCode;
 use crate::http::body::body;
 use crate::http::{
-    auth::{self, LoginOutcome, Principal},
+    auth::{self, ClientIp, LoginOutcome, Principal},
     error::{AppError, AppResult},
-    extract::{Input, JsonObject, parse},
+    extract::{Input, JsonObject, PathId, parse},
 };
+use crate::service::sign_in::{self, SessionView, SignIn};
 use crate::state::AppState;
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, StatusCode},
+};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -51,14 +57,18 @@ body! {
     }
 }
 
-/// Sign in. The same 401 answers an unknown email and a wrong password; repeated failures
-/// per account or IP answer 429 with `Retry-After`.
+/// Sign in. The same 401 answers an unknown email, a wrong password and a disabled account;
+/// an account with too many recent failures answers 429 with `Retry-After`, and so does a wrong
+/// password from an address with very many (`service::sign_in`). Every sign-in opens a new
+/// session; a bearer token sent with it is ended. 503 `server_busy` when the server cannot
+/// check a password in time.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::http::error::Problem),
-              (status = 429, body = crate::http::error::Problem)))]
+              (status = 429, body = crate::http::error::Problem), (status = 503, body = crate::http::error::Problem)))]
 pub async fn login(
     State(st): State<AppState>,
-    axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     JsonObject(body): JsonObject,
 ) -> AppResult<Json<LoginResponse>> {
     let (mut i, b) = Input::read::<LoginRequest>(body);
@@ -68,14 +78,14 @@ pub async fn login(
         _ => Err((ErrorCode::InvalidType, "must be text".into())),
     });
     i.finish()?;
-    match auth::login(
-        &st,
-        &email.unwrap_or_default(),
-        password.unwrap_or_default(),
-        Some(addr.ip().to_string()),
-    )
-    .await?
-    {
+    let attempt = SignIn {
+        email: email.unwrap_or_default(),
+        password: password.unwrap_or_default(),
+        ip,
+        user_agent: auth::user_agent(&headers),
+        presented_token: auth::bearer(&headers),
+    };
+    match sign_in::login(&st, attempt).await? {
         LoginOutcome::Ok { token, user } => Ok(Json(LoginResponse {
             token,
             user: (*user).into(),
@@ -88,7 +98,7 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = crate::http::error::Problem)))]
 pub async fn logout(State(st): State<AppState>, p: Principal) -> AppResult<StatusCode> {
-    auth::logout(&st, &p.token_hash).await?;
+    sign_in::logout(&st, &p.token_hash).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -104,4 +114,79 @@ pub async fn me(p: Principal) -> Json<Me> {
         staff_id: p.staff_id,
         student_id: p.student_id,
     })
+}
+
+/// One of the caller's sessions.
+#[derive(Serialize, ToSchema)]
+pub struct Session {
+    pub id: String,
+    /// The device in words, from its `User-Agent` ("Firefox on Windows").
+    pub device: String,
+    /// The client address it signed in from.
+    pub ip: Option<String>,
+    pub created_at: DateTime<Utc>,
+    /// When it was last used (to within a tenth of the idle limit, at most a minute).
+    pub last_seen_at: DateTime<Utc>,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+impl From<SessionView> for Session {
+    fn from(s: SessionView) -> Self {
+        Session {
+            id: s.id,
+            device: s.device,
+            ip: s.ip,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+            current: s.current,
+        }
+    }
+}
+
+/// `{ "items": [...] }`: the caller's sessions.
+#[derive(Serialize, ToSchema)]
+pub struct Sessions {
+    pub items: Vec<Session>,
+}
+
+/// The caller's own sessions, most recently used first.
+#[utoipa::path(get, path = "/api/v1/me/sessions", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Sessions), (status = 401, body = crate::http::error::Problem)))]
+pub async fn my_sessions(State(st): State<AppState>, p: Principal) -> AppResult<Json<Sessions>> {
+    let items = sign_in::my_sessions(&st, &p).await?;
+    Ok(Json(Sessions {
+        items: items.into_iter().map(Session::from).collect(),
+    }))
+}
+
+/// End one of the caller's sessions (it stops working at once). 404 for an id that is not one
+/// of the caller's sessions.
+#[utoipa::path(delete, path = "/api/v1/me/sessions/{id}", tag = "auth", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 204), (status = 401, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem)))]
+pub async fn end_session(
+    State(st): State<AppState>,
+    p: Principal,
+    PathId(id): PathId,
+) -> AppResult<StatusCode> {
+    sign_in::end_my_session(&st, &p, &id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `{ "ended": n }`: how many sessions ended.
+#[derive(Serialize, ToSchema)]
+pub struct Ended {
+    pub ended: u64,
+}
+
+/// End every session of the caller except the one making this call.
+#[utoipa::path(post, path = "/api/v1/me/sessions/end-others", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Ended), (status = 401, body = crate::http::error::Problem)))]
+pub async fn end_other_sessions(
+    State(st): State<AppState>,
+    p: Principal,
+) -> AppResult<Json<Ended>> {
+    let ended = sign_in::end_my_other_sessions(&st, &p).await?;
+    Ok(Json(Ended { ended }))
 }

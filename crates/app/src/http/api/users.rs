@@ -7,8 +7,9 @@ use crate::domain::{
 };
 use crate::http::{
     auth::Principal,
+    body::body,
     error::{AppError, AppResult},
-    extract::{JsonBody, Params, PathId},
+    extract::{Input, JsonBody, Params, PathId, parse},
     input,
 };
 use crate::service::users;
@@ -65,4 +66,34 @@ pub async fn get(
         .await?
         .map(|r| Json(r.into()))
         .ok_or(AppError::NotFound)
+}
+
+body! {
+    pub struct UserPatch {
+        /// true disables the account: its sessions end at once, it cannot sign in (the answer
+        /// is the same as for a wrong password), its records stay. false enables it again.
+        disabled: bool,
+    }
+}
+
+/// Change a user (admin only): today, disable or enable the account. 409
+/// `cannot_disable_self` for the caller's own account.
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "directory", security(("bearer" = [])),
+    params(("id" = String, Path)), request_body = UserPatch,
+    responses((status = 200, body = User), (status = 403, body = crate::http::error::Problem),
+              (status = 404, body = crate::http::error::Problem), (status = 409, body = crate::http::error::Problem),
+              (status = 422, body = crate::http::error::Problem)))]
+pub async fn update(
+    State(st): State<AppState>,
+    p: Principal,
+    PathId(id): PathId,
+    body: JsonBody,
+) -> AppResult<Json<User>> {
+    p.authorize(Resource::User, Action::Write)?;
+    let body = body.read(&st).await?;
+    let (mut i, b) = Input::read::<UserPatch>(body);
+    let disabled = i.req(&b.disabled, None, &parse::boolean);
+    i.finish()?;
+    let user = users::set_disabled(&st, &p, &id, disabled.unwrap_or_default()).await?;
+    Ok(Json(user.into()))
 }

@@ -13,12 +13,13 @@ pub fn role_words() -> String {
         .join(", ")
 }
 
-/// A password strong enough (`password::check_strength`).
+/// A password strong enough and not a common or breached one (`password::check_strength`):
+/// `weak_password` or `password_breached`.
 pub fn password(v: &Value) -> Result<String, (ErrorCode, String)> {
     match v {
         Value::String(s) => crate::password::check_strength(s)
             .map(|_| s.clone())
-            .map_err(|m| (ErrorCode::WeakPassword, m.to_string())),
+            .map_err(|(code, m)| (code, m.to_string())),
         _ => Err((ErrorCode::InvalidType, "must be text".into())),
     }
 }

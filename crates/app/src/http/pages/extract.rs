@@ -38,9 +38,12 @@ impl FromRequestParts<AppState> for PageUser {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
         let to_login = || PageError::Redirect("/login".into());
-        let token =
-            cookie(&parts.headers, crate::http::auth::SESSION_COOKIE).ok_or_else(to_login)?;
-        let p = match load_session(state, &token, client_ip(parts)).await {
+        let token = cookie(
+            &parts.headers,
+            crate::http::auth::session_cookie(&state.config),
+        )
+        .ok_or_else(to_login)?;
+        let p = match load_session(state, &token, client_ip(parts, &state.config)).await {
             Ok(p) => p,
             Err(AppError::Unauthenticated) => return Err(to_login()),
             Err(e) => return Err(e.into()),

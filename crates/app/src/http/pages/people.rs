@@ -1,6 +1,9 @@
 //! Students, hospital staff (preceptors and mentors), and users.
 use crate::state::AppState;
-use axum::{Router, routing::get};
+use axum::{
+    Router,
+    routing::{get, post},
+};
 
 mod disclosures;
 mod enrollments;
@@ -35,4 +38,6 @@ pub fn router() -> Router<AppState> {
         .route("/users", get(users::list).post(users::create))
         .route("/users/new", get(users::new))
         .route("/users/{id}", get(users::show))
+        .route("/users/{id}/disable", post(users::disable))
+        .route("/users/{id}/enable", post(users::enable))
 }

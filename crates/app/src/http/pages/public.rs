@@ -15,12 +15,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Router,
-    extract::{ConnectInfo, Path, State},
+    extract::{Path, State},
     http::StatusCode,
     response::IntoResponse,
     routing::get,
 };
-use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -116,12 +115,12 @@ async fn page(State(st): State<AppState>) -> PageResult {
 /// per-IP limit guard it.
 async fn submit(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    crate::http::auth::ClientIp(ip): crate::http::auth::ClientIp,
     form: Form,
 ) -> PageResult {
     let map = form.to_map(&[], &["is_student"]);
     let input = input::inquiries::inquiry(map);
-    match service::inquiries::submit_inquiry(&st, Some(addr.ip().to_string()), input).await {
+    match service::inquiries::submit_inquiry(&st, ip, input).await {
         Ok(a) => Ok(PublicPage {
             chrome: Chrome::public("Thank you"),
             fields: vec![],

@@ -296,6 +296,9 @@ pub struct User {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub student_id: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// True while an admin has disabled the account: it cannot sign in and has no sessions;
+    /// its records stay.
+    pub disabled: bool,
 }
 
 impl From<db::users::User> for User {
@@ -309,6 +312,7 @@ impl From<db::users::User> for User {
             staff_id: u.staff_id,
             student_id: u.student_id,
             created_at: u.created_at,
+            disabled: u.disabled_at.is_some(),
         }
     }
 }

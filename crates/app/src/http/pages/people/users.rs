@@ -7,7 +7,7 @@ use crate::domain::{
 use crate::http::pages::form_flow::{self, Done, FormSpec, submit};
 use crate::http::pages::view::{Cell, Field, Table};
 use crate::http::pages::{
-    Form, ListPage, PageError, PageId, PageResult, PageUser, RecordPage, filter_select,
+    ActionForm, Form, ListPage, PageError, PageId, PageResult, PageUser, RecordPage, filter_select,
     filter_text, list_page, list_response, nf,
 };
 use crate::http::{extract::Params, input};
@@ -43,7 +43,9 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
                 csv: u.role.clone(),
                 ..Cell::text(role)
             },
-            Cell::text(if u.password_hash.is_some() {
+            Cell::text(if u.disabled_at.is_some() {
+                "no (disabled)"
+            } else if u.password_hash.is_some() {
                 "yes"
             } else {
                 "no (no password yet)"
@@ -138,13 +140,73 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
             Cell::link("Open", format!("/students/{s}")),
         ));
     }
+    let mut forms = vec![];
+    match u.disabled_at {
+        Some(at) => {
+            facts.push((
+                "Account",
+                Cell::badge(
+                    format!(
+                        "disabled since {}",
+                        super::super::view::human_date(at.date_naive())
+                    ),
+                    "bad",
+                ),
+            ));
+            forms.push(ActionForm::new(
+                format!("/users/{id}/enable"),
+                "Enable account",
+            ));
+        }
+        None => {
+            facts.push(("Account", Cell::badge("active", "ok")));
+            if u.id != user.p.user_id && user.p.authorize(Resource::User, Action::Write).is_ok() {
+                forms.push(ActionForm::new(
+                    format!("/users/{id}/disable"),
+                    "Disable account (ends its sessions now)",
+                ));
+            }
+        }
+    }
     Ok(RecordPage {
         chrome: user.chrome(u.name.clone()),
         facts,
         actions: vec![(format!("/history/user/{id}"), "History".into())],
         sections: vec![],
         upload: None,
-        forms: vec![],
+        forms,
     }
     .into_response())
+}
+
+/// `POST /users/{id}/disable` and `/enable` (admin): the same use case as
+/// `PATCH /api/v1/users/{id}`.
+async fn set_disabled(
+    st: &AppState,
+    user: &PageUser,
+    form: &Form,
+    id: &str,
+    disabled: bool,
+) -> PageResult {
+    form.check(user)?;
+    service::users::set_disabled(st, &user.p, id, disabled).await?;
+    Ok(axum::response::Redirect::to(&format!("/users/{id}?done=saved")).into_response())
+}
+
+pub async fn disable(
+    State(st): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    form: Form,
+) -> PageResult {
+    set_disabled(&st, &user, &form, &id, true).await
+}
+
+pub async fn enable(
+    State(st): State<AppState>,
+    user: PageUser,
+    PageId(id): PageId,
+    form: Form,
+) -> PageResult {
+    set_disabled(&st, &user, &form, &id, false).await
 }

@@ -9,19 +9,19 @@ use crate::domain::{
     directory::{AgreementStatus, expiring_in},
     policy::{Action, Resource},
 };
-use crate::http::auth::{self, LoginOutcome, SESSION_COOKIE, cookie};
+use crate::http::auth::{self, ClientIp, LoginOutcome, cookie, session_cookie};
 use crate::http::error::AppError;
+use crate::service::sign_in::{self, SignIn};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     Router,
-    extract::{ConnectInfo, State},
+    extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Redirect},
-    routing::get,
+    routing::{get, post},
 };
-use std::net::SocketAddr;
 
 mod home;
 use home::*;
@@ -32,10 +32,19 @@ pub fn router() -> Router<AppState> {
         .route("/login", get(login_form).post(login))
         .route("/logout", axum::routing::post(logout))
         .route("/profile", get(profile))
+        .route("/profile/sessions/end-others", post(end_other_sessions))
+        .route("/profile/sessions/{id}/end", post(end_session))
 }
 
-/// Pre-session CSRF: the sign-in form and a cookie carry the same random value.
-const LOGIN_CSRF_COOKIE: &str = "practicum_login_csrf";
+/// Pre-session CSRF: the sign-in form and a cookie carry the same random value. Its name takes
+/// the `__Host-` prefix with `--secure-cookies`, like the session's (`auth::session_cookie`).
+fn login_csrf_cookie(st: &AppState) -> &'static str {
+    if st.config.secure_cookies {
+        "__Host-practicum_login_csrf"
+    } else {
+        "practicum_login_csrf"
+    }
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
@@ -75,7 +84,7 @@ fn login_page(st: &AppState, email: String, summary: Summary, status: StatusCode
         .into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        cookie_header(st, LOGIN_CSRF_COOKIE, &token, None),
+        cookie_header(st, login_csrf_cookie(st), &token, None),
     );
     Ok(res)
 }
@@ -86,11 +95,11 @@ async fn login_form(State(st): State<AppState>) -> PageResult {
 
 async fn login(
     State(st): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     form: Form,
 ) -> PageResult {
-    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    let expected = cookie(&headers, login_csrf_cookie(&st)).unwrap_or_default();
     let sent = form.get("csrf_token").unwrap_or_default();
     if !origin_ok(&headers) || expected.is_empty() || !constant_time_eq(&expected, sent) {
         let summary = vec![(
@@ -101,16 +110,24 @@ async fn login(
     }
     let email = form.get("email").unwrap_or_default().to_string();
     let password = form.get("password").unwrap_or_default().to_string();
-    match auth::login(&st, &email, password, Some(addr.ip().to_string())).await {
+    let attempt = SignIn {
+        email: email.clone(),
+        password,
+        ip,
+        user_agent: auth::user_agent(&headers),
+        // A session cookie that came with the form ends: the new session has a new id.
+        presented_token: cookie(&headers, session_cookie(&st.config)),
+    };
+    match sign_in::login(&st, attempt).await {
         Ok(LoginOutcome::Ok { token, .. }) => {
             let mut res = Redirect::to("/").into_response();
             res.headers_mut().append(
                 header::SET_COOKIE,
-                cookie_header(&st, SESSION_COOKIE, &token, None),
+                cookie_header(&st, session_cookie(&st.config), &token, None),
             );
             res.headers_mut().append(
                 header::SET_COOKIE,
-                cookie_header(&st, LOGIN_CSRF_COOKIE, "", Some(0)),
+                cookie_header(&st, login_csrf_cookie(&st), "", Some(0)),
             );
             Ok(res)
         }
@@ -137,11 +154,11 @@ async fn login(
 
 async fn logout(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
-    auth::logout(&st, &user.p.token_hash).await?;
+    sign_in::logout(&st, &user.p.token_hash).await?;
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
-        cookie_header(&st, SESSION_COOKIE, "", Some(0)),
+        cookie_header(&st, session_cookie(&st.config), "", Some(0)),
     );
     Ok(res)
 }
@@ -203,13 +220,84 @@ async fn profile(State(st): State<AppState>, user: PageUser) -> PageResult {
         ],
         None => vec![],
     };
+    let (sessions, forms) = sessions_section(&st, &user).await?;
     Ok(super::RecordPage {
         chrome: user.chrome("My profile"),
         facts,
         actions,
-        sections: vec![],
+        sections: vec![sessions],
         upload: None,
-        forms: vec![],
+        forms,
     }
     .into_response())
+}
+
+/// "Where you are signed in": each session with its device, address, start and last use, and
+/// a button to end each other one, or all of them but this one.
+async fn sessions_section(
+    st: &AppState,
+    user: &PageUser,
+) -> Result<(Section, Vec<super::ActionForm>), super::PageError> {
+    let sessions = sign_in::my_sessions(st, &user.p).await?;
+    let mut table = super::view::Table::new(
+        "Where you are signed in",
+        vec!["Device", "Address", "Signed in", "Last used", ""],
+        "No sessions.",
+    );
+    let when = |t: chrono::DateTime<chrono::Utc>| t.format("%a %-d %b %Y %H:%M UTC").to_string();
+    let mut forms = vec![];
+    for s in &sessions {
+        table.rows.push(vec![
+            Cell::text(&s.device),
+            Cell::text(s.ip.clone().unwrap_or_default()),
+            Cell::text(when(s.created_at)),
+            Cell::text(when(s.last_seen_at)),
+            if s.current {
+                Cell::badge("this session", "info")
+            } else {
+                Cell::text("")
+            },
+        ]);
+        if !s.current {
+            forms.push(super::ActionForm::new(
+                format!("/profile/sessions/{}/end", s.id),
+                format!(
+                    "End the session on {} (last used {})",
+                    s.device,
+                    when(s.last_seen_at)
+                ),
+            ));
+        }
+    }
+    if sessions.iter().filter(|s| !s.current).count() > 1 {
+        forms.push(super::ActionForm::new(
+            "/profile/sessions/end-others",
+            "Sign out everywhere else",
+        ));
+    }
+    Ok((
+        Section {
+            title: "Where you are signed in".into(),
+            table,
+            actions: vec![],
+        },
+        forms,
+    ))
+}
+
+async fn end_session(
+    State(st): State<AppState>,
+    user: PageUser,
+    super::PageId(id): super::PageId,
+    form: Form,
+) -> PageResult {
+    form.check(&user)?;
+    sign_in::end_my_session(&st, &user.p, &id).await?;
+    Ok(Redirect::to("/profile?done=saved").into_response())
+}
+
+async fn end_other_sessions(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
+    form.check(&user)?;
+    sign_in::end_my_other_sessions(&st, &user.p).await?;
+    Ok(Redirect::to("/profile?done=saved").into_response())
 }

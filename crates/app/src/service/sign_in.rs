@@ -1,0 +1,223 @@
+//! Signing in and out, and a person's own sessions (issue 13 points 2 and 3).
+//!
+//! Throttling (OWASP ASVS 5.0 V6.3.1, NIST SP 800-63B §5.2.2) keeps two leaky buckets
+//! ([`Bucket`]) so that neither can be turned against users:
+//! - **per account** (`account:<email>`, any address): after `login_max_failures` failures the
+//!   account waits, doubling to 15 minutes; while it waits even the right password answers 429.
+//!   This stops guessing one account from many addresses.
+//! - **per client address** (`address:<ip>`, any account): a much higher ceiling
+//!   (`login_address_max_failures`). Past it a *wrong* password answers 429 instead of 401, but
+//!   a right password for an account that is not itself waiting still signs in: behind a
+//!   hospital's proxy or NAT, one person guessing cannot lock out everyone else. It costs an
+//!   attacker nothing they could not learn anyway, and it tells well-behaved clients to slow
+//!   down; the real brake on guessing across accounts is the per-account bucket plus the
+//!   refusal of common and breached passwords (`password::check_strength`).
+//!
+//! Both decay (one failure per `login_decay`); a success empties the account's bucket. The
+//! address bucket is not emptied by a success, or an attacker holding one real account could
+//! wipe its address count between guesses. The client address is the socket peer, or the
+//! `X-Forwarded-For` client when the peer is a trusted proxy (`net::client_address`).
+use crate::db::{self, sessions::NewSession, users::User};
+use crate::domain::sign_in::{Bucket, Limits};
+use crate::error::{AppError, AppResult};
+use crate::password::{hash_token, random_token};
+use crate::service::Principal;
+use crate::state::AppState;
+use chrono::{DateTime, Utc};
+
+/// A sign-in attempt as the edge read it.
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+    /// The client's address (after trusted-proxy resolution).
+    pub ip: Option<String>,
+    /// The `User-Agent` header, to describe the session's device to its owner.
+    pub user_agent: Option<String>,
+    /// A session token the client presented with the attempt (the page's cookie, an API
+    /// bearer token): ended on success, so a fixed session id never becomes a signed-in one.
+    pub presented_token: Option<String>,
+}
+
+/// The outcome of a sign-in attempt. Sign-in successes and failures are decided here and only
+/// here: the hook for their audit events and log lines (issue 13 point 5).
+pub enum LoginOutcome {
+    Ok {
+        token: String,
+        user: Box<User>,
+    },
+    /// A wrong password, an unknown email or a disabled account: the same answer for all.
+    Refused,
+}
+
+fn limits(st: &AppState, max_failures: i64) -> Limits {
+    let d = |s: std::time::Duration| chrono::Duration::from_std(s).unwrap_or(chrono::Duration::MAX);
+    Limits {
+        max_failures,
+        base_delay: d(st.config.login_base_delay),
+        decay: d(st.config.login_decay),
+    }
+}
+
+/// Checks the password under the throttles above and, on success, opens a new session (a new
+/// id; a presented one is ended). Errors: 429 `too_many_attempts` with the wait (the account
+/// waits; or the address waits and the password was wrong), 503 `server_busy` when no password
+/// hash could start in time.
+pub async fn login(st: &AppState, input: SignIn) -> AppResult<LoginOutcome> {
+    let now = st.clock.now();
+    let email = input.email.trim().to_lowercase();
+    let account_key = format!("account:{email}");
+    let address_key = input.ip.as_ref().map(|ip| format!("address:{ip}"));
+    let account_limits = limits(st, st.config.login_max_failures);
+
+    let mut tx = st.db.read().await?;
+    let account = db::sessions::throttle_get(&mut tx, &account_key).await?;
+    let user = db::users::by_email(&mut tx, &email).await?;
+    drop(tx);
+    if let Some(wait) = account.and_then(|b| b.wait(now)) {
+        return Err(AppError::TooManyRequests {
+            retry_after_secs: wait,
+        });
+    }
+
+    let ok = st
+        .hashing
+        .verify(
+            input.password,
+            user.as_ref().and_then(|u| u.password_hash.clone()),
+        )
+        .await?;
+    let user = user.filter(|u| ok && u.disabled_at.is_none());
+
+    let mut tx = st.db.write().await?;
+    let outcome = match user {
+        Some(user) => {
+            db::sessions::throttle_clear(&mut tx, &account_key).await?;
+            if let Some(old) = &input.presented_token {
+                db::sessions::delete(&mut tx, &hash_token(old)).await?;
+            }
+            let token = random_token()?;
+            let ua = input.user_agent.as_deref().map(|u| truncate(u, 512));
+            db::sessions::insert(
+                &mut tx,
+                &NewSession {
+                    id: &db::new_id(),
+                    token_hash: &hash_token(&token),
+                    user_id: &user.id,
+                    csrf: &random_token()?,
+                    now,
+                    ip: input.ip.as_deref(),
+                    user_agent: ua,
+                },
+            )
+            .await?;
+            Ok(LoginOutcome::Ok {
+                token,
+                user: Box::new(user),
+            })
+        }
+        None => {
+            record_failure(&mut tx, &account_key, now, &account_limits).await?;
+            let address_wait = match &address_key {
+                Some(key) => {
+                    let limits = limits(st, st.config.login_address_max_failures);
+                    let before = record_failure(&mut tx, key, now, &limits).await?;
+                    before.wait(now)
+                }
+                None => None,
+            };
+            let horizon = account_limits.decay * 200;
+            db::sessions::throttle_prune(&mut tx, now - horizon, now).await?;
+            match address_wait {
+                Some(wait) => Err(AppError::TooManyRequests {
+                    retry_after_secs: wait,
+                }),
+                None => Ok(LoginOutcome::Refused),
+            }
+        }
+    };
+    tx.commit().await?;
+    outcome
+}
+
+/// Adds one failure to `key`'s bucket; answers the bucket as it was before.
+async fn record_failure(
+    tx: &mut db::Tx,
+    key: &str,
+    now: DateTime<Utc>,
+    limits: &Limits,
+) -> AppResult<Bucket> {
+    let before = db::sessions::throttle_get(tx, key)
+        .await?
+        .unwrap_or(Bucket::empty(now));
+    db::sessions::throttle_set(tx, key, &before.fail(now, limits)).await?;
+    Ok(before)
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    if s.len() <= max {
+        return s;
+    }
+    let end = (0..=max)
+        .rev()
+        .find(|i| s.is_char_boundary(*i))
+        .unwrap_or(0);
+    &s[..end]
+}
+
+/// Ends the session with this token hash.
+pub async fn logout(st: &AppState, token_hash: &str) -> AppResult<()> {
+    let mut tx = st.db.write().await?;
+    db::sessions::delete(&mut tx, token_hash).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One of a person's sessions, as they see it.
+#[derive(Clone, Debug)]
+pub struct SessionView {
+    pub id: String,
+    /// "Firefox on Windows" (`domain::sign_in::describe_device`).
+    pub device: String,
+    pub ip: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+    /// The session this request came with.
+    pub current: bool,
+}
+
+/// The caller's own sessions, most recently used first.
+pub async fn my_sessions(st: &AppState, p: &Principal) -> AppResult<Vec<SessionView>> {
+    let mut tx = st.db.read().await?;
+    let rows = db::sessions::list_for_user(&mut tx, &p.user_id).await?;
+    Ok(rows
+        .into_iter()
+        .map(|s| SessionView {
+            current: s.token_hash == p.token_hash,
+            device: crate::domain::sign_in::describe_device(s.user_agent.as_deref()),
+            id: s.id,
+            ip: s.ip,
+            created_at: s.created_at,
+            last_seen_at: s.last_seen_at,
+        })
+        .collect())
+}
+
+/// Ends one of the caller's sessions (the current one too, if named). Errors: 404 when the id
+/// is not one of the caller's sessions — someone else's looks the same as none.
+pub async fn end_my_session(st: &AppState, p: &Principal, id: &str) -> AppResult<()> {
+    let mut tx = st.db.write().await?;
+    let n = db::sessions::delete_for_user(&mut tx, &p.user_id, id).await?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends every session of the caller but the current one; answers how many ended.
+pub async fn end_my_other_sessions(st: &AppState, p: &Principal) -> AppResult<u64> {
+    let mut tx = st.db.write().await?;
+    let n = db::sessions::delete_all_for_user(&mut tx, &p.user_id, Some(&p.token_hash)).await?;
+    tx.commit().await?;
+    Ok(n)
+}
