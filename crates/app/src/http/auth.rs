@@ -3,6 +3,7 @@
 use super::error::{AppError, AppResult};
 use crate::db::{self, sessions::SessionRow};
 use crate::domain::Role;
+use crate::service::audit::{SignInEvent, record_sign_in};
 pub use crate::service::principal::{Principal, ensure};
 use crate::state::AppState;
 use axum::{
@@ -110,7 +111,8 @@ pub enum LoginOutcome {
 
 /// Checks the password with per-account and per-IP throttling: after `login_max_failures`
 /// failures a key waits `login_base_delay`, doubling with each further failure (capped at
-/// 15 minutes). A success clears the account's count.
+/// 15 minutes). A success clears the account's count. Every attempt that reaches the password
+/// check is an audit event (`sign_in`, `sign_in_failed`) and a log line, without the password.
 pub async fn login(
     state: &AppState,
     email: &str,
@@ -162,12 +164,23 @@ pub async fn login(
                 ip.as_deref(),
             )
             .await?;
+            let event = SignInEvent::Succeeded {
+                user_id: &user.id,
+                name: &user.name,
+                email: &user.email,
+            };
+            record_sign_in(&mut tx, event, ip.as_deref(), now).await?;
             LoginOutcome::Ok {
                 token,
                 user: Box::new(user),
             }
         }
-        _ => {
+        (_, user) => {
+            let event = SignInEvent::Refused {
+                email: &email,
+                user_id: user.as_ref().map(|u| u.id.as_str()),
+            };
+            record_sign_in(&mut tx, event, ip.as_deref(), now).await?;
             for k in &keys {
                 let failures = db::sessions::throttle_get(&mut tx, k)
                     .await?
@@ -191,9 +204,16 @@ pub async fn login(
     Ok(outcome)
 }
 
-pub async fn logout(state: &AppState, token_hash: &str) -> AppResult<()> {
+/// Ends the caller's session, and records the sign-out in the trail.
+pub async fn logout(state: &AppState, p: &Principal) -> AppResult<()> {
     let mut tx = state.db.write().await?;
-    db::sessions::delete(&mut tx, token_hash).await?;
+    db::sessions::delete(&mut tx, &p.token_hash).await?;
+    let event = SignInEvent::SignedOut {
+        user_id: &p.user_id,
+        name: &p.name,
+        email: &p.email,
+    };
+    record_sign_in(&mut tx, event, p.ip.as_deref(), state.clock.now()).await?;
     tx.commit().await?;
     Ok(())
 }

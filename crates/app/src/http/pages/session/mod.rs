@@ -137,7 +137,7 @@ async fn login(
 
 async fn logout(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
-    auth::logout(&st, &user.p.token_hash).await?;
+    auth::logout(&st, &user.p).await?;
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
