@@ -23,6 +23,7 @@ use axum::{
 };
 use std::net::SocketAddr;
 
+mod damaged;
 mod home;
 use home::*;
 
