@@ -26,6 +26,10 @@ pub enum AppError {
     /// No such record, or one outside the caller's scope: 404.
     #[error("not found")]
     NotFound,
+    /// The record is there but its stored file is not (the data directory lost it): 404
+    /// `file_missing`, and the office home lists it as damaged.
+    #[error("the stored file is missing")]
+    FileMissing,
     #[error("payload too large")]
     PayloadTooLarge,
     /// An edit page's change that would put these open placements at risk, not kept until
@@ -65,6 +69,7 @@ impl AppError {
             AppError::Unauthenticated => ErrorCode::Unauthenticated,
             AppError::Forbidden => ErrorCode::Forbidden,
             AppError::NotFound => ErrorCode::NotFound,
+            AppError::FileMissing => ErrorCode::FileMissing,
             AppError::Unconfirmed(_) => ErrorCode::Conflict,
             AppError::PayloadTooLarge => ErrorCode::BodyTooLarge,
             AppError::TooManyRequests { .. } => ErrorCode::TooManyAttempts,
@@ -86,6 +91,11 @@ impl AppError {
             ),
             AppError::Forbidden => one(ErrorCode::Forbidden, "your role may not take this action"),
             AppError::NotFound => one(ErrorCode::NotFound, "there is no such record"),
+            AppError::FileMissing => one(
+                ErrorCode::FileMissing,
+                "the record is there but its stored file is missing; ask the office to restore \
+                 it from a backup or to have it uploaded again",
+            ),
             AppError::Unconfirmed(_) => one(
                 ErrorCode::Conflict,
                 "the change puts open placements at risk; confirm it to keep it",
@@ -122,6 +132,18 @@ impl AppError {
 impl From<Problems> for AppError {
     fn from(p: Problems) -> Self {
         AppError::Rejected(p)
+    }
+}
+
+impl AppError {
+    /// A stored file that could not be read: [`AppError::FileMissing`] when it is not there,
+    /// else an internal error.
+    pub fn from_file_read(e: std::io::Error) -> Self {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            AppError::FileMissing
+        } else {
+            AppError::Internal(e.into())
+        }
     }
 }
 

@@ -58,6 +58,20 @@ pub async fn store(dir: &Path, bytes: &[u8]) -> std::io::Result<String> {
     Ok(sha)
 }
 
+/// Which of `hashes` have no stored file under `dir` (blocking file-system checks, done off the
+/// async workers), in the order given.
+pub async fn missing(dir: &Path, hashes: Vec<String>) -> std::io::Result<Vec<String>> {
+    let dir = dir.to_path_buf();
+    tokio::task::spawn_blocking(move || {
+        hashes
+            .into_iter()
+            .filter(|h| h.len() < 2 || !path_for(&dir, h).is_file())
+            .collect()
+    })
+    .await
+    .map_err(std::io::Error::other)
+}
+
 pub async fn read(dir: &Path, sha256: &str) -> std::io::Result<Vec<u8>> {
     if sha256.len() != 64 || !sha256.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(std::io::Error::new(

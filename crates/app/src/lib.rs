@@ -1,4 +1,5 @@
 //! Practicum: clinical rotations and internships for a hospital's education office.
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod db;

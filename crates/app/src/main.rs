@@ -1,8 +1,10 @@
-//! The `practicum` command line: serve, migrate, seed-demo, user create.
+//! The `practicum` command line: serve, migrate, seed-demo, user create, allocate, check,
+//! audit verify, backup, restore.
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 
 mod cli_allocate;
+mod cli_ops;
 use practicum::{clock::Clock, config::Config, startup};
 use serde_json::json;
 use std::{net::SocketAddr, path::PathBuf};
@@ -16,6 +18,21 @@ use std::{net::SocketAddr, path::PathBuf};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// How log lines are written: `text` for people (on stdout), `json` for a log collector
+    /// (one JSON object a line, on stderr).
+    #[arg(
+        long,
+        global = true,
+        env = "PRACTICUM_LOG_FORMAT",
+        default_value = "text"
+    )]
+    log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -33,6 +50,14 @@ enum Command {
     Allocate(cli_allocate::AllocateArgs),
     /// Check a solution against its problem: exit 0 if feasible, and print the objective.
     Check(cli_allocate::CheckArgs),
+    /// The audit trail's hash chain.
+    #[command(subcommand)]
+    Audit(cli_ops::AuditCommand),
+    /// Copy the database (online) and the uploaded files into a new directory, with a
+    /// manifest of their SHA-256 hashes.
+    Backup(cli_ops::BackupArgs),
+    /// Put a backup back into an empty data directory or database, checking every hash.
+    Restore(cli_ops::RestoreArgs),
 }
 
 #[derive(Subcommand)]
@@ -42,7 +67,7 @@ enum UserCommand {
 }
 
 #[derive(Args, Clone)]
-struct Store {
+pub(crate) struct Store {
     /// Where the SQLite database, uploaded files and the mail outbox live.
     #[arg(long, env = "PRACTICUM_DATA_DIR", default_value = "./practicum-data")]
     data_dir: PathBuf,
@@ -129,7 +154,7 @@ fn parse_ip_range(s: &str) -> Result<practicum::net::IpRange, String> {
     practicum::net::IpRange::parse(s)
 }
 
-fn config_for(store: &Store) -> Config {
+pub(crate) fn config_for(store: &Store) -> Config {
     let mut c = Config::new(store.data_dir.clone());
     c.database = store.database.clone();
     c
@@ -146,17 +171,24 @@ fn main() -> anyhow::Result<ExitCode> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(run(cli))?;
-    Ok(ExitCode::SUCCESS)
+        .block_on(run(cli))
 }
 
-async fn run(cli: Cli) -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into()),
-        )
-        .init();
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    match cli.log_format {
+        LogFormat::Text => tracing_subscriber::fmt().with_env_filter(filter).init(),
+        // JSON lines go to stderr, so stdout keeps only the lines a command prints for people.
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_writer(std::io::stderr)
+            .flatten_event(true)
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_env_filter(filter)
+            .init(),
+    }
     // No subcommand: the demo, as `cargo run --release` promises.
     let command = cli.command.unwrap_or_else(|| {
         Command::Serve(ServeArgs {
@@ -180,11 +212,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         })
     });
     match command {
-        Command::Serve(a) => serve(a).await,
+        Command::Serve(a) => serve(a).await.map(|()| ExitCode::SUCCESS),
         Command::Migrate(s) => {
             let db = startup::open(&config_for(&s)).await?;
             println!("migrated the {} database", db.backend());
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::SeedDemo(s) => {
             let config = config_for(&s);
@@ -195,9 +227,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             practicum::seed::seed_demo(&st).await?;
             println!("seeded the demo hospital system");
             print_demo_signins();
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
-        Command::User(UserCommand::Create(u)) => create_user(u).await,
+        Command::User(UserCommand::Create(u)) => create_user(u).await.map(|()| ExitCode::SUCCESS),
+        Command::Audit(cli_ops::AuditCommand::Verify(s)) => Ok(cli_ops::verify(s).await),
+        Command::Backup(a) => Ok(cli_ops::backup(a).await),
+        Command::Restore(a) => Ok(cli_ops::restore(a).await),
         Command::Allocate(_) | Command::Check(_) => {
             unreachable!("handled before the runtime starts")
         }

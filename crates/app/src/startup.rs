@@ -99,6 +99,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         .merge(http::pages::router())
         .merge(SwaggerUi::new("/api/docs").url("/api/openapi.json", openapi))
+        .route("/healthz", axum::routing::get(http::health::healthz))
+        .route("/readyz", axum::routing::get(http::health::readyz))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

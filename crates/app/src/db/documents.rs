@@ -48,6 +48,12 @@ pub async fn insert(tx: &mut Tx, d: &Document) -> DbResult<()> {
     Ok(())
 }
 
+/// Every document that has a stored file, oldest first (for the check of missing files).
+pub async fn with_files(tx: &mut Tx) -> DbResult<Vec<Document>> {
+    let sql = format!("SELECT {COLS} FROM documents WHERE file_sha256 IS NOT NULL ORDER BY id");
+    Ok(on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(c).await)?)
+}
+
 pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Document>> {
     let sql = format!("SELECT {COLS} FROM documents WHERE id = $1");
     Ok(

@@ -123,7 +123,8 @@ impl Db {
     }
 
     /// Runs the migrations, then the Rust-side steps they cannot do themselves: filling the
-    /// search column of rows written before it existed (`search::backfill`, idempotent).
+    /// search column of rows written before it existed (`search::backfill`, idempotent) and
+    /// chaining audit events written before the chain did (`audit::backfill`, idempotent).
     pub async fn migrate(&self) -> anyhow::Result<()> {
         match self {
             Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
@@ -131,11 +132,53 @@ impl Db {
         }
         let mut tx = self.write().await?;
         let written = search::backfill(&mut tx).await?;
+        let chained = audit::backfill(&mut tx).await?;
         tx.commit().await?;
         if written > 0 {
             tracing::info!(rows = written, "search column filled for existing rows");
         }
+        if chained > 0 {
+            tracing::info!(
+                events = chained,
+                "audit events written before the chain chained"
+            );
+        }
         Ok(())
+    }
+
+    /// `Ok` when the database answers and every migration this build carries is applied
+    /// (`GET /readyz`); else why not, in words without internals.
+    pub async fn readiness(&self) -> Result<(), String> {
+        let applied: Result<Vec<i64>, sqlx::Error> = match self {
+            Db::Sqlite(p) => {
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(p)
+                    .await
+            }
+            Db::Postgres(p) => {
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
+                    .fetch_all(p)
+                    .await
+            }
+        };
+        let applied = applied.map_err(|e| {
+            tracing::warn!(error = %e, "readiness: the database did not answer");
+            "the database does not answer, or has never been migrated".to_string()
+        })?;
+        let carried = match self {
+            Db::Sqlite(_) => sqlx::migrate!("./migrations/sqlite"),
+            Db::Postgres(_) => sqlx::migrate!("./migrations/postgres"),
+        };
+        let missing: Vec<String> = carried
+            .iter()
+            .filter(|m| !applied.contains(&m.version))
+            .map(|m| m.version.to_string())
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("migrations not applied: {}", missing.join(", ")))
+        }
     }
 
     pub fn backend(&self) -> &'static str {

@@ -19,9 +19,14 @@ pub struct User {
     #[serde(skip)]
     pub password_hash: Option<String>,
     pub created_at: DateTime<Utc>,
-    /// Set while an admin has disabled the account: no sign-in, no session.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Set while an admin has disabled the account: no sign-in, no session. Serialized (in
+    /// the audit trail) as the API shows it: `disabled: bool` (the event has its own time).
+    #[serde(rename = "disabled", serialize_with = "is_set")]
     pub disabled_at: Option<DateTime<Utc>>,
+}
+
+fn is_set<S: serde::Serializer>(at: &Option<DateTime<Utc>>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_bool(at.is_some())
 }
 
 const COLS: &str = "id, email, name, role, school_id, staff_id, student_id, password_hash, created_at, disabled_at";

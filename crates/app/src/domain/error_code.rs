@@ -44,6 +44,7 @@ error_codes! {
     ExpiryRequired = "expiry_required", 422;
     FacultyEmailTaken = "faculty_email_taken", 422;
     FacultySupervisorRequired = "faculty_supervisor_required", 422;
+    FileMissing = "file_missing", 404;
     FileRequired = "file_required", 422;
     FileTooLarge = "file_too_large", 422;
     FileTypeNotAllowed = "file_type_not_allowed", 422;

@@ -1,4 +1,5 @@
 //! Pure rules and types: no SQL, no HTTP. Untrusted input becomes these types at the edge.
+pub mod audit_chain;
 pub mod booking;
 pub mod capacity;
 pub mod catalog;

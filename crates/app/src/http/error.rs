@@ -103,6 +103,12 @@ impl AppError {
                 "There is no such record.".into(),
                 self.errors(),
             ),
+            AppError::FileMissing => (
+                "/api/problems/file-missing",
+                "The file is missing",
+                "The record exists but its stored file is missing from the server.".into(),
+                self.errors(),
+            ),
             AppError::PayloadTooLarge => (
                 "/api/problems/too-large",
                 "Request too large",

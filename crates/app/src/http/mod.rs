@@ -4,6 +4,7 @@ pub mod body;
 pub mod document_file;
 pub mod error;
 pub mod extract;
+pub mod health;
 pub mod idempotency;
 pub mod input;
 pub mod middleware;

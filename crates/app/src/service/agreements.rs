@@ -228,7 +228,7 @@ pub async fn agreement_document(
     };
     let bytes = files::read(&st.config.files_dir(), sha)
         .await
-        .map_err(anyhow::Error::from)?;
+        .map_err(AppError::from_file_read)?;
     let name = a.document_name.unwrap_or_else(|| "agreement.pdf".into());
     Ok((name, bytes))
 }

@@ -6,6 +6,7 @@
 use crate::domain::Problems;
 
 pub mod agreements;
+pub mod audit;
 pub mod departments;
 pub mod disclosures;
 pub mod export;

@@ -22,6 +22,7 @@ use crate::domain::sign_in::{Bucket, Limits};
 use crate::error::{AppError, AppResult};
 use crate::password::{hash_token, random_token};
 use crate::service::Principal;
+use crate::service::audit::{SignInEvent, record_sign_in};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 
@@ -86,6 +87,8 @@ pub async fn login(st: &AppState, input: SignIn) -> AppResult<LoginOutcome> {
             user.as_ref().and_then(|u| u.password_hash.clone()),
         )
         .await?;
+    // Who the failed attempt was about, for the audit trail (never the password).
+    let tried = user.as_ref().map(|u| u.id.clone());
     let user = user.filter(|u| ok && u.disabled_at.is_none());
 
     let mut tx = st.db.write().await?;
@@ -110,12 +113,23 @@ pub async fn login(st: &AppState, input: SignIn) -> AppResult<LoginOutcome> {
                 },
             )
             .await?;
+            let event = SignInEvent::Succeeded {
+                user_id: &user.id,
+                name: &user.name,
+                email: &user.email,
+            };
+            record_sign_in(&mut tx, event, input.ip.as_deref(), now).await?;
             Ok(LoginOutcome::Ok {
                 token,
                 user: Box::new(user),
             })
         }
         None => {
+            let event = SignInEvent::Refused {
+                email: &email,
+                user_id: tried.as_deref(),
+            };
+            record_sign_in(&mut tx, event, input.ip.as_deref(), now).await?;
             record_failure(&mut tx, &account_key, now, &account_limits).await?;
             let address_wait = match &address_key {
                 Some(key) => {
@@ -164,10 +178,16 @@ fn truncate(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// Ends the session with this token hash.
-pub async fn logout(st: &AppState, token_hash: &str) -> AppResult<()> {
+/// Ends the caller's session, and records the sign-out in the audit trail.
+pub async fn logout(st: &AppState, p: &crate::service::Principal) -> AppResult<()> {
     let mut tx = st.db.write().await?;
-    db::sessions::delete(&mut tx, token_hash).await?;
+    db::sessions::delete(&mut tx, &p.token_hash).await?;
+    let event = SignInEvent::SignedOut {
+        user_id: &p.user_id,
+        name: &p.name,
+        email: &p.email,
+    };
+    record_sign_in(&mut tx, event, p.ip.as_deref(), st.clock.now()).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -98,7 +98,7 @@ pub async fn login(
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "auth", security(("bearer" = [])),
     responses((status = 204), (status = 401, body = crate::http::error::Problem)))]
 pub async fn logout(State(st): State<AppState>, p: Principal) -> AppResult<StatusCode> {
-    sign_in::logout(&st, &p.token_hash).await?;
+    sign_in::logout(&st, &p).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -200,6 +200,25 @@ pub async fn document_file(
     };
     let bytes = files::read(&st.config.files_dir(), sha)
         .await
-        .map_err(anyhow::Error::from)?;
+        .map_err(AppError::from_file_read)?;
     Ok((d, bytes))
+}
+
+/// The documents whose stored file is gone from the data directory (the office home's
+/// "Documents with a missing file"), oldest first. Office only (403 otherwise).
+pub async fn with_missing_file(st: &AppState, p: &Principal) -> AppResult<Vec<Document>> {
+    p.authorize(Resource::Requirement, Action::Write)?;
+    let mut tx = st.db.read().await?;
+    let docs = db::documents::with_files(&mut tx).await?;
+    drop(tx);
+    let hashes = docs.iter().filter_map(|d| d.file_sha256.clone()).collect();
+    let missing: std::collections::HashSet<String> = files::missing(&st.config.files_dir(), hashes)
+        .await
+        .map_err(anyhow::Error::from)?
+        .into_iter()
+        .collect();
+    Ok(docs
+        .into_iter()
+        .filter(|d| d.file_sha256.as_ref().is_some_and(|h| missing.contains(h)))
+        .collect())
 }

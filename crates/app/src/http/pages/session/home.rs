@@ -147,6 +147,19 @@ pub(super) async fn home(
                 table: risk_table(&st, &at_risk).await?,
                 actions: vec![],
             });
+            let damaged = super::damaged::missing_files_table(&st, p).await?;
+            if !damaged.rows.is_empty() {
+                tiles.push((
+                    "documents with a missing file".into(),
+                    damaged.rows.len().to_string(),
+                    "/#documents-with-a-missing-file".into(),
+                ));
+                sections.push(Section {
+                    title: "Documents with a missing file".into(),
+                    table: damaged,
+                    actions: vec![],
+                });
+            }
             sections.push(Section {
                 title: "Agreements to renew".into(),
                 table: expiring,

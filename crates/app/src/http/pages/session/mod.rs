@@ -23,6 +23,7 @@ use axum::{
     routing::{get, post},
 };
 
+mod damaged;
 mod home;
 use home::*;
 
@@ -154,7 +155,7 @@ async fn login(
 
 async fn logout(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
     form.check(&user)?;
-    sign_in::logout(&st, &user.p.token_hash).await?;
+    sign_in::logout(&st, &user.p).await?;
     let mut res = Redirect::to("/login").into_response();
     res.headers_mut().append(
         header::SET_COOKIE,
