@@ -67,11 +67,13 @@ impl From<Row> for AuditEvent {
 ///
 /// Appends are serialised so the chain cannot fork. On SQLite the write transaction already
 /// holds the database's one write lock (`BEGIN IMMEDIATE`, `Db::write`). On PostgreSQL
-/// [`lock_chain`] takes a transaction-scoped advisory lock first, so a second appender waits
-/// until the first commits or rolls back and then reads the new last event; a row lock on the
-/// last event would not do, as the event being appended is not there yet for the next writer
-/// to wait on. The unique index on `seq` is the last guard: two appends at one place cannot
-/// both commit.
+/// [`lock_chain`] holds a transaction-scoped advisory lock, taken when the write transaction
+/// begins (`Db::write`, so it is every writer's first lock and no two writers can wait on each
+/// other in a cycle) and again here (returning at once) for any other transaction: a second
+/// appender waits until the first commits or rolls back, then reads the new last event. A row
+/// lock on the last event would not do: the event being appended is not there yet for the next
+/// writer to wait on. The unique index on `seq` is the last guard: two appends at one place
+/// cannot both commit.
 pub async fn record<B: Serialize, A: Serialize>(
     tx: &mut Tx,
     actor: &Actor,
@@ -118,9 +120,7 @@ async fn insert(tx: &mut Tx, e: &ChainEvent) -> DbResult<()> {
 const CHAIN_LOCK: i64 = 0x5052_4143_4155_4454;
 
 /// Takes the chain's lock until the transaction ends (PostgreSQL; SQLite's write transaction
-/// is already alone). Taken again in the same transaction it returns at once. Store functions
-/// that lock rows `FOR UPDATE` take it first, so every transaction takes this lock before any
-/// row lock and an append can never wait in a cycle with a capacity or status check.
+/// is already alone). Taken again in the same transaction it returns at once.
 pub async fn lock_chain(tx: &mut Tx) -> DbResult<()> {
     if let Tx::Postgres(t) = tx {
         sqlx::query("SELECT pg_advisory_xact_lock($1)")

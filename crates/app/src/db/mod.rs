@@ -198,10 +198,19 @@ impl Db {
 
     /// A transaction that will write. On SQLite it takes the write lock up front
     /// (`BEGIN IMMEDIATE`), so a check-then-write cannot interleave with another writer.
+    /// On PostgreSQL it takes the audit chain's lock up front (`audit::lock_chain`): appends
+    /// to the chain must be serialised, and a lock taken only at the append — after the
+    /// transaction has locked rows (an UPDATE, a `FOR UPDATE` capacity guard) — would let two
+    /// writers wait on each other in a cycle (a deadlock, answered as a 500). Taken first, it
+    /// is the first lock of every writer, as SQLite's write lock is.
     pub async fn write(&self) -> DbResult<Tx> {
         Ok(match self {
             Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Postgres(p) => {
+                let mut tx = Tx::Postgres(p.begin().await?);
+                audit::lock_chain(&mut tx).await?;
+                tx
+            }
         })
     }
 

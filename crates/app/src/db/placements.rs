@@ -116,7 +116,6 @@ pub async fn lock_guards(
     department_ids: &[String],
     staff_ids: &[String],
 ) -> DbResult<()> {
-    super::audit::lock_chain(tx).await?;
     if let Tx::Postgres(t) = tx {
         let mut d: Vec<&String> = department_ids.iter().collect();
         d.sort();
@@ -168,7 +167,6 @@ pub async fn set_student(tx: &mut Tx, id: &str, student_id: &str) -> DbResult<()
 /// excludes other writers), so two moves on one placement cannot both start from the same
 /// status.
 pub async fn lock(tx: &mut Tx, id: &str) -> DbResult<()> {
-    super::audit::lock_chain(tx).await?;
     if let Tx::Postgres(t) = tx {
         sqlx::query("SELECT id FROM placements WHERE id = $1 FOR UPDATE")
             .bind(id)

@@ -199,7 +199,6 @@ pub async fn set_status(
 /// excludes other writers), so two decisions — or a decision and a withdrawal — on one
 /// request cannot both find it open. Taken before any capacity guard, never after.
 pub async fn lock(tx: &mut Tx, id: &str) -> DbResult<()> {
-    super::audit::lock_chain(tx).await?;
     if let Tx::Postgres(t) = tx {
         sqlx::query("SELECT id FROM placement_requests WHERE id = $1 FOR UPDATE")
             .bind(id)

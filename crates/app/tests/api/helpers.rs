@@ -90,7 +90,8 @@ pub fn skip_postgres() {
     eprintln!("skipped: TEST_POSTGRES_URL is not set");
 }
 
-async fn fresh_pg_database(url: &str) -> String {
+/// A new, empty database on the server of `url` (a `postgres://` URL); its URL.
+pub async fn fresh_pg_database(url: &str) -> String {
     use sqlx::Connection;
     let name = format!("t_{}", uuid::Uuid::now_v7().simple());
     let mut conn = sqlx::PgConnection::connect(url)

@@ -6,6 +6,7 @@ mod helpers;
 
 mod agreements;
 mod audit;
+mod audit_chain;
 mod auth;
 mod cli;
 mod csv;
@@ -18,6 +19,7 @@ mod inquiries;
 mod notices;
 mod notifications;
 mod onboarding;
+mod operations;
 mod pagination;
 mod placement_flow;
 mod placements;
