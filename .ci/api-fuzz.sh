@@ -2,8 +2,11 @@
 # Property-based run of the API against its own OpenAPI document (issue 13 point 8):
 # schemathesis, signed in as the demo admin, generates requests for every operation from
 # /api/openapi.json and checks that none answers a server error, a status the document does
-# not list, or a content type it does not list. Sign-out is left out (it would end the
-# session the run uses). Usage: .ci/api-fuzz.sh [BINARY] [VENV]
+# not list, or a content type it does not list. Left out: what ends the session the run
+# uses — sign-out, sign-in (a successful one ends the session it was sent with: rotation) and
+# the caller's own sessions (`/api/v1/me/sessions...`, where ending the current one is a
+# sign-out); without that, most operations would answer only 401 after the first hit. The
+# integration tests cover those (sessions::*, sign_in::*). Usage: .ci/api-fuzz.sh [BINARY] [VENV]
 set -euo pipefail
 BIN=${1:-target/debug/practicum}
 VENV=${2:-$(mktemp -d)/venv}
@@ -31,6 +34,8 @@ TOKEN=$(curl -fsS -X POST "$BASE/api/v1/auth/login" -H 'content-type: applicatio
 "$VENV/bin/schemathesis" run "$BASE/api/openapi.json" \
   --header "Authorization: Bearer $TOKEN" \
   --exclude-path '/api/v1/auth/logout' \
+  --exclude-path '/api/v1/auth/login' \
+  --exclude-path-regex '^/api/v1/me/sessions' \
   --checks not_a_server_error,status_code_conformance,content_type_conformance \
   --phases examples,coverage,fuzzing \
   --max-examples "${API_FUZZ_EXAMPLES:-25}" \
