@@ -9,6 +9,7 @@ pub mod agreements;
 pub mod audit;
 pub mod departments;
 pub mod disclosures;
+pub mod enrollments;
 pub mod export;
 pub mod idempotency;
 pub mod inquiries;

@@ -88,9 +88,14 @@ pub async fn transfer(
     p.authorize(Resource::Student, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        students::transfer_student(&st, &p, &id, input::students::transfer(body))
-            .await?
-            .into(),
+        crate::service::enrollments::transfer_student(
+            &st,
+            &p,
+            &id,
+            input::students::transfer(body),
+        )
+        .await?
+        .into(),
     ))
 }
 
@@ -107,7 +112,13 @@ pub async fn enroll(
     p.authorize(Resource::Student, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(created(
-        students::add_enrollment(&st, &p, &id, input::students::enrollment(body, true)).await?,
+        crate::service::enrollments::add_enrollment(
+            &st,
+            &p,
+            &id,
+            input::students::enrollment(body, true),
+        )
+        .await?,
     ))
 }
 
@@ -124,8 +135,13 @@ pub async fn update_enrollment(
     p.authorize(Resource::Student, Action::Write)?;
     let body = body.read(&st).await?;
     Ok(Json(
-        students::update_enrollment(&st, &p, &id, input::students::enrollment(body, false))
-            .await?
-            .into(),
+        crate::service::enrollments::update_enrollment(
+            &st,
+            &p,
+            &id,
+            input::students::enrollment(body, false),
+        )
+        .await?
+        .into(),
     ))
 }

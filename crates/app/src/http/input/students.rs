@@ -6,7 +6,8 @@ use crate::http::body::body;
 use crate::http::extract::{Input, Params, parse};
 use crate::service::{
     Parsed,
-    students::{NewEnrollment, StudentFields, Transfer},
+    enrollments::{NewEnrollment, Transfer},
+    students::StudentFields,
 };
 use serde_json::{Map, Value};
 

@@ -110,7 +110,7 @@ pub async fn transfer(
     let save = async {
         let input = input::students::transfer(form.to_map(&[], &[]))
             .previewing_risks(!form.confirmed_risks());
-        service::students::transfer_student(&st, &user.p, &id, input).await
+        service::enrollments::transfer_student(&st, &user.p, &id, input).await
     };
     submit(
         &user,
@@ -157,7 +157,7 @@ pub async fn enroll(
 ) -> PageResult {
     let save = async {
         let input = input::students::enrollment(form.to_map(&[], &[]), true);
-        service::students::add_enrollment(&st, &user.p, &id, input).await
+        service::enrollments::add_enrollment(&st, &user.p, &id, input).await
     };
     submit(
         &user,
@@ -203,7 +203,7 @@ pub async fn receive(State(st): State<AppState>, user: PageUser, form: Form) -> 
         };
         let input = input::students::transfer(map);
         // An ID that names nobody is a problem with the form, not a missing page.
-        match service::students::transfer_student(&st, &user.p, &student_id, input).await {
+        match service::enrollments::transfer_student(&st, &user.p, &student_id, input).await {
             Err(crate::error::AppError::NotFound) => Err(crate::error::AppError::invalid(
                 "student_id",
                 crate::domain::ErrorCode::UnknownStudent,
