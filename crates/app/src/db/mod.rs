@@ -22,6 +22,7 @@ pub mod idempotency;
 pub mod inquiries;
 pub mod invitations;
 pub mod mail_queue;
+pub mod mfa;
 pub mod notices;
 pub mod notifications;
 pub mod placements;

@@ -9,6 +9,7 @@ pub mod eligibility;
 pub mod email;
 pub mod error_code;
 pub mod inquiry;
+pub mod mfa;
 pub mod notice;
 pub mod period;
 pub mod placement;

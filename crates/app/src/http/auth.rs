@@ -95,7 +95,9 @@ impl FromRequestParts<AppState> for Principal {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let token = bearer(parts).ok_or(AppError::Unauthenticated)?;
-        load_session(state, &token, client_ip(parts)).await
+        let p = load_session(state, &token, client_ip(parts)).await?;
+        super::sign_in::api_gate(state, &p, parts.uri.path()).await?;
+        Ok(p)
     }
 }
 
@@ -104,6 +106,11 @@ pub enum LoginOutcome {
     Ok {
         token: String,
         user: Box<db::users::User>,
+    },
+    /// The password is right and the user has an authenticator: no session yet, a challenge
+    /// for the second step (`sign_in`, `service::mfa`).
+    MfaRequired {
+        mfa_token: String,
     },
     Refused,
 }
@@ -152,6 +159,12 @@ pub async fn login(
     let outcome = match (ok, user) {
         (true, Some(user)) => {
             db::sessions::throttle_clear(&mut tx, &keys[0]).await?;
+            if let Some(mfa_token) =
+                crate::service::mfa::open_challenge(&mut tx, &user.id, now).await?
+            {
+                tx.commit().await?;
+                return Ok(LoginOutcome::MfaRequired { mfa_token });
+            }
             let token = random_token()?;
             db::sessions::insert(
                 &mut tx,

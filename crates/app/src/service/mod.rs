@@ -10,6 +10,7 @@ pub mod departments;
 pub mod idempotency;
 pub mod inquiries;
 pub mod invitations;
+pub mod mfa;
 pub mod notifications;
 pub mod onboarding;
 mod patch;

@@ -14,6 +14,7 @@ mod directory;
 mod disciplines;
 mod idempotency;
 mod inquiries;
+mod mfa;
 mod notices;
 mod notifications;
 mod onboarding;

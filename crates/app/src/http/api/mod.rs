@@ -16,6 +16,7 @@ pub mod departments;
 pub mod disciplines;
 pub mod inquiries;
 pub mod invitations;
+pub mod mfa;
 pub mod notifications;
 pub mod onboarding;
 pub mod placements;
@@ -68,7 +69,7 @@ pub fn created<R, T: From<R> + Serialize>(r: R) -> (StatusCode, Json<T>) {
 #[openapi(
     info(title = "Practicum API", version = "1", description = "Clinical rotations and internships for a hospital's education office. See API.md for the contract."),
     modifiers(&BearerAuth),
-    components(schemas(crate::http::error::Problem))
+    components(schemas(crate::http::error::Problem, crate::http::sign_in::MfaRequiredProblem))
 )]
 struct ApiDoc;
 
@@ -89,6 +90,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(session::login))
         .routes(routes!(session::logout))
         .routes(routes!(session::me))
+        .routes(routes!(mfa::login_mfa))
+        .routes(routes!(mfa::status))
+        .routes(routes!(mfa::start))
+        .routes(routes!(mfa::confirm))
+        .routes(routes!(mfa::disable))
         .routes(routes!(disciplines::list))
         .routes(routes!(disciplines::placement_options))
         .routes(routes!(sites::list, sites::create))

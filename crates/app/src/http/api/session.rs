@@ -52,7 +52,9 @@ body! {
 }
 
 /// Sign in. The same 401 answers an unknown email and a wrong password; repeated failures
-/// per account or IP answer 429 with `Retry-After`.
+/// per account or IP answer 429 with `Retry-After`. A right password of a user with two-step
+/// sign-in answers 401 with code `mfa_required` and an `mfa_token` for
+/// `POST /api/v1/auth/login/mfa` (the `MfaRequiredProblem` schema).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::http::error::Problem),
               (status = 429, body = crate::http::error::Problem)))]
@@ -60,7 +62,8 @@ pub async fn login(
     State(st): State<AppState>,
     axum::extract::ConnectInfo(addr): axum::extract::ConnectInfo<std::net::SocketAddr>,
     JsonObject(body): JsonObject,
-) -> AppResult<Json<LoginResponse>> {
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
     let (mut i, b) = Input::read::<LoginRequest>(body);
     let email = i.req(&b.email, None, &parse::text);
     let password = i.req(&b.password, None, &|v| match v {
@@ -79,7 +82,11 @@ pub async fn login(
         LoginOutcome::Ok { token, user } => Ok(Json(LoginResponse {
             token,
             user: (*user).into(),
-        })),
+        })
+        .into_response()),
+        LoginOutcome::MfaRequired { mfa_token } => {
+            Ok(crate::http::sign_in::mfa_required_response(mfa_token))
+        }
         LoginOutcome::Refused => Err(AppError::Unauthenticated),
     }
 }

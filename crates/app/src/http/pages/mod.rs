@@ -17,6 +17,7 @@ pub mod attestations;
 pub mod capacity;
 pub mod directory;
 pub mod form_flow;
+pub mod mfa;
 pub mod notifications;
 pub mod onboarding;
 pub mod people;
@@ -47,6 +48,7 @@ pub fn router() -> Router<AppState> {
         .merge(public::router())
         .merge(onboarding::router())
         .merge(notifications::router())
+        .merge(mfa::router())
         .merge(settings::router())
 }
 

@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// Pre-session CSRF: the sign-in form and a cookie carry the same random value.
-const LOGIN_CSRF_COOKIE: &str = "practicum_login_csrf";
+pub(crate) const LOGIN_CSRF_COOKIE: &str = "practicum_login_csrf";
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
@@ -45,7 +45,12 @@ struct LoginPage {
     summary: Summary,
 }
 
-fn cookie_header(st: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+pub(crate) fn cookie_header(
+    st: &AppState,
+    name: &str,
+    value: &str,
+    max_age: Option<i64>,
+) -> HeaderValue {
     let secure = if st.config.secure_cookies {
         "; Secure"
     } else {
@@ -113,6 +118,9 @@ async fn login(
                 cookie_header(&st, LOGIN_CSRF_COOKIE, "", Some(0)),
             );
             Ok(res)
+        }
+        Ok(LoginOutcome::MfaRequired { mfa_token }) => {
+            super::mfa::second_step_page(&expected, mfa_token, "", StatusCode::OK)
         }
         Ok(LoginOutcome::Refused) => {
             let summary = vec![(
@@ -192,7 +200,7 @@ async fn profile(State(st): State<AppState>, user: PageUser) -> PageResult {
     Ok(super::RecordPage {
         chrome: user.chrome("My profile"),
         facts,
-        actions: vec![],
+        actions: vec![("/profile/mfa".into(), "Two-step sign-in".into())],
         sections: vec![],
         upload: None,
         forms: vec![],
