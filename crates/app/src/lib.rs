@@ -11,5 +11,6 @@ pub mod mail;
 pub mod password;
 pub mod seed;
 pub mod service;
+pub mod sso;
 pub mod startup;
 pub mod state;

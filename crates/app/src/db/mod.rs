@@ -36,6 +36,7 @@ pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod sites;
+pub mod sso;
 pub mod staff;
 pub mod students;
 pub mod users;

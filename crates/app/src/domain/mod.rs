@@ -22,6 +22,7 @@ pub mod role;
 pub mod scope;
 pub mod search;
 pub mod settings;
+pub mod sso;
 pub mod validation;
 
 pub use email::Email;

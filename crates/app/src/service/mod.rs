@@ -24,6 +24,7 @@ pub mod risks;
 pub mod schools;
 pub mod settings;
 pub mod sites;
+pub mod sso;
 pub mod staff;
 pub mod students;
 pub mod users;

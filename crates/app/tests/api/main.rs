@@ -17,6 +17,10 @@ mod inquiries;
 mod mfa;
 mod notices;
 mod notifications;
+mod oidc;
+// The test provider: each test uses part of it.
+#[allow(dead_code)]
+mod oidc_provider;
 mod onboarding;
 mod pagination;
 mod placement_flow;

@@ -29,6 +29,7 @@ pub mod requirements;
 pub mod schools;
 pub mod session;
 pub mod settings;
+pub mod sso;
 pub mod view;
 
 pub fn router() -> Router<AppState> {
@@ -49,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .merge(onboarding::router())
         .merge(notifications::router())
         .merge(mfa::router())
+        .merge(sso::router())
         .merge(settings::router())
 }
 

@@ -43,6 +43,8 @@ struct LoginPage {
     chrome: Chrome,
     email: String,
     summary: Summary,
+    /// The identity provider's name for "Sign in with ..."; empty without one.
+    sso_name: String,
 }
 
 pub(crate) fn cookie_header(
@@ -65,7 +67,12 @@ pub(crate) fn cookie_header(
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn login_page(st: &AppState, email: String, summary: Summary, status: StatusCode) -> PageResult {
+pub(crate) fn login_page(
+    st: &AppState,
+    email: String,
+    summary: Summary,
+    status: StatusCode,
+) -> PageResult {
     let token = auth::random_token()?;
     let mut chrome = Chrome::public("Sign in");
     chrome.csrf = token.clone();
@@ -75,6 +82,12 @@ fn login_page(st: &AppState, email: String, summary: Summary, status: StatusCode
             chrome,
             email,
             summary,
+            sso_name: st
+                .config
+                .oidc
+                .as_ref()
+                .map(|o| o.provider_name.clone())
+                .unwrap_or_default(),
         },
     )
         .into_response();
