@@ -116,16 +116,15 @@ db_test!(enrol_sign_in_with_codes_and_disable, |app| async move {
     )
     .await;
     let code = code_at(&app, &secret, 0);
-    let r = expect_status(
-        app.post(
-            &who,
-            "/api/v1/me/mfa/totp/confirm",
-            &json!({ "code": code }),
-        )
-        .await,
-        200,
-    )
-    .await;
+    let confirm = || {
+        app.client
+            .post(app.url("/api/v1/me/mfa/totp/confirm"))
+            .bearer_auth(&who.token)
+            .header("idempotency-key", "confirm-1")
+            .json(&json!({ "code": code }))
+            .send()
+    };
+    let r = expect_status(confirm().await.expect("request"), 200).await;
     let recovery: Vec<String> = r["recovery_codes"]
         .as_array()
         .expect("codes")
@@ -133,6 +132,10 @@ db_test!(enrol_sign_in_with_codes_and_disable, |app| async move {
         .map(|c| c.as_str().unwrap_or_default().to_string())
         .collect();
     assert_eq!(recovery.len(), 10, "{r}");
+    // The codes are shown once: an Idempotency-Key does not keep them for a replay.
+    let again = confirm().await.expect("request");
+    assert!(again.headers().get("idempotent-replayed").is_none());
+    expect_problem(again, 409, &["mfa_already_enabled"]).await;
     let distinct: std::collections::HashSet<_> = recovery.iter().collect();
     assert_eq!(distinct.len(), 10);
     let status = app.get_ok(&who, "/api/v1/me/mfa").await;
