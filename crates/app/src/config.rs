@@ -59,6 +59,43 @@ pub struct Config {
     /// How long a POST waits for another request with its `Idempotency-Key` (or form key) to
     /// finish before it answers 409 `idempotency_key_in_use`.
     pub idempotency_wait: Duration,
+    /// Sign-in through the hospital's OpenID Connect provider; `None`: passwords only.
+    pub oidc: Option<OidcConfig>,
+}
+
+/// The identity provider (OpenID Connect Core 1.0, authorization code flow with PKCE): where it
+/// is, who Practicum is to it, and which of its claims gives a Practicum role.
+#[derive(Clone)]
+pub struct OidcConfig {
+    /// The issuer URL; `<issuer>/.well-known/openid-configuration` describes the provider.
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// Practicum's callback as registered with the provider: `<public address>/login/sso/callback`.
+    pub redirect_url: String,
+    /// The ID token claim that carries the person's groups or roles (a string or a list).
+    pub role_claim: String,
+    pub role_map: crate::domain::sso::RoleMap,
+    /// The provider's name on the sign-in button ("Sign in with ...").
+    pub provider_name: String,
+}
+
+/// The client secret never reaches a log.
+impl std::fmt::Debug for OidcConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OidcConfig")
+            .field("issuer", &self.issuer)
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| "<hidden>"),
+            )
+            .field("redirect_url", &self.redirect_url)
+            .field("role_claim", &self.role_claim)
+            .field("role_map", &self.role_map)
+            .field("provider_name", &self.provider_name)
+            .finish()
+    }
 }
 
 impl Config {
@@ -92,6 +129,7 @@ impl Config {
             upload_digest: Duration::from_secs(60 * 60),
             reminder_interval: Some(Duration::from_secs(5 * 60)),
             idempotency_wait: Duration::from_secs(30),
+            oidc: None,
         }
     }
 

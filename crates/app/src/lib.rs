@@ -13,5 +13,6 @@ pub mod net;
 pub mod password;
 pub mod seed;
 pub mod service;
+pub mod sso;
 pub mod startup;
 pub mod state;

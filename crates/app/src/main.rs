@@ -127,6 +127,69 @@ struct ServeArgs {
     /// Minutes between the office's emails listing new uploads; 0 emails each upload at once.
     #[arg(long, env = "PRACTICUM_UPLOAD_DIGEST_MINUTES", default_value_t = 60)]
     upload_digest_minutes: u64,
+    #[command(flatten)]
+    oidc: OidcArgs,
+}
+
+/// Sign-in through the hospital's OpenID Connect provider (README "Single sign-on").
+#[derive(Args, Default)]
+struct OidcArgs {
+    /// The provider's issuer URL (its discovery document is at
+    /// `<issuer>/.well-known/openid-configuration`); without it, passwords only.
+    #[arg(long, env = "PRACTICUM_OIDC_ISSUER")]
+    oidc_issuer: Option<String>,
+    #[arg(long, env = "PRACTICUM_OIDC_CLIENT_ID")]
+    oidc_client_id: Option<String>,
+    #[arg(long, env = "PRACTICUM_OIDC_CLIENT_SECRET", hide_env_values = true)]
+    oidc_client_secret: Option<String>,
+    /// Practicum's callback as registered with the provider; default
+    /// `<public address>/login/sso/callback`.
+    #[arg(long, env = "PRACTICUM_OIDC_REDIRECT_URL")]
+    oidc_redirect_url: Option<String>,
+    /// The ID token claim with the person's groups or roles.
+    #[arg(long, env = "PRACTICUM_OIDC_ROLE_CLAIM", default_value = "groups")]
+    oidc_role_claim: String,
+    /// `claim-value=role,...`, e.g. `hec-admins=admin,hec-staff=coordinator`.
+    #[arg(long, env = "PRACTICUM_OIDC_ROLE_MAP", default_value = "")]
+    oidc_role_map: String,
+    /// The provider's name on the sign-in button.
+    #[arg(
+        long,
+        env = "PRACTICUM_OIDC_NAME",
+        default_value = "the hospital's sign-in"
+    )]
+    oidc_name: String,
+}
+
+impl OidcArgs {
+    /// The provider's configuration, if an issuer is given. Errors: an issuer without a client
+    /// id, or a role map that does not read.
+    fn config(self, addr: SocketAddr) -> anyhow::Result<Option<practicum::config::OidcConfig>> {
+        let Some(issuer) = self.oidc_issuer else {
+            return Ok(None);
+        };
+        let client_id = self
+            .oidc_client_id
+            .ok_or_else(|| anyhow::anyhow!("--oidc-issuer needs --oidc-client-id"))?;
+        let role_map = practicum::domain::sso::RoleMap::parse(&self.oidc_role_map)
+            .map_err(|e| anyhow::anyhow!("--oidc-role-map: {e}"))?;
+        if role_map.is_empty() {
+            tracing::warn!(
+                "--oidc-role-map is empty: no one can sign in through the identity provider"
+            );
+        }
+        Ok(Some(practicum::config::OidcConfig {
+            issuer,
+            client_id,
+            client_secret: self.oidc_client_secret,
+            redirect_url: self
+                .oidc_redirect_url
+                .unwrap_or_else(|| format!("http://{addr}/login/sso/callback")),
+            role_claim: self.oidc_role_claim,
+            role_map,
+            provider_name: self.oidc_name,
+        }))
+    }
 }
 
 #[derive(Args)]
@@ -209,6 +272,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             hash_concurrency: None,
             smtp_url: None,
             upload_digest_minutes: 60,
+            oidc: OidcArgs::default(),
         })
     });
     match command {
@@ -256,6 +320,7 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     }
     config.smtp_url = a.smtp_url;
     config.upload_digest = std::time::Duration::from_secs(a.upload_digest_minutes * 60);
+    config.oidc = a.oidc.config(a.addr)?;
     let test_clock = std::env::var(practicum::clock::TEST_CLOCK_VAR).ok();
     let clock = Clock::for_server(test_clock.as_deref()).map_err(anyhow::Error::msg)?;
     let app = startup::build(config, clock).await?;

@@ -76,6 +76,12 @@ error_codes! {
     InvitationUsed = "invitation_used", 409;
     LinkNotAllowed = "link_not_allowed", 422;
     LinkRequired = "link_required", 422;
+    MfaAlreadyEnabled = "mfa_already_enabled", 409;
+    MfaCodeInvalid = "mfa_code_invalid", 422;
+    MfaEnrollmentRequired = "mfa_enrollment_required", 403;
+    MfaNotEnabled = "mfa_not_enabled", 409;
+    MfaNotStarted = "mfa_not_started", 409;
+    MfaRequired = "mfa_required", 401;
     MustBePositive = "must_be_positive", 422;
     NoAgreement = "no_agreement", 422;
     NoStudents = "no_students", 422;

@@ -10,6 +10,7 @@ pub mod eligibility;
 pub mod email;
 pub mod error_code;
 pub mod inquiry;
+pub mod mfa;
 pub mod notice;
 pub mod period;
 pub mod placement;
@@ -23,6 +24,7 @@ pub mod scope;
 pub mod search;
 pub mod settings;
 pub mod sign_in;
+pub mod sso;
 pub mod validation;
 
 pub use email::Email;

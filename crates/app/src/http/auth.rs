@@ -64,6 +64,29 @@ impl FromRequestParts<AppState> for ClientIp {
 pub use crate::password::{hash_token, random_token};
 
 /// The bearer token of the `Authorization` header, if any.
+/// A sign-in's client as an API call presents it: a bearer token sent along ends on success.
+pub fn api_client(headers: &HeaderMap, ip: Option<String>) -> crate::service::sign_in::Client {
+    crate::service::sign_in::Client {
+        ip,
+        user_agent: user_agent(headers),
+        presented_token: bearer(headers),
+    }
+}
+
+/// A sign-in's client as a page presents it: a session cookie sent along ends on success, so
+/// the new session has a new id.
+pub fn page_client(
+    config: &Config,
+    headers: &HeaderMap,
+    ip: Option<String>,
+) -> crate::service::sign_in::Client {
+    crate::service::sign_in::Client {
+        ip,
+        user_agent: user_agent(headers),
+        presented_token: cookie(headers, session_cookie(config)),
+    }
+}
+
 pub fn bearer(headers: &HeaderMap) -> Option<String> {
     let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = v.split_once(' ')?;
@@ -152,7 +175,9 @@ impl FromRequestParts<AppState> for Principal {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let token = bearer(&parts.headers).ok_or(AppError::Unauthenticated)?;
-        load_session(state, &token, client_ip(parts, &state.config)).await
+        let p = load_session(state, &token, client_ip(parts, &state.config)).await?;
+        super::sign_in::api_gate(state, &p, parts.uri.path()).await?;
+        Ok(p)
     }
 }
 

@@ -73,6 +73,15 @@ impl AppError {
                     .join("; "),
                 p.0.clone(),
             ),
+            AppError::Rejected(p) if p.status() == 403 => (
+                "/api/problems/forbidden",
+                "Not allowed",
+                p.0.iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+                p.0.clone(),
+            ),
             AppError::Rejected(p) => (
                 "/api/problems/validation",
                 "Your request has problems",

@@ -92,6 +92,12 @@ async fn owner(st: &AppState, parts: &Parts, api: bool) -> Result<Option<String>
     }
 }
 
+/// POSTs whose answers hold secrets — session tokens, a TOTP secret, recovery codes — are
+/// never kept for a replay (nor is an `Idempotency-Key` offered on them).
+fn never_kept(path: &str) -> bool {
+    path.starts_with("/api/v1/auth/") || path.starts_with("/api/v1/me/mfa")
+}
+
 /// The layer on every route; it acts on POSTs that carry a key and passes the rest through.
 pub async fn idempotency(State(st): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
@@ -99,7 +105,7 @@ pub async fn idempotency(State(st): State<AppState>, req: Request, next: Next) -
     }
     let path = req.uri().path().to_string();
     let api = path.starts_with("/api/");
-    if api && path.starts_with("/api/v1/auth/") {
+    if api && never_kept(&path) {
         return next.run(req).await;
     }
     let header_key = req
@@ -282,7 +288,7 @@ pub fn document(openapi: &mut utoipa::openapi::OpenApi) {
         let Some(post) = item.post.as_mut() else {
             continue;
         };
-        if path.starts_with("/api/v1/auth/") {
+        if never_kept(path) {
             continue;
         }
         let header = ParameterBuilder::new()

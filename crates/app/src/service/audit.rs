@@ -59,16 +59,27 @@ pub async fn verify_trail(db: &Db) -> DbResult<TrailReport> {
 /// A sign-in, a refused sign-in or a sign-out, as the trail and the log keep it: who, the
 /// e-mail tried, from where — never the password or the session token.
 pub enum SignInEvent<'a> {
+    /// A session started; `method` says how the person proved who they are ("password",
+    /// "identity provider", "second step: authenticator code", ...).
     Succeeded {
         user_id: &'a str,
         name: &'a str,
         email: &'a str,
+        method: &'a str,
+    },
+    /// The first factor (`method`) was right; the second step is asked.
+    SecondStepAsked {
+        user_id: &'a str,
+        name: &'a str,
+        email: &'a str,
+        method: &'a str,
     },
     /// `user_id` when the e-mail belongs to an account (the office may see which accounts are
-    /// being tried; the person signing in never learns it).
+    /// being tried; the person signing in never learns it). `reason` in words.
     Refused {
         email: &'a str,
         user_id: Option<&'a str>,
+        reason: &'a str,
     },
     SignedOut {
         user_id: &'a str,
@@ -86,22 +97,44 @@ pub async fn record_sign_in(
     at: DateTime<Utc>,
 ) -> DbResult<()> {
     let ip_text = ip.unwrap_or("unknown");
-    let (action, user_id, label, record_id, email) = match event {
+    let (action, user_id, label, record_id, email, detail) = match event {
         SignInEvent::Succeeded {
             user_id,
             name,
             email,
+            method,
         } => {
-            tracing::info!(user_id, email, ip = ip_text, "signed in");
+            tracing::info!(user_id, email, ip = ip_text, method, "signed in");
             (
                 "sign_in",
                 Some(user_id),
                 format!("{name} <{email}>"),
                 user_id,
                 email,
+                json!({ "method": method }),
             )
         }
-        SignInEvent::Refused { email, user_id } => {
+        SignInEvent::SecondStepAsked {
+            user_id,
+            name,
+            email,
+            method,
+        } => {
+            tracing::info!(user_id, email, ip = ip_text, method, "second step asked");
+            (
+                "sign_in_second_step",
+                Some(user_id),
+                format!("{name} <{email}>"),
+                user_id,
+                email,
+                json!({ "method": method }),
+            )
+        }
+        SignInEvent::Refused {
+            email,
+            user_id,
+            reason,
+        } => {
             // What was typed is kept, but no longer than an e-mail address can be.
             let email = match email.char_indices().nth(254) {
                 Some((cut, _)) => &email[..cut],
@@ -111,6 +144,7 @@ pub async fn record_sign_in(
                 email,
                 ip = ip_text,
                 known_account = user_id.is_some(),
+                reason,
                 "sign-in refused"
             );
             (
@@ -119,6 +153,7 @@ pub async fn record_sign_in(
                 format!("sign-in attempt as <{email}>"),
                 user_id.unwrap_or(""),
                 email,
+                json!({ "reason": reason }),
             )
         }
         SignInEvent::SignedOut {
@@ -133,6 +168,7 @@ pub async fn record_sign_in(
                 format!("{name} <{email}>"),
                 user_id,
                 email,
+                json!({}),
             )
         }
     };
@@ -149,7 +185,11 @@ pub async fn record_sign_in(
         "user",
         record_id,
         None::<&()>,
-        Some(&json!({ "email": email })),
+        Some(&{
+            let mut after = detail;
+            after["email"] = json!(email);
+            after
+        }),
     )
     .await
 }

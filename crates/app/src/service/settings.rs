@@ -20,6 +20,7 @@ pub struct SettingsFields {
     pub request_email: Option<Option<Email>>,
     pub phone: Option<Option<String>>,
     pub public_base_url: Option<PublicBaseUrl>,
+    pub require_mfa_for_office: Option<bool>,
 }
 
 /// The settings, for anyone signed in. Errors: none beyond the store's.
@@ -64,6 +65,9 @@ pub async fn update_settings(
             .public_base_url
             .map(|u| u.to_string())
             .unwrap_or_else(|| current.public_base_url.clone()),
+        require_mfa_for_office: f
+            .require_mfa_for_office
+            .unwrap_or(current.require_mfa_for_office),
     };
     db::settings::update(&mut tx, &after).await?;
     db::audit::record(

@@ -18,6 +18,7 @@
 //! wipe its address count between guesses. The client address is the socket peer, or the
 //! `X-Forwarded-For` client when the peer is a trusted proxy (`net::client_address`).
 use crate::db::{self, sessions::NewSession, users::User};
+use crate::domain::mfa::SecondFactor;
 use crate::domain::sign_in::{Bucket, Limits};
 use crate::error::{AppError, AppResult};
 use crate::password::{hash_token, random_token};
@@ -26,10 +27,9 @@ use crate::service::audit::{SignInEvent, record_sign_in};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 
-/// A sign-in attempt as the edge read it.
-pub struct SignIn {
-    pub email: String,
-    pub password: String,
+/// Who is signing in, from where, as the edge read it.
+#[derive(Clone, Debug, Default)]
+pub struct Client {
     /// The client's address (after trusted-proxy resolution).
     pub ip: Option<String>,
     /// The `User-Agent` header, to describe the session's device to its owner.
@@ -39,18 +39,47 @@ pub struct SignIn {
     pub presented_token: Option<String>,
 }
 
-/// The outcome of a sign-in attempt. Sign-in successes and failures are decided here and only
-/// here: the hook for their audit events and log lines (issue 13 point 5).
+/// A sign-in attempt with a password.
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+    pub client: Client,
+}
+
+/// The outcome of a first factor (a password, the identity provider). Sign-in successes and
+/// failures are decided in this module and only here: the hook for their audit events and log
+/// lines (issue 13 point 5).
 pub enum LoginOutcome {
     Ok {
         token: String,
         user: Box<User>,
     },
+    /// The first factor is right and the user has an authenticator: no session yet, a
+    /// challenge (valid `domain::mfa::CHALLENGE_SECONDS`) that [`second_step`] answers.
+    MfaRequired {
+        mfa_token: String,
+    },
     /// A wrong password, an unknown email or a disabled account: the same answer for all.
     Refused,
 }
 
-fn limits(st: &AppState, max_failures: i64) -> Limits {
+/// How the first factor was given, in the audit trail's words.
+#[derive(Clone, Copy, Debug)]
+pub enum FirstFactor {
+    Password,
+    IdentityProvider,
+}
+
+impl FirstFactor {
+    fn words(self) -> &'static str {
+        match self {
+            FirstFactor::Password => "password",
+            FirstFactor::IdentityProvider => "identity provider",
+        }
+    }
+}
+
+pub(crate) fn limits(st: &AppState, max_failures: i64) -> Limits {
     let d = |s: std::time::Duration| chrono::Duration::from_std(s).unwrap_or(chrono::Duration::MAX);
     Limits {
         max_failures,
@@ -60,14 +89,15 @@ fn limits(st: &AppState, max_failures: i64) -> Limits {
 }
 
 /// Checks the password under the throttles above and, on success, opens a new session (a new
-/// id; a presented one is ended). Errors: 429 `too_many_attempts` with the wait (the account
-/// waits; or the address waits and the password was wrong), 503 `server_busy` when no password
-/// hash could start in time.
+/// id; a presented one is ended) or, for a user with an authenticator, a second-step challenge.
+/// Errors: 429 `too_many_attempts` with the wait (the account waits; or the address waits and
+/// the password was wrong), 503 `server_busy` when no password hash could start in time.
 pub async fn login(st: &AppState, input: SignIn) -> AppResult<LoginOutcome> {
     let now = st.clock.now();
     let email = input.email.trim().to_lowercase();
     let account_key = format!("account:{email}");
-    let address_key = input.ip.as_ref().map(|ip| format!("address:{ip}"));
+    let client = input.client;
+    let address_key = client.ip.as_ref().map(|ip| format!("address:{ip}"));
     let account_limits = limits(st, st.config.login_max_failures);
 
     let mut tx = st.db.read().await?;
@@ -95,41 +125,17 @@ pub async fn login(st: &AppState, input: SignIn) -> AppResult<LoginOutcome> {
     let outcome = match user {
         Some(user) => {
             db::sessions::throttle_clear(&mut tx, &account_key).await?;
-            if let Some(old) = &input.presented_token {
-                db::sessions::delete(&mut tx, &hash_token(old)).await?;
-            }
-            let token = random_token()?;
-            let ua = input.user_agent.as_deref().map(|u| truncate(u, 512));
-            db::sessions::insert(
-                &mut tx,
-                &NewSession {
-                    id: &db::new_id(),
-                    token_hash: &hash_token(&token),
-                    user_id: &user.id,
-                    csrf: &random_token()?,
-                    now,
-                    ip: input.ip.as_deref(),
-                    user_agent: ua,
-                },
-            )
-            .await?;
-            let event = SignInEvent::Succeeded {
-                user_id: &user.id,
-                name: &user.name,
-                email: &user.email,
-            };
-            record_sign_in(&mut tx, event, input.ip.as_deref(), now).await?;
-            Ok(LoginOutcome::Ok {
-                token,
-                user: Box::new(user),
-            })
+            let outcome =
+                first_factor_passed(&mut tx, user, &client, FirstFactor::Password, now).await?;
+            Ok(outcome)
         }
         None => {
             let event = SignInEvent::Refused {
                 email: &email,
                 user_id: tried.as_deref(),
+                reason: "wrong password, unknown account or account turned off",
             };
-            record_sign_in(&mut tx, event, input.ip.as_deref(), now).await?;
+            record_sign_in(&mut tx, event, client.ip.as_deref(), now).await?;
             record_failure(&mut tx, &account_key, now, &account_limits).await?;
             let address_wait = match &address_key {
                 Some(key) => {
@@ -153,8 +159,157 @@ pub async fn login(st: &AppState, input: SignIn) -> AppResult<LoginOutcome> {
     outcome
 }
 
+/// The first factor succeeded for `user` (an account that is not turned off): a challenge of
+/// the second step when they have an authenticator, else a session. Both are audit events.
+async fn first_factor_passed(
+    tx: &mut db::Tx,
+    user: User,
+    client: &Client,
+    how: FirstFactor,
+    now: DateTime<Utc>,
+) -> AppResult<LoginOutcome> {
+    if let Some(mfa_token) = crate::service::mfa::open_challenge(tx, &user.id, now).await? {
+        let event = SignInEvent::SecondStepAsked {
+            user_id: &user.id,
+            name: &user.name,
+            email: &user.email,
+            method: how.words(),
+        };
+        record_sign_in(tx, event, client.ip.as_deref(), now).await?;
+        return Ok(LoginOutcome::MfaRequired { mfa_token });
+    }
+    let token = start_session(tx, &user, client, how.words(), now).await?;
+    Ok(LoginOutcome::Ok {
+        token,
+        user: Box::new(user),
+    })
+}
+
+/// Opens a session for `user` (a new id; a presented token is ended) and records the sign-in.
+/// `method` is how the person proved who they are, in words, for the audit trail.
+async fn start_session(
+    tx: &mut db::Tx,
+    user: &User,
+    client: &Client,
+    method: &str,
+    now: DateTime<Utc>,
+) -> AppResult<String> {
+    if let Some(old) = &client.presented_token {
+        db::sessions::delete(tx, &hash_token(old)).await?;
+    }
+    let token = random_token()?;
+    let ua = client.user_agent.as_deref().map(|u| truncate(u, 512));
+    db::sessions::insert(
+        tx,
+        &NewSession {
+            id: &db::new_id(),
+            token_hash: &hash_token(&token),
+            user_id: &user.id,
+            csrf: &random_token()?,
+            now,
+            ip: client.ip.as_deref(),
+            user_agent: ua,
+        },
+    )
+    .await?;
+    let event = SignInEvent::Succeeded {
+        user_id: &user.id,
+        name: &user.name,
+        email: &user.email,
+        method,
+    };
+    record_sign_in(tx, event, client.ip.as_deref(), now).await?;
+    Ok(token)
+}
+
+/// Sign-in through the hospital's identity provider, after `service::sso::account_for` found
+/// the account: a session, or the second step for a user with an authenticator. A turned-off
+/// account is refused (`LoginOutcome::Refused`) and the refusal recorded.
+pub async fn through_identity_provider(
+    st: &AppState,
+    user: User,
+    client: Client,
+) -> AppResult<LoginOutcome> {
+    let now = st.clock.now();
+    let mut tx = st.db.write().await?;
+    let outcome = if user.disabled_at.is_some() {
+        let event = SignInEvent::Refused {
+            email: &user.email,
+            user_id: Some(&user.id),
+            reason: "identity provider; account turned off",
+        };
+        record_sign_in(&mut tx, event, client.ip.as_deref(), now).await?;
+        LoginOutcome::Refused
+    } else {
+        first_factor_passed(&mut tx, user, &client, FirstFactor::IdentityProvider, now).await?
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
+/// A refused sign-in through the identity provider (no account, no role), recorded with what
+/// the provider vouched for.
+pub async fn identity_provider_refused(
+    st: &AppState,
+    email: Option<&str>,
+    reason: &str,
+    client: &Client,
+) -> AppResult<()> {
+    let mut tx = st.db.write().await?;
+    let event = SignInEvent::Refused {
+        email: email.unwrap_or(""),
+        user_id: None,
+        reason,
+    };
+    record_sign_in(&mut tx, event, client.ip.as_deref(), st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The second step of a sign-in: the challenge's token and a code from the authenticator (or a
+/// recovery code). Answers the new session's token and the user. Errors (each recorded): 401
+/// `unauthenticated` for an unknown or expired token or an account turned off meanwhile; 422
+/// `mfa_code_invalid` (the token stays good until it expires); 429 after repeated wrong codes.
+pub async fn second_step(
+    st: &AppState,
+    mfa_token: &str,
+    code: Option<SecondFactor>,
+    client: Client,
+) -> AppResult<(String, User)> {
+    let method = match &code {
+        Some(SecondFactor::Recovery(_)) => "second step: recovery code",
+        _ => "second step: authenticator code",
+    };
+    let now = st.clock.now();
+    match crate::service::mfa::answer_challenge(st, mfa_token, code).await {
+        Ok(user) => {
+            let mut tx = st.db.write().await?;
+            let token = start_session(&mut tx, &user, &client, method, now).await?;
+            tx.commit().await?;
+            Ok((token, user))
+        }
+        Err(e) => {
+            if let Some(user) = crate::service::mfa::challenge_owner(st, mfa_token).await? {
+                let mut tx = st.db.write().await?;
+                let event = SignInEvent::Refused {
+                    email: &user.email,
+                    user_id: Some(&user.id),
+                    reason: match &e {
+                        AppError::TooManyRequests { .. } => "second step: too many wrong codes",
+                        AppError::Unauthenticated => "second step: account turned off",
+                        _ => "second step: wrong or used code",
+                    },
+                };
+                record_sign_in(&mut tx, event, client.ip.as_deref(), now).await?;
+                tx.commit().await?;
+            }
+            Err(e)
+        }
+    }
+}
+
 /// Adds one failure to `key`'s bucket; answers the bucket as it was before.
-async fn record_failure(
+pub(crate) async fn record_failure(
     tx: &mut db::Tx,
     key: &str,
     now: DateTime<Utc>,

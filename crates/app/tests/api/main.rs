@@ -16,8 +16,13 @@ mod disciplines;
 mod disclosures;
 mod idempotency;
 mod inquiries;
+mod mfa;
 mod notices;
 mod notifications;
+mod oidc;
+// The test provider: each test uses part of it.
+#[allow(dead_code)]
+mod oidc_provider;
 mod onboarding;
 mod operations;
 mod pagination;
@@ -49,6 +54,7 @@ mod seed;
 mod sessions;
 mod settings;
 mod sign_in;
+mod sign_in_steps;
 mod sites;
 mod smoke;
 mod staff;

@@ -58,6 +58,7 @@ db_test!(
                 "phone": null,
                 // The address the server listens on, until the admin says otherwise.
                 "public_base_url": app.base,
+                "require_mfa_for_office": false,
             })
         );
         let office = app.coordinator().await;
@@ -91,6 +92,7 @@ db_test!(the_admin_changes_every_setting, |app| async move {
         "request_email": "clinicals@harbor.example",
         "phone": "+1 (503) 555-0199",
         "public_base_url": "https://placements.harbor.example/edu",
+        "require_mfa_for_office": false,
     });
     assert_eq!(after, want);
     assert_eq!(app.get_ok(&admin, SETTINGS).await, want);

@@ -157,7 +157,7 @@ db_test_with!(
 );
 
 /// The address the server saw for the session of `token`.
-async fn session_address(app: &TestApp, token: &str) -> Value {
+pub async fn session_address(app: &TestApp, token: &str) -> Value {
     let res = app
         .client
         .get(app.url("/api/v1/me/sessions"))

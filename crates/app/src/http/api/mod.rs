@@ -17,6 +17,7 @@ pub mod disciplines;
 pub mod disclosures;
 pub mod inquiries;
 pub mod invitations;
+pub mod mfa;
 pub mod notifications;
 pub mod onboarding;
 pub mod placements;
@@ -70,7 +71,7 @@ pub fn created<R, T: From<R> + Serialize>(r: R) -> (StatusCode, Json<T>) {
 #[openapi(
     info(title = "Practicum API", version = "1", description = "Clinical rotations and internships for a hospital's education office. See API.md for the contract."),
     modifiers(&BearerAuth),
-    components(schemas(crate::http::error::Problem))
+    components(schemas(crate::http::error::Problem, crate::http::sign_in::MfaRequiredProblem))
 )]
 struct ApiDoc;
 
@@ -94,6 +95,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(session::my_sessions))
         .routes(routes!(session::end_session))
         .routes(routes!(session::end_other_sessions))
+        .routes(routes!(mfa::login_mfa))
+        .routes(routes!(mfa::status))
+        .routes(routes!(mfa::start))
+        .routes(routes!(mfa::confirm))
+        .routes(routes!(mfa::disable))
         .routes(routes!(disciplines::list))
         .routes(routes!(disciplines::placement_options))
         .routes(routes!(sites::list, sites::create))

@@ -61,7 +61,9 @@ body! {
 /// an account with too many recent failures answers 429 with `Retry-After`, and so does a wrong
 /// password from an address with very many (`service::sign_in`). Every sign-in opens a new
 /// session; a bearer token sent with it is ended. 503 `server_busy` when the server cannot
-/// check a password in time.
+/// check a password in time. A right password of a user with two-step sign-in answers 401
+/// with code `mfa_required` and an `mfa_token` for `POST /api/v1/auth/login/mfa` (the
+/// `MfaRequiredProblem` schema).
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
     responses((status = 200, body = LoginResponse), (status = 401, body = crate::http::error::Problem),
               (status = 429, body = crate::http::error::Problem), (status = 503, body = crate::http::error::Problem)))]
@@ -70,7 +72,8 @@ pub async fn login(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     JsonObject(body): JsonObject,
-) -> AppResult<Json<LoginResponse>> {
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
     let (mut i, b) = Input::read::<LoginRequest>(body);
     let email = i.req(&b.email, None, &parse::text);
     let password = i.req(&b.password, None, &|v| match v {
@@ -81,15 +84,17 @@ pub async fn login(
     let attempt = SignIn {
         email: email.unwrap_or_default(),
         password: password.unwrap_or_default(),
-        ip,
-        user_agent: auth::user_agent(&headers),
-        presented_token: auth::bearer(&headers),
+        client: auth::api_client(&headers, ip),
     };
     match sign_in::login(&st, attempt).await? {
         LoginOutcome::Ok { token, user } => Ok(Json(LoginResponse {
             token,
             user: (*user).into(),
-        })),
+        })
+        .into_response()),
+        LoginOutcome::MfaRequired { mfa_token } => {
+            Ok(crate::http::sign_in::mfa_required_response(mfa_token))
+        }
         LoginOutcome::Refused => Err(AppError::Unauthenticated),
     }
 }

@@ -6,6 +6,7 @@ mod choice;
 pub mod departments;
 pub mod inquiries;
 pub mod invitations;
+pub mod mfa;
 pub mod onboarding;
 pub mod placements;
 pub mod planning;

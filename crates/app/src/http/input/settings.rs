@@ -23,6 +23,9 @@ body! {
         phone: Option<String>,
         /// The absolute http(s) URL every e-mailed link starts with, without query or fragment.
         public_base_url: String,
+        /// `true`: admins and coordinators must sign in with a second step (TOTP); one
+        /// without an authenticator is sent to enrol first (API: 403 `mfa_enrollment_required`).
+        require_mfa_for_office: bool,
     }
 }
 
@@ -83,6 +86,7 @@ pub fn settings(body: Map<String, Value>) -> Parsed<SettingsFields> {
         request_email: i.optional(&b.request_email, &email),
         phone: i.optional(&b.phone, &phone),
         public_base_url: i.field(&b.public_base_url, false, &base_url),
+        require_mfa_for_office: i.field(&b.require_mfa_for_office, false, &parse::boolean),
     };
     i.into_parsed(fields)
 }

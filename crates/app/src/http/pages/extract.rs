@@ -48,6 +48,11 @@ impl FromRequestParts<AppState> for PageUser {
             Err(AppError::Unauthenticated) => return Err(to_login()),
             Err(e) => return Err(e.into()),
         };
+        if !crate::http::sign_in::page_open_before_enrolment(parts.uri.path())
+            && crate::service::mfa::must_enrol(state, &p).await?
+        {
+            return Err(PageError::Redirect("/profile/mfa".into()));
+        }
         let mut tx = state.db.read().await?;
         let unread = crate::db::notifications::unread_count(&mut tx, &p.user_id).await?;
         drop(tx);

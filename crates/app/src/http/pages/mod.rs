@@ -17,6 +17,7 @@ pub mod attestations;
 pub mod capacity;
 pub mod directory;
 pub mod form_flow;
+pub mod mfa;
 pub mod notifications;
 pub mod onboarding;
 pub mod people;
@@ -28,6 +29,7 @@ pub mod requirements;
 pub mod schools;
 pub mod session;
 pub mod settings;
+pub mod sso;
 pub mod view;
 
 pub fn router() -> Router<AppState> {
@@ -47,6 +49,8 @@ pub fn router() -> Router<AppState> {
         .merge(public::router())
         .merge(onboarding::router())
         .merge(notifications::router())
+        .merge(mfa::router())
+        .merge(sso::router())
         .merge(settings::router())
 }
 

@@ -50,6 +50,9 @@ fn settings_form(s: &db::settings::Settings) -> FormSpec {
                 .required()
                 .hint("Every link in an e-mail starts with it, for example https://placements.example.org.")
                 .value(&s.public_base_url),
+            Field::new("require_mfa_for_office", "Require two-step sign-in for administrators and coordinators", "checkbox")
+                .hint("They then sign in with a code from an authenticator app after their password; whoever has none is asked to set one up first.")
+                .value(if s.require_mfa_for_office { "true" } else { "" }),
         ],
     )
     .intro("How the office presents itself and keeps its dates. Everyone signed in can read these; only an administrator changes them.")
@@ -65,7 +68,7 @@ pub async fn edit(State(st): State<AppState>, user: PageUser) -> PageResult {
 /// POST: saves through `service::settings::update_settings`, then back to the form with a
 /// banner; a refusal shows the form again with each problem beside its field.
 pub async fn update(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
-    let input = input::settings::settings(form.to_map(&[], &[]));
+    let input = input::settings::settings(form.to_map(&[], &["require_mfa_for_office"]));
     submit(
         &user,
         &form,

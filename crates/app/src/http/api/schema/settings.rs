@@ -18,6 +18,8 @@ pub struct Settings {
     /// The absolute http(s) URL every link an e-mail carries starts with (no trailing `/`);
     /// at first the address the server listens on.
     pub public_base_url: String,
+    /// Admins and coordinators must sign in with a second step (TOTP); default `false`.
+    pub require_mfa_for_office: bool,
 }
 
 impl From<db::settings::Settings> for Settings {
@@ -29,6 +31,7 @@ impl From<db::settings::Settings> for Settings {
             request_email: s.request_email,
             phone: s.phone,
             public_base_url: s.public_base_url,
+            require_mfa_for_office: s.require_mfa_for_office,
         }
     }
 }

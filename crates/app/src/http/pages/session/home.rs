@@ -57,6 +57,8 @@ pub(super) async fn home(
 ) -> PageResult {
     let user = match user {
         Ok(u) => u,
+        // Signed in, but sent elsewhere first (to enrol a second step: `http::sign_in`).
+        Err(PageError::Redirect(to)) => return Ok(Redirect::to(&to).into_response()),
         Err(_) => return Ok(Redirect::to("/login").into_response()),
     };
     let p = &user.p;

@@ -39,7 +39,7 @@ pub fn router() -> Router<AppState> {
 
 /// Pre-session CSRF: the sign-in form and a cookie carry the same random value. Its name takes
 /// the `__Host-` prefix with `--secure-cookies`, like the session's (`auth::session_cookie`).
-fn login_csrf_cookie(st: &AppState) -> &'static str {
+pub(crate) fn login_csrf_cookie(st: &AppState) -> &'static str {
     if st.config.secure_cookies {
         "__Host-practicum_login_csrf"
     } else {
@@ -53,9 +53,16 @@ struct LoginPage {
     chrome: Chrome,
     email: String,
     summary: Summary,
+    /// The identity provider's name for "Sign in with ..."; empty without one.
+    sso_name: String,
 }
 
-fn cookie_header(st: &AppState, name: &str, value: &str, max_age: Option<i64>) -> HeaderValue {
+pub(crate) fn cookie_header(
+    st: &AppState,
+    name: &str,
+    value: &str,
+    max_age: Option<i64>,
+) -> HeaderValue {
     let secure = if st.config.secure_cookies {
         "; Secure"
     } else {
@@ -70,7 +77,12 @@ fn cookie_header(st: &AppState, name: &str, value: &str, max_age: Option<i64>) -
     .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
-fn login_page(st: &AppState, email: String, summary: Summary, status: StatusCode) -> PageResult {
+pub(crate) fn login_page(
+    st: &AppState,
+    email: String,
+    summary: Summary,
+    status: StatusCode,
+) -> PageResult {
     let token = auth::random_token()?;
     let mut chrome = Chrome::public("Sign in");
     chrome.csrf = token.clone();
@@ -80,6 +92,12 @@ fn login_page(st: &AppState, email: String, summary: Summary, status: StatusCode
             chrome,
             email,
             summary,
+            sso_name: st
+                .config
+                .oidc
+                .as_ref()
+                .map(|o| o.provider_name.clone())
+                .unwrap_or_default(),
         },
     )
         .into_response();
@@ -114,10 +132,7 @@ async fn login(
     let attempt = SignIn {
         email: email.clone(),
         password,
-        ip,
-        user_agent: auth::user_agent(&headers),
-        // A session cookie that came with the form ends: the new session has a new id.
-        presented_token: cookie(&headers, session_cookie(&st.config)),
+        client: auth::page_client(&st.config, &headers, ip),
     };
     match sign_in::login(&st, attempt).await {
         Ok(LoginOutcome::Ok { token, .. }) => {
@@ -131,6 +146,9 @@ async fn login(
                 cookie_header(&st, login_csrf_cookie(&st), "", Some(0)),
             );
             Ok(res)
+        }
+        Ok(LoginOutcome::MfaRequired { mfa_token }) => {
+            super::mfa::second_step_page(&expected, mfa_token, "", StatusCode::OK)
         }
         Ok(LoginOutcome::Refused) => {
             let summary = vec![(
@@ -221,6 +239,8 @@ async fn profile(State(st): State<AppState>, user: PageUser) -> PageResult {
         ],
         None => vec![],
     };
+    let mut actions = actions;
+    actions.push(("/profile/mfa".into(), "Two-step sign-in".into()));
     let (sessions, forms) = sessions_section(&st, &user).await?;
     Ok(super::RecordPage {
         chrome: user.chrome("My profile"),
