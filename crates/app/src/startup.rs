@@ -81,13 +81,36 @@ pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> 
     let reminders = state
         .config
         .reminder_interval
-        .map(|every| crate::jobs::reminders::spawn(state.clone(), every));
+        .map(|every| spawn_reminder_sweep(state.clone(), every));
     Ok(Application {
         listener,
         router: router(state.clone()),
         state,
         mail_worker,
         reminders,
+    })
+}
+
+/// Runs the reminder sweep (`jobs::reminders::run_once`) every `interval` until the server
+/// stops, reading the office's time zone again first: it may have been changed through another
+/// server on this database.
+fn spawn_reminder_sweep(
+    st: AppState,
+    interval: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(interval);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // The first tick is immediate: a restarted server catches up at once.
+        loop {
+            tick.tick().await;
+            if let Err(e) = crate::service::settings::load_time_zone(&st).await {
+                tracing::warn!(error = %e, "the office's time zone could not be read");
+            }
+            if let Err(e) = crate::jobs::reminders::run_once(&st).await {
+                tracing::warn!(error = %e, "reminder sweep failed; it runs again later");
+            }
+        }
     })
 }
 

@@ -245,26 +245,6 @@ async fn upload_digests(tx: &mut Tx, st: &AppState, now: DateTime<Utc>) -> DbRes
     Ok(count)
 }
 
-/// Runs the sweep every `interval` until the server stops, reading the office's time zone
-/// again first.
-pub fn spawn(st: AppState, interval: std::time::Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(interval);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        // The first tick is immediate: a restarted server catches up at once.
-        loop {
-            tick.tick().await;
-            // The time zone may have been changed through another server on this database.
-            if let Err(e) = crate::service::settings::load_time_zone(&st).await {
-                tracing::warn!(error = %e, "the office's time zone could not be read");
-            }
-            if let Err(e) = run_once(&st).await {
-                tracing::warn!(error = %e, "reminder sweep failed; it runs again later");
-            }
-        }
-    })
-}
-
 /// A student's full name, or nothing for a student since removed; read once per sweep.
 async fn student_name(
     tx: &mut Tx,

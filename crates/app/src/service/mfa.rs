@@ -319,22 +319,11 @@ fn throttle_key(user_id: &str) -> String {
 
 /// Code attempts share the sign-in throttle's table and the account's limits
 /// (`login_max_failures`, then `login_base_delay` doubling to 15 minutes, decaying by
-/// `login_decay`: `domain::sign_in::Bucket`), under their own key per account.
+/// `login_decay`), under their own key per account.
 mod throttle {
     use super::*;
-    use crate::service::sign_in::{limits, record_failure};
-
-    pub async fn check(st: &AppState, key: &str) -> AppResult<()> {
-        let now = st.clock.now();
-        let mut tx = st.db.read().await?;
-        let bucket = db::sessions::throttle_get(&mut tx, key).await?;
-        match bucket.and_then(|b| b.wait(now)) {
-            Some(wait) => Err(AppError::TooManyRequests {
-                retry_after_secs: wait,
-            }),
-            None => Ok(()),
-        }
-    }
+    pub use crate::service::throttle::check;
+    use crate::service::throttle::{limits, record_failure};
 
     pub async fn fail(tx: &mut Tx, st: &AppState, key: &str, now: DateTime<Utc>) -> AppResult<()> {
         record_failure(tx, key, now, &limits(st, st.config.login_max_failures)).await?;

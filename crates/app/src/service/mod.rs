@@ -32,6 +32,7 @@ pub mod sites;
 pub mod sso;
 pub mod staff;
 pub mod students;
+pub mod throttle;
 pub mod users;
 
 pub use principal::{Principal, ensure};

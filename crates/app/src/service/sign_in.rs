@@ -19,11 +19,11 @@
 //! `X-Forwarded-For` client when the peer is a trusted proxy (`net::client_address`).
 use crate::db::{self, sessions::NewSession, users::User};
 use crate::domain::mfa::SecondFactor;
-use crate::domain::sign_in::{Bucket, Limits};
 use crate::error::{AppError, AppResult};
 use crate::password::{hash_token, random_token};
 use crate::service::Principal;
 use crate::service::audit::{SignInEvent, record_sign_in};
+use crate::service::throttle::{limits, record_failure};
 use crate::state::AppState;
 use chrono::{DateTime, Utc};
 
@@ -76,15 +76,6 @@ impl FirstFactor {
             FirstFactor::Password => "password",
             FirstFactor::IdentityProvider => "identity provider",
         }
-    }
-}
-
-pub(crate) fn limits(st: &AppState, max_failures: i64) -> Limits {
-    let d = |s: std::time::Duration| chrono::Duration::from_std(s).unwrap_or(chrono::Duration::MAX);
-    Limits {
-        max_failures,
-        base_delay: d(st.config.login_base_delay),
-        decay: d(st.config.login_decay),
     }
 }
 
@@ -306,20 +297,6 @@ pub async fn second_step(
             Err(e)
         }
     }
-}
-
-/// Adds one failure to `key`'s bucket; answers the bucket as it was before.
-pub(crate) async fn record_failure(
-    tx: &mut db::Tx,
-    key: &str,
-    now: DateTime<Utc>,
-    limits: &Limits,
-) -> AppResult<Bucket> {
-    let before = db::sessions::throttle_get(tx, key)
-        .await?
-        .unwrap_or(Bucket::empty(now));
-    db::sessions::throttle_set(tx, key, &before.fail(now, limits)).await?;
-    Ok(before)
 }
 
 fn truncate(s: &str, max: usize) -> &str {

@@ -5,8 +5,7 @@
 //! ID token (`crate::sso`), finds the account (`service::sso`) and completes the sign-in as a
 //! password does (`http::sign_in`: a session, or the second step for a user with an
 //! authenticator). Every refusal is a sign-in page that says why, in words.
-use super::mfa::second_step_page;
-use super::session::{cookie_header, login_csrf_cookie, login_page};
+use super::session::{cookie_header, login_csrf_cookie, login_page, second_step_page};
 use super::{PageResult, constant_time_eq};
 use crate::domain::sso::Refusal;
 use crate::error::AppError;

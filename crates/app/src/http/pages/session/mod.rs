@@ -25,12 +25,15 @@ use axum::{
 
 mod damaged;
 mod home;
+mod second_step;
 use home::*;
+pub use second_step::second_step_page;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(home))
         .route("/login", get(login_form).post(login))
+        .route("/login/mfa", post(second_step::login_mfa))
         .route("/logout", axum::routing::post(logout))
         .route("/profile", get(profile))
         .route("/profile/sessions/end-others", post(end_other_sessions))
@@ -148,7 +151,7 @@ async fn login(
             Ok(res)
         }
         Ok(LoginOutcome::MfaRequired { mfa_token }) => {
-            super::mfa::second_step_page(&expected, mfa_token, "", StatusCode::OK)
+            second_step_page(&expected, mfa_token, "", StatusCode::OK)
         }
         Ok(LoginOutcome::Refused) => {
             let summary = vec![(
