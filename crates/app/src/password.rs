@@ -15,25 +15,70 @@ use argon2::{
 use std::{sync::Arc, time::Duration};
 use tokio::sync::Semaphore;
 
-/// Bounds the password hashes running at once (a semaphore, one permit per hash), held in
-/// `AppState` (no globals). Cloning shares the same permits.
-#[derive(Clone, Debug)]
+/// Bounds the password hashes running at once (a semaphore, one permit per hash) and runs them
+/// on its own `concurrent` threads, held in `AppState` (no globals). Cloning shares both.
+///
+/// Why its own threads and not tokio's blocking pool: the allocator keeps each thread's freed
+/// 19 MiB for reuse, and the blocking pool hands hashes to ever new threads under a burst, so
+/// the memory kept grew with the burst (a 200-attempt burst left 370 MiB resident with two
+/// hashes at a time). With a fixed set of threads what is kept is bounded by their number
+/// (bench/results/signin-load.md).
+#[derive(Clone)]
 pub struct HashGate {
     permits: Arc<Semaphore>,
     /// How long a caller waits for a permit before it is answered 503.
     wait: Duration,
+    /// The hashing threads' queue; they end when the last clone of the gate is dropped.
+    jobs: std::sync::mpsc::SyncSender<Job>,
+}
+
+type Job = Box<dyn FnOnce() + Send>;
+
+impl std::fmt::Debug for HashGate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HashGate")
+            .field("free", &self.permits.available_permits())
+            .field("wait", &self.wait)
+            .finish()
+    }
 }
 
 impl HashGate {
-    /// `concurrent` hashes at most (at least 1), callers waiting up to `wait` for one.
+    /// `concurrent` hashes at most (at least 1), on as many threads, callers waiting up to
+    /// `wait` for one.
     pub fn new(concurrent: usize, wait: Duration) -> Self {
+        let concurrent = concurrent.max(1);
+        let (jobs, queue) = std::sync::mpsc::sync_channel::<Job>(concurrent);
+        let queue = Arc::new(std::sync::Mutex::new(queue));
+        for i in 0..concurrent {
+            let queue = queue.clone();
+            let spawned = std::thread::Builder::new()
+                .name(format!("password-hash-{i}"))
+                .spawn(move || {
+                    loop {
+                        // The lock is held only while taking the next job.
+                        let job = match queue.lock() {
+                            Ok(q) => q.recv(),
+                            Err(_) => return,
+                        };
+                        match job {
+                            Ok(job) => job(),
+                            Err(_) => return,
+                        }
+                    }
+                });
+            if let Err(e) = spawned {
+                tracing::error!(error = %e, "a password hashing thread could not start");
+            }
+        }
         HashGate {
-            permits: Arc::new(Semaphore::new(concurrent.max(1))),
+            permits: Arc::new(Semaphore::new(concurrent)),
             wait,
+            jobs,
         }
     }
 
-    /// Runs `work` on the blocking pool once a permit is free. The permit goes with the work,
+    /// Runs `work` on a hashing thread once a permit is free. The permit goes with the work,
     /// so a caller that gives up (a closed connection) does not free it before the hash ends.
     /// Errors: [`AppError::Busy`] when no permit came within the wait.
     async fn run<T: Send + 'static>(
@@ -46,14 +91,20 @@ impl HashGate {
                 retry_after_secs: self.wait.as_secs().clamp(1, 60),
             })?
             .map_err(|e| anyhow::anyhow!("the hashing gate closed: {e}"))?;
-        let out = tokio::task::spawn_blocking(move || {
+        let (answer, answered) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
             let out = work();
             drop(permit);
-            out
-        })
-        .await
-        .map_err(|e| anyhow::anyhow!("a password hash failed to run: {e}"))?;
-        Ok(out)
+            let _ = answer.send(out);
+        });
+        // Never full: a job is queued only with a permit, and there are as many places as
+        // permits.
+        self.jobs
+            .try_send(job)
+            .map_err(|e| anyhow::anyhow!("the hashing threads are gone: {e}"))?;
+        Ok(answered
+            .await
+            .map_err(|e| anyhow::anyhow!("a password hash failed to run: {e}"))?)
     }
 
     /// The PHC string of a fresh argon2id hash of `password` (random salt).

@@ -83,3 +83,19 @@ pub async fn count(tx: &mut Tx) -> DbResult<i64> {
         on_tx!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(c).await)?;
     Ok(n)
 }
+
+/// The account linked to a student record, if any (the oldest, should there be more).
+pub async fn by_student(tx: &mut Tx, student_id: &str) -> DbResult<Option<User>> {
+    let sql = format!("SELECT {COLS} FROM users WHERE student_id = $1 ORDER BY created_at LIMIT 1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(student_id).fetch_optional(c).await)?,
+    )
+}
+
+/// The account linked to a staff record, if any (the oldest, should there be more).
+pub async fn by_staff(tx: &mut Tx, staff_id: &str) -> DbResult<Option<User>> {
+    let sql = format!("SELECT {COLS} FROM users WHERE staff_id = $1 ORDER BY created_at LIMIT 1");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(staff_id).fetch_optional(c).await)?,
+    )
+}

@@ -30,12 +30,14 @@ macro_rules! error_codes {
 error_codes! {
     AgreementDoesNotCoverDates = "agreement_does_not_cover_dates", 422;
     AlreadyEnrolled = "already_enrolled", 422;
+    AlreadySignedUp = "already_signed_up", 409;
     AgreementDoesNotCoverDiscipline = "agreement_does_not_cover_discipline", 422;
     AgreementNotActive = "agreement_not_active", 422;
     BodyTooLarge = "body_too_large", 413;
     CompletedInFuture = "completed_in_future", 422;
     Conflict = "conflict", 409;
     CourseRequired = "course_required", 422;
+    CurrentPasswordWrong = "current_password_wrong", 422;
     DepartmentAtCapacity = "department_at_capacity", 409;
     DepartmentDoesNotHostDiscipline = "department_does_not_host_discipline", 422;
     DepartmentNotAtSite = "department_not_at_site", 422;

@@ -92,10 +92,14 @@ async fn owner(st: &AppState, parts: &Parts, api: bool) -> Result<Option<String>
     }
 }
 
-/// POSTs whose answers hold secrets — session tokens, a TOTP secret, recovery codes — are
-/// never kept for a replay (nor is an `Idempotency-Key` offered on them).
+/// POSTs whose answers hold secrets — session tokens (sign-in, an accepted invitation, a reset
+/// password), a TOTP secret, recovery codes — or that change a password are never kept for a
+/// replay (nor is an `Idempotency-Key` offered on them).
 fn never_kept(path: &str) -> bool {
-    path.starts_with("/api/v1/auth/") || path.starts_with("/api/v1/me/mfa")
+    path.starts_with("/api/v1/auth/")
+        || path.starts_with("/api/v1/me/mfa")
+        || path == "/api/v1/me/password"
+        || (path.starts_with("/api/v1/invitations/") && path.ends_with("/accept"))
 }
 
 /// The layer on every route; it acts on POSTs that carry a key and passes the rest through.

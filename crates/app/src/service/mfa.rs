@@ -241,6 +241,13 @@ async fn audit(tx: &mut Tx, st: &AppState, p: &Principal, action: &str) -> AppRe
     Ok(())
 }
 
+/// Whether the user has a confirmed authenticator.
+pub async fn has_authenticator(tx: &mut Tx, user_id: &str) -> AppResult<bool> {
+    Ok(db::mfa::totp(tx, user_id)
+        .await?
+        .is_some_and(|r| r.confirmed_at.is_some()))
+}
+
 /// The hook where a sign-in's first factor (a password, or the identity provider) succeeded:
 /// if the user has a confirmed authenticator, opens a challenge and answers its token (valid
 /// for [`mfa::CHALLENGE_SECONDS`]); the caller then starts no session. `None`: sign in now.
@@ -249,10 +256,7 @@ pub async fn open_challenge(
     user_id: &str,
     now: DateTime<Utc>,
 ) -> AppResult<Option<String>> {
-    let enrolled = db::mfa::totp(tx, user_id)
-        .await?
-        .is_some_and(|r| r.confirmed_at.is_some());
-    if !enrolled {
+    if !has_authenticator(tx, user_id).await? {
         return Ok(None);
     }
     let token = random_token()?;

@@ -17,6 +17,7 @@ pub mod invitations;
 pub mod mfa;
 pub mod notifications;
 pub mod onboarding;
+pub mod passwords;
 mod patch;
 pub mod placements;
 pub mod planning;

@@ -238,6 +238,32 @@ pub async fn through_identity_provider(
     Ok(outcome)
 }
 
+/// The person proved who they are with a one-time link and set a new password (`method`:
+/// "invitation" or "password reset"): a session, or the second step for a user with an
+/// authenticator (a link by e-mail does not stand in for it). Every session the user had is
+/// ended first: whoever held one no longer knows the password.
+pub async fn after_new_password(
+    st: &AppState,
+    user: User,
+    client: Client,
+    method: &'static str,
+) -> AppResult<LoginOutcome> {
+    let now = st.clock.now();
+    let mut tx = st.db.write().await?;
+    db::sessions::delete_all_for_user(&mut tx, &user.id, None).await?;
+    let outcome = if crate::service::mfa::has_authenticator(&mut tx, &user.id).await? {
+        first_factor_passed(&mut tx, user, &client, FirstFactor::Password, now).await?
+    } else {
+        let token = start_session(&mut tx, &user, &client, method, now).await?;
+        LoginOutcome::Ok {
+            token,
+            user: Box::new(user),
+        }
+    };
+    tx.commit().await?;
+    Ok(outcome)
+}
+
 /// A refused sign-in through the identity provider (no account, no role), recorded with what
 /// the provider vouched for.
 pub async fn identity_provider_refused(
@@ -372,4 +398,19 @@ pub async fn end_my_other_sessions(st: &AppState, p: &Principal) -> AppResult<u6
     let n = db::sessions::delete_all_for_user(&mut tx, &p.user_id, Some(&p.token_hash)).await?;
     tx.commit().await?;
     Ok(n)
+}
+
+/// Ends every session of the caller, the current one too ("sign out everywhere"), recorded
+/// as a sign-out. Answers how many ended.
+pub async fn sign_out_everywhere(st: &AppState, p: &Principal) -> AppResult<u64> {
+    let mut tx = st.db.write().await?;
+    let ended = db::sessions::delete_all_for_user(&mut tx, &p.user_id, None).await?;
+    let event = SignInEvent::SignedOut {
+        user_id: &p.user_id,
+        name: &p.name,
+        email: &p.email,
+    };
+    record_sign_in(&mut tx, event, p.ip.as_deref(), st.clock.now()).await?;
+    tx.commit().await?;
+    Ok(ended)
 }

@@ -26,6 +26,7 @@ mod oidc_provider;
 mod onboarding;
 mod operations;
 mod pagination;
+mod passwords;
 mod placement_flow;
 mod placements;
 mod planning;

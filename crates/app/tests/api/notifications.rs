@@ -7,7 +7,7 @@ use std::time::Duration;
 const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
 
 /// The outbox's messages (the text of each `.eml`), once at least one contains `needle`.
-async fn mail_containing(app: &TestApp, needle: &str) -> Vec<String> {
+pub async fn mail_containing(app: &TestApp, needle: &str) -> Vec<String> {
     let outbox = app.state.config.outbox_dir();
     let needle = needle.to_string();
     poll(Duration::from_secs(10), || {

@@ -20,6 +20,7 @@ pub mod invitations;
 pub mod mfa;
 pub mod notifications;
 pub mod onboarding;
+pub mod passwords;
 pub mod placements;
 pub mod planning;
 pub mod problems;
@@ -95,6 +96,14 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(session::my_sessions))
         .routes(routes!(session::end_session))
         .routes(routes!(session::end_other_sessions))
+        .routes(routes!(session::end_all_sessions))
+        .routes(routes!(passwords::request_reset))
+        .routes(routes!(passwords::reset))
+        .routes(routes!(passwords::change))
+        .routes(routes!(invitations::invite_student))
+        .routes(routes!(invitations::invite_staff))
+        .routes(routes!(invitations::invite_user))
+        .routes(routes!(invitations::invite_many))
         .routes(routes!(mfa::login_mfa))
         .routes(routes!(mfa::status))
         .routes(routes!(mfa::start))

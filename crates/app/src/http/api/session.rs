@@ -195,3 +195,11 @@ pub async fn end_other_sessions(
     let ended = sign_in::end_my_other_sessions(&st, &p).await?;
     Ok(Json(Ended { ended }))
 }
+
+/// Sign out everywhere: every session of the caller ends, this one too.
+#[utoipa::path(post, path = "/api/v1/me/sessions/end-all", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Ended), (status = 401, body = crate::http::error::Problem)))]
+pub async fn end_all_sessions(State(st): State<AppState>, p: Principal) -> AppResult<Json<Ended>> {
+    let ended = sign_in::sign_out_everywhere(&st, &p).await?;
+    Ok(Json(Ended { ended }))
+}

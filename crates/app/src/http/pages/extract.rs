@@ -29,6 +29,8 @@ fn banner_for(query: Option<&str>) -> String {
         Some("created") => "Created.".into(),
         Some("saved") => "Your changes are saved.".into(),
         Some("uploaded") => "The document is uploaded.".into(),
+        Some("invited") => "The invitation is sent; its link works for 7 days.".into(),
+        Some("password") => "Your password is changed; your other sessions are signed out.".into(),
         _ => String::new(),
     }
 }

@@ -7,6 +7,7 @@ use axum::{
 
 mod disclosures;
 mod enrollments;
+mod invitations;
 mod staff;
 mod students;
 mod users;
@@ -40,4 +41,11 @@ pub fn router() -> Router<AppState> {
         .route("/users/{id}", get(users::show))
         .route("/users/{id}/disable", post(users::disable))
         .route("/users/{id}/enable", post(users::enable))
+        .route("/students/{id}/invite", post(invitations::invite_student))
+        .route("/staff/{id}/invite", post(invitations::invite_staff))
+        .route("/users/{id}/invite", post(invitations::invite_user))
+        .route(
+            "/invitations",
+            get(invitations::bulk_page).post(invitations::bulk),
+        )
 }

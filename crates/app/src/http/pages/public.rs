@@ -6,27 +6,19 @@ use super::{
     filter_select, list_page, list_response, see,
 };
 use crate::db;
-use crate::domain::ErrorCode;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{error::AppError, extract::Params, input};
 use crate::service;
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::{
-    Router,
-    extract::{Path, State},
-    http::StatusCode,
-    response::IntoResponse,
-    routing::get,
-};
+use axum::{Router, extract::State, http::StatusCode, response::IntoResponse, routing::get};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/clinicals", get(page).post(submit))
         .route("/inquiries", get(inbox))
         .route("/inquiries/{id}", get(inquiry).post(set_status))
-        .route("/invitations/{token}", get(invitation).post(accept))
         .route("/reports", get(reports))
 }
 
@@ -282,49 +274,6 @@ async fn set_status(
     let input = input::inquiries::status(form.to_map(&[], &[]));
     service::inquiries::update_inquiry(&st, &user.p, &id, input).await?;
     Ok(see(&format!("/inquiries/{id}"), "saved"))
-}
-
-fn invitation_form(token: &str) -> FormPage {
-    FormPage {
-        chrome: Chrome::public("Set your password"),
-        intro: "You are invited to Practicum as a faculty supervisor. Choose a password of at least 10 characters.".into(),
-        action: format!("/invitations/{token}"),
-        fields: vec![Field::new("password", "New password", "password").required()],
-        summary: vec![],
-        submit: "Set password",
-        cancel: "/login".into(),
-        multipart: false,
-        at_risk: vec![],
-    }
-}
-
-async fn invitation(Path(token): Path<String>) -> PageResult {
-    Ok(invitation_form(&token).into_response())
-}
-
-/// The link in the email is the credential here; the Origin check still applies.
-async fn accept(State(st): State<AppState>, Path(token): Path<String>, form: Form) -> PageResult {
-    let mut map = serde_json::Map::new();
-    map.insert(
-        "password".into(),
-        serde_json::Value::String(form.get("password").unwrap_or("").to_string()),
-    );
-    match service::invitations::accept_invitation(&st, &token, input::invitations::accept(map))
-        .await
-    {
-        Ok(_) => Ok(axum::response::Redirect::to("/login").into_response()),
-        Err(AppError::Rejected(p)) if p.status() == 422 => Ok((
-            StatusCode::UNPROCESSABLE_ENTITY,
-            invitation_form(&token).with_problems(&p),
-        )
-            .into_response()),
-        Err(AppError::NotFound) => Err(AppError::conflict(
-            ErrorCode::InvitationUsed,
-            "This link has been used or has expired. Ask the education office for a new one.",
-        )
-        .into()),
-        Err(e) => Err(e.into()),
-    }
 }
 
 async fn reports(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {

@@ -237,10 +237,17 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
             .collect::<Vec<_>>()
             .join("; ")
     };
+    let (sign_in, forms) = super::invitations::standing_and_forms(
+        &st,
+        &user,
+        &crate::service::invitations::Invitee::Staff(id.clone(), None),
+    )
+    .await?;
     Ok(RecordPage {
         chrome: user.chrome(s.name.clone()),
         facts: vec![
             ("Email", Cell::text(&s.email)),
+            ("Sign-in", sign_in),
             (
                 "Department",
                 Cell::link(dept, format!("/departments/{}", s.department_id)),
@@ -275,7 +282,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
         ],
         sections: vec![],
         upload: None,
-        forms: vec![],
+        forms,
     }
     .into_response())
 }

@@ -93,13 +93,17 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
         filters,
         table,
         actions: if may_add {
-            vec![
+            let mut a = vec![
                 ("/students/new".into(), "New student".into()),
                 (
                     "/students/receive".into(),
                     "Receive a transferring student".into(),
                 ),
-            ]
+            ];
+            if user.p.role.is_office() {
+                a.push(("/invitations".into(), "Invite people to sign in".into()));
+            }
+            a
         } else {
             vec![]
         },
@@ -229,9 +233,16 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
             "Who has seen this record".to_string(),
         ));
     }
+    let (sign_in, forms) = super::invitations::standing_and_forms(
+        &st,
+        &user,
+        &crate::service::invitations::Invitee::Student(id.clone()),
+    )
+    .await?;
     Ok(RecordPage {
         chrome: user.chrome(s.full_name()),
         facts: vec![
+            ("Sign-in", sign_in),
             ("Email", Cell::text(&s.email)),
             ("School", Cell::text(school)),
             (
@@ -244,7 +255,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
         actions,
         sections: vec![enrollments_section],
         upload: None,
-        forms: vec![],
+        forms,
     }
     .into_response())
 }

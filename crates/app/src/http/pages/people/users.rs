@@ -168,6 +168,14 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
             }
         }
     }
+    let (sign_in, invite) = super::invitations::standing_and_forms(
+        &st,
+        &user,
+        &crate::service::invitations::Invitee::User(id.clone()),
+    )
+    .await?;
+    facts.push(("Sign-in", sign_in));
+    forms.extend(invite);
     Ok(RecordPage {
         chrome: user.chrome(u.name.clone()),
         facts,

@@ -25,6 +25,7 @@ use axum::{
 
 mod damaged;
 mod home;
+mod passwords;
 mod second_step;
 use home::*;
 pub use second_step::second_step_page;
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .route("/", get(home))
         .route("/login", get(login_form).post(login))
         .route("/login/mfa", post(second_step::login_mfa))
+        .merge(passwords::router())
         .route("/logout", axum::routing::post(logout))
         .route("/profile", get(profile))
         .route("/profile/sessions/end-others", post(end_other_sessions))
@@ -243,6 +245,7 @@ async fn profile(State(st): State<AppState>, user: PageUser) -> PageResult {
         None => vec![],
     };
     let mut actions = actions;
+    actions.push(("/profile/password".into(), "Change password".into()));
     actions.push(("/profile/mfa".into(), "Two-step sign-in".into()));
     let (sessions, forms) = sessions_section(&st, &user).await?;
     Ok(super::RecordPage {
@@ -299,6 +302,10 @@ async fn sessions_section(
             "Sign out everywhere else",
         ));
     }
+    forms.push(super::ActionForm::new(
+        "/profile/sessions/end-all",
+        "Sign out everywhere, here too",
+    ));
     Ok((
         Section {
             title: "Where you are signed in".into(),
