@@ -97,6 +97,7 @@ async function startServer() {
   }
   return {
     base,
+    dataDir,
     async stop() {
       if (!exited) {
         proc.kill('SIGTERM');

@@ -242,8 +242,8 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     Ok(RecordPage {
         chrome: user.chrome(s.full_name()),
         facts: vec![
-            ("Sign-in", sign_in),
             ("Email", Cell::text(&s.email)),
+            ("Sign-in", sign_in),
             ("School", Cell::text(school)),
             (
                 "Program",
