@@ -153,6 +153,35 @@ pub fn is_common(password: &str) -> bool {
     listed(&lower) || (core.chars().count() >= 4 && listed(core))
 }
 
+/// Words of this place that anyone guessing here tries first (OWASP ASVS 5.0 V6.1.2, V6.2.11:
+/// the product's, the trade's and the roles' names), refused as a whole password, with or
+/// without digits and symbols at its ends ("Practicum2026!", "hospital#1"). The list is also
+/// in README.md ("Passwords").
+pub const CONTEXT_WORDS: [&str; 16] = [
+    "practicum",
+    "placement",
+    "placements",
+    "clinical",
+    "clinicals",
+    "internship",
+    "preceptor",
+    "hospital",
+    "student",
+    "students",
+    "coordinator",
+    "faculty",
+    "admin",
+    "administrator",
+    "education",
+    "onboarding",
+];
+
+fn is_context_word(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let core = lower.trim_matches(|c: char| !c.is_alphabetic());
+    CONTEXT_WORDS.contains(&core)
+}
+
 /// Whether the password is one short run repeated ("aaaaaaaaaa", "abcabcabcabc").
 fn is_repetitive(password: &str) -> bool {
     let chars: Vec<char> = password.chars().collect();
@@ -176,6 +205,12 @@ pub fn check_strength(password: &str) -> Result<(), (ErrorCode, &'static str)> {
         Err((
             ErrorCode::WeakPassword,
             "repeats the same few characters; choose a longer phrase of unrelated words",
+        ))
+    } else if is_context_word(password) {
+        Err((
+            ErrorCode::PasswordBreached,
+            "is a word of this hospital's placements (like \"practicum\" or \"preceptor\") \
+             with a few digits or symbols, so it is guessed first; choose a few unrelated words",
         ))
     } else if is_common(password) {
         Err((
@@ -221,6 +256,18 @@ mod tests {
             "Password2024!",
             "!!Monkey123456",
             "ILOVEYOU12345",
+        ] {
+            assert_eq!(
+                check_strength(pw).map_err(|e| e.0),
+                Err(ErrorCode::PasswordBreached),
+                "{pw}"
+            );
+        }
+        for pw in [
+            "Practicum2026!",
+            "hospital#1234",
+            "PRECEPTOR-2027",
+            "1Onboarding1",
         ] {
             assert_eq!(
                 check_strength(pw).map_err(|e| e.0),

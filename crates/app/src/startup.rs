@@ -144,7 +144,17 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(http::middleware::request_id))
         // Each extractor applies its own cap (JSON 1 MiB, uploads 10 MiB).
         .layer(DefaultBodyLimit::disable())
-        .layer(TraceLayer::new_for_http())
+        // Its span names the method and the path without secrets (`loggable_path`); the
+        // default one would log the whole URI, a live invitation link included.
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+                tracing::debug_span!(
+                    "http",
+                    method = %req.method(),
+                    path = %http::middleware::loggable_path(req.uri().path()),
+                )
+            }),
+        )
 }
 
 async fn not_found(uri: Uri) -> Response {

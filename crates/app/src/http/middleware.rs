@@ -90,20 +90,38 @@ tokio::task_local! {
 pub async fn request_id(req: Request, next: Next) -> Response {
     use tracing::Instrument;
     let id = uuid::Uuid::now_v7().to_string();
+    let path = loggable_path(req.uri().path());
+    let method = req.method().clone();
     let span = tracing::info_span!(
         "request",
         request_id = %id,
-        method = %req.method(),
-        path = %req.uri().path(),
+        method = %method,
+        path = %path,
     );
     let mut res = REQUEST_ID
         .scope(id.clone(), next.run(req).instrument(span))
         .await;
+    // Refused access is a security event (OWASP ASVS 5.0 V16.3.2): a role's forbidden action,
+    // a form without its CSRF token or from another origin. 401 and 404 are too common to be
+    // one (every expired session, every mistyped address).
+    if res.status() == axum::http::StatusCode::FORBIDDEN {
+        tracing::warn!(request_id = %id, method = %method, path = %path, "access refused (403)");
+    }
     if let Ok(v) = HeaderValue::from_str(&id) {
         res.headers_mut()
             .insert(HeaderName::from_static("x-request-id"), v);
     }
     res
+}
+
+/// The path as logs keep it: a segment that is a secret — an invitation's or a password
+/// reset's token, 40 characters or more — is replaced by `[secret]`, so a log line never
+/// holds a live link (OWASP ASVS 5.0 V16.2.5). Ids (36-character UUIDs) stay.
+pub fn loggable_path(path: &str) -> String {
+    path.split('/')
+        .map(|seg| if seg.len() >= 40 { "[secret]" } else { seg })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// The id of the request being answered, if this runs inside one (`request_id`).
@@ -114,4 +132,27 @@ pub fn current_request_id() -> Option<String> {
 /// Runs `f` as if inside the request `id` (for tests of what a request's errors say).
 pub async fn with_request_id<F: std::future::Future>(id: String, f: F) -> F::Output {
     REQUEST_ID.scope(id, f).await
+}
+
+#[cfg(test)]
+mod loggable_path_tests {
+    use super::loggable_path;
+
+    #[test]
+    fn tokens_are_kept_out_of_the_logs_and_ids_are_not() {
+        let token = "q5B0r8qzj3n2m7xk4v1c9w6e0t5y2u8i3o7p1a4s6dQ";
+        assert_eq!(
+            loggable_path(&format!("/invitations/{token}")),
+            "/invitations/[secret]"
+        );
+        assert_eq!(
+            loggable_path(&format!("/api/v1/auth/password-reset/{token}")),
+            "/api/v1/auth/password-reset/[secret]"
+        );
+        let id = "0193a5b2-7c1d-7e4f-9a8b-1c2d3e4f5a6b";
+        assert_eq!(
+            loggable_path(&format!("/students/{id}/edit")),
+            format!("/students/{id}/edit")
+        );
+    }
 }
