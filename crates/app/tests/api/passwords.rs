@@ -450,3 +450,34 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    a_reset_does_not_stand_in_for_the_second_step,
+    |app| async move {
+        let admin = app.admin().await;
+        set_base(&app, &admin).await;
+        let who = app.coordinator().await;
+        let email = who.user["email"].as_str().unwrap().to_string();
+        let (secret, _) = crate::mfa::enrol(&app, &who).await;
+        app.clock.advance(chrono::Duration::seconds(30));
+        let res = app
+            .post_anon("/api/v1/auth/password-reset", &json!({ "email": email }))
+            .await;
+        assert_eq!(res.status(), 202);
+        let token = link_token(&app, &email, "/password/reset/").await;
+        let body = expect_status(
+            app.post_anon(
+                &format!("/api/v1/auth/password-reset/{token}"),
+                &json!({ "password": "a-brand-new-password" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        // No session: the answer is a challenge for the authenticator's code.
+        assert!(body["token"].is_null(), "{body}");
+        let challenge = body["mfa_token"].as_str().expect("an mfa_token").to_string();
+        let code = crate::mfa::code_at(&app, &secret, 0);
+        expect_status(crate::mfa::second_step(&app, &challenge, &code).await, 200).await;
+    }
+);
