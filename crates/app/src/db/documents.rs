@@ -30,20 +30,22 @@ pub struct Document {
     pub signer_name: Option<String>,
     #[serde(skip)]
     pub signer_ip: Option<String>,
+    /// For a signature in the system: the version of the agreement's text that was signed.
+    pub signed_text_version: Option<i64>,
 }
 
 const COLS: &str = "id, student_id, requirement_code, placement_id, completed_on, expires_on, status, source, file_sha256, file_name,
-    file_mime, file_size, submitted_by, submitted_at, reviewed_by, reviewed_at, review_note, signer_name, signer_ip";
+    file_mime, file_size, submitted_by, submitted_at, reviewed_by, reviewed_at, review_note, signer_name, signer_ip, signed_text_version";
 
 pub async fn insert(tx: &mut Tx, d: &Document) -> DbResult<()> {
     let sql = format!(
-        "INSERT INTO documents ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)"
+        "INSERT INTO documents ({COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
     );
     on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(&d.id).bind(&d.student_id).bind(&d.requirement_code).bind(&d.placement_id).bind(d.completed_on).bind(d.expires_on)
         .bind(&d.status).bind(&d.source).bind(&d.file_sha256).bind(&d.file_name).bind(&d.file_mime).bind(d.file_size)
         .bind(&d.submitted_by).bind(d.submitted_at).bind(&d.reviewed_by).bind(d.reviewed_at).bind(&d.review_note)
-        .bind(&d.signer_name).bind(&d.signer_ip)
+        .bind(&d.signer_name).bind(&d.signer_ip).bind(d.signed_text_version)
         .execute(c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
@@ -150,4 +152,11 @@ pub async fn uploaded_between(
          WHERE d.source = 'upload' AND d.submitted_at > $1 AND d.submitted_at <= $2
          ORDER BY d.submitted_at, d.id")
         .bind(since).bind(until).fetch_all(c).await)?)
+}
+
+/// Records which version of the agreement's text a signature signed.
+pub async fn set_signed_text_version(tx: &mut Tx, id: &str, version: i64) -> DbResult<()> {
+    on_tx!(tx, c => sqlx::query("UPDATE documents SET signed_text_version = $2 WHERE id = $1")
+        .bind(id).bind(version).execute(c).await.map(|r| r.rows_affected()))?;
+    Ok(())
 }

@@ -11,6 +11,7 @@ use sqlx::{
 };
 use std::{str::FromStr, time::Duration};
 
+pub mod agreement_texts;
 pub mod agreements;
 pub mod audit;
 pub mod clearance;

@@ -56,6 +56,7 @@ mod sessions;
 mod settings;
 mod sign_in;
 mod sign_in_steps;
+mod signing;
 mod sites;
 mod smoke;
 mod staff;

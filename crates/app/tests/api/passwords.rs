@@ -476,7 +476,10 @@ db_test!(
         .await;
         // No session: the answer is a challenge for the authenticator's code.
         assert!(body["token"].is_null(), "{body}");
-        let challenge = body["mfa_token"].as_str().expect("an mfa_token").to_string();
+        let challenge = body["mfa_token"]
+            .as_str()
+            .expect("an mfa_token")
+            .to_string();
         let code = crate::mfa::code_at(&app, &secret, 0);
         expect_status(crate::mfa::second_step(&app, &challenge, &code).await, 200).await;
     }

@@ -97,6 +97,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(session::end_session))
         .routes(routes!(session::end_other_sessions))
         .routes(routes!(session::end_all_sessions))
+        .routes(routes!(
+            onboarding::agreement_text,
+            onboarding::write_agreement_text
+        ))
         .routes(routes!(passwords::request_reset))
         .routes(routes!(passwords::reset))
         .routes(routes!(passwords::change))

@@ -236,3 +236,81 @@ pub async fn provisioning(
         attestations::provision(&st, &p, &id, input::onboarding::provisioning(body)?).await?,
     ))
 }
+
+/// One version of an agreement's text, as students are shown it before they sign.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AgreementText {
+    pub requirement_code: String,
+    pub version: i64,
+    pub body: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+impl From<crate::db::agreement_texts::AgreementText> for AgreementText {
+    fn from(t: crate::db::agreement_texts::AgreementText) -> Self {
+        AgreementText {
+            requirement_code: t.requirement_code,
+            version: t.version,
+            body: t.body,
+            created_at: t.created_at,
+        }
+    }
+}
+
+#[derive(serde::Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct VersionQuery {
+    /// A past version; default the current one.
+    pub version: Option<i64>,
+}
+
+/// The current text of an agreement signed in the system (or `?version=`). Anyone signed in.
+#[utoipa::path(get, path = "/api/v1/agreement-texts/{code}", tag = "onboarding", security(("bearer" = [])),
+    params(("code" = String, Path, description = "the requirement's code, e.g. confidentiality"), VersionQuery),
+    responses((status = 200, body = AgreementText), (status = 401, body = crate::http::error::Problem),
+              (status = 404, body = crate::http::error::Problem)))]
+pub async fn agreement_text(
+    State(st): State<AppState>,
+    p: Principal,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    axum::extract::Query(q): axum::extract::Query<VersionQuery>,
+) -> AppResult<Json<AgreementText>> {
+    let t = crate::service::onboarding::agreement_texts::read(&st, &p, &code, q.version).await?;
+    Ok(Json(t.into()))
+}
+
+crate::http::body::body! {
+    pub struct AgreementTextInput {
+        /// The whole text; it becomes the next version.
+        body: String,
+    }
+}
+
+/// Keep a new version of an agreement's text (the office). Signatures made before keep naming
+/// the version they signed.
+#[utoipa::path(put, path = "/api/v1/agreement-texts/{code}", tag = "onboarding", security(("bearer" = [])),
+    params(("code" = String, Path)), request_body = AgreementTextInput,
+    responses((status = 201, body = AgreementText), (status = 401, body = crate::http::error::Problem),
+              (status = 403, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem),
+              (status = 422, body = crate::http::error::Problem)))]
+pub async fn write_agreement_text(
+    State(st): State<AppState>,
+    p: Principal,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    crate::http::extract::JsonObject(body): crate::http::extract::JsonObject,
+) -> AppResult<(StatusCode, Json<AgreementText>)> {
+    let (mut i, b) = crate::http::extract::Input::read::<AgreementTextInput>(body);
+    let text = i.req(&b.body, None, &|v| match v {
+        serde_json::Value::String(s) => Ok(s.clone()),
+        _ => Err((crate::domain::ErrorCode::InvalidType, "must be text".into())),
+    });
+    i.finish()?;
+    let t = crate::service::onboarding::agreement_texts::write(
+        &st,
+        &p,
+        &code,
+        &text.unwrap_or_default(),
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(t.into())))
+}

@@ -284,6 +284,9 @@ body! {
         requirement_code: String,
         /// The student's name, as they sign.
         name: String,
+        /// The version of the agreement's text shown to the student
+        /// (`GET /api/v1/requirements/{code}/text`); when given, it must still be current.
+        version: Option<i64>,
     }
 }
 
@@ -292,10 +295,18 @@ pub fn signature(body: Map<String, Value>) -> AppResult<Signature> {
     let (mut i, b) = Input::read::<SignatureInput>(body);
     let code = i.req(&b.requirement_code, None, &parse::text);
     let name = i.req(&b.name, None, &parse::text);
+    let version = i.opt(&b.version, None, &|v| match v.as_i64() {
+        Some(n) if n >= 1 => Ok(n),
+        _ => Err((
+            ErrorCode::InvalidNumber,
+            "must be a version number (1, 2, …)".into(),
+        )),
+    });
     i.finish()?;
     Ok(Signature {
         code: code.unwrap_or_default(),
         name: name.unwrap_or_default(),
+        version: version.flatten(),
     })
 }
 

@@ -106,7 +106,14 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
             Cell::link(r.name.clone(), format!("/requirements/{}", r.id)),
             Cell::text(r.code.clone()),
             Cell::text(r.category.replace('_', " ")),
-            Cell::text(r.satisfied_by.replace('_', " ")),
+            if r.satisfied_by == "signed_in_system" {
+                Cell::link(
+                    "signed in the system: its text",
+                    format!("/agreement-texts/{}", r.code),
+                )
+            } else {
+                Cell::text(r.satisfied_by.replace('_', " "))
+            },
             Cell::text(validity_text(&r.validity)),
             Cell::text(if scope.is_empty() {
                 "every placement".to_string()

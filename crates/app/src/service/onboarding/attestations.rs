@@ -23,6 +23,9 @@ pub struct Attestation {
 pub struct Signature {
     pub code: String,
     pub name: String,
+    /// The version of the agreement's text the student was shown; when given, it must still be
+    /// the current one.
+    pub version: Option<i64>,
 }
 
 #[derive(Clone, Debug)]
@@ -86,7 +89,10 @@ pub async fn attest(st: &AppState, p: &Principal, input: Attestation) -> AppResu
 }
 
 /// The student signs a per-placement item in the system (the confidentiality agreement):
-/// name, time and IP are kept.
+/// name, time, IP and the version of the agreement's text signed are kept. A student signs only
+/// a text there is (issue 14 point 3). Errors: 404; 409 `agreement_text_missing` (the office
+/// has written no text for it), 409 `agreement_text_changed` (a newer version than the one
+/// shown: read it again); 422 as the checklist's rules say.
 #[tracing::instrument(skip_all, fields(role = %p.role.as_str(), placement_id = %placement_id))]
 pub async fn sign(
     st: &AppState,
@@ -94,7 +100,11 @@ pub async fn sign(
     placement_id: &str,
     input: Signature,
 ) -> AppResult<Document> {
-    let Signature { code, name } = input;
+    let Signature {
+        code,
+        name,
+        version,
+    } = input;
     let mut tx = st.db.write().await?;
     let row = db::placements::get(&mut tx, placement_id)
         .await?
@@ -113,7 +123,23 @@ pub async fn sign(
         satisfied_by: "signed_in_system",
         source: "signature",
     };
-    let d = record_step(&mut tx, st, p, step, Some((name, p.ip.clone()))).await?;
+    // The checklist's rules first (what the item is, whether it applies), then the text; the
+    // write is not kept unless both hold.
+    let mut d = record_step(&mut tx, st, p, step, Some((name, p.ip.clone()))).await?;
+    let Some(text) = db::agreement_texts::current(&mut tx, &code).await? else {
+        return Err(AppError::conflict(
+            ErrorCode::AgreementTextMissing,
+            "the education office has not written this agreement's text yet, so it cannot be signed; ask them",
+        ));
+    };
+    if version.is_some_and(|v| v != text.version) {
+        return Err(AppError::conflict(
+            ErrorCode::AgreementTextChanged,
+            "the agreement's text has changed since it was shown; read the new text and sign again",
+        ));
+    }
+    db::documents::set_signed_text_version(&mut tx, &d.id, text.version).await?;
+    d.signed_text_version = Some(text.version);
     tx.commit().await?;
     Ok(d)
 }

@@ -75,7 +75,13 @@ pub async fn upload_document(
         expires_on,
         placement_id.as_deref(),
         st.clock.today(),
-        &["student_upload"],
+        // An agreement signed on paper (issue 14 point 3): the office uploads the signed form,
+        // reviewed like any document, so a student without a sign-in can still be cleared.
+        if p.role.is_office() {
+            &["student_upload", "signed_in_system"]
+        } else {
+            &["student_upload"]
+        },
     )
     .await?;
     let sha = files::store(&st.config.files_dir(), bytes)
@@ -101,6 +107,7 @@ pub async fn upload_document(
         review_note: None,
         signer_name: None,
         signer_ip: None,
+        signed_text_version: None,
     };
     db::documents::insert(&mut tx, &d).await?;
     db::audit::record(

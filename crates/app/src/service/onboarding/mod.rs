@@ -15,6 +15,7 @@ use crate::service::{Principal, principal::ensure};
 use crate::state::AppState;
 use chrono::NaiveDate;
 
+pub mod agreement_texts;
 pub mod attestations;
 pub mod documents;
 pub mod requirements;
@@ -332,6 +333,7 @@ pub(crate) async fn record_evidence(
         review_note: None,
         signer_name: signer.as_ref().map(|s| s.0.clone()),
         signer_ip: signer.and_then(|s| s.1),
+        signed_text_version: None,
     };
     db::documents::insert(tx, &d).await?;
     db::audit::record(

@@ -121,6 +121,9 @@ pub struct Document {
     pub reviewed_at: Option<DateTime<Utc>>,
     pub review_note: Option<String>,
     pub signer_name: Option<String>,
+    /// For a signature in the system: the version of the agreement's text that was signed
+    /// (`GET /api/v1/requirements/{code}/text?version=`).
+    pub signed_text_version: Option<i64>,
 }
 
 impl From<db::documents::Document> for Document {
@@ -143,6 +146,7 @@ impl From<db::documents::Document> for Document {
             reviewed_at: d.reviewed_at,
             review_note: d.review_note,
             signer_name: d.signer_name,
+            signed_text_version: d.signed_text_version,
         }
     }
 }

@@ -13,9 +13,7 @@ use crate::domain::{
 };
 use crate::http::{error::AppError, extract::Params, input};
 use crate::service::onboarding::{
-    self, ChecklistItem, attestations,
-    attestations::{Provisioning, Signature},
-    documents,
+    self, ChecklistItem, attestations, attestations::Provisioning, documents,
 };
 use crate::state::AppState;
 use askama::Template;
@@ -24,10 +22,11 @@ use axum::{
     Router,
     extract::State,
     response::{IntoResponse, Redirect},
-    routing::{get, post},
+    routing::get,
 };
 
 mod review_queue;
+mod signing;
 use review_queue::*;
 
 pub fn router() -> Router<AppState> {
@@ -42,7 +41,14 @@ pub fn router() -> Router<AppState> {
         .route("/documents/{id}/file", get(file))
         .route("/documents/{id}/preview", get(preview))
         .route("/placements/{id}/onboarding", get(placement_onboarding))
-        .route("/placements/{id}/onboarding/{code}", post(tick))
+        .route(
+            "/placements/{id}/onboarding/{code}",
+            get(signing::show).post(tick),
+        )
+        .route(
+            "/agreement-texts/{code}",
+            get(signing::edit_text).post(signing::save_text),
+        )
         .route("/provisioning", get(starting_soon))
 }
 
@@ -319,6 +325,7 @@ async fn placement_onboarding(
     let office = user.p.role.is_office();
     let is_student = user.p.student_id.as_deref() == Some(student_id.as_str());
     let mut forms = vec![];
+    let mut sign_links: Vec<(String, String)> = vec![];
     for i in items.iter().filter(|i| i.state != "verified") {
         if office && i.satisfied_by == "office_action" {
             forms.push(ActionForm::new(
@@ -327,9 +334,9 @@ async fn placement_onboarding(
             ));
         }
         if is_student && i.satisfied_by == "signed_in_system" {
-            forms.push(ActionForm::new(
+            sign_links.push((
                 format!("/placements/{id}/onboarding/{}", i.requirement_code),
-                format!("I agree and sign: {}", i.name),
+                format!("Read and sign: {}", i.name),
             ));
         }
     }
@@ -350,10 +357,13 @@ async fn placement_onboarding(
     Ok(RecordPage {
         chrome: user.chrome("Onboarding for this placement"),
         facts,
-        actions: vec![(
-            format!("/students/{student_id}/documents"),
-            "Documents".into(),
-        )],
+        actions: sign_links
+            .into_iter()
+            .chain([(
+                format!("/students/{student_id}/documents"),
+                "Documents".into(),
+            )])
+            .collect(),
         sections: vec![Section {
             title: "Checklist".into(),
             table: checklist_table(&items),
@@ -376,8 +386,7 @@ async fn tick(
     if user.p.role.is_office() {
         attestations::provision(&st, &user.p, &id, Provisioning { code }).await?;
     } else {
-        let name = user.p.name.clone();
-        attestations::sign(&st, &user.p, &id, Signature { code, name }).await?;
+        return signing::sign(&st, &user, &id, code, &form).await;
     }
     Ok(see(&format!("/placements/{id}/onboarding"), "saved"))
 }
