@@ -60,18 +60,7 @@ pub async fn ensure_faculty(
                 created_at: now,
                 disabled_at: None,
             };
-            db::users::insert(tx, &u).await?;
-            db::audit::record(
-                tx,
-                &p.actor(now),
-                "invite",
-                "user",
-                &u.id,
-                None::<&()>,
-                Some(&u),
-            )
-            .await?;
-            u
+            keep_new_account(tx, p, u, "invite", now).await?
         }
     };
     let token = if user.password_hash.is_none() {
@@ -401,18 +390,7 @@ async fn account_for(
         created_at: now,
         disabled_at: None,
     };
-    db::users::insert(tx, &u).await?;
-    db::audit::record(
-        tx,
-        &p.actor(now),
-        "create",
-        "user",
-        &u.id,
-        None::<&()>,
-        Some(&u),
-    )
-    .await?;
-    Ok(u)
+    keep_new_account(tx, p, u, "create", now).await
 }
 
 /// Where a person stands with signing in.
@@ -486,4 +464,26 @@ pub async fn not_signed_up(
         );
     }
     Ok(who)
+}
+
+/// Keeps a new account (no password yet) with its audit event, `action` as the trail says it.
+async fn keep_new_account(
+    tx: &mut Tx,
+    p: &Principal,
+    u: User,
+    action: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<User> {
+    db::users::insert(tx, &u).await?;
+    db::audit::record(
+        tx,
+        &p.actor(now),
+        action,
+        "user",
+        &u.id,
+        None::<&()>,
+        Some(&u),
+    )
+    .await?;
+    Ok(u)
 }

@@ -5,11 +5,11 @@
 //! ID token (`crate::sso`), finds the account (`service::sso`) and completes the sign-in as a
 //! password does (`http::sign_in`: a session, or the second step for a user with an
 //! authenticator). Every refusal is a sign-in page that says why, in words.
-use super::session::{cookie_header, login_csrf_cookie, login_page, second_step_page};
+use super::session::{cookie_header, login_page, second_step_after_link, signed_in};
 use super::{PageResult, constant_time_eq};
 use crate::domain::sso::Refusal;
 use crate::error::AppError;
-use crate::http::auth::{ClientIp, cookie, page_client, random_token, session_cookie};
+use crate::http::auth::{ClientIp, cookie, page_client};
 use crate::service::{self, sign_in::LoginOutcome};
 use crate::sso::SsoError;
 use crate::state::AppState;
@@ -181,11 +181,7 @@ async fn callback(
     let clear_state = cookie_header(&st, state_cookie(&st), "", Some(0));
     match service::sign_in::through_identity_provider(&st, user, client).await? {
         LoginOutcome::Ok { token, .. } => {
-            let mut res = Redirect::to("/").into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(&st, session_cookie(&st.config), &token, None),
-            );
+            let mut res = signed_in(&st, &token);
             res.headers_mut().append(header::SET_COOKIE, clear_state);
             Ok(res)
         }
@@ -195,12 +191,7 @@ async fn callback(
             StatusCode::FORBIDDEN,
         ),
         LoginOutcome::MfaRequired { mfa_token } => {
-            let csrf = random_token()?;
-            let mut res = second_step_page(&csrf, mfa_token, "", StatusCode::OK)?;
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(&st, login_csrf_cookie(&st), &csrf, None),
-            );
+            let mut res = second_step_after_link(&st, mfa_token)?;
             res.headers_mut().append(header::SET_COOKIE, clear_state);
             Ok(res)
         }

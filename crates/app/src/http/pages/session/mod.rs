@@ -52,6 +52,33 @@ pub(crate) fn login_csrf_cookie(st: &AppState) -> &'static str {
     }
 }
 
+/// Signed in: the home page, with the session's cookie, and the sign-in form's CSRF cookie
+/// cleared. Every way of signing in on pages ends here.
+pub(crate) fn signed_in(st: &AppState, token: &str) -> axum::response::Response {
+    let mut res = Redirect::to("/").into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(st, session_cookie(&st.config), token, None),
+    );
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(st, login_csrf_cookie(st), "", Some(0)),
+    );
+    res
+}
+
+/// The second step's page for a first factor that did not come from the sign-in form (the
+/// identity provider, a one-time link): a fresh sign-in CSRF token in its cookie.
+pub(crate) fn second_step_after_link(st: &AppState, mfa_token: String) -> PageResult {
+    let csrf = auth::random_token()?;
+    let mut res = second_step_page(&csrf, mfa_token, "", StatusCode::OK)?;
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        cookie_header(st, login_csrf_cookie(st), &csrf, None),
+    );
+    Ok(res)
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "login.html")]
 struct LoginPage {
@@ -140,18 +167,7 @@ async fn login(
         client: auth::page_client(&st.config, &headers, ip),
     };
     match sign_in::login(&st, attempt).await {
-        Ok(LoginOutcome::Ok { token, .. }) => {
-            let mut res = Redirect::to("/").into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(&st, session_cookie(&st.config), &token, None),
-            );
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(&st, login_csrf_cookie(&st), "", Some(0)),
-            );
-            Ok(res)
-        }
+        Ok(LoginOutcome::Ok { token, .. }) => Ok(signed_in(&st, &token)),
         Ok(LoginOutcome::MfaRequired { mfa_token }) => {
             second_step_page(&expected, mfa_token, "", StatusCode::OK)
         }

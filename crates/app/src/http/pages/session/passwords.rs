@@ -3,9 +3,9 @@
 //! — both set a password and sign the person in — and, on the profile, changing one's password
 //! and signing out everywhere. The same use cases as the API (`service::passwords`,
 //! `service::invitations`, `service::sign_in`).
-use super::{cookie_header, login_csrf_cookie, second_step_page};
+use super::cookie_header;
 use crate::error::AppError;
-use crate::http::auth::{ClientIp, page_client, random_token, session_cookie};
+use crate::http::auth::{ClientIp, page_client, session_cookie};
 use crate::http::input;
 use crate::http::pages::view::Field;
 use crate::http::pages::{Chrome, Form, FormPage, PageResult, PageUser, origin_ok};
@@ -188,23 +188,8 @@ async fn set_password(
     };
     let client = page_client(&st.config, &headers, ip);
     match service::sign_in::after_new_password(&st, user, client, method).await? {
-        LoginOutcome::Ok { token, .. } => {
-            let mut res = Redirect::to("/").into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(&st, session_cookie(&st.config), &token, None),
-            );
-            Ok(res)
-        }
-        LoginOutcome::MfaRequired { mfa_token } => {
-            let csrf = random_token()?;
-            let mut res = second_step_page(&csrf, mfa_token, "", StatusCode::OK)?;
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(&st, login_csrf_cookie(&st), &csrf, None),
-            );
-            Ok(res)
-        }
+        LoginOutcome::Ok { token, .. } => Ok(super::signed_in(&st, &token)),
+        LoginOutcome::MfaRequired { mfa_token } => super::second_step_after_link(&st, mfa_token),
         LoginOutcome::Refused => Ok(Redirect::to("/login").into_response()),
     }
 }

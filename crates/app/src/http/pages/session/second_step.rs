@@ -1,10 +1,10 @@
 //! The second step of signing in (`/login/mfa`), after a right password or the identity
 //! provider for a user with an authenticator: the same use case as `POST
 //! /api/v1/auth/login/mfa` (`service::sign_in::second_step`).
-use super::{cookie_header, login_csrf_cookie};
+use super::login_csrf_cookie;
 use crate::domain::mfa::SecondFactor;
 use crate::error::AppError;
-use crate::http::auth::{ClientIp, cookie, page_client, session_cookie};
+use crate::http::auth::{ClientIp, cookie, page_client};
 use crate::http::pages::mfa::WRONG_CODE;
 use crate::http::pages::{Chrome, Form, PageResult, Summary, constant_time_eq, origin_ok};
 use crate::service;
@@ -13,7 +13,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
     extract::State,
-    http::{HeaderMap, StatusCode, header},
+    http::{HeaderMap, StatusCode},
     response::{IntoResponse, Redirect},
 };
 
@@ -68,18 +68,7 @@ pub(super) async fn login_mfa(
     let code = SecondFactor::parse(form.get("code").unwrap_or_default());
     let client = page_client(&st.config, &headers, ip);
     match service::sign_in::second_step(&st, &token, code, client).await {
-        Ok((session, _)) => {
-            let mut res = Redirect::to("/").into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(&st, session_cookie(&st.config), &session, None),
-            );
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                cookie_header(&st, login_csrf_cookie(&st), "", Some(0)),
-            );
-            Ok(res)
-        }
+        Ok((session, _)) => Ok(super::signed_in(&st, &session)),
         Err(AppError::Unauthenticated) => Ok(Redirect::to("/login").into_response()),
         Err(AppError::TooManyRequests { retry_after_secs }) => second_step_page(
             &expected,
