@@ -35,6 +35,9 @@ pub async fn request_reset(st: &AppState, email: &str, client: &Client) -> AppRe
         let per_client = limits(st, st.config.login_address_max_failures);
         record_failure(&mut tx, k, now, &per_client).await?;
     }
+    // Made-up addresses leave a bucket each: old, spent ones go, as on sign-in.
+    let per_address = limits(st, RESETS_PER_ADDRESS);
+    db::sessions::throttle_prune(&mut tx, now - per_address.decay * 200, now).await?;
     let user = db::users::by_email(&mut tx, &email)
         .await?
         .filter(|u| u.disabled_at.is_none());
