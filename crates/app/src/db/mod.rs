@@ -20,6 +20,7 @@ pub mod disclosures;
 pub mod documents;
 pub mod enrollments;
 pub mod idempotency;
+pub mod imports;
 pub mod inquiries;
 pub mod invitations;
 pub mod mail_queue;
