@@ -15,6 +15,7 @@ mod directory;
 mod disciplines;
 mod disclosures;
 mod idempotency;
+mod imports;
 mod inquiries;
 mod mfa;
 mod notices;
