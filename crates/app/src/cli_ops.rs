@@ -161,7 +161,14 @@ pub async fn import(a: ImportArgs) -> ExitCode {
     let started = std::time::Instant::now();
     let result = match practicum::http::input::imports::read(kind, &bytes, a.school.as_deref()) {
         Ok(rows) => {
-            import_as(&st, &actor, &practicum::domain::scope::Scope::All, rows, opts).await
+            import_as(
+                &st,
+                &actor,
+                &practicum::domain::scope::Scope::All,
+                rows,
+                opts,
+            )
+            .await
         }
         Err(e) => Err(e),
     };
@@ -170,7 +177,10 @@ pub async fn import(a: ImportArgs) -> ExitCode {
             eprintln!(
                 "line {}{}: {} ({})",
                 e.line.unwrap_or(0),
-                e.column.as_deref().map(|c| format!(", {c}")).unwrap_or_default(),
+                e.column
+                    .as_deref()
+                    .map(|c| format!(", {c}"))
+                    .unwrap_or_default(),
                 e.message,
                 e.code
             );
@@ -181,7 +191,11 @@ pub async fn import(a: ImportArgs) -> ExitCode {
             list(&r.errors);
             println!(
                 "{}{} rows: {} valid, {} {} created, {} updated, {} accounts created, {} skipped ({:.2} s)",
-                if r.dry_run { "dry run, nothing written: " } else { "" },
+                if r.dry_run {
+                    "dry run, nothing written: "
+                } else {
+                    ""
+                },
                 r.rows,
                 r.valid,
                 r.created,

@@ -5,7 +5,9 @@ use crate::on_tx;
 
 /// `(email, id, school_id)` of every student.
 pub async fn students(tx: &mut Tx) -> DbResult<Vec<(String, String, String)>> {
-    Ok(on_tx!(tx, c => sqlx::query_as("SELECT email, id, school_id FROM students").fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => sqlx::query_as("SELECT email, id, school_id FROM students").fetch_all(c).await)?,
+    )
 }
 
 /// `(email, id)` of every staff member.
@@ -31,7 +33,9 @@ pub async fn users(tx: &mut Tx) -> DbResult<Vec<UserKey>> {
 
 /// `(id, school_id, name)` of every program.
 pub async fn programs(tx: &mut Tx) -> DbResult<Vec<(String, String, String)>> {
-    Ok(on_tx!(tx, c => sqlx::query_as("SELECT id, school_id, name FROM programs").fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => sqlx::query_as("SELECT id, school_id, name FROM programs").fetch_all(c).await)?,
+    )
 }
 
 /// `(id, name, site name)` of every department.

@@ -182,8 +182,7 @@ pub async fn update_student(
         .ok_or(AppError::NotFound)?;
     ensure(scope.manages_student(&current.current_schools(), &current.id))?;
     let s = merge(&mut tx, &scope, input, Some(&current)).await?;
-    let (mut s, affected) =
-        write_update(&mut tx, &p.actor(st.clock.now()), &current, &s).await?;
+    let (mut s, affected) = write_update(&mut tx, &p.actor(st.clock.now()), &current, &s).await?;
     super::risks::confirm_first(&mut tx, preview, &affected, st.clock.now()).await?;
     tx.commit().await?;
     s.affected_placements = (!affected.is_empty()).then_some(affected);

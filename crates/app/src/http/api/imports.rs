@@ -78,7 +78,11 @@ pub async fn file_of(st: &AppState, req: Request) -> Result<Vec<u8>, AppError> {
             .to_vec()
     };
     if bytes.is_empty() {
-        return Err(AppError::invalid("file", ErrorCode::FileRequired, "send a file to import"));
+        return Err(AppError::invalid(
+            "file",
+            ErrorCode::FileRequired,
+            "send a file to import",
+        ));
     }
     Ok(bytes)
 }
@@ -125,7 +129,10 @@ pub fn template_response(kind: ImportKind, format: &str) -> Result<Response, App
         ),
         _ => return Err(AppError::NotFound),
     };
-    let disposition = format!("attachment; filename=\"{}-template.{format}\"", kind.as_str());
+    let disposition = format!(
+        "attachment; filename=\"{}-template.{format}\"",
+        kind.as_str()
+    );
     Ok((
         [
             (header::CONTENT_TYPE, mime.to_string()),
@@ -140,11 +147,7 @@ pub fn template_response(kind: ImportKind, format: &str) -> Result<Response, App
     params(("kind" = String, Path, description = "students, staff or users"), ("format" = Option<String>, Query, description = "csv (default) or xlsx")),
     responses((status = 200, description = "the header row to fill in", content_type = "text/csv"),
         (status = 403, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem)))]
-pub async fn template(
-    p: Principal,
-    Path(k): Path<String>,
-    params: Params,
-) -> AppResult<Response> {
+pub async fn template(p: Principal, Path(k): Path<String>, params: Params) -> AppResult<Response> {
     let kind = kind(&k)?;
     p.authorize(kind.resource(), Action::Write)?;
     let format = params.get("format").unwrap_or_else(|| "csv".into());

@@ -16,7 +16,7 @@ use axum::{
     Router,
     extract::{Path, Request, State},
     http::StatusCode,
-    response::{IntoResponse, Response},
+    response::IntoResponse,
     routing::{get, post},
 };
 use sha2::{Digest, Sha256};
@@ -119,20 +119,32 @@ fn waiting(st: &AppState, token: &str) -> Option<std::path::PathBuf> {
 fn refused(mut page: ImportPage, e: AppError) -> PageResult {
     match e {
         AppError::Rejected(p) => {
-            page.summary = p.0.iter().map(|e| (String::new(), e.message.clone())).collect();
+            page.summary =
+                p.0.iter()
+                    .map(|e| (String::new(), e.message.clone()))
+                    .collect();
             Ok((StatusCode::UNPROCESSABLE_ENTITY, with_errors(page, &p.0)).into_response())
         }
         other => Err(other.into()),
     }
 }
 
-async fn preview(State(st): State<AppState>, user: PageUser, Path(k): Path<String>, req: Request) -> PageResult {
+async fn preview(
+    State(st): State<AppState>,
+    user: PageUser,
+    Path(k): Path<String>,
+    req: Request,
+) -> PageResult {
     let kind = kind_of(&k, &user)?;
     if !origin_ok(req.headers()) {
         return Err(AppError::Forbidden.into());
     }
     let up = upload::read(req, st.config.upload_limit).await?;
-    if !up.fields.get("csrf_token").is_some_and(|t| constant_time_eq(t, &user.p.csrf_token)) {
+    if !up
+        .fields
+        .get("csrf_token")
+        .is_some_and(|t| constant_time_eq(t, &user.p.csrf_token))
+    {
         return Err(AppError::Forbidden.into());
     }
     let page = view(&user, kind);
@@ -144,13 +156,23 @@ async fn preview(State(st): State<AppState>, user: PageUser, Path(k): Path<Strin
         Ok(r) => r,
         Err(e) => return refused(page, e),
     };
-    let opts = ImportOptions { dry_run: true, valid_only: false };
+    let opts = ImportOptions {
+        dry_run: true,
+        valid_only: false,
+    };
     let report = imports::import(&st, &user.p, rows, opts).await?;
     let token = hex::encode(Sha256::digest(&bytes));
     let path = waiting(&st, &token).ok_or(AppError::NotFound)?;
-    let dir = path.parent().map(std::path::Path::to_path_buf).unwrap_or_default();
-    tokio::fs::create_dir_all(&dir).await.map_err(|e| AppError::Internal(e.into()))?;
-    tokio::fs::write(&path, &bytes).await.map_err(|e| AppError::Internal(e.into()))?;
+    let dir = path
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    tokio::fs::write(&path, &bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
     let mut page = with_errors(view(&user, kind), &report.errors);
     page.chrome = user.chrome(format!("Check the {} import", label(kind)));
     page.intro = if report.errors.is_empty() {
@@ -158,18 +180,32 @@ async fn preview(State(st): State<AppState>, user: PageUser, Path(k): Path<Strin
     } else {
         "Some rows have problems. Fix the file and upload it again, or import only the rows without problems.".into()
     };
-    page.token = if report.valid > 0 { token } else { String::new() };
+    page.token = if report.valid > 0 {
+        token
+    } else {
+        String::new()
+    };
     page.show_upload = page.token.is_empty();
     page.report = Some(report);
     Ok(page.into_response())
 }
 
-async fn run(State(st): State<AppState>, user: PageUser, Path(k): Path<String>, form: Form) -> PageResult {
+async fn run(
+    State(st): State<AppState>,
+    user: PageUser,
+    Path(k): Path<String>,
+    form: Form,
+) -> PageResult {
     let kind = kind_of(&k, &user)?;
     form.check(&user)?;
     let path = waiting(&st, form.get("token").unwrap_or("")).ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(&path).await.map_err(|_| AppError::NotFound)?;
-    let opts = ImportOptions { dry_run: false, valid_only: form.get("valid_only") == Some("true") };
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let opts = ImportOptions {
+        dry_run: false,
+        valid_only: form.get("valid_only") == Some("true"),
+    };
     let result = match input::imports::read(kind, &bytes, None) {
         Ok(rows) => imports::import(&st, &user.p, rows, opts).await,
         Err(e) => Err(e),
@@ -180,7 +216,10 @@ async fn run(State(st): State<AppState>, user: PageUser, Path(k): Path<String>, 
             let _ = tokio::fs::remove_file(&path).await;
             page = with_errors(page, &report.errors);
             page.chrome = user.chrome(format!("{} imported", capitalised(label(kind))));
-            page.chrome.banner = format!("Imported {} rows: {} created, {} updated.", report.valid, report.created, report.updated);
+            page.chrome.banner = format!(
+                "Imported {} rows: {} created, {} updated.",
+                report.valid, report.created, report.updated
+            );
             page.intro = "The import is done.".into();
             page.show_upload = false;
             page.report = Some(report);
@@ -192,6 +231,7 @@ async fn run(State(st): State<AppState>, user: PageUser, Path(k): Path<String>, 
 
 fn capitalised(s: &str) -> String {
     let mut c = s.chars();
-    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
 }
-

@@ -31,11 +31,12 @@ pub(super) async fn run(
             input,
         } = row;
         let Parsed {
-            fields: StaffRow {
-                mut fields,
-                department,
-                role,
-            },
+            fields:
+                StaffRow {
+                    mut fields,
+                    department,
+                    role,
+                },
             mut problems,
             ..
         } = input;

@@ -37,17 +37,20 @@ pub(super) async fn run(
             input,
         } = row;
         let Parsed {
-            fields: StudentRow {
-                mut fields,
-                school,
-                program,
-            },
+            fields:
+                StudentRow {
+                    mut fields,
+                    school,
+                    program,
+                },
             mut problems,
             ..
         } = input;
         if let Some(s) = &school {
             fields.school_id = super::resolve(
-                schools.iter().map(|(id, n)| (id.as_str(), vec![n.as_str()])),
+                schools
+                    .iter()
+                    .map(|(id, n)| (id.as_str(), vec![n.as_str()])),
                 s,
             );
             if fields.school_id.is_none() {
@@ -58,7 +61,10 @@ pub(super) async fn run(
                 );
             }
         }
-        let school_id = fields.school_id.clone().or(scope.school().map(str::to_string));
+        let school_id = fields
+            .school_id
+            .clone()
+            .or(scope.school().map(str::to_string));
         if let Some(p) = &program {
             fields.program_id = super::resolve(
                 programs
@@ -67,7 +73,12 @@ pub(super) async fn run(
                     .map(|(id, _, n)| (id.as_str(), vec![n.as_str()])),
                 p,
             )
-            .or_else(|| programs.iter().find(|(id, _, _)| id == p.trim()).map(|(id, _, _)| id.clone()));
+            .or_else(|| {
+                programs
+                    .iter()
+                    .find(|(id, _, _)| id == p.trim())
+                    .map(|(id, _, _)| id.clone())
+            });
             if fields.program_id.is_none() {
                 problems.add(
                     "program_id",

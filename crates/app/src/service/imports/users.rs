@@ -39,7 +39,9 @@ pub(super) async fn run(
         };
         let school_id = f.school.as_ref().and_then(|s| {
             super::resolve(
-                schools.iter().map(|(id, n)| (id.as_str(), vec![n.as_str()])),
+                schools
+                    .iter()
+                    .map(|(id, n)| (id.as_str(), vec![n.as_str()])),
                 s,
             )
         });
@@ -53,11 +55,18 @@ pub(super) async fn run(
         let staff_id = link("staff_id", &f.staff, ErrorCode::UnknownStaff, staff_id);
         let student_id = f.student.as_ref().and_then(|s| {
             super::resolve(
-                students.iter().map(|(e, id, _)| (id.as_str(), vec![e.as_str()])),
+                students
+                    .iter()
+                    .map(|(e, id, _)| (id.as_str(), vec![e.as_str()])),
                 s,
             )
         });
-        let student_id = link("student_id", &f.student, ErrorCode::UnknownStudent, student_id);
+        let student_id = link(
+            "student_id",
+            &f.student,
+            ErrorCode::UnknownStudent,
+            student_id,
+        );
         if let Some(role) = f.role {
             crate::service::users::check_links(
                 tx,
@@ -80,7 +89,10 @@ pub(super) async fn run(
                     problems.add(
                         "role",
                         ErrorCode::ReadOnly,
-                        format!("the account is already a {}; an import does not change a role", u.role),
+                        format!(
+                            "the account is already a {}; an import does not change a role",
+                            u.role
+                        ),
                     );
                 }
                 current = Some(u.id.clone());
@@ -122,8 +134,16 @@ pub(super) async fn run(
                 let before = db::users::get(tx, id).await?;
                 db::imports::rename_user(tx, id, &u.name).await?;
                 let after = db::users::get(tx, id).await?;
-                db::audit::record(tx, actor, "update", "user", id, before.as_ref(), after.as_ref())
-                    .await?;
+                db::audit::record(
+                    tx,
+                    actor,
+                    "update",
+                    "user",
+                    id,
+                    before.as_ref(),
+                    after.as_ref(),
+                )
+                .await?;
             }
             None => {
                 db::users::insert(tx, u).await?;

@@ -38,35 +38,122 @@ const fn col(
 }
 
 const STUDENTS: &[Column] = &[
-    col("first_name", "First name", &["firstname", "givenname", "forename"], true),
-    col("last_name", "Last name", &["lastname", "surname", "familyname"], true),
+    col(
+        "first_name",
+        "First name",
+        &["firstname", "givenname", "forename"],
+        true,
+    ),
+    col(
+        "last_name",
+        "Last name",
+        &["lastname", "surname", "familyname"],
+        true,
+    ),
     col("email", "Email", &["email", "emailaddress", "mail"], true),
-    col("school_id", "School", &["school", "schoolid", "schoolname"], false),
-    col("program_id", "Program", &["program", "programme", "programid", "programname"], true),
-    col("enrollment_status", "Enrollment status", &["enrollmentstatus", "enrolmentstatus", "status"], false),
-    col("expected_graduation", "Expected graduation", &["expectedgraduation", "expectedgraduationdate", "graduation", "graduationdate"], false),
+    col(
+        "school_id",
+        "School",
+        &["school", "schoolid", "schoolname"],
+        false,
+    ),
+    col(
+        "program_id",
+        "Program",
+        &["program", "programme", "programid", "programname"],
+        true,
+    ),
+    col(
+        "enrollment_status",
+        "Enrollment status",
+        &["enrollmentstatus", "enrolmentstatus", "status"],
+        false,
+    ),
+    col(
+        "expected_graduation",
+        "Expected graduation",
+        &[
+            "expectedgraduation",
+            "expectedgraduationdate",
+            "graduation",
+            "graduationdate",
+        ],
+        false,
+    ),
 ];
 
 const STAFF: &[Column] = &[
     col("name", "Name", &["name", "fullname"], true),
     col("email", "Email", &["email", "emailaddress", "mail"], true),
-    col("department_id", "Department", &["department", "departmentid", "departmentname", "unit"], true),
+    col(
+        "department_id",
+        "Department",
+        &["department", "departmentid", "departmentname", "unit"],
+        true,
+    ),
     col("role", "Role", &["role", "stafftype"], false),
     col("discipline", "Discipline", &["discipline"], false),
-    col("credential", "Credential", &["credential", "credentials"], false),
-    col("license_number", "License number", &["licensenumber", "licencenumber", "license", "licence"], false),
-    col("license_expires_on", "License expires", &["licenseexpires", "licenseexpireson", "licenceexpires", "licenseexpiry", "licenceexpiry", "licenseexpirydate"], false),
-    col("is_preceptor", "Preceptor", &["preceptor", "ispreceptor"], false),
-    col("max_students", "Max students", &["maxstudents", "maximumstudents", "studentsatonce"], false),
+    col(
+        "credential",
+        "Credential",
+        &["credential", "credentials"],
+        false,
+    ),
+    col(
+        "license_number",
+        "License number",
+        &["licensenumber", "licencenumber", "license", "licence"],
+        false,
+    ),
+    col(
+        "license_expires_on",
+        "License expires",
+        &[
+            "licenseexpires",
+            "licenseexpireson",
+            "licenceexpires",
+            "licenseexpiry",
+            "licenceexpiry",
+            "licenseexpirydate",
+        ],
+        false,
+    ),
+    col(
+        "is_preceptor",
+        "Preceptor",
+        &["preceptor", "ispreceptor"],
+        false,
+    ),
+    col(
+        "max_students",
+        "Max students",
+        &["maxstudents", "maximumstudents", "studentsatonce"],
+        false,
+    ),
 ];
 
 const USERS: &[Column] = &[
     col("email", "Email", &["email", "emailaddress", "mail"], true),
     col("name", "Name", &["name", "fullname"], true),
     col("role", "Role", &["role"], true),
-    col("school_id", "School", &["school", "schoolid", "schoolname"], false),
-    col("staff_id", "Staff email", &["staff", "staffemail", "staffid"], false),
-    col("student_id", "Student email", &["student", "studentemail", "studentid"], false),
+    col(
+        "school_id",
+        "School",
+        &["school", "schoolid", "schoolname"],
+        false,
+    ),
+    col(
+        "staff_id",
+        "Staff email",
+        &["staff", "staffemail", "staffid"],
+        false,
+    ),
+    col(
+        "student_id",
+        "Student email",
+        &["student", "studentemail", "studentid"],
+        false,
+    ),
 ];
 
 /// The columns of a kind, in template order.
@@ -110,7 +197,11 @@ impl Cells<'_> {
     fn required(&self, cols: &[Column], problems: &mut Problems) {
         for c in cols.iter().filter(|c| c.required) {
             if self.get(c.field).is_none() && !problems.has_field(c.field) {
-                problems.add(c.field, ErrorCode::Required, format!("{} is empty", c.header));
+                problems.add(
+                    c.field,
+                    ErrorCode::Required,
+                    format!("{} is empty", c.header),
+                );
             }
         }
     }
@@ -120,7 +211,11 @@ impl Cells<'_> {
         let mut m = Map::new();
         for f in fields {
             if let Some(v) = self.get(f) {
-                let v = if lower.contains(f) { v.to_lowercase() } else { v };
+                let v = if lower.contains(f) {
+                    v.to_lowercase()
+                } else {
+                    v
+                };
                 m.insert(f.to_string(), Value::String(v));
             }
         }
@@ -149,15 +244,26 @@ pub fn read(
                 FieldError::new(
                     ErrorCode::UnknownColumn,
                     None,
-                    format!("{h:?} is not a column of a {} import; the columns are: {}", kind.as_str(),
-                        cols.iter().map(|c| c.header).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "{h:?} is not a column of a {} import; the columns are: {}",
+                        kind.as_str(),
+                        cols.iter().map(|c| c.header).collect::<Vec<_>>().join(", ")
+                    ),
                 )
                 .in_file(1, Some(h)),
             );
-        } else if index.iter().flatten().any(|o| std::ptr::eq(*o, c.unwrap_or(&cols[0]))) {
+        } else if index
+            .iter()
+            .flatten()
+            .any(|o| std::ptr::eq(*o, c.unwrap_or(&cols[0])))
+        {
             problems.push(
-                FieldError::new(ErrorCode::DuplicateInFile, None, format!("{h:?} is a second column for the same field"))
-                    .in_file(1, Some(h)),
+                FieldError::new(
+                    ErrorCode::DuplicateInFile,
+                    None,
+                    format!("{h:?} is a second column for the same field"),
+                )
+                .in_file(1, Some(h)),
             );
         }
         index.push(c);
@@ -167,8 +273,12 @@ pub fn read(
         let school_given = c.field == "school_id" && default_school.is_some();
         if missing && !school_given {
             problems.push(
-                FieldError::new(ErrorCode::MissingColumn, None, format!("the file has no {:?} column", c.header))
-                    .in_file(1, None),
+                FieldError::new(
+                    ErrorCode::MissingColumn,
+                    None,
+                    format!("the file has no {:?} column", c.header),
+                )
+                .in_file(1, None),
             );
         }
     }
@@ -185,7 +295,9 @@ pub fn read(
             .collect(),
     });
     Ok(match kind {
-        ImportKind::Students => NewImport::Students(rows.map(|r| student(&r, default_school)).collect()),
+        ImportKind::Students => {
+            NewImport::Students(rows.map(|r| student(&r, default_school)).collect())
+        }
         ImportKind::Staff => NewImport::Staff(rows.map(|r| staff(&r)).collect()),
         ImportKind::Users => NewImport::Users(rows.map(|r| user(&r)).collect()),
     })
@@ -201,13 +313,29 @@ fn row<T>(cells: &Cells<'_>, fields: T, problems: Problems) -> ImportRow<T> {
 
 fn student(cells: &Cells<'_>, default_school: Option<&str>) -> ImportRow<StudentRow> {
     let body = cells.body(
-        &["first_name", "last_name", "email", "enrollment_status", "expected_graduation"],
+        &[
+            "first_name",
+            "last_name",
+            "email",
+            "enrollment_status",
+            "expected_graduation",
+        ],
         &["enrollment_status"],
     );
-    let Parsed { fields, mut problems, .. } = super::students::student(body, false, &Scope::All);
+    let Parsed {
+        fields,
+        mut problems,
+        ..
+    } = super::students::student(body, false, &Scope::All);
     cells.required(STUDENTS, &mut problems);
-    let school = cells.get("school_id").or(default_school.map(str::to_string));
-    let fields = StudentRow { fields, school, program: cells.get("program_id") };
+    let school = cells
+        .get("school_id")
+        .or(default_school.map(str::to_string));
+    let fields = StudentRow {
+        fields,
+        school,
+        program: cells.get("program_id"),
+    };
     row(cells, fields, problems)
 }
 
@@ -221,7 +349,14 @@ fn yes_no(v: &str) -> Value {
 
 fn staff(cells: &Cells<'_>) -> ImportRow<StaffRow> {
     let mut body = cells.body(
-        &["name", "email", "credential", "license_number", "license_expires_on", "discipline"],
+        &[
+            "name",
+            "email",
+            "credential",
+            "license_number",
+            "license_expires_on",
+            "discipline",
+        ],
         &["discipline"],
     );
     if let Some(p) = cells.get("is_preceptor") {
@@ -239,27 +374,54 @@ fn staff(cells: &Cells<'_>) -> ImportRow<StaffRow> {
         "mentor" | "sitementor" => Some(StaffRole::Mentor),
         "manager" | "departmentmanager" => Some(StaffRole::Manager),
         _ => {
-            problems.add("role", ErrorCode::InvalidChoice, "must be one of: preceptor, mentor, manager");
+            problems.add(
+                "role",
+                ErrorCode::InvalidChoice,
+                "must be one of: preceptor, mentor, manager",
+            );
             None
         }
     });
     if role.is_some() && !body.contains_key("is_preceptor") {
-        body.insert("is_preceptor".into(), Value::Bool(role == Some(StaffRole::Preceptor)));
+        body.insert(
+            "is_preceptor".into(),
+            Value::Bool(role == Some(StaffRole::Preceptor)),
+        );
     }
-    let Parsed { fields, problems: mut p, .. } = super::staff::staff(body, false);
+    let Parsed {
+        fields,
+        problems: mut p,
+        ..
+    } = super::staff::staff(body, false);
     p.0.extend(problems.0);
     cells.required(STAFF, &mut p);
-    row(cells, StaffRow { fields, department: cells.get("department_id"), role }, p)
+    row(
+        cells,
+        StaffRow {
+            fields,
+            department: cells.get("department_id"),
+            role,
+        },
+        p,
+    )
 }
 
 fn user(cells: &Cells<'_>) -> ImportRow<UserRow> {
     let body = cells.body(&["email", "name"], &[]);
-    let Parsed { fields, mut problems, .. } = super::users::new_user_fields(body);
+    let Parsed {
+        fields,
+        mut problems,
+        ..
+    } = super::users::new_user_fields(body);
     let role = cells.get("role").and_then(|r| {
         let r = r.trim().to_lowercase().replace([' ', '-'], "_");
         let found = Role::parse(&r);
         if found.is_none() {
-            problems.add("role", ErrorCode::InvalidChoice, format!("must be one of: {}", super::users::role_words()));
+            problems.add(
+                "role",
+                ErrorCode::InvalidChoice,
+                format!("must be one of: {}", super::users::role_words()),
+            );
         }
         found
     });
