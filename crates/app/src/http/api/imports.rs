@@ -151,5 +151,5 @@ pub async fn template(p: Principal, Path(k): Path<String>, params: Params) -> Ap
     let kind = kind(&k)?;
     p.authorize(kind.resource(), Action::Write)?;
     let format = params.get("format").unwrap_or_else(|| "csv".into());
-    Ok(template_response(kind, &format)?)
+    template_response(kind, &format)
 }
