@@ -51,3 +51,65 @@ pub async fn rename_user(tx: &mut Tx, id: &str, name: &str) -> DbResult<()> {
     super::search::refresh(tx, super::search::Searchable::Users, id).await?;
     Ok(())
 }
+
+/// New students, each with their first enrollment (started `at`) and search text, in
+/// multi-row inserts: what `students::insert` writes for one, for thousands.
+pub async fn insert_students(
+    tx: &mut Tx,
+    students: &[&super::students::Student],
+    at: chrono::DateTime<chrono::Utc>,
+) -> DbResult<()> {
+    use crate::domain::search::fold;
+    for chunk in students.chunks(400) {
+        let sql = super::values_sql(
+            "INSERT INTO students (id, school_id, program_id, first_name, last_name, email, enrollment_status, expected_graduation, search) VALUES ",
+            chunk.len(),
+            9,
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for s in chunk {
+                q = q.bind(&s.id).bind(&s.school_id).bind(&s.program_id).bind(&s.first_name)
+                    .bind(&s.last_name).bind(&s.email).bind(&s.enrollment_status).bind(s.expected_graduation)
+                    .bind(fold(&format!("{} {} {}", s.first_name, s.last_name, s.email)));
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+        let sql = super::values_sql(
+            "INSERT INTO enrollments (id, student_id, school_id, program_id, status, expected_graduation, started_at) VALUES ",
+            chunk.len(),
+            7,
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for s in chunk {
+                q = q.bind(super::new_id()).bind(&s.id).bind(&s.school_id).bind(&s.program_id)
+                    .bind(&s.enrollment_status).bind(s.expected_graduation).bind(at);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}
+
+/// New users with their search text, in multi-row inserts.
+pub async fn insert_users(tx: &mut Tx, users: &[&super::users::User]) -> DbResult<()> {
+    use crate::domain::search::fold;
+    for chunk in users.chunks(400) {
+        let sql = super::values_sql(
+            "INSERT INTO users (id, email, name, role, school_id, staff_id, student_id, password_hash, created_at, search) VALUES ",
+            chunk.len(),
+            10,
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for u in chunk {
+                q = q.bind(&u.id).bind(&u.email).bind(&u.name).bind(&u.role).bind(&u.school_id)
+                    .bind(&u.staff_id).bind(&u.student_id).bind(&u.password_hash).bind(u.created_at)
+                    .bind(fold(&format!("{} {}", u.name, u.email)));
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}

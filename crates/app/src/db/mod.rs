@@ -309,3 +309,23 @@ mod tests {
         assert_eq!(like(&None), None);
     }
 }
+
+/// `head` followed by `rows` groups of `cols` numbered placeholders: `($1, $2), ($3, $4)` —
+/// a multi-row insert, portable to both backends.
+pub fn values_sql(head: &str, rows: usize, cols: usize) -> String {
+    let mut sql = String::from(head);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * cols + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}

@@ -1,7 +1,11 @@
 //! Importing students: matched by email within their school; each gets a student account.
 use super::people::{self, Account, Link};
 use super::{ImportOptions, ImportReport, ImportRow, StudentRow, decide, locate, report};
-use crate::db::{self, Tx, audit::Actor, students::Student};
+use crate::db::{
+    self, Tx,
+    audit::{Actor, Created},
+    students::Student,
+};
 use crate::domain::{ErrorCode, Role, scope::Scope};
 use crate::error::{AppError, AppResult};
 use crate::service::Parsed;
@@ -154,18 +158,41 @@ pub(super) async fn run(
     if let Some(r) = decide(out.clone(), opts)? {
         return Ok(r);
     }
+    // New people go in multi-row inserts (a file of thousands); changes one by one.
+    let mut new_students = Vec::new();
+    let mut new_users = Vec::new();
+    let mut renamed = Vec::new();
     for (plan, account) in &plans {
         match plan {
-            Plan::Create(s) => {
-                db::students::insert(tx, s, actor.at).await?;
-                super::audit_create(tx, actor, "student", &s.id, s).await?;
-            }
+            Plan::Create(s) => new_students.push(s),
             Plan::Update(current, s) => {
                 crate::service::students::write_update(tx, actor, current, s).await?;
             }
         }
-        people::write_account(tx, actor, account).await?;
+        match account {
+            Account::Create(u) => new_users.push(u),
+            other => renamed.push(other),
+        }
     }
+    db::imports::insert_students(tx, &new_students, actor.at).await?;
+    db::imports::insert_users(tx, &new_users).await?;
+    for a in renamed {
+        people::write_account(tx, actor, a).await?;
+    }
+    let mut created: Vec<Created<'_>> = new_students
+        .iter()
+        .map(|s| Created {
+            record_type: "student",
+            record_id: &s.id,
+            after_json: serde_json::to_string(s).unwrap_or_default(),
+        })
+        .collect();
+    created.extend(new_users.iter().map(|u| Created {
+        record_type: "user",
+        record_id: &u.id,
+        after_json: serde_json::to_string(u).unwrap_or_default(),
+    }));
+    db::audit::record_created(tx, actor, &created).await?;
     out.written = !plans.is_empty();
     Ok(out)
 }
