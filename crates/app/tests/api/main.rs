@@ -16,6 +16,7 @@ mod disciplines;
 mod disclosures;
 mod idempotency;
 mod imports;
+mod imports_cli;
 mod inquiries;
 mod mfa;
 mod notices;

@@ -94,6 +94,7 @@ pub async fn file_of(st: &AppState, req: Request) -> Result<Vec<u8>, AppError> {
            ("school_id" = Option<String>, Query, description = "students: the school of rows that name none")),
     request_body(content_type = "multipart/form-data", description = "`file`: CSV (UTF-8; comma, semicolon or tab) or XLSX, at most 10 MiB; or the file itself as the body (text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet). Columns by header, case and spaces ignored (README.md \"Bulk import\")."),
     responses((status = 200, body = ImportResult, description = "the import done (or checked, on a dry run); people already there, matched by email, are updated"),
+        (status = 400, body = crate::http::error::Problem, description = "a malformed multipart body"),
         (status = 403, body = crate::http::error::Problem, description = "students: office and school coordinators; staff: office; users: admin"),
         (status = 404, body = crate::http::error::Problem, description = "no such kind"),
         (status = 422, body = crate::http::error::Problem, description = "nothing written: every row's problem with `line`, `column`, `code` (required, invalid_email, unknown_program, unknown_school, duplicate_in_file, email_taken, ...); or the file's: file_type_not_allowed, file_too_large, unreadable_file, missing_column, unknown_column")))]
@@ -145,7 +146,9 @@ pub fn template_response(kind: ImportKind, format: &str) -> Result<Response, App
 
 #[utoipa::path(get, path = "/api/v1/imports/{kind}/template", tag = "directory", security(("bearer" = [])),
     params(("kind" = String, Path, description = "students, staff or users"), ("format" = Option<String>, Query, description = "csv (default) or xlsx")),
-    responses((status = 200, description = "the header row to fill in", content_type = "text/csv"),
+    responses((status = 200, description = "the header row to fill in", content(
+            ("text/csv" = String),
+            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" = Vec<u8>))),
         (status = 403, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem)))]
 pub async fn template(p: Principal, Path(k): Path<String>, params: Params) -> AppResult<Response> {
     let kind = kind(&k)?;
