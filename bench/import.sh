@@ -14,15 +14,19 @@ PROGRAM="AS in Radiologic Technology"
 D=$(mktemp -d)
 trap 'rm -rf "$D"' EXIT
 
-python3 - "$ROWS" "$PROGRAM" > "$D/students.csv" <<'PY'
+gen() { # year of graduation -> CSV on stdout
+python3 - "$ROWS" "$PROGRAM" "$1" <<'PY'
 import sys
-n, program = int(sys.argv[1]), sys.argv[2]
+n, program, year = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 print("First name,Last name,Email,Program,Enrollment status,Expected graduation")
 first = ["Ada", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ivy", "Jo"]
 last = ["Ng", "Park", "Lopez", "Smith", "Okafor", "Chen", "Rossi", "Kim", "Diaz", "Berg"]
 for i in range(n):
-    print(f"{first[i % 10]},{last[(i // 10) % 10]}-{i},student{i}@bench.example,{program},enrolled,2028-05-{1 + i % 28:02d}")
+    print(f"{first[i % 10]},{last[(i // 10) % 10]}-{i},student{i}@bench.example,{program},enrolled,{year}-05-{1 + i % 28:02d}")
 PY
+}
+gen 2028 > "$D/students.csv"
+gen 2029 > "$D/students-changed.csv"
 
 run() { # label, store flags...
   local label=$1; shift
@@ -30,8 +34,10 @@ run() { # label, store flags...
   echo "== $label: $ROWS rows"
   "$BIN" import students "$D/students.csv" --school "$SCHOOL" --dry-run "$@" | tail -1
   "$BIN" import students "$D/students.csv" --school "$SCHOOL" "$@" | tail -1
-  echo "-- again (every row an update by email):"
+  echo "-- the same file again (every row matched by email, unchanged):"
   "$BIN" import students "$D/students.csv" --school "$SCHOOL" "$@" | tail -1
+  echo "-- every row's graduation date changed (every row an update by email):"
+  "$BIN" import students "$D/students-changed.csv" --school "$SCHOOL" "$@" | tail -1
   "$BIN" audit verify "$@" | tail -1
 }
 

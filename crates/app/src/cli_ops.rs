@@ -190,7 +190,7 @@ pub async fn import(a: ImportArgs) -> ExitCode {
         Ok(r) => {
             list(&r.errors);
             println!(
-                "{}{} rows: {} valid, {} {} created, {} updated, {} accounts created, {} skipped ({:.2} s)",
+                "{}{} rows: {} valid, {} {} created, {} updated, {} unchanged, {} accounts created, {} skipped ({:.2} s)",
                 if r.dry_run {
                     "dry run, nothing written: "
                 } else {
@@ -201,6 +201,7 @@ pub async fn import(a: ImportArgs) -> ExitCode {
                 r.created,
                 kind.as_str(),
                 r.updated,
+                r.unchanged,
                 r.accounts_created,
                 r.rows - r.valid,
                 started.elapsed().as_secs_f64()

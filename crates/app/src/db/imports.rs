@@ -21,6 +21,7 @@ pub struct UserKey {
     pub email: String,
     pub id: String,
     pub role: String,
+    pub name: String,
     pub school_id: Option<String>,
     pub staff_id: Option<String>,
     pub student_id: Option<String>,
@@ -28,7 +29,7 @@ pub struct UserKey {
 
 pub async fn users(tx: &mut Tx) -> DbResult<Vec<UserKey>> {
     Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT email, id, role, school_id, staff_id, student_id FROM users").fetch_all(c).await)?)
+        "SELECT email, id, role, name, school_id, staff_id, student_id FROM users").fetch_all(c).await)?)
 }
 
 /// `(id, school_id, name)` of every program.

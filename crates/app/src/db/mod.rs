@@ -294,22 +294,6 @@ pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::like;
-
-    #[test]
-    fn the_needle_is_folded_then_escaped() {
-        let l = |q: &str| like(&Some(q.to_string()));
-        assert_eq!(l("O\u{2019}Brien"), Some("%obrien%".into()));
-        assert_eq!(l("  José  Müller "), Some("%jose muller%".into()));
-        assert_eq!(l("100%_\\"), Some("%100\\%\\_\\\\%".into()));
-        assert_eq!(l("’"), Some(String::new()), "quotes only: matches no name");
-        assert_eq!(l("   "), None);
-        assert_eq!(like(&None), None);
-    }
-}
-
 /// `head` followed by `rows` groups of `cols` numbered placeholders: `($1, $2), ($3, $4)` —
 /// a multi-row insert, portable to both backends.
 pub fn values_sql(head: &str, rows: usize, cols: usize) -> String {
@@ -328,4 +312,20 @@ pub fn values_sql(head: &str, rows: usize, cols: usize) -> String {
         sql.push(')');
     }
     sql
+}
+
+#[cfg(test)]
+mod tests {
+    use super::like;
+
+    #[test]
+    fn the_needle_is_folded_then_escaped() {
+        let l = |q: &str| like(&Some(q.to_string()));
+        assert_eq!(l("O\u{2019}Brien"), Some("%obrien%".into()));
+        assert_eq!(l("  José  Müller "), Some("%jose muller%".into()));
+        assert_eq!(l("100%_\\"), Some("%100\\%\\_\\\\%".into()));
+        assert_eq!(l("’"), Some(String::new()), "quotes only: matches no name");
+        assert_eq!(l("   "), None);
+        assert_eq!(like(&None), None);
+    }
 }

@@ -259,9 +259,10 @@ db_test!(
             (
                 r["created"].as_u64(),
                 r["updated"].as_u64(),
+                r["unchanged"].as_u64(),
                 r["accounts_created"].as_u64()
             ),
-            (Some(0), Some(2), Some(0)),
+            (Some(0), Some(1), Some(1), Some(0)),
             "{r}"
         );
         let mia = students_named(&app, &c.office, "mia.chen").await;

@@ -26,6 +26,8 @@ pub struct ImportResult {
     pub created: usize,
     /// Records matched by email and updated.
     pub updated: usize,
+    /// Records matched by email that the file leaves as they are.
+    pub unchanged: usize,
     /// Sign-in accounts made for the people imported (students; staff with a role).
     pub accounts_created: usize,
     /// Whether anything was written.
@@ -43,6 +45,7 @@ impl From<ImportReport> for ImportResult {
             valid: r.valid,
             created: r.created,
             updated: r.updated,
+            unchanged: r.unchanged,
             accounts_created: r.accounts_created,
             written: r.written,
             errors: r.errors.into_iter().map(Into::into).collect(),
@@ -147,8 +150,8 @@ pub fn template_response(kind: ImportKind, format: &str) -> Result<Response, App
 #[utoipa::path(get, path = "/api/v1/imports/{kind}/template", tag = "directory", security(("bearer" = [])),
     params(("kind" = String, Path, description = "students, staff or users"), ("format" = Option<String>, Query, description = "csv (default) or xlsx")),
     responses((status = 200, description = "the header row to fill in", content(
-            ("text/csv" = String),
-            ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" = Vec<u8>))),
+            (String = "text/csv"),
+            (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
         (status = 403, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem)))]
 pub async fn template(p: Principal, Path(k): Path<String>, params: Params) -> AppResult<Response> {
     let kind = kind(&k)?;

@@ -141,6 +141,8 @@ pub struct ImportReport {
     pub created: usize,
     /// Records already there, matched by email, updated.
     pub updated: usize,
+    /// Records already there, matched by email, that the file leaves as they are.
+    pub unchanged: usize,
     /// Accounts made for the people imported (students; staff with a role).
     pub accounts_created: usize,
     /// Whether anything was written.
@@ -221,6 +223,7 @@ fn report(kind: ImportKind, rows: usize) -> ImportReport {
         valid: 0,
         created: 0,
         updated: 0,
+        unchanged: 0,
         accounts_created: 0,
         written: false,
         errors: vec![],

@@ -42,6 +42,7 @@ pub(super) fn account_for(
         Link::Staff(id) => u.staff_id.as_deref() == Some(id),
     };
     match users.get(email) {
+        Some(u) if ours(u) && u.name == name => Account::Keep,
         Some(u) if ours(u) => Account::Rename(u.id.clone(), name.to_string()),
         Some(u) => {
             super::email_taken(problems, &format!("another account ({})", u.role));

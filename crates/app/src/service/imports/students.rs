@@ -14,6 +14,27 @@ use std::collections::{HashMap, HashSet};
 enum Plan {
     Create(Student),
     Update(Box<Student>, Student),
+    /// Already as the file has it.
+    Keep,
+}
+
+/// Whether the file's row changes nothing of the student.
+fn same(current: &Student, s: &Student) -> bool {
+    (
+        &current.program_id,
+        &current.first_name,
+        &current.last_name,
+        &current.email,
+        &current.enrollment_status,
+        current.expected_graduation,
+    ) == (
+        &s.program_id,
+        &s.first_name,
+        &s.last_name,
+        &s.email,
+        &s.enrollment_status,
+        s.expected_graduation,
+    )
 }
 
 pub(super) async fn run(
@@ -137,20 +158,24 @@ pub(super) async fn run(
         match student {
             Some(s) if problems.is_empty() => {
                 out.valid += 1;
-                match &current {
-                    Some(_) => out.updated += 1,
-                    None => out.created += 1,
-                }
+                let plan = match current {
+                    Some(c) if same(&c, &s) => {
+                        out.unchanged += 1;
+                        Plan::Keep
+                    }
+                    Some(c) => {
+                        out.updated += 1;
+                        Plan::Update(Box::new(c), s)
+                    }
+                    None => {
+                        out.created += 1;
+                        Plan::Create(s)
+                    }
+                };
                 if matches!(account, Account::Create(_)) {
                     out.accounts_created += 1;
                 }
-                plans.push((
-                    match current {
-                        Some(c) => Plan::Update(Box::new(c), s),
-                        None => Plan::Create(s),
-                    },
-                    account,
-                ));
+                plans.push((plan, account));
             }
             _ => out.errors.extend(locate(line, &columns, problems)),
         }
@@ -168,6 +193,7 @@ pub(super) async fn run(
             Plan::Update(current, s) => {
                 crate::service::students::write_update(tx, actor, current, s).await?;
             }
+            Plan::Keep => {}
         }
         match account {
             Account::Create(u) => new_users.push(u),
@@ -193,6 +219,7 @@ pub(super) async fn run(
         after_json: serde_json::to_string(u).unwrap_or_default(),
     }));
     db::audit::record_created(tx, actor, &created).await?;
-    out.written = !plans.is_empty();
+    out.written = out.created + out.updated + out.accounts_created > 0
+        || plans.iter().any(|(_, a)| matches!(a, Account::Rename(..)));
     Ok(out)
 }
