@@ -30,7 +30,7 @@ test('the office imports students: upload, preview, import', async () => {
   assert.equal(await page.getByRole('link', { name: 'Excel template' }).count(), 1);
   await assertAccessible(page, 'import upload');
 
-  await page.getByLabel('File').setInputFiles({ name: 'students.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'students.csv', mimeType: 'text/csv', buffer: Buffer.from(CSV) });
   await page.getByRole('button', { name: 'Check the file' }).click();
   await page.getByRole('heading', { name: 'What the import will do' }).waitFor();
   const counts = page.locator('#import-counts');
