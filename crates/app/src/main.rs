@@ -1,5 +1,5 @@
 //! The `practicum` command line: serve, migrate, seed-demo, user create, allocate, check,
-//! audit verify, backup, restore.
+//! audit verify, backup, restore, import.
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -58,6 +58,8 @@ enum Command {
     Backup(cli_ops::BackupArgs),
     /// Put a backup back into an empty data directory or database, checking every hash.
     Restore(cli_ops::RestoreArgs),
+    /// Import students, staff or users from a CSV or XLSX file (every row checked first).
+    Import(cli_ops::ImportArgs),
 }
 
 #[derive(Subcommand)]
@@ -297,6 +299,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(cli_ops::AuditCommand::Verify(s)) => Ok(cli_ops::verify(s).await),
         Command::Backup(a) => Ok(cli_ops::backup(a).await),
         Command::Restore(a) => Ok(cli_ops::restore(a).await),
+        Command::Import(a) => Ok(cli_ops::import(a).await),
         Command::Allocate(_) | Command::Check(_) => {
             unreachable!("handled before the runtime starts")
         }

@@ -248,3 +248,57 @@ pub async fn list(
         next_cursor: p.next_cursor,
     })
 }
+
+/// One creation among many written at once by [`record_created`].
+pub struct Created<'a> {
+    pub record_type: &'a str,
+    pub record_id: &'a str,
+    pub after_json: String,
+}
+
+/// Appends a `create` event for each record, in order, chained as [`record`] chains one —
+/// in multi-row inserts (the bulk import's thousands of rows).
+pub async fn record_created(tx: &mut Tx, actor: &Actor, created: &[Created<'_>]) -> DbResult<()> {
+    lock_chain(tx).await?;
+    let (mut seq, mut prev_hash) = last_link(tx).await?;
+    let mut events = Vec::with_capacity(created.len());
+    for c in created {
+        seq += 1;
+        let mut e = ChainEvent {
+            id: super::new_id(),
+            seq: Some(seq),
+            at: chain_instant(actor.at),
+            actor_id: actor.user_id.clone(),
+            actor_label: actor.label.clone(),
+            action: "create".to_string(),
+            record_type: c.record_type.to_string(),
+            record_id: c.record_id.to_string(),
+            before_json: None,
+            after_json: Some(c.after_json.clone()),
+            ip: actor.ip.clone(),
+            prev_hash: None,
+            hash: None,
+        };
+        let hash = event_hash(&e, seq, &prev_hash);
+        e.prev_hash = Some(std::mem::replace(&mut prev_hash, hash.clone()));
+        e.hash = Some(hash);
+        events.push(e);
+    }
+    for chunk in events.chunks(400) {
+        let sql = super::values_sql(
+            "INSERT INTO audit_events (id, at, actor_id, actor_label, action, record_type, record_id, before_json, after_json, ip, seq, prev_hash, hash) VALUES ",
+            chunk.len(),
+            13,
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for e in chunk {
+                q = q.bind(&e.id).bind(e.at).bind(&e.actor_id).bind(&e.actor_label).bind(&e.action)
+                    .bind(&e.record_type).bind(&e.record_id).bind(&e.before_json).bind(&e.after_json)
+                    .bind(&e.ip).bind(e.seq).bind(&e.prev_hash).bind(&e.hash);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
+    Ok(())
+}

@@ -21,6 +21,7 @@ pub mod disclosures;
 pub mod documents;
 pub mod enrollments;
 pub mod idempotency;
+pub mod imports;
 pub mod inquiries;
 pub mod invitations;
 pub mod mail_queue;
@@ -292,6 +293,26 @@ pub fn like(q: &Option<String>) -> Option<String> {
 
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// `head` followed by `rows` groups of `cols` numbered placeholders: `($1, $2), ($3, $4)` —
+/// a multi-row insert, portable to both backends.
+pub fn values_sql(head: &str, rows: usize, cols: usize) -> String {
+    let mut sql = String::from(head);
+    for r in 0..rows {
+        if r > 0 {
+            sql.push_str(", ");
+        }
+        sql.push('(');
+        for c in 0..cols {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * cols + c + 1));
+        }
+        sql.push(')');
+    }
+    sql
 }
 
 #[cfg(test)]

@@ -45,6 +45,8 @@ error_codes! {
     DepartmentDoesNotHostDiscipline = "department_does_not_host_discipline", 422;
     DepartmentNotAtSite = "department_not_at_site", 422;
     DisciplineRequired = "discipline_required", 422;
+    DuplicateInFile = "duplicate_in_file", 422;
+    EmailTaken = "email_taken", 422;
     ExpiresBeforeCompletion = "expires_before_completion", 422;
     ExpiryRequired = "expiry_required", 422;
     FacultyEmailTaken = "faculty_email_taken", 422;
@@ -83,6 +85,7 @@ error_codes! {
     LinkRequired = "link_required", 422;
     MfaAlreadyEnabled = "mfa_already_enabled", 409;
     MfaCodeInvalid = "mfa_code_invalid", 422;
+    MissingColumn = "missing_column", 422;
     MfaEnrollmentRequired = "mfa_enrollment_required", 403;
     MfaNotEnabled = "mfa_not_enabled", 409;
     MfaNotStarted = "mfa_not_started", 409;
@@ -130,6 +133,7 @@ error_codes! {
     TooManyAttempts = "too_many_attempts", 429;
     TooManyPreferences = "too_many_preferences", 422;
     Unauthenticated = "unauthenticated", 401;
+    UnknownColumn = "unknown_column", 422;
     UnknownDepartment = "unknown_department", 422;
     UnknownDiscipline = "unknown_discipline", 422;
     UnknownField = "unknown_field", 422;
@@ -141,7 +145,9 @@ error_codes! {
     UnknownSchool = "unknown_school", 422;
     UnknownSite = "unknown_site", 422;
     UnknownSiteMentor = "unknown_site_mentor", 422;
+    UnknownStaff = "unknown_staff", 422;
     UnknownStudent = "unknown_student", 422;
+    UnreadableFile = "unreadable_file", 422;
     WeakPassword = "weak_password", 422;
 }
 

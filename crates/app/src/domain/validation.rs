@@ -8,6 +8,12 @@ pub struct FieldError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub message: String,
+    /// In an imported file: the line (1 is the header row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// In an imported file: the column's header as the file wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 impl FieldError {
@@ -16,7 +22,16 @@ impl FieldError {
             code,
             field: field.map(str::to_string),
             message: message.into(),
+            line: None,
+            column: None,
         }
+    }
+
+    /// Placed in an imported file: its line and (when it concerns one) column.
+    pub fn in_file(mut self, line: u64, column: Option<&str>) -> Self {
+        self.line = Some(line);
+        self.column = column.map(str::to_string);
+        self
     }
 
     pub fn at(field: &str, code: ErrorCode, message: impl Into<String>) -> Self {

@@ -26,6 +26,12 @@ pub struct FieldError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
     pub message: String,
+    /// An imported file's line (1 is the header row).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    /// An imported file's column, by its header as the file wrote it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<String>,
 }
 
 impl From<domain::FieldError> for FieldError {
@@ -34,6 +40,8 @@ impl From<domain::FieldError> for FieldError {
             code: e.code,
             field: e.field,
             message: e.message,
+            line: e.line,
+            column: e.column,
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod disclosures;
 pub mod enrollments;
 pub mod export;
 pub mod idempotency;
+pub mod imports;
 pub mod inquiries;
 pub mod invitations;
 pub mod mfa;

@@ -33,7 +33,7 @@ pub struct StaffFields {
     pub leave: Option<Vec<Leave>>,
 }
 
-async fn merge(
+pub(super) async fn merge(
     tx: &mut Tx,
     input: Parsed<StaffFields>,
     current: Option<&Staff>,

@@ -27,8 +27,9 @@ pub struct StudentFields {
     pub expected_graduation: Option<Option<NaiveDate>>,
 }
 
-/// The school is fixed once a student exists; a school coordinator's is their own.
-async fn merge(
+/// The school is fixed once a student exists; a school coordinator's is their own. Every rule
+/// of one student record (also run by the import, row by row).
+pub(super) async fn merge(
     tx: &mut Tx,
     scope: &Scope,
     input: Parsed<StudentFields>,
@@ -181,22 +182,32 @@ pub async fn update_student(
         .ok_or(AppError::NotFound)?;
     ensure(scope.manages_student(&current.current_schools(), &current.id))?;
     let s = merge(&mut tx, &scope, input, Some(&current)).await?;
-    db::students::update(&mut tx, &s).await?;
+    let (mut s, affected) = write_update(&mut tx, &p.actor(st.clock.now()), &current, &s).await?;
+    super::risks::confirm_first(&mut tx, preview, &affected, st.clock.now()).await?;
+    tx.commit().await?;
+    s.affected_placements = (!affected.is_empty()).then_some(affected);
+    Ok(s)
+}
+
+/// Writes a checked change of `current` (from [`merge`]) with its audit event, and answers the
+/// student as stored and the open placements now at risk (also the import's update of a row).
+pub(super) async fn write_update(
+    tx: &mut Tx,
+    actor: &crate::db::audit::Actor,
+    current: &Student,
+    s: &Student,
+) -> AppResult<(Student, Vec<crate::domain::risk::AffectedPlacement>)> {
+    let id = current.id.as_str();
+    db::students::update(tx, s).await?;
     // The enrollment fields of API v1's student are the primary enrollment's: a new program
     // moves it (as a transfer within the school does, keeping the old one as history); a
     // status or graduation date changes it in place.
     if let Some(primary) = current.enrollments.iter().find(|e| e.is_current()) {
         if s.program_id != primary.program_id {
-            super::enrollments::move_enrollment(
-                &mut tx,
-                primary,
-                &s.school_id,
-                &s.program_id,
-                st.clock.now(),
-            )
-            .await?;
+            super::enrollments::move_enrollment(tx, primary, &s.school_id, &s.program_id, actor.at)
+                .await?;
         }
-        let mut now_primary = db::enrollments::of_student(&mut tx, id)
+        let mut now_primary = db::enrollments::of_student(tx, id)
             .await?
             .into_iter()
             .find(|e| e.is_current())
@@ -206,30 +217,12 @@ pub async fn update_student(
         {
             now_primary.status = s.enrollment_status.clone();
             now_primary.expected_graduation = s.expected_graduation;
-            db::enrollments::update(&mut tx, &now_primary).await?;
+            db::enrollments::update(tx, &now_primary).await?;
         }
     }
-    let mut s = db::students::get(&mut tx, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    db::audit::record(
-        &mut tx,
-        &p.actor(st.clock.now()),
-        "update",
-        "student",
-        id,
-        Some(&current),
-        Some(&s),
-    )
-    .await?;
-    let affected = super::risks::review(
-        &mut tx,
-        db::placements::DependsOn::Student(id),
-        st.clock.now(),
-    )
-    .await?;
-    super::risks::confirm_first(&mut tx, preview, &affected, st.clock.now()).await?;
-    tx.commit().await?;
-    s.affected_placements = (!affected.is_empty()).then_some(affected);
-    Ok(s)
+    let s = db::students::get(tx, id).await?.ok_or(AppError::NotFound)?;
+    db::audit::record(tx, actor, "update", "student", id, Some(current), Some(&s)).await?;
+    let affected =
+        super::risks::review(tx, db::placements::DependsOn::Student(id), actor.at).await?;
+    Ok((s, affected))
 }

@@ -59,41 +59,17 @@ pub async fn create_user_as(
 
     let mut tx = st.db.read().await?;
     if let Some(role) = role {
-        let links = [
-            (Link::School, "school_id", school_id.clone().flatten()),
-            (Link::Staff, "staff_id", staff_id.clone().flatten()),
-            (Link::Student, "student_id", student_id.clone().flatten()),
-        ];
-        for (link, field, value) in links {
-            let needed = role.link() == Some(link);
-            match (&value, needed) {
-                (None, true) if !problems.has_field(field) => problems.add(
-                    field,
-                    ErrorCode::LinkRequired,
-                    format!("a {} user must be linked with {field}", role.as_str()),
-                ),
-                (Some(_), false) => problems.add(
-                    field,
-                    ErrorCode::LinkNotAllowed,
-                    format!("a {} user has no {field}", role.as_str()),
-                ),
-                (Some(id), true) => {
-                    let exists = match link {
-                        Link::School => db::schools::get(&mut tx, id).await?.is_some(),
-                        Link::Staff => db::staff::get(&mut tx, id).await?.is_some(),
-                        Link::Student => db::students::get(&mut tx, id).await?.is_some(),
-                    };
-                    if !exists {
-                        problems.add(
-                            field,
-                            ErrorCode::UnknownReference,
-                            format!("there is no such record for {field}"),
-                        );
-                    }
-                }
-                _ => {}
-            }
-        }
+        check_links(
+            &mut tx,
+            &mut problems,
+            role,
+            [
+                school_id.clone().flatten(),
+                staff_id.clone().flatten(),
+                student_id.clone().flatten(),
+            ],
+        )
+        .await?;
     }
     drop(tx);
     problems.into_result()?;
@@ -126,6 +102,53 @@ pub async fn create_user_as(
     .await?;
     tx.commit().await?;
     Ok(user)
+}
+
+/// The role's link (`[school_id, staff_id, student_id]`) must be present and exist, and no other
+/// link be given (also run by the import, row by row).
+pub(super) async fn check_links(
+    tx: &mut crate::db::Tx,
+    problems: &mut crate::domain::Problems,
+    role: Role,
+    ids: [Option<String>; 3],
+) -> AppResult<()> {
+    let [school_id, staff_id, student_id] = ids;
+    let links = [
+        (Link::School, "school_id", school_id),
+        (Link::Staff, "staff_id", staff_id),
+        (Link::Student, "student_id", student_id),
+    ];
+    for (link, field, value) in links {
+        let needed = role.link() == Some(link);
+        match (&value, needed) {
+            (None, true) if !problems.has_field(field) => problems.add(
+                field,
+                ErrorCode::LinkRequired,
+                format!("a {} user must be linked with {field}", role.as_str()),
+            ),
+            (Some(_), false) => problems.add(
+                field,
+                ErrorCode::LinkNotAllowed,
+                format!("a {} user has no {field}", role.as_str()),
+            ),
+            (Some(id), true) => {
+                let exists = match link {
+                    Link::School => db::schools::get(tx, id).await?.is_some(),
+                    Link::Staff => db::staff::get(tx, id).await?.is_some(),
+                    Link::Student => db::students::get(tx, id).await?.is_some(),
+                };
+                if !exists {
+                    problems.add(
+                        field,
+                        ErrorCode::UnknownReference,
+                        format!("there is no such record for {field}"),
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// Disables an account (`disabled = true`: every session ends at once, sign-in answers as for

@@ -15,6 +15,8 @@ mod directory;
 mod disciplines;
 mod disclosures;
 mod idempotency;
+mod imports;
+mod imports_cli;
 mod inquiries;
 mod mfa;
 mod notices;

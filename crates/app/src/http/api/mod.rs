@@ -15,6 +15,7 @@ pub mod audit;
 pub mod departments;
 pub mod disciplines;
 pub mod disclosures;
+pub mod imports;
 pub mod inquiries;
 pub mod invitations;
 pub mod mfa;
@@ -143,6 +144,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(users::list, users::create))
         .routes(routes!(users::get, users::update))
         .routes(routes!(audit::list))
+        .routes(routes!(imports::import))
+        .routes(routes!(imports::template))
         .routes(routes!(requests::list, requests::create))
         .routes(routes!(requests::get, requests::update))
         .routes(routes!(requests::withdraw))

@@ -66,3 +66,15 @@ pub fn new_user(body: Map<String, Value>) -> Parsed<NewUserFields> {
         student_id,
     })
 }
+
+/// A user's email and name alone (the import reads the role and links itself).
+pub fn new_user_fields(body: Map<String, Value>) -> Parsed<NewUserFields> {
+    let (mut i, b) = Input::read::<UserInput>(body);
+    let email = i.field(&b.email, false, &parse::email);
+    let name = i.field(&b.name, false, &parse::text);
+    i.into_parsed(NewUserFields {
+        email,
+        name,
+        ..NewUserFields::default()
+    })
+}

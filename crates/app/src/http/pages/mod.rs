@@ -17,6 +17,7 @@ pub mod attestations;
 pub mod capacity;
 pub mod directory;
 pub mod form_flow;
+pub mod imports;
 pub mod mfa;
 pub mod notifications;
 pub mod onboarding;
@@ -46,6 +47,7 @@ pub fn router() -> Router<AppState> {
         .merge(planning::router())
         .merge(requirements::router())
         .merge(attestations::router())
+        .merge(imports::router())
         .merge(public::router())
         .merge(onboarding::router())
         .merge(notifications::router())

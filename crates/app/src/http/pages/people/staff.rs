@@ -98,7 +98,10 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
             filter_select("is_preceptor", "Kind", kinds, &params),
         ],
         table,
-        actions: vec![("/staff/new".into(), "New staff member".into())],
+        actions: vec![
+            ("/staff/new".into(), "New staff member".into()),
+            ("/imports/staff".into(), "Import staff".into()),
+        ],
         csv_href: String::new(),
         next_href: String::new(),
     };

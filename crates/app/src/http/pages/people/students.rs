@@ -99,6 +99,7 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
                     "/students/receive".into(),
                     "Receive a transferring student".into(),
                 ),
+                ("/imports/students".into(), "Import students".into()),
             ];
             if user.p.role.is_office() {
                 a.push(("/invitations".into(), "Invite people to sign in".into()));

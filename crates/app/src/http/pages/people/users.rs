@@ -61,7 +61,10 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
             filter_select("role", "Role", roles(), &params),
         ],
         table,
-        actions: vec![("/users/new".into(), "New user".into())],
+        actions: vec![
+            ("/users/new".into(), "New user".into()),
+            ("/imports/users".into(), "Import users".into()),
+        ],
         csv_href: String::new(),
         next_href: String::new(),
     };

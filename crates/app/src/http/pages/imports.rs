@@ -1,0 +1,237 @@
+//! The office's bulk import (issue 14 point 1): upload a file → preview (what would be created
+//! or updated, every row's problems) → import. The file waits between the two steps in the data
+//! directory under its SHA-256, so the import runs exactly what was previewed; the import runs
+//! in the request and the page then shows the counts done.
+use super::view::{Cell, Table};
+use super::{Chrome, Form, PageError, PageResult, PageUser, Summary, constant_time_eq, origin_ok};
+use crate::domain::{FieldError, policy::Action};
+use crate::error::AppError;
+use crate::http::extract::Params;
+use crate::http::{api::imports::template_response, input, upload};
+use crate::service::imports::{self, ImportKind, ImportOptions, ImportReport};
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{
+    Router,
+    extract::{Path, Request, State},
+    http::StatusCode,
+    response::IntoResponse,
+    routing::{get, post},
+};
+use sha2::{Digest, Sha256};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/imports/{kind}", get(page).post(run))
+        .route("/imports/{kind}/preview", post(preview))
+        .route("/imports/{kind}/template", get(template))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "import.html")]
+struct ImportPage {
+    chrome: Chrome,
+    intro: String,
+    summary: Summary,
+    report: Option<ImportReport>,
+    problems: Table,
+    has_errors: bool,
+    token: String,
+    action: String,
+    upload_href: String,
+    preview_action: String,
+    template_href: String,
+    columns: String,
+    show_upload: bool,
+    list_href: String,
+    kind_label: &'static str,
+}
+
+fn kind_of(k: &str, user: &PageUser) -> Result<ImportKind, PageError> {
+    let kind = ImportKind::parse(k).ok_or(AppError::NotFound)?;
+    user.p.authorize(kind.resource(), Action::Write)?;
+    Ok(kind)
+}
+
+fn label(kind: ImportKind) -> &'static str {
+    match kind {
+        ImportKind::Students => "students",
+        ImportKind::Staff => "staff",
+        ImportKind::Users => "users",
+    }
+}
+
+fn view(user: &PageUser, kind: ImportKind) -> ImportPage {
+    let k = kind.as_str();
+    ImportPage {
+        chrome: user.chrome(format!("Import {}", label(kind))),
+        intro: "Every row is checked before anything is written. A person already here (the same email) is updated, not added twice.".into(),
+        summary: vec![],
+        report: None,
+        problems: Table::new("Problems by row", vec!["Line", "Column", "Problem"], ""),
+        has_errors: false,
+        token: String::new(),
+        action: format!("/imports/{k}"),
+        upload_href: format!("/imports/{k}"),
+        preview_action: format!("/imports/{k}/preview"),
+        template_href: format!("/imports/{k}/template"),
+        columns: input::imports::columns(kind)
+            .iter()
+            .map(|c| if c.required { format!("{} (required)", c.header) } else { c.header.to_string() })
+            .collect::<Vec<_>>()
+            .join(", "),
+        show_upload: true,
+        list_href: format!("/{k}"),
+        kind_label: label(kind),
+    }
+}
+
+fn with_errors(mut page: ImportPage, errors: &[FieldError]) -> ImportPage {
+    for e in errors {
+        page.problems.rows.push(vec![
+            Cell::text(e.line.map(|l| l.to_string()).unwrap_or_default()),
+            Cell::text(e.column.clone().unwrap_or_default()),
+            Cell::text(&e.message),
+        ]);
+    }
+    page.has_errors = !errors.is_empty();
+    page
+}
+
+async fn page(user: PageUser, Path(k): Path<String>) -> PageResult {
+    let kind = kind_of(&k, &user)?;
+    Ok(view(&user, kind).into_response())
+}
+
+async fn template(user: PageUser, Path(k): Path<String>, params: Params) -> PageResult {
+    let kind = kind_of(&k, &user)?;
+    let format = params.get("format").unwrap_or_else(|| "csv".into());
+    Ok(template_response(kind, &format)?)
+}
+
+fn waiting(st: &AppState, token: &str) -> Option<std::path::PathBuf> {
+    let ok = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
+    ok.then(|| st.config.data_dir.join("imports").join(token))
+}
+
+/// A file that cannot be read at all: the upload form again, with why.
+fn refused(mut page: ImportPage, e: AppError) -> PageResult {
+    match e {
+        AppError::Rejected(p) => {
+            page.summary =
+                p.0.iter()
+                    .map(|e| (String::new(), e.message.clone()))
+                    .collect();
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, with_errors(page, &p.0)).into_response())
+        }
+        other => Err(other.into()),
+    }
+}
+
+async fn preview(
+    State(st): State<AppState>,
+    user: PageUser,
+    Path(k): Path<String>,
+    req: Request,
+) -> PageResult {
+    let kind = kind_of(&k, &user)?;
+    if !origin_ok(req.headers()) {
+        return Err(AppError::Forbidden.into());
+    }
+    let up = upload::read(req, st.config.upload_limit).await?;
+    if !up
+        .fields
+        .get("csrf_token")
+        .is_some_and(|t| constant_time_eq(t, &user.p.csrf_token))
+    {
+        return Err(AppError::Forbidden.into());
+    }
+    let page = view(&user, kind);
+    let bytes = match upload::require_file(&up) {
+        Ok((_, b)) => b.clone(),
+        Err(e) => return refused(page, e),
+    };
+    let rows = match input::imports::read(kind, &bytes, None) {
+        Ok(r) => r,
+        Err(e) => return refused(page, e),
+    };
+    let opts = ImportOptions {
+        dry_run: true,
+        valid_only: false,
+    };
+    let report = imports::import(&st, &user.p, rows, opts).await?;
+    let token = hex::encode(Sha256::digest(&bytes));
+    let path = waiting(&st, &token).ok_or(AppError::NotFound)?;
+    let dir = path
+        .parent()
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    tokio::fs::write(&path, &bytes)
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let mut page = with_errors(view(&user, kind), &report.errors);
+    page.chrome = user.chrome(format!("Check the {} import", label(kind)));
+    page.intro = if report.errors.is_empty() {
+        "Every row passed its checks. Nothing is written until you import.".into()
+    } else {
+        "Some rows have problems. Fix the file and upload it again, or import only the rows without problems.".into()
+    };
+    page.token = if report.valid > 0 {
+        token
+    } else {
+        String::new()
+    };
+    page.show_upload = page.token.is_empty();
+    page.report = Some(report);
+    Ok(page.into_response())
+}
+
+async fn run(
+    State(st): State<AppState>,
+    user: PageUser,
+    Path(k): Path<String>,
+    form: Form,
+) -> PageResult {
+    let kind = kind_of(&k, &user)?;
+    form.check(&user)?;
+    let path = waiting(&st, form.get("token").unwrap_or("")).ok_or(AppError::NotFound)?;
+    let bytes = tokio::fs::read(&path)
+        .await
+        .map_err(|_| AppError::NotFound)?;
+    let opts = ImportOptions {
+        dry_run: false,
+        valid_only: form.get("valid_only") == Some("true"),
+    };
+    let result = match input::imports::read(kind, &bytes, None) {
+        Ok(rows) => imports::import(&st, &user.p, rows, opts).await,
+        Err(e) => Err(e),
+    };
+    let mut page = view(&user, kind);
+    match result {
+        Ok(report) => {
+            let _ = tokio::fs::remove_file(&path).await;
+            page = with_errors(page, &report.errors);
+            page.chrome = user.chrome(format!("{} imported", capitalised(label(kind))));
+            page.chrome.banner = format!(
+                "Imported {} rows: {} created, {} updated.",
+                report.valid, report.created, report.updated
+            );
+            page.intro = "The import is done.".into();
+            page.show_upload = false;
+            page.report = Some(report);
+            Ok(page.into_response())
+        }
+        Err(e) => refused(page, e),
+    }
+}
+
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_uppercase().chain(c).collect())
+        .unwrap_or_default()
+}
