@@ -171,3 +171,13 @@ mod tests {
         assert_ne!(acc("pharmacy"), acc("clinical_pastoral_education"));
     }
 }
+
+/// A discipline's name from the catalog, for messages that only have its code; a code the
+/// catalog does not know reads as words ("occupational_therapy" → "occupational therapy").
+pub fn discipline_name(code: &str) -> String {
+    DISCIPLINES
+        .iter()
+        .find(|d| d.0 == code)
+        .map(|d| d.1.to_string())
+        .unwrap_or_else(|| code.replace('_', " "))
+}

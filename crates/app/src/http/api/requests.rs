@@ -123,3 +123,15 @@ pub async fn decision(
             .into(),
     ))
 }
+
+#[utoipa::path(get, path = "/api/v1/placement-requests/{id}/choices", tag = "placements", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = super::schema::DecisionChoices, description = "what the office may choose from to decide: each department's free seats and each preceptor's standing over the request's period, those who would pass every check first, and a suggestion per place"),
+              (status = 403, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem)))]
+pub async fn choices(
+    State(st): State<AppState>,
+    p: Principal,
+    PathId(id): PathId,
+) -> AppResult<Json<super::schema::DecisionChoices>> {
+    Ok(Json(requests::decision_choices(&st, &p, &id).await?.into()))
+}

@@ -3,9 +3,7 @@ use crate::domain::Role;
 use chrono::NaiveDate;
 
 /// Dates on pages read like "Mon 12 Jan 2027"; exports keep ISO.
-pub fn human_date(d: NaiveDate) -> String {
-    d.format("%a %-d %b %Y").to_string()
-}
+pub use crate::domain::period::human_date;
 
 #[derive(Clone, Debug, Default)]
 pub struct Cell {
@@ -132,6 +130,8 @@ pub struct Field {
     pub value: String,
     pub values: Vec<String>,
     pub options: Vec<(String, String)>,
+    /// A select's options in labelled groups (`optgroup`), shown after `options`.
+    pub groups: Vec<(String, Vec<(String, String)>)>,
     pub hint: String,
     pub error: String,
     pub required: bool,
@@ -146,6 +146,7 @@ impl Field {
             value: String::new(),
             values: vec![],
             options: vec![],
+            groups: vec![],
             hint: String::new(),
             error: String::new(),
             required: false,
@@ -169,6 +170,11 @@ impl Field {
 
     pub fn options(mut self, o: Vec<(String, String)>) -> Field {
         self.options = o;
+        self
+    }
+
+    pub fn groups(mut self, g: Vec<(String, Vec<(String, String)>)>) -> Field {
+        self.groups = g;
         self
     }
 

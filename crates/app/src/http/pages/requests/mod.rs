@@ -1,6 +1,5 @@
 //! The front door: a school's request form, the office's queue with live eligibility, and
 //! the decision form that turns a request into placements.
-use super::nf;
 use super::view::{Cell, Field, Table, human_date};
 use super::{
     ActionForm, Form, FormPage, ListPage, PageError, PageId, PageResult, PageUser, RecordPage,
@@ -281,6 +280,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
     )
     .await?
     .items;
+    let prefs = requests::preferences_of(&mut tx, &r).await?;
     let mut depts = Vec::new();
     for p in &placements {
         let d = db::departments::get(&mut tx, &p.department_id)
@@ -328,14 +328,15 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
         ("Unnamed places", Cell::text(r.slots.to_string())),
         (
             "Preferences",
-            Cell::text(
-                r.preferences
+            Cell::text(if prefs.is_empty() {
+                "none given".to_string()
+            } else {
+                prefs
                     .iter()
-                    .enumerate()
-                    .map(|(i, p)| format!("{}. {}", i + 1, lookup(&n.sites, &p.site_id)))
+                    .map(|p| format!("{}. {}", p.rank, p.words()))
                     .collect::<Vec<_>>()
-                    .join("; "),
-            ),
+                    .join("; ")
+            }),
         ),
         (
             "Shifts",
