@@ -71,6 +71,8 @@ pub struct Table {
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
     pub empty: String,
+    /// Columns the list sorts by: (column, link that sorts by it, `aria-sort` now).
+    pub sorts: Vec<(usize, String, &'static str)>,
 }
 
 impl Table {
@@ -84,7 +86,16 @@ impl Table {
             headers,
             rows: vec![],
             empty: empty.into(),
+            sorts: vec![],
         }
+    }
+
+    /// The sort link of column `i`, if it sorts.
+    pub fn sort_for(
+        &self,
+        i: impl std::borrow::Borrow<usize>,
+    ) -> Option<&(usize, String, &'static str)> {
+        self.sorts.iter().find(|s| s.0 == *i.borrow())
     }
 
     pub fn csv(&self) -> String {
