@@ -26,6 +26,7 @@ mod oidc;
 mod oidc_provider;
 mod onboarding;
 mod operations;
+mod page_words;
 mod pagination;
 mod passwords;
 mod placement_flow;
