@@ -5,6 +5,21 @@ use chrono::NaiveDate;
 /// Dates on pages read like "Mon 12 Jan 2027"; exports keep ISO.
 pub use crate::domain::period::human_date;
 
+/// A discipline's name, never its code ("occupational_therapy" reads "Occupational therapy").
+pub fn discipline_word(code: Option<&str>) -> String {
+    code.map(crate::domain::catalog::discipline_name)
+        .unwrap_or_default()
+}
+
+/// Disciplines' names, joined.
+pub fn discipline_names(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| crate::domain::catalog::discipline_name(c))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Cell {
     pub text: String,

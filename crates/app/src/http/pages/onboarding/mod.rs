@@ -350,10 +350,18 @@ async fn placement_onboarding(
     Ok(RecordPage {
         chrome: user.chrome("Onboarding for this placement"),
         facts,
-        actions: vec![(
-            format!("/students/{student_id}/documents"),
-            "Documents".into(),
-        )],
+        // Only for those who may open the student's documents (no 403 behind a button).
+        actions: if matches!(
+            user.p.role,
+            Role::Preceptor | Role::Faculty | Role::DepartmentManager
+        ) {
+            vec![]
+        } else {
+            vec![(
+                format!("/students/{student_id}/documents"),
+                "Documents".into(),
+            )]
+        },
         sections: vec![Section {
             title: "Checklist".into(),
             table: checklist_table(&items),

@@ -85,7 +85,7 @@ pub(super) fn agreement_table(ags: &[Agreement], today: chrono::NaiveDate) -> Ta
             Cell::text(if a.disciplines.is_empty() {
                 "all".to_string()
             } else {
-                a.disciplines.join(", ")
+                super::super::view::discipline_names(&a.disciplines)
             }),
             Cell::text(if a.document_sha256.is_some() {
                 "uploaded"

@@ -321,9 +321,16 @@ pub(super) async fn home(
                 Role::DepartmentManager => {
                     intro = "This week's students in your department; the capacity grid shows the weeks ahead.".into();
                     if let Some(d) = &p.department_id {
+                        let mut tx = st.db.read().await?;
+                        let capacity = db::departments::get(&mut tx, d)
+                            .await?
+                            .map(|d| d.capacity)
+                            .unwrap_or(0);
+                        drop(tx);
+                        let free = (capacity - rows.len() as i64).max(0);
                         tiles.push((
-                            "capacity, week by week".into(),
-                            "Grid".into(),
+                            format!("seats free this week (of {capacity}); the weeks ahead"),
+                            free.to_string(),
                             format!("/departments/{d}/capacity"),
                         ));
                     }
