@@ -79,3 +79,73 @@ db_test!(
         assert!(html.find(&id(&r)).unwrap_or(usize::MAX) < html.find(&id(&later)).unwrap_or(0));
     }
 );
+
+fn move_to(app: &TestApp, day: &str) {
+    let at = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .expect("a date")
+        .and_hms_opt(9, 0, 0)
+        .expect("a time")
+        .and_utc();
+    let by = at - app.clock.now();
+    assert!(
+        by >= chrono::Duration::zero(),
+        "the clock only moves forward"
+    );
+    app.clock.advance(by);
+}
+
+db_test!(
+    placements_filter_by_start_window_and_clearance_and_start_only_when_cleared,
+    |app| async move {
+        let w = world(&app, 4, 4).await;
+        let p = placed(&app, &w, &[&w.students[0]]).await[0].clone();
+        move_to(&app, "2027-01-20");
+        let office = page_login(&app, &w.office).await;
+        let listed = |html: &str| html.contains(&format!("/placements/{}", id(&p)));
+        let (status, html) = page(
+            &app,
+            &office,
+            "/placements?starting=14&clearance=not_cleared",
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(listed(&html), "starts in 12 days, not cleared: {html}");
+        let (_, html) = page(&app, &office, "/placements?starting=7").await;
+        assert!(!listed(&html), "not within 7 days");
+        let (_, html) = page(&app, &office, "/placements?clearance=cleared").await;
+        assert!(!listed(&html), "not cleared");
+        let (status, _) = page(&app, &office, "/placements?starting=5").await;
+        assert_eq!(status, 422, "a window is 7, 14, 30 or 60 days");
+        // Its first day has come, but the student is not cleared: no Start button.
+        move_to(&app, "2027-02-02");
+        let office = page_login(&app, &w.office).await;
+        let (_, html) = page(&app, &office, &format!("/placements/{}", id(&p))).await;
+        assert!(!html.contains("Start the placement"), "{html}");
+        assert!(html.contains("once the student is cleared"), "{html}");
+    }
+);
+
+db_test!(a_records_history_reads_in_words, |app| async move {
+    let w = world(&app, 4, 4).await;
+    let path = format!("/api/v1/agreements/{}", id(&w.agreement));
+    expect_status(
+        app.patch(&w.office, &path, &json!({ "expires_on": "2029-06-30" }))
+            .await,
+        200,
+    )
+    .await;
+    let admin = app.admin().await;
+    let cookie = page_login(&app, &admin).await;
+    let (status, html) = page(
+        &app,
+        &cookie,
+        &format!("/history/agreement/{}", id(&w.agreement)),
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("Expires: Sun 31 Dec 2028 → Sat 30 Jun 2029"),
+        "{html}"
+    );
+    assert!(!html.contains("2028-12-31"), "no ISO dates: {html}");
+});

@@ -152,8 +152,57 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
         to: date("to"),
         ..Default::default()
     };
+    // Starting within a window, and the clearance state: read from the rows (clearance is
+    // derived), so these lists are answered whole, not page by page.
+    let today = st.clock.today();
+    let starting: Option<i64> = params
+        .word(
+            "starting",
+            |s| ["7", "14", "30", "60"].contains(&s),
+            "7, 14, 30, 60",
+        )?
+        .and_then(|s| s.parse().ok());
+    let clearance = params.word(
+        "clearance",
+        |s| ["cleared", "pending", "blocked", "not_cleared"].contains(&s),
+        "cleared, pending, blocked, not_cleared",
+    )?;
+    let whole = starting.is_some() || clearance.is_some();
+    let page = if whole {
+        db::Page {
+            limit: 5000,
+            after: None,
+        }
+    } else {
+        page
+    };
     let mut tx = st.db.read().await?;
-    let rows = db::placements::list(&mut tx, &scope, &filter, &page).await?;
+    let mut rows = db::placements::list(&mut tx, &scope, &filter, &page).await?;
+    if let Some(days) = starting {
+        let until = today + chrono::Duration::days(days);
+        rows.items.retain(|r| {
+            matches!(r.status.as_str(), "proposed" | "confirmed")
+                && r.starts_on >= today
+                && r.starts_on <= until
+        });
+    }
+    if let Some(want) = &clearance {
+        let mut kept = Vec::new();
+        for r in std::mem::take(&mut rows.items) {
+            let c = crate::service::placements::clearance_of(&mut tx, &r, today).await?;
+            let keep = match want.as_str() {
+                "not_cleared" => !c.is_cleared(),
+                w => c.status == w,
+            };
+            if keep {
+                kept.push(r);
+            }
+        }
+        rows.items = kept;
+    }
+    if whole {
+        rows.next_cursor = None;
+    }
     let schools = db::schools::all_names(&mut tx).await?;
     let depts = db::departments::all_names(&mut tx).await?;
     drop(tx);
@@ -174,6 +223,26 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
         vec![
             ("clinical".into(), "Clinical".into()),
             ("internship".into(), "Internship".into()),
+        ],
+        &params,
+    ));
+    filters.push(filter_select(
+        "starting",
+        "Starting within",
+        ["7", "14", "30", "60"]
+            .iter()
+            .map(|d| (d.to_string(), format!("{d} days")))
+            .collect(),
+        &params,
+    ));
+    filters.push(filter_select(
+        "clearance",
+        "Clearance",
+        vec![
+            ("not_cleared".into(), "Not cleared".into()),
+            ("pending".into(), "Pending".into()),
+            ("blocked".into(), "Blocked".into()),
+            ("cleared".into(), "Cleared".into()),
         ],
         &params,
     ));
@@ -324,9 +393,15 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
     }
     // "Start" only from the first day on (`active` means started).
     let started = crate::domain::placement::has_started(row.starts_on, st.clock.today());
+    // ... and only once the student is cleared: no button that can only be refused.
     if office && matches!(row.status.as_str(), "proposed" | "confirmed") {
-        if started {
+        if started && v.clearance.is_cleared() {
             forms.push(t("active", "Start the placement"));
+        } else if started {
+            facts.push((
+                "Start",
+                Cell::text("once the student is cleared (see the onboarding checklist)"),
+            ));
         } else {
             facts.push((
                 "Start",
