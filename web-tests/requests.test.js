@@ -20,7 +20,12 @@ test('a school submits a request and the office approves it into a placement', a
   const page = school.page;
   await page.goto(`${server.base}/requests/new`);
   await assertAccessible(page, 'request form');
+  // The internship's fields show only for an internship.
+  await page.getByLabel('Kind').selectOption('internship');
+  assert.ok(await page.getByLabel('Course code (internships)').isVisible());
   await page.getByLabel('Kind').selectOption('clinical');
+  assert.equal(await page.getByLabel('Course code (internships)').isVisible(), false);
+  assert.equal(await page.getByLabel(/Faculty supervisor's email/).isVisible(), false);
   const program = page.getByLabel('Program');
   const radiography = await program.locator('option', { hasText: /Radiolog|Radiograph/ }).first().getAttribute('value');
   await program.selectOption(radiography);
