@@ -75,10 +75,17 @@ pub(super) fn agreement_table(ags: &[Agreement], today: chrono::NaiveDate) -> Ta
             ),
         };
         t.rows.push(vec![
-            Cell::link(
-                format!("{} – {}", a.effective_on, a.expires_on),
-                format!("/agreements/{}", a.id),
-            ),
+            Cell {
+                csv: format!("{}/{}", a.effective_on, a.expires_on),
+                ..Cell::link(
+                    format!(
+                        "{} – {}",
+                        crate::http::pages::view::human_date(a.effective_on),
+                        crate::http::pages::view::human_date(a.expires_on)
+                    ),
+                    format!("/agreements/{}", a.id),
+                )
+            },
             status,
             Cell::date(Some(a.effective_on)),
             Cell::date(Some(a.expires_on)),
