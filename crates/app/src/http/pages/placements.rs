@@ -152,57 +152,8 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
         to: date("to"),
         ..Default::default()
     };
-    // Starting within a window, and the clearance state: read from the rows (clearance is
-    // derived), so these lists are answered whole, not page by page.
-    let today = st.clock.today();
-    let starting: Option<i64> = params
-        .word(
-            "starting",
-            |s| ["7", "14", "30", "60"].contains(&s),
-            "7, 14, 30, 60",
-        )?
-        .and_then(|s| s.parse().ok());
-    let clearance = params.word(
-        "clearance",
-        |s| ["cleared", "pending", "blocked", "not_cleared"].contains(&s),
-        "cleared, pending, blocked, not_cleared",
-    )?;
-    let whole = starting.is_some() || clearance.is_some();
-    let page = if whole {
-        db::Page {
-            limit: 5000,
-            after: None,
-        }
-    } else {
-        page
-    };
     let mut tx = st.db.read().await?;
-    let mut rows = db::placements::list(&mut tx, &scope, &filter, &page).await?;
-    if let Some(days) = starting {
-        let until = today + chrono::Duration::days(days);
-        rows.items.retain(|r| {
-            matches!(r.status.as_str(), "proposed" | "confirmed")
-                && r.starts_on >= today
-                && r.starts_on <= until
-        });
-    }
-    if let Some(want) = &clearance {
-        let mut kept = Vec::new();
-        for r in std::mem::take(&mut rows.items) {
-            let c = crate::service::placements::clearance_of(&mut tx, &r, today).await?;
-            let keep = match want.as_str() {
-                "not_cleared" => !c.is_cleared(),
-                w => c.status == w,
-            };
-            if keep {
-                kept.push(r);
-            }
-        }
-        rows.items = kept;
-    }
-    if whole {
-        rows.next_cursor = None;
-    }
+    let rows = super::placement_filters::rows(&st, &mut tx, &scope, &filter, page, &params).await?;
     let schools = db::schools::all_names(&mut tx).await?;
     let depts = db::departments::all_names(&mut tx).await?;
     drop(tx);
@@ -226,26 +177,7 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
         ],
         &params,
     ));
-    filters.push(filter_select(
-        "starting",
-        "Starting within",
-        ["7", "14", "30", "60"]
-            .iter()
-            .map(|d| (d.to_string(), format!("{d} days")))
-            .collect(),
-        &params,
-    ));
-    filters.push(filter_select(
-        "clearance",
-        "Clearance",
-        vec![
-            ("not_cleared".into(), "Not cleared".into()),
-            ("pending".into(), "Pending".into()),
-            ("blocked".into(), "Blocked".into()),
-            ("cleared".into(), "Cleared".into()),
-        ],
-        &params,
-    ));
+    filters.extend(super::placement_filters::fields(&params));
     filters.push(Field::new("from", "From", "date").value(params.get("from").unwrap_or_default()));
     filters.push(Field::new("to", "To", "date").value(params.get("to").unwrap_or_default()));
     let title = match user.p.role {
