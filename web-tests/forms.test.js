@@ -100,8 +100,8 @@ test('the office creates a school and an agreement through the forms', async () 
   const rows = agreements.locator('tbody tr');
   assert.equal(await rows.count(), 1, 'the new school has its one agreement');
   const row = await rows.first().textContent();
-  assert.match(row, /2026-01-01 – 2029-12-31/);
-  assert.match(row, /radiography, respiratory_therapy/);
+  assert.match(row, /Thu 1 Jan 2026 – Mon 31 Dec 2029/);
+  assert.match(row, /Radiography, Respiratory therapy/);
   assert.match(row, /active/);
   await assertAccessible(page, 'school page');
 

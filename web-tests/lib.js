@@ -117,9 +117,10 @@ async function launch() {
 }
 
 /// A fresh browser context (its own cookies), signed in as `role`.
-async function signIn(browser, base, role) {
-  // The CSP forbids injected scripts; axe is injected by the test, so the test bypasses it.
-  const context = await browser.newContext({ bypassCSP: true, viewport: { width: 1280, height: 900 } });
+async function signIn(browser, base, role, { bypassCSP = true } = {}) {
+  // The CSP forbids injected scripts; axe is injected by the test, so the test bypasses it
+  // (a test of the policy itself signs in with `{ bypassCSP: false }`).
+  const context = await browser.newContext({ bypassCSP, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   await page.goto(`${base}/login`);
   await page.getByLabel('Email').fill(USERS[role]);

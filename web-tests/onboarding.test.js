@@ -175,6 +175,23 @@ test('a student uploads, the office verifies, the placement clears and starts', 
   await assertAccessible(o.page, 'review queue');
   await o.page.locator('table tbody tr', { hasText: 'Tdap' }).first().getByRole('link').click();
   await assertAccessible(o.page, 'review page');
+  // The PDF preview is allowed by the page's own policy: no CSP complaint in the console
+  // (a context that keeps the policy; the others bypass it to inject axe).
+  const strict = await signIn(browser, server.base, 'coordinator', { bypassCSP: false });
+  const complaints = [];
+  strict.page.on('console', (m) => { if (/Content Security Policy|Refused to/i.test(m.text())) complaints.push(m.text()); });
+  const reviewUrl = o.page.url();
+  const review = await strict.page.goto(reviewUrl);
+  assert.match(review.headers()['content-security-policy'], /object-src 'self'/);
+  const preview = await strict.page.locator('.preview object').getAttribute('data');
+  const previewed = await strict.page.request.get(`${server.base}${preview}`);
+  assert.equal(previewed.status(), 200);
+  await strict.page.waitForTimeout(500);
+  assert.deepEqual(complaints, [], 'no CSP error on the review page');
+  // Every other page keeps objects out.
+  const queue = await strict.page.goto(`${server.base}/documents`);
+  assert.match(queue.headers()['content-security-policy'], /object-src 'none'/);
+  await strict.context.close();
   await o.page.getByRole('button', { name: 'Verify' }).click();
   await o.page.waitForURL(/\/documents\?done=saved/);
   await o.page.goto(`${server.base}/placements/${placement.id}/onboarding`);

@@ -127,6 +127,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            http::pages::in_layout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             http::idempotency::idempotency,
         ))
         .with_state(state.clone())

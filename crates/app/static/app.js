@@ -48,4 +48,16 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     window.setTimeout(tick, 1000);
   }
+  // The request form: the internship's fields (course, faculty supervisor) only for an
+  // internship. Without this file they all show, each labelled "(internships)".
+  const kind = document.querySelector("form select[name=kind]");
+  if (kind) {
+    const only = ["course_code", "course_title", "course_credits", "faculty_name", "faculty_email"]
+      .map((n) => kind.form.querySelector(`[name=${n}]`))
+      .filter(Boolean)
+      .map((input) => input.closest(".field"));
+    const show = () => only.forEach((f) => { f.hidden = kind.value !== "internship"; });
+    kind.addEventListener("change", show);
+    show();
+  }
 });

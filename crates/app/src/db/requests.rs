@@ -92,9 +92,11 @@ pub struct Filter {
     pub to: Option<NaiveDate>,
     /// Submitted and waitlisted only.
     pub open: bool,
+    /// Newest first instead of oldest first (ids are time-ordered).
+    pub newest_first: bool,
 }
 
-/// Oldest first, so the queue is worked in the order requests came in.
+/// Oldest first, so the queue is worked in the order requests came in; or newest first.
 pub async fn list(
     tx: &mut Tx,
     scope: &Scope,
@@ -107,14 +109,19 @@ pub async fn list(
             next_cursor: None,
         });
     }
+    let (after, order) = if f.newest_first {
+        ("($1 = '' OR id < $1)", "DESC")
+    } else {
+        ("id > $1", "ASC")
+    };
     let sql = format!(
-        "SELECT {COLS} FROM placement_requests r WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
+        "SELECT {COLS} FROM placement_requests r WHERE {after} AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
          AND ($4 IS NULL OR status = $4) AND ($5 IS NULL OR kind = $5)
          AND ($6 IS NULL OR EXISTS (SELECT 1 FROM programs p WHERE p.id = r.program_id AND p.discipline = $6))
          AND ($7 IS NULL OR EXISTS (SELECT 1 FROM request_preferences x WHERE x.request_id = r.id AND x.site_id = $7))
          AND ($8 IS NULL OR ends_on >= $8) AND ($9 IS NULL OR starts_on <= $9)
          AND ($10 = FALSE OR status IN ('submitted', 'waitlisted'))
-         ORDER BY id LIMIT $11"
+         ORDER BY id {order} LIMIT $11"
     );
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status).bind(&f.kind).bind(&f.discipline)

@@ -39,6 +39,7 @@ impl Student {
     /// What eligibility reads of the student: their current enrollments.
     pub fn facts(self) -> crate::domain::eligibility::StudentFacts {
         crate::domain::eligibility::StudentFacts {
+            name: self.full_name(),
             id: self.id,
             enrollments: self
                 .enrollments

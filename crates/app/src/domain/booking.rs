@@ -24,7 +24,8 @@ pub fn clashes(period: Period, others: &[Booking]) -> Vec<(String, Period)> {
         .collect()
 }
 
-/// One `student_double_booked` per clash, naming the other placement and the shared days.
+/// One `student_double_booked` per clash, naming the student (`student` is their name) and
+/// the shared days.
 pub fn double_bookings(
     student: &str,
     period: Period,
@@ -33,11 +34,16 @@ pub fn double_bookings(
     clashes(period, others)
         .into_iter()
         .map(|(other, o)| {
+            let other_days = others
+                .iter()
+                .find(|b| b.placement_id == other)
+                .map(|b| b.period.human())
+                .unwrap_or_default();
             (
                 ErrorCode::StudentDoubleBooked,
                 format!(
-                    "student {student} is already placed in placement {other} from {} to {}",
-                    o.starts_on, o.ends_on
+                    "{student} is already placed from {} (another placement, {other_days})",
+                    o.human()
                 ),
             )
         })
@@ -72,9 +78,15 @@ mod tests {
         let codes = double_bookings("s1", p("2027-03-01", "2027-04-23"), &feb_mar);
         assert_eq!(codes.len(), 1);
         assert_eq!(codes[0].0, ErrorCode::StudentDoubleBooked);
-        assert!(codes[0].1.contains("placement A"), "{}", codes[0].1);
         assert!(
-            codes[0].1.contains("2027-03-01 to 2027-03-26"),
+            codes[0]
+                .1
+                .contains("s1 is already placed from Mon 1 Mar 2027 to Fri 26 Mar 2027"),
+            "{}",
+            codes[0].1
+        );
+        assert!(
+            codes[0].1.contains("Mon 1 Feb 2027 to Fri 26 Mar 2027"),
             "{}",
             codes[0].1
         );

@@ -34,6 +34,30 @@ pub fn first_full_day(capacity: i64, held: &[Period], new: Period) -> Option<Nai
     None
 }
 
+/// The most `held` periods on any one day of `period` (0 when none overlaps).
+pub fn peak_load(held: &[Period], period: Period) -> i64 {
+    let mut events: Vec<(NaiveDate, i64)> = Vec::new();
+    for p in held.iter().filter(|p| p.overlaps(&period)) {
+        events.push((p.starts_on.max(period.starts_on), 1));
+        if let Some(after) = p.ends_on.succ_opt() {
+            events.push((after, -1));
+        }
+    }
+    // Ends (-1) sort before starts (+1) on the same day.
+    events.sort();
+    let (mut load, mut peak) = (0, 0);
+    for (_, delta) in events {
+        load += delta;
+        peak = peak.max(load);
+    }
+    peak
+}
+
+/// Seats still free on every day of `period` (never below 0).
+pub fn free_over(capacity: i64, held: &[Period], period: Period) -> i64 {
+    (capacity - peak_load(held, period)).max(0)
+}
+
 /// Students at once on each day from `from` for `days` days.
 pub fn daily_load(held: &[Period], from: NaiveDate, days: i64) -> Vec<i64> {
     (0..days)
@@ -55,6 +79,20 @@ mod tests {
 
     fn p(a: &str, b: &str) -> Period {
         Period::new(d(a), d(b)).unwrap()
+    }
+
+    #[test]
+    fn free_seats_over_a_period_count_its_busiest_day() {
+        let held = [p("2027-02-01", "2027-02-28"), p("2027-02-15", "2027-03-15")];
+        let whole = p("2027-02-01", "2027-03-31");
+        assert_eq!(peak_load(&held, whole), 2);
+        assert_eq!(free_over(3, &held, whole), 1);
+        assert_eq!(free_over(2, &held, whole), 0);
+        assert_eq!(free_over(1, &held, whole), 0);
+        // One ends the day before the other starts: never two at once.
+        let apart = [p("2027-02-01", "2027-02-14"), p("2027-02-15", "2027-03-15")];
+        assert_eq!(peak_load(&apart, whole), 1);
+        assert_eq!(free_over(2, &held, p("2027-04-01", "2027-04-30")), 2);
     }
 
     #[test]
@@ -101,6 +139,7 @@ mod tests {
             let load = daily_load(&held, new.starts_on, new.days());
             let naive = load.iter().position(|n| n + 1 > cap).map(|i| new.starts_on + chrono::Duration::days(i as i64));
             prop_assert_eq!(first_full_day(cap, &held, new), naive);
+            prop_assert_eq!(peak_load(&held, new), load.iter().copied().max().unwrap_or(0));
         }
     }
 

@@ -149,6 +149,23 @@ pub const DISCIPLINES: &[(&str, &str, bool, &str)] = &[
     ),
 ];
 
+/// A discipline's name from the catalog, for messages that only have its code; a code the
+/// catalog does not know reads as words ("occupational_therapy" → "Occupational therapy").
+pub fn discipline_name(code: &str) -> String {
+    DISCIPLINES
+        .iter()
+        .find(|d| d.0 == code)
+        .map(|d| d.1.to_string())
+        .unwrap_or_else(|| {
+            let words = code.replace('_', " ");
+            let mut c = words.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => words,
+            }
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,7 +4,8 @@
 //! discipline, in that department, licensed through the last day, not on leave, with room.
 //! Pure: the caller reads the facts (`PlacementFacts`) and writes what this accepts.
 use super::capacity::first_full_day;
-use super::period::Period;
+use super::catalog::discipline_name;
+use super::period::{Period, human_date};
 use super::{ErrorCode, Problems};
 use chrono::NaiveDate;
 
@@ -96,7 +97,16 @@ pub fn check_placements(
             rules.add(
                 &at("starts_on"),
                 ErrorCode::OutsideRequestPeriod,
-                "the placement falls outside the requested period and its start window",
+                format!(
+                    "the placement ({}) falls outside the requested period ({}) and its start window of {} week(s)",
+                    period.human(),
+                    Period {
+                        starts_on: request.starts_on,
+                        ends_on: request.ends_on
+                    }
+                    .human(),
+                    request.start_window_weeks
+                ),
             );
         }
         let Some(dept) = &e.department else {
@@ -111,7 +121,11 @@ pub fn check_placements(
             rules.add(
                 &at("department_id"),
                 ErrorCode::DepartmentDoesNotHostDiscipline,
-                format!("{} does not host {discipline}", dept.name),
+                format!(
+                    "{} does not host {}",
+                    dept.name,
+                    discipline_name(discipline)
+                ),
             );
         }
         let mut held = dept.held.clone();
@@ -121,8 +135,10 @@ pub fn check_placements(
                 &at("department_id"),
                 ErrorCode::DepartmentAtCapacity,
                 format!(
-                    "{} is full on {day} ({} students at once)",
-                    dept.name, dept.capacity
+                    "{} is full on {} ({} students at once)",
+                    dept.name,
+                    human_date(day),
+                    dept.capacity
                 ),
             );
         }
@@ -162,7 +178,12 @@ pub fn check_placements(
                     full.add(
                         &at("preceptor_id"),
                         ErrorCode::PreceptorAtCapacity,
-                        format!("{} already supervises {} on {day}", s.name, s.max_students),
+                        format!(
+                            "{} already supervises {} on {}",
+                            s.name,
+                            s.max_students,
+                            human_date(day)
+                        ),
                     );
                 }
                 Some(s.id.clone())
@@ -201,7 +222,11 @@ pub fn preceptor_problems(
     if !s.is_preceptor || s.discipline.as_deref() != Some(discipline) {
         out.push((
             ErrorCode::PreceptorDisciplineMismatch,
-            format!("{} is not a preceptor in {discipline}", s.name),
+            format!(
+                "{} is not a preceptor in {}",
+                s.name,
+                discipline_name(discipline)
+            ),
         ));
     }
     if s.department_id != department_id {
@@ -210,16 +235,25 @@ pub fn preceptor_problems(
             format!("{} does not work in {department_name}", s.name),
         ));
     }
-    if s.license_expires_on.is_some_and(|d| d < period.ends_on) {
+    if let Some(d) = s.license_expires_on.filter(|d| *d < period.ends_on) {
         out.push((
             ErrorCode::PreceptorLicenseExpired,
-            format!("{}'s licence lapses before the placement ends", s.name),
+            format!(
+                "{}'s licence lapses on {}, before the placement ends on {}",
+                s.name,
+                human_date(d),
+                human_date(period.ends_on)
+            ),
         ));
     }
-    if s.leave.iter().any(|l| l.overlaps(&period)) {
+    if let Some(l) = s.leave.iter().find(|l| l.overlaps(&period)) {
         out.push((
             ErrorCode::PreceptorOnLeave,
-            format!("{} is on leave during the placement", s.name),
+            format!(
+                "{} is on leave from {}, during the placement",
+                s.name,
+                l.human()
+            ),
         ));
     }
     out

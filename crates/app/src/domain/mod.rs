@@ -3,6 +3,7 @@ pub mod audit_chain;
 pub mod booking;
 pub mod capacity;
 pub mod catalog;
+pub mod choices;
 pub mod clearance;
 pub mod decision;
 pub mod directory;

@@ -26,6 +26,22 @@ impl Period {
     }
 }
 
+/// A day as people write it: "Mon 1 Feb 2027". Pages and messages use it; exports keep ISO.
+pub fn human_date(d: NaiveDate) -> String {
+    d.format("%a %-d %b %Y").to_string()
+}
+
+impl Period {
+    /// "Mon 1 Mar 2027 to Fri 26 Mar 2027".
+    pub fn human(&self) -> String {
+        format!(
+            "{} to {}",
+            human_date(self.starts_on),
+            human_date(self.ends_on)
+        )
+    }
+}
+
 /// The first day of `period` not covered by the union of `covers`, if any.
 pub fn first_uncovered(period: Period, covers: &[Period]) -> Option<NaiveDate> {
     let mut sorted: Vec<&Period> = covers.iter().filter(|c| c.overlaps(&period)).collect();

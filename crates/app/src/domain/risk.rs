@@ -105,7 +105,7 @@ pub fn check(f: &LiveFacts) -> Vec<(ErrorCode, String)> {
         }
     }
     if let Some(s) = &f.student {
-        for (code, detail) in booking::double_bookings(&s.id, f.period, &f.bookings) {
+        for (code, detail) in booking::double_bookings(&s.name, f.period, &f.bookings) {
             push(code, detail);
         }
     }
@@ -163,6 +163,7 @@ mod tests {
             }],
             student: Some(StudentFacts {
                 id: "st1".into(),
+                name: "Ana Lopez".into(),
                 enrollments: vec![EnrollmentFacts {
                     school_id: "s1".into(),
                     program_id: "pr1".into(),
@@ -272,7 +273,9 @@ mod tests {
         assert_eq!(all.len(), 1);
         assert_eq!(all[0].0, ErrorCode::StudentDoubleBooked);
         assert!(
-            all[0].1.contains("2027-03-26 to 2027-03-26"),
+            all[0]
+                .1
+                .contains("Ana Lopez is already placed from Fri 26 Mar 2027 to Fri 26 Mar 2027"),
             "{}",
             all[0].1
         );

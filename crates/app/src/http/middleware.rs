@@ -9,6 +9,10 @@ use axum::{
 
 const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
                    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+/// The document review page alone embeds our own file (an `<object>` showing the PDF from
+/// `/documents/{id}/preview`): the same policy, with objects and frames from this origin.
+pub const PREVIEW_PAGE_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; \
+                   connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'self'; frame-src 'self'";
 /// Swagger UI sets inline styles on its elements; its page alone allows them.
 const DOCS_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
                         connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'";

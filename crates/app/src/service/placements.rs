@@ -137,7 +137,11 @@ pub async fn check_and_insert(
             continue;
         };
         let others = bookings_of(tx, sid, None).await?;
-        for (code, message) in booking::double_bookings(sid, period, &others) {
+        if others.is_empty() {
+            continue;
+        }
+        let who = crate::service::requests::student_name(tx, sid).await?;
+        for (code, message) in booking::double_bookings(&who, period, &others) {
             problems.add(&format!("placements[{i}].student_id"), code, message);
         }
     }

@@ -671,3 +671,12 @@ pub async fn cast(app: &TestApp) -> Cast {
         f,
     }
 }
+
+/// A student's name as messages give it: "Ana Lopez".
+pub fn full_name(student: &Value) -> String {
+    format!(
+        "{} {}",
+        student["first_name"].as_str().unwrap_or(""),
+        student["last_name"].as_str().unwrap_or("")
+    )
+}

@@ -144,7 +144,7 @@ db_test!(
             problem["errors"][0]["message"]
                 .as_str()
                 .expect("a message")
-                .contains("2027-02-01"),
+                .contains("Mon 1 Feb 2027"),
             "{problem}"
         );
         let second = submit(&app, &w, &internship(&w, &[&w.students[2]])).await;
@@ -255,7 +255,7 @@ db_test!(
         .await;
         let message = problem["errors"][0]["message"].as_str().expect("a message");
         assert!(
-            message.contains("2027-02-01") && message.contains("0 students"),
+            message.contains("Mon 1 Feb 2027") && message.contains("0 students"),
             "{problem}"
         );
         nothing_changed(&app, &w, &admin, &r, &trail).await;
@@ -380,7 +380,7 @@ db_test!(
             problem["errors"][0]["message"]
                 .as_str()
                 .expect("a message")
-                .contains(&sid(&w.students[0])),
+                .contains(&format!("{} is placed twice", full_name(&w.students[0]))),
             "{problem}"
         );
         nothing_changed(&app, &w, &admin, &r, &trail).await;

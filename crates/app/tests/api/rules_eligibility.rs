@@ -87,7 +87,7 @@ db_test!(
             problem["errors"][0]["message"]
                 .as_str()
                 .expect("a message")
-                .contains("2027-02-15"),
+                .contains("Mon 15 Feb 2027"),
             "the uncovered day is named: {problem}"
         );
         assert!(
@@ -125,7 +125,7 @@ db_test!(
             problem["errors"][0]["message"]
                 .as_str()
                 .expect("a message")
-                .contains("2027-03-31"),
+                .contains("Wed 31 Mar 2027"),
             "{problem}"
         );
         // Closing the gap (the second now starts on the 15th) makes the same request eligible.
@@ -262,7 +262,7 @@ db_test!(
             problem["errors"][0]["message"]
                 .as_str()
                 .expect("a message")
-                .contains("2027-03-01"),
+                .contains("Mon 1 Mar 2027"),
             "{problem}"
         );
         // February alone is covered for sonography.
@@ -341,7 +341,7 @@ db_test!(
             problem["errors"][0]["message"]
                 .as_str()
                 .expect("a message")
-                .contains(&sid(&w.students[1])),
+                .contains(&format!("{} is not enrolled", full_name(&w.students[1]))),
             "{problem}"
         );
         // A student on leave is not enrolled either; enrolled again, the decision goes through.

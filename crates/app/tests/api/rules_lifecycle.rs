@@ -383,7 +383,7 @@ db_test_with!(
             problem["errors"][0]["message"]
                 .as_str()
                 .expect("a message")
-                .contains("2027-04-05"),
+                .contains("Mon 5 Apr 2027"),
             "{problem}"
         );
         // February–March was covered on every day: the office may still approve it, late.

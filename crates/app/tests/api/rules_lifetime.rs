@@ -735,8 +735,16 @@ db_test!(
             .as_str()
             .unwrap_or("")
             .to_string();
-        assert!(message.contains(&sid(&first)), "{refused}");
-        assert!(message.contains("2027-03-01 to 2027-03-26"), "{refused}");
+        let name = full_name(&w.students[0]);
+        assert!(
+            message.contains(&format!("{name} is already placed from ")),
+            "{refused}"
+        );
+        assert!(!message.contains(&sid(&first)), "names, not ids: {refused}");
+        assert!(
+            message.contains("Mon 1 Mar 2027 to Fri 26 Mar 2027 (another placement, Mon 1 Feb 2027 to Fri 26 Mar 2027)"),
+            "{refused}"
+        );
         assert_eq!(request_status(&app, &w, &r).await, "submitted");
         assert_eq!(placements(&app, &w).await.len(), 1);
     }
@@ -752,13 +760,29 @@ db_test!(
             .remove(0);
         for (from, until, shared) in [
             // Starts on the other's last day.
-            ("2027-03-31", "2027-04-30", "2027-03-31 to 2027-03-31"),
+            (
+                "2027-03-31",
+                "2027-04-30",
+                "Wed 31 Mar 2027 to Wed 31 Mar 2027",
+            ),
             // Ends on the other's first day.
-            ("2027-02-01", "2027-03-01", "2027-03-01 to 2027-03-01"),
+            (
+                "2027-02-01",
+                "2027-03-01",
+                "Mon 1 Mar 2027 to Mon 1 Mar 2027",
+            ),
             // Inside it.
-            ("2027-03-08", "2027-03-12", "2027-03-08 to 2027-03-12"),
+            (
+                "2027-03-08",
+                "2027-03-12",
+                "Mon 8 Mar 2027 to Fri 12 Mar 2027",
+            ),
             // Around it.
-            ("2027-02-15", "2027-04-15", "2027-03-01 to 2027-03-31"),
+            (
+                "2027-02-15",
+                "2027-04-15",
+                "Mon 1 Mar 2027 to Wed 31 Mar 2027",
+            ),
         ] {
             let refused = expect_problem(
                 approving(&app, &w, &[s], &w.f.department, from, until).await,
@@ -771,7 +795,9 @@ db_test!(
                 .unwrap_or("")
                 .to_string();
             assert!(
-                message.contains(&sid(&first)) && message.contains(shared),
+                message.contains(&full_name(s))
+                    && message.contains(shared)
+                    && !message.contains(&sid(&first)),
                 "{refused}"
             );
         }
@@ -838,8 +864,16 @@ db_test!(
             .as_str()
             .unwrap_or("")
             .to_string();
-        assert!(message.contains(&sid(&first)), "{refused}");
-        assert!(message.contains("2027-03-22 to 2027-03-26"), "{refused}");
+        let name = full_name(&w.students[0]);
+        assert!(
+            message.contains(&format!("{name} is already placed from ")),
+            "{refused}"
+        );
+        assert!(!message.contains(&sid(&first)), "names, not ids: {refused}");
+        assert!(
+            message.contains("Mon 22 Mar 2027 to Fri 26 Mar 2027"),
+            "{refused}"
+        );
         assert!(get_placement(&app, &w, &seat).await["student_id"].is_null());
         // Another student is free then.
         expect_status(

@@ -245,7 +245,7 @@ db_test!(
             failed[0]["message"]
                 .as_str()
                 .expect("a message")
-                .contains("full on 2027-02-01"),
+                .contains("full on Mon 1 Feb 2027"),
             "{outcome}"
         );
         assert_eq!(request_status(&app, &w, &first).await, "submitted");

@@ -1,7 +1,7 @@
 //! DOMAIN.md rule 1: only enrolled students in accredited programs at schools with an active
 //! agreement covering the discipline on every day of the period. Every failed rule is
 //! returned at once, with the codes of API.md.
-use super::period::{Period, first_uncovered};
+use super::period::{Period, first_uncovered, human_date};
 use super::validation::FieldError;
 use crate::domain::ErrorCode;
 use chrono::NaiveDate;
@@ -26,6 +26,8 @@ pub struct ProgramFacts {
 #[derive(Clone, Debug)]
 pub struct StudentFacts {
     pub id: String,
+    /// Their name, for the messages.
+    pub name: String,
     /// The student's current enrollments (a student may hold several, DOMAIN.md "Student").
     pub enrollments: Vec<EnrollmentFacts>,
 }
@@ -112,7 +114,10 @@ pub fn check(
             Some(until) => out.push(FieldError::at(
                 "program_id",
                 ErrorCode::ProgramNotAccredited,
-                format!("the program's accreditation ends on {until}, before the period does"),
+                format!(
+                    "the program's accreditation ends on {}, before the period does",
+                    human_date(until)
+                ),
             )),
             None => out.push(FieldError::at(
                 "program_id",
@@ -133,15 +138,16 @@ pub fn check(
             None => out.push(FieldError::at(
                 "student_ids",
                 ErrorCode::StudentNotInProgram,
-                format!(
-                    "student {} is not enrolled in this program at this school",
-                    s.id
-                ),
+                format!("{} is not enrolled in this program at this school", s.name),
             )),
             Some(e) if e.status != "enrolled" => out.push(FieldError::at(
                 "student_ids",
                 ErrorCode::StudentNotEnrolled,
-                format!("student {} is not enrolled ({})", s.id, e.status),
+                format!(
+                    "{} is not enrolled ({})",
+                    s.name,
+                    enrollment_word(&e.status)
+                ),
             )),
             Some(_) => {}
         }
@@ -198,7 +204,10 @@ fn check_agreements(
         out.push(FieldError::at(
             "program_id",
             ErrorCode::AgreementDoesNotCoverDiscipline,
-            format!("the school's agreement does not cover {discipline}"),
+            format!(
+                "the school's agreement does not cover {}",
+                super::catalog::discipline_name(discipline)
+            ),
         ));
         return;
     }
@@ -206,8 +215,19 @@ fn check_agreements(
         out.push(FieldError::at(
             "starts_on",
             ErrorCode::AgreementDoesNotCoverDates,
-            format!("no agreement is in force on {day}, within the period"),
+            format!(
+                "no agreement is in force on {}, within the period",
+                human_date(day)
+            ),
         ));
+    }
+}
+
+/// An enrollment status in words.
+fn enrollment_word(status: &str) -> &str {
+    match status {
+        "leave" => "on leave",
+        other => other,
     }
 }
 

@@ -26,6 +26,7 @@ fn agreement(status: &str, from: &str, to: &str, disciplines: &[&str]) -> Agreem
 fn student(status: &str) -> StudentFacts {
     StudentFacts {
         id: "st1".into(),
+        name: "Ana Lopez".into(),
         enrollments: vec![enrollment("s1", "p1", status)],
     }
 }
@@ -100,7 +101,11 @@ fn agreement_lapsing_mid_period_does_not_cover_dates() {
     let a = [agreement("active", "2026-01-01", "2027-03-15", &[])];
     let errs = check(&req(Kind::Clinical), TODAY, &program(), &a, &[]);
     assert_eq!(errs[0].code, ErrorCode::AgreementDoesNotCoverDates);
-    assert!(errs[0].message.contains("2027-03-16"));
+    assert!(
+        errs[0].message.contains("Tue 16 Mar 2027"),
+        "{}",
+        errs[0].message
+    );
 }
 
 #[test]

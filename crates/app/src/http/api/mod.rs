@@ -150,6 +150,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(requests::get, requests::update))
         .routes(routes!(requests::withdraw))
         .routes(routes!(requests::decision))
+        .routes(routes!(requests::choices))
         .routes(routes!(placements::list))
         .routes(routes!(placements::get, placements::update))
         .routes(routes!(placements::transition))

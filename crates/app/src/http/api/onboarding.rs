@@ -259,6 +259,7 @@ impl From<crate::db::agreement_texts::AgreementText> for AgreementText {
 
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[allow(dead_code)] // documents `?version=` in the OpenAPI document; read through `Params`
 pub struct VersionQuery {
     /// A past version; default the current one.
     pub version: Option<i64>,
@@ -273,9 +274,20 @@ pub async fn agreement_text(
     State(st): State<AppState>,
     p: Principal,
     axum::extract::Path(code): axum::extract::Path<String>,
-    axum::extract::Query(q): axum::extract::Query<VersionQuery>,
+    params: crate::http::extract::Params,
 ) -> AppResult<Json<AgreementText>> {
-    let t = crate::service::onboarding::agreement_texts::read(&st, &p, &code, q.version).await?;
+    // Read through `Params`, not axum's `Query`, so a bad value is an RFC 9457 problem.
+    let version = match params.get("version") {
+        None => None,
+        Some(v) => Some(v.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| {
+            crate::error::AppError::invalid(
+                "version",
+                crate::domain::ErrorCode::InvalidNumber,
+                "must be a version number (1, 2, …)",
+            )
+        })?),
+    };
+    let t = crate::service::onboarding::agreement_texts::read(&st, &p, &code, version).await?;
     Ok(Json(t.into()))
 }
 

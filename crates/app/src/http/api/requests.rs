@@ -33,8 +33,9 @@ pub async fn create(
     params(("status" = Option<String>, Query), ("kind" = Option<String>, Query), ("school_id" = Option<String>, Query),
            ("discipline" = Option<String>, Query), ("site_id" = Option<String>, Query, description = "a preferred site"),
            ("from" = Option<String>, Query), ("to" = Option<String>, Query), ("open" = Option<bool>, Query, description = "submitted or waitlisted"),
+           ("sort" = Option<String>, Query, description = "oldest (the default) or newest first"),
            ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
-    responses((status = 200, body = List<PlacementRequest>, description = "oldest first"), (status = 403, body = crate::http::error::Problem)))]
+    responses((status = 200, body = List<PlacementRequest>, description = "oldest first, or newest with sort=newest"), (status = 403, body = crate::http::error::Problem)))]
 pub async fn list(
     State(st): State<AppState>,
     p: Principal,
@@ -122,4 +123,16 @@ pub async fn decision(
             .await?
             .into(),
     ))
+}
+
+#[utoipa::path(get, path = "/api/v1/placement-requests/{id}/choices", tag = "placements", security(("bearer" = [])),
+    params(("id" = String, Path)),
+    responses((status = 200, body = super::schema::DecisionChoices, description = "what the office may choose from to decide: each department's free seats and each preceptor's standing over the request's period, those who would pass every check first, and a suggestion per place"),
+              (status = 403, body = crate::http::error::Problem), (status = 404, body = crate::http::error::Problem)))]
+pub async fn choices(
+    State(st): State<AppState>,
+    p: Principal,
+    PathId(id): PathId,
+) -> AppResult<Json<super::schema::DecisionChoices>> {
+    Ok(Json(requests::decision_choices(&st, &p, &id).await?.into()))
 }

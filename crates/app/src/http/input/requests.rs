@@ -407,5 +407,8 @@ pub fn filter(params: &Params) -> AppResult<db::requests::Filter> {
         from: date("from")?,
         to: date("to")?,
         open: params.bool("open")?.unwrap_or(false),
+        newest_first: params
+            .word("sort", |s| s == "newest" || s == "oldest", "newest, oldest")?
+            .is_some_and(|s| s == "newest"),
     })
 }

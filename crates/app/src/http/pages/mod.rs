@@ -22,6 +22,7 @@ pub mod mfa;
 pub mod notifications;
 pub mod onboarding;
 pub mod people;
+pub mod placement_filters;
 pub mod placements;
 pub mod planning;
 pub mod public;

@@ -153,7 +153,7 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
         ..Default::default()
     };
     let mut tx = st.db.read().await?;
-    let rows = db::placements::list(&mut tx, &scope, &filter, &page).await?;
+    let rows = super::placement_filters::rows(&st, &mut tx, &scope, &filter, page, &params).await?;
     let schools = db::schools::all_names(&mut tx).await?;
     let depts = db::departments::all_names(&mut tx).await?;
     drop(tx);
@@ -177,6 +177,7 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
         ],
         &params,
     ));
+    filters.extend(super::placement_filters::fields(&params));
     filters.push(Field::new("from", "From", "date").value(params.get("from").unwrap_or_default()));
     filters.push(Field::new("to", "To", "date").value(params.get("to").unwrap_or_default()));
     let title = match user.p.role {
@@ -324,9 +325,15 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
     }
     // "Start" only from the first day on (`active` means started).
     let started = crate::domain::placement::has_started(row.starts_on, st.clock.today());
+    // ... and only once the student is cleared: no button that can only be refused.
     if office && matches!(row.status.as_str(), "proposed" | "confirmed") {
-        if started {
+        if started && v.clearance.is_cleared() {
             forms.push(t("active", "Start the placement"));
+        } else if started {
+            facts.push((
+                "Start",
+                Cell::text("once the student is cleared (see the onboarding checklist)"),
+            ));
         } else {
             facts.push((
                 "Start",

@@ -3,8 +3,21 @@ use crate::domain::Role;
 use chrono::NaiveDate;
 
 /// Dates on pages read like "Mon 12 Jan 2027"; exports keep ISO.
-pub fn human_date(d: NaiveDate) -> String {
-    d.format("%a %-d %b %Y").to_string()
+pub use crate::domain::period::human_date;
+
+/// A discipline's name, never its code ("occupational_therapy" reads "Occupational therapy").
+pub fn discipline_word(code: Option<&str>) -> String {
+    code.map(crate::domain::catalog::discipline_name)
+        .unwrap_or_default()
+}
+
+/// Disciplines' names, joined.
+pub fn discipline_names(codes: &[String]) -> String {
+    codes
+        .iter()
+        .map(|c| crate::domain::catalog::discipline_name(c))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[derive(Clone, Debug, Default)]
@@ -73,6 +86,8 @@ pub struct Table {
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
     pub empty: String,
+    /// Columns the list sorts by: (column, link that sorts by it, `aria-sort` now).
+    pub sorts: Vec<(usize, String, &'static str)>,
 }
 
 impl Table {
@@ -86,7 +101,16 @@ impl Table {
             headers,
             rows: vec![],
             empty: empty.into(),
+            sorts: vec![],
         }
+    }
+
+    /// The sort link of column `i`, if it sorts.
+    pub fn sort_for(
+        &self,
+        i: impl std::borrow::Borrow<usize>,
+    ) -> Option<&(usize, String, &'static str)> {
+        self.sorts.iter().find(|s| s.0 == *i.borrow())
     }
 
     pub fn csv(&self) -> String {
@@ -132,6 +156,8 @@ pub struct Field {
     pub value: String,
     pub values: Vec<String>,
     pub options: Vec<(String, String)>,
+    /// A select's options in labelled groups (`optgroup`), shown after `options`.
+    pub groups: Vec<(String, Vec<(String, String)>)>,
     pub hint: String,
     pub error: String,
     pub required: bool,
@@ -146,6 +172,7 @@ impl Field {
             value: String::new(),
             values: vec![],
             options: vec![],
+            groups: vec![],
             hint: String::new(),
             error: String::new(),
             required: false,
@@ -169,6 +196,11 @@ impl Field {
 
     pub fn options(mut self, o: Vec<(String, String)>) -> Field {
         self.options = o;
+        self
+    }
+
+    pub fn groups(mut self, g: Vec<(String, Vec<(String, String)>)>) -> Field {
+        self.groups = g;
         self
     }
 

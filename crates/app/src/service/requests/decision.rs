@@ -38,26 +38,32 @@ pub async fn decide(
                 .collect();
             for s in &named {
                 if !before.student_ids.contains(s) {
+                    let who = student_name(&mut tx, s).await?;
                     problems.add(
                         "placements",
                         ErrorCode::StudentNotInRequest,
-                        format!("student {s} is not named in this request"),
+                        format!("{who} is not named in this request"),
                     );
                 }
             }
             for s in &before.student_ids {
-                match named.iter().filter(|n| **n == s).count() {
-                    0 => problems.add(
+                let count = named.iter().filter(|n| **n == s).count();
+                if count == 1 {
+                    continue;
+                }
+                let who = student_name(&mut tx, s).await?;
+                if count == 0 {
+                    problems.add(
                         "placements",
                         ErrorCode::StudentMissingFromDecision,
-                        format!("student {s} needs a placement"),
-                    ),
-                    1 => {}
-                    _ => problems.add(
+                        format!("{who} needs a placement"),
+                    );
+                } else {
+                    problems.add(
                         "placements",
                         ErrorCode::StudentPlacedTwice,
-                        format!("student {s} is placed twice"),
-                    ),
+                        format!("{who} is placed twice"),
+                    );
                 }
             }
             let unnamed = entries.iter().filter(|e| e.student_id.is_none()).count() as i64;
@@ -202,4 +208,12 @@ async fn tell_the_decision(
     )
     .await?;
     Ok(())
+}
+
+/// A student's name for a message ("student" and the id when there is no such student).
+pub(crate) async fn student_name(tx: &mut db::Tx, id: &str) -> AppResult<String> {
+    Ok(db::students::get(tx, id)
+        .await?
+        .map(|s| s.full_name())
+        .unwrap_or_else(|| format!("student {id}")))
 }

@@ -14,8 +14,11 @@ use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::NaiveDate;
 
+pub mod choices;
 mod decision;
+pub use choices::{DecisionChoices, decision_choices, preferences_of};
 pub use decision::decide;
+pub(crate) use decision::student_name;
 
 /// The fields of a new request (API.md "Placements"), as the edge could read them.
 #[derive(Clone, Debug, Default)]

@@ -1,6 +1,7 @@
 //! What the API answers: one response type per record, built from the store's and the
 //! services' records with `From`, so the layers below know nothing of JSON schemas. The
 //! fields, their order and their null-or-absent rules are the API's contract (API.md).
+mod choices;
 mod directory;
 mod office;
 mod onboarding;
@@ -8,6 +9,7 @@ mod placements;
 mod planning;
 mod settings;
 
+pub use choices::*;
 pub use directory::*;
 pub use office::*;
 pub use onboarding::*;

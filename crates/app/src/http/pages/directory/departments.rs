@@ -40,7 +40,10 @@ pub(super) fn department_table(
                 ..Cell::text(setting)
             },
             Cell::text(d.capacity.to_string()),
-            Cell::text(d.disciplines.join(", ")),
+            Cell {
+                csv: d.disciplines.join(" "),
+                ..Cell::text(super::super::view::discipline_names(&d.disciplines))
+            },
         ]);
     }
     table
@@ -193,7 +196,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     for s in staff {
         t.rows.push(vec![
             Cell::link(&s.name, format!("/staff/{}", s.id)),
-            Cell::text(s.discipline.unwrap_or_default()),
+            Cell::text(super::super::view::discipline_word(s.discipline.as_deref())),
             if s.is_preceptor {
                 Cell::badge("preceptor", "info")
             } else {
@@ -211,7 +214,15 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     Ok(RecordPage {
         chrome: user.chrome(format!("{} — {}", d.name, site)),
         facts: vec![
-            ("Site", Cell::link(site, format!("/sites/{}", d.site_id))),
+            (
+                "Site",
+                // Only the office opens a site's page (no 403 behind a link).
+                if scope.is_all() {
+                    Cell::link(site, format!("/sites/{}", d.site_id))
+                } else {
+                    Cell::text(site)
+                },
+            ),
             ("Care setting", Cell::text(setting)),
             (
                 "Capacity (students at once)",
@@ -222,7 +233,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
                 Cell::text(if d.disciplines.is_empty() {
                     "none yet".to_string()
                 } else {
-                    d.disciplines.join(", ")
+                    super::super::view::discipline_names(&d.disciplines)
                 }),
             ),
         ],

@@ -7,7 +7,8 @@ use crate::http::pages::{ListPage, PageResult, PageUser, list_page, list_respons
 use crate::state::AppState;
 use axum::extract::{Path, State};
 
-/// "name: A → B" for each top-level field that changed.
+/// "Expires: 30 Jun 2027 → 31 Dec 2027" for each top-level field that changed: fields and
+/// values in words, dates as people write them, no raw JSON, no ids.
 fn changes(before: &Option<serde_json::Value>, after: &Option<serde_json::Value>) -> String {
     let empty = serde_json::Map::new();
     let b = before
@@ -15,25 +16,82 @@ fn changes(before: &Option<serde_json::Value>, after: &Option<serde_json::Value>
         .and_then(|v| v.as_object())
         .unwrap_or(&empty);
     let a = after.as_ref().and_then(|v| v.as_object()).unwrap_or(&empty);
-    let show = |v: Option<&serde_json::Value>| match v {
-        None | Some(serde_json::Value::Null) => "—".to_string(),
-        Some(serde_json::Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
-    };
     let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
     keys.sort();
     keys.dedup();
     keys.into_iter()
-        .filter(|k| b.get(*k) != a.get(*k))
+        .filter(|k| {
+            b.get(*k) != a.get(*k) && !matches!(k.as_str(), "id" | "created_at" | "updated_at")
+        })
         .map(|k| {
+            let name = field_word(k);
+            if k.ends_with("_id") || k.ends_with("_ids") {
+                // An id means nothing to a person: say that it changed.
+                return if b.is_empty() {
+                    format!("{name}: set")
+                } else {
+                    format!("{name}: changed")
+                };
+            }
             if b.is_empty() {
-                format!("{k}: {}", show(a.get(k)))
+                format!("{name}: {}", value_word(a.get(k)))
             } else {
-                format!("{k}: {} → {}", show(b.get(k)), show(a.get(k)))
+                format!(
+                    "{name}: {} → {}",
+                    value_word(b.get(k)),
+                    value_word(a.get(k))
+                )
             }
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// `license_expires_on` → "License expires"; `expires_on` → "Expires"; `department_id` → "Department".
+fn field_word(key: &str) -> String {
+    let k = key
+        .strip_suffix("_ids")
+        .or_else(|| key.strip_suffix("_id"))
+        .or_else(|| key.strip_suffix("_on"))
+        .or_else(|| key.strip_suffix("_at"))
+        .unwrap_or(key)
+        .replace('_', " ");
+    let mut c = k.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => k,
+    }
+}
+
+fn value_word(v: Option<&serde_json::Value>) -> String {
+    use serde_json::Value as V;
+    match v {
+        None | Some(V::Null) => "—".to_string(),
+        Some(V::Bool(true)) => "yes".into(),
+        Some(V::Bool(false)) => "no".into(),
+        Some(V::String(s)) => match s.parse::<chrono::NaiveDate>() {
+            Ok(d) => crate::http::pages::view::human_date(d),
+            Err(_) => match s.parse::<chrono::DateTime<chrono::Utc>>() {
+                Ok(t) => crate::http::pages::view::human_date(t.date_naive()),
+                Err(_) if s.contains('_') && !s.contains(' ') => s.replace('_', " "),
+                Err(_) => s.clone(),
+            },
+        },
+        Some(V::Number(n)) => n.to_string(),
+        Some(V::Array(items)) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
+            if items.is_empty() {
+                "none".into()
+            } else {
+                items
+                    .iter()
+                    .map(|i| value_word(Some(i)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        }
+        Some(V::Array(items)) => format!("{} item(s)", items.len()),
+        Some(V::Object(_)) => "changed".into(),
+    }
 }
 
 pub async fn history(
@@ -48,7 +106,7 @@ pub async fn history(
     let mut tx = st.db.read().await?;
     let events = db::audit::list(&mut tx, &Some(kind.clone()), &Some(id.clone()), &page).await?;
     let mut table = Table::new(
-        format!("History of this {kind}"),
+        format!("History of this {}", kind.replace('_', " ")),
         vec!["When", "Who", "Action", "Changes", "From"],
         "No changes recorded.",
     );
@@ -64,7 +122,10 @@ pub async fn history(
                 ..Default::default()
             },
             Cell::text(&e.actor),
-            Cell::badge(&e.action, "info"),
+            Cell {
+                csv: e.action.clone(),
+                ..Cell::badge(e.action.replace([':', '_'], " "), "info")
+            },
             Cell::text(changes(&e.before, &e.after)),
             Cell::text(e.ip.clone().unwrap_or_default()),
         ]);
@@ -101,7 +162,21 @@ mod tests {
     fn lists_only_what_changed() {
         let b = Some(json!({ "name": "A", "city": "X" }));
         let a = Some(json!({ "name": "B", "city": "X" }));
-        assert_eq!(changes(&b, &a), "name: A → B");
-        assert_eq!(changes(&None, &Some(json!({ "name": "A" }))), "name: A");
+        assert_eq!(changes(&b, &a), "Name: A → B");
+        assert_eq!(changes(&None, &Some(json!({ "name": "A" }))), "Name: A");
+    }
+
+    #[test]
+    fn reads_like_the_office_writes() {
+        let b = Some(
+            json!({ "expires_on": "2027-06-30", "department_id": "0190-a", "discipline": "occupational_therapy", "is_preceptor": false }),
+        );
+        let a = Some(
+            json!({ "expires_on": "2027-12-31", "department_id": "0190-b", "discipline": "radiography", "is_preceptor": true }),
+        );
+        assert_eq!(
+            changes(&b, &a),
+            "Department: changed; Discipline: occupational therapy → radiography; Expires: Wed 30 Jun 2027 → Fri 31 Dec 2027; Is preceptor: no → yes"
+        );
     }
 }

@@ -357,12 +357,22 @@ async fn placement_onboarding(
     Ok(RecordPage {
         chrome: user.chrome("Onboarding for this placement"),
         facts,
+        // The documents link only for those who may open the student's documents (no 403
+        // behind a button).
         actions: sign_links
             .into_iter()
-            .chain([(
-                format!("/students/{student_id}/documents"),
-                "Documents".into(),
-            )])
+            .chain(
+                (!matches!(
+                    user.p.role,
+                    Role::Preceptor | Role::Faculty | Role::DepartmentManager
+                ))
+                .then(|| {
+                    (
+                        format!("/students/{student_id}/documents"),
+                        "Documents".to_string(),
+                    )
+                }),
+            )
             .collect(),
         sections: vec![Section {
             title: "Checklist".into(),

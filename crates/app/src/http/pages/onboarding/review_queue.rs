@@ -173,7 +173,7 @@ pub(super) async fn document(
         Some("application/pdf") => "pdf",
         _ => "",
     };
-    Ok(DocumentPage {
+    let page = DocumentPage {
         chrome: user.chrome("Review a document"),
         facts,
         forms,
@@ -181,8 +181,19 @@ pub(super) async fn document(
         preview_url: format!("/documents/{id}/preview"),
         requirement: requirement_name,
         file_name: d.file_name.clone().unwrap_or_default(),
+    };
+    if preview_kind == "pdf" {
+        // This page alone may embed its own PDF preview (the middleware keeps this policy).
+        return Ok((
+            [(
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                crate::http::middleware::PREVIEW_PAGE_CSP,
+            )],
+            page,
+        )
+            .into_response());
     }
-    .into_response())
+    Ok(page.into_response())
 }
 
 #[derive(Template, WebTemplate)]

@@ -68,7 +68,7 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
         table.rows.push(vec![
             Cell::link(&s.name, format!("/staff/{}", s.id)),
             Cell::text(dept),
-            Cell::text(s.discipline.clone().unwrap_or_default()),
+            Cell::text(super::super::view::discipline_word(s.discipline.as_deref())),
             if s.is_preceptor {
                 Cell::badge("preceptor", "info")
             } else {
@@ -265,7 +265,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
             ),
             (
                 "Discipline",
-                Cell::text(s.discipline.clone().unwrap_or_default()),
+                Cell::text(super::super::view::discipline_word(s.discipline.as_deref())),
             ),
             (
                 "Credential",

@@ -1,78 +1,16 @@
 //! The office's decision page, and naming students or withdrawing a request.
 use super::*;
 
-/// One row of the decision form per named student and per unnamed slot.
+/// One row of the decision form per named student and per unnamed slot: each department
+/// with its free seats, each preceptor with their department, free slots, licence and leave,
+/// those who would pass every check first, and a suggested choice already selected.
 pub(super) async fn decision_page(
     st: &AppState,
     user: &PageUser,
     r: &PlacementRequest,
 ) -> Result<FormPage, PageError> {
+    let c = requests::decision_choices(st, &user.p, &r.id).await?;
     let mut tx = st.db.read().await?;
-    let program = db::programs::get(&mut tx, &r.program_id)
-        .await?
-        .ok_or_else(nf)?;
-    let depts = db::departments::list(
-        &mut tx,
-        &Scope::All,
-        &db::departments::Filter {
-            discipline: Some(program.discipline.clone()),
-            ..Default::default()
-        },
-        &db::Page {
-            limit: 500,
-            after: None,
-        },
-    )
-    .await?
-    .items;
-    let sites = db::sites::all(&mut tx).await?;
-    let dept_opts: Vec<(String, String)> = depts
-        .iter()
-        .map(|d| {
-            (
-                d.id.clone(),
-                format!(
-                    "{} — {} (capacity {})",
-                    lookup(
-                        &sites
-                            .iter()
-                            .map(|s| (s.id.clone(), s.name.clone()))
-                            .collect::<Vec<_>>(),
-                        &d.site_id
-                    ),
-                    d.name,
-                    d.capacity
-                ),
-            )
-        })
-        .collect();
-    let staff = db::staff::list(
-        &mut tx,
-        &Scope::All,
-        &db::staff::Filter::default(),
-        &db::Page {
-            limit: 5000,
-            after: None,
-        },
-    )
-    .await?
-    .items;
-    let preceptors: Vec<(String, String)> = staff
-        .iter()
-        .filter(|s| s.is_preceptor && s.discipline.as_deref() == Some(program.discipline.as_str()))
-        .map(|s| {
-            (
-                s.id.clone(),
-                format!("{} (up to {} at once)", s.name, s.max_students),
-            )
-        })
-        .collect();
-    let mentors: Vec<(String, String)> = staff
-        .iter()
-        .filter(|s| !s.is_preceptor)
-        .map(|s| (s.id.clone(), s.name.clone()))
-        .collect();
-    let mut fields = vec![];
     let mut who: Vec<(String, String)> = vec![];
     for s in &r.student_ids {
         let name = db::students::get(&mut tx, s)
@@ -81,16 +19,31 @@ pub(super) async fn decision_page(
             .unwrap_or_default();
         who.push((s.clone(), name));
     }
+    drop(tx);
     for k in 0..r.slots {
         who.push((String::new(), format!("Unnamed place {}", k + 1)));
     }
-    drop(tx);
-    let first_pref = r
-        .preferences
-        .first()
-        .and_then(|p| p.department_id.clone())
-        .unwrap_or_default();
+    let dept_opts: Vec<(String, String)> = c
+        .departments
+        .iter()
+        .map(|d| (d.id.clone(), department_label(d)))
+        .collect();
+    let (pass, fail): (Vec<_>, Vec<_>) = c.preceptors.iter().partition(|p| p.passes);
+    let label = |v: Vec<&requests::choices::PreceptorOption>| {
+        v.into_iter()
+            .map(|p| (p.id.clone(), preceptor_label(p)))
+            .collect::<Vec<_>>()
+    };
+    let groups = vec![
+        ("Would pass every check".to_string(), label(pass)),
+        ("Would not pass".to_string(), label(fail)),
+    ];
+    let mut fields = vec![];
     for (i, (sid, name)) in who.iter().enumerate() {
+        let suggested = c.suggestions.get(i);
+        let pick = |f: fn(&requests::choices::Suggestion) -> Option<&String>| {
+            suggested.and_then(f).cloned().unwrap_or_default()
+        };
         fields.push(Field::new(format!("d{i}_student"), name.clone(), "hidden").value(sid.clone()));
         fields.push(
             Field::new(
@@ -98,8 +51,9 @@ pub(super) async fn decision_page(
                 format!("{name}: department"),
                 "select",
             )
+            .required()
             .options(dept_opts.clone())
-            .value(first_pref.clone()),
+            .value(pick(|s| s.department_id.as_ref())),
         );
         if r.kind == "clinical" {
             fields.push(
@@ -108,7 +62,9 @@ pub(super) async fn decision_page(
                     format!("{name}: preceptor"),
                     "select",
                 )
-                .options(preceptors.clone()),
+                .required()
+                .groups(groups.clone())
+                .value(pick(|s| s.preceptor_id.as_ref())),
             );
         } else {
             fields.push(
@@ -117,7 +73,7 @@ pub(super) async fn decision_page(
                     format!("{name}: site mentor"),
                     "select",
                 )
-                .options(mentors.clone()),
+                .options(c.site_mentors.clone()),
             );
         }
     }
@@ -134,14 +90,33 @@ pub(super) async fn decision_page(
         Field::new("reason", "Reason", "textarea")
             .hint("Required to decline or waitlist; the school sees it."),
     );
+    let prefs = if c.preferences.is_empty() {
+        "The school gave no preference.".to_string()
+    } else {
+        format!(
+            "The school's preferences: {}.",
+            c.preferences
+                .iter()
+                .map(|p| format!("{}. {}", p.rank, p.words()))
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    };
+    let supervisors = if r.kind == "clinical" {
+        " Preceptors who would pass every check come first, with their free slots over the period;"
+    } else {
+        ""
+    };
     Ok(FormPage {
         chrome: user.chrome("Decide on the request"),
         intro: format!(
-            "{} – {}, {} place(s). Capacity and preceptor load are checked when you approve; nothing is created unless every placement fits.",
+            "{} {} – {}, {} place(s). {prefs} Seats are counted on the period's busiest day.{supervisors} nothing is created unless every placement fits.",
+            c.discipline_name,
             human_date(r.starts_on),
             human_date(r.ends_on),
             r.places()
-        ),
+        )
+        .replace(". nothing", ". Nothing"),
         action: format!("/requests/{}/decide", r.id),
         fields,
         summary: vec![],
@@ -150,6 +125,45 @@ pub(super) async fn decision_page(
         multipart: false,
         at_risk: vec![],
     })
+}
+
+/// "Bayview Main — Radiology: 2 of 4 seats free (preference 1)".
+fn department_label(d: &requests::choices::DepartmentOption) -> String {
+    let free = if d.free == 0 {
+        format!("full over the period ({} seats)", d.capacity)
+    } else {
+        format!("{} of {} seats free", d.free, d.capacity)
+    };
+    let pref = d
+        .preference
+        .map(|n| format!(" (preference {n})"))
+        .unwrap_or_default();
+    format!("{} — {}: {free}{pref}", d.site_name, d.name)
+}
+
+/// "Aisha Castillo — Radiology: 1 of 2 free, licence to Mon 1 Feb 2027", and what fails.
+fn preceptor_label(p: &requests::choices::PreceptorOption) -> String {
+    use crate::domain::ErrorCode as C;
+    let mut words = vec![format!("{} of {} free", p.free, p.max_students)];
+    if let Some(d) = p.license_expires_on {
+        words.push(format!("licence to {}", human_date(d)));
+    }
+    for l in &p.leave {
+        words.push(format!(
+            "on leave {} – {}",
+            human_date(l.starts_on),
+            human_date(l.ends_on)
+        ));
+    }
+    for e in &p.problems {
+        match e.code {
+            C::PreceptorOnLeave | C::PreceptorAtCapacity => {}
+            C::PreceptorLicenseExpired => words.push("licence lapses before the end".into()),
+            C::DepartmentAtCapacity => words.push("department full".into()),
+            _ => words.push(e.message.clone()),
+        }
+    }
+    format!("{} — {}: {}", p.name, p.department_name, words.join(", "))
 }
 
 pub(super) async fn decide_form(

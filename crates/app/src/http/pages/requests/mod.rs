@@ -1,6 +1,5 @@
 //! The front door: a school's request form, the office's queue with live eligibility, and
 //! the decision form that turns a request into placements.
-use super::nf;
 use super::view::{Cell, Field, Table, human_date};
 use super::{
     ActionForm, Form, FormPage, ListPage, PageError, PageId, PageResult, PageUser, RecordPage,
@@ -109,6 +108,9 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
     let scope = user.p.authorize(Resource::Request, Action::Read)?;
     let page = list_page(&params)?;
     let mut filter = input::requests::filter(&params)?;
+    // Newest first unless the list is sorted the other way.
+    let oldest = params.get("sort").as_deref() == Some("oldest");
+    filter.newest_first = !oldest;
     // The queue opens on what needs deciding.
     if params.get("status").is_none() && params.get("all").is_none() {
         filter.open = true;
@@ -128,7 +130,11 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
     }
     drop(tx);
     let mut table = Table::new(
-        "Placement requests, oldest first",
+        if oldest {
+            "Placement requests, oldest first"
+        } else {
+            "Placement requests, newest first"
+        },
         vec![
             "Submitted",
             "School",
@@ -142,6 +148,16 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
         ],
         "No requests match.",
     );
+    table.sorts = vec![(
+        0,
+        super::link_with(
+            &user.path,
+            &params,
+            "sort",
+            if oldest { "newest" } else { "oldest" },
+        ),
+        if oldest { "ascending" } else { "descending" },
+    )];
     for r in &items {
         let pref = r
             .preferences
@@ -158,7 +174,10 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
             },
             Cell::text(lookup(&n.schools, &r.school_id)),
             Cell::text(lookup(&n.programs, &r.program_id)),
-            Cell::text(&r.kind),
+            Cell {
+                csv: r.kind.clone(),
+                ..Cell::text(kind_word(&r.kind))
+            },
             Cell {
                 text: format!("{} – {}", human_date(r.starts_on), human_date(r.ends_on)),
                 csv: format!("{}/{}", r.starts_on, r.ends_on),
@@ -219,7 +238,7 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
         .join(" · ");
     let intro = if scope.is_all() {
         format!(
-            "Every open request, oldest first; eligibility is checked again on each view. {count_line}"
+            "Every open request, newest first (sort by Submitted); eligibility is checked again on each view. {count_line}"
         )
     } else {
         format!("Your school's requests and the office's decisions. {count_line}")
@@ -281,6 +300,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
     )
     .await?
     .items;
+    let prefs = requests::preferences_of(&mut tx, &r).await?;
     let mut depts = Vec::new();
     for p in &placements {
         let d = db::departments::get(&mut tx, &p.department_id)
@@ -307,7 +327,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
                 format!("/programs/{}", r.program_id),
             ),
         ),
-        ("Kind", Cell::text(&r.kind)),
+        ("Kind", Cell::text(kind_word(&r.kind))),
         (
             "Period",
             Cell::text(format!(
@@ -328,14 +348,15 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
         ("Unnamed places", Cell::text(r.slots.to_string())),
         (
             "Preferences",
-            Cell::text(
-                r.preferences
+            Cell::text(if prefs.is_empty() {
+                "none given".to_string()
+            } else {
+                prefs
                     .iter()
-                    .enumerate()
-                    .map(|(i, p)| format!("{}. {}", i + 1, lookup(&n.sites, &p.site_id)))
+                    .map(|p| format!("{}. {}", p.rank, p.words()))
                     .collect::<Vec<_>>()
-                    .join("; "),
-            ),
+                    .join("; ")
+            }),
         ),
         (
             "Shifts",
@@ -455,4 +476,12 @@ pub fn sees_requests(role: Role) -> bool {
         role,
         Role::Admin | Role::Coordinator | Role::SchoolCoordinator
     )
+}
+
+/// A request's kind in words.
+pub fn kind_word(kind: &str) -> &'static str {
+    match kind {
+        "internship" => "Internship",
+        _ => "Clinical",
+    }
 }

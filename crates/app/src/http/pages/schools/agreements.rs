@@ -75,17 +75,24 @@ pub(super) fn agreement_table(ags: &[Agreement], today: chrono::NaiveDate) -> Ta
             ),
         };
         t.rows.push(vec![
-            Cell::link(
-                format!("{} – {}", a.effective_on, a.expires_on),
-                format!("/agreements/{}", a.id),
-            ),
+            Cell {
+                csv: format!("{}/{}", a.effective_on, a.expires_on),
+                ..Cell::link(
+                    format!(
+                        "{} – {}",
+                        crate::http::pages::view::human_date(a.effective_on),
+                        crate::http::pages::view::human_date(a.expires_on)
+                    ),
+                    format!("/agreements/{}", a.id),
+                )
+            },
             status,
             Cell::date(Some(a.effective_on)),
             Cell::date(Some(a.expires_on)),
             Cell::text(if a.disciplines.is_empty() {
                 "all".to_string()
             } else {
-                a.disciplines.join(", ")
+                super::super::view::discipline_names(&a.disciplines)
             }),
             Cell::text(if a.document_sha256.is_some() {
                 "uploaded"

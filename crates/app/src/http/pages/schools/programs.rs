@@ -50,7 +50,7 @@ pub(super) fn program_table(progs: &[Program], today: chrono::NaiveDate) -> Tabl
         };
         t.rows.push(vec![
             Cell::link(&p.name, format!("/programs/{}", p.id)),
-            Cell::text(&p.discipline),
+            Cell::text(super::super::view::discipline_word(Some(&p.discipline))),
             Cell {
                 csv: p.degree_level.clone(),
                 ..Cell::text(

@@ -123,10 +123,7 @@ pub(super) async fn home(
             tiles.push((
                 "students starting within 14 days, not cleared".into(),
                 starting.to_string(),
-                format!(
-                    "/placements?from={today}&to={}",
-                    today + chrono::Duration::days(14)
-                ),
+                "/placements?starting=14&clearance=not_cleared".into(),
             ));
             tiles.push((
                 "agreements expiring within 90 days".into(),
@@ -321,9 +318,16 @@ pub(super) async fn home(
                 Role::DepartmentManager => {
                     intro = "This week's students in your department; the capacity grid shows the weeks ahead.".into();
                     if let Some(d) = &p.department_id {
+                        let mut tx = st.db.read().await?;
+                        let capacity = db::departments::get(&mut tx, d)
+                            .await?
+                            .map(|d| d.capacity)
+                            .unwrap_or(0);
+                        drop(tx);
+                        let free = (capacity - rows.len() as i64).max(0);
                         tiles.push((
-                            "capacity, week by week".into(),
-                            "Grid".into(),
+                            format!("seats free this week (of {capacity}); the weeks ahead"),
+                            free.to_string(),
                             format!("/departments/{d}/capacity"),
                         ));
                     }
@@ -376,13 +380,7 @@ pub(super) async fn home(
                         super::super::view::human_date(next.ends_on)
                     )),
                     Cell::text(who),
-                    Cell::badge(
-                        format!(
-                            "{}: onboarding checklist not tracked yet",
-                            v.clearance.status
-                        ),
-                        "warn",
-                    ),
+                    checklist_cell(&v.clearance, &next.id),
                 ]);
                 sections.push(Section {
                     title: "Next".into(),
@@ -447,4 +445,18 @@ pub async fn risk_table(
         ]);
     }
     Ok(t)
+}
+
+/// The student's checklist as it stands: cleared, or what is still missing, linked to it.
+fn checklist_cell(c: &crate::domain::clearance::Clearance, placement_id: &str) -> Cell {
+    let href = format!("/placements/{placement_id}/onboarding");
+    if c.is_cleared() {
+        return Cell::badge("cleared", "ok").with_href(href);
+    }
+    let words = match (c.missing.len(), c.expiring.len()) {
+        (0, 0) => format!("{}: see the checklist", c.status),
+        (0, e) => format!("{}: {e} item(s) lapse before the end", c.status),
+        (m, _) => format!("{}: {m} item(s) still to do", c.status),
+    };
+    Cell::badge(words, if c.status == "blocked" { "bad" } else { "warn" }).with_href(href)
 }

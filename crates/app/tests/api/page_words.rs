@@ -1,0 +1,151 @@
+//! Pages that speak the office's words (issue 14 points 4 and 5), over HTTP on both
+//! databases: error pages inside the layout with the navigation, the request page's ranked
+//! preferences by site and department, the decision form's offers, the queue newest first.
+use crate::db_test;
+use crate::helpers::*;
+use crate::rules_world::*;
+use serde_json::json;
+
+db_test!(
+    error_pages_keep_the_layout_and_the_navigation,
+    |app| async move {
+        let w = world(&app, 4, 4).await;
+        let office = page_login(&app, &w.office).await;
+        let (status, html) = page(
+            &app,
+            &office,
+            "/requests/00000000-0000-7000-8000-000000000000",
+        )
+        .await;
+        assert_eq!(status, 404, "{html}");
+        assert!(html.contains(r#"<nav aria-label="Main""#), "{html}");
+        assert!(html.contains(r#"href="/requests""#), "{html}");
+        // A role the page is not for: 403, with its own navigation.
+        let student = app
+            .user("student", json!({ "student_id": w.students[0]["id"] }))
+            .await;
+        let cookie = page_login(&app, &student).await;
+        let (status, html) = page(&app, &cookie, "/requests").await;
+        assert_eq!(status, 403, "{html}");
+        assert!(html.contains(r#"<nav aria-label="Main""#), "{html}");
+        assert!(html.contains("My placements"), "{html}");
+        // Nobody signed in: the bare page, no navigation.
+        let (status, html) = page(&app, "", "/no-such-page").await;
+        assert_eq!(status, 404);
+        assert!(!html.contains(r#"<nav aria-label="Main""#), "{html}");
+    }
+);
+
+db_test!(
+    the_request_page_and_the_decision_form_speak_in_names,
+    |app| async move {
+        let w = world(&app, 4, 4).await;
+        let r = submit(&app, &w, &clinical(&w, &[&w.students[0]])).await;
+        let later = submit(&app, &w, &clinical(&w, &[&w.students[1]])).await;
+        let school = page_login(&app, &w.school).await;
+        let (status, html) = page(&app, &school, &format!("/requests/{}", id(&r))).await;
+        assert_eq!(status, 200);
+        let dept = w.f.department["name"].as_str().unwrap_or("");
+        let site = w.f.site["name"].as_str().unwrap_or("");
+        assert!(
+            html.contains(&format!("1. {site} — {dept}")),
+            "the school sees its preference: {html}"
+        );
+        assert!(html.contains("Clinical"), "{html}");
+        let office = page_login(&app, &w.office).await;
+        let (status, html) = page(&app, &office, &format!("/requests/{}/decide", id(&r))).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Would pass every check"), "{html}");
+        assert!(
+            html.contains("The school&#39;s preferences: 1.")
+                || html.contains("The school's preferences: 1."),
+            "{html}"
+        );
+        assert!(html.contains("of 4 seats free (preference 1)"), "{html}");
+        assert!(html.contains("of 4 free"), "{html}");
+        let preceptor_label = html
+            .split(r#"<label for="f-d0_preceptor">"#)
+            .nth(1)
+            .and_then(|s| s.split("</label>").next())
+            .unwrap_or("");
+        assert!(!preceptor_label.contains("optional"), "{preceptor_label}");
+        // The queue: newest first, the other way by the column's link.
+        let (_, html) = page(&app, &office, "/requests").await;
+        let first = html.find(&id(&later)).unwrap_or(usize::MAX);
+        let second = html.find(&id(&r)).unwrap_or(0);
+        assert!(first < second, "newest first");
+        assert!(html.contains(r#"aria-sort="descending""#), "{html}");
+        let (_, html) = page(&app, &office, "/requests?sort=oldest").await;
+        assert!(html.find(&id(&r)).unwrap_or(usize::MAX) < html.find(&id(&later)).unwrap_or(0));
+    }
+);
+
+fn move_to(app: &TestApp, day: &str) {
+    let at = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .expect("a date")
+        .and_hms_opt(9, 0, 0)
+        .expect("a time")
+        .and_utc();
+    let by = at - app.clock.now();
+    assert!(
+        by >= chrono::Duration::zero(),
+        "the clock only moves forward"
+    );
+    app.clock.advance(by);
+}
+
+db_test!(
+    placements_filter_by_start_window_and_clearance_and_start_only_when_cleared,
+    |app| async move {
+        let w = world(&app, 4, 4).await;
+        let p = placed(&app, &w, &[&w.students[0]]).await[0].clone();
+        move_to(&app, "2027-01-20");
+        let office = page_login(&app, &w.office).await;
+        let listed = |html: &str| html.contains(&format!("/placements/{}", id(&p)));
+        let (status, html) = page(
+            &app,
+            &office,
+            "/placements?starting=14&clearance=not_cleared",
+        )
+        .await;
+        assert_eq!(status, 200);
+        assert!(listed(&html), "starts in 12 days, not cleared: {html}");
+        let (_, html) = page(&app, &office, "/placements?starting=7").await;
+        assert!(!listed(&html), "not within 7 days");
+        let (_, html) = page(&app, &office, "/placements?clearance=cleared").await;
+        assert!(!listed(&html), "not cleared");
+        let (status, _) = page(&app, &office, "/placements?starting=5").await;
+        assert_eq!(status, 422, "a window is 7, 14, 30 or 60 days");
+        // Its first day has come, but the student is not cleared: no Start button.
+        move_to(&app, "2027-02-02");
+        let office = page_login(&app, &w.office).await;
+        let (_, html) = page(&app, &office, &format!("/placements/{}", id(&p))).await;
+        assert!(!html.contains("Start the placement"), "{html}");
+        assert!(html.contains("once the student is cleared"), "{html}");
+    }
+);
+
+db_test!(a_records_history_reads_in_words, |app| async move {
+    let w = world(&app, 4, 4).await;
+    let path = format!("/api/v1/agreements/{}", id(&w.agreement));
+    expect_status(
+        app.patch(&w.office, &path, &json!({ "expires_on": "2029-06-30" }))
+            .await,
+        200,
+    )
+    .await;
+    let admin = app.admin().await;
+    let cookie = page_login(&app, &admin).await;
+    let (status, html) = page(
+        &app,
+        &cookie,
+        &format!("/history/agreement/{}", id(&w.agreement)),
+    )
+    .await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("Expires: Sun 31 Dec 2028 → Sat 30 Jun 2029"),
+        "{html}"
+    );
+    assert!(!html.contains("2028-12-31"), "no ISO dates: {html}");
+});
