@@ -202,3 +202,12 @@ pub async fn update(tx: &mut Tx, s: &Student) -> DbResult<()> {
     search::refresh(tx, Searchable::Students, &s.id).await?;
     Ok(())
 }
+
+/// A student's name for a message: their full name, or "student" and the id when there is no
+/// such student (a message must still say who it was about).
+pub async fn name_for_message(tx: &mut Tx, id: &str) -> DbResult<String> {
+    Ok(get(tx, id)
+        .await?
+        .map(|s| s.full_name())
+        .unwrap_or_else(|| format!("student {id}")))
+}

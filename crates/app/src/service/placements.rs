@@ -140,7 +140,7 @@ pub async fn check_and_insert(
         if others.is_empty() {
             continue;
         }
-        let who = crate::service::requests::student_name(tx, sid).await?;
+        let who = db::students::name_for_message(tx, sid).await?;
         for (code, message) in booking::double_bookings(&who, period, &others) {
             problems.add(&format!("placements[{i}].student_id"), code, message);
         }

@@ -38,7 +38,7 @@ pub async fn decide(
                 .collect();
             for s in &named {
                 if !before.student_ids.contains(s) {
-                    let who = student_name(&mut tx, s).await?;
+                    let who = db::students::name_for_message(&mut tx, s).await?;
                     problems.add(
                         "placements",
                         ErrorCode::StudentNotInRequest,
@@ -51,7 +51,7 @@ pub async fn decide(
                 if count == 1 {
                     continue;
                 }
-                let who = student_name(&mut tx, s).await?;
+                let who = db::students::name_for_message(&mut tx, s).await?;
                 if count == 0 {
                     problems.add(
                         "placements",
@@ -208,12 +208,4 @@ async fn tell_the_decision(
     )
     .await?;
     Ok(())
-}
-
-/// A student's name for a message ("student" and the id when there is no such student).
-pub(crate) async fn student_name(tx: &mut db::Tx, id: &str) -> AppResult<String> {
-    Ok(db::students::get(tx, id)
-        .await?
-        .map(|s| s.full_name())
-        .unwrap_or_else(|| format!("student {id}")))
 }

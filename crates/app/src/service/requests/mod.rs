@@ -18,7 +18,6 @@ pub mod choices;
 mod decision;
 pub use choices::{DecisionChoices, decision_choices, preferences_of};
 pub use decision::decide;
-pub(crate) use decision::student_name;
 
 /// The fields of a new request (API.md "Placements"), as the edge could read them.
 #[derive(Clone, Debug, Default)]
