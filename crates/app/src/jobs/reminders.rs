@@ -133,7 +133,9 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
                 what.extend(clearance.expiring.iter().cloned());
                 format!("you are not cleared yet: {} still to do", what.join(", "))
             };
-            let message = format!("{student} starts on {} and {state}", row.starts_on);
+            // The day as people write it ("Mon 1 Feb 2027"), not ISO (issue 14 point 5).
+            let starts = crate::domain::period::human_date(row.starts_on);
+            let message = format!("{student} starts on {starts} and {state}");
             let link = format!("/placements/{}", row.id);
             notices::deliver(
                 &mut tx,
@@ -150,15 +152,11 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
                     link_for_student: &link,
                     link_for_staff: &link,
                     to_student: Words {
-                        message: format!(
-                            "Your placement starts on {} and {yours}",
-                            row.starts_on
-                        ),
+                        message: format!("Your placement starts on {starts} and {yours}"),
                         subject: format!("Your placement starts in {NOTICE_DAYS} days"),
                         body: format!(
-                            "Your placement starts on {} and {yours}. Your onboarding is in \
-                             Practicum:",
-                            row.starts_on
+                            "Your placement starts on {starts} and {yours}. Your onboarding is \
+                             in Practicum:"
                         ),
                     },
                     to_staff: Words {

@@ -954,7 +954,7 @@ crate::db_test_with!(
         let list = app.get_ok(&s.school, "/api/v1/notifications").await;
         let message = list["items"][0]["message"].as_str().unwrap();
         assert!(
-            message.contains("Ana Lopez starts on 2027-02-01 and is not cleared yet"),
+            message.contains("Ana Lopez starts on Mon 1 Feb 2027 and is not cleared yet"),
             "{message}"
         );
         assert!(
