@@ -37,7 +37,20 @@ pub struct Accepted {
 }
 
 impl Accepted {
-    pub fn of(email: String, outcome: LoginOutcome) -> Accepted {
+    /// The person set a password with a one-time link (`method`: "invitation", "password
+    /// reset"): signs them in (`service::sign_in::after_new_password`) and answers so.
+    pub async fn signed_in(
+        st: &AppState,
+        user: crate::db::users::User,
+        client: sign_in::Client,
+        method: &'static str,
+    ) -> AppResult<Accepted> {
+        let email = user.email.clone();
+        let outcome = sign_in::after_new_password(st, user, client, method).await?;
+        Ok(Accepted::of(email, outcome))
+    }
+
+    fn of(email: String, outcome: LoginOutcome) -> Accepted {
         match outcome {
             LoginOutcome::Ok { token, user } => Accepted {
                 email,
@@ -76,10 +89,10 @@ pub async fn accept(
 ) -> AppResult<Json<Accepted>> {
     let user =
         invitations::accept_invitation(&st, &token, input::invitations::accept(body)).await?;
-    let email = user.email.clone();
     let client = auth::api_client(&headers, ip);
-    let outcome = sign_in::after_new_password(&st, user, client, "invitation").await?;
-    Ok(Json(Accepted::of(email, outcome)))
+    Ok(Json(
+        Accepted::signed_in(&st, user, client, "invitation").await?,
+    ))
 }
 
 /// An invitation sent: to whom, as what, and until when its link works.

@@ -7,7 +7,7 @@ use crate::http::{
     extract::JsonObject,
     input,
 };
-use crate::service::{passwords, sign_in};
+use crate::service::passwords;
 use crate::state::AppState;
 use axum::{
     Json,
@@ -47,10 +47,10 @@ pub async fn reset(
     JsonObject(body): JsonObject,
 ) -> AppResult<Json<Accepted>> {
     let user = passwords::reset_password(&st, &token, input::invitations::accept(body)).await?;
-    let email = user.email.clone();
     let client = auth::api_client(&headers, ip);
-    let outcome = sign_in::after_new_password(&st, user, client, "password reset").await?;
-    Ok(Json(Accepted::of(email, outcome)))
+    Ok(Json(
+        Accepted::signed_in(&st, user, client, "password reset").await?,
+    ))
 }
 
 /// Change the caller's password; every other session of theirs ends, and they are told by
