@@ -40,6 +40,17 @@ pub struct Filter {
 
 const COLS: &str = "id, school_id, status, effective_on, expires_on, note, document_name, document_sha256, document_size";
 
+/// The list page's sortable columns (key, SQL expression).
+const SORT_KEYS: &[(&str, &str)] = &[
+    (
+        "school",
+        "(SELECT LOWER(x.name) FROM schools x WHERE x.id = agreements.school_id)",
+    ),
+    ("status", "status"),
+    ("effective", "effective_on"),
+    ("expires", "expires_on"),
+];
+
 pub async fn list(
     tx: &mut Tx,
     scope: &Scope,
@@ -56,7 +67,8 @@ pub async fn list(
         "SELECT {COLS} FROM agreements WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
          AND ($4 IS NULL OR status = $4)
          AND ($5 IS NULL OR (status = 'active' AND expires_on <= $5 AND expires_on >= $6))
-         ORDER BY id LIMIT $7"
+         {}",
+        page.order_by(SORT_KEYS, 7)
     );
     let mut rows: Vec<Agreement> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status)

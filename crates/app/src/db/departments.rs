@@ -30,6 +30,17 @@ pub struct Filter {
 
 const COLS: &str = "id, site_id, name, setting, capacity";
 
+/// The list page's sortable columns (key, SQL expression).
+const SORT_KEYS: &[(&str, &str)] = &[
+    ("name", "LOWER(d.name)"),
+    (
+        "site",
+        "(SELECT LOWER(t.name) FROM sites t WHERE t.id = d.site_id)",
+    ),
+    ("setting", "d.setting"),
+    ("capacity", "d.capacity"),
+];
+
 pub async fn list(
     tx: &mut Tx,
     scope: &Scope,
@@ -46,7 +57,8 @@ pub async fn list(
         "SELECT {COLS} FROM departments d WHERE id > $1 AND ($2 IS NULL OR d.search LIKE $2 ESCAPE '\\')
          AND ($3 IS NULL OR site_id = $3) AND ($4 IS NULL OR setting = $4) AND ($5 IS NULL OR id = $5)
          AND ($6 IS NULL OR EXISTS (SELECT 1 FROM department_disciplines x WHERE x.department_id = d.id AND x.discipline = $6))
-         ORDER BY id LIMIT $7"
+         {}",
+        page.order_by(SORT_KEYS, 7)
     );
     let mut rows: Vec<Department> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(like(&f.q)).bind(&f.site_id).bind(&f.setting).bind(scope.department())

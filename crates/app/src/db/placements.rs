@@ -39,6 +39,28 @@ pub struct Filter {
     pub to: Option<NaiveDate>,
 }
 
+/// The placements list's sortable columns: student, school, department, supervisor, period, status.
+const SORT_KEYS: &[(&str, &str)] = &[
+    (
+        "student",
+        "(SELECT LOWER(s.last_name || ' ' || s.first_name) FROM students s WHERE s.id = placements.student_id)",
+    ),
+    (
+        "school",
+        "(SELECT LOWER(x.name) FROM schools x WHERE x.id = placements.school_id)",
+    ),
+    (
+        "department",
+        "(SELECT LOWER(t.name || ' ' || d.name) FROM departments d JOIN sites t ON t.id = d.site_id WHERE d.id = placements.department_id)",
+    ),
+    (
+        "supervisor",
+        "(SELECT LOWER(f.name) FROM staff f WHERE f.id = placements.preceptor_id)",
+    ),
+    ("period", "starts_on"),
+    ("status", "status"),
+];
+
 pub async fn list(
     tx: &mut Tx,
     scope: &Scope,
@@ -65,7 +87,8 @@ pub async fn list(
          AND ($6 IS NULL OR faculty_user_id = $6) AND ($7 IS NULL OR status = $7) AND ($8 IS NULL OR school_id = $8)
          AND ($9 IS NULL OR department_id = $9) AND ($10 IS NULL OR student_id = $10) AND ($11 IS NULL OR request_id = $11)
          AND ($12 IS NULL OR kind = $12) AND ($13 IS NULL OR ends_on >= $13) AND ($14 IS NULL OR starts_on <= $14)
-         ORDER BY id LIMIT $15"
+         {}",
+        page.order_by(SORT_KEYS, 15)
     );
     let rows: Vec<PlacementRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(school).bind(student).bind(dept).bind(staff).bind(faculty)

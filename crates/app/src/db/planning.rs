@@ -201,6 +201,7 @@ pub async fn open_requests(
             &super::Page {
                 limit: 1000,
                 after: after.take(),
+                sort: None,
             },
         )
         .await?;

@@ -32,6 +32,19 @@ pub struct Filter {
 
 const COLS: &str = "id, school_id, name, discipline, degree_level, accreditor, accredited_until";
 
+/// The list page's sortable columns (key, SQL expression).
+const SORT_KEYS: &[(&str, &str)] = &[
+    ("name", "LOWER(name)"),
+    (
+        "school",
+        "(SELECT LOWER(x.name) FROM schools x WHERE x.id = programs.school_id)",
+    ),
+    ("discipline", "discipline"),
+    ("degree", "degree_level"),
+    ("accreditor", "LOWER(accreditor)"),
+    ("accredited", "accredited_until"),
+];
+
 pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResult<Paged<Program>> {
     if !matches!(scope, Scope::All | Scope::School(_)) {
         return Ok(Paged {
@@ -42,7 +55,8 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
     let sql = format!(
         "SELECT {COLS} FROM programs WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
          AND ($4 IS NULL OR discipline = $4) AND ($5 IS NULL OR degree_level = $5) AND ($6 IS NULL OR search LIKE $6 ESCAPE '\\')
-         ORDER BY id LIMIT $7"
+         {}",
+        page.order_by(SORT_KEYS, 7)
     );
     let rows: Vec<Program> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.discipline).bind(&f.degree_level)

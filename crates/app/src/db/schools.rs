@@ -23,9 +23,15 @@ pub async fn list(
             next_cursor: None,
         });
     }
-    let rows: Vec<School> = on_tx!(tx, c => sqlx::query_as(
+    let sql = format!(
         "SELECT id, name, city, state FROM schools WHERE id > $1 AND ($2 IS NULL OR search LIKE $2 ESCAPE '\\')
-         AND ($3 IS NULL OR id = $3) ORDER BY id LIMIT $4")
+         AND ($3 IS NULL OR id = $3) {}",
+        page.order_by(
+            &[("name", "LOWER(name)"), ("city", "LOWER(city)"), ("state", "state")],
+            4
+        )
+    );
+    let rows: Vec<School> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(like(q)).bind(scope.school()).bind(page.fetch_limit())
         .fetch_all(c).await)?;
     Ok(paged(rows, page, |s| &s.id))

@@ -10,8 +10,11 @@ pub struct Site {
 }
 
 pub async fn list(tx: &mut Tx, page: &Page, q: &Option<String>) -> DbResult<Paged<Site>> {
-    let rows: Vec<Site> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT id, name FROM sites WHERE id > $1 AND ($2 IS NULL OR search LIKE $2 ESCAPE '\\') ORDER BY id LIMIT $3")
+    let sql = format!(
+        "SELECT id, name FROM sites WHERE id > $1 AND ($2 IS NULL OR search LIKE $2 ESCAPE '\\') {}",
+        page.order_by(&[("name", "LOWER(name)")], 3)
+    );
+    let rows: Vec<Site> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(like(q)).bind(page.fetch_limit())
         .fetch_all(c).await)?;
     Ok(paged(rows, page, |s| &s.id))

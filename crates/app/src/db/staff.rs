@@ -41,6 +41,18 @@ pub struct Filter {
 
 const COLS: &str = "id, name, email, department_id, discipline, credential, license_number, license_expires_on, is_preceptor, max_students";
 
+/// The list page's sortable columns (key, SQL expression).
+const SORT_KEYS: &[(&str, &str)] = &[
+    ("name", "LOWER(name)"),
+    (
+        "department",
+        "(SELECT LOWER(t.name || ' ' || d.name) FROM departments d JOIN sites t ON t.id = d.site_id WHERE d.id = staff.department_id)",
+    ),
+    ("discipline", "discipline"),
+    ("students", "max_students"),
+    ("licence", "license_expires_on"),
+];
+
 pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResult<Paged<Staff>> {
     if !scope.is_all() {
         return Ok(Paged {
@@ -51,7 +63,8 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
     let sql = format!(
         "SELECT {COLS} FROM staff WHERE id > $1 AND ($2 IS NULL OR department_id = $2) AND ($3 IS NULL OR discipline = $3)
          AND ($4 IS NULL OR is_preceptor = $4) AND ($5 IS NULL OR search LIKE $5 ESCAPE '\\')
-         ORDER BY id LIMIT $6"
+         {}",
+        page.order_by(SORT_KEYS, 6)
     );
     let mut rows: Vec<Staff> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.department_id).bind(&f.discipline).bind(f.is_preceptor).bind(like(&f.q))

@@ -78,6 +78,22 @@ pub struct Filter {
 
 const COLS: &str = "id, school_id, program_id, first_name, last_name, email, enrollment_status, expected_graduation";
 
+/// The list page's sortable columns (key, SQL expression).
+const SORT_KEYS: &[(&str, &str)] = &[
+    ("name", "LOWER(s.last_name || ' ' || s.first_name)"),
+    ("email", "LOWER(s.email)"),
+    (
+        "school",
+        "(SELECT LOWER(x.name) FROM schools x WHERE x.id = s.school_id)",
+    ),
+    (
+        "program",
+        "(SELECT LOWER(x.name) FROM programs x WHERE x.id = s.program_id)",
+    ),
+    ("enrollment", "s.enrollment_status"),
+    ("graduation", "s.expected_graduation"),
+];
+
 /// Preceptors, faculty and department managers see the students placed with them (any
 /// placement not cancelled); a school its students, current and transferred away. The
 /// `school_id`, `program_id` and `status` filters match a current enrollment.
@@ -108,7 +124,8 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
               AND (p.preceptor_id = $9 OR p.site_mentor_id = $9)))
          AND ($10 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.department_id = $10))
          AND ($11 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.faculty_user_id = $11))
-         ORDER BY id LIMIT $8"
+         {}",
+        page.order_by(SORT_KEYS, 8)
     );
     let rows: Vec<Student> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.school_id).bind(school).bind(only).bind(&f.program_id).bind(&f.status)

@@ -31,6 +31,14 @@ fn is_set<S: serde::Serializer>(at: &Option<DateTime<Utc>>, s: S) -> Result<S::O
 
 const COLS: &str = "id, email, name, role, school_id, staff_id, student_id, password_hash, created_at, disabled_at";
 
+/// The list page's sortable columns (key, SQL expression).
+const SORT_KEYS: &[(&str, &str)] = &[
+    ("name", "LOWER(name)"),
+    ("email", "LOWER(email)"),
+    ("role", "role"),
+    ("created", "created_at"),
+];
+
 pub async fn list(
     tx: &mut Tx,
     q: &Option<String>,
@@ -39,7 +47,8 @@ pub async fn list(
 ) -> DbResult<Paged<User>> {
     let sql = format!(
         "SELECT {COLS} FROM users WHERE id > $1 AND ($2 IS NULL OR search LIKE $2 ESCAPE '\\')
-         AND ($3 IS NULL OR role = $3) ORDER BY id LIMIT $4"
+         AND ($3 IS NULL OR role = $3) {}",
+        page.order_by(SORT_KEYS, 4)
     );
     let rows: Vec<User> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(like(q)).bind(role).bind(page.fetch_limit()).fetch_all(c).await)?;

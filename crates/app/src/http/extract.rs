@@ -161,6 +161,7 @@ impl Params {
         Ok(Page {
             limit,
             after: self.get("cursor"),
+            sort: None,
         })
     }
 

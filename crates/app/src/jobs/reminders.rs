@@ -47,6 +47,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
         &db::Page {
             limit: 100_000,
             after: None,
+            sort: None,
         },
     )
     .await?

@@ -54,6 +54,7 @@ pub async fn student_archive(
     let mut page = Page {
         limit: 500,
         after: None,
+        sort: None,
     };
     loop {
         let batch = db::placements::list(&mut tx, &db::Scope::All, &filter, &page).await?;

@@ -19,6 +19,7 @@ mod idempotency;
 mod imports;
 mod imports_cli;
 mod inquiries;
+mod list_sorting;
 mod mfa;
 mod notices;
 mod notifications;

@@ -32,6 +32,7 @@ async fn form(st: &AppState, user: &PageUser) -> Result<FormPage, PageError> {
         &db::Page {
             limit: 2000,
             after: None,
+            sort: None,
         },
     )
     .await?

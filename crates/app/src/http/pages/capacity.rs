@@ -97,6 +97,7 @@ async fn department(
         &db::Page {
             limit: 500,
             after: None,
+            sort: None,
         },
     )
     .await?
@@ -199,6 +200,7 @@ async fn term(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
         &db::Page {
             limit: 5000,
             after: None,
+            sort: None,
         },
     )
     .await?
@@ -215,6 +217,7 @@ async fn term(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
         &db::Page {
             limit: 100_000,
             after: None,
+            sort: None,
         },
     )
     .await?

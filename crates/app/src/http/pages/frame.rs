@@ -385,16 +385,69 @@ pub fn link_with(
     )
 }
 
-/// The list page's page size, or everything for a CSV export.
+/// The list page's page size and column sort (`?sort=<key>&dir=desc`), or everything for a
+/// CSV export, in the same order.
 pub fn list_page(params: &crate::http::extract::Params) -> Result<crate::db::Page, PageError> {
+    let sort = params
+        .get("sort")
+        .filter(|k| !k.is_empty() && k.len() <= 40)
+        .map(|key| crate::db::Sort {
+            key,
+            descending: params.get("dir").as_deref() == Some("desc"),
+        });
     if wants_csv(params) {
         Ok(crate::db::Page {
             limit: 100_000,
             after: None,
+            sort,
         })
     } else {
-        Ok(params.page()?)
+        Ok(crate::db::Page {
+            sort,
+            ..params.page()?
+        })
     }
+}
+
+/// Makes `columns` (index in the table, sort key) headers that sort the list: a click sorts
+/// by the column ascending, a second click descending; the current one carries `aria-sort`.
+/// `default` is the key and direction the list has when no sort is asked for.
+pub fn sortable(
+    table: &mut Table,
+    user: &PageUser,
+    params: &crate::http::extract::Params,
+    columns: &[(usize, &str)],
+) {
+    let current = params.get("sort");
+    let descending = params.get("dir").as_deref() == Some("desc");
+    table.sorts = columns
+        .iter()
+        .map(|(i, key)| {
+            let on = current.as_deref() == Some(*key);
+            let mut pairs: Vec<(String, String)> = params
+                .0
+                .iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "sort" | "dir" | "cursor" | "done"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            pairs.sort();
+            pairs.push(("sort".into(), key.to_string()));
+            if on && !descending {
+                pairs.push(("dir".into(), "desc".into()));
+            }
+            let href = format!(
+                "{}?{}",
+                user.path,
+                serde_urlencoded::to_string(pairs).unwrap_or_default()
+            );
+            let state = match (on, descending) {
+                (false, _) => "none",
+                (true, false) => "ascending",
+                (true, true) => "descending",
+            };
+            (*i, href, state)
+        })
+        .collect();
 }
 
 /// Answers a list as its page or, with `?format=csv`, as a download of the same rows.

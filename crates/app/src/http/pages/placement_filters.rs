@@ -37,6 +37,7 @@ pub async fn rows(
         db::Page {
             limit: 5000,
             after: None,
+            sort: page.sort,
         }
     } else {
         page

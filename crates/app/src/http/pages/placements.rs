@@ -157,7 +157,20 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
     let schools = db::schools::all_names(&mut tx).await?;
     let depts = db::departments::all_names(&mut tx).await?;
     drop(tx);
-    let table = table(&st, &rows.items, "Placements").await?;
+    let mut table = table(&st, &rows.items, "Placements").await?;
+    super::sortable(
+        &mut table,
+        &user,
+        &params,
+        &[
+            (0, "student"),
+            (1, "school"),
+            (2, "department"),
+            (3, "supervisor"),
+            (4, "period"),
+            (5, "status"),
+        ],
+    );
     let statuses: Vec<(String, String)> =
         ["proposed", "confirmed", "active", "completed", "cancelled"]
             .iter()

@@ -86,6 +86,12 @@ async fn schools(State(st): State<AppState>, user: PageUser, params: Params) -> 
         vec!["School", "City", "State", "Agreement"],
         "No schools match.",
     );
+    super::sortable(
+        &mut table,
+        &user,
+        &params,
+        &[(0, "name"), (1, "city"), (2, "state")],
+    );
     for s in &rows.items {
         let ags = db::agreements::of_school(&mut tx, &s.id).await?;
         table.rows.push(vec![
@@ -181,6 +187,7 @@ async fn school_page(st: &AppState, user: &PageUser, id: &str) -> PageResult {
         &db::Page {
             limit: 500,
             after: None,
+            sort: None,
         },
     )
     .await?

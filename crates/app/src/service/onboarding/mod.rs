@@ -137,6 +137,7 @@ async fn open_placements(tx: &mut Tx, student_id: &str) -> AppResult<Vec<Placeme
         &db::Page {
             limit: 500,
             after: None,
+            sort: None,
         },
     )
     .await?

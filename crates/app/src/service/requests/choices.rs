@@ -120,6 +120,7 @@ fn all() -> db::Page {
     db::Page {
         limit: 5000,
         after: None,
+        sort: None,
     }
 }
 

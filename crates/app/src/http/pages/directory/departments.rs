@@ -66,6 +66,13 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
     let mut tx = st.db.read().await?;
     let rows = db::departments::list(&mut tx, &scope, &filter, &page).await?;
     drop(tx);
+    let mut table = department_table(&rows.items, &sites);
+    super::super::sortable(
+        &mut table,
+        &user,
+        &params,
+        &[(0, "name"), (1, "site"), (2, "setting"), (3, "capacity")],
+    );
     let page = ListPage {
         chrome: user.chrome("Departments"),
         intro: "Units, clinics and services, with how many students each takes at once.".into(),
@@ -80,7 +87,7 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
                 &params,
             ),
         ],
-        table: department_table(&rows.items, &sites),
+        table,
         actions: if scope.is_all() {
             vec![("/departments/new".into(), "New department".into())]
         } else {
@@ -180,6 +187,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
             &db::Page {
                 limit: 500,
                 after: None,
+                sort: None,
             },
         )
         .await?

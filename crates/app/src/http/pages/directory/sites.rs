@@ -19,6 +19,7 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
     let mut tx = st.db.read().await?;
     let rows = db::sites::list(&mut tx, &page, &params.get("q")).await?;
     let mut table = Table::new("Sites", vec!["Site", "Departments"], "No sites match.");
+    super::super::sortable(&mut table, &user, &params, &[(0, "name")]);
     for s in &rows.items {
         let n = db::departments::list(
             &mut tx,
@@ -30,6 +31,7 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
             &db::Page {
                 limit: 500,
                 after: None,
+                sort: None,
             },
         )
         .await?
@@ -108,6 +110,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
         &db::Page {
             limit: 500,
             after: None,
+            sort: None,
         },
     )
     .await?

@@ -117,6 +117,7 @@ async fn student_documents(
         &db::Page {
             limit: 100,
             after: None,
+            sort: None,
         },
     )
     .await?
@@ -418,6 +419,7 @@ async fn starting_soon(State(st): State<AppState>, user: PageUser, params: Param
         &db::Page {
             limit: 2000,
             after: None,
+            sort: None,
         },
     )
     .await?

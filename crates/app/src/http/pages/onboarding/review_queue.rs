@@ -46,6 +46,7 @@ pub(super) async fn queue(
             &db::Page {
                 limit: 50,
                 after: None,
+                sort: None,
             },
         )
         .await?

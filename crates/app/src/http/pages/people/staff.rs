@@ -59,6 +59,18 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
         ],
         "No staff match.",
     );
+    super::super::sortable(
+        &mut table,
+        &user,
+        &params,
+        &[
+            (0, "name"),
+            (1, "department"),
+            (2, "discipline"),
+            (4, "students"),
+            (5, "licence"),
+        ],
+    );
     for s in &rows.items {
         let dept = depts
             .iter()

@@ -54,6 +54,19 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
         ],
         "No students match.",
     );
+    super::super::sortable(
+        &mut table,
+        &user,
+        &params,
+        &[
+            (0, "name"),
+            (1, "email"),
+            (2, "school"),
+            (3, "program"),
+            (4, "enrollment"),
+            (5, "graduation"),
+        ],
+    );
     for s in &rows.items {
         let school = schools
             .iter()

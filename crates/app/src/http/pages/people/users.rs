@@ -34,6 +34,12 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
         vec!["Name", "Email", "Role", "Can sign in", "Created"],
         "No users match.",
     );
+    super::super::sortable(
+        &mut table,
+        &user,
+        &params,
+        &[(0, "name"), (1, "email"), (2, "role"), (4, "created")],
+    );
     for u in &rows.items {
         let role = Role::parse(&u.role).map(|r| r.label()).unwrap_or("");
         table.rows.push(vec![

@@ -251,6 +251,7 @@ pub async fn enrolled_in(
     let page = db::Page {
         limit: 1000,
         after: None,
+        sort: None,
     };
     Ok(db::students::list(&mut tx, &Scope::All, &filter, &page)
         .await?

@@ -22,6 +22,7 @@ pub(super) async fn request_form(
         &db::Page {
             limit: 1000,
             after: None,
+            sort: None,
         },
     )
     .await?

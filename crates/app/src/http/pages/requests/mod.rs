@@ -296,6 +296,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
         &db::Page {
             limit: 500,
             after: None,
+            sort: None,
         },
     )
     .await?

@@ -140,6 +140,17 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
     let mut table = agreement_table(&rows.items, today);
     let ids: Vec<&str> = rows.items.iter().map(|a| a.school_id.as_str()).collect();
     insert_school_column(&mut table, 0, &ids, &names);
+    super::super::sortable(
+        &mut table,
+        &user,
+        &params,
+        &[
+            (0, "school"),
+            (2, "status"),
+            (3, "effective"),
+            (4, "expires"),
+        ],
+    );
     let statuses = statuses();
     let windows = vec![
         ("30".to_string(), "within 30 days".to_string()),

@@ -86,6 +86,19 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
     let mut table = program_table(&rows.items, st.clock.today());
     let ids: Vec<&str> = rows.items.iter().map(|p| p.school_id.as_str()).collect();
     insert_school_column(&mut table, 1, &ids, &names);
+    super::super::sortable(
+        &mut table,
+        &user,
+        &params,
+        &[
+            (0, "name"),
+            (1, "school"),
+            (2, "discipline"),
+            (3, "degree"),
+            (4, "accreditor"),
+            (5, "accredited"),
+        ],
+    );
     let levels = levels();
     let mut filters = vec![filter_text("q", "Name", &params)];
     if scope.is_all() {

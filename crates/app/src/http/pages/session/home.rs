@@ -26,6 +26,7 @@ pub(super) async fn expiring_agreements(st: &AppState, scope: &Scope) -> Result<
         &db::Page {
             limit: 500,
             after: None,
+            sort: None,
         },
     )
     .await?
@@ -72,6 +73,7 @@ pub(super) async fn home(
             let all = db::Page {
                 limit: 100_000,
                 after: None,
+                sort: None,
             };
             let students = db::students::list(
                 &mut tx,
@@ -189,6 +191,7 @@ pub(super) async fn home(
                 &db::Page {
                     limit: 500,
                     after: None,
+                    sort: None,
                 },
             )
             .await?
@@ -206,6 +209,7 @@ pub(super) async fn home(
                 &db::Page {
                     limit: 50,
                     after: None,
+                    sort: None,
                 },
             )
             .await?
@@ -303,6 +307,7 @@ pub(super) async fn home(
                 &db::Page {
                     limit: 200,
                     after: None,
+                    sort: None,
                 },
             )
             .await?
