@@ -30,7 +30,7 @@ pub async fn read(req: Request, limit: usize) -> Result<Upload, AppError> {
                     return Err(AppError::invalid(
                         "file",
                         ErrorCode::FileTooLarge,
-                        format!("the file is larger than {} MiB", limit / (1024 * 1024)),
+                        format!("the file is larger than {}", size_words(limit)),
                     ));
                 }
                 bytes.extend_from_slice(&chunk);
@@ -45,6 +45,21 @@ pub async fn read(req: Request, limit: usize) -> Result<Upload, AppError> {
         }
     }
     Ok(Upload { fields, file })
+}
+
+/// A size in the words people read on their own computers: "10 MB", "512 KB", "900 bytes"
+/// (powers of 1,024, as file managers count).
+pub fn size_words(bytes: usize) -> String {
+    const K: usize = 1024;
+    if bytes >= K * K && bytes.is_multiple_of(K * K) {
+        format!("{} MB", bytes / (K * K))
+    } else if bytes >= K * K {
+        format!("{:.1} MB", bytes as f64 / (K * K) as f64)
+    } else if bytes >= K {
+        format!("{} KB", bytes / K)
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 /// Keeps only a safe display name: no path, no control characters, at most 200 characters.

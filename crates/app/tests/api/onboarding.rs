@@ -1,6 +1,7 @@
 //! Onboarding: requirement rules, uploads checked and stored once, review, attestation,
 //! signatures, provisioning, clearance derived on read and reused across placements.
 use crate::db_test;
+use crate::db_test_with;
 use crate::helpers::*;
 use serde_json::{Value, json};
 
@@ -462,6 +463,132 @@ async fn an_upload_over_the_limit_is_refused() {
     .await;
     assert_eq!(codes(&body), ["file_too_large"]);
 }
+
+/// Posts a multipart form from a page (same origin, session cookie, the page's CSRF token).
+async fn page_upload(
+    app: &TestApp,
+    who: &Caller,
+    form_path: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+    file: Vec<u8>,
+    file_name: &str,
+) -> (u16, String) {
+    let (status, html, token) = crate::rule_pages::page(app, who, form_path).await;
+    assert_eq!(status, 200, "{form_path}: {html}");
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(file).file_name(file_name.to_string()),
+    );
+    let res = app
+        .client
+        .post(app.url(action))
+        .header("cookie", format!("practicum_session={}", who.token))
+        .header("origin", app.url(""))
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    (res.status().as_u16(), res.text().await.expect("a page"))
+}
+
+db_test_with!(
+    a_refused_upload_shows_its_form_again_with_why_and_the_limit,
+    |c: &mut practicum::config::Config| c.upload_limit = 4096,
+    |app| async move {
+        let s = setup(&app).await;
+        let docs = format!("/students/{}/documents", s.student_id);
+        let fields = [("requirement_code", "tdap"), ("completed_on", "2026-12-01")];
+        // Over the limit by a little (read part by part) and by a lot (refused whole).
+        for size in [5_000, 200_000] {
+            let mut big = PDF.to_vec();
+            big.extend(std::iter::repeat_n(b'x', size));
+            let (status, html) =
+                page_upload(&app, &s.student, &docs, &docs, &fields, big, "big.pdf").await;
+            assert_eq!(status, 422, "{html}");
+            assert!(html.contains("larger than 4 KB"), "{size}: {html}");
+            assert!(html.contains("There is a problem"), "{html}");
+            assert!(
+                html.contains(r#"<nav aria-label="Main""#),
+                "inside the layout"
+            );
+            assert!(
+                html.contains(&format!(r#"action="{docs}""#)),
+                "the form again"
+            );
+            assert!(html.contains("at most 4 KB"), "the limit in the hint");
+        }
+        // Not a PDF or an image: the form again, what was typed kept.
+        let (status, html) = page_upload(
+            &app,
+            &s.student,
+            &docs,
+            &docs,
+            &fields,
+            b"GIF89a not a pdf".to_vec(),
+            "card.pdf",
+        )
+        .await;
+        assert_eq!(status, 422, "{html}");
+        assert!(html.contains(r#"value="2026-12-01""#), "kept: {html}");
+        assert!(html.contains(r#"aria-invalid="true""#), "{html}");
+        // Nothing was kept.
+        let list = app
+            .get_ok(
+                &s.office,
+                &format!("/api/v1/students/{}/documents", s.student_id),
+            )
+            .await;
+        assert_eq!(items(&list).len(), 0, "{list}");
+
+        // The agreement's signed copy, over the limit.
+        let agreements = app
+            .get_ok(
+                &s.office,
+                &format!("/api/v1/agreements?school_id={}", id(&s.f.school)),
+            )
+            .await;
+        let agreement = format!("/agreements/{}", id(&items(&agreements)[0]));
+        let mut big = PDF.to_vec();
+        big.extend(std::iter::repeat_n(b'x', 5_000));
+        let (status, html) = page_upload(
+            &app,
+            &s.office,
+            &agreement,
+            &format!("{agreement}/document"),
+            &[],
+            big,
+            "signed.pdf",
+        )
+        .await;
+        assert_eq!(status, 422, "{html}");
+        assert!(
+            html.contains("File: the file is larger than 4 KB"),
+            "{html}"
+        );
+        assert!(html.contains("Upload the signed agreement"), "{html}");
+
+        // An import file over the limit.
+        let mut big = b"first_name,last_name,email\n".to_vec();
+        big.extend(std::iter::repeat_n(b'x', 5_000));
+        let (status, html) = page_upload(
+            &app,
+            &s.office,
+            "/imports/students",
+            "/imports/students/preview",
+            &[],
+            big,
+            "students.csv",
+        )
+        .await;
+        assert_eq!(status, 422, "{html}");
+        assert!(html.contains("larger than 4 KB"), "{html}");
+    }
+);
 
 db_test!(review_rejection_expiry_and_file_access, |app| async move {
     let s = setup(&app).await;

@@ -201,27 +201,7 @@ impl FormPage {
     /// Puts each problem next to its field and in the summary; problems about no field
     /// (or a field the form does not show) go to the summary only.
     pub fn with_problems(mut self, problems: &Problems) -> FormPage {
-        for e in &problems.0 {
-            let field = e.field.as_deref().unwrap_or("");
-            let target = self.fields.iter_mut().find(|f| f.name == field);
-            let id = match target {
-                Some(f) => {
-                    if f.error.is_empty() {
-                        f.error = message_for(&f.label, field, &e.message);
-                    }
-                    f.id()
-                }
-                None => String::new(),
-            };
-            let label = self
-                .fields
-                .iter()
-                .find(|f| f.name == field)
-                .map(|f| f.label.clone())
-                .unwrap_or_default();
-            self.summary
-                .push((id, message_for(&label, field, &e.message)));
-        }
+        place_problems(&mut self.fields, &mut self.summary, problems);
         self
     }
 
@@ -250,6 +230,30 @@ impl FormPage {
             }
         }
         self
+    }
+}
+
+/// Puts each problem next to its field and in the summary; problems about no field (or a
+/// field the form does not show) go to the summary only.
+pub fn place_problems(fields: &mut [Field], summary: &mut Summary, problems: &Problems) {
+    for e in &problems.0 {
+        let field = e.field.as_deref().unwrap_or("");
+        let target = fields.iter_mut().find(|f| f.name == field);
+        let id = match target {
+            Some(f) => {
+                if f.error.is_empty() {
+                    f.error = message_for(&f.label, field, &e.message);
+                }
+                f.id()
+            }
+            None => String::new(),
+        };
+        let label = fields
+            .iter()
+            .find(|f| f.name == field)
+            .map(|f| f.label.clone())
+            .unwrap_or_default();
+        summary.push((id, message_for(&label, field, &e.message)));
     }
 }
 
@@ -315,10 +319,19 @@ pub struct RecordPage {
     pub facts: Vec<(&'static str, super::view::Cell)>,
     pub actions: Vec<(String, String)>,
     pub sections: Vec<Section>,
-    /// A file upload form: (action, label, hint).
-    pub upload: Option<(String, String, String)>,
+    /// A file upload form.
+    pub upload: Option<UploadForm>,
     /// Buttons that change the record (POST, with the CSRF token).
     pub forms: Vec<ActionForm>,
+}
+
+/// A record page's file upload: where it posts, its heading, the hint (what it takes, up to
+/// what size) and, when a file was refused, why.
+pub struct UploadForm {
+    pub action: String,
+    pub label: String,
+    pub hint: String,
+    pub error: String,
 }
 
 /// A one-button form; irreversible ones ask for a reason and confirm.

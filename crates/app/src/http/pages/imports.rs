@@ -46,6 +46,8 @@ struct ImportPage {
     show_upload: bool,
     list_href: String,
     kind_label: &'static str,
+    /// The largest file accepted, in words ("10 MB").
+    limit: String,
 }
 
 fn kind_of(k: &str, user: &PageUser) -> Result<ImportKind, PageError> {
@@ -62,7 +64,7 @@ fn label(kind: ImportKind) -> &'static str {
     }
 }
 
-fn view(user: &PageUser, kind: ImportKind) -> ImportPage {
+fn view(st: &AppState, user: &PageUser, kind: ImportKind) -> ImportPage {
     let k = kind.as_str();
     ImportPage {
         chrome: user.chrome(format!("Import {}", label(kind))),
@@ -84,6 +86,7 @@ fn view(user: &PageUser, kind: ImportKind) -> ImportPage {
         show_upload: true,
         list_href: format!("/{k}"),
         kind_label: label(kind),
+        limit: upload::size_words(st.config.upload_limit),
     }
 }
 
@@ -99,9 +102,9 @@ fn with_errors(mut page: ImportPage, errors: &[FieldError]) -> ImportPage {
     page
 }
 
-async fn page(user: PageUser, Path(k): Path<String>) -> PageResult {
+async fn page(State(st): State<AppState>, user: PageUser, Path(k): Path<String>) -> PageResult {
     let kind = kind_of(&k, &user)?;
-    Ok(view(&user, kind).into_response())
+    Ok(view(&st, &user, kind).into_response())
 }
 
 async fn template(user: PageUser, Path(k): Path<String>, params: Params) -> PageResult {
@@ -139,7 +142,11 @@ async fn preview(
     if !origin_ok(req.headers()) {
         return Err(AppError::Forbidden.into());
     }
-    let up = upload::read(req, st.config.upload_limit).await?;
+    let up = match upload::read(req, st.config.upload_limit).await {
+        Ok(up) => up,
+        // Too large or malformed: the form again with why (nothing was read or written).
+        Err(e) => return refused(view(&st, &user, kind), e),
+    };
     if !up
         .fields
         .get("csrf_token")
@@ -147,7 +154,7 @@ async fn preview(
     {
         return Err(AppError::Forbidden.into());
     }
-    let page = view(&user, kind);
+    let page = view(&st, &user, kind);
     let bytes = match upload::require_file(&up) {
         Ok((_, b)) => b.clone(),
         Err(e) => return refused(page, e),
@@ -173,7 +180,7 @@ async fn preview(
     tokio::fs::write(&path, &bytes)
         .await
         .map_err(|e| AppError::Internal(e.into()))?;
-    let mut page = with_errors(view(&user, kind), &report.errors);
+    let mut page = with_errors(view(&st, &user, kind), &report.errors);
     page.chrome = user.chrome(format!("Check the {} import", label(kind)));
     page.intro = if report.errors.is_empty() {
         "Every row passed its checks. Nothing is written until you import.".into()
@@ -210,7 +217,7 @@ async fn run(
         Ok(rows) => imports::import(&st, &user.p, rows, opts).await,
         Err(e) => Err(e),
     };
-    let mut page = view(&user, kind);
+    let mut page = view(&st, &user, kind);
     match result {
         Ok(report) => {
             let _ = tokio::fs::remove_file(&path).await;

@@ -94,12 +94,22 @@ async fn student_documents(
     user: PageUser,
     PageId(id): PageId,
 ) -> PageResult {
+    Ok(documents_page(&st, &user, &id).await?.into_response())
+}
+
+/// A student's documents with the upload form (the student, the office, their school).
+async fn documents_page(
+    st: &AppState,
+    user: &PageUser,
+    id: &str,
+) -> Result<UploadPage, super::PageError> {
+    let id = id.to_string();
     let mut tx = st.db.read().await?;
     let student = onboarding::visible_student(&mut tx, &user.p, &id).await?;
     let items = onboarding::checklist(&mut tx, &id, None, st.clock.today()).await?;
     let docs = onboarding::readable_documents(&mut tx, &user.p, &id).await?;
     crate::service::disclosures::record(
-        &st,
+        st,
         &user.p,
         &id,
         crate::service::disclosures::Read::Documents,
@@ -220,8 +230,10 @@ async fn student_documents(
                 .hint("Only for items done for each placement."),
         ],
         summary: vec![],
+        limit: crate::http::upload::size_words(st.config.upload_limit),
+        file_error: String::new(),
     };
-    Ok(page.into_response())
+    Ok(page)
 }
 
 #[derive(askama::Template, askama_web::WebTemplate)]
@@ -233,6 +245,10 @@ struct UploadPage {
     action: String,
     fields: Vec<Field>,
     summary: super::Summary,
+    /// The largest file accepted, in words ("10 MB").
+    limit: String,
+    /// What was wrong with the file, shown under its input.
+    file_error: String,
 }
 
 async fn upload(
@@ -247,15 +263,22 @@ async fn upload(
     // The CSRF token travels inside the multipart body: read it with the rest, then check.
     let token = user.p.csrf_token.clone();
     let (parts, body) = req.into_parts();
-    let bytes = axum::body::to_bytes(body, st.config.upload_limit + 64 * 1024)
-        .await
-        .map_err(|_| {
-            AppError::invalid(
-                "file",
-                ErrorCode::FileTooLarge,
-                "the file is larger than allowed",
-            )
-        })?;
+    let too_large = || {
+        AppError::invalid(
+            "file",
+            ErrorCode::FileTooLarge,
+            format!(
+                "the file is larger than {}",
+                crate::http::upload::size_words(st.config.upload_limit)
+            ),
+        )
+    };
+    let bytes = match axum::body::to_bytes(body, st.config.upload_limit + 64 * 1024).await {
+        Ok(b) => b,
+        // Too large to read whole, so its CSRF token cannot be checked: the form is shown
+        // again (a read, nothing written) with what went wrong.
+        Err(_) => return refused(&st, &user, &id, too_large(), &Default::default()).await,
+    };
     let needle = b"name=\"csrf_token\"\r\n\r\n";
     let sent = bytes
         .windows(needle.len())
@@ -272,25 +295,52 @@ async fn upload(
         return Err(AppError::Forbidden.into());
     }
     let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
+    let mut typed = std::collections::HashMap::new();
     let outcome: crate::error::AppResult<_> = async {
         documents::may_upload_for(&st, &user.p, &id).await?;
         let up = crate::http::upload::read(req, st.config.upload_limit).await?;
+        typed = up.fields.clone();
         let doc = input::onboarding::new_document(up)?;
         documents::upload_document(&st, &user.p, &id, doc).await
     }
     .await;
     match outcome {
         Ok(_) => Ok(see(&format!("/students/{id}/documents"), "uploaded")),
-        Err(AppError::Rejected(p)) if p.status() == 422 => {
-            let message =
-                p.0.iter()
-                    .map(|e| e.message.clone())
-                    .collect::<Vec<_>>()
-                    .join("; ");
-            Err(AppError::invalid("file", ErrorCode::Refused, message).into())
-        }
+        Err(e @ AppError::Rejected(_)) => refused(&st, &user, &id, e, &typed).await,
         Err(e) => Err(e.into()),
     }
+}
+
+/// The documents page again, answered 422, with each problem beside its field and in the
+/// summary, the file's under the file input, and what was typed kept (issue 14 point 5).
+async fn refused(
+    st: &AppState,
+    user: &PageUser,
+    id: &str,
+    error: AppError,
+    typed: &std::collections::HashMap<String, String>,
+) -> PageResult {
+    let AppError::Rejected(problems) = error else {
+        return Err(error.into());
+    };
+    let mut page = documents_page(st, user, id).await?;
+    for f in &mut page.fields {
+        if let Some(v) = typed.get(&f.name) {
+            f.value = v.clone();
+        }
+    }
+    let mut others = crate::domain::Problems::default();
+    for e in &problems.0 {
+        if e.field.as_deref() == Some("file") {
+            let message = format!("File: {}", e.message);
+            page.summary.push(("f-file".into(), message.clone()));
+            page.file_error = message;
+        } else {
+            others.0.push(e.clone());
+        }
+    }
+    super::place_problems(&mut page.fields, &mut page.summary, &others);
+    Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
 }
 
 /// A placement's onboarding: the checklist for it, with the office's provisioning ticks and

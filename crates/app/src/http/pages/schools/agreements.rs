@@ -264,9 +264,14 @@ pub async fn create(
 }
 
 pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
+    Ok(agreement_page(&st, &user, &id).await?.into_response())
+}
+
+/// The agreement's page: its facts, and for the office the signed copy's upload.
+async fn agreement_page(st: &AppState, user: &PageUser, id: &str) -> Result<RecordPage, PageError> {
     let scope = user.p.authorize(Resource::Agreement, Action::Read)?;
     let mut tx = st.db.read().await?;
-    let a = db::agreements::get(&mut tx, &id).await?.ok_or_else(nf)?;
+    let a = db::agreements::get(&mut tx, id).await?.ok_or_else(nf)?;
     ensure(scope.sees_school(&a.school_id))?;
     let school = db::schools::get(&mut tx, &a.school_id)
         .await?
@@ -305,16 +310,18 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
         actions.push((format!("/agreements/{id}/edit"), "Edit".to_string()));
         actions.push((format!("/history/agreement/{id}"), "History".to_string()));
     }
-    let upload = office.then(|| {
-        (
-            format!("/agreements/{id}/document"),
-            if a.document_name.is_some() {
-                "Replace the signed agreement".to_string()
-            } else {
-                "Upload the signed agreement".to_string()
-            },
-            "A PDF of at most 10 MiB.".to_string(),
-        )
+    let upload = office.then(|| crate::http::pages::UploadForm {
+        action: format!("/agreements/{id}/document"),
+        label: if a.document_name.is_some() {
+            "Replace the signed agreement".to_string()
+        } else {
+            "Upload the signed agreement".to_string()
+        },
+        hint: format!(
+            "A PDF of at most {}.",
+            upload::size_words(st.config.upload_limit)
+        ),
+        error: String::new(),
     });
     Ok(RecordPage {
         chrome: user.chrome(format!("Agreement with {school}")),
@@ -323,8 +330,7 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
         sections: vec![],
         upload,
         forms: vec![],
-    }
-    .into_response())
+    })
 }
 
 pub async fn edit(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
@@ -367,7 +373,25 @@ pub async fn upload_document(
     if !origin_ok(req.headers()) {
         return Err(AppError::Forbidden.into());
     }
-    let up = upload::read(req, st.config.upload_limit).await?;
+    // A refused file shows the page again, answered 422, with why beside the file input.
+    let refused = |e: AppError| async {
+        let AppError::Rejected(p) = e else {
+            return Err(e.into());
+        };
+        let mut page = agreement_page(&st, &user, &id).await?;
+        if let Some(u) = page.upload.as_mut() {
+            u.error =
+                p.0.iter()
+                    .map(|e| format!("File: {}", e.message))
+                    .collect::<Vec<_>>()
+                    .join("; ");
+        }
+        Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+    };
+    let up = match upload::read(req, st.config.upload_limit).await {
+        Ok(up) => up,
+        Err(e) => return refused(e).await,
+    };
     let token_ok = up
         .fields
         .get("csrf_token")
@@ -375,15 +399,21 @@ pub async fn upload_document(
     if !token_ok {
         return Err(AppError::Forbidden.into());
     }
-    let (name, bytes) = upload::require_file(&up)?;
-    service::agreements::attach_document(
+    let (name, bytes) = match upload::require_file(&up) {
+        Ok(f) => f,
+        Err(e) => return refused(e).await,
+    };
+    let attached = service::agreements::attach_document(
         &st,
         &user.p,
         &id,
         input::agreements::document(name, bytes),
     )
-    .await?;
-    Ok(see(&format!("/agreements/{id}"), "uploaded"))
+    .await;
+    match attached {
+        Ok(_) => Ok(see(&format!("/agreements/{id}"), "uploaded")),
+        Err(e) => refused(e).await,
+    }
 }
 
 pub async fn download_document(
