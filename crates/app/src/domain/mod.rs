@@ -27,6 +27,7 @@ pub mod settings;
 pub mod sign_in;
 pub mod sso;
 pub mod validation;
+pub mod words;
 
 pub use email::Email;
 pub use error_code::ErrorCode;

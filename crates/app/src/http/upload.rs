@@ -27,6 +27,15 @@ pub async fn read(req: Request, limit: usize) -> Result<Upload, AppError> {
             let mut bytes = Vec::new();
             while let Some(chunk) = part.chunk().await.map_err(bad)? {
                 if bytes.len() + chunk.len() > limit {
+                    // Read the rest (up to a bound) and drop it, so the client, still
+                    // sending, gets the answer instead of a broken connection.
+                    let mut drained = bytes.len() + chunk.len();
+                    while drained < drain_limit(limit) {
+                        match part.chunk().await {
+                            Ok(Some(c)) => drained += c.len(),
+                            _ => break,
+                        }
+                    }
                     return Err(AppError::invalid(
                         "file",
                         ErrorCode::FileTooLarge,
@@ -45,6 +54,37 @@ pub async fn read(req: Request, limit: usize) -> Result<Upload, AppError> {
         }
     }
     Ok(Upload { fields, file })
+}
+
+/// How much of a refused body is read and dropped before answering: a client that is still
+/// sending when the answer comes sees a broken connection rather than the answer, so a
+/// browser shows its own error page instead of the form with the reason. Past this bound the
+/// connection is closed anyway (never more than 64 MiB read for nothing).
+pub fn drain_limit(limit: usize) -> usize {
+    limit.saturating_mul(4).clamp(1024 * 1024, 64 * 1024 * 1024)
+}
+
+/// The whole body, at most `cap` bytes; `None` when it is longer (the rest read and dropped
+/// up to [`drain_limit`], see there).
+pub async fn read_body_capped(body: axum::body::Body, cap: usize) -> Option<axum::body::Bytes> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut kept: Vec<u8> = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return None;
+        };
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen <= cap {
+                kept.extend_from_slice(&data);
+            } else if seen > drain_limit(cap) {
+                return None;
+            }
+        }
+    }
+    (seen <= cap).then(|| kept.into())
 }
 
 /// A size in the words people read on their own computers: "10 MB", "512 KB", "900 bytes"

@@ -70,6 +70,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
             let name = requirement_name(&mut tx, &mut names, code).await?;
             let who = student_name(&mut tx, &mut students, &student_id).await?;
             let staff_link = format!("/placements/{}", row.id);
+            let ends = crate::domain::period::human_date(row.ends_on);
             notices::deliver(
                 &mut tx,
                 &Notice {
@@ -82,27 +83,23 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
                     link_for_staff: &staff_link,
                     to_student: Words {
                         message: format!(
-                            "Your {name} lapses before your placement ending {} does: upload a renewed one",
-                            row.ends_on
+                            "Your {name} lapses before your placement ending {ends} does: upload a renewed one"
                         ),
                         subject: format!("Renew your {name} before your placement ends"),
                         body: format!(
-                            "Your {name} will no longer be valid before your placement ends on {}. \
+                            "Your {name} will no longer be valid before your placement ends on {ends}. \
                              You cannot continue the placement without it: please upload a renewed \
-                             one under My documents in Practicum:",
-                            row.ends_on
+                             one under My documents in Practicum:"
                         ),
                     },
                     to_staff: Words {
                         message: format!(
-                            "{who}'s {name} lapses before the placement ending {} does",
-                            row.ends_on
+                            "{who}'s {name} lapses before the placement ending {ends} does"
                         ),
                         subject: format!("{who}: the {name} lapses before the placement ends"),
                         body: format!(
-                            "{who}'s {name} will no longer be valid before the placement ends on {}. \
-                             The student has been asked to upload a renewed one:",
-                            row.ends_on
+                            "{who}'s {name} will no longer be valid before the placement ends on {ends}. \
+                             The student has been asked to upload a renewed one:"
                         ),
                     },
                 },
@@ -116,23 +113,21 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
             && claim(&mut tx, &format!("start14:{}", row.id), now).await?
         {
             let student = student_name(&mut tx, &mut students, &student_id).await?;
+            // Requirements by name ("Basic Life Support"), not code (issue 14 point 5).
+            let mut what = Vec::new();
+            for code in clearance.missing.iter().chain(clearance.expiring.iter()) {
+                what.push(requirement_name(&mut tx, &mut names, code).await?);
+            }
+            let what = what.join(", ");
             let state = if clearance.is_cleared() {
                 "is cleared".to_string()
             } else {
-                let mut what = clearance.missing.clone();
-                what.extend(clearance.expiring.iter().cloned());
-                format!(
-                    "is not cleared yet ({}: {})",
-                    clearance.status,
-                    what.join(", ")
-                )
+                format!("is not cleared yet: {what} still to do")
             };
             let yours = if clearance.is_cleared() {
                 "you are cleared".to_string()
             } else {
-                let mut what = clearance.missing.clone();
-                what.extend(clearance.expiring.iter().cloned());
-                format!("you are not cleared yet: {} still to do", what.join(", "))
+                format!("you are not cleared yet: {what} still to do")
             };
             // The day as people write it ("Mon 1 Feb 2027"), not ISO (issue 14 point 5).
             let starts = crate::domain::period::human_date(row.starts_on);

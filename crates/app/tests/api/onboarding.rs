@@ -1053,7 +1053,7 @@ db_test!(
             .filter(|x| x.subject.contains("Renew your BLS"))
             .collect();
         assert_eq!(to_student.len(), 1);
-        assert!(to_student[0].body.contains("2027-04-30"));
+        assert!(to_student[0].body.contains("Fri 30 Apr 2027"));
     }
 );
 
@@ -1081,9 +1081,19 @@ crate::db_test_with!(
         let list = app.get_ok(&s.school, "/api/v1/notifications").await;
         let message = list["items"][0]["message"].as_str().unwrap();
         assert!(
-            message.contains("Ana Lopez starts on Mon 1 Feb 2027 and is not cleared yet"),
+            message.contains("Ana Lopez starts on Mon 1 Feb 2027 and is not cleared yet: "),
             "{message}"
         );
+        // What is missing, by name (issue 14 point 5): "Tdap vaccination", never "tdap".
+        let what = message.split("not cleared yet: ").nth(1).unwrap_or("");
+        assert!(what.ends_with(" still to do"), "{message}");
+        for word in what.trim_end_matches(" still to do").split(", ") {
+            assert!(
+                word.contains(' ') || word.chars().next().is_some_and(char::is_uppercase),
+                "{word} reads as a code in: {message}"
+            );
+            assert!(!word.contains('_'), "{message}");
+        }
         assert!(
             mail(&app)
                 .await

@@ -149,3 +149,72 @@ db_test!(a_records_history_reads_in_words, |app| async move {
     );
     assert!(!html.contains("2028-12-31"), "no ISO dates: {html}");
 });
+
+/// The text a person reads: tags and attribute values left out.
+fn visible_text(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    let body = html.split("<main").nth(1).unwrap_or(html);
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+db_test!(
+    pages_show_names_not_the_codes_the_records_keep,
+    |app| async move {
+        let w = world(&app, 2, 2).await;
+        let office = page_login(&app, &w.office).await;
+        app.post_anon(
+            "/api/v1/inquiries",
+            &json!({ "name": "Sam Seeker", "email": "sam@example.org", "is_student": false,
+                     "interest": "clinical" }),
+        )
+        .await;
+        let inquiries = app.get_ok(&w.office, "/api/v1/inquiries").await;
+        let inquiry = format!("/inquiries/{}", id(&items(&inquiries)[0]));
+        let student = id(&w.students[0]);
+        let pages = [
+            "/requirements".to_string(),
+            format!("/students/{student}/documents"),
+            "/inquiries".to_string(),
+            inquiry,
+            format!("/history/student/{student}"),
+        ];
+        let codes = [
+            "student_upload",
+            "school_attestation",
+            "office_action",
+            "signed_in_system",
+            "placement_request",
+            "hepatitis_b",
+            "occupational_therapy",
+        ];
+        for path in &pages {
+            let (status, html) = page(&app, &office, path).await;
+            assert_eq!(status, 200, "{path}: {html}");
+            let text = visible_text(&html);
+            for code in codes {
+                // The requirements list has a Code column on purpose: the code is what
+                // imports and the API name a requirement by.
+                if path == "/requirements" && code == "hepatitis_b" {
+                    continue;
+                }
+                assert!(!text.contains(code), "{path} shows {code}: {text}");
+            }
+        }
+        let (_, html) = page(&app, &office, "/requirements").await;
+        assert!(visible_text(&html).contains("The student uploads a document"));
+        let (_, html) = page(&app, &office, "/inquiries").await;
+        assert!(visible_text(&html).contains("Job shadowing (observership)"));
+    }
+);

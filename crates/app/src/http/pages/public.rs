@@ -191,7 +191,7 @@ async fn inbox(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
             Cell::text(&i.name),
             Cell::text(&i.email),
             Cell::text(&i.interest),
-            Cell::text(i.route.replace('_', " ")),
+            Cell::text(crate::domain::words::inquiry_route(&i.route)),
             Cell::badge(&i.status, if i.status == "new" { "warn" } else { "info" }),
         ]);
     }
@@ -239,7 +239,10 @@ async fn inquiry(State(st): State<AppState>, user: PageUser, PageId(id): PageId)
             Cell::text(if i.is_student { "yes" } else { "no" }),
         ),
         ("Interest", Cell::text(&i.interest)),
-        ("Routed to", Cell::text(i.route.replace('_', " "))),
+        (
+            "Routed to",
+            Cell::text(crate::domain::words::inquiry_route(&i.route)),
+        ),
         ("School", Cell::text(i.school.clone().unwrap_or_default())),
         ("Program", Cell::text(i.program.clone().unwrap_or_default())),
         ("Message", Cell::text(i.message.clone().unwrap_or_default())),

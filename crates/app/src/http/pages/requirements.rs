@@ -105,14 +105,16 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
         table.rows.push(vec![
             Cell::link(r.name.clone(), format!("/requirements/{}", r.id)),
             Cell::text(r.code.clone()),
-            Cell::text(r.category.replace('_', " ")),
+            Cell::text(crate::domain::words::requirement_category(&r.category)),
             if r.satisfied_by == "signed_in_system" {
                 Cell::link(
                     "signed in the system: its text",
                     format!("/agreement-texts/{}", r.code),
                 )
             } else {
-                Cell::text(r.satisfied_by.replace('_', " "))
+                Cell::text(crate::domain::words::sentence(
+                    &crate::domain::words::satisfier(&r.satisfied_by),
+                ))
             },
             Cell::text(validity_text(&r.validity)),
             Cell::text(if scope.is_empty() {
@@ -157,11 +159,11 @@ async fn form_page(
     let disciplines = discipline_options(st).await?;
     let (kind, value) = r.map(|r| validity_parts(&r.validity)).unwrap_or_default();
     let a = r.map(|r| r.applies_to.clone()).unwrap_or_default();
-    let words = |list: &[&'static str]| -> Vec<(String, String)> {
-        list.iter()
-            .map(|w| (w.to_string(), w.replace('_', " ")))
-            .collect()
+    let words = |list: &[&'static str], word: fn(&str) -> String| -> Vec<(String, String)> {
+        list.iter().map(|w| (w.to_string(), word(w))).collect()
     };
+    use crate::domain::words as w;
+    let satisfier = |c: &str| w::sentence(&w::satisfier(c));
     let mut fields = vec![
         Field::new("name", "Name", "text")
             .required()
@@ -175,11 +177,16 @@ async fn form_page(
     fields.extend([
         Field::new("category", "Category", "select")
             .required()
-            .options(words(CATEGORIES))
+            .options(words(CATEGORIES, w::requirement_category))
             .value(r.map(|r| r.category.clone()).unwrap_or_default()),
         Field::new("satisfied_by", "Satisfied by", "select")
             .required()
-            .options(words(SATISFIERS))
+            .options(
+                SATISFIERS
+                    .iter()
+                    .map(|c| (c.to_string(), satisfier(c)))
+                    .collect(),
+            )
             .value(r.map(|r| r.satisfied_by.clone()).unwrap_or_default()),
         Field::new("validity_kind", "Valid", "select")
             .required()
@@ -190,7 +197,10 @@ async fn form_page(
             .value(value),
         Field::new("kinds", "Only for these kinds", "checkboxes")
             .hint("None ticked: every kind.")
-            .options(words(&["clinical", "internship", "observership"]))
+            .options(words(
+                &["clinical", "internship", "observership"],
+                w::sentence,
+            ))
             .values(a.kinds.clone()),
         Field::new("disciplines", "Only for these disciplines", "checkboxes")
             .hint("None ticked: every discipline.")

@@ -245,7 +245,7 @@ pub(crate) async fn check_evidence(
             format!(
                 "{} is satisfied by {}",
                 r.name,
-                r.satisfied_by.replace('_', " ")
+                crate::domain::words::satisfier(&r.satisfied_by)
             ),
         ),
         Some(r) => {

@@ -106,7 +106,10 @@ pub async fn history(
     let mut tx = st.db.read().await?;
     let events = db::audit::list(&mut tx, &Some(kind.clone()), &Some(id.clone()), &page).await?;
     let mut table = Table::new(
-        format!("History of this {}", kind.replace('_', " ")),
+        format!(
+            "History of this {}",
+            crate::domain::words::record_type(&kind)
+        ),
         vec!["When", "Who", "Action", "Changes", "From"],
         "No changes recorded.",
     );

@@ -59,7 +59,7 @@ fn state_badge(state: &str) -> Cell {
         "missing" => "warn",
         _ => "bad",
     };
-    Cell::badge(state.replace('_', " "), style)
+    Cell::badge(crate::domain::words::checklist_state(state), style)
 }
 
 async fn my_documents(user: PageUser) -> PageResult {
@@ -83,7 +83,9 @@ fn checklist_table(items: &[ChecklistItem]) -> Table {
             },
             state_badge(&i.state),
             Cell::date(i.lapses_on),
-            Cell::text(i.satisfied_by.replace('_', " ")),
+            Cell::text(crate::domain::words::sentence(
+                &crate::domain::words::satisfier(&i.satisfied_by),
+            )),
         ]);
     }
     t
@@ -273,11 +275,12 @@ async fn upload(
             ),
         )
     };
-    let bytes = match axum::body::to_bytes(body, st.config.upload_limit + 64 * 1024).await {
-        Ok(b) => b,
+    let Some(bytes) =
+        crate::http::upload::read_body_capped(body, st.config.upload_limit + 64 * 1024).await
+    else {
         // Too large to read whole, so its CSRF token cannot be checked: the form is shown
         // again (a read, nothing written) with what went wrong.
-        Err(_) => return refused(&st, &user, &id, too_large(), &Default::default()).await,
+        return refused(&st, &user, &id, too_large(), &Default::default()).await;
     };
     let needle = b"name=\"csrf_token\"\r\n\r\n";
     let sent = bytes

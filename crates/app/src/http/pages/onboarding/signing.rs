@@ -160,7 +160,7 @@ pub async fn edit_text(
             format!(
                 "Version {} of {}, kept on {}.",
                 t.version,
-                code.replace('_', " "),
+                crate::domain::words::sentence(&code),
                 human_date(t.created_at.date_naive())
             ),
         ),

@@ -42,7 +42,11 @@ pub async fn page(
                     .to_string(),
             ),
             Cell::text(&d.viewer_name),
-            Cell::text(d.viewer_role.replace('_', " ")),
+            Cell::text(
+                crate::domain::Role::parse(&d.viewer_role)
+                    .map(|r| r.label().to_string())
+                    .unwrap_or_else(|| crate::domain::words::sentence(&d.viewer_role)),
+            ),
             Cell::text(what_words(&d.what)),
             match &d.placement_id {
                 Some(pid) => Cell::link(&d.reason, format!("/placements/{pid}")),

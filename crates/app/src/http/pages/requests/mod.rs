@@ -67,7 +67,7 @@ fn eligibility_cell(e: &Option<Vec<FieldError>>) -> Cell {
                     format!(
                         "ineligible: {}",
                         v.iter()
-                            .map(|e| e.code.as_str().replace('_', " "))
+                            .map(|e| crate::domain::words::rule(e.code.as_str()).to_lowercase())
                             .collect::<Vec<_>>()
                             .join("; ")
                     ),
@@ -423,7 +423,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
         );
         for e in problems {
             t.rows.push(vec![
-                Cell::badge(e.code.as_str().replace('_', " "), "bad"),
+                Cell::badge(crate::domain::words::rule(e.code.as_str()), "bad"),
                 Cell::text(&e.message),
             ]);
         }
