@@ -174,10 +174,14 @@ db_test!(
     |app| async move {
         let w = world(&app, 2, 2).await;
         let office = page_login(&app, &w.office).await;
-        app.post_anon(
-            "/api/v1/inquiries",
-            &json!({ "name": "Sam Seeker", "email": "sam@example.org", "is_student": false,
-                     "interest": "clinical" }),
+        expect_status(
+            app.post_anon(
+                "/api/v1/inquiries",
+                &json!({ "name": "Sam Seeker", "email": "sam@example.org", "is_student": false,
+                         "interest": "clinical" }),
+            )
+            .await,
+            201,
         )
         .await;
         let inquiries = app.get_ok(&w.office, "/api/v1/inquiries").await;
