@@ -813,3 +813,68 @@ db_test!(who_is_on_site_today, |app| async move {
         "{csv}"
     );
 });
+
+db_test!(
+    placements_made_before_shifts_get_theirs_at_migrate,
+    |app| async move {
+        let w = world(&app, 4, 2).await;
+        let p = placement(&app, &w).await;
+        // As if the placement had been made before migration 0019.
+        crate::audit_chain::raw(
+            &app,
+            &[&format!(
+                "DELETE FROM shifts WHERE placement_id = '{}'",
+                id(&p)
+            )],
+        )
+        .await
+        .expect("delete");
+        assert!(shifts(&app, &w.office, &p).await.is_empty());
+        app.state.db.migrate().await.expect("migrate (backfill)");
+        assert_eq!(shifts(&app, &w.office, &p).await.len(), 18);
+        // Idempotent: a placement with shifts is left alone.
+        app.state.db.migrate().await.expect("again");
+        assert_eq!(shifts(&app, &w.office, &p).await.len(), 18);
+    }
+);
+
+db_test!(
+    the_feed_writes_the_office_time_zone_in_utc,
+    |app| async move {
+        let w = world(&app, 4, 2).await;
+        let p = placement(&app, &w).await;
+        let first = shifts(&app, &w.office, &p).await[0].clone();
+        let admin = app.admin().await;
+        expect_status(
+            app.patch(
+                &admin,
+                "/api/v1/settings",
+                &json!({ "time_zone": "America/New_York" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let prec = app
+            .user("preceptor", json!({ "staff_id": w.preceptor["id"] }))
+            .await;
+        let text = feed(&app, &new_link(&app, &prec).await)
+            .await
+            .text()
+            .await
+            .expect("text");
+        assert!(text.contains("X-WR-TIMEZONE:America/New_York"), "{text}");
+        let evs = events(&text);
+        let ev = evs
+            .iter()
+            .find(|(u, _)| u.starts_with(&format!("shift-{}@", id(&first))))
+            .expect("the shift");
+        // 07:00 in Boston in February is 12:00 UTC.
+        assert_eq!(ev.1, "20270201T120000Z");
+        // The preceptor's summary names the student.
+        assert!(
+            text.contains(&format!("SUMMARY:Shift: {}", full_name(&w.students[0]))),
+            "{text}"
+        );
+    }
+);
