@@ -40,6 +40,7 @@ pub struct DayItem {
 }
 
 pub struct Day {
+    pub iso: String,
     pub number: String,
     pub full: String,
     pub in_period: bool,
@@ -179,6 +180,7 @@ async fn schedule_page(
         .map(|w| {
             w.iter()
                 .map(|d| Day {
+                    iso: d.to_string(),
                     number: d.format("%-d").to_string(),
                     full: human_date(*d),
                     in_period: view == "week" || d.month() == date.month(),
