@@ -81,7 +81,8 @@ pub struct Filter {
     pub only_confirmed_placements: bool,
 }
 
-/// The shifts in the caller's scope, by date and start time.
+/// The shifts in the caller's scope, by date and start time; a cancelled placement's are
+/// left out (its page still lists them).
 pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter) -> DbResult<Vec<ListedShift>> {
     let (school, student, dept, staff, faculty) = match scope {
         Scope::All => (None, None, None, None, None),
@@ -112,7 +113,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter) -> DbResult<Vec<Listed
            AND ($6 IS NULL OR sh.date >= $6) AND ($7 IS NULL OR sh.date <= $7)
            AND ($8 IS NULL OR sh.placement_id = $8) AND ($9 IS NULL OR d.site_id = $9)
            AND ($10 IS NULL OR sh.department_id = $10) AND ($11 IS NULL OR pr.discipline = $11)
-           AND ($12 OR sh.status = 'scheduled')
+           AND ($12 OR sh.status = 'scheduled') AND p.status <> 'cancelled'
            AND (NOT $13 OR p.status NOT IN ('proposed', 'cancelled'))
          ORDER BY sh.date, sh.starts_at, si.name, d.name, student_name, sh.id";
     Ok(on_tx!(tx, c => sqlx::query_as(sql)

@@ -659,6 +659,19 @@ db_test!(
             .await
             .expect("request");
         assert_eq!(res.status().as_u16(), 404);
+        // A cancelled placement leaves the feed, its shifts with it.
+        expect_status(
+            app.post(
+                &w.office,
+                &format!("/api/v1/placements/{}/transition", id(&p)),
+                &json!({ "to": "cancelled", "reason": "withdrawn" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let gone = events(&feed(&app, &renewed).await.text().await.expect("text"));
+        assert!(gone.is_empty(), "{gone:?}");
     }
 );
 
