@@ -400,10 +400,11 @@ async fn on_site_page(State(st): State<AppState>, user: PageUser, params: Params
     let page = ListPage {
         chrome: user.chrome("Who is on site"),
         intro: format!(
-            "Students with a shift on {}{}. {} need attention (not cleared, badge missing or at risk): they are marked \u{201c}check before entry\u{201d}. Print this page for the front desk.",
+            "Students with a shift on {}{}. {} {} attention (not cleared, badge missing or at risk): they are marked \u{201c}check before entry\u{201d}. Print this page for the front desk.",
             human_date(date),
             if office { "" } else { " in your department" },
-            attention
+            attention,
+            if attention == 1 { "needs" } else { "need" }
         ),
         filters,
         table,

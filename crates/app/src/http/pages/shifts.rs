@@ -70,21 +70,28 @@ pub async fn placement_parts(
                 .map(|r| r.name.clone())
                 .unwrap_or_else(|| code.to_string())
         };
-        let mut bring = vec![
-            "photo ID".to_string(),
-            "this page's first shift and your supervisor's name".into(),
-        ];
+        let mut bring = "Photo ID and your school ID; the time of your first shift and your supervisor's name (on this page).".to_string();
         if !clearance.missing.is_empty() {
-            bring.push(format!(
-                "what your onboarding checklist still misses ({}) — the office must have verified it before you start",
-                clearance.missing.iter().map(|c| name_of(c)).collect::<Vec<_>>().join(", ")
+            let mut first: Vec<String> = clearance
+                .missing
+                .iter()
+                .take(3)
+                .map(|c| name_of(c))
+                .collect();
+            if clearance.missing.len() > 3 {
+                first.push(format!("{} more", clearance.missing.len() - 3));
+            }
+            bring.push_str(&format!(
+                " Your onboarding checklist still misses {} item{} ({}): the office must have verified them before your first day.",
+                clearance.missing.len(),
+                if clearance.missing.len() == 1 { "" } else { "s" },
+                first.join(", ")
             ));
         }
         facts.push((
             "Bring on day one",
             Cell::text(format!(
-                "{}. (Derived from your onboarding checklist; the office sets the checklist under Requirements.)",
-                bring.join("; ")
+                "{bring} (Derived from your onboarding checklist, which the office sets under Requirements.)"
             )),
         ));
     }
