@@ -92,6 +92,17 @@ test('the office adds a make-up day from the placement page', async () => {
   await page.waitForURL((u) => u.pathname === firstShift.placement);
   await page.locator('section#shifts').getByText('make-up day').first().waitFor();
   await assertAccessible(page, 'placement with its shifts');
+  // Cancel that day: a reason is required; then it reads cancelled, with the reason.
+  await page.locator('section#shifts').getByRole('link', { name: /^Change / }).last().click();
+  await page.getByRole('heading', { level: 1, name: /^Change the shift of / }).waitFor();
+  await page.getByLabel('Status').selectOption('cancelled');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('alert').waitFor();
+  await assertAccessible(page, 'cancelling a day without a reason');
+  await page.getByLabel(/Reason to cancel/).fill('Ward closed for cleaning');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.waitForURL((u) => u.pathname === firstShift.placement);
+  await page.locator('section#shifts').getByText('cancelled: Ward closed for cleaning').waitFor();
   await context.close();
 });
 

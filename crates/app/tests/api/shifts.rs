@@ -524,6 +524,39 @@ db_test!(
         .await;
         assert!(page.contains("February 2027"), "{page}");
         assert!(page.contains("07:00–15:30 Radiology"), "{page}");
+        // The office's calendar filters by department: none of these are in CT.
+        let page = expect_page(
+            app.client
+                .get(app.url(&format!(
+                    "/schedule?date=2027-02-01&department_id={}",
+                    id(&ct)
+                )))
+                .header("cookie", format!("practicum_session={}", w.office.token))
+                .send()
+                .await
+                .expect("request"),
+            200,
+        )
+        .await;
+        assert!(page.contains("No shifts in this period."), "{page}");
+        // The endpoints are in the OpenAPI document.
+        let spec: Value = app
+            .client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        for path in [
+            "/api/v1/placements/{id}/shifts",
+            "/api/v1/placements/{id}/shifts/{shift_id}",
+            "/api/v1/on-site",
+            "/api/v1/me/calendar-feed",
+        ] {
+            assert!(spec["paths"].get(path).is_some(), "{path} is documented");
+        }
     }
 );
 
