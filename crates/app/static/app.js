@@ -9,6 +9,20 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) e.preventDefault();
     });
   });
+  // The calendar feed's link: copy it with one button.
+  document.querySelectorAll("[data-copy]").forEach((button) => {
+    button.addEventListener("click", async () => {
+      const input = document.getElementById(button.dataset.copy);
+      if (!input) return;
+      input.select();
+      try {
+        await navigator.clipboard.writeText(input.value);
+        button.textContent = "Copied";
+      } catch (_) {
+        button.textContent = "Select the link and copy it";
+      }
+    });
+  });
   // A running term plan: show its progress, and reload the page once it has an answer.
   const poll = document.querySelector("[data-poll]");
   if (poll) {

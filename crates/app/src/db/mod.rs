@@ -14,6 +14,7 @@ use std::{str::FromStr, time::Duration};
 pub mod agreement_texts;
 pub mod agreements;
 pub mod audit;
+pub mod calendar_feeds;
 pub mod clearance;
 pub mod departments;
 pub mod disciplines;
@@ -38,6 +39,7 @@ pub mod schools;
 pub mod search;
 pub mod sessions;
 pub mod settings;
+pub mod shifts;
 pub mod sites;
 pub mod sso;
 pub mod staff;
@@ -137,7 +139,14 @@ impl Db {
         let mut tx = self.write().await?;
         let written = search::backfill(&mut tx).await?;
         let chained = audit::backfill(&mut tx).await?;
+        let shifts = shifts::backfill(&mut tx).await?;
         tx.commit().await?;
+        if shifts > 0 {
+            tracing::info!(
+                shifts,
+                "shifts generated for placements made before shifts existed"
+            );
+        }
         if written > 0 {
             tracing::info!(rows = written, "search column filled for existing rows");
         }

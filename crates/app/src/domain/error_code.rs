@@ -75,6 +75,7 @@ error_codes! {
     InvalidPeriod = "invalid_period", 422;
     InvalidShift = "invalid_shift", 422;
     InvalidTimeZone = "invalid_time_zone", 422;
+    InvalidTime = "invalid_time", 422;
     InvalidTransition = "invalid_transition", 409;
     InvalidType = "invalid_type", 422;
     InvalidUrl = "invalid_url", 422;
@@ -85,6 +86,7 @@ error_codes! {
     LinkRequired = "link_required", 422;
     MfaAlreadyEnabled = "mfa_already_enabled", 409;
     MfaCodeInvalid = "mfa_code_invalid", 422;
+    MakeUpOutsideWindow = "make_up_outside_window", 422;
     MissingColumn = "missing_column", 422;
     MfaEnrollmentRequired = "mfa_enrollment_required", 403;
     MfaNotEnabled = "mfa_not_enabled", 409;
@@ -101,6 +103,7 @@ error_codes! {
     OutOfRange = "out_of_range", 422;
     OutsideRequestPeriod = "outside_request_period", 422;
     PartiallyPlaced = "partially_placed", 422;
+    PlacementClosed = "placement_closed", 409;
     PlacementRequired = "placement_required", 422;
     PlacementsRequired = "placements_required", 422;
     PreceptorAtCapacity = "preceptor_at_capacity", 409;
@@ -119,6 +122,11 @@ error_codes! {
     RequestChanged = "request_changed", 409;
     Required = "required", 422;
     RunNotFinished = "run_not_finished", 409;
+    ShiftCancelled = "shift_cancelled", 409;
+    ShiftInPast = "shift_in_past", 409;
+    ShiftOutsidePlacement = "shift_outside_placement", 422;
+    ShiftOverlaps = "shift_overlaps", 409;
+    ShiftTooLong = "shift_too_long", 422;
     SlotsMismatch = "slots_mismatch", 422;
     StudentAlreadyNamed = "student_already_named", 409;
     StudentDoubleBooked = "student_double_booked", 409;

@@ -21,6 +21,7 @@ pub mod records;
 pub mod requirements;
 pub mod risk;
 pub mod role;
+pub mod schedule;
 pub mod scope;
 pub mod search;
 pub mod settings;

@@ -31,6 +31,12 @@ pub enum Resource {
     /// The office's settings (organisation, time zone, contact, public base URL): every
     /// signed-in user reads them, the admin alone changes them (issue 12 point 8).
     Settings,
+    /// A placement's shifts (issue 15 point 1): read by everyone who sees the placement;
+    /// changed by the office and by the placement's preceptor, site mentor or faculty member.
+    Schedule,
+    /// Who is on site on a day (issue 15 point 3): the office, and each department manager
+    /// for their department.
+    OnSite,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,6 +65,9 @@ pub fn access(role: Role, resource: Resource, action: Action) -> Access {
         (R::Discipline | R::PlacementOptions | R::Settings, Read, _) => All,
         (R::User | R::Settings, _, _) => Never,
         (_, _, Role::Coordinator) => All,
+        (R::Schedule, Read, _) => Own,
+        (R::Schedule, _, Role::Preceptor | Role::Faculty) => Own,
+        (R::OnSite, Read, Role::DepartmentManager) => Own,
         (R::Department, Read, Role::DepartmentManager) => Own,
         (R::School | R::Agreement, Read, Role::SchoolCoordinator) => Own,
         (R::Program | R::Student, _, Role::SchoolCoordinator) => Own,
@@ -168,6 +177,46 @@ mod tests {
                 Access::Never
             };
             assert_eq!(access(role, Resource::Settings, Action::Write), write);
+        }
+    }
+
+    /// Issue 15: everyone reads the shifts they may see; the office and the supervisors change
+    /// them; the office and department managers see who is on site.
+    #[test]
+    fn schedules_and_who_is_on_site() {
+        use Role::*;
+        for role in Role::ALL {
+            let read = if role.is_office() {
+                Access::All
+            } else {
+                Access::Own
+            };
+            assert_eq!(
+                access(role, Resource::Schedule, Action::Read),
+                read,
+                "{role:?}"
+            );
+            let write = match role {
+                Admin | Coordinator => Access::All,
+                Preceptor | Faculty => Access::Own,
+                _ => Access::Never,
+            };
+            assert_eq!(
+                access(role, Resource::Schedule, Action::Write),
+                write,
+                "{role:?}"
+            );
+            let on_site = match role {
+                Admin | Coordinator => Access::All,
+                DepartmentManager => Access::Own,
+                _ => Access::Never,
+            };
+            assert_eq!(
+                access(role, Resource::OnSite, Action::Read),
+                on_site,
+                "{role:?}"
+            );
+            assert!(access(role, Resource::OnSite, Action::Write) != Access::Own);
         }
     }
 

@@ -169,6 +169,8 @@ pub async fn check_and_insert(
     }
     for r in &rows {
         db::placements::insert(tx, r).await?;
+        // Its shifts, from the request's weekly pattern (issue 15 point 1).
+        db::shifts::generate(tx, r, &req.shifts, now).await?;
     }
     Ok(rows)
 }

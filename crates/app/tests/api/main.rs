@@ -59,6 +59,7 @@ mod search;
 mod seed;
 mod sessions;
 mod settings;
+mod shifts;
 mod sign_in;
 mod sign_in_steps;
 mod signing;

@@ -32,6 +32,7 @@ pub mod schema;
 pub mod schools;
 pub mod session;
 pub mod settings;
+pub mod shifts;
 pub mod sites;
 pub mod staff;
 pub mod students;
@@ -154,6 +155,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(placements::list))
         .routes(routes!(placements::get, placements::update))
         .routes(routes!(placements::transition))
+        .routes(routes!(shifts::list, shifts::create))
+        .routes(routes!(shifts::update))
+        .routes(routes!(shifts::on_site_day))
+        .routes(routes!(shifts::new_calendar_feed))
         .routes(routes!(invitations::accept))
         .routes(routes!(inquiries::list, inquiries::create))
         .routes(routes!(inquiries::update))

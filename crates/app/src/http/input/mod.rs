@@ -16,6 +16,7 @@ pub mod reports;
 pub mod requests;
 pub mod schools;
 pub mod settings;
+pub mod shifts;
 pub mod sites;
 pub mod staff;
 pub mod students;

@@ -28,9 +28,11 @@ pub mod planning;
 pub mod public;
 pub mod requests;
 pub mod requirements;
+pub mod schedule;
 pub mod schools;
 pub mod session;
 pub mod settings;
+pub mod shifts;
 pub mod sso;
 pub mod view;
 
@@ -44,6 +46,8 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(requests::router())
         .merge(placements::router())
+        .merge(schedule::router())
+        .merge(shifts::router())
         .merge(capacity::router())
         .merge(planning::router())
         .merge(requirements::router())

@@ -373,6 +373,10 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
         ));
     }
     let mut sections = vec![];
+    // Where, who, what to bring, and the shifts (issue 15 point 1).
+    let (shift_facts, shifts) =
+        super::shifts::placement_parts(&st, &user, &row, &v.clearance).await?;
+    facts.extend(shift_facts);
     if !v.risks.is_empty() {
         let mut table = Table::new(
             "What this placement no longer meets: it cannot be confirmed, given its student or started until this is put right",
@@ -396,6 +400,7 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
             actions: vec![],
         });
     }
+    sections.push(shifts);
     Ok(RecordPage {
         chrome: user.chrome("Placement"),
         facts,

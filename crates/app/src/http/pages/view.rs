@@ -247,6 +247,8 @@ pub fn nav_for(
                 ("/requests".into(), "Requests"),
                 ("/placements".into(), "Placements"),
                 ("/documents".into(), "Clearance"),
+                ("/schedule".into(), "Calendar"),
+                ("/on-site".into(), "On site today"),
                 ("/requirements".into(), "Requirements"),
                 ("/students".into(), "Students"),
                 ("/schools".into(), "Schools & agreements"),
@@ -279,15 +281,21 @@ pub fn nav_for(
                 items.push((format!("/departments/{d}"), "Department"));
                 items.push((format!("/departments/{d}/capacity"), "Capacity"));
             }
+            items.push(("/on-site".into(), "On site today"));
+            items.push(("/schedule".into(), "Schedule"));
             items.push(("/placements".into(), "Placements"));
         }
         Role::Student => {
             items.push(("/placements".into(), "My placements"));
+            items.push(("/schedule".into(), "Schedule"));
             if let Some(s) = student_id {
                 items.push((format!("/students/{s}/documents"), "My documents"));
             }
         }
-        Role::Preceptor | Role::Faculty => items.push(("/placements".into(), "My students")),
+        Role::Preceptor | Role::Faculty => {
+            items.push(("/placements".into(), "My students"));
+            items.push(("/schedule".into(), "Schedule"));
+        }
     }
     items.push(("/profile".into(), "Profile"));
     items

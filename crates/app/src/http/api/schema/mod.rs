@@ -7,6 +7,7 @@ mod office;
 mod onboarding;
 mod placements;
 mod planning;
+mod schedules;
 mod settings;
 
 pub use choices::*;
@@ -15,4 +16,5 @@ pub use office::*;
 pub use onboarding::*;
 pub use placements::*;
 pub use planning::*;
+pub use schedules::*;
 pub use settings::*;
