@@ -41,6 +41,12 @@ pub struct Config {
     pub max_in_flight: usize,
     pub json_body_limit: usize,
     pub upload_limit: usize,
+    /// How long a checked import file waits for its import before it is removed
+    /// (`service::imports::previews`).
+    pub import_preview_ttl: Duration,
+    /// Files with more rows than this are imported in the background, their progress shown
+    /// live (`service::imports::progress`); smaller ones within the request.
+    pub import_background_rows: usize,
     pub db_max_connections: u32,
     /// Public inquiries accepted per IP per hour.
     pub inquiry_limit_per_hour: i64,
@@ -121,6 +127,8 @@ impl Config {
             max_in_flight: 512,
             json_body_limit: 1024 * 1024,
             upload_limit: 10 * 1024 * 1024,
+            import_preview_ttl: Duration::from_secs(24 * 60 * 60),
+            import_background_rows: 1000,
             db_max_connections: 10,
             inquiry_limit_per_hour: 5,
             smtp_url: None,

@@ -110,6 +110,7 @@ fn spawn_reminder_sweep(
             if let Err(e) = crate::jobs::reminders::run_once(&st).await {
                 tracing::warn!(error = %e, "reminder sweep failed; it runs again later");
             }
+            crate::service::imports::previews::forget_stale(&st).await;
         }
     })
 }

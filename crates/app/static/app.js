@@ -39,7 +39,13 @@ document.addEventListener("DOMContentLoaded", () => {
             return;
           }
           const p = run.progress;
-          if (p) {
+          if (p && p.total !== undefined) {
+            // An import: steps done of its rows (each checked, then written).
+            if (bar) { bar.value = p.percent; bar.textContent = p.percent + "%"; }
+            if (text) {
+              text.textContent = p.percent + "% done (" + p.rows + " rows: each is checked, then written).";
+            }
+          } else if (p) {
             const pct = Math.min(100, Math.round((100 * p.elapsed_seconds) / limit));
             if (bar) { bar.value = pct; bar.textContent = pct + "%"; }
             if (text) {

@@ -112,6 +112,7 @@ error_codes! {
     PreceptorNotInDepartment = "preceptor_not_in_department", 422;
     PreceptorOnLeave = "preceptor_on_leave", 422;
     PreceptorRequired = "preceptor_required", 422;
+    PreviewExpired = "preview_expired", 422;
     ProgramNotAccredited = "program_not_accredited", 422;
     ProgramNotAtSchool = "program_not_at_school", 422;
     ReadOnly = "read_only", 422;

@@ -16,6 +16,7 @@ mod directory;
 mod disciplines;
 mod disclosures;
 mod idempotency;
+mod import_runs;
 mod imports;
 mod imports_cli;
 mod inquiries;

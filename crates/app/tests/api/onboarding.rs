@@ -464,38 +464,6 @@ async fn an_upload_over_the_limit_is_refused() {
     assert_eq!(codes(&body), ["file_too_large"]);
 }
 
-/// Posts a multipart form from a page (same origin, session cookie, the page's CSRF token).
-async fn page_upload(
-    app: &TestApp,
-    who: &Caller,
-    form_path: &str,
-    action: &str,
-    fields: &[(&str, &str)],
-    file: Vec<u8>,
-    file_name: &str,
-) -> (u16, String) {
-    let (status, html, token) = crate::rule_pages::page(app, who, form_path).await;
-    assert_eq!(status, 200, "{form_path}: {html}");
-    let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
-    for (k, v) in fields {
-        form = form.text(k.to_string(), v.to_string());
-    }
-    form = form.part(
-        "file",
-        reqwest::multipart::Part::bytes(file).file_name(file_name.to_string()),
-    );
-    let res = app
-        .client
-        .post(app.url(action))
-        .header("cookie", format!("practicum_session={}", who.token))
-        .header("origin", app.url(""))
-        .multipart(form)
-        .send()
-        .await
-        .expect("request");
-    (res.status().as_u16(), res.text().await.expect("a page"))
-}
-
 db_test_with!(
     a_refused_upload_shows_its_form_again_with_why_and_the_limit,
     |c: &mut practicum::config::Config| c.upload_limit = 4096,
@@ -507,8 +475,10 @@ db_test_with!(
         for size in [5_000, 200_000] {
             let mut big = PDF.to_vec();
             big.extend(std::iter::repeat_n(b'x', size));
-            let (status, html) =
-                page_upload(&app, &s.student, &docs, &docs, &fields, big, "big.pdf").await;
+            let (status, html) = crate::rule_pages::page_upload(
+                &app, &s.student, &docs, &docs, &fields, big, "big.pdf",
+            )
+            .await;
             assert_eq!(status, 422, "{html}");
             assert!(html.contains("larger than 4 KB"), "{size}: {html}");
             assert!(html.contains("There is a problem"), "{html}");
@@ -523,7 +493,7 @@ db_test_with!(
             assert!(html.contains("at most 4 KB"), "the limit in the hint");
         }
         // Not a PDF or an image: the form again, what was typed kept.
-        let (status, html) = page_upload(
+        let (status, html) = crate::rule_pages::page_upload(
             &app,
             &s.student,
             &docs,
@@ -555,7 +525,7 @@ db_test_with!(
         let agreement = format!("/agreements/{}", id(&items(&agreements)[0]));
         let mut big = PDF.to_vec();
         big.extend(std::iter::repeat_n(b'x', 5_000));
-        let (status, html) = page_upload(
+        let (status, html) = crate::rule_pages::page_upload(
             &app,
             &s.office,
             &agreement,
@@ -575,7 +545,7 @@ db_test_with!(
         // An import file over the limit.
         let mut big = b"first_name,last_name,email\n".to_vec();
         big.extend(std::iter::repeat_n(b'x', 5_000));
-        let (status, html) = page_upload(
+        let (status, html) = crate::rule_pages::page_upload(
             &app,
             &s.office,
             "/imports/students",

@@ -46,6 +46,38 @@ pub async fn post_form(
     )
 }
 
+/// Posts a multipart form from a page (same origin, session cookie, the page's CSRF token).
+pub async fn page_upload(
+    app: &TestApp,
+    who: &Caller,
+    form_path: &str,
+    action: &str,
+    fields: &[(&str, &str)],
+    file: Vec<u8>,
+    file_name: &str,
+) -> (u16, String) {
+    let (status, html, token) = page(app, who, form_path).await;
+    assert_eq!(status, 200, "{form_path}: {html}");
+    let mut form = reqwest::multipart::Form::new().text("csrf_token", token);
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    form = form.part(
+        "file",
+        reqwest::multipart::Part::bytes(file).file_name(file_name.to_string()),
+    );
+    let res = app
+        .client
+        .post(app.url(action))
+        .header("cookie", format!("practicum_session={}", who.token))
+        .header("origin", app.url(""))
+        .multipart(form)
+        .send()
+        .await
+        .expect("request");
+    (res.status().as_u16(), res.text().await.expect("a page"))
+}
+
 fn find<'a>(list: &'a Value, code: &str) -> Option<&'a Value> {
     list["items"]
         .as_array()

@@ -1,7 +1,8 @@
 //! The office's bulk import (issue 14 point 1): upload a file → preview (what would be created
 //! or updated, every row's problems) → import. The file waits between the two steps in the data
-//! directory under its SHA-256, so the import runs exactly what was previewed; the import runs
-//! in the request and the page then shows the counts done.
+//! directory under its SHA-256 (`service::imports::previews`), so the import runs exactly what
+//! was previewed. A small file is imported within the request; a large one in the background,
+//! its page showing the progress live (`service::imports::progress`) and then the counts.
 use super::view::{Cell, Table};
 use super::{Chrome, Form, PageError, PageResult, PageUser, Summary, constant_time_eq, origin_ok};
 use crate::domain::{FieldError, policy::Action};
@@ -19,13 +20,14 @@ use axum::{
     response::IntoResponse,
     routing::{get, post},
 };
-use sha2::{Digest, Sha256};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/imports/{kind}", get(page).post(run))
         .route("/imports/{kind}/preview", post(preview))
         .route("/imports/{kind}/template", get(template))
+        .route("/imports/{kind}/runs/{id}", get(run_page))
+        .route("/imports/{kind}/runs/{id}/status", get(run_status))
 }
 
 #[derive(Template, WebTemplate)]
@@ -48,6 +50,15 @@ struct ImportPage {
     kind_label: &'static str,
     /// The largest file accepted, in words ("10 MB").
     limit: String,
+    /// A background import under way.
+    running: Option<Running>,
+}
+
+/// A background import's progress, as first drawn (app.js then updates it).
+struct Running {
+    status_href: String,
+    percent: usize,
+    rows: usize,
 }
 
 fn kind_of(k: &str, user: &PageUser) -> Result<ImportKind, PageError> {
@@ -87,6 +98,7 @@ fn view(st: &AppState, user: &PageUser, kind: ImportKind) -> ImportPage {
         list_href: format!("/{k}"),
         kind_label: label(kind),
         limit: upload::size_words(st.config.upload_limit),
+        running: None,
     }
 }
 
@@ -111,11 +123,6 @@ async fn template(user: PageUser, Path(k): Path<String>, params: Params) -> Page
     let kind = kind_of(&k, &user)?;
     let format = params.get("format").unwrap_or_else(|| "csv".into());
     Ok(template_response(kind, &format)?)
-}
-
-fn waiting(st: &AppState, token: &str) -> Option<std::path::PathBuf> {
-    let ok = token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit());
-    ok.then(|| st.config.data_dir.join("imports").join(token))
 }
 
 /// A file that cannot be read at all: the upload form again, with why.
@@ -168,18 +175,7 @@ async fn preview(
         valid_only: false,
     };
     let report = imports::import(&st, &user.p, rows, opts).await?;
-    let token = hex::encode(Sha256::digest(&bytes));
-    let path = waiting(&st, &token).ok_or(AppError::NotFound)?;
-    let dir = path
-        .parent()
-        .map(std::path::Path::to_path_buf)
-        .unwrap_or_default();
-    tokio::fs::create_dir_all(&dir)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
-    tokio::fs::write(&path, &bytes)
-        .await
-        .map_err(|e| AppError::Internal(e.into()))?;
+    let token = imports::previews::keep(&st, &bytes).await?;
     let mut page = with_errors(view(&st, &user, kind), &report.errors);
     page.chrome = user.chrome(format!("Check the {} import", label(kind)));
     page.intro = if report.errors.is_empty() {
@@ -205,22 +201,45 @@ async fn run(
 ) -> PageResult {
     let kind = kind_of(&k, &user)?;
     form.check(&user)?;
-    let path = waiting(&st, form.get("token").unwrap_or("")).ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(&path)
-        .await
-        .map_err(|_| AppError::NotFound)?;
+    let token = form.get("token").unwrap_or("").to_string();
+    let Some(bytes) = imports::previews::read(&st, &token).await else {
+        let mut p = crate::domain::Problems::default();
+        p.add(
+            "file",
+            crate::domain::ErrorCode::PreviewExpired,
+            "the checked file is no longer kept (a checked file waits a day for its import): upload it again",
+        );
+        return refused(view(&st, &user, kind), AppError::Rejected(p));
+    };
     let opts = ImportOptions {
         dry_run: false,
         valid_only: form.get("valid_only") == Some("true"),
     };
-    let result = match input::imports::read(kind, &bytes, None) {
-        Ok(rows) => imports::import(&st, &user.p, rows, opts).await,
-        Err(e) => Err(e),
+    let rows = match input::imports::read(kind, &bytes, None) {
+        Ok(rows) => rows,
+        Err(e) => return refused(view(&st, &user, kind), e),
     };
-    let mut page = view(&st, &user, kind);
+    if rows.len() > st.config.import_background_rows {
+        let id = st.import_runs.start(&st, &user.p, rows, opts, &token);
+        let to = format!("/imports/{}/runs/{id}", kind.as_str());
+        return Ok(axum::response::Redirect::to(&to).into_response());
+    }
+    let result = imports::import(&st, &user.p, rows, opts).await;
+    finished(&st, &user, kind, &token, result).await
+}
+
+/// The page of a finished import: the counts, or the form again with why it was refused.
+async fn finished(
+    st: &AppState,
+    user: &PageUser,
+    kind: ImportKind,
+    token: &str,
+    result: crate::error::AppResult<ImportReport>,
+) -> PageResult {
+    let mut page = view(st, user, kind);
     match result {
         Ok(report) => {
-            let _ = tokio::fs::remove_file(&path).await;
+            imports::previews::forget(st, token).await;
             page = with_errors(page, &report.errors);
             page.chrome = user.chrome(format!("{} imported", capitalised(label(kind))));
             page.chrome.banner = format!(
@@ -234,6 +253,77 @@ async fn run(
         }
         Err(e) => refused(page, e),
     }
+}
+
+/// A background import's page: its progress while it runs (updated live by app.js from
+/// [`run_status`]), then what it did. Only the person who started it sees it; anyone else,
+/// or a run this server does not know (restarted, or another server's), gets 404.
+async fn run_page(
+    State(st): State<AppState>,
+    user: PageUser,
+    Path((k, id)): Path<(String, String)>,
+) -> PageResult {
+    let kind = kind_of(&k, &user)?;
+    let run = st
+        .import_runs
+        .view(&id, &user.p.user_id)
+        .filter(|r| r.kind == kind)
+        .ok_or(AppError::NotFound)?;
+    use imports::progress::RunState;
+    match run.state {
+        RunState::Running => {
+            let mut page = view(&st, &user, kind);
+            page.chrome = user.chrome(format!("Importing {}", label(kind)));
+            page.intro = "The file is being imported. Nothing is written until every row is done; you can leave this page and come back.".into();
+            page.show_upload = false;
+            page.running = Some(Running {
+                status_href: format!("/imports/{k}/runs/{id}/status"),
+                percent: percent(run.done, run.total),
+                rows: run.total / 2,
+            });
+            Ok(page.into_response())
+        }
+        RunState::Done(report) => finished(&st, &user, kind, &run.token, Ok(report)).await,
+        RunState::Refused(p) => {
+            finished(&st, &user, kind, &run.token, Err(AppError::Rejected(p))).await
+        }
+        RunState::Failed => {
+            Err(AppError::Internal(anyhow::anyhow!("the background import {id} failed")).into())
+        }
+    }
+}
+
+fn percent(done: usize, total: usize) -> usize {
+    (100 * done).checked_div(total).unwrap_or(0).min(100)
+}
+
+/// A background import's progress as JSON, polled by its page: `{"status": "running" |
+/// "done", "progress": {"done": steps, "total": steps, "percent": 0..100}}`.
+async fn run_status(
+    State(st): State<AppState>,
+    user: PageUser,
+    Path((k, id)): Path<(String, String)>,
+) -> PageResult {
+    let kind = kind_of(&k, &user)?;
+    let run = st
+        .import_runs
+        .view(&id, &user.p.user_id)
+        .filter(|r| r.kind == kind)
+        .ok_or(AppError::NotFound)?;
+    let status = match run.state {
+        imports::progress::RunState::Running => "running",
+        _ => "done",
+    };
+    Ok(axum::Json(serde_json::json!({
+        "status": status,
+        "progress": {
+            "done": run.done,
+            "total": run.total,
+            "percent": percent(run.done, run.total),
+            "rows": run.total / 2,
+        },
+    }))
+    .into_response())
 }
 
 fn capitalised(s: &str) -> String {

@@ -15,6 +15,8 @@ use crate::state::AppState;
 use serde::Serialize;
 
 mod people;
+pub mod previews;
+pub mod progress;
 mod staff;
 mod students;
 mod users;
@@ -111,6 +113,19 @@ pub enum NewImport {
 }
 
 impl NewImport {
+    /// Data rows in the file.
+    pub fn len(&self) -> usize {
+        match self {
+            NewImport::Students(r) => r.len(),
+            NewImport::Staff(r) => r.len(),
+            NewImport::Users(r) => r.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     pub fn kind(&self) -> ImportKind {
         match self {
             NewImport::Students(_) => ImportKind::Students,
@@ -161,8 +176,19 @@ pub async fn import(
     input: NewImport,
     opts: ImportOptions,
 ) -> AppResult<ImportReport> {
+    import_watched(st, p, input, opts, &progress::Progress::none()).await
+}
+
+/// [`import`], its progress counted in `progress` (a background run's page reads it).
+pub async fn import_watched(
+    st: &AppState,
+    p: &super::Principal,
+    input: NewImport,
+    opts: ImportOptions,
+    progress: &progress::Progress,
+) -> AppResult<ImportReport> {
     let scope = p.authorize(input.kind().resource(), Action::Write)?;
-    import_as(st, &p.actor(st.clock.now()), &scope, input, opts).await
+    import_as_watched(st, &p.actor(st.clock.now()), &scope, input, opts, progress).await
 }
 
 /// The import on behalf of `actor` within `scope` (the command line: the whole directory).
@@ -174,15 +200,36 @@ pub async fn import_as(
     input: NewImport,
     opts: ImportOptions,
 ) -> AppResult<ImportReport> {
+    import_as_watched(st, actor, scope, input, opts, &progress::Progress::none()).await
+}
+
+async fn import_as_watched(
+    st: &AppState,
+    actor: &Actor,
+    scope: &Scope,
+    input: NewImport,
+    opts: ImportOptions,
+    progress: &progress::Progress,
+) -> AppResult<ImportReport> {
     let mut tx = st.db.write().await?;
     let report = match input {
-        NewImport::Students(rows) => students::run(&mut tx, actor, scope, rows, opts).await?,
-        NewImport::Staff(rows) => staff::run(&mut tx, actor, rows, opts).await?,
-        NewImport::Users(rows) => users::run(&mut tx, actor, rows, opts).await?,
+        NewImport::Students(rows) => {
+            progress.start(rows.len());
+            students::run(&mut tx, actor, scope, rows, opts, progress).await?
+        }
+        NewImport::Staff(rows) => {
+            progress.start(rows.len());
+            staff::run(&mut tx, actor, rows, opts, progress).await?
+        }
+        NewImport::Users(rows) => {
+            progress.start(rows.len());
+            users::run(&mut tx, actor, rows, opts, progress).await?
+        }
     };
     if report.written {
         tx.commit().await?;
     }
+    progress.finish();
     Ok(report)
 }
 

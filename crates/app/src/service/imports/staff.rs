@@ -13,6 +13,7 @@ pub(super) async fn run(
     actor: &Actor,
     rows: Vec<ImportRow<StaffRow>>,
     opts: ImportOptions,
+    progress: &super::progress::Progress,
 ) -> AppResult<ImportReport> {
     let mut out = report(super::ImportKind::Staff, rows.len());
     let departments = db::imports::departments(tx).await?;
@@ -25,6 +26,7 @@ pub(super) async fn run(
     let mut seen = HashSet::new();
     let mut plans: Vec<(Option<Staff>, Staff, Account)> = Vec::new();
     for row in rows {
+        progress.advance(1);
         let ImportRow {
             line,
             columns,

@@ -43,6 +43,7 @@ pub(super) async fn run(
     scope: &Scope,
     rows: Vec<ImportRow<StudentRow>>,
     opts: ImportOptions,
+    progress: &super::progress::Progress,
 ) -> AppResult<ImportReport> {
     let mut out = report(super::ImportKind::Students, rows.len());
     let schools = db::schools::all_names(tx).await?;
@@ -56,6 +57,7 @@ pub(super) async fn run(
     let mut seen = HashSet::new();
     let mut plans = Vec::new();
     for row in rows {
+        progress.advance(1);
         let ImportRow {
             line,
             columns,
@@ -188,6 +190,7 @@ pub(super) async fn run(
     let mut new_users = Vec::new();
     let mut renamed = Vec::new();
     for (plan, account) in &plans {
+        progress.advance(1);
         match plan {
             Plan::Create(s) => new_students.push(s),
             Plan::Update(current, s) => {

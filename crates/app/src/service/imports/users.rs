@@ -12,6 +12,7 @@ pub(super) async fn run(
     actor: &Actor,
     rows: Vec<ImportRow<UserRow>>,
     opts: ImportOptions,
+    progress: &super::progress::Progress,
 ) -> AppResult<ImportReport> {
     let mut out = report(super::ImportKind::Users, rows.len());
     let schools = db::schools::all_names(tx).await?;
@@ -21,6 +22,7 @@ pub(super) async fn run(
     let mut seen = HashSet::new();
     let mut plans: Vec<(Option<String>, User)> = Vec::new();
     for row in rows {
+        progress.advance(1);
         let ImportRow {
             line,
             columns,
