@@ -35,6 +35,7 @@ pub mod settings;
 pub mod sites;
 pub mod staff;
 pub mod students;
+pub mod time_entries;
 pub mod users;
 
 /// Every list answers `{ items, next_cursor }`.
@@ -154,6 +155,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(placements::list))
         .routes(routes!(placements::get, placements::update))
         .routes(routes!(placements::transition))
+        .routes(routes!(time_entries::list, time_entries::create))
+        .routes(routes!(time_entries::update, time_entries::delete))
+        .routes(routes!(time_entries::csv))
+        .routes(routes!(time_entries::hours))
+        .routes(routes!(time_entries::approve))
+        .routes(routes!(time_entries::list_all))
         .routes(routes!(invitations::accept))
         .routes(routes!(inquiries::list, inquiries::create))
         .routes(routes!(inquiries::update))

@@ -19,4 +19,5 @@ pub mod settings;
 pub mod sites;
 pub mod staff;
 pub mod students;
+pub mod time_entries;
 pub mod users;

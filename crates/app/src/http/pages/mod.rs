@@ -17,6 +17,7 @@ pub mod attestations;
 pub mod capacity;
 pub mod directory;
 pub mod form_flow;
+pub mod hours;
 pub mod imports;
 pub mod mfa;
 pub mod notifications;

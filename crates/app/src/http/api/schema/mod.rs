@@ -8,6 +8,7 @@ mod onboarding;
 mod placements;
 mod planning;
 mod settings;
+mod time_entries;
 
 pub use choices::*;
 pub use directory::*;
@@ -16,3 +17,4 @@ pub use onboarding::*;
 pub use placements::*;
 pub use planning::*;
 pub use settings::*;
+pub use time_entries::*;
