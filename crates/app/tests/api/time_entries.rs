@@ -757,3 +757,118 @@ crate::db_test_with!(
         .await;
     }
 );
+
+crate::db_test_with!(
+    the_pages_log_hours_and_approve_them_in_bulk,
+    long_sessions,
+    |app| async move {
+        use crate::rule_pages::{page, post_form};
+        let a = active(&app).await;
+        let hours_page = format!("/placements/{}/hours", id(&a.placement));
+        let (status, html, token) = page(&app, &a.student, &hours_page).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(
+            html.contains("Log hours") && html.contains("<progress"),
+            "{html}"
+        );
+        // A refused form comes back with every problem and what was typed.
+        let (status, html) = post_form(
+            &app,
+            &a.student,
+            &hours_page,
+            &[
+                ("csrf_token", &token),
+                ("date", "2027-02-20"),
+                ("kind", "worked"),
+                ("hours", "30"),
+                ("activity", "Film review"),
+            ],
+        )
+        .await;
+        assert_eq!(status, 422, "{html}");
+        assert!(
+            html.contains("There is a problem") && html.contains("in the future"),
+            "{html}"
+        );
+        assert!(html.contains("more than 0 and at most 24"), "{html}");
+        assert!(html.contains("value=\"Film review\""), "kept: {html}");
+        for (date, hours) in [("2027-02-01", "8"), ("2027-02-02", "7.5")] {
+            let (status, html) = post_form(
+                &app,
+                &a.student,
+                &hours_page,
+                &[
+                    ("csrf_token", &token),
+                    ("date", date),
+                    ("kind", "worked"),
+                    ("hours", hours),
+                    ("activity", "Film review"),
+                ],
+            )
+            .await;
+            assert_eq!(status, 303, "{html}");
+        }
+        // The preceptor ticks both and approves them.
+        let (status, html, ptoken) = page(&app, &a.preceptor, "/hours").await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("Hours to approve") && html.contains("Approve selected"),
+            "{html}"
+        );
+        let list = app.get_ok(&a.preceptor, &a.entries()).await;
+        let picked = ids(&list);
+        let mut fields = vec![
+            ("csrf_token", ptoken.as_str()),
+            ("decision", "approve"),
+            ("back", "/hours"),
+        ];
+        for i in &picked {
+            fields.push(("ids", i.as_str()));
+        }
+        let (status, html) = post_form(&app, &a.preceptor, "/hours/decide", &fields).await;
+        assert_eq!(status, 303, "{html}");
+        let h = app.get_ok(&a.student, &a.hours()).await;
+        assert_eq!(h["approved_hours"], 15.5, "{h}");
+        // The school reads the totals but has nothing to approve; another school sees nothing.
+        let (status, html, _) = page(&app, &a.w.school, "/hours").await;
+        assert_eq!(status, 200);
+        assert!(
+            html.contains("15.5") && !html.contains("Approve selected"),
+            "{html}"
+        );
+        let (status, html, _) = page(&app, &a.w.school, &hours_page).await;
+        assert_eq!(status, 200);
+        assert!(
+            !html.contains("Log hours</button>") && !html.contains("Approve selected"),
+            "{html}"
+        );
+        let other = app
+            .user(
+                "school_coordinator",
+                json!({ "school_id": a.w.f.other_school["id"] }),
+            )
+            .await;
+        let (status, _, _) = page(&app, &other, &hours_page).await;
+        assert_eq!(status, 404);
+        // The placement page shows the totals and the way to them.
+        let (_, html, _) = page(
+            &app,
+            &a.student,
+            &format!("/placements/{}", id(&a.placement)),
+        )
+        .await;
+        assert!(
+            html.contains("15.5 of 269.72 required hours approved"),
+            "{html}"
+        );
+        // The page's CSV is the API's.
+        let res = app
+            .client
+            .get(app.url(&format!("{hours_page}?format=csv")))
+            .header("cookie", format!("practicum_session={}", a.w.school.token))
+            .send()
+            .await
+            .expect("request");
+        assert!(csv_text(res).await.starts_with("date,kind,hours"));
+    }
+);

@@ -45,6 +45,7 @@ pub fn router() -> Router<AppState> {
         .merge(people::router())
         .merge(requests::router())
         .merge(placements::router())
+        .merge(hours::router())
         .merge(capacity::router())
         .merge(planning::router())
         .merge(requirements::router())

@@ -246,6 +246,7 @@ pub fn nav_for(
             items.extend([
                 ("/requests".into(), "Requests"),
                 ("/placements".into(), "Placements"),
+                ("/hours".into(), "Hours"),
                 ("/documents".into(), "Clearance"),
                 ("/requirements".into(), "Requirements"),
                 ("/students".into(), "Students"),
@@ -269,6 +270,7 @@ pub fn nav_for(
             items.extend([
                 ("/requests".into(), "Requests"),
                 ("/placements".into(), "Placements"),
+                ("/hours".into(), "Hours"),
                 ("/students".into(), "Students"),
                 ("/attestations".into(), "Attestations"),
                 ("/my-school".into(), "Agreement & programs"),
@@ -280,14 +282,19 @@ pub fn nav_for(
                 items.push((format!("/departments/{d}/capacity"), "Capacity"));
             }
             items.push(("/placements".into(), "Placements"));
+            items.push(("/hours".into(), "Hours"));
         }
         Role::Student => {
             items.push(("/placements".into(), "My placements"));
+            items.push(("/hours".into(), "Hours"));
             if let Some(s) = student_id {
                 items.push((format!("/students/{s}/documents"), "My documents"));
             }
         }
-        Role::Preceptor | Role::Faculty => items.push(("/placements".into(), "My students")),
+        Role::Preceptor | Role::Faculty => {
+            items.push(("/placements".into(), "My students"));
+            items.push(("/hours".into(), "Hours to approve"));
+        }
     }
     items.push(("/profile".into(), "Profile"));
     items
