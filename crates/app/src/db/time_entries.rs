@@ -106,6 +106,15 @@ pub async fn of_placement(tx: &mut Tx, placement_id: &str) -> DbResult<Vec<TimeE
     )
 }
 
+/// Every entry of a student, over all their placements (their data export).
+pub async fn of_student(tx: &mut Tx, student_id: &str) -> DbResult<Vec<TimeEntryRow>> {
+    let sql =
+        format!("SELECT {COLS} FROM time_entries WHERE student_id = $1 ORDER BY entry_date, id");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(student_id).fetch_all(c).await)?,
+    )
+}
+
 /// The placement's entry on a day, if any.
 pub async fn on_date(
     tx: &mut Tx,

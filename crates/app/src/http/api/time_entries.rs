@@ -126,7 +126,7 @@ pub async fn csv(
     let (_, entries) = service::entries_of(&st, &p, &id).await?;
     Ok(crate::http::download_csv(
         &format!("time-entries-{id}.csv"),
-        crate::http::pages::hours::entries_table(&entries, "Entries", false).csv(),
+        crate::http::pages::hours::entries_table(&entries, "Entries").csv(),
     ))
 }
 

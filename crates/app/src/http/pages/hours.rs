@@ -35,7 +35,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The entries as a table, for the CSV (dates ISO, codes as words the API uses).
-pub fn entries_table(entries: &[TimeEntryRow], caption: &str, _with_student: bool) -> Table {
+pub fn entries_table(entries: &[TimeEntryRow], caption: &str) -> Table {
     let mut t = Table::new(
         caption,
         vec![
@@ -357,7 +357,7 @@ async fn placement_hours(
         let (_, entries) = service::entries_of(&st, &user.p, &id).await?;
         return Ok(crate::http::download_csv(
             &format!("hours-{id}.csv"),
-            entries_table(&entries, "Entries", false).csv(),
+            entries_table(&entries, "Entries").csv(),
         ));
     }
     render_placement(&st, &user, &id, None).await
