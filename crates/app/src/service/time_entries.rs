@@ -522,7 +522,13 @@ pub async fn delete_entry(
     let student = the_student(p)?;
     let mut tx = st.db.write().await?;
     db::placements::lock(&mut tx, placement_id).await?;
-    let (_, before) = own_open_entry(&mut tx, &student, placement_id, entry_id).await?;
+    let (placement, before) = own_open_entry(&mut tx, &student, placement_id, entry_id).await?;
+    if window(&placement)?.status != Stored::Active {
+        return Err(AppError::conflict(
+            ErrorCode::PlacementNotActive,
+            "the placement is not active: its hours can no longer change",
+        ));
+    }
     db::time_entries::delete(&mut tx, &before.id).await?;
     db::audit::record::<_, ()>(
         &mut tx,

@@ -229,7 +229,7 @@ crate::db_test_with!(
         )
         .await;
         // One entry per day.
-        log(&app, &a, &day("2027-02-04", 8.0)).await;
+        let kept = log(&app, &a, &day("2027-02-04", 8.0)).await;
         expect_problem(
             app.post(&a.student, &a.entries(), &day("2027-02-04", 2.0))
                 .await,
@@ -275,6 +275,26 @@ crate::db_test_with!(
         expect_problem(
             app.post(&a.student, &a.entries(), &day("2027-02-05", 8.0))
                 .await,
+            409,
+            &["placement_not_active"],
+        )
+        .await;
+        expect_problem(
+            app.patch(&a.student, &a.entry(&kept), &json!({ "hours": 6 }))
+                .await,
+            409,
+            &["placement_not_active"],
+        )
+        .await;
+        expect_problem(
+            app.raw(
+                &a.student,
+                reqwest::Method::DELETE,
+                &a.entry(&kept),
+                None,
+                vec![],
+            )
+            .await,
             409,
             &["placement_not_active"],
         )
