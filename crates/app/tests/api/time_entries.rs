@@ -881,6 +881,54 @@ crate::db_test_with!(
             html.contains("15.5 of 269.72 required hours approved"),
             "{html}"
         );
+        // A returned entry is put right on its own page; an approved one cannot be opened.
+        let third = log(&app, &a, &day("2027-02-03", 9.0)).await;
+        expect_status(
+            decide(&app, &a.preceptor, &json!({ "ids": [id(&third)], "decision": "return", "note": "Nine? You left at four" }))
+                .await,
+            200,
+        )
+        .await;
+        let edit = format!("{hours_page}/{}/edit", id(&third));
+        let (status, html, etoken) = page(&app, &a.student, &edit).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(
+            html.contains("You left at four") && html.contains("value=\"9\""),
+            "{html}"
+        );
+        let (status, html) = post_form(
+            &app,
+            &a.student,
+            &edit,
+            &[
+                ("csrf_token", &etoken),
+                ("date", "2027-02-03"),
+                ("kind", "worked"),
+                ("hours", ""),
+                ("clock_in", "08:00"),
+                ("clock_out", "16:00"),
+                ("activity", "Film review"),
+                ("notes", ""),
+            ],
+        )
+        .await;
+        assert_eq!(status, 303, "{html}");
+        let fixed = app.get_ok(&a.student, &a.entries()).await;
+        let fixed = items(&fixed)
+            .into_iter()
+            .find(|e| e["id"] == third["id"])
+            .expect("the entry");
+        assert_eq!(fixed["status"], "pending", "{fixed}");
+        assert_eq!(fixed["hours"], 8.0, "{fixed}");
+        let (status, _, _) = page(
+            &app,
+            &a.student,
+            &format!("{hours_page}/{}/edit", picked[0]),
+        )
+        .await;
+        assert_eq!(status, 409, "approved: locked");
+        let (status, _, _) = page(&app, &a.preceptor, &edit).await;
+        assert_eq!(status, 403, "only the student changes entries");
         // The page's CSV is the API's.
         let res = app
             .client

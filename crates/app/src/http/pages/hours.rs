@@ -2,7 +2,10 @@
 //! bar, the entries, the student's "Log hours" form, the supervisor's approve and return), and
 //! "Hours" / "Hours to approve" across placements for every role. Same services as the API.
 use super::view::{Cell, Field, Table, human_date, word_options};
-use super::{Chrome, Form, PageError, PageId, PageResult, PageUser, Summary, see, wants_csv};
+use super::{
+    Chrome, Form, FormPage, PageError, PageId, PageResult, PageUser, Summary, form_failed, see,
+    wants_csv,
+};
 use crate::db::{self, Scope, placements::PlacementRow, time_entries::TimeEntryRow};
 use crate::domain::{
     Role,
@@ -31,6 +34,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/placements/{id}/hours/{entry_id}/delete",
             post(delete_entry),
+        )
+        .route(
+            "/placements/{id}/hours/{entry_id}/edit",
+            get(edit_form).post(edit),
         )
 }
 
@@ -128,6 +135,7 @@ pub struct EntryView {
     pub selectable: bool,
     pub deletable: bool,
     pub delete_action: String,
+    pub edit_href: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -192,6 +200,7 @@ fn entry_view(e: &TimeEntryRow, student: String, selectable: bool, deletable: bo
         label: format!("{student} {day}").trim().to_string(),
         href: format!("/placements/{}/hours", e.placement_id),
         delete_action: format!("/placements/{}/hours/{}/delete", e.placement_id, e.id),
+        edit_href: format!("/placements/{}/hours/{}/edit", e.placement_id, e.id),
         id: e.id.clone(),
         student,
         day,
@@ -392,12 +401,7 @@ async fn delete_entry(
     form: Form,
 ) -> PageResult {
     form.check(&user)?;
-    let (Some(id), Some(entry_id)) = (
-        crate::http::extract::parse_id(&id),
-        crate::http::extract::parse_id(&entry_id),
-    ) else {
-        return Err(AppError::NotFound.into());
-    };
+    let (id, entry_id) = entry_ids(&id, &entry_id)?;
     service::delete_entry(&st, &user.p, &id, &entry_id).await?;
     Ok(see(&format!("/placements/{id}/hours"), "saved"))
 }
@@ -590,4 +594,99 @@ async fn overview(State(st): State<AppState>, user: PageUser, params: Params) ->
         placements_csv: "/hours?format=csv".into(),
     }
     .into_response())
+}
+
+/// The two ids of an entry's page; anything else is a 404.
+fn entry_ids(id: &str, entry_id: &str) -> Result<(String, String), PageError> {
+    match (
+        crate::http::extract::parse_id(id),
+        crate::http::extract::parse_id(entry_id),
+    ) {
+        (Some(a), Some(b)) => Ok((a, b)),
+        _ => Err(AppError::NotFound.into()),
+    }
+}
+
+/// The student's form to change an entry not approved yet, filled with it.
+async fn edit_page(
+    st: &AppState,
+    user: &PageUser,
+    id: &str,
+    entry_id: &str,
+) -> Result<FormPage, PageError> {
+    if user.p.role != Role::Student {
+        return Err(AppError::Forbidden.into());
+    }
+    let (_, entries) = service::entries_of(st, &user.p, id).await?;
+    let e = entries
+        .into_iter()
+        .find(|e| e.id == entry_id)
+        .ok_or(AppError::NotFound)?;
+    if !EntryStatus::parse(&e.status).is_some_and(EntryStatus::is_open) {
+        return Err(AppError::conflict(
+            crate::domain::ErrorCode::EntryLocked,
+            "this entry is approved and locked",
+        )
+        .into());
+    }
+    let mut fields = log_fields(st.clock.today());
+    let hours_given = e.kind == "worked" && e.clock_in.is_none();
+    for f in &mut fields {
+        f.value = match f.name.as_str() {
+            "date" => e.entry_date.to_string(),
+            "kind" => e.kind.clone(),
+            "hours" if hours_given => hours::hours_text(e.minutes),
+            "clock_in" => e.clock_in.clone().unwrap_or_default(),
+            "clock_out" => e.clock_out.clone().unwrap_or_default(),
+            "activity" => e.activity.clone().unwrap_or_default(),
+            "notes" => e.notes.clone().unwrap_or_default(),
+            "absence_reason" => e.absence_reason.clone().unwrap_or_default(),
+            "make_up_on" => e.make_up_on.map(|d| d.to_string()).unwrap_or_default(),
+            _ => String::new(),
+        };
+    }
+    let intro = match &e.decision_note {
+        Some(n) if e.status == "returned" => {
+            format!(
+                "Returned by your supervisor: \u{201c}{n}\u{201d}. Put it right and save: it waits for approval again."
+            )
+        }
+        _ => "Change the entry; it waits for approval.".to_string(),
+    };
+    Ok(FormPage {
+        chrome: user.chrome(format!("Change the entry of {}", human_date(e.entry_date))),
+        intro,
+        action: format!("/placements/{id}/hours/{entry_id}/edit"),
+        fields,
+        summary: vec![],
+        submit: "Save",
+        cancel: format!("/placements/{id}/hours"),
+        multipart: false,
+        at_risk: vec![],
+    })
+}
+
+async fn edit_form(
+    State(st): State<AppState>,
+    user: PageUser,
+    Path((id, entry_id)): Path<(String, String)>,
+) -> PageResult {
+    let (id, entry_id) = entry_ids(&id, &entry_id)?;
+    Ok(edit_page(&st, &user, &id, &entry_id).await?.into_response())
+}
+
+async fn edit(
+    State(st): State<AppState>,
+    user: PageUser,
+    Path((id, entry_id)): Path<(String, String)>,
+    form: Form,
+) -> PageResult {
+    form.check(&user)?;
+    let (id, entry_id) = entry_ids(&id, &entry_id)?;
+    let page = edit_page(&st, &user, &id, &entry_id).await?;
+    let parsed = input::time_entries::entry(form.to_map(&[], &[]), false);
+    match service::update_entry(&st, &user.p, &id, &entry_id, parsed).await {
+        Ok(_) => Ok(see(&format!("/placements/{id}/hours"), "saved")),
+        Err(e) => form_failed(page, &form, e),
+    }
 }
