@@ -44,6 +44,7 @@ pub mod sites;
 pub mod sso;
 pub mod staff;
 pub mod students;
+pub mod time_entries;
 pub mod users;
 
 pub use crate::domain::scope::Scope;

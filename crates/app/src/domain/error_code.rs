@@ -158,6 +158,17 @@ error_codes! {
     UnknownStudent = "unknown_student", 422;
     UnreadableFile = "unreadable_file", 422;
     WeakPassword = "weak_password", 422;
+    // Attendance and hours (issue 15 point 4, `domain/hours.rs`).
+    ClockOutBeforeClockIn = "clock_out_before_clock_in", 422;
+    DateInFuture = "date_in_future", 422;
+    DateOutsidePlacement = "date_outside_placement", 422;
+    EntryExists = "entry_exists", 409;
+    EntryLocked = "entry_locked", 409;
+    HoursAndClock = "hours_and_clock", 422;
+    HoursOutOfRange = "hours_out_of_range", 422;
+    NotApplicable = "not_applicable", 422;
+    PlacementNotActive = "placement_not_active", 409;
+    UnknownTimeEntry = "unknown_time_entry", 422;
 }
 
 impl ErrorCode {

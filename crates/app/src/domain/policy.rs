@@ -37,6 +37,13 @@ pub enum Resource {
     /// Who is on site on a day (issue 15 point 3): the office, and each department manager
     /// for their department.
     OnSite,
+    /// A student's time entries (issue 15 point 4): every party of the placement reads them
+    /// (the office, the school, the student, the supervisors, the department); only the student
+    /// writes their own (the service refuses anyone else, the admin included).
+    TimeEntry,
+    /// Approving or returning time entries: the placement's preceptor or faculty member, and
+    /// the office.
+    HoursApproval,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,6 +71,11 @@ pub fn access(role: Role, resource: Resource, action: Action) -> Access {
     match (resource, action, role) {
         (R::Discipline | R::PlacementOptions | R::Settings, Read, _) => All,
         (R::User | R::Settings, _, _) => Never,
+        (R::TimeEntry, Action::Write, Role::Coordinator) => Never,
+        (R::TimeEntry | R::HoursApproval, _, Role::Coordinator) => All,
+        (R::TimeEntry, Read, _) => Own,
+        (R::TimeEntry, Action::Write, Role::Student) => Own,
+        (R::HoursApproval, Action::Write, Role::Preceptor | Role::Faculty) => Own,
         (_, _, Role::Coordinator) => All,
         (R::Schedule, Read, _) => Own,
         (R::Schedule, _, Role::Preceptor | Role::Faculty) => Own,
@@ -311,6 +323,35 @@ mod tests {
                 access(role, Resource::Discipline, Action::Read),
                 Access::All
             );
+        }
+    }
+
+    /// Hours: every role reads its own scope's entries (the office all of them); only a
+    /// student logs; supervisors and the office approve.
+    #[test]
+    fn hours_are_read_by_every_party_logged_by_the_student_approved_by_supervisors() {
+        for role in Role::ALL {
+            let read = access(role, Resource::TimeEntry, Action::Read);
+            let office = matches!(role, Role::Admin | Role::Coordinator);
+            assert_eq!(
+                read,
+                if office { Access::All } else { Access::Own },
+                "{role:?}"
+            );
+            let write = access(role, Resource::TimeEntry, Action::Write);
+            let expected = match role {
+                Role::Student => Access::Own,
+                Role::Admin => Access::All,
+                _ => Access::Never,
+            };
+            assert_eq!(write, expected, "{role:?}");
+            let approve = access(role, Resource::HoursApproval, Action::Write);
+            let expected = match role {
+                Role::Preceptor | Role::Faculty => Access::Own,
+                Role::Admin | Role::Coordinator => Access::All,
+                _ => Access::Never,
+            };
+            assert_eq!(approve, expected, "{role:?}");
         }
     }
 

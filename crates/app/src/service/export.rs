@@ -18,7 +18,8 @@ checklist.json     your onboarding requirements and their state, over your open 
 documents.json     the evidence you or your school submitted, and the office's review of it
 files/             the files of those documents, named <document id>-<file name>
 disclosures.json   who other than you has read your record, what, when and why
-hours.json, evaluations.json   empty: Practicum does not keep hours or evaluations yet
+hours.json         the hours and absences you logged, and your supervisors' decisions
+evaluations.json   empty: Practicum does not keep evaluations yet
 
 Dates are ISO 8601; times are UTC.
 ";
@@ -74,6 +75,7 @@ pub async fn student_archive(
         })
         .collect::<Vec<_>>();
     let log = db::disclosures::of_student(&mut tx, student_id, i64::MAX).await?;
+    let hours = db::time_entries::of_student(&mut tx, student_id).await?;
     drop(tx);
 
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -98,7 +100,7 @@ pub async fn student_archive(
     put("checklist.json", &json(&checklist)?)?;
     put("documents.json", &json(&documents)?)?;
     put("disclosures.json", &json(&log)?)?;
-    put("hours.json", b"[]")?;
+    put("hours.json", &json(&hours)?)?;
     put("evaluations.json", b"[]")?;
     for d in &documents {
         let Some(sha) = &d.file_sha256 else { continue };

@@ -38,6 +38,7 @@ pub mod sso;
 pub mod staff;
 pub mod students;
 pub mod throttle;
+pub mod time_entries;
 pub mod users;
 
 pub use principal::{Principal, ensure};

@@ -68,4 +68,5 @@ mod sites;
 mod smoke;
 mod staff;
 mod students;
+mod time_entries;
 mod users;

@@ -36,6 +36,7 @@ pub mod shifts;
 pub mod sites;
 pub mod staff;
 pub mod students;
+pub mod time_entries;
 pub mod users;
 
 /// Every list answers `{ items, next_cursor }`.
@@ -159,6 +160,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(shifts::update))
         .routes(routes!(shifts::on_site_day))
         .routes(routes!(shifts::new_calendar_feed))
+        .routes(routes!(time_entries::list, time_entries::create))
+        .routes(routes!(time_entries::update, time_entries::delete))
+        .routes(routes!(time_entries::csv))
+        .routes(routes!(time_entries::hours))
+        .routes(routes!(time_entries::approve))
+        .routes(routes!(time_entries::list_all))
         .routes(routes!(invitations::accept))
         .routes(routes!(inquiries::list, inquiries::create))
         .routes(routes!(inquiries::update))

@@ -20,4 +20,5 @@ pub mod shifts;
 pub mod sites;
 pub mod staff;
 pub mod students;
+pub mod time_entries;
 pub mod users;

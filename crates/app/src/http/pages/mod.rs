@@ -17,6 +17,7 @@ pub mod attestations;
 pub mod capacity;
 pub mod directory;
 pub mod form_flow;
+pub mod hours;
 pub mod imports;
 pub mod mfa;
 pub mod notifications;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(placements::router())
         .merge(schedule::router())
         .merge(shifts::router())
+        .merge(hours::router())
         .merge(capacity::router())
         .merge(planning::router())
         .merge(requirements::router())

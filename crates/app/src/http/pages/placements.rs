@@ -309,6 +309,33 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
         facts.push(("Reason", Cell::text(r)));
     }
     let mut actions = vec![];
+    // Attendance and hours (issue 15 point 4): the totals and the way to the entries.
+    if row.student_id.is_some() && matches!(row.status.as_str(), "active" | "completed") {
+        let mut tx = st.db.read().await?;
+        let h = crate::service::time_entries::hours_of(&mut tx, &row).await?;
+        drop(tx);
+        let t = &h.totals;
+        facts.push((
+            "Hours",
+            Cell {
+                text: format!(
+                    "{} of {} required hours approved ({}%); {} waiting",
+                    crate::domain::hours::hours_text(t.approved_minutes),
+                    crate::domain::hours::hours_text(t.required_minutes),
+                    t.percent_approved(),
+                    crate::domain::hours::hours_text(t.pending_minutes),
+                ),
+                bar: Some(t.percent_approved()),
+                ..Default::default()
+            },
+        ));
+        let label = if user.p.role == crate::domain::Role::Student && row.status == "active" {
+            "Log hours"
+        } else {
+            "Hours"
+        };
+        actions.push((format!("/placements/{id}/hours"), label.to_string()));
+    }
     if scope.is_all() || scope.school().is_some() {
         actions.push((
             format!("/requests/{}", row.request_id),

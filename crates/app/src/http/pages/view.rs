@@ -246,6 +246,7 @@ pub fn nav_for(
             items.extend([
                 ("/requests".into(), "Requests"),
                 ("/placements".into(), "Placements"),
+                ("/hours".into(), "Hours"),
                 ("/documents".into(), "Clearance"),
                 ("/schedule".into(), "Calendar"),
                 ("/on-site".into(), "On site today"),
@@ -271,6 +272,7 @@ pub fn nav_for(
             items.extend([
                 ("/requests".into(), "Requests"),
                 ("/placements".into(), "Placements"),
+                ("/hours".into(), "Hours"),
                 ("/students".into(), "Students"),
                 ("/attestations".into(), "Attestations"),
                 ("/my-school".into(), "Agreement & programs"),
@@ -284,10 +286,12 @@ pub fn nav_for(
             items.push(("/on-site".into(), "On site today"));
             items.push(("/schedule".into(), "Schedule"));
             items.push(("/placements".into(), "Placements"));
+            items.push(("/hours".into(), "Hours"));
         }
         Role::Student => {
             items.push(("/placements".into(), "My placements"));
             items.push(("/schedule".into(), "Schedule"));
+            items.push(("/hours".into(), "Hours"));
             if let Some(s) = student_id {
                 items.push((format!("/students/{s}/documents"), "My documents"));
             }
@@ -295,6 +299,7 @@ pub fn nav_for(
         Role::Preceptor | Role::Faculty => {
             items.push(("/placements".into(), "My students"));
             items.push(("/schedule".into(), "Schedule"));
+            items.push(("/hours".into(), "Hours to approve"));
         }
     }
     items.push(("/profile".into(), "Profile"));

@@ -9,6 +9,7 @@ mod placements;
 mod planning;
 mod schedules;
 mod settings;
+mod time_entries;
 
 pub use choices::*;
 pub use directory::*;
@@ -18,3 +19,4 @@ pub use placements::*;
 pub use planning::*;
 pub use schedules::*;
 pub use settings::*;
+pub use time_entries::*;

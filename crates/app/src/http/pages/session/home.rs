@@ -286,6 +286,9 @@ pub(super) async fn home(
             });
         }
         Role::Student | Role::Preceptor | Role::Faculty | Role::DepartmentManager => {
+            let (work, today_shifts) = super::work::today(&st, &user).await?;
+            tiles.extend(work);
+            sections.extend(today_shifts);
             let scope = p.authorize(Resource::Placement, Action::Read)?;
             let today = st.clock.today();
             let (from, to) = if p.role == Role::DepartmentManager {

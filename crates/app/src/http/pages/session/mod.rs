@@ -27,6 +27,7 @@ mod damaged;
 mod home;
 mod passwords;
 mod second_step;
+mod work;
 use home::*;
 pub use second_step::second_step_page;
 
