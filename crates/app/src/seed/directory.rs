@@ -53,6 +53,13 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
         let s = Site {
             id: new_id(),
             name: name.to_string(),
+            address: Some(format!("1 Hospital Drive, {name}")),
+            arrival_notes: Some(
+                "Park in the visitor garage (level 2 is for students). Pick up your badge at the \
+                 security desk in the main lobby between 6:30 and 7:00 with photo ID, then ask \
+                 for your preceptor at the department's front desk."
+                    .into(),
+            ),
         };
         db::sites::insert(&mut tx, &s).await?;
         audit(&mut tx, &actor, "site", &s.id, &s).await?;

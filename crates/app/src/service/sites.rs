@@ -11,6 +11,9 @@ use crate::state::AppState;
 #[derive(Clone, Debug, Default)]
 pub struct SiteFields {
     pub name: Option<String>,
+    /// `Some(None)` clears it.
+    pub address: Option<Option<String>>,
+    pub arrival_notes: Option<Option<String>>,
 }
 
 /// Creates a site (office only). Errors: 403, 422 with every problem.
@@ -25,6 +28,8 @@ pub async fn create_site(
     let site = Site {
         id: new_id(),
         name: input.fields.name.unwrap_or_default(),
+        address: input.fields.address.flatten(),
+        arrival_notes: input.fields.arrival_notes.flatten(),
     };
     let mut tx = st.db.write().await?;
     db::sites::insert(&mut tx, &site).await?;
@@ -59,6 +64,14 @@ pub async fn update_site(
     let site = Site {
         id: current.id.clone(),
         name: input.fields.name.unwrap_or_else(|| current.name.clone()),
+        address: input
+            .fields
+            .address
+            .unwrap_or_else(|| current.address.clone()),
+        arrival_notes: input
+            .fields
+            .arrival_notes
+            .unwrap_or_else(|| current.arrival_notes.clone()),
     };
     db::sites::update(&mut tx, &site).await?;
     db::audit::record(

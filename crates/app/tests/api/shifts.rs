@@ -924,3 +924,50 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    the_placement_page_says_the_sites_address_and_what_to_do_on_arrival,
+    |app| async move {
+        let w = world(&app, 4, 2).await;
+        let p = placement(&app, &w).await;
+        let site = format!("/api/v1/sites/{}", id(&w.f.site));
+        // Additive fields: null until recorded, then kept, then cleared by null.
+        let before = app.get_ok(&w.office, &site).await;
+        assert!(before["address"].is_null(), "{before}");
+        let after = expect_status(
+            app.patch(
+                &w.office,
+                &site,
+                &json!({ "address": "55 Fruit Street, Boston, MA 02114",
+                         "arrival_notes": "Badge pick-up at the Gray lobby desk from 6:30." }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(after["address"], "55 Fruit Street, Boston, MA 02114");
+        assert_eq!(after["name"], before["name"], "the name kept");
+        let bad = app.patch(&w.office, &site, &json!({ "address": 7 })).await;
+        assert_eq!(bad.status(), 422);
+        let student = app
+            .user("student", json!({ "student_id": w.students[0]["id"] }))
+            .await;
+        let cookie = crate::rules_world::page_login(&app, &student).await;
+        let (status, html) =
+            crate::rules_world::page(&app, &cookie, &format!("/placements/{}", id(&p))).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("55 Fruit Street, Boston, MA 02114"), "{html}");
+        assert!(
+            html.contains("Badge pick-up at the Gray lobby desk"),
+            "{html}"
+        );
+        let cleared = expect_status(
+            app.patch(&w.office, &site, &json!({ "address": null }))
+                .await,
+            200,
+        )
+        .await;
+        assert!(cleared["address"].is_null(), "{cleared}");
+        assert_eq!(cleared["arrival_notes"], after["arrival_notes"]);
+    }
+);

@@ -36,14 +36,18 @@ pub async fn placement_parts(
 ) -> Result<(Vec<(&'static str, Cell)>, Section), PageError> {
     let mut tx = st.db.read().await?;
     let mut facts = vec![];
+    let mut arrival = None;
     if let Some(d) = db::departments::get(&mut tx, &row.department_id).await?
         && let Some(site) = db::sites::get(&mut tx, &d.site_id).await?
     {
         facts.push(("Where", Cell::text(format!("{}, {}", d.name, site.name))));
         facts.push((
             "Address",
-            Cell::text("not recorded for this site; the office gives it with the welcome letter"),
+            Cell::text(site.address.clone().unwrap_or_else(|| {
+                "not recorded for this site yet (the office adds it on the site's page)".into()
+            })),
         ));
+        arrival = site.arrival_notes.clone();
     }
     for (label, id) in [
         ("Preceptor contact", &row.preceptor_id),
@@ -71,6 +75,9 @@ pub async fn placement_parts(
                 .unwrap_or_else(|| code.to_string())
         };
         let mut bring = "Photo ID and your school ID; the time of your first shift and your supervisor's name (on this page).".to_string();
+        if let Some(a) = &arrival {
+            bring.push_str(&format!(" On arrival: {a}"));
+        }
         if !clearance.missing.is_empty() {
             let mut first: Vec<String> = clearance
                 .missing

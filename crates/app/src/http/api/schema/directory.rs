@@ -28,6 +28,10 @@ impl From<db::disciplines::Discipline> for Discipline {
 pub struct Site {
     pub id: String,
     pub name: String,
+    /// Street address (null when not recorded).
+    pub address: Option<String>,
+    /// Parking, badge pick-up, whom to ask for on the first day (null when not recorded).
+    pub arrival_notes: Option<String>,
 }
 
 impl From<db::sites::Site> for Site {
@@ -35,6 +39,8 @@ impl From<db::sites::Site> for Site {
         Site {
             id: s.id,
             name: s.name,
+            address: s.address,
+            arrival_notes: s.arrival_notes,
         }
     }
 }

@@ -73,6 +73,12 @@ fn site_form(title: impl Into<String>, action: String, s: Option<&db::sites::Sit
             Field::new("name", "Name", "text")
                 .required()
                 .value(s.map(|s| s.name.clone()).unwrap_or_default()),
+            Field::new("address", "Address", "text")
+                .hint("As on a letter: street, town, postcode.")
+                .value(s.and_then(|s| s.address.clone()).unwrap_or_default()),
+            Field::new("arrival_notes", "On arrival", "textarea")
+                .hint("Parking, badge pick-up, whom to ask for: shown on each placement at this site and in the welcome letter.")
+                .value(s.and_then(|s| s.arrival_notes.clone()).unwrap_or_default()),
         ],
     )
 }
@@ -119,6 +125,18 @@ pub async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId
     Ok(RecordPage {
         chrome: user.chrome(s.name.clone()),
         facts: vec![
+            (
+                "Address",
+                Cell::text(s.address.clone().unwrap_or_else(|| "not recorded".into())),
+            ),
+            (
+                "On arrival",
+                Cell::text(
+                    s.arrival_notes
+                        .clone()
+                        .unwrap_or_else(|| "not recorded".into()),
+                ),
+            ),
             ("Departments", Cell::text(depts.len().to_string())),
             (
                 "Seats (students at once)",
