@@ -64,27 +64,67 @@ pub fn drain_limit(limit: usize) -> usize {
     limit.saturating_mul(4).clamp(1024 * 1024, 64 * 1024 * 1024)
 }
 
-/// The whole body, at most `cap` bytes; `None` when it is longer (the rest read and dropped
-/// up to [`drain_limit`], see there).
-pub async fn read_body_capped(body: axum::body::Body, cap: usize) -> Option<axum::body::Bytes> {
+/// The whole body, at most `cap` bytes; when it is longer, `Err` with its first `cap` bytes
+/// (the rest read and dropped up to [`drain_limit`], see there).
+pub async fn read_body_capped(
+    body: axum::body::Body,
+    cap: usize,
+) -> Result<axum::body::Bytes, axum::body::Bytes> {
     use http_body_util::BodyExt;
     let mut body = body;
     let mut kept: Vec<u8> = Vec::new();
     let mut seen = 0usize;
     while let Some(frame) = body.frame().await {
         let Ok(frame) = frame else {
-            return None;
+            return Err(kept.into());
         };
         if let Ok(data) = frame.into_data() {
+            if kept.len() < cap {
+                let room = cap - kept.len();
+                kept.extend_from_slice(&data[..data.len().min(room)]);
+            }
             seen += data.len();
-            if seen <= cap {
-                kept.extend_from_slice(&data);
-            } else if seen > drain_limit(cap) {
-                return None;
+            if seen > drain_limit(cap) {
+                return Err(kept.into());
             }
         }
     }
-    (seen <= cap).then(|| kept.into())
+    if seen <= cap {
+        Ok(kept.into())
+    } else {
+        Err(kept.into())
+    }
+}
+
+/// The text fields sent before the file in a multipart body cut short (`prefix`, a refused
+/// body's beginning): what the person typed, to show the form again with it.
+pub async fn fields_before_file(
+    headers: &axum::http::HeaderMap,
+    prefix: axum::body::Bytes,
+) -> HashMap<String, String> {
+    // The fields come before the file and are small: their first 256 KiB is plenty, and stays
+    // under the multipart reader's own default limit (2 MB).
+    let prefix = prefix.slice(..prefix.len().min(256 * 1024));
+    let mut req = Request::new(axum::body::Body::from(prefix));
+    *req.headers_mut() = headers.clone();
+    req.headers_mut().remove(axum::http::header::CONTENT_LENGTH);
+    let mut fields = HashMap::new();
+    let Ok(mut mp) = Multipart::from_request(req, &()).await else {
+        return fields;
+    };
+    while let Ok(Some(part)) = mp.next_field().await {
+        let name = part.name().unwrap_or("").to_string();
+        if name == "file" {
+            break;
+        }
+        match part.text().await {
+            Ok(t) if t.len() <= 64 * 1024 => {
+                fields.insert(name, t);
+            }
+            _ => break,
+        }
+    }
+    fields
 }
 
 /// A size in the words people read on their own computers: "10 MB", "512 KB", "900 bytes"

@@ -491,6 +491,10 @@ db_test_with!(
                 "the form again"
             );
             assert!(html.contains("at most 4 KB"), "the limit in the hint");
+            assert!(
+                html.contains(r#"value="2026-12-01""#),
+                "{size}: kept: {html}"
+            );
         }
         // Not a PDF or an image: the form again, what was typed kept.
         let (status, html) = crate::rule_pages::page_upload(

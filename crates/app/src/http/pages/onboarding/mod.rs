@@ -275,13 +275,17 @@ async fn upload(
             ),
         )
     };
-    let Some(bytes) =
-        crate::http::upload::read_body_capped(body, st.config.upload_limit + 64 * 1024).await
-    else {
-        // Too large to read whole, so its CSRF token cannot be checked: the form is shown
-        // again (a read, nothing written) with what went wrong.
-        return refused(&st, &user, &id, too_large(), &Default::default()).await;
-    };
+    let bytes =
+        match crate::http::upload::read_body_capped(body, st.config.upload_limit + 64 * 1024).await
+        {
+            Ok(b) => b,
+            // Too large to read whole, so its CSRF token is not checked: the form is shown again
+            // (a read, nothing written) with what went wrong and what was typed before the file.
+            Err(prefix) => {
+                let typed = crate::http::upload::fields_before_file(&parts.headers, prefix).await;
+                return refused(&st, &user, &id, too_large(), &typed).await;
+            }
+        };
     let needle = b"name=\"csrf_token\"\r\n\r\n";
     let sent = bytes
         .windows(needle.len())
@@ -297,12 +301,12 @@ async fn upload(
     if !sent.is_some_and(|t| constant_time_eq(&t, &token)) {
         return Err(AppError::Forbidden.into());
     }
+    // What was typed, for the form shown again if the file is refused.
+    let typed = crate::http::upload::fields_before_file(&parts.headers, bytes.clone()).await;
     let req = axum::extract::Request::from_parts(parts, axum::body::Body::from(bytes));
-    let mut typed = std::collections::HashMap::new();
     let outcome: crate::error::AppResult<_> = async {
         documents::may_upload_for(&st, &user.p, &id).await?;
         let up = crate::http::upload::read(req, st.config.upload_limit).await?;
-        typed = up.fields.clone();
         let doc = input::onboarding::new_document(up)?;
         documents::upload_document(&st, &user.p, &id, doc).await
     }
