@@ -256,13 +256,42 @@ pub struct Created<'a> {
     pub after_json: String,
 }
 
+/// One change for [`record_changes`]: an action on a record, with its state before and after
+/// as JSON.
+pub struct Change<'a> {
+    pub action: &'a str,
+    pub record_type: &'a str,
+    pub record_id: &'a str,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+}
+
 /// Appends a `create` event for each record, in order, chained as [`record`] chains one —
 /// in multi-row inserts (the bulk import's thousands of rows).
 pub async fn record_created(tx: &mut Tx, actor: &Actor, created: &[Created<'_>]) -> DbResult<()> {
+    let changes: Vec<Change<'_>> = created
+        .iter()
+        .map(|c| Change {
+            action: "create",
+            record_type: c.record_type,
+            record_id: c.record_id,
+            before_json: None,
+            after_json: Some(c.after_json.clone()),
+        })
+        .collect();
+    record_changes(tx, actor, &changes).await
+}
+
+/// Appends an event for each change, in order, chained as [`record`] chains one — in
+/// multi-row inserts (the bulk import's updates).
+pub async fn record_changes(tx: &mut Tx, actor: &Actor, changes: &[Change<'_>]) -> DbResult<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
     lock_chain(tx).await?;
     let (mut seq, mut prev_hash) = last_link(tx).await?;
-    let mut events = Vec::with_capacity(created.len());
-    for c in created {
+    let mut events = Vec::with_capacity(changes.len());
+    for c in changes {
         seq += 1;
         let mut e = ChainEvent {
             id: super::new_id(),
@@ -270,11 +299,11 @@ pub async fn record_created(tx: &mut Tx, actor: &Actor, created: &[Created<'_>])
             at: chain_instant(actor.at),
             actor_id: actor.user_id.clone(),
             actor_label: actor.label.clone(),
-            action: "create".to_string(),
+            action: c.action.to_string(),
             record_type: c.record_type.to_string(),
             record_id: c.record_id.to_string(),
-            before_json: None,
-            after_json: Some(c.after_json.clone()),
+            before_json: c.before_json.clone(),
+            after_json: c.after_json.clone(),
             ip: actor.ip.clone(),
             prev_hash: None,
             hash: None,

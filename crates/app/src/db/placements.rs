@@ -241,6 +241,29 @@ pub async fn open_depending_on(tx: &mut Tx, on: DependsOn<'_>) -> DbResult<Vec<P
     )
 }
 
+/// Which of these students have an open placement (not cancelled or completed): the ones a
+/// change to their record must have reviewed for risks (the bulk import's updates).
+pub async fn students_with_open(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<String>> {
+    let mut out = Vec::new();
+    for chunk in student_ids.chunks(1000) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT DISTINCT student_id FROM placements WHERE student_id IN ({})
+             AND status NOT IN ('cancelled', 'completed')",
+            marks.join(", ")
+        );
+        let rows: Vec<(String,)> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows.into_iter().map(|(id,)| id));
+    }
+    Ok(out)
+}
+
 /// Every open placement (not cancelled or completed) that ends on or after `from`, for the
 /// office's list of placements at risk.
 pub async fn open_from(tx: &mut Tx, from: NaiveDate) -> DbResult<Vec<PlacementRow>> {

@@ -191,6 +191,68 @@ pub async fn update_student(
 
 /// Writes a checked change of `current` (from [`merge`]) with its audit event, and answers the
 /// student as stored and the open placements now at risk (also the import's update of a row).
+/// Many students' updates at once (the bulk import), as [`write_update`] writes one: the same
+/// rows, audit events and risk reviews, in fewer round trips — the name written only when it
+/// changed, the primary enrollment's status or graduation in place, the audit events chained
+/// in multi-row inserts, and only students with an open placement reviewed for risks. A
+/// change of program (a move, rare in a file) goes through [`write_update`] itself.
+pub(super) async fn write_updates(
+    tx: &mut Tx,
+    actor: &crate::db::audit::Actor,
+    changes: &[(&Student, &Student)],
+) -> AppResult<()> {
+    let mut after_states: Vec<(String, Option<String>, Option<String>)> = Vec::new();
+    let mut reviewed: Vec<&str> = Vec::new();
+    for (current, s) in changes {
+        let id = current.id.as_str();
+        let primary = current.enrollments.iter().find(|e| e.is_current());
+        if primary.is_some_and(|p| p.program_id != s.program_id) {
+            write_update(tx, actor, current, s).await?;
+            continue;
+        }
+        if current.first_name != s.first_name
+            || current.last_name != s.last_name
+            || current.email != s.email
+        {
+            db::students::update(tx, s).await?;
+        }
+        let mut after = (*s).clone();
+        after.enrollments = current.enrollments.clone();
+        if let Some(p) = primary
+            && (p.status != s.enrollment_status || p.expected_graduation != s.expected_graduation)
+        {
+            let mut e = p.clone();
+            e.status = s.enrollment_status.clone();
+            e.expected_graduation = s.expected_graduation;
+            db::enrollments::update(tx, &e).await?;
+            if let Some(x) = after.enrollments.iter_mut().find(|x| x.id == e.id) {
+                *x = e;
+            }
+        }
+        after_states.push((
+            id.to_string(),
+            serde_json::to_string(current).ok(),
+            serde_json::to_string(&after).ok(),
+        ));
+        reviewed.push(id);
+    }
+    let events: Vec<crate::db::audit::Change<'_>> = after_states
+        .iter()
+        .map(|(id, before, after)| crate::db::audit::Change {
+            action: "update",
+            record_type: "student",
+            record_id: id,
+            before_json: before.clone(),
+            after_json: after.clone(),
+        })
+        .collect();
+    db::audit::record_changes(tx, actor, &events).await?;
+    for id in db::placements::students_with_open(tx, &reviewed).await? {
+        super::risks::review(tx, db::placements::DependsOn::Student(&id), actor.at).await?;
+    }
+    Ok(())
+}
+
 pub(super) async fn write_update(
     tx: &mut Tx,
     actor: &crate::db::audit::Actor,

@@ -451,3 +451,93 @@ Sam Hill,sam@hospital.org,radiology,Manager,,,\n";
         .await;
     }
 );
+
+db_test!(
+    an_import_that_updates_reviews_risks_and_keeps_the_audit_chain,
+    |app| async move {
+        use crate::rules_world::{placed, world};
+        let w = world(&app, 3, 3).await;
+        let placement = placed(&app, &w, &[&w.students[0]]).await.remove(0);
+        let program = w.f.program["name"].as_str().unwrap_or_default();
+        let school = w.f.school["name"].as_str().unwrap_or_default();
+        let row = |s: &Value, status: &str, graduation: &str, first: &str| {
+            format!(
+                "{first},{},{},{school},{program},{status},{graduation}\n",
+                s["last_name"].as_str().unwrap_or_default(),
+                s["email"].as_str().unwrap_or_default()
+            )
+        };
+        // The placed student withdraws; the second graduates later; the third is renamed.
+        let mut csv = String::from(
+            "First name,Last name,Email,School,Program,Enrollment status,Expected graduation\n",
+        );
+        let s = &w.students;
+        csv.push_str(&row(
+            &s[0],
+            "withdrawn",
+            "2028-05-15",
+            s[0]["first_name"].as_str().unwrap_or_default(),
+        ));
+        csv.push_str(&row(
+            &s[1],
+            "enrolled",
+            "2029-12-20",
+            s[1]["first_name"].as_str().unwrap_or_default(),
+        ));
+        csv.push_str(&row(&s[2], "enrolled", "2028-05-15", "Renamed"));
+        let r = expect_status(
+            import(
+                &app,
+                &w.office,
+                "/api/v1/imports/students",
+                "s.csv",
+                csv.as_bytes(),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(r["updated"], 3, "{r}");
+        assert_eq!(r["created"], 0, "{r}");
+        let got = |i: usize| {
+            let app = &app;
+            let w = &w;
+            async move {
+                app.get_ok(
+                    &w.office,
+                    &format!("/api/v1/students/{}", id(&w.students[i])),
+                )
+                .await
+            }
+        };
+        assert_eq!(got(0).await["enrollment_status"], "withdrawn");
+        assert_eq!(got(1).await["expected_graduation"], "2029-12-20");
+        assert_eq!(got(2).await["first_name"], "Renamed");
+        // The withdrawn student's placement is at risk, as a one-record change would make it.
+        let p = app
+            .get_ok(&w.office, &format!("/api/v1/placements/{}", id(&placement)))
+            .await;
+        assert!(
+            !p["risks"].as_array().map(Vec::is_empty).unwrap_or(true),
+            "at risk: {p}"
+        );
+        // Noticed (reviewed) when the import wrote it, not only derived on reading.
+        assert!(p["risks"][0]["since"].is_string(), "{p}");
+        // Each update is in the trail, with its before and after, and the chain holds.
+        let history = app
+            .get_ok(
+                &w.office,
+                &format!(
+                    "/api/v1/audit?record_type=student&record_id={}",
+                    id(&w.students[1])
+                ),
+            )
+            .await;
+        assert!(
+            items(&history).iter().any(|e| e["action"] == "update"),
+            "{history}"
+        );
+        let (code, out, err) = crate::audit_chain::cli(&app, &["audit", "verify"]).await;
+        assert_eq!(code, 0, "{out}{err}");
+    }
+);

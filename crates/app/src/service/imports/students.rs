@@ -54,6 +54,17 @@ pub(super) async fn run(
         .map(|(email, id, school)| (email, (id, school)))
         .collect();
     let users = people::users_by_email(tx).await?;
+    // Every student the file names by email, read at once rather than row by row.
+    let named: Vec<&str> = rows
+        .iter()
+        .filter_map(|r| r.input.fields.fields.email.as_deref())
+        .filter_map(|e| existing.get(e).map(|(id, _)| id.as_str()))
+        .collect();
+    let mut known: HashMap<String, db::students::Student> = db::students::get_many(tx, &named)
+        .await?
+        .into_iter()
+        .map(|s| (s.id.clone(), s))
+        .collect();
     let mut seen = HashSet::new();
     let mut plans = Vec::new();
     for row in rows {
@@ -124,7 +135,7 @@ pub(super) async fn run(
                 );
             } else if let Some((id, at)) = existing.get(&email) {
                 if school_id.as_ref().is_some_and(|s| s == at) {
-                    current = db::students::get(tx, id).await?;
+                    current = known.remove(id);
                 } else {
                     super::email_taken(&mut problems, "a student of another school");
                 }
@@ -189,13 +200,12 @@ pub(super) async fn run(
     let mut new_students = Vec::new();
     let mut new_users = Vec::new();
     let mut renamed = Vec::new();
+    let mut updates = Vec::new();
     for (plan, account) in &plans {
         progress.advance(1);
         match plan {
             Plan::Create(s) => new_students.push(s),
-            Plan::Update(current, s) => {
-                crate::service::students::write_update(tx, actor, current, s).await?;
-            }
+            Plan::Update(current, s) => updates.push((current.as_ref(), s)),
             Plan::Keep => {}
         }
         match account {
@@ -203,6 +213,7 @@ pub(super) async fn run(
             other => renamed.push(other),
         }
     }
+    crate::service::students::write_updates(tx, actor, &updates).await?;
     db::imports::insert_students(tx, &new_students, actor.at).await?;
     db::imports::insert_users(tx, &new_users).await?;
     for a in renamed {
