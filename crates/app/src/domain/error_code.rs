@@ -31,6 +31,8 @@ error_codes! {
     AgreementDoesNotCoverDates = "agreement_does_not_cover_dates", 422;
     AgreementTextChanged = "agreement_text_changed", 409;
     AgreementTextMissing = "agreement_text_missing", 409;
+    FinalEvaluationMissing = "final_evaluation_missing", 409;
+    HoursNotApproved = "hours_not_approved", 409;
     NotSignedInSystem = "not_signed_in_system", 422;
     AlreadyEnrolled = "already_enrolled", 422;
     AlreadySignedUp = "already_signed_up", 409;

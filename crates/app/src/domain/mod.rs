@@ -5,6 +5,7 @@ pub mod capacity;
 pub mod catalog;
 pub mod choices;
 pub mod clearance;
+pub mod completion;
 pub mod decision;
 pub mod directory;
 pub mod eligibility;
