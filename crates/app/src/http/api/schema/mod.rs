@@ -7,6 +7,7 @@ mod office;
 mod onboarding;
 mod placements;
 mod planning;
+mod projects;
 mod schedules;
 mod settings;
 
@@ -16,5 +17,6 @@ pub use office::*;
 pub use onboarding::*;
 pub use placements::*;
 pub use planning::*;
+pub use projects::*;
 pub use schedules::*;
 pub use settings::*;
