@@ -16,7 +16,7 @@ CREATE TABLE projects (
     agreement_reset_reason   TEXT,
     deliverable_name         TEXT,
     deliverable_sha256       TEXT,
-    deliverable_size         INTEGER,
+    deliverable_size         BIGINT,
     deliverable_uploaded_at  TIMESTAMPTZ,
     deliverable_status       TEXT CHECK (deliverable_status IN ('submitted', 'accepted', 'returned')),
     deliverable_note         TEXT,

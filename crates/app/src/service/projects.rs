@@ -156,15 +156,16 @@ pub fn is_party(p: &Principal, row: &PlacementRow) -> bool {
             .is_ok_and(|scope| project::party(&scope, &row.parties()).is_some())
 }
 
-/// A change to the plan after an agreement clears every agreement and says who changed what.
+/// A change to the plan after an agreement clears every agreement and says who changed what;
+/// answers whether it did.
 fn reset_agreements(
     row: &mut ProjectRow,
     p: &Principal,
     what: &str,
     now: chrono::DateTime<chrono::Utc>,
-) {
+) -> bool {
     if !row.any_agreement() {
-        return;
+        return false;
     }
     row.faculty_agreed_by = None;
     row.faculty_agreed_by_name = None;
@@ -178,6 +179,7 @@ fn reset_agreements(
         "{} {what} after it was agreed; the faculty member and the site mentor agree again",
         p.name
     ));
+    true
 }
 
 async fn save_project(
@@ -278,15 +280,12 @@ pub async fn add_item(
     .await?;
     let before = db::projects::get(&mut tx, placement_id).await?;
     let mut after = before.clone();
-    reset_agreements(
+    if reset_agreements(
         &mut after,
         p,
         &format!("added the {} \"{}\"", kind.as_str(), item.title),
         now,
-    );
-    if after.any_agreement() != before.any_agreement()
-        || after.agreement_reset_at != before.agreement_reset_at
-    {
+    ) {
         save_project(&mut tx, st, p, "agreement_reset", &before, &mut after).await?;
     }
     tx.commit().await?;
@@ -369,8 +368,7 @@ pub async fn change_item(
     if !changes.is_empty() {
         let before = db::projects::get(&mut tx, placement_id).await?;
         let mut after = before.clone();
-        reset_agreements(&mut after, p, &changes.join(" and "), now);
-        if after.agreement_reset_at != before.agreement_reset_at {
+        if reset_agreements(&mut after, p, &changes.join(" and "), now) {
             save_project(&mut tx, st, p, "agreement_reset", &before, &mut after).await?;
         }
     }
@@ -408,13 +406,12 @@ pub async fn remove_item(
     .await?;
     let before = db::projects::get(&mut tx, placement_id).await?;
     let mut after = before.clone();
-    reset_agreements(
+    if reset_agreements(
         &mut after,
         p,
         &format!("removed the {} \"{}\"", item.kind, item.title),
         now,
-    );
-    if after.agreement_reset_at != before.agreement_reset_at {
+    ) {
         save_project(&mut tx, st, p, "agreement_reset", &before, &mut after).await?;
     }
     tx.commit().await?;

@@ -23,6 +23,7 @@ mod list_sorting;
 mod mfa;
 mod notices;
 mod notifications;
+mod offboarding;
 mod oidc;
 // The test provider: each test uses part of it.
 #[allow(dead_code)]
@@ -36,6 +37,7 @@ mod placement_flow;
 mod placements;
 mod planning;
 mod programs;
+mod projects;
 mod reports;
 mod requests;
 mod robustness;
