@@ -20,11 +20,13 @@ pub mod form_flow;
 pub mod imports;
 pub mod mfa;
 pub mod notifications;
+pub mod offboarding;
 pub mod onboarding;
 pub mod people;
 pub mod placement_filters;
 pub mod placements;
 pub mod planning;
+pub mod projects;
 pub mod public;
 pub mod requests;
 pub mod requirements;
@@ -48,6 +50,8 @@ pub fn router() -> Router<AppState> {
         .merge(placements::router())
         .merge(schedule::router())
         .merge(shifts::router())
+        .merge(projects::router())
+        .merge(offboarding::router())
         .merge(capacity::router())
         .merge(planning::router())
         .merge(requirements::router())
