@@ -79,8 +79,8 @@ test('an intern proposes objectives and a milestone; the faculty member agrees',
   await page.getByRole('button', { name: 'Add' }).click();
   await page.waitForURL((u) => u.pathname === `/placements/${internship.id}/project`);
   const objectives = page.locator('section#learning-objectives');
-  await objectives.getByText('Analyse the discharge process for delays').waitFor();
-  await page.locator('section#milestones').getByText('Current-state process map').waitFor();
+  await objectives.getByRole('rowheader', { name: 'Analyse the discharge process for delays' }).waitFor();
+  await page.locator('section#milestones').getByRole('rowheader', { name: 'Current-state process map' }).waitFor();
   await page.locator('section#milestones').getByText('Planned').waitFor();
   // The student proposes; only the faculty member and the site mentor agree.
   assert.equal(await page.getByRole('button', { name: 'Agree to the plan' }).count(), 0);
