@@ -526,3 +526,44 @@ db_test!(
         .await;
     }
 );
+
+db_test!(
+    the_project_page_shows_the_plan_to_its_parties_only,
+    |app| async move {
+        let i = intern(&app).await;
+        let p = &i.placement;
+        add(
+            &app,
+            &i.student,
+            p,
+            json!({ "kind": "objective", "title": "Learn scheduling" }),
+        )
+        .await;
+        agree(&app, &i.faculty, p).await;
+        let path = format!("/placements/{}/project", sid(p));
+        // The placement page links it for the student; the project page shows the plan and
+        // who agreed, in words.
+        let student = page_login(&app, &i.student).await;
+        let (status, html) = page(&app, &student, &format!("/placements/{}", sid(p))).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&format!("href=\"{path}\"")), "{html}");
+        let (status, html) = page(&app, &student, &path).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Learn scheduling"), "{html}");
+        assert!(html.contains("agreed by Dr. Fay Culty"), "{html}");
+        assert!(html.contains("Upload the final deliverable"), "{html}");
+        assert!(!html.contains("Agree to the plan"), "{html}");
+        // The mentor may agree; the school sees nothing.
+        let mentor = page_login(&app, &i.mentor).await;
+        let (status, html) = page(&app, &mentor, &path).await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Agree to the plan"), "{html}");
+        let school = page_login(&app, &i.w.school).await;
+        assert_eq!(page(&app, &school, &path).await.0, 404);
+        assert_eq!(page(&app, &school, "/offboarding").await.0, 403);
+        let office = page_login(&app, &i.w.office).await;
+        let (status, html) = page(&app, &office, "/offboarding").await;
+        assert_eq!(status, 200);
+        assert!(html.contains("Nothing to offboard matches."), "{html}");
+    }
+);
