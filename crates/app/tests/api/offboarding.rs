@@ -333,3 +333,55 @@ db_test_with!(
         );
     }
 );
+
+db_test_with!(
+    the_new_endpoints_are_in_the_openapi_document,
+    long_sessions,
+    |app| async move {
+        let doc: Value = app
+            .client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        let paths = doc["paths"].as_object().expect("paths");
+        for (path, methods) in [
+            ("/api/v1/placements/{id}/project", &["get"][..]),
+            ("/api/v1/placements/{id}/project/items", &["post"]),
+            (
+                "/api/v1/placements/{id}/project/items/{item_id}",
+                &["patch", "delete"],
+            ),
+            ("/api/v1/placements/{id}/project/agree", &["post"]),
+            (
+                "/api/v1/placements/{id}/project/deliverable",
+                &["get", "post"],
+            ),
+            (
+                "/api/v1/placements/{id}/project/deliverable/review",
+                &["post"],
+            ),
+            ("/api/v1/offboarding", &["get"]),
+            ("/api/v1/offboarding.csv", &["get"]),
+            ("/api/v1/offboarding/{id}/done", &["post"]),
+        ] {
+            for m in methods {
+                assert!(paths[path][*m].is_object(), "{m} {path}");
+            }
+        }
+        let schemas = doc["components"]["schemas"].as_object().expect("schemas");
+        for s in [
+            "Project",
+            "ProjectItem",
+            "OffboardingTask",
+            "NewItemInput",
+            "ItemChangeInput",
+            "DeliverableReviewInput",
+        ] {
+            assert!(schemas.contains_key(s), "{s}");
+        }
+    }
+);
