@@ -9,8 +9,7 @@ use crate::db::{
     placements::PlacementRow,
 };
 use crate::domain::{
-    ErrorCode,
-    offboarding::{self, TaskKind},
+    ErrorCode, offboarding,
     policy::{Action, Resource},
 };
 use crate::error::{AppError, AppResult};
@@ -117,9 +116,4 @@ pub async fn mark_done(st: &AppState, p: &Principal, id: &str) -> AppResult<Task
     .await?;
     tx.commit().await?;
     Ok(after)
-}
-
-/// The task's words.
-pub fn kind_words(kind: &str) -> &'static str {
-    TaskKind::parse(kind).map_or("Offboarding task", TaskKind::words)
 }
