@@ -1,7 +1,9 @@
 //! An internship's project (issue 16 point 4): objectives and milestones proposed by the
 //! student, agreed by the faculty member and the site mentor, the final deliverable uploaded by
 //! the student and accepted or returned by the faculty member. The rules are in
-//! `domain/project.rs`; every write is audited in its own transaction.
+//! `domain/project.rs`; every write is audited in its own transaction. The deliverable's use
+//! cases are in `deliverable.rs`.
+mod deliverable;
 use super::Principal;
 use crate::db::{
     self, Tx,
@@ -11,12 +13,12 @@ use crate::db::{
 use crate::domain::{
     ErrorCode,
     policy::{Action, Resource},
-    project::{self, DeliverableStatus, MilestoneStatus, Party},
+    project::{self, MilestoneStatus, Party},
 };
 use crate::error::{AppError, AppResult};
-use crate::files;
 use crate::state::AppState;
 use chrono::NaiveDate;
+pub use deliverable::{deliverable_file, review_deliverable, upload_deliverable};
 
 /// Objective or milestone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,7 +120,11 @@ async fn load(
     Ok((row, party))
 }
 
-async fn load_for_write(tx: &mut Tx, p: &Principal, id: &str) -> AppResult<(PlacementRow, Party)> {
+pub(super) async fn load_for_write(
+    tx: &mut Tx,
+    p: &Principal,
+    id: &str,
+) -> AppResult<(PlacementRow, Party)> {
     db::placements::lock(tx, id).await?;
     let (row, party) = load(tx, p, Action::Write, id).await?;
     if row.status == "cancelled" {
@@ -130,7 +136,7 @@ async fn load_for_write(tx: &mut Tx, p: &Principal, id: &str) -> AppResult<(Plac
     Ok((row, party))
 }
 
-async fn view(tx: &mut Tx, placement: PlacementRow, party: Party) -> AppResult<Project> {
+pub(super) async fn view(tx: &mut Tx, placement: PlacementRow, party: Party) -> AppResult<Project> {
     let row = db::projects::get(tx, &placement.id).await?;
     let items = db::projects::items(tx, &placement.id).await?;
     Ok(Project {
@@ -182,7 +188,7 @@ fn reset_agreements(
     true
 }
 
-async fn save_project(
+pub(super) async fn save_project(
     tx: &mut Tx,
     st: &AppState,
     p: &Principal,
@@ -453,143 +459,4 @@ pub async fn agree(st: &AppState, p: &Principal, placement_id: &str) -> AppResul
     let v = view(&mut tx, placement, party).await?;
     tx.commit().await?;
     Ok(v)
-}
-
-/// The student's final deliverable (`name` cleaned by the edge): a PDF (sniffed from its bytes; the cap is the upload
-/// limit, applied while reading). Replaces a submitted or returned one; an accepted one is
-/// final (409 `deliverable_accepted`).
-#[tracing::instrument(skip_all, fields(role = %p.role.as_str(), placement_id = %placement_id))]
-pub async fn upload_deliverable(
-    st: &AppState,
-    p: &Principal,
-    placement_id: &str,
-    name: &str,
-    bytes: &[u8],
-) -> AppResult<Project> {
-    let mut tx = st.db.write().await?;
-    let (placement, party) = load_for_write(&mut tx, p, placement_id).await?;
-    if !project::may_upload_deliverable(party) {
-        return Err(AppError::Forbidden);
-    }
-    if files::sniff(bytes) != Some(files::Kind::Pdf) {
-        return Err(AppError::invalid(
-            "file",
-            ErrorCode::FileTypeNotAllowed,
-            "the deliverable must be a PDF",
-        ));
-    }
-    let before = db::projects::get(&mut tx, placement_id).await?;
-    project::may_replace(
-        before
-            .deliverable_status
-            .as_deref()
-            .and_then(DeliverableStatus::parse),
-    )
-    .map_err(|code| {
-        AppError::conflict(code, "the deliverable was accepted; it no longer changes")
-    })?;
-    let sha = files::store(&st.config.files_dir(), bytes)
-        .await
-        .map_err(anyhow::Error::from)?;
-    let now = st.clock.now();
-    let mut after = before.clone();
-    after.deliverable_name = Some(name.to_string());
-    after.deliverable_sha256 = Some(sha);
-    after.deliverable_size = Some(bytes.len() as i64);
-    after.deliverable_uploaded_at = Some(now);
-    after.deliverable_status = Some(DeliverableStatus::Submitted.as_str().into());
-    after.deliverable_reviewed_at = None;
-    after.deliverable_reviewed_by_name = None;
-    save_project(&mut tx, st, p, "upload_deliverable", &before, &mut after).await?;
-    let v = view(&mut tx, placement, party).await?;
-    tx.commit().await?;
-    Ok(v)
-}
-
-/// The faculty member accepts the deliverable, or returns it with a note (`reason_required`).
-#[tracing::instrument(skip_all, fields(role = %p.role.as_str(), placement_id = %placement_id))]
-pub async fn review_deliverable(
-    st: &AppState,
-    p: &Principal,
-    placement_id: &str,
-    review: super::Parsed<Option<DeliverableReview>>,
-) -> AppResult<Project> {
-    let mut tx = st.db.write().await?;
-    let (placement, party) = load_for_write(&mut tx, p, placement_id).await?;
-    if !project::may_review_deliverable(party) {
-        return Err(AppError::Forbidden);
-    }
-    let super::Parsed {
-        fields,
-        mut problems,
-        ..
-    } = review;
-    if let Some(r) = &fields
-        && !r.accept
-        && r.note.is_none()
-        && !problems.has_field("note")
-    {
-        problems.add(
-            "note",
-            ErrorCode::ReasonRequired,
-            "say what to change when returning the deliverable",
-        );
-    }
-    problems.into_result()?;
-    let Some(r) = fields else {
-        return Err(anyhow::anyhow!("a review without an outcome passed the checks").into());
-    };
-    let before = db::projects::get(&mut tx, placement_id).await?;
-    project::may_review(
-        before
-            .deliverable_status
-            .as_deref()
-            .and_then(DeliverableStatus::parse),
-    )
-    .map_err(|code| {
-        AppError::conflict(
-            code,
-            "there is no submitted deliverable to accept or return",
-        )
-    })?;
-    let now = st.clock.now();
-    let mut after = before.clone();
-    after.deliverable_status = Some(
-        if r.accept {
-            DeliverableStatus::Accepted
-        } else {
-            DeliverableStatus::Returned
-        }
-        .as_str()
-        .into(),
-    );
-    after.deliverable_note = r.note;
-    after.deliverable_reviewed_by_name = Some(p.name.clone());
-    after.deliverable_reviewed_at = Some(now);
-    let action = if r.accept {
-        "accept_deliverable"
-    } else {
-        "return_deliverable"
-    };
-    save_project(&mut tx, st, p, action, &before, &mut after).await?;
-    let v = view(&mut tx, placement, party).await?;
-    tx.commit().await?;
-    Ok(v)
-}
-
-/// The deliverable's file name and bytes, for the project's parties.
-pub async fn deliverable_file(
-    st: &AppState,
-    p: &Principal,
-    placement_id: &str,
-) -> AppResult<(String, Vec<u8>)> {
-    let project = get_project(st, p, placement_id).await?;
-    let (Some(name), Some(sha)) = (project.row.deliverable_name, project.row.deliverable_sha256)
-    else {
-        return Err(AppError::NotFound);
-    };
-    let bytes = files::read(&st.config.files_dir(), &sha)
-        .await
-        .map_err(AppError::from_file_read)?;
-    Ok((name, bytes))
 }
