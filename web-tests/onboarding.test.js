@@ -167,7 +167,7 @@ test('a student uploads, the office verifies, the placement clears and starts', 
   await s.page.getByLabel('File').setInputFiles(file);
   await s.page.getByRole('button', { name: 'Send' }).click();
   await s.page.waitForURL(/done=uploaded/);
-  assert.match(await s.page.locator('main').textContent(), /submitted/);
+  assert.match(await s.page.locator('main').textContent(), /Waiting for review/);
 
   // The office verifies it from the queue, ticks the badge, and starts the placement.
   const o = await signIn(browser, server.base, 'coordinator');

@@ -106,6 +106,11 @@ error_codes! {
     OutsideRequestPeriod = "outside_request_period", 422;
     PartiallyPlaced = "partially_placed", 422;
     PlacementClosed = "placement_closed", 409;
+    NotAnInternship = "not_an_internship", 409;
+    ProjectEmpty = "project_empty", 409;
+    DeliverableAccepted = "deliverable_accepted", 409;
+    DeliverableNotSubmitted = "deliverable_not_submitted", 409;
+    TaskAlreadyDone = "task_already_done", 409;
     PlacementRequired = "placement_required", 422;
     PlacementsRequired = "placements_required", 422;
     PreceptorAtCapacity = "preceptor_at_capacity", 409;

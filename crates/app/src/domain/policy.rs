@@ -44,6 +44,13 @@ pub enum Resource {
     /// Approving or returning time entries: the placement's preceptor or faculty member, and
     /// the office.
     HoursApproval,
+    /// An internship's project (issue 16 point 4): read and changed by its student, faculty
+    /// member and site mentor and by the office; every other role reads nothing (404, as if
+    /// there were none — `domain::project::party`) and may never change one (403).
+    Project,
+    /// Offboarding tasks (issue 16 point 6): the office (admin, coordinators), which is also
+    /// who acts for IT (there is no IT role).
+    Offboarding,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +87,8 @@ pub fn access(role: Role, resource: Resource, action: Action) -> Access {
         (R::Schedule, Read, _) => Own,
         (R::Schedule, _, Role::Preceptor | Role::Faculty) => Own,
         (R::OnSite, Read, Role::DepartmentManager) => Own,
+        (R::Project, Read, _) => Own,
+        (R::Project, _, Role::Student | Role::Preceptor | Role::Faculty) => Own,
         (R::Department, Read, Role::DepartmentManager) => Own,
         (R::School | R::Agreement, Read, Role::SchoolCoordinator) => Own,
         (R::Program | R::Student, _, Role::SchoolCoordinator) => Own,

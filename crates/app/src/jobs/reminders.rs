@@ -22,6 +22,8 @@ pub struct Sent {
     /// Supervisors told that entries have waited 7 days for them (one notice per placement
     /// per sweep, each entry once).
     pub hours_reminders: usize,
+    /// Offboarding tasks overdue, each told to the office once.
+    pub offboarding: usize,
 }
 
 /// Claims `key`; false if it was sent before.
@@ -174,6 +176,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
         }
     }
     sent.hours_reminders = hours_waiting(&mut tx, now, &mut students).await?;
+    sent.offboarding = overdue_offboarding(&mut tx, st, now).await?;
     tx.commit().await?;
     Ok(sent)
 }
@@ -257,6 +260,86 @@ async fn hours_waiting(
         told += 1;
     }
     Ok(told)
+}
+
+/// Each offboarding task not done by its due day is told to the office (admins and
+/// coordinators: in the app and by e-mail) once, under `offboarding_overdue:<task>`; the
+/// tasks of one placement that fall due together go in one notice.
+async fn overdue_offboarding(tx: &mut Tx, st: &AppState, now: DateTime<Utc>) -> DbResult<usize> {
+    let filter = db::offboarding::Filter {
+        state: Some("overdue".into()),
+        ..Default::default()
+    };
+    let page = db::Page {
+        limit: 100_000,
+        after: None,
+        sort: None,
+    };
+    let overdue = db::offboarding::list(tx, &filter, st.clock.today(), &page)
+        .await?
+        .items;
+    // Placement -> (student, site and department, the tasks' words, due day).
+    let mut by_placement: Vec<(String, String, String, Vec<&'static str>, chrono::NaiveDate)> =
+        Vec::new();
+    let mut count = 0;
+    for t in &overdue {
+        if !claim(tx, &format!("offboarding_overdue:{}", t.task.id), now).await? {
+            continue;
+        }
+        count += 1;
+        let words = crate::domain::offboarding::TaskKind::parse(&t.task.kind)
+            .map_or("Offboarding task", |k| k.words());
+        match by_placement.iter_mut().find(|b| b.0 == t.task.placement_id) {
+            Some(b) => b.3.push(words),
+            None => by_placement.push((
+                t.task.placement_id.clone(),
+                t.student_name.clone().unwrap_or_else(|| "A student".into()),
+                format!("{}, {}", t.department_name, t.site_name),
+                vec![words],
+                t.task.due_on,
+            )),
+        }
+    }
+    if by_placement.is_empty() {
+        return Ok(0);
+    }
+    let office = db::notifications::users_with_roles(tx, &["admin", "coordinator"]).await?;
+    let letterhead = crate::jobs::mail::Letterhead::read(tx).await?;
+    for (placement_id, student, place, tasks, due) in by_placement {
+        let link = format!("/offboarding?placement_id={placement_id}");
+        let due = crate::domain::period::human_date(due);
+        let message = format!(
+            "Offboarding overdue for {student} ({place}), due {due}: {}",
+            tasks.join(", ")
+        );
+        for (user_id, user_name, email) in &office {
+            db::notifications::notify(
+                tx,
+                user_id,
+                "offboarding_overdue",
+                &message,
+                Some(&link),
+                now,
+            )
+            .await?;
+            let body = format!(
+                "Dear {user_name},\n\n{message}.\n\nAccess ends when the placement ends: please do it and tick it \
+                 in Practicum under Offboarding:\n\n{}\n\n{}\n",
+                letterhead.link(&link),
+                letterhead.signature()
+            );
+            crate::jobs::mail::enqueue(
+                tx,
+                user_name,
+                email,
+                &format!("Offboarding overdue: {student}"),
+                &body,
+                now,
+            )
+            .await?;
+        }
+    }
+    Ok(count)
 }
 
 async fn requirement_name(

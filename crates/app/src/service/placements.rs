@@ -316,6 +316,18 @@ pub async fn transition_placement(
     let after = db::placements::get(&mut tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    // What was provisioned for the placement ends with it, in this same transaction
+    // (issue 16 point 6, `domain::offboarding`).
+    if matches!(next, Stored::Completed | Stored::Cancelled) {
+        super::offboarding::open_tasks(
+            &mut tx,
+            &p.actor(st.clock.now()),
+            &after,
+            next == Stored::Cancelled,
+            st.clock.today(),
+        )
+        .await?;
+    }
     db::audit::record(
         &mut tx,
         &p.actor(st.clock.now()),

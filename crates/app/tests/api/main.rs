@@ -24,6 +24,7 @@ mod list_sorting;
 mod mfa;
 mod notices;
 mod notifications;
+mod offboarding;
 mod oidc;
 // The test provider: each test uses part of it.
 #[allow(dead_code)]
@@ -37,6 +38,7 @@ mod placement_flow;
 mod placements;
 mod planning;
 mod programs;
+mod projects;
 mod reports;
 mod requests;
 mod robustness;

@@ -20,12 +20,14 @@ pub mod inquiries;
 pub mod invitations;
 pub mod mfa;
 pub mod notifications;
+pub mod offboarding;
 pub mod onboarding;
 pub mod passwords;
 pub mod placements;
 pub mod planning;
 pub mod problems;
 pub mod programs;
+pub mod projects;
 pub mod reports;
 pub mod requests;
 pub mod schema;
@@ -166,6 +168,18 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(time_entries::hours))
         .routes(routes!(time_entries::approve))
         .routes(routes!(time_entries::list_all))
+        .routes(routes!(projects::get))
+        .routes(routes!(projects::add_item))
+        .routes(routes!(projects::change_item, projects::remove_item))
+        .routes(routes!(projects::agree))
+        .routes(routes!(
+            projects::upload_deliverable,
+            projects::download_deliverable
+        ))
+        .routes(routes!(projects::review_deliverable))
+        .routes(routes!(offboarding::list))
+        .routes(routes!(offboarding::list_csv))
+        .routes(routes!(offboarding::done))
         .routes(routes!(invitations::accept))
         .routes(routes!(inquiries::list, inquiries::create))
         .routes(routes!(inquiries::update))

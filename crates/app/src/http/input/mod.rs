@@ -12,6 +12,7 @@ pub mod onboarding;
 pub mod placements;
 pub mod planning;
 pub mod programs;
+pub mod projects;
 pub mod reports;
 pub mod requests;
 pub mod schools;

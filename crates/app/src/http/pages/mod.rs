@@ -21,11 +21,13 @@ pub mod hours;
 pub mod imports;
 pub mod mfa;
 pub mod notifications;
+pub mod offboarding;
 pub mod onboarding;
 pub mod people;
 pub mod placement_filters;
 pub mod placements;
 pub mod planning;
+pub mod projects;
 pub mod public;
 pub mod requests;
 pub mod requirements;
@@ -50,6 +52,8 @@ pub fn router() -> Router<AppState> {
         .merge(schedule::router())
         .merge(shifts::router())
         .merge(hours::router())
+        .merge(projects::router())
+        .merge(offboarding::router())
         .merge(capacity::router())
         .merge(planning::router())
         .merge(requirements::router())

@@ -250,6 +250,7 @@ pub fn nav_for(
                 ("/documents".into(), "Clearance"),
                 ("/schedule".into(), "Calendar"),
                 ("/on-site".into(), "On site today"),
+                ("/offboarding".into(), "Offboarding"),
                 ("/requirements".into(), "Requirements"),
                 ("/students".into(), "Students"),
                 ("/schools".into(), "Schools & agreements"),

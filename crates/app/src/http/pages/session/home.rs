@@ -143,6 +143,13 @@ pub(super) async fn home(
                 at_risk.len().to_string(),
                 "/#placements-at-risk".into(),
             ));
+            // Offboarding not done by its due day (issue 16 point 6): a count, linked.
+            let offboarding = crate::service::offboarding::overdue_count(&st, p).await?;
+            tiles.push((
+                "offboarding tasks overdue".into(),
+                offboarding.to_string(),
+                "/offboarding?state=overdue".into(),
+            ));
             sections.push(Section {
                 title: "Placements at risk".into(),
                 table: risk_table(&st, &at_risk).await?,
