@@ -10,6 +10,7 @@ pub mod directory;
 pub mod eligibility;
 pub mod email;
 pub mod error_code;
+pub mod evaluation;
 pub mod inquiry;
 pub mod mfa;
 pub mod notice;

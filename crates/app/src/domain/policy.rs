@@ -37,6 +37,14 @@ pub enum Resource {
     /// Who is on site on a day (issue 15 point 3): the office, and each department manager
     /// for their department.
     OnSite,
+    /// Evaluation forms (issue 16 point 1): every signed-in user reads them, the office keeps
+    /// them.
+    EvaluationTemplate,
+    /// Evaluations (issue 16 points 2-3): the office and the placement's school read the
+    /// supervisors' ones; the assigned supervisor fills and signs them; the student
+    /// acknowledges theirs and writes their own of the site. Who reads a site evaluation is
+    /// narrower still (its author alone), in `service::evaluations`.
+    Evaluation,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,12 +70,14 @@ pub fn access(role: Role, resource: Resource, action: Action) -> Access {
         return All;
     }
     match (resource, action, role) {
-        (R::Discipline | R::PlacementOptions | R::Settings, Read, _) => All,
+        (R::Discipline | R::PlacementOptions | R::Settings | R::EvaluationTemplate, Read, _) => All,
         (R::User | R::Settings, _, _) => Never,
         (_, _, Role::Coordinator) => All,
         (R::Schedule, Read, _) => Own,
         (R::Schedule, _, Role::Preceptor | Role::Faculty) => Own,
         (R::OnSite, Read, Role::DepartmentManager) => Own,
+        (R::Evaluation, Read, Role::SchoolCoordinator) => Own,
+        (R::Evaluation, _, Role::Student | Role::Preceptor | Role::Faculty) => Own,
         (R::Department, Read, Role::DepartmentManager) => Own,
         (R::School | R::Agreement, Read, Role::SchoolCoordinator) => Own,
         (R::Program | R::Student, _, Role::SchoolCoordinator) => Own,
