@@ -18,6 +18,8 @@ pub struct Sent {
     pub digests: usize,
     pub lapses: usize,
     pub start_notices: usize,
+    /// Evaluations due or late, one per person told (`jobs::evaluation_reminders`).
+    pub evaluations: usize,
 }
 
 /// Claims `key`; false if it was sent before.
@@ -169,6 +171,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
             sent.start_notices += 1;
         }
     }
+    sent.evaluations = super::evaluation_reminders::remind(&mut tx, today, now).await?;
     tx.commit().await?;
     Ok(sent)
 }
