@@ -5,7 +5,7 @@
 CREATE TABLE evaluation_templates (
     id          TEXT PRIMARY KEY,
     family_id   TEXT NOT NULL,
-    version     INTEGER NOT NULL,
+    version     BIGINT NOT NULL,
     name        TEXT NOT NULL,
     kind        TEXT NOT NULL CHECK (kind IN ('clinical', 'internship')),
     -- A discipline's own form; NULL applies to every discipline of the kind.
@@ -28,7 +28,7 @@ CREATE TABLE evaluations (
     placement_id        TEXT NOT NULL REFERENCES placements(id) ON DELETE CASCADE,
     point               TEXT NOT NULL CHECK (point IN ('midterm', 'final', 'site')),
     template_id         TEXT NOT NULL REFERENCES evaluation_templates(id),
-    version             INTEGER NOT NULL,
+    version             BIGINT NOT NULL,
     status              TEXT NOT NULL CHECK (status IN ('draft', 'signed')),
     answers_json        TEXT NOT NULL,
     -- An internship's site mentor's input to the faculty member's evaluation.
@@ -49,7 +49,7 @@ CREATE TABLE evaluations (
 CREATE TABLE evaluation_versions (
     id                  TEXT PRIMARY KEY,
     evaluation_id       TEXT NOT NULL REFERENCES evaluations(id) ON DELETE CASCADE,
-    version             INTEGER NOT NULL,
+    version             BIGINT NOT NULL,
     template_id         TEXT NOT NULL REFERENCES evaluation_templates(id),
     answers_json        TEXT NOT NULL,
     mentor_comment      TEXT,

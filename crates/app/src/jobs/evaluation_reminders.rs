@@ -19,17 +19,27 @@ async fn claim(tx: &mut Tx, key: &str, now: DateTime<Utc>) -> DbResult<bool> {
     Ok(true)
 }
 
-/// Who owes this evaluation: (user id, name, email) of each sign-in.
+/// Who owes this evaluation: (user id, name, email) of each sign-in; a student without one
+/// by the address on their record (an empty user id).
 async fn owers(
     tx: &mut Tx,
     p: &db::placements::PlacementRow,
     point: Point,
 ) -> DbResult<Vec<(String, String, String)>> {
     if point.by_student() {
-        return match &p.student_id {
-            Some(s) => db::notifications::users_of_student(tx, s).await,
-            None => Ok(vec![]),
+        let Some(s) = &p.student_id else {
+            return Ok(vec![]);
         };
+        let users = db::notifications::users_of_student(tx, s).await?;
+        if !users.is_empty() {
+            return Ok(users);
+        }
+        // A student without a sign-in is written to at the address on their record.
+        return Ok(db::students::get(tx, s)
+            .await?
+            .map(|st| (String::new(), st.full_name(), st.email))
+            .into_iter()
+            .collect());
     }
     let user = match p.kind.as_str() {
         "internship" => match &p.faculty_user_id {
@@ -118,7 +128,10 @@ pub async fn remind(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> DbResu
                 } else {
                     "evaluation_due"
                 };
-                db::notifications::notify(tx, &user_id, word, &message, Some(&link), now).await?;
+                if !user_id.is_empty() {
+                    db::notifications::notify(tx, &user_id, word, &message, Some(&link), now)
+                        .await?;
+                }
                 let body = format!(
                     "Dear {name},\n\n{message}. It is in Practicum, on the placement's page:\n\n{}\n\n{}\n",
                     letterhead.link(&link),

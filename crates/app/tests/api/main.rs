@@ -15,6 +15,7 @@ mod departments;
 mod directory;
 mod disciplines;
 mod disclosures;
+mod evaluations;
 mod idempotency;
 mod imports;
 mod imports_cli;
