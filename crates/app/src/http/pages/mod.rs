@@ -16,6 +16,7 @@ pub use frame::*;
 pub mod attestations;
 pub mod capacity;
 pub mod directory;
+pub mod evaluations;
 pub mod form_flow;
 pub mod imports;
 pub mod mfa;
@@ -48,6 +49,7 @@ pub fn router() -> Router<AppState> {
         .merge(placements::router())
         .merge(schedule::router())
         .merge(shifts::router())
+        .merge(evaluations::router())
         .merge(capacity::router())
         .merge(planning::router())
         .merge(requirements::router())

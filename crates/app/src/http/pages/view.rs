@@ -250,6 +250,7 @@ pub fn nav_for(
                 ("/schedule".into(), "Calendar"),
                 ("/on-site".into(), "On site today"),
                 ("/requirements".into(), "Requirements"),
+                ("/evaluation-forms".into(), "Evaluation forms"),
                 ("/students".into(), "Students"),
                 ("/schools".into(), "Schools & agreements"),
                 ("/agreements".into(), "Agreements"),
