@@ -314,6 +314,43 @@ mod tests {
         );
     }
 
+    /// Issue 16: everyone reads the evaluation forms, the office writes them; evaluations are
+    /// read by the school and written by students, preceptors and faculty on their own; a
+    /// department manager has nothing to do with them.
+    #[test]
+    fn evaluations_and_their_forms() {
+        for role in Role::ALL {
+            assert_eq!(
+                access(role, Resource::EvaluationTemplate, Action::Read),
+                Access::All
+            );
+            let office = matches!(role, Role::Admin | Role::Coordinator);
+            assert_eq!(
+                access(role, Resource::EvaluationTemplate, Action::Write) == Access::All,
+                office,
+                "{role:?}"
+            );
+        }
+        for role in [Role::Student, Role::Preceptor, Role::Faculty] {
+            assert_eq!(
+                access(role, Resource::Evaluation, Action::Write),
+                Access::Own
+            );
+        }
+        assert_eq!(
+            access(Role::SchoolCoordinator, Resource::Evaluation, Action::Read),
+            Access::Own
+        );
+        assert_eq!(
+            access(Role::SchoolCoordinator, Resource::Evaluation, Action::Write),
+            Access::Never
+        );
+        assert_eq!(
+            access(Role::DepartmentManager, Resource::Evaluation, Action::Read),
+            Access::Never
+        );
+    }
+
     #[test]
     fn everyone_reads_the_catalog() {
         for role in Role::ALL {

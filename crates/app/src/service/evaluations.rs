@@ -268,9 +268,22 @@ async fn load(tx: &mut Tx, p: &Principal, id: &str) -> AppResult<Evaluation> {
     })
 }
 
+/// One evaluation for whoever may read it; a read by anyone but the student is recorded in
+/// the student's disclosure log (an evaluation is part of their education record).
 pub async fn get_evaluation(st: &AppState, p: &Principal, id: &str) -> AppResult<Evaluation> {
     let mut tx = st.db.read().await?;
-    load(&mut tx, p, id).await
+    let ev = load(&mut tx, p, id).await?;
+    drop(tx);
+    if let Some(student) = &ev.placement.student_id {
+        super::disclosures::record(
+            st,
+            p,
+            student,
+            super::disclosures::Read::Evaluation(ev.row.id.clone()),
+        )
+        .await?;
+    }
+    Ok(ev)
 }
 
 /// A new evaluation: which point, and the first answers (a draft may be partial).

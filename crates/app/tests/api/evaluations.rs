@@ -225,6 +225,33 @@ db_test!(
             &["invalid_transition"],
         )
         .await;
+        // Every endpoint is in the OpenAPI document.
+        let doc = app
+            .client
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap();
+        for path in [
+            "/api/v1/evaluation-templates",
+            "/api/v1/evaluation-templates/{id}",
+            "/api/v1/evaluations",
+            "/api/v1/placements/{id}/evaluations",
+            "/api/v1/evaluations/{id}",
+            "/api/v1/evaluations/{id}/sign",
+            "/api/v1/evaluations/{id}/acknowledge",
+            "/api/v1/evaluations/{id}/corrections",
+            "/api/v1/evaluations/{id}/pdf",
+            "/api/v1/reports/site-evaluations",
+        ] {
+            assert!(
+                doc["paths"][path].is_object(),
+                "{path} in the OpenAPI document"
+            );
+        }
         let every = items(
             &app.get_ok(&w.office, "/api/v1/evaluation-templates?all_versions=true")
                 .await,
@@ -397,6 +424,20 @@ db_test!(
         .await;
         // The school reads its students' evaluations; another school does not.
         app.get_ok(&w.school, &eval_path(&e, "")).await;
+        // A read by anyone but the student is in the student's disclosure log.
+        let log = items(
+            &app.get_ok(
+                &w.office,
+                &format!("/api/v1/students/{}/disclosures", id(&w.students[0])),
+            )
+            .await,
+        );
+        assert!(
+            log.iter().any(|d| d["what"] == "evaluation"
+                && d["record_id"] == e["id"]
+                && d["viewer_role"] == "school_coordinator"),
+            "{log:?}"
+        );
         let other_school = app
             .user(
                 "school_coordinator",
