@@ -77,6 +77,21 @@ async fn notices(app: &TestApp, who: &Caller, kind: &str) -> Vec<Value> {
         .collect()
 }
 
+/// `evaluations.json` of a student's data export, as `who` takes it.
+async fn exported_evaluations(app: &TestApp, who: &Caller, student: &Value) -> Value {
+    use std::io::Read;
+    let res = app
+        .get(who, &format!("/api/v1/students/{}/export", id(student)))
+        .await;
+    assert_eq!(res.status(), 200);
+    let bytes = res.bytes().await.expect("the archive").to_vec();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+    let mut f = zip.by_name("evaluations.json").expect("evaluations.json");
+    let mut out = vec![];
+    f.read_to_end(&mut out).expect("read");
+    serde_json::from_slice(&out).expect("json")
+}
+
 /// The text of a PDF, read back with a PDF library, and its page count.
 fn pdf_text(bytes: &[u8]) -> (String, usize) {
     let doc = lopdf::Document::load_mem(bytes).expect("a PDF");
@@ -528,6 +543,11 @@ db_test!(
         )
         .await;
 
+        // The student's data export holds the signed evaluation with its earlier version.
+        let exported = exported_evaluations(&app, &student, &w.students[0]).await;
+        assert_eq!(exported[0]["version"], 2);
+        assert_eq!(exported[0]["history"][0]["version"], 1);
+
         // The PDF, read back: who, the form's words, the signature, the correction.
         let res = app.get(&student, &eval_path(&e, "/pdf")).await;
         assert_eq!(res.status(), 200);
@@ -765,6 +785,12 @@ db_test!(
             .get_ok(&admin, &format!("/api/v1/audit?record_id={}", id(e)))
             .await;
         assert!(!audit.to_string().contains("Dr. X was kind"), "{audit}");
+        // The student's data export holds it for the student, never in the office's copy.
+        let own = exported_evaluations(&app, author, &w.students[0]).await;
+        assert_eq!(own[0]["id"], e["id"]);
+        assert_eq!(own[0]["answers"]["comments"], "Dr. X was kind to me");
+        let office_copy = exported_evaluations(&app, &w.office, &w.students[0]).await;
+        assert_eq!(office_copy, json!([]));
         // The preceptor and the school never read the report.
         expect_problem(
             app.get(&preceptor, "/api/v1/reports/site-evaluations")
