@@ -11,6 +11,7 @@ pub mod jobs;
 pub mod mail;
 pub mod net;
 pub mod password;
+pub mod pdf;
 pub mod seed;
 pub mod service;
 pub mod sso;

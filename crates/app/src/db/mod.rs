@@ -21,6 +21,7 @@ pub mod disciplines;
 pub mod disclosures;
 pub mod documents;
 pub mod enrollments;
+pub mod evaluations;
 pub mod idempotency;
 pub mod imports;
 pub mod inquiries;
@@ -143,6 +144,7 @@ impl Db {
         let written = search::backfill(&mut tx).await?;
         let chained = audit::backfill(&mut tx).await?;
         let shifts = shifts::backfill(&mut tx).await?;
+        evaluations::seed_defaults(&mut tx, chrono::Utc::now()).await?;
         tx.commit().await?;
         if shifts > 0 {
             tracing::info!(

@@ -36,6 +36,17 @@ error_codes! {
     NotSignedInSystem = "not_signed_in_system", 422;
     AlreadyEnrolled = "already_enrolled", 422;
     AlreadySignedUp = "already_signed_up", 409;
+    AlreadyAcknowledged = "already_acknowledged", 409;
+    AnswerRequired = "answer_required", 422;
+    DuplicateItemKey = "duplicate_item_key", 422;
+    EvaluationExists = "evaluation_exists", 409;
+    EvaluationNotDue = "evaluation_not_due", 409;
+    EvaluationNotSigned = "evaluation_not_signed", 409;
+    EvaluationSigned = "evaluation_signed", 409;
+    InvalidAnswer = "invalid_answer", 422;
+    InvalidTemplate = "invalid_template", 422;
+    NoTemplate = "no_template", 409;
+    UnknownItem = "unknown_item", 422;
     AgreementDoesNotCoverDiscipline = "agreement_does_not_cover_discipline", 422;
     AgreementNotActive = "agreement_not_active", 422;
     BodyTooLarge = "body_too_large", 413;

@@ -12,6 +12,7 @@ pub mod eligibility;
 pub mod email;
 pub mod error_code;
 pub mod hours;
+pub mod evaluation;
 pub mod inquiry;
 pub mod mfa;
 pub mod notice;

@@ -51,6 +51,14 @@ pub enum Resource {
     /// Offboarding tasks (issue 16 point 6): the office (admin, coordinators), which is also
     /// who acts for IT (there is no IT role).
     Offboarding,
+    /// Evaluation forms (issue 16 point 1): every signed-in user reads them, the office keeps
+    /// them.
+    EvaluationTemplate,
+    /// Evaluations (issue 16 points 2-3): the office and the placement's school read the
+    /// supervisors' ones; the assigned supervisor fills and signs them; the student
+    /// acknowledges theirs and writes their own of the site. Who reads a site evaluation is
+    /// narrower still (its author alone), in `service::evaluations`.
+    Evaluation,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,7 +84,7 @@ pub fn access(role: Role, resource: Resource, action: Action) -> Access {
         return All;
     }
     match (resource, action, role) {
-        (R::Discipline | R::PlacementOptions | R::Settings, Read, _) => All,
+        (R::Discipline | R::PlacementOptions | R::Settings | R::EvaluationTemplate, Read, _) => All,
         (R::User | R::Settings, _, _) => Never,
         (R::TimeEntry, Action::Write, Role::Coordinator) => Never,
         (R::TimeEntry | R::HoursApproval, _, Role::Coordinator) => All,
@@ -89,6 +97,8 @@ pub fn access(role: Role, resource: Resource, action: Action) -> Access {
         (R::OnSite, Read, Role::DepartmentManager) => Own,
         (R::Project, Read, _) => Own,
         (R::Project, _, Role::Student | Role::Preceptor | Role::Faculty) => Own,
+        (R::Evaluation, Read, Role::SchoolCoordinator) => Own,
+        (R::Evaluation, _, Role::Student | Role::Preceptor | Role::Faculty) => Own,
         (R::Department, Read, Role::DepartmentManager) => Own,
         (R::School | R::Agreement, Read, Role::SchoolCoordinator) => Own,
         (R::Program | R::Student, _, Role::SchoolCoordinator) => Own,
@@ -321,6 +331,43 @@ mod tests {
         );
         assert_eq!(
             access(Role::Student, Resource::Report, Action::Read),
+            Access::Never
+        );
+    }
+
+    /// Issue 16: everyone reads the evaluation forms, the office writes them; evaluations are
+    /// read by the school and written by students, preceptors and faculty on their own; a
+    /// department manager has nothing to do with them.
+    #[test]
+    fn evaluations_and_their_forms() {
+        for role in Role::ALL {
+            assert_eq!(
+                access(role, Resource::EvaluationTemplate, Action::Read),
+                Access::All
+            );
+            let office = matches!(role, Role::Admin | Role::Coordinator);
+            assert_eq!(
+                access(role, Resource::EvaluationTemplate, Action::Write) == Access::All,
+                office,
+                "{role:?}"
+            );
+        }
+        for role in [Role::Student, Role::Preceptor, Role::Faculty] {
+            assert_eq!(
+                access(role, Resource::Evaluation, Action::Write),
+                Access::Own
+            );
+        }
+        assert_eq!(
+            access(Role::SchoolCoordinator, Resource::Evaluation, Action::Read),
+            Access::Own
+        );
+        assert_eq!(
+            access(Role::SchoolCoordinator, Resource::Evaluation, Action::Write),
+            Access::Never
+        );
+        assert_eq!(
+            access(Role::DepartmentManager, Resource::Evaluation, Action::Read),
             Access::Never
         );
     }

@@ -24,6 +24,8 @@ pub struct Sent {
     pub hours_reminders: usize,
     /// Offboarding tasks overdue, each told to the office once.
     pub offboarding: usize,
+    /// Evaluations due or late, one per person told (`jobs::evaluation_reminders`).
+    pub evaluations: usize,
 }
 
 /// Claims `key`; false if it was sent before.
@@ -177,6 +179,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
     }
     sent.hours_reminders = hours_waiting(&mut tx, now, &mut students).await?;
     sent.offboarding = overdue_offboarding(&mut tx, st, now).await?;
+    sent.evaluations = super::evaluation_reminders::remind(&mut tx, today, now).await?;
     tx.commit().await?;
     Ok(sent)
 }

@@ -30,6 +30,8 @@ pub enum Read {
     File(String),
     /// Everything at once (the data export).
     Export,
+    /// One evaluation of the student (or its PDF), by id (issue 16).
+    Evaluation(String),
 }
 
 impl Read {
@@ -41,6 +43,7 @@ impl Read {
             Read::Document(id) => ("document", Some(id.clone())),
             Read::File(id) => ("file", Some(id.clone())),
             Read::Export => ("export", None),
+            Read::Evaluation(id) => ("evaluation", Some(id.clone())),
         }
     }
 }

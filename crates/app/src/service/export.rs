@@ -19,7 +19,7 @@ documents.json     the evidence you or your school submitted, and the office's r
 files/             the files of those documents, named <document id>-<file name>
 disclosures.json   who other than you has read your record, what, when and why
 hours.json         the hours and absences you logged, and your supervisors' decisions
-evaluations.json   empty: Practicum does not keep evaluations yet
+evaluations.json   your signed evaluations (with earlier versions) and your own site evaluations
 
 Dates are ISO 8601; times are UTC.
 ";
@@ -76,6 +76,7 @@ pub async fn student_archive(
         .collect::<Vec<_>>();
     let log = db::disclosures::of_student(&mut tx, student_id, i64::MAX).await?;
     let hours = db::time_entries::of_student(&mut tx, student_id).await?;
+    let evaluations = evaluations_of(&mut tx, &placements, p.role == Role::Student).await?;
     drop(tx);
 
     let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
@@ -101,7 +102,7 @@ pub async fn student_archive(
     put("documents.json", &json(&documents)?)?;
     put("disclosures.json", &json(&log)?)?;
     put("hours.json", &json(&hours)?)?;
-    put("evaluations.json", b"[]")?;
+    put("evaluations.json", &json(&evaluations)?)?;
     for d in &documents {
         let Some(sha) = &d.file_sha256 else { continue };
         let bytes = files::read(&st.config.files_dir(), sha)
@@ -113,6 +114,38 @@ pub async fn student_archive(
     let bytes = zip.finish().map_err(anyhow::Error::from)?.into_inner();
     disclosures::record(st, p, student_id, disclosures::Read::Export).await?;
     Ok((format!("practicum-{}.zip", student.id), bytes))
+}
+
+/// The student's evaluations: the supervisors' once signed, with the versions corrections
+/// replaced; their own site evaluations only in the student's own copy (nobody else ever
+/// reads one, issue 16 point 3).
+async fn evaluations_of(
+    tx: &mut db::Tx,
+    placements: &[db::placements::PlacementRow],
+    own_copy: bool,
+) -> AppResult<Vec<serde_json::Value>> {
+    let mut out = vec![];
+    for placement in placements {
+        for e in db::evaluations::of_placement(tx, &placement.id).await? {
+            let site = e.point == "site";
+            if (site && !own_copy) || (!site && !e.is_signed()) {
+                continue;
+            }
+            let form = db::evaluations::get_template(tx, &e.template_id)
+                .await?
+                .map(|t| t.name);
+            let history = db::evaluations::history(tx, &e.id).await?;
+            out.push(
+                serde_json::json!({ "id": e.id, "placement_id": e.placement_id, "point": e.point,
+                "form": form, "version": e.version, "status": e.status, "answers": e.answers(),
+                "mentor_comment": e.mentor_comment, "signed_by_name": e.signed_by_name,
+                "signed_at": e.signed_at, "acknowledged_at": e.acknowledged_at,
+                "student_comment": e.student_comment, "correction_reason": e.correction_reason,
+                "history": history }),
+            );
+        }
+    }
+    Ok(out)
 }
 
 /// A stored file name as a safe archive entry: no directories, no control characters.

@@ -15,6 +15,7 @@ mod departments;
 mod directory;
 mod disciplines;
 mod disclosures;
+mod evaluations;
 mod idempotency;
 mod import_runs;
 mod imports;

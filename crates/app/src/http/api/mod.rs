@@ -15,6 +15,7 @@ pub mod audit;
 pub mod departments;
 pub mod disciplines;
 pub mod disclosures;
+pub mod evaluations;
 pub mod imports;
 pub mod inquiries;
 pub mod invitations;
@@ -180,6 +181,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(offboarding::list))
         .routes(routes!(offboarding::list_csv))
         .routes(routes!(offboarding::done))
+        .routes(routes!(
+            evaluations::list_templates,
+            evaluations::create_template
+        ))
+        .routes(routes!(
+            evaluations::get_template,
+            evaluations::update_template
+        ))
+        .routes(routes!(evaluations::mine))
+        .routes(routes!(evaluations::of_placement, evaluations::start))
+        .routes(routes!(evaluations::get, evaluations::update))
+        .routes(routes!(evaluations::sign))
+        .routes(routes!(evaluations::acknowledge))
+        .routes(routes!(evaluations::correct))
+        .routes(routes!(evaluations::pdf))
+        .routes(routes!(evaluations::site_report))
         .routes(routes!(invitations::accept))
         .routes(routes!(inquiries::list, inquiries::create))
         .routes(routes!(inquiries::update))

@@ -16,6 +16,7 @@ pub use frame::*;
 pub mod attestations;
 pub mod capacity;
 pub mod directory;
+pub mod evaluations;
 pub mod form_flow;
 pub mod hours;
 pub mod imports;
@@ -54,6 +55,7 @@ pub fn router() -> Router<AppState> {
         .merge(hours::router())
         .merge(projects::router())
         .merge(offboarding::router())
+        .merge(evaluations::router())
         .merge(capacity::router())
         .merge(planning::router())
         .merge(requirements::router())

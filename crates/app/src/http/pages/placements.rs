@@ -430,6 +430,10 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
         });
     }
     sections.push(shifts);
+    // Its evaluations (issue 16 point 2), for those who may read them.
+    if let Some(evaluations) = super::evaluations::placement_section(&st, &user, &row.id).await? {
+        sections.push(evaluations);
+    }
     Ok(RecordPage {
         chrome: user.chrome("Placement"),
         facts,

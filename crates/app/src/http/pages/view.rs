@@ -252,6 +252,7 @@ pub fn nav_for(
                 ("/on-site".into(), "On site today"),
                 ("/offboarding".into(), "Offboarding"),
                 ("/requirements".into(), "Requirements"),
+                ("/evaluation-forms".into(), "Evaluation forms"),
                 ("/students".into(), "Students"),
                 ("/schools".into(), "Schools & agreements"),
                 ("/agreements".into(), "Agreements"),

@@ -3,6 +3,7 @@
 //! fields, their order and their null-or-absent rules are the API's contract (API.md).
 mod choices;
 mod directory;
+mod evaluations;
 mod office;
 mod onboarding;
 mod placements;
@@ -14,6 +15,7 @@ mod time_entries;
 
 pub use choices::*;
 pub use directory::*;
+pub use evaluations::*;
 pub use office::*;
 pub use onboarding::*;
 pub use placements::*;

@@ -188,9 +188,9 @@ pub struct Disclosure {
     pub viewer_user_id: String,
     pub viewer_name: String,
     pub viewer_role: String,
-    /// `record`, `documents`, `checklist`, `document`, `file` or `export`.
+    /// `record`, `documents`, `checklist`, `document`, `file`, `export` or `evaluation`.
     pub what: String,
-    /// The document read, for `document` and `file`.
+    /// The document read, for `document` and `file`; the evaluation, for `evaluation`.
     pub record_id: Option<String>,
     /// The placement that gave a supervisor or host access.
     pub placement_id: Option<String>,

@@ -17,6 +17,7 @@ fn what_words(what: &str) -> &'static str {
         "document" => "A document and its review",
         "file" => "A document's file",
         "export" => "All data (export)",
+        "evaluation" => "An evaluation",
         _ => "Record",
     }
 }

@@ -403,6 +403,10 @@ pub(super) async fn home(
                     actions: vec![],
                 });
             }
+            // Evaluations to fill, sign or acknowledge (issue 16 point 2).
+            if matches!(p.role, Role::Student | Role::Preceptor | Role::Faculty) {
+                sections.push(super::super::evaluations::home_section(&st, &user).await?);
+            }
             let table = super::super::placements::table(&st, &rows, caption).await?;
             sections.push(Section {
                 title: title.into(),
