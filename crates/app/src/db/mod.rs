@@ -15,6 +15,7 @@ pub mod agreement_texts;
 pub mod agreements;
 pub mod audit;
 pub mod calendar_feeds;
+pub mod certificates;
 pub mod clearance;
 pub mod departments;
 pub mod disciplines;

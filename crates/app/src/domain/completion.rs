@@ -25,8 +25,8 @@ pub fn unmet(facts: CompletionFacts, by_office_with_reason: bool) -> Vec<(ErrorC
             ErrorCode::HoursNotApproved,
             format!(
                 "{} of the {} required hours are approved",
-                hours(facts.approved_minutes),
-                hours(facts.required_minutes)
+                super::hours::hours_text(facts.approved_minutes),
+                super::hours::hours_text(facts.required_minutes)
             ),
         ));
     }
@@ -37,16 +37,6 @@ pub fn unmet(facts: CompletionFacts, by_office_with_reason: bool) -> Vec<(ErrorC
         ));
     }
     out
-}
-
-/// Minutes as hours for people: "37.5", "40".
-pub fn hours(minutes: i64) -> String {
-    let h = minutes as f64 / 60.0;
-    if minutes % 60 == 0 {
-        format!("{}", minutes / 60)
-    } else {
-        format!("{h:.1}")
-    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::domain::Problems;
 pub mod agreements;
 pub mod audit;
 pub mod calendar;
+pub mod certificates;
 pub mod departments;
 pub mod disclosures;
 pub mod enrollments;

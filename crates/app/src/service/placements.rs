@@ -83,6 +83,24 @@ pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> AppResult
 }
 
 /// Whether the caller may see this placement (`Scope::sees_placement`).
+/// What completing the placement depends on (`domain::completion`): its required and approved
+/// hours, and whether its final evaluation is signed.
+pub async fn completion_facts(
+    tx: &mut crate::db::Tx,
+    row: &PlacementRow,
+) -> AppResult<crate::domain::completion::CompletionFacts> {
+    let hours = super::time_entries::hours_of(tx, row).await?;
+    let final_signed = db::evaluations::of_placement(tx, &row.id)
+        .await?
+        .iter()
+        .any(|e| e.point == "final" && e.is_signed());
+    Ok(crate::domain::completion::CompletionFacts {
+        required_minutes: hours.totals.required_minutes,
+        approved_minutes: hours.totals.approved_minutes,
+        final_signed,
+    })
+}
+
 pub fn visible(scope: &Scope, p: &PlacementRow) -> bool {
     scope.sees_placement(&p.parties())
 }
@@ -310,6 +328,37 @@ pub async fn transition_placement(
         super::risks::refuse_unless_eligible(&mut tx, &row, row.student_id.as_deref(), first)
             .await?;
     }
+    // Completing needs the required hours approved and the final evaluation signed; the office
+    // may complete otherwise with a reason, kept in the trail (issue 16 point 5).
+    let mut approved_minutes = 0;
+    if next == Stored::Completed {
+        let facts = completion_facts(&mut tx, &row).await?;
+        approved_minutes = facts.approved_minutes;
+        let otherwise = scope.is_all() && reason.as_deref().is_some_and(|r| !r.trim().is_empty());
+        let unmet = crate::domain::completion::unmet(facts, false);
+        if !unmet.is_empty() {
+            if !otherwise {
+                let mut problems = crate::domain::Problems::default();
+                for (code, message) in unmet {
+                    problems.0.push(FieldError::new(code, None, message));
+                }
+                return Err(AppError::Rejected(problems));
+            }
+            db::audit::record(
+                &mut tx,
+                &p.actor(st.clock.now()),
+                "complete_otherwise",
+                "placement",
+                id,
+                None::<&()>,
+                Some(&serde_json::json!({
+                    "reason": reason,
+                    "unmet": unmet.iter().map(|(_, m)| m.clone()).collect::<Vec<_>>(),
+                })),
+            )
+            .await?;
+        }
+    }
     // Only a cancellation keeps its reason.
     let cancel_reason = reason.as_deref().filter(|_| next == Stored::Cancelled);
     db::placements::set_status(&mut tx, id, next.as_str(), cancel_reason).await?;
@@ -327,6 +376,9 @@ pub async fn transition_placement(
             st.clock.today(),
         )
         .await?;
+    }
+    if next == Stored::Completed {
+        super::certificates::issue(&mut tx, &after, approved_minutes, st.clock.now()).await?;
     }
     db::audit::record(
         &mut tx,

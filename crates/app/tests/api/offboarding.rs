@@ -71,7 +71,17 @@ db_test_with!(
                 .is_empty()
         );
         days_later(&app, 25); // Friday 29 January, its last day
-        expect_status(transition(&app, &w.office, &p, &to("completed")).await, 200).await;
+        expect_status(
+            transition(
+                &app,
+                &w.office,
+                &p,
+                &serde_json::json!({ "to": "completed", "reason": "completed on paper" }),
+            )
+            .await,
+            200,
+        )
+        .await;
         let list = tasks(&app, &w.office, &format!("placement_id={}", sid(&p))).await;
         // What the catalog provisions per placement: badge, network and EHR account, parking.
         assert_eq!(

@@ -87,8 +87,17 @@ db_test!(
             &["forbidden"],
         )
         .await;
-        let done =
-            expect_status(transition(&app, &w.office, &p, &to("completed")).await, 200).await;
+        let done = expect_status(
+            transition(
+                &app,
+                &w.office,
+                &p,
+                &serde_json::json!({ "to": "completed", "reason": "completed on paper" }),
+            )
+            .await,
+            200,
+        )
+        .await;
         assert_eq!(done["status"], "completed");
         assert_eq!(
             app.get_ok(&ana, &format!("/api/v1/placements/{}", sid(&p)))
@@ -221,8 +230,17 @@ db_test_with!(
             let list = checklist(&app, &ana, &sid(&w.students[0]), Some(&p)).await;
             assert!(list.iter().all(|(_, s)| s == "verified"), "{day}: {list:?}");
         }
-        let done =
-            expect_status(transition(&app, &w.office, &p, &to("completed")).await, 200).await;
+        let done = expect_status(
+            transition(
+                &app,
+                &w.office,
+                &p,
+                &serde_json::json!({ "to": "completed", "reason": "completed on paper" }),
+            )
+            .await,
+            200,
+        )
+        .await;
         assert_eq!(done["status"], "completed");
     }
 );

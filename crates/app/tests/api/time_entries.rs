@@ -266,7 +266,7 @@ crate::db_test_with!(
                 &app,
                 &a.w.office,
                 &a.placement,
-                &json!({ "to": "completed" }),
+                &json!({ "to": "completed", "reason": "hours kept on paper" }),
             )
             .await,
             200,
@@ -1033,5 +1033,136 @@ crate::db_test_with!(
             "{html}"
         );
         assert!(html.contains(r#"href="/on-site""#));
+    }
+);
+
+/// The text of a PDF, read back.
+fn pdf_text(bytes: &[u8]) -> String {
+    let doc = lopdf::Document::load_mem(bytes).expect("a PDF");
+    let pages: Vec<u32> = doc.get_pages().keys().copied().collect();
+    doc.extract_text(&pages).expect("its text")
+}
+
+crate::db_test_with!(
+    a_placement_completes_with_its_hours_and_final_evaluation_and_gets_a_certificate,
+    long_sessions,
+    |app| async move {
+        let a = active(&app).await;
+        let complete = json!({ "to": "completed" });
+        let path = format!("/api/v1/placements/{}/transition", id(&a.placement));
+        // Neither the hours (32 a week over two months) nor the final evaluation: both said.
+        let refused = expect_status(app.post(&a.w.office, &path, &complete).await, 409).await;
+        let mut got = codes(&refused);
+        got.sort();
+        assert_eq!(
+            got,
+            ["final_evaluation_missing", "hours_not_approved"],
+            "{refused}"
+        );
+        assert!(
+            refused.to_string().contains("0 of the"),
+            "the hours in words: {refused}"
+        );
+        // No certificate before completion.
+        let cert = format!("/api/v1/placements/{}/certificate", id(&a.placement));
+        assert_eq!(app.get(&a.student, &cert).await.status(), 404);
+
+        // The final evaluation, signed by the preceptor.
+        let slots = format!("/api/v1/placements/{}/evaluations", id(&a.placement));
+        let answers = json!({ "safety": 4, "technical_skill": 3, "clinical_reasoning": 3, "communication": 5,
+            "professionalism": 4, "confidentiality": "met", "goals": "Less help", "entry_level": true });
+        let e = app
+            .create(
+                &a.preceptor,
+                &slots,
+                &json!({ "point": "final", "answers": answers }),
+            )
+            .await;
+        expect_status(
+            app.post(
+                &a.preceptor,
+                &format!("/api/v1/evaluations/{}/sign", id(&e)),
+                &json!({}),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let still = expect_status(app.post(&a.w.office, &path, &complete).await, 409).await;
+        assert_eq!(codes(&still), ["hours_not_approved"], "{still}");
+        // The office completes it otherwise, with a reason kept in its history.
+        let done = expect_status(
+            app.post(
+                &a.w.office,
+                &path,
+                &json!({ "to": "completed", "reason": "hours kept on paper by the school" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(done["status"], "completed");
+        let history = app
+            .get_ok(
+                &a.w.office,
+                &format!(
+                    "/api/v1/audit?record_type=placement&record_id={}",
+                    id(&a.placement)
+                ),
+            )
+            .await;
+        assert!(
+            history
+                .to_string()
+                .contains("hours kept on paper by the school"),
+            "{history}"
+        );
+
+        // The certificate: the student reads it as a PDF; its words read back.
+        let res = app.get(&a.student, &cert).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(
+            res.headers()["content-type"].to_str().unwrap_or(""),
+            "application/pdf"
+        );
+        let text = pdf_text(&res.bytes().await.expect("the PDF"));
+        let student = crate::helpers::full_name(&a.w.students[0]);
+        for want in [
+            "Certificate of completion",
+            student.as_str(),
+            a.w.f.school["name"].as_str().unwrap_or("?"),
+            a.w.f.department["name"].as_str().unwrap_or("?"),
+            "Mon 1 Feb 2027",
+            "Wed 31 Mar 2027",
+            "Approved hours",
+        ] {
+            assert!(text.contains(want), "{want} in: {text}");
+        }
+        let cert_id = text
+            .split("Certificate id")
+            .nth(1)
+            .map(|s| s.split_whitespace().next().unwrap_or("").to_string())
+            .unwrap_or_default();
+        assert_eq!(cert_id.len(), 36, "{text}");
+        // The office looks it up by its id; nobody else may, and outsiders never see the PDF.
+        let found = app
+            .get_ok(&a.w.office, &format!("/api/v1/certificates/{cert_id}"))
+            .await;
+        assert_eq!(found["placement_id"], a.placement["id"]);
+        assert_eq!(found["student"], student);
+        assert_eq!(
+            app.get(&a.student, &format!("/api/v1/certificates/{cert_id}"))
+                .await
+                .status(),
+            404
+        );
+        let other = app
+            .user(
+                "school_coordinator",
+                json!({ "school_id": a.w.f.other_school["id"] }),
+            )
+            .await;
+        assert_eq!(app.get(&other, &cert).await.status(), 404);
+        assert_eq!(app.get(&a.w.school, &cert).await.status(), 200);
     }
 );

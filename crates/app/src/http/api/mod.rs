@@ -12,6 +12,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub mod agreements;
 pub mod audit;
+pub mod certificates;
 pub mod departments;
 pub mod disciplines;
 pub mod disclosures;
@@ -159,6 +160,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(placements::list))
         .routes(routes!(placements::get, placements::update))
         .routes(routes!(placements::transition))
+        .routes(routes!(certificates::of_placement))
+        .routes(routes!(certificates::look_up))
         .routes(routes!(shifts::list, shifts::create))
         .routes(routes!(shifts::update))
         .routes(routes!(shifts::on_site_day))

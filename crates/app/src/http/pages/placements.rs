@@ -22,10 +22,17 @@ pub fn router() -> Router<AppState> {
         .route("/placements", get(list))
         .route("/placements/{id}", get(show))
         .route("/placements/{id}/transition", post(transition))
+        .route("/placements/{id}/certificate", get(certificate))
         .route(
             "/placements/{id}/student",
             get(student_form).post(name_student),
         )
+}
+
+/// The certificate of a completed placement, as a PDF (`service::certificates`).
+async fn certificate(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
+    let c = crate::service::certificates::of_placement(&st, &user.p, &id).await?;
+    Ok(crate::http::api::certificates::pdf_response(&c))
 }
 
 pub fn badge(status: &str) -> Cell {
@@ -382,7 +389,30 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
         }
     }
     if office && row.status == "active" {
-        forms.push(t("completed", "Mark completed"));
+        // Completing needs the hours approved and the final evaluation signed (issue 16
+        // point 5); the office may complete otherwise, giving a reason.
+        let mut tx = st.db.read().await?;
+        let needs = crate::service::placements::completion_facts(&mut tx, &row).await?;
+        drop(tx);
+        let unmet = crate::domain::completion::unmet(needs, false);
+        if unmet.is_empty() {
+            forms.push(t("completed", "Mark completed"));
+        } else {
+            let why: Vec<String> = unmet.into_iter().map(|(_, m)| m).collect();
+            facts.push(("To complete", Cell::text(why.join("; "))));
+            forms.push(t("completed", "Complete it anyway (give a reason)").irreversible(
+                "Complete this placement although it does not meet the conditions? The reason is kept in its history.",
+            ));
+        }
+    }
+    if row.status == "completed" {
+        facts.push((
+            "Certificate",
+            Cell::link(
+                "Certificate of completion (PDF)",
+                format!("/placements/{id}/certificate"),
+            ),
+        ));
     }
     if (office || school) && !matches!(row.status.as_str(), "completed" | "cancelled") {
         forms.push(
