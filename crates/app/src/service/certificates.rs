@@ -117,7 +117,7 @@ pub async fn of_placement(
     let row = db::placements::get(&mut tx, placement_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    ensure(super::placements::visible(&scope, &row))?;
+    ensure(scope.sees_placement(&row.parties()))?;
     let c = db::certificates::of_placement(&mut tx, placement_id)
         .await?
         .ok_or(AppError::NotFound)?;

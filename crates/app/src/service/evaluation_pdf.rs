@@ -1,8 +1,12 @@
 //! An evaluation as a printable document (`crate::pdf`): who, where, when, every item with its
 //! answer in words, the signature, the acknowledgement and the corrections.
+use super::Principal;
 use super::evaluations::Evaluation;
+use crate::db;
 use crate::domain::{evaluation, period::human_date};
+use crate::error::AppResult;
 use crate::pdf::Document;
+use crate::state::AppState;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
@@ -119,4 +123,24 @@ fn format_period(ev: &Evaluation) -> String {
         human_date(ev.placement.starts_on),
         human_date(ev.placement.ends_on)
     )
+}
+
+/// The evaluation as a PDF, for whoever may read it.
+pub async fn pdf(st: &AppState, p: &Principal, id: &str) -> AppResult<Vec<u8>> {
+    let ev = super::evaluations::get_evaluation(st, p, id).await?;
+    let mut tx = st.db.read().await?;
+    let department = db::departments::get(&mut tx, &ev.placement.department_id).await?;
+    let site = match &department {
+        Some(d) => db::sites::get(&mut tx, &d.site_id).await?.map(|s| s.name),
+        None => None,
+    };
+    let org = db::settings::get(&mut tx).await?.organisation_name;
+    drop(tx);
+    Ok(render(
+        &ev,
+        &org,
+        department.map(|d| d.name).as_deref().unwrap_or(""),
+        site.as_deref().unwrap_or(""),
+        st.clock.time_zone(),
+    ))
 }

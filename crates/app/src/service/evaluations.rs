@@ -696,23 +696,3 @@ pub async fn correct(
     tx.commit().await?;
     Ok(out)
 }
-
-/// The evaluation as a PDF, for whoever may read it.
-pub async fn pdf(st: &AppState, p: &Principal, id: &str) -> AppResult<Vec<u8>> {
-    let ev = get_evaluation(st, p, id).await?;
-    let mut tx = st.db.read().await?;
-    let department = db::departments::get(&mut tx, &ev.placement.department_id).await?;
-    let site = match &department {
-        Some(d) => db::sites::get(&mut tx, &d.site_id).await?.map(|s| s.name),
-        None => None,
-    };
-    let org = db::settings::get(&mut tx).await?.organisation_name;
-    drop(tx);
-    Ok(super::evaluation_pdf::render(
-        &ev,
-        &org,
-        department.map(|d| d.name).as_deref().unwrap_or(""),
-        site.as_deref().unwrap_or(""),
-        st.clock.time_zone(),
-    ))
-}

@@ -274,7 +274,7 @@ async fn placement_in_scope(tx: &mut Tx, scope: &Scope, id: &str) -> AppResult<P
     let row = db::placements::get(tx, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    ensure(super::placements::visible(scope, &row))?;
+    ensure(scope.sees_placement(&row.parties()))?;
     Ok(row)
 }
 

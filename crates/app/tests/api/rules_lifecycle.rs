@@ -123,6 +123,8 @@ db_test!(
                 "create",
                 "transition:confirmed",
                 "transition:active",
+                // Completed without hours or a final evaluation: the office's reason first.
+                "complete_otherwise",
                 "transition:completed"
             ]
         );

@@ -207,7 +207,7 @@ pub async fn pdf(
     p: Principal,
     PathId(id): PathId,
 ) -> AppResult<Response> {
-    let bytes = evaluations::pdf(&st, &p, &id).await?;
+    let bytes = crate::service::evaluation_pdf::pdf(&st, &p, &id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

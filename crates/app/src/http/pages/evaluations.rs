@@ -609,7 +609,7 @@ async fn correct(
 }
 
 async fn pdf(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
-    let bytes = evaluations::pdf(&st, &user.p, &id).await?;
+    let bytes = crate::service::evaluation_pdf::pdf(&st, &user.p, &id).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/pdf".to_string()),

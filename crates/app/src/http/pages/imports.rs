@@ -220,7 +220,7 @@ async fn run(
         Err(e) => return refused(view(&st, &user, kind), e),
     };
     if rows.len() > st.config.import_background_rows {
-        let id = st.import_runs.start(&st, &user.p, rows, opts, &token);
+        let id = imports::start_in_background(&st, &user.p, rows, opts, &token);
         let to = format!("/imports/{}/runs/{id}", kind.as_str());
         return Ok(axum::response::Redirect::to(&to).into_response());
     }

@@ -179,6 +179,31 @@ pub async fn import(
     import_watched(st, p, input, opts, &progress::Progress::none()).await
 }
 
+/// Starts `input` for `p` in the background (`progress::ImportRuns`); returns the run's id.
+/// The run checks and writes as [`import`] does, in one transaction.
+pub fn start_in_background(
+    st: &AppState,
+    p: &super::Principal,
+    input: NewImport,
+    opts: ImportOptions,
+    token: &str,
+) -> String {
+    let (id, progress) = st.import_runs.register(&p.user_id, input.kind(), token);
+    let (st, p, run_id) = (st.clone(), p.clone(), id.clone());
+    tokio::spawn(async move {
+        let state = match import_watched(&st, &p, input, opts, &progress).await {
+            Ok(report) => progress::RunState::Done(report),
+            Err(AppError::Rejected(problems)) => progress::RunState::Refused(problems),
+            Err(e) => {
+                tracing::error!(run = %run_id, error = %e, "an import failed");
+                progress::RunState::Failed
+            }
+        };
+        st.import_runs.finish(&run_id, state);
+    });
+    id
+}
+
 /// [`import`], its progress counted in `progress` (a background run's page reads it).
 pub async fn import_watched(
     st: &AppState,

@@ -5,11 +5,8 @@
 //! import's (committed or not); a server that stops mid-run loses the run and writes nothing.
 //! Behind a load balancer, the progress page needs the same server (sticky sessions) — the
 //! import is committed either way and the list shows it.
-use super::{ImportKind, ImportOptions, ImportReport, NewImport};
+use super::{ImportKind, ImportReport};
 use crate::domain::Problems;
-use crate::error::AppError;
-use crate::service::Principal;
-use crate::state::AppState;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -109,50 +106,32 @@ impl ImportRuns {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Starts `input` for `p` in the background; returns the run's id. The run checks and
-    /// writes as [`super::import`] does, in one transaction.
-    pub fn start(
-        &self,
-        st: &AppState,
-        p: &Principal,
-        input: NewImport,
-        opts: ImportOptions,
-        token: &str,
-    ) -> String {
+    /// Registers a run of `kind` for `user_id`; returns its id and the progress to count in.
+    pub fn register(&self, user_id: &str, kind: ImportKind, token: &str) -> (String, Progress) {
         let id = crate::db::new_id();
         let progress = Progress::watched();
-        {
-            let mut runs = self.lock();
-            runs.retain(|_, r| r.finished.is_none_or(|t| t.elapsed() < KEEP_FINISHED));
-            runs.insert(
-                id.clone(),
-                Run {
-                    user_id: p.user_id.clone(),
-                    kind: input.kind(),
-                    token: token.to_string(),
-                    progress: progress.clone(),
-                    state: RunState::Running,
-                    finished: None,
-                },
-            );
+        let mut runs = self.lock();
+        runs.retain(|_, r| r.finished.is_none_or(|t| t.elapsed() < KEEP_FINISHED));
+        runs.insert(
+            id.clone(),
+            Run {
+                user_id: user_id.to_string(),
+                kind,
+                token: token.to_string(),
+                progress: progress.clone(),
+                state: RunState::Running,
+                finished: None,
+            },
+        );
+        (id, progress)
+    }
+
+    /// Records how run `id` ended.
+    pub fn finish(&self, id: &str, state: RunState) {
+        if let Some(r) = self.lock().get_mut(id) {
+            r.state = state;
+            r.finished = Some(Instant::now());
         }
-        let (st, p, runs, run_id) = (st.clone(), p.clone(), self.clone(), id.clone());
-        tokio::spawn(async move {
-            let outcome = super::import_watched(&st, &p, input, opts, &progress).await;
-            let state = match outcome {
-                Ok(report) => RunState::Done(report),
-                Err(AppError::Rejected(problems)) => RunState::Refused(problems),
-                Err(e) => {
-                    tracing::error!(run = %run_id, error = %e, "an import failed");
-                    RunState::Failed
-                }
-            };
-            if let Some(r) = runs.lock().get_mut(&run_id) {
-                r.state = state;
-                r.finished = Some(Instant::now());
-            }
-        });
-        id
     }
 
     /// The run `id` if `user_id` started it (anyone else: `None`, a 404).
