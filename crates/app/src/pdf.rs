@@ -126,16 +126,19 @@ fn borrow(cells: &[(String, bool, f32, f32)]) -> Vec<(&str, bool, f32, f32)> {
         .collect()
 }
 
-/// Pages being filled: each a content stream, and the cursor's height on the last.
+/// Pages being filled: the full ones, the one being filled (there is always one), and the
+/// cursor's height on it.
 struct Layout {
-    pages: Vec<Content>,
+    full: Vec<Content>,
+    current: Content,
     y: f32,
 }
 
 impl Layout {
     fn new() -> Self {
         Layout {
-            pages: vec![Content::new()],
+            full: Vec::new(),
+            current: Content::new(),
             y: PAGE_H - MARGIN,
         }
     }
@@ -147,13 +150,14 @@ impl Layout {
     /// Room for `h` more points on this page, or a new page.
     fn room(&mut self, h: f32) {
         if self.y - h < MARGIN {
-            self.pages.push(Content::new());
+            self.full
+                .push(std::mem::replace(&mut self.current, Content::new()));
             self.y = PAGE_H - MARGIN;
         }
     }
 
     fn page(&mut self) -> &mut Content {
-        self.pages.last_mut().expect("a layout always has a page")
+        &mut self.current
     }
 
     fn put(&mut self, x: f32, y: f32, size: f32, bold: bool, line: &str) {
@@ -206,7 +210,9 @@ impl Layout {
         self.y -= 2.0;
     }
 
-    fn into_pdf(self, title: &str) -> Vec<u8> {
+    fn into_pdf(mut self, title: &str) -> Vec<u8> {
+        self.full.push(self.current);
+        let pages = self.full;
         let catalog = Ref::new(1);
         let tree = Ref::new(2);
         let regular = Ref::new(3);
@@ -215,8 +221,7 @@ impl Layout {
         let mut next = 6;
         let mut pdf = Pdf::new();
         pdf.catalog(catalog).pages(tree);
-        let ids: Vec<(Ref, Ref)> = self
-            .pages
+        let ids: Vec<(Ref, Ref)> = pages
             .iter()
             .map(|_| {
                 let ids = (Ref::new(next), Ref::new(next + 1));
@@ -227,7 +232,7 @@ impl Layout {
         pdf.pages(tree)
             .kids(ids.iter().map(|(page, _)| *page))
             .count(ids.len() as i32);
-        for ((page_id, content_id), content) in ids.iter().zip(self.pages) {
+        for ((page_id, content_id), content) in ids.iter().zip(pages) {
             let mut page = pdf.page(*page_id);
             page.parent(tree)
                 .media_box(Rect::new(0.0, 0.0, PAGE_W, PAGE_H))
