@@ -126,6 +126,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", axum::routing::get(http::health::healthz))
         .route("/readyz", axum::routing::get(http::health::readyz))
         .fallback(not_found)
+        // Imports running in the background on this server, with their progress (held by the
+        // router, not the state: it is the pages' concern, and the state sits below services).
+        .layer(axum::Extension(
+            crate::service::imports::progress::ImportRuns::default(),
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::pages::in_layout,

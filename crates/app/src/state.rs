@@ -12,8 +12,6 @@ pub struct AppState {
     pub hashing: HashGate,
     /// One permit per request being handled (`Config::max_in_flight`).
     pub in_flight: Arc<Semaphore>,
-    /// Imports running in the background on this server, with their progress.
-    pub import_runs: crate::service::imports::progress::ImportRuns,
 }
 
 impl AppState {
@@ -25,7 +23,6 @@ impl AppState {
             in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
             config: Arc::new(config),
             clock,
-            import_runs: Default::default(),
         }
     }
 }

@@ -9,12 +9,14 @@ use crate::domain::{FieldError, policy::Action};
 use crate::error::AppError;
 use crate::http::extract::Params;
 use crate::http::{api::imports::template_response, input, upload};
-use crate::service::imports::{self, ImportKind, ImportOptions, ImportReport};
+use crate::service::imports::{
+    self, ImportKind, ImportOptions, ImportReport, progress::ImportRuns,
+};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::{
-    Router,
+    Extension, Router,
     extract::{Path, Request, State},
     http::StatusCode,
     response::IntoResponse,
@@ -195,6 +197,7 @@ async fn preview(
 
 async fn run(
     State(st): State<AppState>,
+    Extension(runs): Extension<ImportRuns>,
     user: PageUser,
     Path(k): Path<String>,
     form: Form,
@@ -220,7 +223,7 @@ async fn run(
         Err(e) => return refused(view(&st, &user, kind), e),
     };
     if rows.len() > st.config.import_background_rows {
-        let id = imports::start_in_background(&st, &user.p, rows, opts, &token);
+        let id = imports::start_in_background(&st, &runs, &user.p, rows, opts, &token);
         let to = format!("/imports/{}/runs/{id}", kind.as_str());
         return Ok(axum::response::Redirect::to(&to).into_response());
     }
@@ -260,12 +263,12 @@ async fn finished(
 /// or a run this server does not know (restarted, or another server's), gets 404.
 async fn run_page(
     State(st): State<AppState>,
+    Extension(runs): Extension<ImportRuns>,
     user: PageUser,
     Path((k, id)): Path<(String, String)>,
 ) -> PageResult {
     let kind = kind_of(&k, &user)?;
-    let run = st
-        .import_runs
+    let run = runs
         .view(&id, &user.p.user_id)
         .filter(|r| r.kind == kind)
         .ok_or(AppError::NotFound)?;
@@ -300,13 +303,12 @@ fn percent(done: usize, total: usize) -> usize {
 /// A background import's progress as JSON, polled by its page: `{"status": "running" |
 /// "done", "progress": {"done": steps, "total": steps, "percent": 0..100}}`.
 async fn run_status(
-    State(st): State<AppState>,
+    Extension(runs): Extension<ImportRuns>,
     user: PageUser,
     Path((k, id)): Path<(String, String)>,
 ) -> PageResult {
     let kind = kind_of(&k, &user)?;
-    let run = st
-        .import_runs
+    let run = runs
         .view(&id, &user.p.user_id)
         .filter(|r| r.kind == kind)
         .ok_or(AppError::NotFound)?;

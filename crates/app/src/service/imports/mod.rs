@@ -183,13 +183,14 @@ pub async fn import(
 /// The run checks and writes as [`import`] does, in one transaction.
 pub fn start_in_background(
     st: &AppState,
+    runs: &progress::ImportRuns,
     p: &super::Principal,
     input: NewImport,
     opts: ImportOptions,
     token: &str,
 ) -> String {
-    let (id, progress) = st.import_runs.register(&p.user_id, input.kind(), token);
-    let (st, p, run_id) = (st.clone(), p.clone(), id.clone());
+    let (id, progress) = runs.register(&p.user_id, input.kind(), token);
+    let (st, runs, p, run_id) = (st.clone(), runs.clone(), p.clone(), id.clone());
     tokio::spawn(async move {
         let state = match import_watched(&st, &p, input, opts, &progress).await {
             Ok(report) => progress::RunState::Done(report),
@@ -199,7 +200,7 @@ pub fn start_in_background(
                 progress::RunState::Failed
             }
         };
-        st.import_runs.finish(&run_id, state);
+        runs.finish(&run_id, state);
     });
     id
 }
