@@ -436,26 +436,46 @@ async fn decide(State(st): State<AppState>, user: PageUser, form: Form) -> PageR
 async fn overview(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
     let scope = user.p.authorize(Resource::TimeEntry, Action::Read)?;
     let placement_scope = user.p.authorize(Resource::Placement, Action::Read)?;
+    // `overdue=yes` (the office's dashboard): only the placements with hours waiting for
+    // approval longer than the reminder's week, read by their ids.
+    let overdue = params.bool("overdue")?.unwrap_or(false);
     let mut tx = st.db.read().await?;
-    let rows = db::placements::list(
-        &mut tx,
-        &placement_scope,
-        &db::placements::Filter::default(),
-        &db::Page {
-            limit: 500,
-            after: None,
-            sort: None,
-        },
-    )
-    .await?
-    .items;
+    let rows = if overdue {
+        let before = crate::service::dashboard::hours_overdue_before(&st);
+        let mut rows = vec![];
+        for id in db::dashboard::placement_ids_with_hours_overdue(&mut tx, before).await? {
+            if let Some(r) = db::placements::get(&mut tx, &id).await?
+                && crate::service::placements::visible(&placement_scope, &r)
+            {
+                rows.push(r);
+            }
+        }
+        rows
+    } else {
+        db::placements::list(
+            &mut tx,
+            &placement_scope,
+            &db::placements::Filter::default(),
+            &db::Page {
+                limit: 500,
+                after: None,
+                sort: None,
+            },
+        )
+        .await?
+        .items
+    };
     let rows: Vec<PlacementRow> = rows
         .into_iter()
         .filter(|r| matches!(r.status.as_str(), "active" | "completed") && r.student_id.is_some())
         .collect();
     let mut names: Vec<(String, String)> = vec![];
     let mut table = Table::new(
-        "Placements and their hours",
+        if overdue {
+            "Placements with hours waiting over a week for approval"
+        } else {
+            "Placements and their hours"
+        },
         vec![
             "Student",
             "Period",
