@@ -122,3 +122,50 @@ pub async fn students_enrolled(tx: &mut Tx) -> DbResult<i64> {
          AND e.ended_at IS NULL AND e.status = 'enrolled')")
         .fetch_one(c).await)?)
 }
+
+/// The supervisor's evaluations (midterm and final) overdue on `today`: owed (the placement is
+/// confirmed, active or completed: `domain::evaluation::owed`), their due day passed
+/// (`domain::evaluation::due_on`: the midterm at the middle day, the earlier of two; the final
+/// on the last day) and not signed. `{MID}` is the midpoint, written per backend (date
+/// arithmetic is not portable SQL).
+const OVERDUE_EVALUATIONS: &str = "SELECT o.placement_id, o.point FROM (
+        SELECT p.id AS placement_id, 'midterm' AS point, {MID} AS due_on FROM placements p
+         WHERE p.status IN ('confirmed', 'active', 'completed')
+        UNION ALL
+        SELECT p.id AS placement_id, 'final' AS point, p.ends_on AS due_on FROM placements p
+         WHERE p.status IN ('confirmed', 'active', 'completed')
+     ) o
+     WHERE o.due_on < $1 AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.placement_id = o.placement_id
+         AND e.point = o.point AND e.status = 'signed')";
+
+fn overdue_evaluations_sql(tx: &Tx) -> String {
+    let mid = match tx {
+        Tx::Sqlite(_) => {
+            "date(p.starts_on, '+' || (CAST(julianday(p.ends_on) - julianday(p.starts_on) AS INTEGER) / 2) || ' days')"
+        }
+        Tx::Postgres(_) => "(p.starts_on + ((p.ends_on - p.starts_on) / 2))",
+    };
+    OVERDUE_EVALUATIONS.replace("{MID}", mid)
+}
+
+/// How many evaluations are overdue on `today` (the evaluations list `overdue=yes`).
+pub async fn evaluations_overdue(tx: &mut Tx, today: NaiveDate) -> DbResult<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM ({}) AS counted",
+        overdue_evaluations_sql(tx)
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str())).bind(today).fetch_one(c).await)?,
+    )
+}
+
+/// The evaluations overdue on `today`: (placement id, point), oldest placement first.
+pub async fn overdue_evaluations(tx: &mut Tx, today: NaiveDate) -> DbResult<Vec<(String, String)>> {
+    let sql = format!(
+        "SELECT placement_id, point FROM ({}) AS listed ORDER BY placement_id, point",
+        overdue_evaluations_sql(tx)
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(today).fetch_all(c).await)?,
+    )
+}

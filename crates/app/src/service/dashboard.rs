@@ -12,6 +12,7 @@
 use super::Principal;
 use crate::db::{self, Scope};
 use crate::domain::{
+    evaluation::{self, Point},
     hours::REMIND_AFTER_DAYS,
     policy::{Action, Resource},
     term::{Term, waited_words},
@@ -56,6 +57,8 @@ pub enum ListFilter {
     HoursOverdue,
     /// `/offboarding?state=overdue`.
     OffboardingOverdue,
+    /// `/evaluations?overdue=yes`: supervisors' evaluations past their due day, unsigned.
+    EvaluationsOverdue,
     /// `/students?status=enrolled`.
     StudentsEnrolled,
 }
@@ -79,6 +82,7 @@ impl ListFilter {
             }
             ListFilter::HoursOverdue => "/hours?overdue=yes".into(),
             ListFilter::OffboardingOverdue => "/offboarding?state=overdue".into(),
+            ListFilter::EvaluationsOverdue => "/evaluations?overdue=yes".into(),
             ListFilter::StudentsEnrolled => "/students?status=enrolled".into(),
         }
     }
@@ -155,6 +159,7 @@ pub struct Dashboard {
     pub accreditations: Figure,
     pub hours_overdue: Figure,
     pub offboarding_overdue: Figure,
+    pub evaluations_overdue: Figure,
     pub students_enrolled: Figure,
     /// The placements `at_risk` counts, for the home's table of them.
     pub at_risk_rows: Vec<super::risks::AtRisk>,
@@ -299,6 +304,11 @@ pub async fn office_dashboard(st: &AppState, p: &Principal) -> AppResult<Dashboa
         db::offboarding::overdue_count(&mut tx, today).await?,
         ListFilter::OffboardingOverdue,
     );
+    let evaluations_overdue = figure(
+        "evaluations overdue",
+        db::dashboard::evaluations_overdue(&mut tx, today).await?,
+        ListFilter::EvaluationsOverdue,
+    );
     let students_enrolled = figure(
         "enrolled students",
         db::dashboard::students_enrolled(&mut tx).await?,
@@ -324,9 +334,53 @@ pub async fn office_dashboard(st: &AppState, p: &Principal) -> AppResult<Dashboa
         accreditations,
         hours_overdue,
         offboarding_overdue,
+        evaluations_overdue,
         students_enrolled,
         at_risk_rows,
     })
+}
+
+/// A supervisor's evaluation overdue today: its placement, which one, and its due day.
+pub struct OverdueEvaluation {
+    pub placement: db::placements::PlacementRow,
+    pub point: Point,
+    pub due_on: NaiveDate,
+}
+
+/// The evaluations [`Dashboard::evaluations_overdue`] counts, the longest overdue first
+/// (the office's; others 403).
+pub async fn overdue_evaluations(
+    st: &AppState,
+    p: &Principal,
+) -> AppResult<Vec<OverdueEvaluation>> {
+    if !p.authorize(Resource::Evaluation, Action::Read)?.is_all() {
+        return Err(AppError::Forbidden);
+    }
+    let today = st.clock.today();
+    let mut tx = st.db.read().await?;
+    let mut out = vec![];
+    for (placement_id, point) in db::dashboard::overdue_evaluations(&mut tx, today).await? {
+        let (Some(placement), Some(point)) = (
+            db::placements::get(&mut tx, &placement_id).await?,
+            Point::parse(&point),
+        ) else {
+            continue;
+        };
+        let due_on = evaluation::due_on(point, placement.starts_on, placement.ends_on);
+        out.push(OverdueEvaluation {
+            placement,
+            point,
+            due_on,
+        });
+    }
+    out.sort_by(|a, b| {
+        (a.due_on, &a.placement.id, a.point.as_str()).cmp(&(
+            b.due_on,
+            &b.placement.id,
+            b.point.as_str(),
+        ))
+    });
+    Ok(out)
 }
 
 /// Hours count as overdue once they have waited [`REMIND_AFTER_DAYS`] for approval (the

@@ -252,6 +252,8 @@ db_test_with!(
             ("agreements", 1),
             ("accreditations", 1),
             ("hours-overdue", 1),
+            // The one-day placement's midterm and final, due on 4 January, never signed.
+            ("evaluations-overdue", 2),
             ("offboarding-overdue", 4),
             ("students-enrolled", 6),
         ];

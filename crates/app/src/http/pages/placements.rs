@@ -83,6 +83,11 @@ impl Lookup {
         Self::find(&self.departments, Some(id))
     }
 
+    /// A staff member's name (a preceptor or site mentor), or empty.
+    pub fn staff_member(&self, id: Option<&str>) -> String {
+        Self::find(&self.staff, id)
+    }
+
     pub fn student(&self, id: Option<&str>) -> String {
         if id.is_none() {
             "(to be named)".into()

@@ -113,6 +113,7 @@ pub fn groups(d: &Dashboard) -> Vec<Group> {
             intro: String::new(),
             items: vec![
                 item("hours-overdue", &d.hours_overdue, String::new()),
+                item("evaluations-overdue", &d.evaluations_overdue, String::new()),
                 item("offboarding-overdue", &d.offboarding_overdue, String::new()),
             ],
         },
