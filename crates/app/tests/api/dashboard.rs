@@ -122,6 +122,7 @@ fn api_of(href: &str) -> Option<String> {
         "/programs" => "/api/v1/programs",
         "/offboarding" => "/api/v1/offboarding",
         "/agreements" => "/api/v1/agreements",
+        "/students" => "/api/v1/students",
         _ => return None,
     };
     let query = query
