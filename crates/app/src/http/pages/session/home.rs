@@ -118,12 +118,16 @@ pub(super) async fn home(
                 None => vec![],
             };
             let scope = p.authorize(Resource::Request, Action::Read)?;
+            // The ten newest, read newest first (not the first 500 reversed).
             let requests = db::requests::list(
                 &mut tx,
                 &scope,
-                &Default::default(),
+                &db::requests::Filter {
+                    newest_first: true,
+                    ..Default::default()
+                },
                 &db::Page {
-                    limit: 500,
+                    limit: 10,
                     after: None,
                     sort: None,
                 },
@@ -157,7 +161,7 @@ pub(super) async fn home(
                 vec!["Submitted", "Period", "Places", "Status", "Reason"],
                 "No requests yet.",
             );
-            for r in requests.iter().rev().take(10) {
+            for r in &requests {
                 rt.rows.push(vec![
                     Cell::link(
                         super::super::view::human_date(st.clock.date_of(r.created_at)),
