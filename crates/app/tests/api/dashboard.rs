@@ -302,6 +302,9 @@ db_test_with!(
         let html = expect_page(get_page(&app, &cookie, &href("at-risk")).await, 200).await;
         assert!(html.contains("name=\"at_risk\""), "{html}");
         assert!(html.contains("<option value=\"onboarding\""), "{html}");
+        let html = expect_page(get_page(&app, &cookie, &href("hours-overdue")).await, 200).await;
+        assert!(html.contains("name=\"overdue\""), "{html}");
+        assert!(html.contains("/hours?overdue=yes&#38;format=csv"), "{html}");
         let html = expect_page(get_page(&app, &cookie, &href("accreditations")).await, 200).await;
         assert!(
             html.contains("name=\"accreditation_ending_within\""),

@@ -156,6 +156,8 @@ pub struct HoursPage {
     pub csv_href: String,
     pub placements: Option<Table>,
     pub placements_csv: String,
+    /// The placements table's filter bar (`overdue`).
+    pub placements_filters: Vec<Field>,
 }
 
 fn status_style(status: &str) -> &'static str {
@@ -352,6 +354,7 @@ async fn render_placement(
         csv_href: format!("/placements/{id}/hours?format=csv"),
         placements: None,
         placements_csv: String::new(),
+        placements_filters: vec![],
     }
     .into_response())
 }
@@ -613,7 +616,21 @@ async fn overview(State(st): State<AppState>, user: PageUser, params: Params) ->
         entries,
         csv_href: String::new(),
         placements: Some(table),
-        placements_csv: "/hours?format=csv".into(),
+        // The CSV of exactly what is shown: the filter kept.
+        placements_csv: if overdue {
+            "/hours?overdue=yes&format=csv".into()
+        } else {
+            "/hours?format=csv".into()
+        },
+        placements_filters: vec![super::filter_select(
+            "overdue",
+            "Show",
+            vec![(
+                "yes".into(),
+                "Only those with hours waiting over a week".into(),
+            )],
+            &params,
+        )],
     }
     .into_response())
 }
