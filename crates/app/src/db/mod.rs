@@ -17,6 +17,7 @@ pub mod audit;
 pub mod calendar_feeds;
 pub mod certificates;
 pub mod clearance;
+pub mod dashboard;
 pub mod departments;
 pub mod disciplines;
 pub mod disclosures;

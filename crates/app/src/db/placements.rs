@@ -275,3 +275,17 @@ pub async fn open_from(tx: &mut Tx, from: NaiveDate) -> DbResult<Vec<PlacementRo
         on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(from).fetch_all(c).await)?,
     )
 }
+
+/// The placements matching `condition` (a fixed SQL condition over `$1` and `$2`, two days;
+/// never user text), soonest first. For the dashboard's few derived counts (`db::dashboard`).
+pub(super) async fn where_status(
+    tx: &mut Tx,
+    condition: &str,
+    first: NaiveDate,
+    second: NaiveDate,
+) -> DbResult<Vec<PlacementRow>> {
+    let sql = format!("SELECT {COLS} FROM placements WHERE {condition} ORDER BY starts_on, id");
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(first).bind(second).fetch_all(c).await)?,
+    )
+}

@@ -28,6 +28,9 @@ pub struct Filter {
     pub discipline: Option<String>,
     pub degree_level: Option<String>,
     pub q: Option<String>,
+    /// Accreditation ending between these days (inclusive), e.g. today and today + 90 (the
+    /// list's `accreditation_ending_within`); programs without an end date never match.
+    pub accreditation_ending: Option<(NaiveDate, NaiveDate)>,
 }
 
 const COLS: &str = "id, school_id, name, discipline, degree_level, accreditor, accredited_until";
@@ -55,12 +58,17 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
     let sql = format!(
         "SELECT {COLS} FROM programs WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
          AND ($4 IS NULL OR discipline = $4) AND ($5 IS NULL OR degree_level = $5) AND ($6 IS NULL OR search LIKE $6 ESCAPE '\\')
+         AND ($7 IS NULL OR (accredited_until IS NOT NULL AND accredited_until >= $7 AND accredited_until <= $8))
          {}",
-        page.order_by(SORT_KEYS, 7)
+        page.order_by(SORT_KEYS, 9)
     );
+    let (ending_from, ending_to) = match f.accreditation_ending {
+        Some((a, b)) => (Some(a), Some(b)),
+        None => (None, None),
+    };
     let rows: Vec<Program> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.discipline).bind(&f.degree_level)
-        .bind(like(&f.q)).bind(page.fetch_limit())
+        .bind(like(&f.q)).bind(ending_from).bind(ending_to).bind(page.fetch_limit())
         .fetch_all(c).await)?;
     Ok(paged(rows, page, |p| &p.id))
 }

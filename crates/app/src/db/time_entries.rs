@@ -151,21 +151,57 @@ pub struct Filter {
     pub status: Option<String>,
 }
 
+/// `list`'s condition over `e` (the entry) and `p` (its placement): `$2`..`$9` the filter.
+const WHERE: &str = "($2 IS NULL OR p.preceptor_id = $2) AND ($3 IS NULL OR p.faculty_user_id = $3)
+         AND ($4 IS NULL OR p.preceptor_id = $4 OR p.site_mentor_id = $4) AND ($5 IS NULL OR p.school_id = $5)
+         AND ($6 IS NULL OR e.student_id = $6) AND ($7 IS NULL OR p.department_id = $7)
+         AND ($8 IS NULL OR e.placement_id = $8) AND ($9 IS NULL OR e.status = $9)";
+
 /// Entries across placements, oldest day first within keyset pages by id.
 pub async fn list(tx: &mut Tx, f: &Filter, page: &Page) -> DbResult<Paged<TimeEntryRow>> {
     let sql = format!(
         "SELECT {E_COLS} FROM time_entries e JOIN placements p ON p.id = e.placement_id
-         WHERE e.id > $1 AND ($2 IS NULL OR p.preceptor_id = $2) AND ($3 IS NULL OR p.faculty_user_id = $3)
-         AND ($4 IS NULL OR p.preceptor_id = $4 OR p.site_mentor_id = $4) AND ($5 IS NULL OR p.school_id = $5)
-         AND ($6 IS NULL OR e.student_id = $6) AND ($7 IS NULL OR p.department_id = $7)
-         AND ($8 IS NULL OR e.placement_id = $8) AND ($9 IS NULL OR e.status = $9)
-         ORDER BY e.id LIMIT $10"
+         WHERE e.id > $1 AND {WHERE} ORDER BY e.id LIMIT $10"
     );
     let rows: Vec<TimeEntryRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.preceptor_id).bind(&f.faculty_user_id).bind(&f.staff_id).bind(&f.school_id)
         .bind(&f.student_id).bind(&f.department_id).bind(&f.placement_id).bind(&f.status).bind(page.fetch_limit())
         .fetch_all(c).await)?;
     Ok(paged(rows, page, |r| &r.id))
+}
+
+/// How many entries `list` answers over all its pages, counted by the database (the homes'
+/// tiles; issue 18 point 4).
+pub async fn count(tx: &mut Tx, f: &Filter) -> DbResult<i64> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM time_entries e JOIN placements p ON p.id = e.placement_id
+         WHERE ($1 IS NULL OR e.id > $1) AND {WHERE}"
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_scalar(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(None::<String>).bind(&f.preceptor_id).bind(&f.faculty_user_id).bind(&f.staff_id).bind(&f.school_id)
+        .bind(&f.student_id).bind(&f.department_id).bind(&f.placement_id).bind(&f.status)
+        .fetch_one(c).await)?,
+    )
+}
+
+/// The (placement, day) pairs with an entry among `list`'s, for days `from..=to` only.
+pub async fn days_logged(
+    tx: &mut Tx,
+    f: &Filter,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DbResult<Vec<(String, NaiveDate)>> {
+    let sql = format!(
+        "SELECT DISTINCT e.placement_id, e.entry_date FROM time_entries e JOIN placements p ON p.id = e.placement_id
+         WHERE ($1 IS NULL OR e.id > $1) AND {WHERE} AND e.entry_date >= $10 AND e.entry_date <= $11"
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(None::<String>).bind(&f.preceptor_id).bind(&f.faculty_user_id).bind(&f.staff_id).bind(&f.school_id)
+        .bind(&f.student_id).bind(&f.department_id).bind(&f.placement_id).bind(&f.status).bind(from).bind(to)
+        .fetch_all(c).await)?,
+    )
 }
 
 /// Pending entries that have waited since `before` or earlier, for the reminder sweep.

@@ -32,6 +32,7 @@ pub mod search;
 pub mod settings;
 pub mod sign_in;
 pub mod sso;
+pub mod term;
 pub mod validation;
 pub mod words;
 

@@ -745,3 +745,57 @@ pub async fn list(
     let mut tx = st.db.read().await?;
     Ok(db::time_entries::list(&mut tx, &f, page).await?)
 }
+
+/// The entries `list` answers (same caller, status and `to_decide`), as a filter; `None` for
+/// a caller who sees none.
+fn scoped_filter(
+    p: &Principal,
+    status: Option<EntryStatus>,
+    to_decide: bool,
+) -> AppResult<Option<db::time_entries::Filter>> {
+    let scope = p.authorize(Resource::TimeEntry, Action::Read)?;
+    let mut f = db::time_entries::Filter {
+        status: status.map(|s| s.as_str().to_string()),
+        ..Default::default()
+    };
+    match scope {
+        Scope::All => {}
+        Scope::School(s) => f.school_id = Some(s),
+        Scope::Student(s) => f.student_id = Some(s),
+        Scope::Department(d) => f.department_id = Some(d),
+        Scope::Staff(s) if to_decide => f.preceptor_id = Some(s),
+        Scope::Staff(s) => f.staff_id = Some(s),
+        Scope::Faculty(u) => f.faculty_user_id = Some(u),
+        Scope::Nothing => return Ok(None),
+    }
+    Ok(Some(f))
+}
+
+/// How many entries `list` answers over all its pages, counted by the database (the homes'
+/// tiles; issue 18 point 4).
+pub async fn count(
+    st: &AppState,
+    p: &Principal,
+    status: Option<EntryStatus>,
+    to_decide: bool,
+) -> AppResult<i64> {
+    let Some(f) = scoped_filter(p, status, to_decide)? else {
+        return Ok(0);
+    };
+    let mut tx = st.db.read().await?;
+    Ok(db::time_entries::count(&mut tx, &f).await?)
+}
+
+/// The (placement, day) pairs the caller sees an entry for, days `from..=to` only.
+pub async fn days_logged(
+    st: &AppState,
+    p: &Principal,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<(String, NaiveDate)>> {
+    let Some(f) = scoped_filter(p, None, false)? else {
+        return Ok(vec![]);
+    };
+    let mut tx = st.db.read().await?;
+    Ok(db::time_entries::days_logged(&mut tx, &f, from, to).await?)
+}

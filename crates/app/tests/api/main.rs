@@ -10,6 +10,7 @@ mod audit_chain;
 mod auth;
 mod cli;
 mod csv;
+mod dashboard;
 mod decision_choices;
 mod departments;
 mod directory;

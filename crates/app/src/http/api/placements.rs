@@ -18,6 +18,7 @@ use chrono::NaiveDate;
 
 use super::schema::Placement;
 use crate::http::input;
+use crate::service::placement_filters::{CLEARANCE_WORDS, STARTING_DAYS};
 use crate::service::placements::{self, view, visible};
 
 fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
@@ -62,6 +63,8 @@ fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
            ("student_id" = Option<String>, Query), ("request_id" = Option<String>, Query), ("kind" = Option<String>, Query),
            ("from" = Option<String>, Query, description = "overlapping from this day"), ("to" = Option<String>, Query),
            ("at_risk" = Option<bool>, Query, description = "only the placements with risks"),
+           ("starting" = Option<i64>, Query, description = "proposed or confirmed, starting within 7, 14, 30 or 60 days"),
+           ("clearance" = Option<String>, Query, description = "cleared, pending, blocked or not_cleared"),
            ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = List<Placement>), (status = 403, body = crate::http::error::Problem)))]
 pub async fn list(
@@ -74,11 +77,28 @@ pub async fn list(
     let wanted = params.get("status");
     let filter = filter_from(&params)?;
     let at_risk = params.bool("at_risk")?.unwrap_or(false);
+    // Starting within a window and the clearance state (issue 17): derived, applied to each
+    // row of the page as the status is (so a page may hold fewer than `limit`).
+    let derived = crate::service::placement_filters::Derived {
+        starting_within: params
+            .word("starting", |s| STARTING_DAYS.contains(&s), "7, 14, 30, 60")?
+            .and_then(|s| s.parse().ok()),
+        clearance: params.word(
+            "clearance",
+            |s| CLEARANCE_WORDS.contains(&s),
+            "cleared, pending, blocked, not_cleared",
+        )?,
+        ..Default::default()
+    };
+    let today = st.clock.today();
     let mut tx = st.db.read().await?;
     let rows = db::placements::list(&mut tx, &scope, &filter, &page).await?;
     let mut items = Vec::new();
     for r in rows.items {
-        let v = view(&mut tx, r, st.clock.today()).await?;
+        if !derived.keeps(&mut tx, &r, today).await? {
+            continue;
+        }
+        let v = view(&mut tx, r, today).await?;
         if wanted.as_deref().is_none_or(|w| w == v.status) && (!at_risk || !v.risks.is_empty()) {
             items.push(v.into());
         }

@@ -15,8 +15,13 @@ use crate::service::programs;
 use crate::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
 
-fn filter_from(params: &Params, school_id: Option<String>) -> AppResult<db::programs::Filter> {
+fn filter_from(
+    params: &Params,
+    school_id: Option<String>,
+    today: chrono::NaiveDate,
+) -> AppResult<db::programs::Filter> {
     Ok(db::programs::Filter {
+        accreditation_ending: crate::http::input::programs::accreditation_window(params, today)?,
         school_id,
         discipline: params.get("discipline"),
         degree_level: params.word(
@@ -41,7 +46,7 @@ pub async fn list_for_school(
     let scope = p.authorize(Resource::Program, Action::Read)?;
     ensure(scope.sees_school(&school_id))?;
     let page = params.page()?;
-    let filter = filter_from(&params, Some(school_id.clone()))?;
+    let filter = filter_from(&params, Some(school_id.clone()), st.clock.today())?;
     let mut tx = st.db.read().await?;
     db::schools::get(&mut tx, &school_id)
         .await?
@@ -56,7 +61,9 @@ pub async fn list_for_school(
 /// All programs in scope, across schools.
 #[utoipa::path(get, path = "/api/v1/programs", tag = "directory", security(("bearer" = [])),
     params(("school_id" = Option<String>, Query), ("discipline" = Option<String>, Query), ("degree_level" = Option<String>, Query),
-           ("q" = Option<String>, Query), ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
+           ("q" = Option<String>, Query),
+           ("accreditation_ending_within" = Option<i64>, Query, description = "accreditation ending between today and this many days on"),
+           ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = List<Program>)))]
 pub async fn list(
     State(st): State<AppState>,
@@ -65,7 +72,7 @@ pub async fn list(
 ) -> AppResult<Json<List<Program>>> {
     let scope = p.authorize(Resource::Program, Action::Read)?;
     let page = params.page()?;
-    let filter = filter_from(&params, params.id("school_id")?)?;
+    let filter = filter_from(&params, params.id("school_id")?, st.clock.today())?;
     let mut tx = st.db.read().await?;
     Ok(Json(
         db::programs::list(&mut tx, &scope, &filter, &page)

@@ -42,3 +42,25 @@ pub fn program(body: Map<String, Value>, creating: bool) -> Parsed<ProgramFields
         accredited_until,
     })
 }
+
+/// The programs list's `accreditation_ending_within=N` (API and page alike): accreditation
+/// ending between today and N days on (0..=3650, inclusive); otherwise 422 `invalid_number`.
+pub fn accreditation_window(
+    params: &crate::http::extract::Params,
+    today: chrono::NaiveDate,
+) -> crate::http::error::AppResult<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
+    const KEY: &str = "accreditation_ending_within";
+    match params.get(KEY) {
+        None => Ok(None),
+        Some(d) => match d.parse::<i64>() {
+            Ok(n) if (0..=3650).contains(&n) => {
+                Ok(Some((today, today + chrono::Duration::days(n))))
+            }
+            _ => Err(crate::http::error::AppError::invalid(
+                KEY,
+                crate::domain::ErrorCode::InvalidNumber,
+                "must be a whole number of days (0 to 3650)",
+            )),
+        },
+    }
+}

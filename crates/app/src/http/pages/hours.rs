@@ -156,6 +156,8 @@ pub struct HoursPage {
     pub csv_href: String,
     pub placements: Option<Table>,
     pub placements_csv: String,
+    /// The placements table's filter bar (`overdue`).
+    pub placements_filters: Vec<Field>,
 }
 
 fn status_style(status: &str) -> &'static str {
@@ -352,6 +354,7 @@ async fn render_placement(
         csv_href: format!("/placements/{id}/hours?format=csv"),
         placements: None,
         placements_csv: String::new(),
+        placements_filters: vec![],
     }
     .into_response())
 }
@@ -436,26 +439,46 @@ async fn decide(State(st): State<AppState>, user: PageUser, form: Form) -> PageR
 async fn overview(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
     let scope = user.p.authorize(Resource::TimeEntry, Action::Read)?;
     let placement_scope = user.p.authorize(Resource::Placement, Action::Read)?;
+    // `overdue=yes` (the office's dashboard): only the placements with hours waiting for
+    // approval longer than the reminder's week, read by their ids.
+    let overdue = params.bool("overdue")?.unwrap_or(false);
     let mut tx = st.db.read().await?;
-    let rows = db::placements::list(
-        &mut tx,
-        &placement_scope,
-        &db::placements::Filter::default(),
-        &db::Page {
-            limit: 500,
-            after: None,
-            sort: None,
-        },
-    )
-    .await?
-    .items;
+    let rows = if overdue {
+        let before = crate::service::dashboard::hours_overdue_before(&st);
+        let mut rows = vec![];
+        for id in db::dashboard::placement_ids_with_hours_overdue(&mut tx, before).await? {
+            if let Some(r) = db::placements::get(&mut tx, &id).await?
+                && crate::service::placements::visible(&placement_scope, &r)
+            {
+                rows.push(r);
+            }
+        }
+        rows
+    } else {
+        db::placements::list(
+            &mut tx,
+            &placement_scope,
+            &db::placements::Filter::default(),
+            &db::Page {
+                limit: 500,
+                after: None,
+                sort: None,
+            },
+        )
+        .await?
+        .items
+    };
     let rows: Vec<PlacementRow> = rows
         .into_iter()
         .filter(|r| matches!(r.status.as_str(), "active" | "completed") && r.student_id.is_some())
         .collect();
     let mut names: Vec<(String, String)> = vec![];
     let mut table = Table::new(
-        "Placements and their hours",
+        if overdue {
+            "Placements with hours waiting over a week for approval"
+        } else {
+            "Placements and their hours"
+        },
         vec![
             "Student",
             "Period",
@@ -593,7 +616,21 @@ async fn overview(State(st): State<AppState>, user: PageUser, params: Params) ->
         entries,
         csv_href: String::new(),
         placements: Some(table),
-        placements_csv: "/hours?format=csv".into(),
+        // The CSV of exactly what is shown: the filter kept.
+        placements_csv: if overdue {
+            "/hours?overdue=yes&format=csv".into()
+        } else {
+            "/hours?format=csv".into()
+        },
+        placements_filters: vec![super::filter_select(
+            "overdue",
+            "Show",
+            vec![(
+                "yes".into(),
+                "Only those with hours waiting over a week".into(),
+            )],
+            &params,
+        )],
     }
     .into_response())
 }

@@ -24,6 +24,7 @@ pub mod mfa;
 pub mod notifications;
 pub mod offboarding;
 pub mod onboarding;
+pub mod overdue_evaluations;
 pub mod people;
 pub mod placement_filters;
 pub mod placements;
@@ -56,6 +57,7 @@ pub fn router() -> Router<AppState> {
         .merge(projects::router())
         .merge(offboarding::router())
         .merge(evaluations::router())
+        .merge(overdue_evaluations::router())
         .merge(capacity::router())
         .merge(planning::router())
         .merge(requirements::router())

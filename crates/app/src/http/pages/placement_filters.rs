@@ -1,12 +1,35 @@
-//! The placements list's derived filters (issue 14 point 5): starting within a window (7, 14,
-//! 30, 60 days) and the clearance state. Clearance is derived, not stored, so a list filtered
-//! by either is read whole and filtered here, not page by page.
+//! The placements list's derived filters on the page (issue 14 point 5, issue 17): the shown
+//! status (`onboarding`, `cleared`), starting within a window (7, 14, 30, 60 days), the
+//! clearance state and at risk (`service::placement_filters::Derived`). They are derived, not
+//! stored, so a list filtered by any is read whole and filtered here, not page by page.
 use super::PageError;
 use super::filter_select;
 use super::view::Field;
 use crate::db::{self, Scope, Tx, placements::PlacementRow};
 use crate::http::extract::Params;
+use crate::service::placement_filters::{CLEARANCE_WORDS, Derived, STARTING_DAYS};
 use crate::state::AppState;
+
+/// The derived filters a request asks for (`status` only when it is a shown status).
+pub fn derived(params: &Params) -> Result<Derived, PageError> {
+    let starting_within: Option<i64> = params
+        .word("starting", |s| STARTING_DAYS.contains(&s), "7, 14, 30, 60")?
+        .and_then(|s| s.parse().ok());
+    let clearance = params.word(
+        "clearance",
+        |s| CLEARANCE_WORDS.contains(&s),
+        "cleared, pending, blocked, not_cleared",
+    )?;
+    let shown_status = params
+        .get("status")
+        .filter(|s| s == "onboarding" || s == "cleared");
+    Ok(Derived {
+        shown_status,
+        starting_within,
+        clearance,
+        at_risk: params.bool("at_risk")?.unwrap_or(false),
+    })
+}
 
 /// The rows of one page, or every row when a derived filter is set.
 pub async fn rows(
@@ -17,22 +40,9 @@ pub async fn rows(
     page: db::Page,
     params: &Params,
 ) -> Result<db::Paged<PlacementRow>, PageError> {
-    // Starting within a window, and the clearance state: read from the rows (clearance is
-    // derived), so these lists are answered whole, not page by page.
     let today = st.clock.today();
-    let starting: Option<i64> = params
-        .word(
-            "starting",
-            |s| ["7", "14", "30", "60"].contains(&s),
-            "7, 14, 30, 60",
-        )?
-        .and_then(|s| s.parse().ok());
-    let clearance = params.word(
-        "clearance",
-        |s| ["cleared", "pending", "blocked", "not_cleared"].contains(&s),
-        "cleared, pending, blocked, not_cleared",
-    )?;
-    let whole = starting.is_some() || clearance.is_some();
+    let derived = derived(params)?;
+    let whole = derived.is_set();
     let page = if whole {
         db::Page {
             limit: 5000,
@@ -43,41 +53,26 @@ pub async fn rows(
         page
     };
     let mut rows = db::placements::list(tx, scope, filter, &page).await?;
-    if let Some(days) = starting {
-        let until = today + chrono::Duration::days(days);
-        rows.items.retain(|r| {
-            matches!(r.status.as_str(), "proposed" | "confirmed")
-                && r.starts_on >= today
-                && r.starts_on <= until
-        });
-    }
-    if let Some(want) = &clearance {
+    if whole {
         let mut kept = Vec::new();
         for r in std::mem::take(&mut rows.items) {
-            let c = crate::service::placements::clearance_of(tx, &r, today).await?;
-            let keep = match want.as_str() {
-                "not_cleared" => !c.is_cleared(),
-                w => c.status == w,
-            };
-            if keep {
+            if derived.keeps(tx, &r, today).await? {
                 kept.push(r);
             }
         }
         rows.items = kept;
-    }
-    if whole {
         rows.next_cursor = None;
     }
     Ok(rows)
 }
 
-/// The filter bar's "Starting within" and "Clearance".
+/// The filter bar's "Starting within", "Clearance" and "At risk".
 pub fn fields(params: &Params) -> Vec<Field> {
     let mut out = vec![];
     out.push(filter_select(
         "starting",
         "Starting within",
-        ["7", "14", "30", "60"]
+        STARTING_DAYS
             .iter()
             .map(|d| (d.to_string(), format!("{d} days")))
             .collect(),
@@ -92,6 +87,12 @@ pub fn fields(params: &Params) -> Vec<Field> {
             ("blocked".into(), "Blocked".into()),
             ("cleared".into(), "Cleared".into()),
         ],
+        params,
+    ));
+    out.push(filter_select(
+        "at_risk",
+        "At risk",
+        vec![("yes".into(), "At risk only".into())],
         params,
     ));
     out

@@ -83,6 +83,11 @@ impl Lookup {
         Self::find(&self.departments, Some(id))
     }
 
+    /// A staff member's name (a preceptor or site mentor), or empty.
+    pub fn staff_member(&self, id: Option<&str>) -> String {
+        Self::find(&self.staff, id)
+    }
+
     pub fn student(&self, id: Option<&str>) -> String {
         if id.is_none() {
             "(to be named)".into()
@@ -143,11 +148,26 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
     let page = list_page(&params)?;
     let date = |k: &str| params.get(k).and_then(|v| v.parse().ok());
     let filter = db::placements::Filter {
-        status: params.word(
-            "status",
-            |s| ["proposed", "confirmed", "active", "completed", "cancelled"].contains(&s),
-            "a status",
-        )?,
+        // onboarding and cleared are confirmed placements, split by their clearance
+        // (`placement_filters::derived`).
+        status: params
+            .word(
+                "status",
+                |s| {
+                    [
+                        "proposed",
+                        "onboarding",
+                        "cleared",
+                        "confirmed",
+                        "active",
+                        "completed",
+                        "cancelled",
+                    ]
+                    .contains(&s)
+                },
+                "a status",
+            )?
+            .map(|s| crate::service::placement_filters::Derived::stored_status(&s).to_string()),
         school_id: params.id("school_id")?,
         department_id: params.id("department_id")?,
         kind: params.word(
@@ -178,11 +198,24 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
             (5, "status"),
         ],
     );
-    let statuses: Vec<(String, String)> =
-        ["proposed", "confirmed", "active", "completed", "cancelled"]
-            .iter()
-            .map(|s| (s.to_string(), s.to_string()))
-            .collect();
+    let statuses: Vec<(String, String)> = [
+        "proposed",
+        "confirmed",
+        "onboarding",
+        "cleared",
+        "active",
+        "completed",
+        "cancelled",
+    ]
+    .iter()
+    .map(|s| {
+        let words = match *s {
+            "confirmed" => "confirmed (onboarding or cleared)".to_string(),
+            s => s.to_string(),
+        };
+        (s.to_string(), words)
+    })
+    .collect();
     let mut filters = vec![filter_select("status", "Status", statuses, &params)];
     if scope.is_all() {
         filters.push(filter_select("school_id", "School", schools, &params));

@@ -78,6 +78,10 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
             &DegreeLevel::words(),
         )?,
         q: params.get("q"),
+        accreditation_ending: crate::http::input::programs::accreditation_window(
+            &params,
+            st.clock.today(),
+        )?,
     };
     let names = school_names(&st).await?;
     let mut tx = st.db.read().await?;
@@ -114,6 +118,16 @@ pub async fn list(State(st): State<AppState>, user: PageUser, params: Params) ->
         "degree_level",
         "Degree level",
         levels,
+        &params,
+    ));
+    filters.push(filter_select(
+        "accreditation_ending_within",
+        "Accreditation ending",
+        vec![
+            ("30".to_string(), "within 30 days".to_string()),
+            ("60".into(), "within 60 days".into()),
+            ("90".into(), "within 90 days".into()),
+        ],
         &params,
     ));
     let actions = match (scope.is_all(), user.p.school_id.as_ref()) {

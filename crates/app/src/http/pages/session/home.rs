@@ -7,6 +7,8 @@ pub(super) struct HomePage {
     pub(super) chrome: Chrome,
     pub(super) intro: String,
     pub(super) tiles: Vec<(String, String, String)>,
+    /// The office's dashboard (empty for other roles).
+    pub(super) groups: Vec<super::dashboard::Group>,
     pub(super) sections: Vec<Section>,
 }
 
@@ -65,95 +67,20 @@ pub(super) async fn home(
     let p = &user.p;
     let mut tiles = vec![];
     let mut sections = vec![];
+    let mut groups = vec![];
     let intro;
     match p.role {
         Role::Admin | Role::Coordinator => {
-            intro = "What needs your attention today.".to_string();
-            let mut tx = st.db.read().await?;
-            let all = db::Page {
-                limit: 100_000,
-                after: None,
-                sort: None,
-            };
-            let students = db::students::list(
-                &mut tx,
-                &Scope::All,
-                &db::students::Filter {
-                    status: Some("enrolled".into()),
-                    ..Default::default()
-                },
-                &all,
-            )
-            .await?
-            .items
-            .len();
-            drop(tx);
-            let expiring = expiring_agreements(&st, &Scope::All).await?;
-            let mut tx = st.db.read().await?;
-            let open = db::requests::counts(&mut tx, &Scope::All).await?;
-            let today = st.clock.today();
-            let soon = db::placements::Filter {
-                from: Some(today),
-                to: Some(today + chrono::Duration::days(14)),
-                ..Default::default()
-            };
-            let mut starting = 0;
-            for r in db::placements::list(&mut tx, &Scope::All, &soon, &all)
-                .await?
-                .items
-            {
-                if matches!(r.status.as_str(), "proposed" | "confirmed")
-                    && r.starts_on >= today
-                    && !crate::service::placements::clearance_of(&mut tx, &r, today)
-                        .await?
-                        .is_cleared()
-                {
-                    starting += 1;
-                }
-            }
-            drop(tx);
-            let to_decide: i64 = open
-                .iter()
-                .filter(|(s, _)| s == "submitted" || s == "waitlisted")
-                .map(|(_, n)| n)
-                .sum();
-            tiles.push((
-                "requests to decide".into(),
-                to_decide.to_string(),
-                "/requests".into(),
-            ));
-            tiles.push((
-                "students starting within 14 days, not cleared".into(),
-                starting.to_string(),
-                "/placements?starting=14&clearance=not_cleared".into(),
-            ));
-            tiles.push((
-                "agreements expiring within 90 days".into(),
-                expiring.rows.len().to_string(),
-                "/agreements?expiring=90".into(),
-            ));
-            tiles.push((
-                "enrolled students".into(),
-                students.to_string(),
-                "/students?status=enrolled".into(),
-            ));
-            let at_risk = crate::service::risks::at_risk(&st, &Scope::All, today).await?;
-            tiles.push((
-                "placements at risk".into(),
-                at_risk.len().to_string(),
-                "/#placements-at-risk".into(),
-            ));
-            // Offboarding not done by its due day (issue 16 point 6): a count, linked.
-            let offboarding = crate::service::offboarding::overdue_count(&st, p).await?;
-            tiles.push((
-                "offboarding tasks overdue".into(),
-                offboarding.to_string(),
-                "/offboarding?state=overdue".into(),
-            ));
+            // The dashboard (issue 17): every number counted by the database, each a link to
+            // exactly the list it counts (`service::dashboard`).
+            let d = crate::service::dashboard::office_dashboard(&st, p).await?;
+            intro = "What needs your attention today. Each number opens the list it counts."
+                .to_string();
+            groups = super::dashboard::groups(&d);
             sections.push(Section {
                 title: "Placements at risk".into(),
-                table: risk_table(&st, &at_risk).await?,
-                actions: vec![],
+                table: risk_table(&st, &d.at_risk_rows).await?,
+                actions: vec![(d.at_risk.list.page_href(), "All placements at risk".into())],
             });
             let damaged = super::damaged::missing_files_table(&st, p).await?;
             if !damaged.rows.is_empty() {
@@ -170,9 +97,9 @@ pub(super) async fn home(
             }
             sections.push(Section {
                 title: "Agreements to renew".into(),
-                table: expiring,
+                table: expiring_agreements(&st, &Scope::All).await?,
                 actions: vec![(
-                    "/agreements?expiring=90".into(),
+                    d.agreements.list.page_href(),
                     "All expiring agreements".into(),
                 )],
             });
@@ -191,12 +118,16 @@ pub(super) async fn home(
                 None => vec![],
             };
             let scope = p.authorize(Resource::Request, Action::Read)?;
+            // The ten newest, read newest first (not the first 500 reversed).
             let requests = db::requests::list(
                 &mut tx,
                 &scope,
-                &Default::default(),
+                &db::requests::Filter {
+                    newest_first: true,
+                    ..Default::default()
+                },
                 &db::Page {
-                    limit: 500,
+                    limit: 10,
                     after: None,
                     sort: None,
                 },
@@ -230,7 +161,7 @@ pub(super) async fn home(
                 vec!["Submitted", "Period", "Places", "Status", "Reason"],
                 "No requests yet.",
             );
-            for r in requests.iter().rev().take(10) {
+            for r in &requests {
                 rt.rows.push(vec![
                     Cell::link(
                         super::super::view::human_date(st.clock.date_of(r.created_at)),
@@ -419,6 +350,7 @@ pub(super) async fn home(
         chrome: user.chrome(format!("Welcome, {}", p.name)),
         intro,
         tiles,
+        groups,
         sections,
     }
     .into_response())

@@ -24,6 +24,7 @@ use axum::{
 };
 
 mod damaged;
+mod dashboard;
 mod home;
 mod passwords;
 mod second_step;

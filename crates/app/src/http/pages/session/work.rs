@@ -119,20 +119,15 @@ pub(super) async fn today(
     Ok((tiles, Some(section)))
 }
 
-/// The caller's entries in `status` (a supervisor's: those they decide).
+/// How many of the caller's entries are in `status` (a supervisor's: those they decide),
+/// counted by the database, not by reading the list (issue 18 point 4).
 async fn entries(
     st: &AppState,
     user: &PageUser,
     status: EntryStatus,
     to_decide: bool,
-) -> Result<usize, PageError> {
-    let page = db::Page::first(1000);
-    Ok(
-        time_entries::list(st, &user.p, Some(status), to_decide, &page)
-            .await?
-            .items
-            .len(),
-    )
+) -> Result<i64, PageError> {
+    Ok(time_entries::count(st, &user.p, Some(status), to_decide).await?)
 }
 
 /// The student's past shift days (up to [`LOG_WINDOW_DAYS`] back, today included) with no
@@ -154,12 +149,11 @@ async fn days_to_log(
         },
     )
     .await?;
+    // The days logged in the window only, not every entry the student ever logged.
     let logged: std::collections::HashSet<(String, chrono::NaiveDate)> =
-        time_entries::list(st, &user.p, None, false, &db::Page::first(5000))
+        time_entries::days_logged(st, &user.p, from, today)
             .await?
-            .items
             .into_iter()
-            .map(|e| (e.placement_id, e.entry_date))
             .collect();
     let mut days: Vec<(String, chrono::NaiveDate)> = shifts
         .into_iter()
