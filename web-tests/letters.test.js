@@ -4,6 +4,7 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
+const path = require('node:path');
 const { startServer, launch, signIn, assertAccessible, USERS } = require('./lib');
 
 const PASSWORD = 'practicum-demo';
@@ -22,7 +23,9 @@ after(async () => {
 /// The text of a PDF, its whitespace folded.
 async function pdfText(bytes) {
   const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
-  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), useSystemFonts: false }).promise;
+  // The base-14 fonts' metrics ship with pdfjs-dist: read from the package, never fetched.
+  const standardFontDataUrl = `${path.join(path.dirname(require.resolve('pdfjs-dist/package.json')), 'standard_fonts')}/`;
+  const doc = await pdfjs.getDocument({ data: new Uint8Array(bytes), standardFontDataUrl }).promise;
   let text = '';
   for (let i = 1; i <= doc.numPages; i += 1) {
     const content = await (await doc.getPage(i)).getTextContent();
@@ -74,6 +77,7 @@ test('the office opens a confirmation letter, prints it and downloads its PDF', 
   const bytes = fs.readFileSync(await download.path());
   assert.equal(bytes.subarray(0, 5).toString(), '%PDF-');
   const text = await pdfText(bytes);
+  if (process.env.SHOW_PDF_TEXT) console.log(text);
   assert.ok(text.includes(json.subject), `the subject in the PDF: ${text}`);
   for (const paragraph of json.paragraphs) {
     // Every line of every paragraph, as the page shows it, is in the PDF's text.

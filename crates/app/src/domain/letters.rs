@@ -207,15 +207,15 @@ impl LetterKind {
     /// their own welcome letter. Anyone else is answered 404, as if there were none
     /// (issue 17: "others 404").
     pub fn may_read(self, reader: Option<Reader>) -> bool {
-        match (self, reader) {
-            (_, Some(Reader::Office)) => true,
-            (
-                LetterKind::PlacementConfirmation | LetterKind::AgreementRenewal,
-                Some(Reader::School),
-            ) => true,
-            (LetterKind::Welcome, Some(Reader::Student)) => true,
-            _ => false,
-        }
+        matches!(
+            (self, reader),
+            (_, Some(Reader::Office))
+                | (
+                    LetterKind::PlacementConfirmation | LetterKind::AgreementRenewal,
+                    Some(Reader::School)
+                )
+                | (LetterKind::Welcome, Some(Reader::Student))
+        )
     }
 
     /// The text the product ships, which the office edits.
@@ -364,7 +364,11 @@ pub fn check(kind: LetterKind, t: &Template) -> Result<(), Problems> {
         ("body", t.body.as_str(), MAX_BODY),
     ] {
         if text.trim().is_empty() {
-            problems.add(part, ErrorCode::Required, format!("{part} may not be empty"));
+            problems.add(
+                part,
+                ErrorCode::Required,
+                format!("{part} may not be empty"),
+            );
             continue;
         }
         if text.chars().count() > max {
@@ -383,7 +387,7 @@ pub fn check(kind: LetterKind, t: &Template) -> Result<(), Problems> {
         }
         let (found, errors) = pieces(text);
         for e in errors {
-            problems.add(part, ErrorCode::InvalidTemplate, format!("{part}: {e}"));
+            problems.add(part, ErrorCode::InvalidTemplate, e);
         }
         let mut named: Vec<&str> = Vec::new();
         for p in found {
@@ -396,7 +400,7 @@ pub fn check(kind: LetterKind, t: &Template) -> Result<(), Problems> {
                     part,
                     ErrorCode::UnknownLetterField,
                     format!(
-                        "{part}: {{{name}}} is not a field of the {} (the fields it knows are listed beside the text)",
+                        "{{{name}}} is not a field of the {} (the fields it knows are listed beside the text)",
                         kind.label().to_lowercase()
                     ),
                 );
@@ -510,13 +514,19 @@ pub fn sample_values(kind: LetterKind) -> Values {
             "supervisor_name" => "Pat Preceptor",
             "supervisor_email" => "pat@riverside.example",
             "ask_for" => "Pat Preceptor, at the Radiology front desk",
-            "arrival_notes" => "Park in the visitor garage, level 2; pick up your badge at the main lobby's security desk.",
-            "open_checklist" => "\u{2022} Tuberculosis screening (to do)\n\u{2022} Background check (waiting for review)",
+            "arrival_notes" => {
+                "Park in the visitor garage, level 2; pick up your badge at the main lobby's security desk."
+            }
+            "open_checklist" => {
+                "\u{2022} Tuberculosis screening (to do)\n\u{2022} Background check (waiting for review)"
+            }
             "agreement_effective_on" => "Friday 1 January 2027",
             "agreement_expires_on" => "Sunday 31 December 2028",
             "expires_in" => "in 90 days",
             "agreement_disciplines" => "every discipline",
-            "placements_after_expiry" => "\u{2022} Ana Lopez, Radiology, Monday 1 January 2029 to Wednesday 28 February 2029",
+            "placements_after_expiry" => {
+                "\u{2022} Ana Lopez, Radiology, Monday 1 January 2029 to Wednesday 28 February 2029"
+            }
             other => other,
         };
         v.insert(field.name, value.to_string());

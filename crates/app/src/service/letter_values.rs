@@ -28,7 +28,9 @@ pub(super) async fn common(tx: &mut Tx, today: NaiveDate) -> AppResult<(Values, 
     );
     v.insert(
         "office_phone",
-        s.phone.clone().unwrap_or_else(|| "the education office".into()),
+        s.phone
+            .clone()
+            .unwrap_or_else(|| "the education office".into()),
     );
     Ok((v, s.organisation_name))
 }
@@ -147,7 +149,10 @@ pub(super) async fn of_placement(
     };
     v.insert("supervisor_name", supervisor);
     v.insert("supervisor_email", supervisor_email);
-    let on_site = mentor.as_ref().or(preceptor.as_ref()).map(|s| s.name.clone());
+    let on_site = mentor
+        .as_ref()
+        .or(preceptor.as_ref())
+        .map(|s| s.name.clone());
     v.insert(
         "ask_for",
         match on_site {
@@ -156,24 +161,22 @@ pub(super) async fn of_placement(
         },
     );
     let open: Vec<String> = match &row.student_id {
-        Some(s) => {
-            crate::service::onboarding::checklist(tx, s, Some(&row.id), today)
-                .await?
-                .into_iter()
-                .filter(|i| i.state != "verified")
-                .map(|i| {
-                    format!(
-                        "{} ({})",
-                        if i.name.is_empty() {
-                            words::sentence(&i.requirement_code)
-                        } else {
-                            i.name
-                        },
-                        words::checklist_state(&i.state).to_lowercase()
-                    )
-                })
-                .collect()
-        }
+        Some(s) => crate::service::onboarding::checklist(tx, s, Some(&row.id), today)
+            .await?
+            .into_iter()
+            .filter(|i| i.state != "verified")
+            .map(|i| {
+                format!(
+                    "{} ({})",
+                    if i.name.is_empty() {
+                        words::sentence(&i.requirement_code)
+                    } else {
+                        i.name
+                    },
+                    words::checklist_state(&i.state).to_lowercase()
+                )
+            })
+            .collect(),
         None => vec![],
     };
     v.insert(

@@ -141,9 +141,7 @@ pub async fn put_template(
         updated_by: Some(p.user_id.clone()),
     };
     db::letter_templates::put(&mut tx, &row).await?;
-    let shown = |t: &Template| {
-        serde_json::json!({ "kind": kind.as_str(), "subject": t.subject, "body": t.body })
-    };
+    let shown = |t: &Template| serde_json::json!({ "kind": kind.as_str(), "subject": t.subject, "body": t.body });
     db::audit::record(
         &mut tx,
         &p.actor(now),
@@ -208,11 +206,7 @@ pub async fn placement_letter(
         .await?
         .ok_or(AppError::NotFound)?;
     ensure(scope.sees_placement(&row.parties()))?;
-    ensure(kind.may_read(reader(
-        &scope,
-        &row.school_id,
-        row.student_id.as_deref(),
-    )))?;
+    ensure(kind.may_read(reader(&scope, &row.school_id, row.student_id.as_deref())))?;
     ensure(row.student_id.is_some())?;
     if row.status == "cancelled" {
         return Err(AppError::conflict(
@@ -293,6 +287,9 @@ mod tests {
     #[test]
     fn file_names_are_plain_words() {
         assert_eq!(slug("welcome Ana López-Ruiz"), "welcome-ana-l-pez-ruiz");
-        assert_eq!(slug("renewal notice North College"), "renewal-notice-north-college");
+        assert_eq!(
+            slug("renewal notice North College"),
+            "renewal-notice-north-college"
+        );
     }
 }

@@ -56,7 +56,10 @@ impl Letters {
     }
 
     fn renewal(&self) -> String {
-        format!("/api/v1/agreements/{}/letters/renewal", sid(&self.w.agreement))
+        format!(
+            "/api/v1/agreements/{}/letters/renewal",
+            sid(&self.w.agreement)
+        )
     }
 }
 
@@ -158,7 +161,10 @@ crate::db_test!(
             "Park in the visitor garage, level 2",
             "badge at the Gray lobby desk",
         ] {
-            assert!(text.contains(fact), "{fact:?} in the welcome letter: {text}");
+            assert!(
+                text.contains(fact),
+                "{fact:?} in the welcome letter: {text}"
+            );
         }
         for item in &open {
             assert!(text.contains(item.as_str()), "{item:?} open: {text}");
@@ -197,7 +203,10 @@ crate::db_test!(
             .get_ok(&l.w.office, &format!("{}?format=json", l.path("welcome")))
             .await;
         assert_eq!(json["kind"], "welcome");
-        assert_eq!(json["subject"], "Welcome to General Hospital, Ana", "{json}");
+        assert_eq!(
+            json["subject"], "Welcome to General Hospital, Ana",
+            "{json}"
+        );
         assert_eq!(json["to"][0], student.as_str());
         expect_problem(
             app.get(&l.w.office, &format!("{}?format=docx", l.path("welcome")))
@@ -224,7 +233,12 @@ crate::db_test!(
             .iter()
             .filter_map(|f| f["name"].as_str())
             .collect();
-        for f in ["student_name", "site_address", "first_shift", "open_checklist"] {
+        for f in [
+            "student_name",
+            "site_address",
+            "first_shift",
+            "open_checklist",
+        ] {
             assert!(fields.contains(&f), "{f}: {shipped}");
         }
         assert!(!fields.contains(&"agreement_expires_on"));
@@ -269,7 +283,10 @@ crate::db_test!(
         assert_eq!(events.len(), 1, "{trail}");
         assert_eq!(events[0]["action"], "update");
         let shown = events[0].to_string();
-        assert!(shown.contains("Welcome to {site_name}") && shown.contains("lead apron"), "{shown}");
+        assert!(
+            shown.contains("Welcome to {site_name}") && shown.contains("lead apron"),
+            "{shown}"
+        );
     }
 );
 
@@ -277,12 +294,17 @@ crate::db_test!(
     a_bad_text_is_refused_with_every_unknown_field_named,
     |app| async move {
         let l = setup(&app).await;
-        let res = put(&app, &l.w.office, "/api/v1/letter-templates/placement_confirmation", &json!({
-                    "subject": "About {studnt_name}",
-                    "body": "{agreement_expires_on} and {colour}, {colour} again, and { an open brace",
-                    "signature": "x"
-                }))
-            .await;
+        let res = put(
+            &app,
+            &l.w.office,
+            "/api/v1/letter-templates/placement_confirmation",
+            &json!({
+                "subject": "About {studnt_name}",
+                "body": "{agreement_expires_on} and {colour}, {colour} again, and { an open brace",
+                "signature": "x"
+            }),
+        )
+        .await;
         let problem = expect_problem(
             res,
             422,
@@ -296,31 +318,50 @@ crate::db_test!(
         )
         .await;
         let shown = problem.to_string();
-        for name in ["{studnt_name}", "{agreement_expires_on}", "{colour}", "signature"] {
+        for name in [
+            "{studnt_name}",
+            "{agreement_expires_on}",
+            "{colour}",
+            "signature",
+        ] {
             assert!(shown.contains(name), "{name} named: {shown}");
         }
         // Nothing was kept.
         let t = app
-            .get_ok(&l.w.office, "/api/v1/letter-templates/placement_confirmation")
+            .get_ok(
+                &l.w.office,
+                "/api/v1/letter-templates/placement_confirmation",
+            )
             .await;
         assert_eq!(t["is_default"], true, "{t}");
         // Both parts required; an unknown kind names nothing; only the office writes.
         expect_problem(
-            put(&app, &l.w.office, "/api/v1/letter-templates/welcome", &json!({ "body": "" }))
+            put(
+                &app,
+                &l.w.office,
+                "/api/v1/letter-templates/welcome",
+                &json!({ "body": "" }),
+            )
             .await,
             422,
             &["required", "required"],
         )
         .await;
         expect_status(
-            app.get(&l.w.office, "/api/v1/letter-templates/reference").await,
+            app.get(&l.w.office, "/api/v1/letter-templates/reference")
+                .await,
             404,
         )
         .await;
         for who in [&l.w.school, &l.student] {
             expect_status(app.get(who, "/api/v1/letter-templates/welcome").await, 403).await;
             expect_status(
-                put(&app, who, "/api/v1/letter-templates/welcome", &json!({ "subject": "x", "body": "y" }))
+                put(
+                    &app,
+                    who,
+                    "/api/v1/letter-templates/welcome",
+                    &json!({ "subject": "x", "body": "y" }),
+                )
                 .await,
                 403,
             )
@@ -334,7 +375,10 @@ crate::db_test!(
     |app| async move {
         let l = setup(&app).await;
         let other_school = app
-            .user("school_coordinator", json!({ "school_id": l.w.f.other_school["id"] }))
+            .user(
+                "school_coordinator",
+                json!({ "school_id": l.w.f.other_school["id"] }),
+            )
             .await;
         let other_student = app
             .user("student", json!({ "student_id": l.w.students[1]["id"] }))
@@ -369,14 +413,18 @@ crate::db_test!(
         expect_status(
             app.get(
                 &l.w.office,
-                &format!("/api/v1/placements/{}/letters/agreement_renewal", sid(&l.placement)),
+                &format!(
+                    "/api/v1/placements/{}/letters/agreement_renewal",
+                    sid(&l.placement)
+                ),
             )
             .await,
             404,
         )
         .await;
         expect_status(
-            app.get(&l.w.office, "/api/v1/placements/not-an-id/letters/welcome").await,
+            app.get(&l.w.office, "/api/v1/placements/not-an-id/letters/welcome")
+                .await,
             404,
         )
         .await;
@@ -395,7 +443,12 @@ crate::db_test!(
             200,
         )
         .await;
-        expect_problem(app.get(&l.w.office, &welcome).await, 409, &["placement_closed"]).await;
+        expect_problem(
+            app.get(&l.w.office, &welcome).await,
+            409,
+            &["placement_closed"],
+        )
+        .await;
     }
 );
 
@@ -449,7 +502,10 @@ crate::db_test!(
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_string();
-        assert!(disposition.starts_with("attachment; filename=\"placement-confirmation-ana-lopez"), "{disposition}");
+        assert!(
+            disposition.starts_with("attachment; filename=\"placement-confirmation-ana-lopez"),
+            "{disposition}"
+        );
         let text = pdf_text(&res.bytes().await.expect("a PDF"));
         assert!(text.contains("Pat Preceptor"), "{text}");
         let (status, _) = page(&app, &school, &welcome).await;
@@ -457,11 +513,19 @@ crate::db_test!(
         // The agreement page links its renewal notice.
         let agreement = format!("/agreements/{}", sid(&l.w.agreement));
         let (_, html) = page(&app, &school, &agreement).await;
-        assert!(html.contains(&format!("{agreement}/letters/renewal")), "{html}");
+        assert!(
+            html.contains(&format!("{agreement}/letters/renewal")),
+            "{html}"
+        );
         // The office's text beside its named fields and a preview.
         let (status, html) = page(&app, &office, "/settings/letters/welcome").await;
         assert_eq!(status, 200);
-        for fact in ["{first_shift}", "{open_checklist}", "Preview with example values", "Welcome to General Hospital, Ana"] {
+        for fact in [
+            "{first_shift}",
+            "{open_checklist}",
+            "Preview with example values",
+            "Welcome to General Hospital, Ana",
+        ] {
             assert!(html.contains(fact), "{fact:?}: {html}");
         }
         let (status, _) = page(&app, &school, "/settings/letters/welcome").await;

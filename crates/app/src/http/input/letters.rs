@@ -22,8 +22,7 @@ body! {
 fn raw_text(v: &Value) -> Result<String, (ErrorCode, String)> {
     match v {
         Value::String(s)
-            if s
-                .chars()
+            if s.chars()
                 .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) =>
         {
             Err((

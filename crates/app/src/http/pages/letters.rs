@@ -41,7 +41,10 @@ async fn list(State(st): State<AppState>, user: PageUser) -> PageResult {
     );
     for t in &all {
         table.rows.push(vec![
-            Cell::link(t.kind.label(), format!("/settings/letters/{}", t.kind.as_str())),
+            Cell::link(
+                t.kind.label(),
+                format!("/settings/letters/{}", t.kind.as_str()),
+            ),
             Cell::text(t.kind.addressee()),
             Cell::text(whose(t, &st)),
         ]);
@@ -109,7 +112,7 @@ fn edit_page(
     Ok(EditPage {
         chrome: user.chrome(kind.label()),
         intro: format!(
-            "Written to {}. {} A blank line starts a new paragraph; write {{{{ or }}}} for a brace itself.",
+            "Written to {}. {}. A blank line starts a new paragraph; write {{{{ or }}}} for a brace itself.",
             kind.addressee(),
             whose(t, st)
         ),
@@ -149,7 +152,10 @@ async fn save(
     let kind = kind_of(&kind)?;
     let input = input::letters::letter_template(form.to_map(&[], &[]));
     match letters::put_template(&st, &user.p, kind, input).await {
-        Ok(_) => Ok(see(&format!("/settings/letters/{}", kind.as_str()), "saved")),
+        Ok(_) => Ok(see(
+            &format!("/settings/letters/{}", kind.as_str()),
+            "saved",
+        )),
         Err(AppError::Rejected(problems)) => {
             let t = letters::get_template(&st, &user.p, kind).await?;
             let typed = Template {
