@@ -243,7 +243,8 @@ crate::db_test!(
         }
         assert!(!fields.contains(&"agreement_expires_on"));
         let all = app.get_ok(&l.w.office, "/api/v1/letter-templates").await;
-        assert_eq!(all.as_array().map(Vec::len), Some(3), "{all}");
+        assert_eq!(items(&all).len(), 3, "{all}");
+        assert_eq!(all["next_cursor"], Value::Null);
 
         let saved = expect_status(
             put(&app, &l.w.office, "/api/v1/letter-templates/welcome", &json!({

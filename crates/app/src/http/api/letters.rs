@@ -1,5 +1,6 @@
 //! Letters over the API (issue 17 part 3): the office's texts, and each placement's and
 //! agreement's letters as PDF (or as JSON with `?format=json`).
+use super::List;
 use crate::domain::letters::{LetterKind, NamedField};
 use crate::http::{
     auth::Principal,
@@ -134,18 +135,12 @@ fn respond(letter: Letter, params: &Params) -> AppResult<Response> {
 }
 
 #[utoipa::path(get, path = "/api/v1/letter-templates", tag = "letters", security(("bearer" = [])),
-    responses((status = 200, body = Vec<LetterTemplateRecord>), (status = 403, body = Problem)))]
+    responses((status = 200, body = List<LetterTemplateRecord>), (status = 403, body = Problem)))]
 pub async fn list_templates(
     State(st): State<AppState>,
     p: Principal,
-) -> AppResult<Json<Vec<LetterTemplateRecord>>> {
-    Ok(Json(
-        letters::list_templates(&st, &p)
-            .await?
-            .into_iter()
-            .map(LetterTemplateRecord::from)
-            .collect(),
-    ))
+) -> AppResult<Json<List<LetterTemplateRecord>>> {
+    Ok(Json(letters::list_templates(&st, &p).await?.into()))
 }
 
 #[utoipa::path(get, path = "/api/v1/letter-templates/{kind}", tag = "letters", security(("bearer" = [])),
