@@ -85,5 +85,11 @@ test('the office opens a confirmation letter, prints it and downloads its PDF', 
       assert.ok(text.includes(line.replace(/\s+/g, ' ').trim()), `${line} in the PDF: ${text}`);
     }
   }
+  // The office's text of the letter, beside its named fields and a preview.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Letters' }).click();
+  await page.getByRole('link', { name: 'Placement confirmation' }).click();
+  await page.getByRole('heading', { level: 2, name: 'Named fields' }).waitFor();
+  assert.match(await page.getByLabel('Subject').inputValue(), /\{student_name\}/);
+  await assertAccessible(page, "the office's text of the confirmation");
   await context.close();
 });
