@@ -9,6 +9,11 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) e.preventDefault();
     });
   });
+  // A letter's Print button (hidden without this file: the browser's own Print works too).
+  document.querySelectorAll("[data-print]").forEach((button) => {
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  });
   // The calendar feed's link: copy it with one button.
   document.querySelectorAll("[data-copy]").forEach((button) => {
     button.addEventListener("click", async () => {

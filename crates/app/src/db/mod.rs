@@ -28,6 +28,7 @@ pub mod idempotency;
 pub mod imports;
 pub mod inquiries;
 pub mod invitations;
+pub mod letter_templates;
 pub mod mail_queue;
 pub mod mfa;
 pub mod notices;

@@ -108,3 +108,12 @@ pub async fn by_staff(tx: &mut Tx, staff_id: &str) -> DbResult<Option<User>> {
         on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(staff_id).fetch_optional(c).await)?,
     )
 }
+
+/// The names of a school's coordinators (users of role `school_coordinator` linked to it,
+/// not disabled), by name.
+pub async fn school_coordinators(tx: &mut Tx, school_id: &str) -> DbResult<Vec<String>> {
+    let rows: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as(
+        "SELECT name FROM users WHERE role = 'school_coordinator' AND school_id = $1 AND disabled_at IS NULL ORDER BY name")
+        .bind(school_id).fetch_all(c).await)?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

@@ -187,6 +187,8 @@ error_codes! {
     NotApplicable = "not_applicable", 422;
     PlacementNotActive = "placement_not_active", 409;
     UnknownTimeEntry = "unknown_time_entry", 422;
+    // Letters (issue 17 part 3, `domain/letters.rs`).
+    UnknownLetterField = "unknown_letter_field", 422;
 }
 
 impl ErrorCode {

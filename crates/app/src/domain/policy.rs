@@ -59,6 +59,10 @@ pub enum Resource {
     /// acknowledges theirs and writes their own of the site. Who reads a site evaluation is
     /// narrower still (its author alone), in `service::evaluations`.
     Evaluation,
+    /// The texts of the office's letters (issue 17 part 3): the office reads and writes
+    /// them; every other role 403. Who reads a letter made from them is
+    /// `domain::letters::LetterKind::may_read`.
+    LetterTemplate,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -370,6 +374,25 @@ mod tests {
             access(Role::DepartmentManager, Resource::Evaluation, Action::Read),
             Access::Never
         );
+    }
+
+    /// Issue 17: the letters' texts are the office's alone.
+    #[test]
+    fn only_the_office_keeps_the_letters_texts() {
+        for role in Role::ALL {
+            for action in [Action::Read, Action::Write] {
+                let expected = if role.is_office() {
+                    Access::All
+                } else {
+                    Access::Never
+                };
+                assert_eq!(
+                    access(role, Resource::LetterTemplate, action),
+                    expected,
+                    "{role:?}"
+                );
+            }
+        }
     }
 
     #[test]

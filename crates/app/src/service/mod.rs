@@ -21,6 +21,8 @@ pub mod idempotency;
 pub mod imports;
 pub mod inquiries;
 pub mod invitations;
+mod letter_values;
+pub mod letters;
 pub mod mfa;
 pub mod notifications;
 pub mod offboarding;

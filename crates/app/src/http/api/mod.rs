@@ -20,6 +20,7 @@ pub mod evaluations;
 pub mod imports;
 pub mod inquiries;
 pub mod invitations;
+pub mod letters;
 pub mod mfa;
 pub mod notifications;
 pub mod offboarding;
@@ -79,7 +80,7 @@ pub fn created<R, T: From<R> + Serialize>(r: R) -> (StatusCode, Json<T>) {
 #[openapi(
     info(title = "Practicum API", version = "1", description = "Clinical rotations and internships for a hospital's education office. See API.md for the contract."),
     modifiers(&BearerAuth),
-    components(schemas(crate::http::error::Problem, crate::http::sign_in::MfaRequiredProblem))
+    components(schemas(crate::http::error::Problem, crate::http::sign_in::MfaRequiredProblem, letters::LetterRecord))
 )]
 struct ApiDoc;
 
@@ -162,6 +163,10 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(placements::transition))
         .routes(routes!(certificates::of_placement))
         .routes(routes!(certificates::look_up))
+        .routes(routes!(letters::list_templates))
+        .routes(routes!(letters::get_template, letters::put_template))
+        .routes(routes!(letters::placement_letter))
+        .routes(routes!(letters::renewal_notice))
         .routes(routes!(shifts::list, shifts::create))
         .routes(routes!(shifts::update))
         .routes(routes!(shifts::on_site_day))

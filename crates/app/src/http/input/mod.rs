@@ -8,6 +8,7 @@ pub mod evaluations;
 pub mod imports;
 pub mod inquiries;
 pub mod invitations;
+pub mod letters;
 pub mod mfa;
 pub mod onboarding;
 pub mod placements;

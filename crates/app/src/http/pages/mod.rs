@@ -20,6 +20,7 @@ pub mod evaluations;
 pub mod form_flow;
 pub mod hours;
 pub mod imports;
+pub mod letters;
 pub mod mfa;
 pub mod notifications;
 pub mod offboarding;
@@ -69,6 +70,7 @@ pub fn router() -> Router<AppState> {
         .merge(mfa::router())
         .merge(sso::router())
         .merge(settings::router())
+        .merge(letters::router())
 }
 
 async fn css() -> Response {

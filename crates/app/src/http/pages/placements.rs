@@ -464,6 +464,8 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
     }
     // An internship's project, for its parties (issue 16 point 4).
     actions.extend(super::projects::project_link(&user, &row));
+    // Its letters, for those they are written to (issue 17 part 3).
+    actions.extend(super::letters::placement_links(&user, &row));
     let mut sections = vec![];
     // Where, who, what to bring, and the shifts (issue 15 point 1).
     let (shift_facts, shifts) =

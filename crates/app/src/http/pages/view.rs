@@ -253,6 +253,7 @@ pub fn nav_for(
                 ("/offboarding".into(), "Offboarding"),
                 ("/requirements".into(), "Requirements"),
                 ("/evaluation-forms".into(), "Evaluation forms"),
+                ("/settings/letters".into(), "Letters"),
                 ("/students".into(), "Students"),
                 ("/schools".into(), "Schools & agreements"),
                 ("/agreements".into(), "Agreements"),
@@ -305,17 +306,25 @@ pub fn nav_for(
         }
     }
     items.push(("/profile".into(), "Profile"));
+    // A department's capacity page has its own entry, so it does not mark the department's
+    // entry too; where two entries hold the path (`/settings` and `/settings/letters`), the
+    // longer one is the current one.
+    let holds = |href: &str| {
+        if href == "/" {
+            path == "/"
+        } else {
+            path == href || (path.starts_with(&format!("{href}/")) && !path.ends_with("/capacity"))
+        }
+    };
+    let current = items
+        .iter()
+        .filter(|(href, _)| holds(href))
+        .map(|(href, _)| href.len())
+        .max();
     items
         .into_iter()
         .map(|(href, label)| {
-            // A department's capacity page has its own entry, so it does not mark the
-            // department's entry too.
-            let current = if href == "/" {
-                path == "/"
-            } else {
-                path == href
-                    || (path.starts_with(&format!("{href}/")) && !path.ends_with("/capacity"))
-            };
+            let current = holds(&href) && Some(href.len()) == current;
             NavItem {
                 href,
                 label,
@@ -369,6 +378,20 @@ mod tests {
                 .iter()
                 .any(|n| n.href == "/users")
         );
+    }
+
+    /// The office's Letters live under /settings: the longer entry is the current one.
+    #[test]
+    fn the_letters_entry_is_current_under_settings() {
+        for role in [Role::Admin, Role::Coordinator] {
+            let nav = nav_for(role, None, None, "/settings/letters/welcome");
+            let current: Vec<&str> = nav
+                .iter()
+                .filter(|n| n.current)
+                .map(|n| n.href.as_str())
+                .collect();
+            assert_eq!(current, ["/settings/letters"], "{role:?}");
+        }
     }
 
     /// UI.md: the admin's navigation ends with Settings; nobody else has it.

@@ -306,6 +306,11 @@ async fn agreement_page(st: &AppState, user: &PageUser, id: &str) -> Result<Reco
         facts.push(("Note", Cell::text(n)));
     }
     let mut actions = vec![];
+    // The renewal notice, for the office and the school (issue 17 part 3).
+    actions.push((
+        format!("/agreements/{id}/letters/renewal"),
+        "Renewal notice".to_string(),
+    ));
     if office {
         actions.push((format!("/agreements/{id}/edit"), "Edit".to_string()));
         actions.push((format!("/history/agreement/{id}"), "History".to_string()));
