@@ -137,7 +137,21 @@ pub async fn remind(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> DbResu
                     letterhead.link(&link),
                     letterhead.signature()
                 );
-                crate::jobs::mail::enqueue(tx, &name, &email, &subject, &body, now).await?;
+                crate::jobs::notices::email(
+                    tx,
+                    &crate::jobs::notices::Email {
+                        kind: crate::domain::notice::EmailKind::EvaluationDue,
+                        user_id: Some(user_id.as_str()).filter(|u| !u.is_empty()),
+                        name: &name,
+                        address: &email,
+                        subject: &subject,
+                        body: &body,
+                        line: &message,
+                        link: &link,
+                    },
+                    now,
+                )
+                .await?;
                 sent += 1;
             }
         }

@@ -3,10 +3,13 @@
 //! days before a start whether their student is cleared or still blocked; supervisors told
 //! of time entries waiting 7 days for them. Each reminder is
 //! recorded in `notices_sent` in the same transaction as its notification and email, so a
-//! sweep that runs twice (or on two instances) sends nothing twice.
+//! sweep that runs twice (or on two instances) sends nothing twice. Also what lapses
+//! (`jobs::lapse_reminders`: agreements, accreditations, preceptors' licences) and, last, each
+//! person's daily digest of those (`jobs::digest`).
 use crate::db::{self, DbResult, Scope, Tx};
-use crate::domain::notice::NoticeKind;
+use crate::domain::notice::{EmailKind, NoticeKind};
 use crate::jobs::notices::{self, Notice, Words};
+use crate::jobs::{digest, lapse_reminders};
 use crate::state::AppState;
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -26,6 +29,16 @@ pub struct Sent {
     pub offboarding: usize,
     /// Evaluations due or late, one per person told (`jobs::evaluation_reminders`).
     pub evaluations: usize,
+    /// Affiliation agreements told at a threshold (90, 60 or 30 days), one per agreement and
+    /// threshold (`jobs::lapse_reminders`).
+    pub agreements: usize,
+    /// Accreditations ending within 90 days, one per program and end day.
+    pub accreditations: usize,
+    /// Preceptors' licences ending before a placement they supervise ends, one per placement
+    /// and licence day.
+    pub licences: usize,
+    /// Daily digest e-mails queued, at most one per person a day (`jobs::digest`).
+    pub email_digests: usize,
 }
 
 /// Claims `key`; false if it was sent before.
@@ -62,9 +75,13 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
     .items;
     let mut names: HashMap<String, String> = HashMap::new();
     let mut students: HashMap<String, String> = HashMap::new();
+    let mut preceptors = lapse_reminders::Preceptors::new();
     for row in open {
         if matches!(row.status.as_str(), "cancelled" | "completed") {
             continue;
+        }
+        if lapse_reminders::licence(&mut tx, &row, &mut preceptors, now).await? {
+            sent.licences += 1;
         }
         let Some(student_id) = row.student_id.clone() else {
             continue;
@@ -87,6 +104,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
                     word_for_staff: "document_lapses",
                     students: std::slice::from_ref(&student_id),
                     school_id: &row.school_id,
+                    preceptor_staff_id: None,
                     link_for_student: "/my-documents",
                     link_for_staff: &staff_link,
                     to_student: Words {
@@ -153,6 +171,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
                     },
                     students: std::slice::from_ref(&student_id),
                     school_id: &row.school_id,
+                    preceptor_staff_id: None,
                     link_for_student: &link,
                     link_for_staff: &link,
                     to_student: Words {
@@ -180,6 +199,14 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
     sent.hours_reminders = hours_waiting(&mut tx, now, &mut students).await?;
     sent.offboarding = overdue_offboarding(&mut tx, st, now).await?;
     sent.evaluations = super::evaluation_reminders::remind(&mut tx, today, now).await?;
+    sent.agreements = lapse_reminders::agreements(&mut tx, today, now).await?;
+    sent.accreditations = lapse_reminders::accreditations(&mut tx, today, now).await?;
+    // Last, so the digest holds what this sweep found.
+    for user_id in digest::waiting(&mut tx).await? {
+        if digest::send_one(&mut tx, &user_id, today, now).await? {
+            sent.email_digests += 1;
+        }
+    }
     tx.commit().await?;
     Ok(sent)
 }
@@ -251,12 +278,18 @@ async fn hours_waiting(
             letterhead.link(&link),
             letterhead.signature()
         );
-        crate::jobs::mail::enqueue(
+        notices::email(
             tx,
-            &supervisor.name,
-            &supervisor.email,
-            &format!("{who}: hours waiting for your approval"),
-            &body,
+            &notices::Email {
+                kind: EmailKind::HoursToApprove,
+                user_id: Some(&supervisor.id),
+                name: &supervisor.name,
+                address: &supervisor.email,
+                subject: &format!("{who}: hours waiting for your approval"),
+                body: &body,
+                line: &message,
+                link: &link,
+            },
             now,
         )
         .await?;
@@ -331,12 +364,18 @@ async fn overdue_offboarding(tx: &mut Tx, st: &AppState, now: DateTime<Utc>) -> 
                 letterhead.link(&link),
                 letterhead.signature()
             );
-            crate::jobs::mail::enqueue(
+            notices::email(
                 tx,
-                user_name,
-                email,
-                &format!("Offboarding overdue: {student}"),
-                &body,
+                &notices::Email {
+                    kind: EmailKind::OffboardingOverdue,
+                    user_id: Some(user_id),
+                    name: user_name,
+                    address: email,
+                    subject: &format!("Offboarding overdue: {student}"),
+                    body: &body,
+                    line: &message,
+                    link: &link,
+                },
                 now,
             )
             .await?;
@@ -397,12 +436,18 @@ async fn upload_digests(tx: &mut Tx, st: &AppState, now: DateTime<Utc>) -> DbRes
             letterhead.link("/documents"),
             letterhead.signature()
         );
-        crate::jobs::mail::enqueue(
+        notices::email(
             tx,
-            &user_name,
-            &email,
-            &format!("{} document(s) to review", uploads.len()),
-            &body,
+            &notices::Email {
+                kind: EmailKind::UploadsToReview,
+                user_id: Some(&user_id),
+                name: &user_name,
+                address: &email,
+                subject: &format!("{} document(s) to review", uploads.len()),
+                body: &body,
+                line: &format!("{} document(s) to review", uploads.len()),
+                link: "/documents",
+            },
             now,
         )
         .await?;

@@ -11,6 +11,7 @@ pub mod calendar;
 pub mod certificates;
 pub mod departments;
 pub mod disclosures;
+pub mod email_preferences;
 pub mod enrollments;
 pub mod evaluation_pdf;
 pub mod evaluation_templates;

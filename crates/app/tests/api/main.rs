@@ -21,6 +21,7 @@ mod import_runs;
 mod imports;
 mod imports_cli;
 mod inquiries;
+mod lapse_reminders;
 mod list_sorting;
 mod mfa;
 mod notices;
