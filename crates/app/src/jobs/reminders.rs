@@ -39,6 +39,17 @@ pub struct Sent {
     pub licences: usize,
     /// Daily digest e-mails queued, at most one per person a day (`jobs::digest`).
     pub email_digests: usize,
+    /// Write transactions the sweep took, and the longest of them (from asking for the write
+    /// lock to committing): how long a request could wait behind the sweep (issue 18 part 5).
+    pub writes: usize,
+    pub longest_write: std::time::Duration,
+}
+
+impl Sent {
+    fn wrote(&mut self, took: std::time::Duration) {
+        self.writes += 1;
+        self.longest_write = self.longest_write.max(took);
+    }
 }
 
 /// Claims `key`; false if it was sent before.
@@ -54,6 +65,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
     let mut sent = Sent::default();
     let now = st.clock.now();
     let today = st.clock.today();
+    let started = std::time::Instant::now();
     let mut tx = st.db.write().await?;
     if !st.config.upload_digest.is_zero() {
         sent.digests = upload_digests(&mut tx, st, now).await?;
@@ -198,7 +210,21 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
     }
     sent.hours_reminders = hours_waiting(&mut tx, now, &mut students).await?;
     sent.offboarding = overdue_offboarding(&mut tx, st, now).await?;
-    sent.evaluations = super::evaluation_reminders::remind(&mut tx, today, now).await?;
+    let every = db::placements::list(
+        &mut tx,
+        &Scope::All,
+        &db::placements::Filter::default(),
+        &db::Page {
+            limit: 100_000,
+            after: None,
+            sort: None,
+        },
+    )
+    .await?
+    .items;
+    for p in &every {
+        sent.evaluations += super::evaluation_reminders::remind_one(&mut tx, p, today, now).await?;
+    }
     sent.agreements = lapse_reminders::agreements(&mut tx, today, now).await?;
     sent.accreditations = lapse_reminders::accreditations(&mut tx, today, now).await?;
     // Last, so the digest holds what this sweep found.
@@ -208,6 +234,7 @@ pub async fn run_once(st: &AppState) -> anyhow::Result<Sent> {
         }
     }
     tx.commit().await?;
+    sent.wrote(started.elapsed());
     Ok(sent)
 }
 
