@@ -148,6 +148,46 @@ pub async fn accreditations(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -
 /// sweep (`None` for a staff member since removed).
 pub type Preceptors = HashMap<String, Option<(String, Option<NaiveDate>)>>;
 
+/// The key of a placement's licence reminder if its preceptor's licence ends before it does
+/// (reading the preceptor into `preceptors` once per sweep).
+async fn licence_key(
+    tx: &mut Tx,
+    row: &PlacementRow,
+    preceptors: &mut Preceptors,
+) -> DbResult<Option<(String, String, NaiveDate)>> {
+    let Some(staff_id) = &row.preceptor_id else {
+        return Ok(None);
+    };
+    if !preceptors.contains_key(staff_id) {
+        let s = db::staff::get(tx, staff_id).await?;
+        preceptors.insert(staff_id.clone(), s.map(|s| (s.name, s.license_expires_on)));
+    }
+    let Some(Some((name, Some(licence)))) = preceptors.get(staff_id).cloned() else {
+        return Ok(None);
+    };
+    if !lapse::licence_ends_first(Some(licence), row.ends_on) {
+        return Ok(None);
+    }
+    Ok(Some((
+        format!("licence_ends_first:{}:{staff_id}:{licence}", row.id),
+        name,
+        licence,
+    )))
+}
+
+/// Whether one open placement's licence reminder is due and not sent yet (read only; the
+/// sweep asks it outside its write and `licence` claims it again in the write).
+pub async fn licence_may_be_due(
+    tx: &mut Tx,
+    row: &PlacementRow,
+    preceptors: &mut Preceptors,
+) -> DbResult<bool> {
+    Ok(match licence_key(tx, row, preceptors).await? {
+        Some((key, _, _)) => db::notices::sent_at(tx, &key).await?.is_none(),
+        None => false,
+    })
+}
+
 /// The licence reminder of one open placement, once per placement, preceptor and licence day;
 /// answers whether it was sent.
 pub async fn licence(
@@ -156,20 +196,10 @@ pub async fn licence(
     preceptors: &mut Preceptors,
     now: DateTime<Utc>,
 ) -> DbResult<bool> {
-    let Some(staff_id) = &row.preceptor_id else {
+    let Some((key, name, licence)) = licence_key(tx, row, preceptors).await? else {
         return Ok(false);
     };
-    if !preceptors.contains_key(staff_id) {
-        let s = db::staff::get(tx, staff_id).await?;
-        preceptors.insert(staff_id.clone(), s.map(|s| (s.name, s.license_expires_on)));
-    }
-    let Some(Some((name, Some(licence)))) = preceptors.get(staff_id).cloned() else {
-        return Ok(false);
-    };
-    if !lapse::licence_ends_first(Some(licence), row.ends_on) {
-        return Ok(false);
-    }
-    let key = format!("licence_ends_first:{}:{staff_id}:{licence}", row.id);
+    let staff_id = row.preceptor_id.as_deref().unwrap_or_default();
     if !db::notices::claim(tx, &key, now).await? {
         return Ok(false);
     }

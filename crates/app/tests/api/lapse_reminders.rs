@@ -585,3 +585,42 @@ db_test!(the_settings_page_turns_kinds_off_and_on, |app| async move {
     let path = &doc["paths"]["/api/v1/me/email-preferences"];
     assert!(path["get"].is_object() && path["put"].is_object(), "{path}");
 });
+
+db_test!(
+    a_sweep_in_batches_of_one_sends_each_reminder_once,
+    |app| async move {
+        let w = world(&app).await;
+        agreement_expiring_in(&app, &w, 1000).await;
+        agreement_of(&app, &w, &w.f.other_school, 60).await;
+        placement(&app, &w).await;
+        expect_status(
+            app.patch(
+                &w.office,
+                &format!("/api/v1/staff/{}", id(&w.preceptor_staff)),
+                &json!({ "license_expires_on": "2027-03-31" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let batched = |app: &TestApp| {
+            let st = app.state.clone();
+            async move {
+                practicum::jobs::reminders::run_in_batches(&st, 1)
+                    .await
+                    .expect("the sweep runs")
+            }
+        };
+        let first = batched(&app).await;
+        assert_eq!((first.licences, first.agreements), (1, 1), "{first:?}");
+        assert!(first.writes >= 2, "short writes, not one: {first:?}");
+        let again = batched(&app).await;
+        assert_eq!(
+            (again.licences, again.agreements, again.email_digests),
+            (0, 0, 0),
+            "{again:?}"
+        );
+        assert_eq!(notes(&app, &w.office, "licence_ends_first").await.len(), 1);
+        assert_eq!(digests_to(&app, &w.office).await.len(), 1);
+    }
+);
