@@ -145,3 +145,19 @@ async fn set_disciplines(tx: &mut Tx, id: &str, codes: &[String]) -> DbResult<()
     }
     Ok(())
 }
+
+/// Active agreements expiring between `from` and `to` (both included), by expiry day;
+/// without their disciplines (the reminder sweep needs none).
+pub async fn active_expiring_between(
+    tx: &mut Tx,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DbResult<Vec<Agreement>> {
+    let sql = format!(
+        "SELECT {COLS} FROM agreements WHERE status = 'active' AND expires_on >= $1 AND expires_on <= $2
+         ORDER BY expires_on, id"
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(from).bind(to).fetch_all(c).await)?,
+    )
+}

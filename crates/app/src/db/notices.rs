@@ -32,3 +32,13 @@ pub async fn with_prefix(tx: &mut Tx, prefix: &str) -> DbResult<Vec<(String, Dat
         "SELECT key, sent_at FROM notices_sent WHERE key LIKE $1 ORDER BY key")
         .bind(pattern).fetch_all(c).await)?)
 }
+
+/// Claims `key` at `now`: true if it was not sent before (and is now recorded), false if it
+/// was. In the caller's transaction, with what it sends.
+pub async fn claim(tx: &mut Tx, key: &str, now: DateTime<Utc>) -> DbResult<bool> {
+    if sent_at(tx, key).await?.is_some() {
+        return Ok(false);
+    }
+    record(tx, key, now).await?;
+    Ok(true)
+}

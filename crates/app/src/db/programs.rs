@@ -105,3 +105,18 @@ pub async fn update(tx: &mut Tx, p: &Program) -> DbResult<()> {
     search::refresh(tx, Searchable::Programs, &p.id).await?;
     Ok(())
 }
+
+/// Programs whose accreditation ends between `from` and `to` (both included), by end day.
+pub async fn accreditation_ending_between(
+    tx: &mut Tx,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DbResult<Vec<Program>> {
+    let sql = format!(
+        "SELECT {COLS} FROM programs WHERE accredited_until >= $1 AND accredited_until <= $2
+         ORDER BY accredited_until, id"
+    );
+    Ok(
+        on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(from).bind(to).fetch_all(c).await)?,
+    )
+}

@@ -14,6 +14,7 @@ pub mod error_code;
 pub mod evaluation;
 pub mod hours;
 pub mod inquiry;
+pub mod lapse;
 pub mod letters;
 pub mod mfa;
 pub mod notice;

@@ -4,7 +4,7 @@
 //! `eval_due:<placement>:<point>` / `eval_late:<placement>:<point>` in the sweep's transaction.
 //! The supervisor owes the midterm and the final, the student the site evaluation; a signed
 //! (submitted) evaluation, or a placement that is proposed or cancelled, owes nothing.
-use crate::db::{self, DbResult, Scope, Tx};
+use crate::db::{self, DbResult, Tx};
 use crate::domain::{
     evaluation::{self, Point, Urgency},
     period::human_date,
@@ -58,39 +58,65 @@ async fn owers(
         .collect())
 }
 
-/// Sends what is due today; answers how many reminders went out.
-pub async fn remind(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> DbResult<usize> {
-    let rows = db::placements::list(
-        tx,
-        &Scope::All,
-        &db::placements::Filter::default(),
-        &db::Page {
-            limit: 100_000,
-            after: None,
-            sort: None,
-        },
-    )
-    .await?
-    .items;
-    let mut sent = 0;
-    for p in rows.iter().filter(|p| evaluation::owed(&p.status)) {
-        if p.starts_on > today {
+/// The reminder keys due today for one placement and not sent yet: (point, key, late). Read
+/// only, so the sweep asks it outside its write transaction (`jobs::reminders`).
+async fn due_points(
+    tx: &mut Tx,
+    p: &db::placements::PlacementRow,
+    today: NaiveDate,
+) -> DbResult<Vec<(Point, String, bool)>> {
+    if !evaluation::owed(&p.status) || p.starts_on > today {
+        return Ok(vec![]);
+    }
+    let mut out = Vec::new();
+    let mut stored = None;
+    for point in Point::ALL {
+        let due = evaluation::due_on(point, p.starts_on, p.ends_on);
+        let (key, late) = match evaluation::urgency(due, today) {
+            Urgency::NotYet => continue,
+            Urgency::Due => (format!("eval_due:{}:{}", p.id, point.as_str()), false),
+            Urgency::Late => (format!("eval_late:{}:{}", p.id, point.as_str()), true),
+        };
+        if db::notices::sent_at(tx, &key).await?.is_some() {
             continue;
         }
-        let stored = db::evaluations::of_placement(tx, &p.id).await?;
-        for point in Point::ALL {
-            if stored
-                .iter()
-                .any(|e| e.point == point.as_str() && e.is_signed())
-            {
-                continue;
-            }
-            let due = evaluation::due_on(point, p.starts_on, p.ends_on);
-            let (key, late) = match evaluation::urgency(due, today) {
-                Urgency::NotYet => continue,
-                Urgency::Due => (format!("eval_due:{}:{}", p.id, point.as_str()), false),
-                Urgency::Late => (format!("eval_late:{}:{}", p.id, point.as_str()), true),
-            };
+        if stored.is_none() {
+            stored = Some(db::evaluations::of_placement(tx, &p.id).await?);
+        }
+        if stored
+            .iter()
+            .flatten()
+            .any(|e| e.point == point.as_str() && e.is_signed())
+        {
+            continue;
+        }
+        out.push((point, key, late));
+    }
+    Ok(out)
+}
+
+/// Whether one placement may have an evaluation reminder to send today (read only; the send
+/// checks again in the write).
+pub async fn may_be_due(
+    tx: &mut Tx,
+    p: &db::placements::PlacementRow,
+    today: NaiveDate,
+) -> DbResult<bool> {
+    Ok(!due_points(tx, p, today).await?.is_empty())
+}
+
+/// Sends what is due today for one placement, claiming each key in `tx`; answers how many
+/// reminders went out.
+pub async fn remind_one(
+    tx: &mut Tx,
+    p: &db::placements::PlacementRow,
+    today: NaiveDate,
+    now: DateTime<Utc>,
+) -> DbResult<usize> {
+    let mut sent = 0;
+    for (point, key, late) in due_points(tx, p, today).await? {
+        let due = evaluation::due_on(point, p.starts_on, p.ends_on);
+        {
             if !claim(tx, &key, now).await? {
                 continue;
             }
@@ -137,7 +163,21 @@ pub async fn remind(tx: &mut Tx, today: NaiveDate, now: DateTime<Utc>) -> DbResu
                     letterhead.link(&link),
                     letterhead.signature()
                 );
-                crate::jobs::mail::enqueue(tx, &name, &email, &subject, &body, now).await?;
+                crate::jobs::notices::email(
+                    tx,
+                    &crate::jobs::notices::Email {
+                        kind: crate::domain::notice::EmailKind::EvaluationDue,
+                        user_id: Some(user_id.as_str()).filter(|u| !u.is_empty()),
+                        name: &name,
+                        address: &email,
+                        subject: &subject,
+                        body: &body,
+                        line: &message,
+                        link: &link,
+                    },
+                    now,
+                )
+                .await?;
                 sent += 1;
             }
         }

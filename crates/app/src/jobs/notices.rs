@@ -1,8 +1,11 @@
 //! Delivers a notice to the audiences `domain::notice` gives its kind, in the caller's
 //! transaction: in-app notifications for sign-ins, e-mail (through the queue) for everyone,
-//! and a student without a sign-in by e-mail to the address on their record.
+//! and a student without a sign-in by e-mail to the address on their record. Every notice
+//! e-mail goes through `email`, which keeps each person's choices: a kind they turned off is
+//! not mailed (the in-app notification stays), and a kind gathered into the daily digest
+//! (`EmailKind::by_daily_digest`) waits there instead of going at once (`jobs::digest`).
 use crate::db::{self, DbResult, Tx};
-use crate::domain::notice::{Audience, NoticeKind};
+use crate::domain::notice::{Audience, EmailKind, NoticeKind};
 use chrono::{DateTime, Utc};
 
 /// What one audience reads: the in-app line, and the e-mail's subject and paragraph.
@@ -24,6 +27,8 @@ pub struct Notice<'a> {
     pub students: &'a [String],
     /// The students' school, or for a decision the school that asked.
     pub school_id: &'a str,
+    /// The preceptor (a staff id) the notice is about, for `Audience::Preceptor`.
+    pub preceptor_staff_id: Option<&'a str>,
     /// Where to look: a path on this site, for the student and for the staff.
     pub link_for_student: &'a str,
     pub link_for_staff: &'a str,
@@ -70,7 +75,64 @@ async fn recipients(tx: &mut Tx, n: &Notice<'_>, audience: Audience) -> DbResult
         Audience::Office => {
             signed_in(db::notifications::users_with_roles(tx, &["admin", "coordinator"]).await?)
         }
+        Audience::Preceptor => match n.preceptor_staff_id {
+            Some(staff_id) => db::users::by_staff(tx, staff_id)
+                .await?
+                .filter(|u| u.disabled_at.is_none())
+                .map(|u| Recipient {
+                    user_id: Some(u.id),
+                    name: u.name,
+                    email: u.email,
+                })
+                .into_iter()
+                .collect(),
+            None => vec![],
+        },
     })
+}
+
+/// One notice e-mail to one person.
+#[derive(Clone, Debug)]
+pub struct Email<'a> {
+    pub kind: EmailKind,
+    /// The person's sign-in, if they have one: their choices apply, and a digest needs one.
+    pub user_id: Option<&'a str>,
+    pub name: &'a str,
+    pub address: &'a str,
+    pub subject: &'a str,
+    /// The whole e-mail, when it goes by itself.
+    pub body: &'a str,
+    /// The item in one line with its link (a path on this site), when it goes in the digest.
+    pub line: &'a str,
+    pub link: &'a str,
+}
+
+/// What became of one notice e-mail.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Emailed {
+    /// Queued to go by itself.
+    Queued,
+    /// Waiting in the person's daily digest.
+    InDigest,
+    /// The person turned this kind off.
+    TurnedOff,
+}
+
+/// Sends a notice e-mail as its person chose, in the caller's transaction: not at all for a
+/// kind they turned off, into their daily digest for a digest kind, else queued at once.
+pub async fn email(tx: &mut Tx, e: &Email<'_>, now: DateTime<Utc>) -> DbResult<Emailed> {
+    let kind = e.kind.as_str();
+    if let Some(user_id) = e.user_id {
+        if db::email_preferences::is_off(tx, user_id, kind).await? {
+            return Ok(Emailed::TurnedOff);
+        }
+        if e.kind.by_daily_digest() {
+            db::digest::add(tx, user_id, kind, e.line, e.link, now).await?;
+            return Ok(Emailed::InDigest);
+        }
+    }
+    crate::jobs::mail::enqueue(tx, e.name, e.address, e.subject, e.body, now).await?;
+    Ok(Emailed::Queued)
 }
 
 /// Tells every audience of the notice's kind; returns how many people were told. E-mailed
@@ -81,7 +143,7 @@ pub async fn deliver(tx: &mut Tx, n: &Notice<'_>, now: DateTime<Utc>) -> DbResul
     for audience in n.kind.audiences() {
         let (words, word, link) = match audience {
             Audience::Student => (&n.to_student, n.word_for_student, n.link_for_student),
-            Audience::School | Audience::Office => {
+            Audience::School | Audience::Office | Audience::Preceptor => {
                 (&n.to_staff, n.word_for_staff, n.link_for_staff)
             }
         };
@@ -102,7 +164,21 @@ pub async fn deliver(tx: &mut Tx, n: &Notice<'_>, now: DateTime<Utc>) -> DbResul
                 letterhead.link(link),
                 letterhead.signature()
             );
-            crate::jobs::mail::enqueue(tx, &r.name, &r.email, &words.subject, &body, now).await?;
+            email(
+                tx,
+                &Email {
+                    kind: n.kind.email_kind(),
+                    user_id: r.user_id.as_deref(),
+                    name: &r.name,
+                    address: &r.email,
+                    subject: &words.subject,
+                    body: &body,
+                    line: &words.message,
+                    link,
+                },
+                now,
+            )
+            .await?;
             told.push(r.email);
         }
     }

@@ -1,6 +1,6 @@
 //! What the onboarding changes tell people, enqueued in the change's own transaction.
 use crate::db::{self, DbResult, Tx, documents::Document};
-use crate::domain::notice::NoticeKind;
+use crate::domain::notice::{EmailKind, NoticeKind};
 use crate::jobs::notices::{self, Notice, Words};
 use chrono::{DateTime, Utc};
 
@@ -29,6 +29,7 @@ pub async fn document_rejected(tx: &mut Tx, d: &Document, now: DateTime<Utc>) ->
             word_for_staff: "document_rejected",
             students: std::slice::from_ref(&student.id),
             school_id: &student.school_id,
+            preceptor_staff_id: None,
             link_for_student: "/my-documents",
             link_for_staff: &staff_link,
             to_student: Words {
@@ -86,8 +87,21 @@ pub async fn document_uploaded(
                 letterhead.link(&link),
                 letterhead.signature()
             );
-            crate::jobs::mail::enqueue(tx, &user_name, &email, "A document to review", &body, now)
-                .await?;
+            notices::email(
+                tx,
+                &notices::Email {
+                    kind: EmailKind::DocumentToReview,
+                    user_id: Some(&user_id),
+                    name: &user_name,
+                    address: &email,
+                    subject: "A document to review",
+                    body: &body,
+                    line: &message,
+                    link: &link,
+                },
+                now,
+            )
+            .await?;
         }
     }
     Ok(())

@@ -12,6 +12,7 @@ pub mod certificates;
 pub mod dashboard;
 pub mod departments;
 pub mod disclosures;
+pub mod email_preferences;
 pub mod enrollments;
 pub mod evaluation_pdf;
 pub mod evaluation_templates;

@@ -333,8 +333,21 @@ async fn tell(
             letterhead.link(&link),
             letterhead.signature()
         );
-        crate::jobs::mail::enqueue(tx, &user_name, &email, "A placement is at risk", &body, now)
-            .await?;
+        crate::jobs::notices::email(
+            tx,
+            &crate::jobs::notices::Email {
+                kind: crate::domain::notice::EmailKind::PlacementAtRisk,
+                user_id: Some(&user_id),
+                name: &user_name,
+                address: &email,
+                subject: "A placement is at risk",
+                body: &body,
+                line: &message,
+                link: &link,
+            },
+            now,
+        )
+        .await?;
     }
     Ok(())
 }

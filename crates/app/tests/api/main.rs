@@ -22,6 +22,7 @@ mod import_runs;
 mod imports;
 mod imports_cli;
 mod inquiries;
+mod lapse_reminders;
 mod letters;
 mod list_sorting;
 mod mfa;

@@ -16,6 +16,7 @@ pub mod certificates;
 pub mod departments;
 pub mod disciplines;
 pub mod disclosures;
+pub mod email_preferences;
 pub mod evaluations;
 pub mod imports;
 pub mod inquiries;
@@ -236,4 +237,5 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(notifications::list))
         .routes(routes!(notifications::read))
         .routes(routes!(notifications::read_all))
+        .routes(routes!(email_preferences::get, email_preferences::put))
 }

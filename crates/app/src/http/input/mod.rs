@@ -4,6 +4,7 @@
 pub mod agreements;
 mod choice;
 pub mod departments;
+pub mod email_preferences;
 pub mod evaluations;
 pub mod imports;
 pub mod inquiries;

@@ -5,8 +5,10 @@ use super::{
     see, wants_csv,
 };
 use crate::db;
+use crate::domain::notice::EmailKind;
 use crate::http::extract::Params;
-use crate::service::notifications;
+use crate::http::input::email_preferences::from_ticked;
+use crate::service::{email_preferences, notifications};
 use crate::state::AppState;
 use askama::Template;
 use askama_web::WebTemplate;
@@ -22,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .route("/notifications", get(list))
         .route("/notifications/read-all", post(read_all))
         .route("/notifications/{id}/read", post(read))
+        .route("/notifications/settings", get(settings).post(save_settings))
 }
 
 pub struct Row {
@@ -110,4 +113,57 @@ async fn read_all(State(st): State<AppState>, user: PageUser, form: Form) -> Pag
     form.check(&user)?;
     notifications::mark_all_read(&st, &user.p).await?;
     Ok(see("/notifications", "saved"))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "notification_settings.html")]
+pub struct SettingsPage {
+    pub chrome: Chrome,
+    pub kinds: Field,
+    /// The kinds that come in the daily digest, in words.
+    pub digest_kinds: Vec<&'static str>,
+}
+
+/// E-mail settings (issue 17 point 4): a checkbox per kind of notice e-mail, ticked when it
+/// is e-mailed; the notifications here come whatever is chosen.
+async fn settings(State(st): State<AppState>, user: PageUser) -> PageResult {
+    let prefs = email_preferences::own(&st, &user.p).await?;
+    let kinds = Field::new("email", "E-mail me about", "checkboxes")
+        .options(
+            prefs
+                .iter()
+                .map(|p| (p.kind.as_str().to_string(), p.kind.words().to_string()))
+                .collect(),
+        )
+        .values(
+            prefs
+                .iter()
+                .filter(|p| p.email)
+                .map(|p| p.kind.as_str().to_string())
+                .collect(),
+        );
+    let mut kinds = kinds;
+    kinds.hint = "Untick a kind to stop its e-mails. Its notifications still appear here.".into();
+    Ok(SettingsPage {
+        chrome: user.chrome("E-mail settings"),
+        kinds,
+        digest_kinds: EmailKind::ALL
+            .into_iter()
+            .filter(|k| k.by_daily_digest())
+            .map(|k| k.words())
+            .collect(),
+    }
+    .into_response())
+}
+
+async fn save_settings(State(st): State<AppState>, user: PageUser, form: Form) -> PageResult {
+    form.check(&user)?;
+    let ticked: Vec<&str> = form
+        .0
+        .iter()
+        .filter(|(k, _)| k == "email")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    email_preferences::set_own(&st, &user.p, from_ticked(&ticked)).await?;
+    Ok(see("/notifications/settings", "saved"))
 }

@@ -191,6 +191,7 @@ async fn tell_the_decision(
             word_for_staff: "request_decided",
             students: &r.student_ids,
             school_id: &r.school_id,
+            preceptor_staff_id: None,
             link_for_student: "/placements",
             link_for_staff: &link,
             to_student: Words {
