@@ -1,0 +1,75 @@
+//! Hours logged and approved per program: worked time entries dated in the period, of
+//! placements in the filters, summed per program.
+use super::{Chart, Report, ReportFilter, ReportName, Total, Value, col};
+use crate::db::{self, Tx};
+use crate::error::AppResult;
+use std::collections::BTreeMap;
+
+/// Builds the report: one row per program with entries (by school and program name), with
+/// hours logged (every status: pending, approved, returned), hours approved, and entries.
+pub async fn report(tx: &mut Tx, f: ReportFilter) -> AppResult<Report> {
+    let sums = db::reports::hours(tx, &f.scope()).await?;
+    // program id -> (school, program, discipline, logged minutes, approved minutes, entries)
+    let mut by: BTreeMap<(String, String, String), (String, i64, i64, i64)> = BTreeMap::new();
+    let mut entries = 0;
+    for s in sums {
+        let e = by
+            .entry((s.school_name, s.program_name, s.program_id))
+            .or_insert((s.discipline_name, 0, 0, 0));
+        e.1 += s.minutes;
+        if s.status == "approved" {
+            e.2 += s.minutes;
+        }
+        e.3 += s.entries;
+        entries += s.entries;
+    }
+    let hours = |m: i64| Value::Num(Some(super::round2(m as f64 / 60.0)));
+    let rows = by
+        .into_iter()
+        .map(|((school, program, id), (discipline, logged, approved, n))| {
+            vec![
+                Value::Text(id),
+                Value::Text(school),
+                Value::Text(program),
+                Value::Text(discipline),
+                hours(logged),
+                hours(approved),
+                Value::Int(n),
+            ]
+        })
+        .collect();
+    let mut q = vec![("from", f.from.to_string()), ("to", f.to.to_string())];
+    q.extend(f.query_pairs().into_iter().filter(|(k, _)| *k != "year"));
+    let qs = super::query_string(&q);
+    Ok(Report {
+        name: ReportName::Hours,
+        counts: format!(
+            "Worked time entries dated in {} (absences are not hours), of placements in the \
+             filters. Hours logged are every entry whatever its state (waiting, approved or \
+             returned); hours approved only the approved ones. The total counts the entries, \
+             the number of entries in the list linked below.",
+            f.period_words()
+        ),
+        columns: vec![
+            col("program_id", "Program id"),
+            col("school", "School"),
+            col("program", "Program"),
+            col("discipline", "Discipline"),
+            col("hours_logged", "Hours logged"),
+            col("hours_approved", "Hours approved"),
+            col("entries", "Entries"),
+        ],
+        rows,
+        total: Total {
+            label: format!("Time entries in {}", f.period_words()),
+            value: entries,
+            list: None,
+            api_list: Some(format!("/api/v1/time-entries?kind=worked&{qs}")),
+        },
+        chart: Chart::Grouped {
+            label: vec![2],
+            series: vec![4, 5],
+        },
+        filter: f,
+    })
+}
