@@ -102,7 +102,9 @@ pub async fn placements(tx: &mut Tx, s: &Scope<'_>) -> DbResult<Vec<PlacementFac
                 dep.name AS department_name, site.id AS site_id, site.name AS site_name
          {JOINS} {WHERE} ORDER BY p.id"
     );
-    Ok(on_tx!(tx, c => bind_scope!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), s).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => bind_scope!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), s).fetch_all(c).await)?,
+    )
 }
 
 /// A department as the capacity report shows it.
@@ -168,7 +170,9 @@ pub async fn documents(tx: &mut Tx, s: &Scope<'_>) -> DbResult<Vec<DocumentFact>
          FROM documents d WHERE d.student_id IN (SELECT p.student_id {JOINS} {WHERE} AND p.student_id IS NOT NULL)
          ORDER BY d.student_id, d.id"
     );
-    Ok(on_tx!(tx, c => bind_scope!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), s).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => bind_scope!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), s).fetch_all(c).await)?,
+    )
 }
 
 /// Minutes and entries of one program in one status.
@@ -198,7 +202,9 @@ pub async fn hours(tx: &mut Tx, s: &Scope<'_>) -> DbResult<Vec<ProgramHours>> {
          GROUP BY pr.id, pr.name, sch.name, disc.name, te.status
          ORDER BY sch.name, pr.name, pr.id, te.status"
     );
-    Ok(on_tx!(tx, c => bind_scope!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), s).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => bind_scope!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), s).fetch_all(c).await)?,
+    )
 }
 
 /// A signed supervisor evaluation (midterm or final) of a placement in the scope.
@@ -220,7 +226,9 @@ pub async fn evaluations(tx: &mut Tx, s: &Scope<'_>) -> DbResult<Vec<ScoredEvalu
          {WHERE} AND e.status = 'signed' AND e.point IN ('midterm', 'final')
          ORDER BY e.id"
     );
-    Ok(on_tx!(tx, c => bind_scope!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), s).fetch_all(c).await)?)
+    Ok(
+        on_tx!(tx, c => bind_scope!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), s).fetch_all(c).await)?,
+    )
 }
 
 /// An agreement as the report shows it.

@@ -78,7 +78,10 @@ pub fn xlsx(r: &Report) -> anyhow::Result<Vec<u8>> {
     let lines = [
         ("Report", r.name.title().to_string()),
         ("Period", r.filter.period_words()),
-        ("Filters", crate::service::reports::query_string(&r.filter.query_pairs())),
+        (
+            "Filters",
+            crate::service::reports::query_string(&r.filter.query_pairs()),
+        ),
         ("How it counts", r.counts.clone()),
         (&r.total.label, r.total.value.to_string()),
     ];

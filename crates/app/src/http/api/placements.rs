@@ -54,6 +54,18 @@ fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
         )?,
         from: date("from")?,
         to: date("to")?,
+        site_id: params.id("site_id")?,
+        discipline: params.word(
+            "discipline",
+            |s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            "a discipline's code",
+        )?,
+        degree_level: params.word(
+            "degree_level",
+            |s| crate::domain::directory::DegreeLevel::parse(s).is_some(),
+            "certificate, associate, baccalaureate, masters, doctoral",
+        )?,
+        placed: params.bool("placed")?.unwrap_or(false),
     })
 }
 
@@ -62,6 +74,11 @@ fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
            ("student_id" = Option<String>, Query), ("request_id" = Option<String>, Query), ("kind" = Option<String>, Query),
            ("from" = Option<String>, Query, description = "overlapping from this day"), ("to" = Option<String>, Query),
            ("at_risk" = Option<bool>, Query, description = "only the placements with risks"),
+           ("site_id" = Option<String>, Query, description = "in a department of this site"),
+           ("discipline" = Option<String>, Query, description = "of a program of this discipline (code)"),
+           ("degree_level" = Option<String>, Query, description = "of a program of this degree level"),
+           ("placed" = Option<bool>, Query, description = "only those not cancelled: what the reports count"),
+           ("clearance" = Option<String>, Query, description = "cleared, pending, blocked, or not_cleared (pending or blocked); a page may hold fewer than `limit`, follow the cursor"),
            ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = List<Placement>), (status = 403, body = crate::http::error::Problem)))]
 pub async fn list(
@@ -74,12 +91,25 @@ pub async fn list(
     let wanted = params.get("status");
     let filter = filter_from(&params)?;
     let at_risk = params.bool("at_risk")?.unwrap_or(false);
+    let clearance = params.word(
+        "clearance",
+        |s| ["cleared", "pending", "blocked", "not_cleared"].contains(&s),
+        "cleared, pending, blocked, not_cleared",
+    )?;
     let mut tx = st.db.read().await?;
     let rows = db::placements::list(&mut tx, &scope, &filter, &page).await?;
     let mut items = Vec::new();
     for r in rows.items {
         let v = view(&mut tx, r, st.clock.today()).await?;
-        if wanted.as_deref().is_none_or(|w| w == v.status) && (!at_risk || !v.risks.is_empty()) {
+        let clearance_ok = match clearance.as_deref() {
+            None => true,
+            Some("not_cleared") => !v.clearance.is_cleared(),
+            Some(c) => v.clearance.status == c,
+        };
+        if wanted.as_deref().is_none_or(|w| w == v.status)
+            && (!at_risk || !v.risks.is_empty())
+            && clearance_ok
+        {
             items.push(v.into());
         }
     }

@@ -178,7 +178,12 @@ impl From<reports::Report> for ReportBody {
     }
 }
 
-async fn run(st: &AppState, p: &Principal, name: &str, params: &Params) -> AppResult<reports::Report> {
+async fn run(
+    st: &AppState,
+    p: &Principal,
+    name: &str,
+    params: &Params,
+) -> AppResult<reports::Report> {
     // Authorization before validation: a role that may never read reports gets 403.
     let scope = p.authorize(Resource::Report, Action::Read)?;
     if !scope.is_all() {

@@ -43,11 +43,7 @@ pub fn filter(
     let school_id = keep(params.id("school_id"));
     let discipline = keep(params.word(
         "discipline",
-        |s| {
-            !s.is_empty()
-                && s.len() <= 64
-                && s.chars().all(|c| c.is_ascii_lowercase() || c == '_')
-        },
+        |s| !s.is_empty() && s.len() <= 64 && s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
         "a discipline's code (lowercase letters and _)",
     ));
     let degree_level = keep(params.word(

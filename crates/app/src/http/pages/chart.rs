@@ -108,7 +108,10 @@ fn dash(i: usize) -> &'static str {
 
 fn marker(out: &mut String, i: usize, x: f64, y: f64, c: &str) {
     let _ = match i % 4 {
-        0 => write!(out, "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{c}\"/>"),
+        0 => write!(
+            out,
+            "<circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"3.5\" fill=\"{c}\"/>"
+        ),
         1 => write!(
             out,
             "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"7\" height=\"7\" fill=\"{c}\"/>",
@@ -138,7 +141,13 @@ fn marker(out: &mut String, i: usize, x: f64, y: f64, c: &str) {
 
 /// Horizontal bars, one per label, each with its figure at its end. `values[i]` `None`
 /// draws no bar and says "withheld".
-pub fn bars(id: &str, title: &str, desc: &str, labels: &[String], values: &[Option<f64>]) -> String {
+pub fn bars(
+    id: &str,
+    title: &str,
+    desc: &str,
+    labels: &[String],
+    values: &[Option<f64>],
+) -> String {
     grouped(
         id,
         title,
@@ -267,7 +276,13 @@ pub fn heat(
             y + ch - 4.0,
             esc(&short(r, 34))
         );
-        for (ci, (held, cap)) in cells.get(ri).map(|v| v.as_slice()).unwrap_or(&[]).iter().enumerate() {
+        for (ci, (held, cap)) in cells
+            .get(ri)
+            .map(|v| v.as_slice())
+            .unwrap_or(&[])
+            .iter()
+            .enumerate()
+        {
             let step = heat_step(*held, *cap);
             let _ = write!(
                 out,
@@ -396,11 +411,19 @@ pub fn for_report(r: &Report) -> String {
     let id = format!("chart-{}", r.name.slug());
     let title = format!("{}: {}", r.name.title(), r.filter.period_words());
     let more = if r.rows.len() > MAX_ROWS {
-        format!(" The chart draws the first {MAX_ROWS} of {} rows.", r.rows.len())
+        format!(
+            " The chart draws the first {MAX_ROWS} of {} rows.",
+            r.rows.len()
+        )
     } else {
         String::new()
     };
-    let label = |i: &usize| r.columns.get(*i).map(|c| c.label.clone()).unwrap_or_default();
+    let label = |i: &usize| {
+        r.columns
+            .get(*i)
+            .map(|c| c.label.clone())
+            .unwrap_or_default()
+    };
     match &r.chart {
         Chart::Bars { label: l, value } => {
             let desc = format!(
@@ -425,7 +448,12 @@ pub fn for_report(r: &Report) -> String {
             let values: Vec<Vec<Option<f64>>> = r
                 .rows
                 .iter()
-                .map(|row| series.iter().map(|i| row.get(*i).and_then(Value::as_f64)).collect())
+                .map(|row| {
+                    series
+                        .iter()
+                        .map(|i| row.get(*i).and_then(Value::as_f64))
+                        .collect()
+                })
                 .collect();
             grouped(&id, &title, &desc, &labels, &names, &values)
         }
@@ -454,7 +482,10 @@ pub fn for_report(r: &Report) -> String {
                 }
             }
             let more = if rows.len() > MAX_ROWS {
-                format!(" The chart draws the first {MAX_ROWS} of {} departments.", rows.len())
+                format!(
+                    " The chart draws the first {MAX_ROWS} of {} departments.",
+                    rows.len()
+                )
             } else {
                 String::new()
             };
@@ -475,7 +506,12 @@ pub fn for_report(r: &Report) -> String {
             let values: Vec<Vec<Option<f64>>> = r
                 .rows
                 .iter()
-                .map(|row| series.iter().map(|i| row.get(*i).and_then(Value::as_f64)).collect())
+                .map(|row| {
+                    series
+                        .iter()
+                        .map(|i| row.get(*i).and_then(Value::as_f64))
+                        .collect()
+                })
                 .collect();
             lines(&id, &title, &desc, &xs, &names, &values)
         }
@@ -502,7 +538,14 @@ mod tests {
                 &s(&["2026", "2027"]),
                 &[vec![Some(1.0), Some(2.0)], vec![None, Some(0.0)]],
             ),
-            heat("c", "T", "D", &s(&["ICU"]), &s(&["2027-01-04"]), &[vec![(3, 2)]]),
+            heat(
+                "c",
+                "T",
+                "D",
+                &s(&["ICU"]),
+                &s(&["2027-01-04"]),
+                &[vec![(3, 2)]],
+            ),
             lines(
                 "d",
                 "T",
@@ -541,7 +584,14 @@ mod tests {
         assert_eq!(heat_step(4, 4), 3);
         assert_eq!(heat_step(5, 4), 4);
         assert_eq!(heat_step(1, 0), 4);
-        let c = heat("c", "T", "D", &s(&["ICU"]), &s(&["2027-01-04"]), &[vec![(5, 4)]]);
+        let c = heat(
+            "c",
+            "T",
+            "D",
+            &s(&["ICU"]),
+            &s(&["2027-01-04"]),
+            &[vec![(5, 4)]],
+        );
         assert!(c.contains(HEAT[4].0));
         assert!(c.contains("<title>ICU, week of 2027-01-04: 5 of 4 seats</title>"));
     }
@@ -554,7 +604,11 @@ mod tests {
             "D",
             &s(&["a", "b", "c"]),
             &s(&["m", "p"]),
-            &[vec![Some(1.0), Some(2.0)], vec![Some(2.0), None], vec![Some(3.0), None]],
+            &[
+                vec![Some(1.0), Some(2.0)],
+                vec![Some(2.0), None],
+                vec![Some(3.0), None],
+            ],
         );
         assert_eq!(c.matches("<polyline").count(), 1);
         assert!(c.contains(">m</text>") && c.contains(">p</text>"));

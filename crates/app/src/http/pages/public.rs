@@ -277,4 +277,3 @@ async fn set_status(
     service::inquiries::update_inquiry(&st, &user.p, &id, input).await?;
     Ok(see(&format!("/inquiries/{id}"), "saved"))
 }
-

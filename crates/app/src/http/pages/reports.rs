@@ -3,7 +3,7 @@
 //! (`chart.rs`) and its table, and downloads exactly that as CSV (`?format=csv`) or XLSX
 //! (`?format=xlsx`). The figures come from `service::reports::run`, as in the API.
 use super::view::Field;
-use super::{Chrome, PageId, PageResult, PageUser, filter_select};
+use super::{Chrome, PageResult, PageUser, filter_select};
 use crate::db;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{error::AppError, extract::Params, input, report_files};
@@ -68,7 +68,7 @@ async fn index(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
 async fn report(
     State(st): State<AppState>,
     user: PageUser,
-    PageId(name): PageId,
+    axum::extract::Path(name): axum::extract::Path<String>,
     params: Params,
 ) -> PageResult {
     user.p.authorize(Resource::Report, Action::Read)?;
@@ -127,7 +127,9 @@ async fn fields(
     let this = chrono::Datelike::year(&f.from);
     let mut year = Field::new("year", "Year", "number")
         .value(f.year.map(|y| y.to_string()).unwrap_or_default())
-        .hint(format!("a calendar year, or leave it empty and give the first and last day (e.g. {this})"));
+        .hint(format!(
+            "a calendar year, or leave it empty and give the first and last day (e.g. {this})"
+        ));
     year.options = vec![];
     let date = |k: &str, label: &str, v: chrono::NaiveDate| {
         Field::new(k, label, "date").value(if f.year.is_none() {
@@ -157,7 +159,12 @@ async fn fields(
             db::departments::all_names(tx).await?,
             params,
         ),
-        filter_select("school_id", "School", db::schools::all_names(tx).await?, params),
+        filter_select(
+            "school_id",
+            "School",
+            db::schools::all_names(tx).await?,
+            params,
+        ),
         filter_select("discipline", "Discipline", disciplines, params),
         filter_select(
             "degree_level",

@@ -44,7 +44,8 @@ pub async fn report(tx: &mut Tx, f: ReportFilter) -> AppResult<Report> {
     for d in &departments {
         for w in &weeks {
             let n = held.get(&(d.id.as_str(), *w)).copied().unwrap_or(0);
-            let use_ = (d.capacity > 0).then(|| super::round2(n as f64 * 100.0 / d.capacity as f64));
+            let use_ =
+                (d.capacity > 0).then(|| super::round2(n as f64 * 100.0 / d.capacity as f64));
             rows.push(vec![
                 Value::Text(d.id.clone()),
                 Value::Text(format!("{} — {}", d.site_name, d.name)),

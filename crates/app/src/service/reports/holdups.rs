@@ -33,7 +33,11 @@ pub async fn report(tx: &mut Tx, f: ReportFilter, today: NaiveDate) -> AppResult
             .unwrap_or_default();
         for item in clearance::checklist(&rules, &ev, &facts_of(p), today) {
             let c = counts
-                .entry((p.school_name.clone(), p.school_id.clone(), item.code.clone()))
+                .entry((
+                    p.school_name.clone(),
+                    p.school_id.clone(),
+                    item.code.clone(),
+                ))
                 .or_default();
             match item.state {
                 ItemState::Missing => c.0 += 1,
@@ -43,10 +47,7 @@ pub async fn report(tx: &mut Tx, f: ReportFilter, today: NaiveDate) -> AppResult
             held.insert(&p.id);
         }
     }
-    let mut rows: Vec<_> = counts
-        .into_iter()
-        .filter(|(_, (m, r))| m + r > 0)
-        .collect();
+    let mut rows: Vec<_> = counts.into_iter().filter(|(_, (m, r))| m + r > 0).collect();
     rows.sort_by(|a, b| {
         (a.0.0.as_str(), -(a.1.0 + a.1.1), a.0.2.as_str()).cmp(&(
             b.0.0.as_str(),

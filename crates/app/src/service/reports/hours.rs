@@ -26,28 +26,44 @@ pub async fn report(tx: &mut Tx, f: ReportFilter) -> AppResult<Report> {
     let hours = |m: i64| Value::Num(Some(super::round2(m as f64 / 60.0)));
     let rows = by
         .into_iter()
-        .map(|((school, program, id), (discipline, logged, approved, n))| {
-            vec![
-                Value::Text(id),
-                Value::Text(school),
-                Value::Text(program),
-                Value::Text(discipline),
-                hours(logged),
-                hours(approved),
-                Value::Int(n),
-            ]
-        })
+        .map(
+            |((school, program, id), (discipline, logged, approved, n))| {
+                vec![
+                    Value::Text(id),
+                    Value::Text(school),
+                    Value::Text(program),
+                    Value::Text(discipline),
+                    hours(logged),
+                    hours(approved),
+                    Value::Int(n),
+                ]
+            },
+        )
         .collect();
-    let mut q = vec![("from", f.from.to_string()), ("to", f.to.to_string())];
-    q.extend(f.query_pairs().into_iter().filter(|(k, _)| *k != "year"));
-    let qs = super::query_string(&q);
+    // The time entries list narrows by period, kind, program and school: it reconciles when
+    // no other filter is set.
+    let mut q = vec![
+        ("entry_kind", "worked".to_string()),
+        ("from", f.from.to_string()),
+        ("to", f.to.to_string()),
+    ];
+    if let Some(s) = &f.school_id {
+        q.push(("school_id", s.clone()));
+    }
+    let reconciles = f.site_id.is_none()
+        && f.department_id.is_none()
+        && f.discipline.is_none()
+        && f.degree_level.is_none()
+        && f.kind.is_none();
+    let api_list = reconciles.then(|| format!("/api/v1/time-entries?{}", super::query_string(&q)));
     Ok(Report {
         name: ReportName::Hours,
         counts: format!(
             "Worked time entries dated in {} (absences are not hours), of placements in the \
              filters. Hours logged are every entry whatever its state (waiting, approved or \
-             returned); hours approved only the approved ones. The total counts the entries, \
-             the number of entries in the list linked below.",
+             returned); hours approved only the approved ones. The total counts the entries: \
+             the time entries list of the API (`/api/v1/time-entries`) filtered by the same \
+             period and school shows the same entries.",
             f.period_words()
         ),
         columns: vec![
@@ -64,7 +80,7 @@ pub async fn report(tx: &mut Tx, f: ReportFilter) -> AppResult<Report> {
             label: format!("Time entries in {}", f.period_words()),
             value: entries,
             list: None,
-            api_list: Some(format!("/api/v1/time-entries?kind=worked&{qs}")),
+            api_list,
         },
         chart: Chart::Grouped {
             label: vec![2],

@@ -363,7 +363,10 @@ pub enum Chart {
     /// `value`.
     Bars { label: Vec<usize>, value: usize },
     /// A group of bars per row, one bar per column of `series`.
-    Grouped { label: Vec<usize>, series: Vec<usize> },
+    Grouped {
+        label: Vec<usize>,
+        series: Vec<usize>,
+    },
     /// Rows as cells: the row's label from `row`, the column's from `column`, the shade from
     /// `held` over `capacity`.
     Heat {
@@ -415,14 +418,20 @@ pub async fn run(
 
 /// The list filters that say the same as the report's filter, for the placements list
 /// (`placed=true`: not cancelled).
-pub(crate) fn placements_list(f: &ReportFilter, extra: &[(&'static str, &str)]) -> (String, String) {
+pub(crate) fn placements_list(
+    f: &ReportFilter,
+    extra: &[(&'static str, &str)],
+) -> (String, String) {
     let mut q: Vec<(&str, String)> = vec![("from", f.from.to_string()), ("to", f.to.to_string())];
     q.extend(f.query_pairs().into_iter().filter(|(k, _)| *k != "year"));
     for (k, v) in extra {
         q.push((k, v.to_string()));
     }
     let qs = query_string(&q);
-    (format!("/placements?{qs}"), format!("/api/v1/placements?{qs}"))
+    (
+        format!("/placements?{qs}"),
+        format!("/api/v1/placements?{qs}"),
+    )
 }
 
 /// The `p`-quantile (0..=1) of sorted values, by the nearest-rank method (the smallest value
