@@ -190,7 +190,7 @@ pub struct ProgramHours {
 /// Worked time entries dated in the period, of placements in the scope's other filters,
 /// summed per program and status.
 pub async fn hours(tx: &mut Tx, s: &Scope<'_>) -> DbResult<Vec<ProgramHours>> {
-    let sql = format!(
+    let sql = String::from(
         "SELECT pr.id AS program_id, pr.name AS program_name, sch.name AS school_name, disc.name AS discipline_name,
                 te.status AS status, CAST(SUM(te.minutes) AS BIGINT) AS minutes, CAST(COUNT(*) AS BIGINT) AS entries
          FROM time_entries te JOIN placements p ON p.id = te.placement_id JOIN programs pr ON pr.id = p.program_id

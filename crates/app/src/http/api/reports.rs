@@ -187,11 +187,11 @@ async fn run(
     // Authorization before validation: a role that may never read reports gets 403.
     let scope = p.authorize(Resource::Report, Action::Read)?;
     if !scope.is_all() {
-        return Err(crate::error::AppError::Forbidden.into());
+        return Err(crate::error::AppError::Forbidden);
     }
     let name = reports::ReportName::parse(name).ok_or(crate::error::AppError::NotFound)?;
     let filter = input::reports::filter(params, st.clock.today())?;
-    Ok(reports::run(st, p, name, filter).await?)
+    reports::run(st, p, name, filter).await
 }
 
 #[utoipa::path(get, path = "/api/v1/reports/{name}", tag = "reports", security(("bearer" = [])),

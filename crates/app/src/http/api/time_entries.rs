@@ -188,7 +188,6 @@ pub async fn list_all(
                     crate::domain::ErrorCode::InvalidDate,
                     "must be a date (YYYY-MM-DD)",
                 )
-                .into()
             }),
         }
     };

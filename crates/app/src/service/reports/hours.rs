@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 /// hours logged (every status: pending, approved, returned), hours approved, and entries.
 pub async fn report(tx: &mut Tx, f: ReportFilter) -> AppResult<Report> {
     let sums = db::reports::hours(tx, &f.scope()).await?;
-    // program id -> (school, program, discipline, logged minutes, approved minutes, entries)
-    let mut by: BTreeMap<(String, String, String), (String, i64, i64, i64)> = BTreeMap::new();
+    // (school, program, program id) -> (discipline, logged minutes, approved minutes, entries)
+    type Sums = (String, i64, i64, i64);
+    let mut by: BTreeMap<(String, String, String), Sums> = BTreeMap::new();
     let mut entries = 0;
     for s in sums {
         let e = by

@@ -36,11 +36,12 @@ pub(crate) async fn rules(tx: &mut Tx) -> AppResult<Vec<(Rule, String)>> {
         .collect())
 }
 
+/// A document as clearance evidence, with the moment it was reviewed.
+pub(crate) type Reviewed = (Evidence, Option<DateTime<Utc>>);
+
 /// The documents by student, as clearance evidence with their review time.
-pub(crate) fn evidence_by_student(
-    docs: Vec<DocumentFact>,
-) -> BTreeMap<String, Vec<(Evidence, Option<DateTime<Utc>>)>> {
-    let mut out: BTreeMap<String, Vec<(Evidence, Option<DateTime<Utc>>)>> = BTreeMap::new();
+pub(crate) fn evidence_by_student(docs: Vec<DocumentFact>) -> BTreeMap<String, Vec<Reviewed>> {
+    let mut out: BTreeMap<String, Vec<Reviewed>> = BTreeMap::new();
     for d in docs {
         let Some(status) = DocStatus::parse(&d.status) else {
             continue;
@@ -77,7 +78,7 @@ pub(crate) fn facts_of(p: &db::reports::PlacementFact) -> PlacementFacts {
 /// verified document has no review time (it came verified, e.g. by an import).
 pub fn cleared_at(
     rules: &[Rule],
-    evidence: &[(Evidence, Option<DateTime<Utc>>)],
+    evidence: &[Reviewed],
     p: &PlacementFacts,
 ) -> Option<Option<DateTime<Utc>>> {
     let mut last: Option<DateTime<Utc>> = None;
