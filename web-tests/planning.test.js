@@ -15,6 +15,34 @@ after(async () => {
   await server?.stop();
 });
 
+test('a running plan shows its score, its proven bound and the seconds used as they change', async () => {
+  const { page } = await signIn(browser, server.base, 'coordinator');
+  await page.goto(`${server.base}/planning`);
+  await page.getByLabel('Time limit in seconds').fill('120');
+  await page.getByRole('button', { name: 'Plan this term' }).click();
+  await page.waitForURL(/\/planning\/runs\/[0-9a-f-]{36}$/);
+  await assertAccessible(page, 'running plan');
+  const words = page.locator('[data-progress-text]');
+  const line = page.locator('[data-progress-chart] polyline[data-line="objective"]');
+  // The page's script refreshes the words and both lines from the server while it runs.
+  const seen = await poll(async () => {
+    const text = await words.textContent();
+    const points = (await line.getAttribute('points')) || '';
+    const m = text.match(/\(([\d.]+) s used of 120 s\)/);
+    return m && Number(m[1]) > 0 && points.split(' ').length >= 2 ? text : null;
+  }, 30000, 'live progress with a chart');
+  assert.match(seen, /at least \d+\.\d% of the best possible plan \(proven\)/);
+  const before = Number(seen.match(/([\d.]+) s used/)[1]);
+  await poll(async () => {
+    const m = (await words.textContent()).match(/([\d.]+) s used/);
+    return m && Number(m[1]) > before;
+  }, 15000, 'the seconds used move on');
+  await page.getByRole('button', { name: 'Stop and keep the best so far' }).click();
+  await poll(async () => (await page.getByRole('heading', { name: 'How each school is served' }).count()) > 0,
+    30000, 'the proposal after stopping');
+  assert.match(await page.locator('.facts').textContent(), /cancelled/);
+});
+
 test('the office plans a term and accepts the proposal', async () => {
   const { page } = await signIn(browser, server.base, 'coordinator');
   await page.getByRole('link', { name: 'Term planning' }).click();
@@ -35,6 +63,11 @@ test('the office plans a term and accepts the proposal', async () => {
   assert.match(facts, /done/);
   assert.match(facts, /Placed\s*\d+ of \d+ students/);
   assert.match(facts, /at least \d+\.\d% of the best possible plan \(proven\)/);
+  // How the plan was found: the score and the proven bound over the seconds, drawn.
+  await page.getByRole('heading', { name: 'How the plan was found' }).waitFor();
+  const chart = page.getByRole('img', { name: /best plan's score and the proven bound/ });
+  assert.equal(await chart.count(), 1);
+  assert.match(await chart.locator('desc').textContent(), /seconds the best plan's score went from/);
   assert.ok(await page.getByRole('table', { name: /Seats used per week/ }).count() > 0 ||
     await page.locator('caption', { hasText: 'Seats used per week' }).count() > 0);
 

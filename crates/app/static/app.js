@@ -28,7 +28,6 @@ document.addEventListener("DOMContentLoaded", () => {
   if (poll) {
     const bar = poll.querySelector("progress");
     const text = poll.querySelector("[data-progress-text]");
-    const limit = Number(bar && bar.dataset.timeLimit) || 1;
     const tick = async () => {
       try {
         const res = await fetch(poll.dataset.poll, { headers: { accept: "application/json" } });
@@ -45,19 +44,18 @@ document.addEventListener("DOMContentLoaded", () => {
             if (text) {
               text.textContent = p.percent + "% done (" + p.rows + " rows: each is checked, then written).";
             }
-          } else if (p) {
-            const pct = Math.min(100, Math.round((100 * p.elapsed_seconds) / limit));
-            if (bar) { bar.value = pct; bar.textContent = pct + "%"; }
-            if (text) {
-              // The same words as the server's (domain::planning::proven_quality): the share is
-              // rounded down to a tenth so the claim stays true.
-              const quality = p.bound > 0 && isFinite(p.bound)
-                ? "at least " + (Math.floor(1000 * Math.min(1, p.objective / p.bound)) / 10).toFixed(1) +
-                  "% of the best possible plan (proven)"
-                : "not yet measured against the best possible";
-              text.textContent = "Best plan so far scores " + p.objective.toFixed(1) +
-                "; nothing can score more than " + p.bound.toFixed(1) + ", so it is " + quality +
-                " (" + p.elapsed_seconds.toFixed(1) + " s used).";
+          } else if (run.progress_text !== undefined) {
+            // A term plan: the server's own words and chart (domain::planning), set as they are.
+            if (bar) { bar.value = run.time_percent; bar.textContent = run.time_percent + "%"; }
+            if (text) { text.textContent = run.progress_text; }
+            const chart = poll.querySelector("[data-progress-chart]");
+            if (chart && run.chart) {
+              const set = (sel, value) => { const el = chart.querySelector(sel); if (el) { el.textContent = value; } };
+              chart.querySelector("[data-line=objective]").setAttribute("points", run.chart.objective_points);
+              chart.querySelector("[data-line=bound]").setAttribute("points", run.chart.bound_points);
+              set("[data-chart-desc]", run.chart.description);
+              set("[data-x-max]", Math.round(run.chart.x_max) + " s");
+              set("[data-y-max]", String(Math.round(run.chart.y_max)));
             }
           }
         }

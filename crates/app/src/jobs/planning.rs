@@ -2,6 +2,7 @@
 //! while this task writes its progress to the run every half second (so any page or instance
 //! can show it) and passes on the office's "stop" by setting the solver's cancel flag.
 use crate::db;
+use crate::domain::planning::{ProgressPoint, RunProgress, record};
 use crate::state::AppState;
 use practicum_engine::{Limits, Problem, Progress, solve};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,13 +24,14 @@ pub fn spawn(st: AppState, run_id: String, problem: Problem, mut limits: Limits)
             solve(&problem, &limits, &mut report)
         });
         let mut written: Option<Progress> = None;
+        let mut history: Vec<ProgressPoint> = Vec::new();
         let outcome = loop {
             tokio::select! {
                 done = &mut work => break done,
                 _ = tokio::time::sleep(TICK) => {}
             }
             let now = latest.lock().unwrap_or_else(|e| e.into_inner()).clone();
-            if let Err(e) = tick(&st, &run_id, &now, &mut written, &cancel).await {
+            if let Err(e) = tick(&st, &run_id, &now, &mut written, &mut history, &cancel).await {
                 tracing::warn!(run = %run_id, error = %e, "planning progress not saved");
             }
         };
@@ -38,12 +40,22 @@ pub fn spawn(st: AppState, run_id: String, problem: Problem, mut limits: Limits)
         let (status, solution, progress, error) = match outcome {
             Ok(solution) => {
                 let bound = solution.bound.unwrap_or(solution.objective);
-                let progress = crate::domain::planning::RunProgress {
+                let elapsed_seconds = last.as_ref().map_or(0.0, |p| p.elapsed.as_secs_f64());
+                record(
+                    &mut history,
+                    ProgressPoint {
+                        elapsed_seconds,
+                        objective: solution.objective,
+                        bound,
+                    },
+                );
+                let progress = RunProgress {
                     objective: solution.objective,
                     bound,
                     gap: gap(solution.objective, bound),
-                    elapsed_seconds: last.as_ref().map_or(0.0, |p| p.elapsed.as_secs_f64()),
+                    elapsed_seconds,
                     iterations: last.as_ref().map_or(0, |p| p.iterations),
+                    history,
                 };
                 let status = if cancel.load(Ordering::Relaxed) {
                     "cancelled"
@@ -99,15 +111,25 @@ async fn tick(
     run_id: &str,
     now: &Option<Progress>,
     written: &mut Option<Progress>,
+    history: &mut Vec<ProgressPoint>,
     cancel: &AtomicBool,
 ) -> Result<(), db::DbError> {
     if let Some(p) = now.as_ref().filter(|p| written.as_ref() != Some(*p)) {
-        let view = crate::domain::planning::RunProgress {
+        record(
+            history,
+            ProgressPoint {
+                elapsed_seconds: p.elapsed.as_secs_f64(),
+                objective: p.objective,
+                bound: p.bound,
+            },
+        );
+        let view = RunProgress {
             objective: p.objective,
             bound: p.bound,
             gap: p.gap,
             elapsed_seconds: p.elapsed.as_secs_f64(),
             iterations: p.iterations,
+            history: history.clone(),
         };
         if let Ok(json) = serde_json::to_string(&view) {
             let mut tx = st.db.write().await?;

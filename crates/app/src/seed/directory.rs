@@ -400,7 +400,9 @@ pub async fn seed_demo(st: &AppState) -> anyhow::Result<()> {
         school_coordinator: user("school_coordinator")?,
         faculty: user("faculty")?,
     };
+    let (past_requests, past_placements) = seed_history(&mut tx, &work).await?;
     let (requests, placements) = seed_placement_work(&mut tx, &work).await?;
+    let (requests, placements) = (requests + past_requests, placements + past_placements);
     let inquiries = seed_inquiries(&mut tx, work.office, now).await?;
     tx.commit().await?;
     tracing::info!(

@@ -2,7 +2,9 @@
 //!
 //! Three hospitals of "Bayview Health", ~45 departments across every care setting, 13 New
 //! England schools with their affiliation agreements and programs, ~220 students, 80 staff
-//! (52 preceptors) and one sign-in per role. Then the placement work: last term's completed
+//! (52 preceptors) and one sign-in per role. Then two years of past terms (`history`: requests
+//! decided, placements completed with their hours and final evaluations), so every report has
+//! something to show. Then the placement work: last term's completed
 //! placements, ~26 requests for next term in every state (the office's queue, waitlisted,
 //! declined, withdrawn, approved into placements for every role's demo sign-in, one gone
 //! ineligible since submission), with Bayview's Diagnostic Imaging over-asked, and the
@@ -38,11 +40,13 @@ use std::collections::{HashMap, HashSet};
 
 mod data;
 mod directory;
+mod history;
 mod inquiries;
 mod placement_work;
 
 use data::*;
 pub use directory::seed_demo;
+use history::*;
 use inquiries::*;
 use placement_work::*;
 

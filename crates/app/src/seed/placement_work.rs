@@ -238,6 +238,20 @@ pub(super) async fn approve(
     if !problems.is_empty() {
         return Err(anyhow!("{}: not eligible: {problems:?}", a.program));
     }
+    place(tx, w, a, req, discipline, prefs, decided_at).await
+}
+
+/// [`approve`] without its eligibility check: for past terms, whose students, agreements and
+/// accreditations were judged on their own day (`seed::history`), not on today's facts.
+pub(super) async fn place(
+    tx: &mut Tx,
+    w: &Work<'_>,
+    a: &Ask,
+    req: &PlacementRequest,
+    discipline: &str,
+    prefs: &[usize],
+    decided_at: DateTime<Utc>,
+) -> anyhow::Result<Option<Vec<PlacementRow>>> {
     let faculty_user_id = match a.internship {
         None => None,
         Some((.., Faculty::Demo)) => Some(w.faculty.id.clone()),

@@ -398,3 +398,68 @@ db_test!(
         }
     }
 );
+
+db_test!(the_run_page_says_what_the_numbers_mean, |app| async move {
+    // One seat, two requests: one is placed, the other is not, and the page says why.
+    let w = world(&app, 1, 1).await;
+    submit(&app, &w, &clinical(&w, &[&w.students[0]])).await;
+    submit(&app, &w, &clinical(&w, &[&w.students[1]])).await;
+    let run = plan(&app, &w, json!({})).await;
+    assert_eq!(run["status"], "done", "{run}");
+
+    // The API keeps how the plan and its proven bound converged.
+    let history = run["progress"]["history"].as_array().cloned().unwrap();
+    assert!(!history.is_empty(), "{run}");
+    let last = history.last().unwrap();
+    assert_eq!(last["objective"], run["progress"]["objective"]);
+    assert!(last["bound"].as_f64().unwrap() >= last["objective"].as_f64().unwrap() - 1e-9);
+
+    let office = crate::rules_world::page_login(&app, &w.office).await;
+    let path = format!("/planning/runs/{}", id(&run));
+    let (status, html) = crate::rules_world::page(&app, &office, &path).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(
+        html.contains("of the best possible plan (proven)"),
+        "{html}"
+    );
+    assert!(html.contains("How the plan was found"), "{html}");
+    assert!(html.contains(r#"role="img""#), "{html}");
+    let drawn = |line: &str| {
+        html.split(&format!(r#"data-line="{line}" points=""#))
+            .nth(1)
+            .and_then(|rest| rest.chars().next())
+            .is_some_and(|c| c.is_ascii_digit())
+    };
+    assert!(drawn("objective") && drawn("bound"), "{html}");
+    // Names, not codes: the request in words, the unplaced one's reason in words.
+    assert!(
+        html.contains("1 student of Radiography, clinical rotation"),
+        "{html}"
+    );
+    assert!(!html.contains(" radiography clinical"), "{html}");
+    assert!(
+        html.contains("are full in its window") || html.contains("fully booked"),
+        "{html}"
+    );
+    // Each school's fill rate against its request.
+    assert!(html.contains("50%"), "{html}");
+
+    // What the page's script reads to refresh itself: the server's words and the chart.
+    let (status, body) = crate::rules_world::page(&app, &office, &format!("{path}/status")).await;
+    assert_eq!(status, 200, "{body}");
+    let live: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(live["status"], "done");
+    assert!(
+        live["progress_text"]
+            .as_str()
+            .unwrap()
+            .contains("of the best possible plan (proven)"),
+        "{live}"
+    );
+    assert!(
+        !live["chart"]["objective_points"]
+            .as_str()
+            .unwrap()
+            .is_empty()
+    );
+});

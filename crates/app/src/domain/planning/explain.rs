@@ -1,6 +1,17 @@
 //! What a plan means in words and seats: why a request was not placed, and each
 //! department's and preceptor's load week by week.
 use super::*;
+use crate::domain::catalog::discipline_name;
+
+/// What a request asks for, in words: "of Radiography, clinical rotation".
+pub fn request_words(discipline: &str, kind: &str) -> String {
+    let kind = match kind {
+        "clinical" => "clinical rotation",
+        "internship" => "internship",
+        other => other,
+    };
+    format!("of {}, {kind}", discipline_name(discipline))
+}
 
 /// Why a request got fewer places than it asked for, in the coordinator's words.
 pub fn why_unplaced(problem: &Problem, solution: &Solution, request_id: &str) -> String {
@@ -17,7 +28,7 @@ pub fn why_unplaced(problem: &Problem, solution: &Solution, request_id: &str) ->
     {
         return format!(
             "no preceptor of {} in the departments asked for",
-            q.discipline
+            discipline_name(&q.discipline)
         );
     }
     let load = department_load(problem, solution);
@@ -59,7 +70,7 @@ pub fn why_unplaced(problem: &Problem, solution: &Solution, request_id: &str) ->
         (_, true) => "there is room for it, but the plan gives the room to requests that score more (a higher choice, or a school served less)".into(),
         (true, false) => format!(
             "the {} preceptors of those departments are fully booked or on leave in its window",
-            q.discipline
+            discipline_name(&q.discipline)
         ),
         (false, _) if q.together => {
             "the departments asked for have no room for the whole group in its window".into()

@@ -362,6 +362,10 @@ pub struct RunProgress {
     pub gap: f64,
     pub elapsed_seconds: f64,
     pub iterations: u64,
+    /// The readings so far, oldest first, thinned to at most `progress::MAX_POINTS` (runs
+    /// saved before this field read as an empty history).
+    #[serde(default)]
+    pub history: Vec<ProgressPoint>,
 }
 
 /// How good a plan is proven to be, in the office's words (issue 18): "at least 97.1% of the
@@ -380,7 +384,9 @@ pub fn proven_quality(objective: f64, bound: Option<f64>) -> Option<String> {
 }
 
 mod explain;
+mod progress;
 pub use explain::*;
+pub use progress::*;
 
 #[cfg(test)]
 mod tests;

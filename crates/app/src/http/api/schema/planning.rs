@@ -17,6 +17,17 @@ pub struct RunProgress {
     pub gap: f64,
     pub elapsed_seconds: f64,
     pub iterations: u64,
+    /// The readings so far, oldest first (at most 120: thinned by dropping every other),
+    /// so a client can draw how the plan and its proven bound converged.
+    pub history: Vec<ProgressPoint>,
+}
+
+/// One reading: seconds since the start, the best plan's score, and the proven bound.
+#[derive(Serialize, ToSchema)]
+pub struct ProgressPoint {
+    pub elapsed_seconds: f64,
+    pub objective: f64,
+    pub bound: f64,
 }
 
 impl From<plan::RunProgress> for RunProgress {
@@ -27,6 +38,15 @@ impl From<plan::RunProgress> for RunProgress {
             gap: p.gap,
             elapsed_seconds: p.elapsed_seconds,
             iterations: p.iterations,
+            history: p
+                .history
+                .into_iter()
+                .map(|h| ProgressPoint {
+                    elapsed_seconds: h.elapsed_seconds,
+                    objective: h.objective,
+                    bound: h.bound,
+                })
+                .collect(),
         }
     }
 }

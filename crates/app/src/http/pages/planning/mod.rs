@@ -5,7 +5,9 @@ use super::capacity::WEEK_LABELS;
 use super::view::{Cell, Field, Table, human_date};
 use super::{Chrome, Form, PageError, PageId, PageResult, PageUser, csv_response, wants_csv};
 use crate::db;
-use crate::domain::planning::{self as plan, Term, department_load, proven_quality};
+use crate::domain::planning::{
+    self as plan, ProgressChart, Term, department_load, progress_chart, proven_quality,
+};
 use crate::domain::policy::{Action, Resource};
 use crate::http::input;
 use crate::http::{error::AppError, extract::Params};
@@ -42,7 +44,11 @@ pub fn router() -> Router<AppState> {
 /// The run's progress as JSON for the page's own script (the API wants a bearer token).
 async fn status(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
     let r = planning::load(&st, &user.p, &id).await?;
-    Ok(axum::Json(planning::view(&r, false)?).into_response())
+    Ok(axum::Json(run::live_progress(
+        &planning::view(&r, false)?,
+        st.clock.now(),
+    ))
+    .into_response())
 }
 
 async fn problem(State(st): State<AppState>, user: PageUser, PageId(id): PageId) -> PageResult {
@@ -108,6 +114,7 @@ pub struct RunPage {
     pub time_percent: i64,
     pub time_limit: f64,
     pub progress_text: String,
+    pub chart: ProgressChart,
     pub outcome: Option<AcceptOutcome>,
     pub has_proposal: bool,
     pub accepted: bool,
@@ -186,15 +193,20 @@ async fn render_planning(
         .filter(|r| r.starts_on >= term.week0())
         .map(|r| OpenRow {
             school: schools.get(&r.school_id).cloned().unwrap_or_default(),
-            discipline: disciplines.get(&r.program_id).cloned().unwrap_or_default(),
+            discipline: crate::domain::catalog::discipline_name(
+                disciplines
+                    .get(&r.program_id)
+                    .map(String::as_str)
+                    .unwrap_or_default(),
+            ),
             students: r.places(),
             period: format!("{} – {}", human_date(r.starts_on), human_date(r.ends_on)),
             window: match r.start_window_weeks {
                 0 => "fixed start".into(),
                 w => format!("may start up to {w} week(s) later"),
             },
-            status: r.status,
-            kind: r.kind,
+            status: crate::domain::words::sentence(&r.status),
+            kind: crate::domain::words::sentence(&r.kind),
             id: r.id,
         })
         .collect();

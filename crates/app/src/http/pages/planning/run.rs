@@ -1,5 +1,6 @@
 //! A planning run's page: its progress, its proposal week by week, and accepting or planning again.
 use super::*;
+use chrono::{DateTime, Utc};
 
 pub(super) async fn run(
     State(st): State<AppState>,
@@ -42,6 +43,53 @@ pub(super) async fn run(
     Ok(page.into_response())
 }
 
+/// A run's progress as the page shows it and its script refreshes it (`/status`): the words,
+/// the share of the time used, and the chart of the plan's score and its proven bound.
+#[derive(serde::Serialize)]
+pub(super) struct LiveProgress {
+    pub status: String,
+    pub progress_text: String,
+    pub time_percent: i64,
+    pub chart: ProgressChart,
+}
+
+/// `now` gives a running run's seconds used: the allocator reports only when its plan or its
+/// bound changes, so the last report's seconds would stand still while it keeps searching.
+pub(super) fn live_progress(v: &PlanningRun, now: DateTime<Utc>) -> LiveProgress {
+    let running = v.status == "running";
+    let used = |reported: f64| {
+        if running {
+            let wall = (now - v.created_at).num_milliseconds() as f64 / 1000.0;
+            wall.min(v.time_limit_seconds).max(reported)
+        } else {
+            reported
+        }
+    };
+    let progress_text = match &v.progress {
+        Some(p) => format!(
+            "Best plan so far scores {:.1}; nothing can score more than {:.1}, so it is {} ({:.1} s used of {:.0} s).",
+            p.objective,
+            p.bound,
+            proven_quality(p.objective, Some(p.bound))
+                .unwrap_or_else(|| "not yet measured against the best possible".into()),
+            used(p.elapsed_seconds),
+            v.time_limit_seconds,
+        ),
+        None => "Building the first plan…".into(),
+    };
+    let time_percent = v.progress.as_ref().map_or(0, |p| {
+        ((used(p.elapsed_seconds) / v.time_limit_seconds.max(0.001)) * 100.0).clamp(0.0, 100.0)
+            as i64
+    });
+    let history = v.progress.as_ref().map_or(&[][..], |p| &p.history[..]);
+    LiveProgress {
+        status: v.status.clone(),
+        progress_text,
+        time_percent,
+        chart: progress_chart(history, v.time_limit_seconds, running.then(|| used(0.0))),
+    }
+}
+
 pub(super) async fn render_run(
     st: &AppState,
     user: &PageUser,
@@ -74,20 +122,7 @@ pub(super) async fn render_run(
         ),
         ("Status", status_cell(&r.status)),
     ];
-    let progress_text = match &v.progress {
-        Some(p) => format!(
-            "Best plan so far scores {:.1}; nothing can score more than {:.1}, so it is {} ({:.1} s used).",
-            p.objective,
-            p.bound,
-            proven_quality(p.objective, Some(p.bound))
-                .unwrap_or_else(|| "not yet measured against the best possible".into()),
-            p.elapsed_seconds
-        ),
-        None => "Building the first plan…".into(),
-    };
-    let time_percent = v.progress.as_ref().map_or(0, |p| {
-        ((p.elapsed_seconds / v.time_limit_seconds.max(0.001)) * 100.0).clamp(0.0, 100.0) as i64
-    });
+    let live = live_progress(&v, st.clock.now());
     if let Some(e) = &v.error {
         facts.push(("Error", Cell::text(e)));
     }
@@ -108,9 +143,10 @@ pub(super) async fn render_run(
         facts,
         running: r.status == "running",
         run_id: r.id.clone(),
-        time_percent,
+        time_percent: live.time_percent,
         time_limit: v.time_limit_seconds,
-        progress_text,
+        progress_text: live.progress_text,
+        chart: live.chart,
         outcome,
         has_proposal: false,
         accepted: r.accepted_at.is_some(),
@@ -172,8 +208,12 @@ pub(super) async fn render_run(
                 name(&schools, &q.school_id)
             },
             q.students,
-            q.discipline,
-            q.kind
+            if q.students == 1 {
+                "student"
+            } else {
+                "students"
+            },
+            plan::request_words(&q.discipline, &q.kind)
         );
         let (outcome, style) = match q.outcome.as_str() {
             "placed" => ("placed".to_string(), "ok"),
