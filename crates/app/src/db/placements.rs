@@ -37,6 +37,13 @@ pub struct Filter {
     /// Overlapping this period.
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// In a department of this site.
+    pub site_id: Option<String>,
+    /// Of a program of this discipline (its code) and this degree level.
+    pub discipline: Option<String>,
+    pub degree_level: Option<String>,
+    /// Only those not cancelled (what the reports count).
+    pub placed: bool,
 }
 
 /// The placements list's sortable columns: student, school, department, supervisor, period, status.
@@ -87,13 +94,18 @@ pub async fn list(
          AND ($6 IS NULL OR faculty_user_id = $6) AND ($7 IS NULL OR status = $7) AND ($8 IS NULL OR school_id = $8)
          AND ($9 IS NULL OR department_id = $9) AND ($10 IS NULL OR student_id = $10) AND ($11 IS NULL OR request_id = $11)
          AND ($12 IS NULL OR kind = $12) AND ($13 IS NULL OR ends_on >= $13) AND ($14 IS NULL OR starts_on <= $14)
+         AND ($15 IS NULL OR department_id IN (SELECT d.id FROM departments d WHERE d.site_id = $15))
+         AND ($16 IS NULL OR program_id IN (SELECT pr.id FROM programs pr WHERE pr.discipline = $16))
+         AND ($17 IS NULL OR program_id IN (SELECT pr.id FROM programs pr WHERE pr.degree_level = $17))
+         AND ($18 = 0 OR status <> 'cancelled')
          {}",
-        page.order_by(SORT_KEYS, 15)
+        page.order_by(SORT_KEYS, 19)
     );
     let rows: Vec<PlacementRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(school).bind(student).bind(dept).bind(staff).bind(faculty)
         .bind(&f.status).bind(&f.school_id).bind(&f.department_id).bind(&f.student_id).bind(&f.request_id).bind(&f.kind)
-        .bind(f.from).bind(f.to).bind(page.fetch_limit())
+        .bind(f.from).bind(f.to).bind(&f.site_id).bind(&f.discipline).bind(&f.degree_level).bind(i32::from(f.placed))
+        .bind(page.fetch_limit())
         .fetch_all(c).await)?;
     Ok(paged(rows, page, |r| &r.id))
 }

@@ -94,6 +94,12 @@ pub struct Filter {
     pub open: bool,
     /// Newest first instead of oldest first (ids are time-ordered).
     pub newest_first: bool,
+    /// Of a program of this degree level.
+    pub degree_level: Option<String>,
+    /// Decided on or after the first instant, before the second (the turnaround report's
+    /// days, UTC).
+    pub decided_from: Option<chrono::DateTime<chrono::Utc>>,
+    pub decided_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 /// Oldest first, so the queue is worked in the order requests came in; or newest first.
@@ -121,11 +127,15 @@ pub async fn list(
          AND ($7 IS NULL OR EXISTS (SELECT 1 FROM request_preferences x WHERE x.request_id = r.id AND x.site_id = $7))
          AND ($8 IS NULL OR ends_on >= $8) AND ($9 IS NULL OR starts_on <= $9)
          AND ($10 = FALSE OR status IN ('submitted', 'waitlisted'))
+         AND ($12 IS NULL OR EXISTS (SELECT 1 FROM programs p WHERE p.id = r.program_id AND p.degree_level = $12))
+         AND ($13 IS NULL OR (decided_at IS NOT NULL AND decided_at >= $13))
+         AND ($14 IS NULL OR (decided_at IS NOT NULL AND decided_at < $14))
          ORDER BY id {order} LIMIT $11"
     );
     let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status).bind(&f.kind).bind(&f.discipline)
         .bind(&f.site_id).bind(f.from).bind(f.to).bind(f.open).bind(page.fetch_limit())
+        .bind(&f.degree_level).bind(f.decided_from).bind(f.decided_before)
         .fetch_all(c).await)?;
     let p = paged(rows, page, |r| &r.id);
     let mut items = Vec::with_capacity(p.items.len());

@@ -149,6 +149,15 @@ pub struct Filter {
     pub department_id: Option<String>,
     pub placement_id: Option<String>,
     pub status: Option<String>,
+    /// Dated on or after, on or before (the hours report's period).
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// worked or absence.
+    pub kind: Option<String>,
+    /// Of a placement of this program, of this school (the office's narrowing; a school's own
+    /// scope is `school_id`).
+    pub program_id: Option<String>,
+    pub of_school_id: Option<String>,
 }
 
 /// `list`'s condition over `e` (the entry) and `p` (its placement): `$2`..`$9` the filter.
@@ -161,11 +170,15 @@ const WHERE: &str = "($2 IS NULL OR p.preceptor_id = $2) AND ($3 IS NULL OR p.fa
 pub async fn list(tx: &mut Tx, f: &Filter, page: &Page) -> DbResult<Paged<TimeEntryRow>> {
     let sql = format!(
         "SELECT {E_COLS} FROM time_entries e JOIN placements p ON p.id = e.placement_id
-         WHERE e.id > $1 AND {WHERE} ORDER BY e.id LIMIT $10"
+         WHERE e.id > $1 AND {WHERE}
+         AND ($11 IS NULL OR e.entry_date >= $11) AND ($12 IS NULL OR e.entry_date <= $12)
+         AND ($13 IS NULL OR e.kind = $13) AND ($14 IS NULL OR p.program_id = $14) AND ($15 IS NULL OR p.school_id = $15)
+         ORDER BY e.id LIMIT $10"
     );
     let rows: Vec<TimeEntryRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.preceptor_id).bind(&f.faculty_user_id).bind(&f.staff_id).bind(&f.school_id)
         .bind(&f.student_id).bind(&f.department_id).bind(&f.placement_id).bind(&f.status).bind(page.fetch_limit())
+        .bind(f.from).bind(f.to).bind(&f.kind).bind(&f.program_id).bind(&f.of_school_id)
         .fetch_all(c).await)?;
     Ok(paged(rows, page, |r| &r.id))
 }

@@ -10,6 +10,7 @@ pub mod input;
 pub mod middleware;
 pub mod pages;
 pub mod report_csv;
+pub mod report_files;
 pub mod sign_in;
 pub mod upload;
 

@@ -722,9 +722,35 @@ pub async fn list(
     to_decide: bool,
     page: &Page,
 ) -> AppResult<Paged<TimeEntryRow>> {
+    list_narrowed(
+        st,
+        p,
+        status,
+        to_decide,
+        db::time_entries::Filter::default(),
+        page,
+    )
+    .await
+}
+
+/// [`list`], narrowed further by `narrow`'s period, kind, program and school (the hours
+/// report's list); its scope fields are set from the caller's scope, not taken from it.
+pub async fn list_narrowed(
+    st: &AppState,
+    p: &Principal,
+    status: Option<EntryStatus>,
+    to_decide: bool,
+    narrow: db::time_entries::Filter,
+    page: &Page,
+) -> AppResult<Paged<TimeEntryRow>> {
     let scope = p.authorize(Resource::TimeEntry, Action::Read)?;
     let mut f = db::time_entries::Filter {
         status: status.map(|s| s.as_str().to_string()),
+        from: narrow.from,
+        to: narrow.to,
+        kind: narrow.kind,
+        program_id: narrow.program_id,
+        of_school_id: narrow.of_school_id,
         ..Default::default()
     };
     match scope {

@@ -44,6 +44,7 @@ mod planning;
 mod programs;
 mod projects;
 mod reports;
+mod reports_figures;
 mod requests;
 mod robustness;
 mod rule_pages;

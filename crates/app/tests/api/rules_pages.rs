@@ -217,7 +217,12 @@ db_test!(
             )
             .await;
             let cookie = page_login(&app, caller).await;
-            for path in ["/reports", "/reports?year=2027&format=csv"] {
+            for path in [
+                "/reports",
+                "/reports?year=2027&format=csv",
+                "/reports/placed?year=2027",
+                "/reports/capacity?year=2027&format=xlsx",
+            ] {
                 let (status, html) = page(&app, &cookie, path).await;
                 assert_eq!(status, 403, "{who} on {path}");
                 assert!(html.contains(NOT_ALLOWED), "{who} on {path}: {html}");
@@ -234,9 +239,15 @@ db_test!(
             assert_eq!(s["year"], 2027);
             assert_eq!(s["total"], 0);
             let cookie = page_login(&app, caller).await;
-            let (status, html) = page(&app, &cookie, "/reports?year=2027").await;
+            let (status, html) = page(&app, &cookie, "/reports").await;
             assert_eq!(status, 200);
-            assert!(html.contains("Students placed in 2027"), "{html}");
+            assert!(html.contains("Students placed, year over year"), "{html}");
+            let (status, html) = page(&app, &cookie, "/reports/placed?year=2027").await;
+            assert_eq!(status, 200);
+            assert!(
+                html.contains("Distinct students placed in 2027: 0"),
+                "{html}"
+            );
         }
     }
 );

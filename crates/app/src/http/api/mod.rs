@@ -211,6 +211,9 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(inquiries::update))
         .routes(routes!(reports::get_summary))
         .routes(routes!(reports::get_summary_csv))
+        .routes(routes!(reports::get_report))
+        .routes(routes!(reports::get_report_csv))
+        .routes(routes!(reports::get_report_xlsx))
         .routes(routes!(
             onboarding::list_requirements,
             onboarding::create_requirement_api

@@ -55,6 +55,18 @@ fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
         )?,
         from: date("from")?,
         to: date("to")?,
+        site_id: params.id("site_id")?,
+        discipline: params.word(
+            "discipline",
+            |s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            "a discipline's code",
+        )?,
+        degree_level: params.word(
+            "degree_level",
+            |s| crate::domain::directory::DegreeLevel::parse(s).is_some(),
+            "certificate, associate, baccalaureate, masters, doctoral",
+        )?,
+        placed: params.bool("placed")?.unwrap_or(false),
     })
 }
 
@@ -65,6 +77,10 @@ fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
            ("at_risk" = Option<bool>, Query, description = "only the placements with risks"),
            ("starting" = Option<i64>, Query, description = "proposed or confirmed, starting within 7, 14, 30 or 60 days"),
            ("clearance" = Option<String>, Query, description = "cleared, pending, blocked or not_cleared"),
+           ("site_id" = Option<String>, Query, description = "in a department of this site"),
+           ("discipline" = Option<String>, Query, description = "of a program of this discipline (code)"),
+           ("degree_level" = Option<String>, Query, description = "of a program of this degree level"),
+           ("placed" = Option<bool>, Query, description = "only those not cancelled: what the reports count"),
            ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = List<Placement>), (status = 403, body = crate::http::error::Problem)))]
 pub async fn list(

@@ -33,6 +33,9 @@ pub async fn create(
     params(("status" = Option<String>, Query), ("kind" = Option<String>, Query), ("school_id" = Option<String>, Query),
            ("discipline" = Option<String>, Query), ("site_id" = Option<String>, Query, description = "a preferred site"),
            ("from" = Option<String>, Query), ("to" = Option<String>, Query), ("open" = Option<bool>, Query, description = "submitted or waitlisted"),
+           ("degree_level" = Option<String>, Query, description = "of a program of this degree level"),
+           ("decided_from" = Option<String>, Query, description = "decided on or after this day (UTC)"),
+           ("decided_to" = Option<String>, Query, description = "decided on or before this day (UTC)"),
            ("sort" = Option<String>, Query, description = "oldest (the default) or newest first"),
            ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = List<PlacementRequest>, description = "oldest first, or newest with sort=newest"), (status = 403, body = crate::http::error::Problem)))]

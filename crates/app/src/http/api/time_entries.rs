@@ -160,6 +160,9 @@ pub async fn approve(
 #[utoipa::path(get, path = "/api/v1/time-entries", tag = "hours", security(("bearer" = [])),
     params(("status" = Option<String>, Query, description = "pending, approved, returned"),
            ("to_decide" = Option<bool>, Query, description = "a preceptor: only the placements they precept (not those they mentor)"),
+           ("from" = Option<String>, Query, description = "dated on or after this day"), ("to" = Option<String>, Query, description = "dated on or before this day"),
+           ("entry_kind" = Option<String>, Query, description = "worked or absence"), ("program_id" = Option<String>, Query),
+           ("school_id" = Option<String>, Query),
            ("limit" = Option<i64>, Query), ("cursor" = Option<String>, Query)),
     responses((status = 200, body = List<TimeEntry>), (status = 422, body = crate::http::error::Problem)))]
 pub async fn list_all(
@@ -176,6 +179,30 @@ pub async fn list_all(
         )?
         .and_then(|s| EntryStatus::parse(&s));
     let to_decide = params.bool("to_decide")?.unwrap_or(false);
-    let rows = service::list(&st, &p, status, to_decide, &page).await?;
+    let date = |k: &str| -> AppResult<Option<chrono::NaiveDate>> {
+        match params.get(k) {
+            None => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|_| {
+                crate::error::AppError::invalid(
+                    k,
+                    crate::domain::ErrorCode::InvalidDate,
+                    "must be a date (YYYY-MM-DD)",
+                )
+            }),
+        }
+    };
+    let narrow = crate::db::time_entries::Filter {
+        from: date("from")?,
+        to: date("to")?,
+        kind: params.word(
+            "entry_kind",
+            |s| s == "worked" || s == "absence",
+            "worked, absence",
+        )?,
+        program_id: params.id("program_id")?,
+        of_school_id: params.id("school_id")?,
+        ..Default::default()
+    };
+    let rows = service::list_narrowed(&st, &p, status, to_decide, narrow, &page).await?;
     Ok(Json(rows.into()))
 }

@@ -410,5 +410,15 @@ pub fn filter(params: &Params) -> AppResult<db::requests::Filter> {
         newest_first: params
             .word("sort", |s| s == "newest" || s == "oldest", "newest, oldest")?
             .is_some_and(|s| s == "newest"),
+        degree_level: params.word(
+            "degree_level",
+            |s| crate::domain::directory::DegreeLevel::parse(s).is_some(),
+            "certificate, associate, baccalaureate, masters, doctoral",
+        )?,
+        // A decision's day, UTC: from its first instant up to the next day's first.
+        decided_from: date("decided_from")?.map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()),
+        decided_before: date("decided_to")?
+            .and_then(|d| d.succ_opt())
+            .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc()),
     })
 }

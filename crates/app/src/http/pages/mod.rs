@@ -15,6 +15,7 @@ pub use frame::*;
 
 pub mod attestations;
 pub mod capacity;
+pub mod chart;
 pub mod directory;
 pub mod evaluations;
 pub mod form_flow;
@@ -32,6 +33,7 @@ pub mod placements;
 pub mod planning;
 pub mod projects;
 pub mod public;
+pub mod reports;
 pub mod requests;
 pub mod requirements;
 pub mod schedule;
@@ -60,6 +62,7 @@ pub fn router() -> Router<AppState> {
         .merge(evaluations::router())
         .merge(overdue_evaluations::router())
         .merge(capacity::router())
+        .merge(reports::router())
         .merge(planning::router())
         .merge(requirements::router())
         .merge(attestations::router())

@@ -177,12 +177,34 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
         )?,
         from: date("from"),
         to: date("to"),
+        site_id: params.id("site_id")?,
+        discipline: params.word(
+            "discipline",
+            |s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            "a discipline's code",
+        )?,
+        degree_level: params.word(
+            "degree_level",
+            |s| crate::domain::directory::DegreeLevel::parse(s).is_some(),
+            "a degree level",
+        )?,
+        placed: params.bool("placed")?.unwrap_or(false),
         ..Default::default()
     };
     let mut tx = st.db.read().await?;
     let rows = super::placement_filters::rows(&st, &mut tx, &scope, &filter, page, &params).await?;
     let schools = db::schools::all_names(&mut tx).await?;
     let depts = db::departments::all_names(&mut tx).await?;
+    let sites: Vec<(String, String)> = db::sites::all(&mut tx)
+        .await?
+        .into_iter()
+        .map(|s| (s.id, s.name))
+        .collect();
+    let disciplines: Vec<(String, String)> = db::disciplines::all(&mut tx)
+        .await?
+        .into_iter()
+        .map(|d| (d.code, d.name))
+        .collect();
     drop(tx);
     let mut table = table(&st, &rows.items, "Placements").await?;
     super::sortable(
@@ -220,6 +242,28 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
     if scope.is_all() {
         filters.push(filter_select("school_id", "School", schools, &params));
         filters.push(filter_select("department_id", "Department", depts, &params));
+        filters.push(filter_select("site_id", "Site", sites, &params));
+        filters.push(filter_select(
+            "discipline",
+            "Discipline",
+            disciplines,
+            &params,
+        ));
+        filters.push(filter_select(
+            "degree_level",
+            "Degree level",
+            crate::domain::directory::DegreeLevel::ALL
+                .iter()
+                .map(|d| (d.as_str().to_string(), d.label().to_string()))
+                .collect(),
+            &params,
+        ));
+        filters.push(filter_select(
+            "placed",
+            "Cancelled",
+            vec![("true".into(), "Leave out the cancelled".into())],
+            &params,
+        ));
     }
     filters.push(filter_select(
         "kind",

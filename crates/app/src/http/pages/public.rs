@@ -19,7 +19,6 @@ pub fn router() -> Router<AppState> {
         .route("/clinicals", get(page).post(submit))
         .route("/inquiries", get(inbox))
         .route("/inquiries/{id}", get(inquiry).post(set_status))
-        .route("/reports", get(reports))
 }
 
 #[derive(Template, WebTemplate)]
@@ -277,84 +276,4 @@ async fn set_status(
     let input = input::inquiries::status(form.to_map(&[], &[]));
     service::inquiries::update_inquiry(&st, &user.p, &id, input).await?;
     Ok(see(&format!("/inquiries/{id}"), "saved"))
-}
-
-async fn reports(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
-    user.p.authorize(Resource::Report, Action::Read)?;
-    let year = input::reports::year(&params, chrono::Datelike::year(&st.clock.today()))?;
-    let mut tx = st.db.read().await?;
-    let s = crate::service::reports::summary(&mut tx, year).await?;
-    drop(tx);
-    if super::wants_csv(&params) {
-        return Ok(crate::http::download_csv(
-            &format!("summary-{year}.csv"),
-            crate::http::report_csv::summary_csv(&s),
-        ));
-    }
-    let max = |b: &[crate::service::reports::Bucket]| {
-        b.iter().map(|x| x.students).max().unwrap_or(1).max(1)
-    };
-    let section = |title: &str, buckets: &[crate::service::reports::Bucket]| {
-        let m = max(buckets);
-        let mut t = Table::new(
-            title.to_string(),
-            vec!["", "Students", ""],
-            "No students placed.",
-        );
-        for b in buckets {
-            let width = (b.students * 100 / m).max(1);
-            t.rows.push(vec![
-                Cell::text(&b.label),
-                Cell::text(b.students.to_string()),
-                Cell::bar(width),
-            ]);
-        }
-        super::Section {
-            title: title.to_string(),
-            table: t,
-            actions: vec![],
-        }
-    };
-    let years = (year - 3..=year + 1)
-        .map(|y| (y.to_string(), y.to_string()))
-        .collect();
-    let mut fp = filter_select("year", "Year", years, &params);
-    fp.value = year.to_string();
-    let facts = vec![
-        ("Students placed", Cell::text(s.total.to_string())),
-        (
-            "Programs",
-            Cell::text(s.by_discipline.len().to_string() + " disciplines"),
-        ),
-    ];
-    let sections = vec![
-        section("By discipline", &s.by_discipline),
-        section("By degree level", &s.by_degree_level),
-        section("By school", &s.by_school),
-        section("By department", &s.by_department),
-        section("By kind", &s.by_kind),
-    ];
-    let _ = fp;
-    Ok(RecordPage {
-        chrome: user.chrome(format!("Students placed in {year}")),
-        facts,
-        actions: vec![
-            (
-                format!("/reports?year={year}&format=csv"),
-                "Download CSV".into(),
-            ),
-            (
-                format!("/reports?year={}", year - 1),
-                format!("{}", year - 1),
-            ),
-            (
-                format!("/reports?year={}", year + 1),
-                format!("{}", year + 1),
-            ),
-        ],
-        sections,
-        upload: None,
-        forms: vec![],
-    }
-    .into_response())
 }

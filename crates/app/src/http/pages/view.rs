@@ -114,19 +114,7 @@ impl Table {
     }
 
     pub fn csv(&self) -> String {
-        fn esc(s: &str) -> String {
-            // A leading = + - @ would run as a formula in a spreadsheet; a quote defuses it.
-            let s = if s.starts_with(['=', '+', '-', '@']) && s.parse::<f64>().is_err() {
-                format!("'{s}")
-            } else {
-                s.to_string()
-            };
-            if s.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", s.replace('"', "\"\""))
-            } else {
-                s
-            }
-        }
+        let esc = csv_field;
         let mut out = self
             .headers
             .iter()
@@ -144,6 +132,22 @@ impl Table {
             out.push_str("\r\n");
         }
         out
+    }
+}
+
+/// One CSV field: a leading `=`, `+`, `-` or `@` (or a tab or carriage return) that is not a
+/// number would run as a formula in a spreadsheet, so a quote defuses it (OWASP "CSV
+/// injection"); a field with a comma, a quote or a line break is quoted.
+pub fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) && s.parse::<f64>().is_err() {
+        format!("'{s}")
+    } else {
+        s.to_string()
+    };
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s
     }
 }
 

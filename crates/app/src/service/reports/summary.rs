@@ -1,4 +1,4 @@
-//! The summary report: students placed in a year, by discipline, degree level, school,
+//! The summary report (kept as the `/api/v1/reports/summary` contract): students placed in a year, by discipline, degree level, school,
 //! department and kind (API.md "Reports"). Counts distinct students, never placements.
 use crate::db::{self, Tx, reports::PlacedRow};
 use crate::domain::{ErrorCode, directory::DegreeLevel};
