@@ -802,6 +802,29 @@ crate::db_test!(
             .await;
         }
         expect_page(web(&app, &w.office, "/reports/placed?year=abc").await, 422).await;
+        // The form sends the year it shows beside the dates a reader typed: the page takes the
+        // dates; the API, which has no form, refuses both at once.
+        let page = expect_page(
+            web(
+                &app,
+                &w.office,
+                "/reports/placed?year=2027&from=2027-03-01&to=2027-06-30",
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert!(page.contains("2027-03-01") || page.contains("1 March 2027"), "{page}");
+        expect_problem(
+            app.get(
+                &w.office,
+                "/api/v1/reports/placed?year=2027&from=2027-03-01&to=2027-06-30",
+            )
+            .await,
+            422,
+            &["invalid_period"],
+        )
+        .await;
         expect_page(web(&app, &w.school, "/reports/placed").await, 403).await;
         expect_page(web(&app, &w.office, "/reports/nonsense").await, 404).await;
     }

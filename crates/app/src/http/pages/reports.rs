@@ -69,10 +69,15 @@ async fn report(
     State(st): State<AppState>,
     user: PageUser,
     axum::extract::Path(name): axum::extract::Path<String>,
-    params: Params,
+    mut params: Params,
 ) -> PageResult {
     user.p.authorize(Resource::Report, Action::Read)?;
     let name = ReportName::parse(&name).ok_or(AppError::NotFound)?;
+    // The form shows the year filled in: a reader who types a date range means the range
+    // (the API, which has no form, still refuses both at once).
+    if params.get("from").is_some() || params.get("to").is_some() {
+        params.0.remove("year");
+    }
     let filter = input::reports::filter(&params, st.clock.today())?;
     let r = reports::run(&st, &user.p, name, filter).await?;
     match params.get("format").as_deref() {
