@@ -526,6 +526,16 @@ pub fn urgency(due: NaiveDate, today: NaiveDate) -> Urgency {
     }
 }
 
+/// How long after its due day an unsigned evaluation is still reminded: a month. Past it the
+/// evaluation stays late on every page, but nobody is e-mailed about a placement long over
+/// (a system loaded with past terms would otherwise remind for each of them at once).
+pub const REMIND_FOR_DAYS: i64 = 30;
+
+/// Whether a reminder may still go for an evaluation due on `due` ([`REMIND_FOR_DAYS`]).
+pub fn still_reminded(due: NaiveDate, today: NaiveDate) -> bool {
+    (today - due).num_days() < REMIND_FOR_DAYS
+}
+
 /// Whether evaluations are owed for a placement in this stored status: once confirmed and
 /// until it ends; a proposed one is not settled yet and a cancelled one owes nothing.
 pub fn owed(status: &str) -> bool {
@@ -820,6 +830,9 @@ mod tests {
         assert_eq!(urgency(e, e), Urgency::Due);
         assert_eq!(urgency(e, e + Duration::days(6)), Urgency::Due);
         assert_eq!(urgency(e, e + Duration::days(7)), Urgency::Late);
+        assert!(still_reminded(e, e + Duration::days(29)));
+        assert!(!still_reminded(e, e + Duration::days(30)));
+        assert_eq!(urgency(e, e + Duration::days(400)), Urgency::Late);
     }
 
     #[test]

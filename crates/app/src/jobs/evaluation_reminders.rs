@@ -72,6 +72,9 @@ async fn due_points(
     let mut stored = None;
     for point in Point::ALL {
         let due = evaluation::due_on(point, p.starts_on, p.ends_on);
+        if !evaluation::still_reminded(due, today) {
+            continue;
+        }
         let (key, late) = match evaluation::urgency(due, today) {
             Urgency::NotYet => continue,
             Urgency::Due => (format!("eval_due:{}:{}", p.id, point.as_str()), false),

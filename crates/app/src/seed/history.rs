@@ -2,7 +2,7 @@
 //! shows something on first start"): six terms before last term, each with requests from
 //! every program's school, decided after a few days, placed through the same seat and
 //! preceptor search as the API (`place`, `check_and_insert`), then run and completed with their
-//! hours logged and approved and their final evaluation signed. Past terms skip today's
+//! hours logged and approved and their midterm and final evaluations signed. Past terms skip today's
 //! eligibility check: their students, agreements and accreditations were judged on their day.
 use super::*;
 use crate::db::evaluations::EvaluationRow;
@@ -143,7 +143,9 @@ pub(super) async fn seed_history(tx: &mut Tx, w: &Work<'_>) -> anyhow::Result<(u
                 let active =
                     transition(tx, w.office, &confirmed, "active", w.on(r.starts_on)).await?;
                 hours(tx, w, &active, req.hours_per_week).await?;
-                final_evaluation(tx, w, &active, &req.kind, discipline, &mut rng).await?;
+                for point in ["midterm", "final"] {
+                    evaluation(tx, w, &active, &req.kind, discipline, point, &mut rng).await?;
+                }
                 transition(tx, w.office, &active, "completed", w.on(r.ends_on)).await?;
             }
         }
@@ -203,16 +205,18 @@ fn supervisor_name(w: &Work<'_>, p: &PlacementRow) -> Option<String> {
     w.staff.iter().find(|s| &s.id == id).map(|s| s.name.clone())
 }
 
-/// The final evaluation, signed on the last day: scales from 3 to 5, competencies met.
-async fn final_evaluation(
+/// The midterm or final evaluation, signed on its due day (the midpoint, the last day):
+/// scales from 3 to 5, competencies met.
+async fn evaluation(
     tx: &mut Tx,
     w: &Work<'_>,
     p: &PlacementRow,
     kind: &str,
     discipline: &str,
+    point: &str,
     rng: &mut Lcg,
 ) -> anyhow::Result<()> {
-    let Some(template) = db::evaluations::applicable(tx, kind, discipline, "final").await? else {
+    let Some(template) = db::evaluations::applicable(tx, kind, discipline, point).await? else {
         return Ok(());
     };
     let form: Form = template.form();
@@ -226,7 +230,12 @@ async fn final_evaluation(
         };
         answers.insert(item.key.clone(), value);
     }
-    let signed_at = w.on(p.ends_on);
+    let due = if point == "midterm" {
+        p.starts_on + Duration::days((p.ends_on - p.starts_on).num_days() / 2)
+    } else {
+        p.ends_on
+    };
+    let signed_at = w.on(due);
     let author = match p.preceptor_id.as_ref().or(p.site_mentor_id.as_ref()) {
         Some(staff) => db::users::by_staff(tx, staff).await?,
         None => None,
@@ -236,7 +245,7 @@ async fn final_evaluation(
         &EvaluationRow {
             id: new_id(),
             placement_id: p.id.clone(),
-            point: "final".into(),
+            point: point.into(),
             template_id: template.id.clone(),
             version: 1,
             status: "signed".into(),

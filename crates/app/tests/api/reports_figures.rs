@@ -814,7 +814,10 @@ crate::db_test!(
             200,
         )
         .await;
-        assert!(page.contains("2027-03-01") || page.contains("1 March 2027"), "{page}");
+        assert!(
+            page.contains("2027-03-01") || page.contains("1 March 2027"),
+            "{page}"
+        );
         expect_problem(
             app.get(
                 &w.office,
