@@ -1,0 +1,14 @@
+-- wrk: POST a new student each request, with an address unique to the thread and the count.
+-- SCHOOL and PROGRAM come from the environment (bench/server.sh).
+local school, program = os.getenv("SCHOOL"), os.getenv("PROGRAM")
+local n = 0
+local tag = tostring(math.random(1, 1e9))
+wrk.method = "POST"
+wrk.headers["content-type"] = "application/json"
+request = function()
+  n = n + 1
+  wrk.body = string.format(
+    '{"school_id":"%s","program_id":"%s","first_name":"Bench","last_name":"Created","email":"c%s-%d@bench.practicum.test"}',
+    school, program, tag, n)
+  return wrk.format()
+end
