@@ -1,5 +1,5 @@
-//! Requirements that hold students up: for the placements of the period that are not
-//! cleared, which requirements are missing or rejected, per school, most first.
+//! Requirements that hold students up: for the placements of the period still onboarding
+//! (proposed or confirmed) that are not cleared, which requirements are missing or rejected, per school, most first.
 use super::turnaround::{evidence_by_student, facts_of, rules};
 use super::{Chart, Report, ReportFilter, ReportName, Total, Value, col};
 use crate::db::{self, Tx};
@@ -27,6 +27,11 @@ pub async fn report(tx: &mut Tx, f: ReportFilter, today: NaiveDate) -> AppResult
         let Some(student) = &p.student_id else {
             continue;
         };
+        // Only a placement still onboarding can be held up: one running or completed went
+        // ahead (the office decided), and its old gaps would drown this term's.
+        if !matches!(p.status.as_str(), "proposed" | "confirmed") {
+            continue;
+        }
         let ev: Vec<Evidence> = evidence
             .get(student)
             .map(|v| v.iter().map(|(e, _)| e.clone()).collect())
@@ -74,7 +79,8 @@ pub async fn report(tx: &mut Tx, f: ReportFilter, today: NaiveDate) -> AppResult
     Ok(Report {
         name: ReportName::Holdups,
         counts: format!(
-            "Placements, not cancelled, with a named student, that overlap {}, checked against \
+            "Placements still onboarding (proposed or confirmed, not yet running or completed), \
+             with a named student, that overlap {}, checked against \
              every active requirement that applies to them as of today. A placement counts \
              once under each requirement it is missing (nothing submitted) or has rejected \
              (and nothing newer submitted or verified). The total counts each such placement \
