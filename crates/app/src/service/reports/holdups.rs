@@ -3,7 +3,7 @@
 use super::turnaround::{evidence_by_student, facts_of, rules};
 use super::{Chart, Report, ReportFilter, ReportName, Total, Value, col};
 use crate::db::{self, Tx};
-use crate::domain::clearance::{self, Evidence, ItemState};
+use crate::domain::clearance::{self, ItemState};
 use crate::error::AppResult;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -32,11 +32,10 @@ pub async fn report(tx: &mut Tx, f: ReportFilter, today: NaiveDate) -> AppResult
         if !matches!(p.status.as_str(), "proposed" | "confirmed") {
             continue;
         }
-        let ev: Vec<Evidence> = evidence
+        let ev = evidence
             .get(student)
-            .map(|v| v.iter().map(|(e, _)| e.clone()).collect())
-            .unwrap_or_default();
-        for item in clearance::checklist(&rules, &ev, &facts_of(p), today) {
+            .map_or(&[][..], |v| v.evidence.as_slice());
+        for item in clearance::checklist(&rules, ev, &facts_of(p), today) {
             let c = counts
                 .entry((
                     p.school_name.clone(),

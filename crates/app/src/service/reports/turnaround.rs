@@ -36,26 +36,31 @@ pub(crate) async fn rules(tx: &mut Tx) -> AppResult<Vec<(Rule, String)>> {
         .collect())
 }
 
-/// A document as clearance evidence, with the moment it was reviewed.
-pub(crate) type Reviewed = (Evidence, Option<DateTime<Utc>>);
+/// A student's documents as clearance evidence, and beside each (same index) the moment it
+/// was reviewed: kept apart so the checklist reads the evidence as it is, without a copy per
+/// placement.
+#[derive(Default)]
+pub(crate) struct Reviewed {
+    pub evidence: Vec<Evidence>,
+    pub reviewed_at: Vec<Option<DateTime<Utc>>>,
+}
 
 /// The documents by student, as clearance evidence with their review time.
-pub(crate) fn evidence_by_student(docs: Vec<DocumentFact>) -> BTreeMap<String, Vec<Reviewed>> {
-    let mut out: BTreeMap<String, Vec<Reviewed>> = BTreeMap::new();
+pub(crate) fn evidence_by_student(docs: Vec<DocumentFact>) -> BTreeMap<String, Reviewed> {
+    let mut out: BTreeMap<String, Reviewed> = BTreeMap::new();
     for d in docs {
         let Some(status) = DocStatus::parse(&d.status) else {
             continue;
         };
-        out.entry(d.student_id).or_default().push((
-            Evidence {
-                requirement_code: d.requirement_code,
-                status,
-                completed_on: d.completed_on,
-                expires_on: d.expires_on,
-                placement_id: d.placement_id,
-            },
-            d.reviewed_at,
-        ));
+        let student = out.entry(d.student_id).or_default();
+        student.evidence.push(Evidence {
+            requirement_code: d.requirement_code,
+            status,
+            completed_on: d.completed_on,
+            expires_on: d.expires_on,
+            placement_id: d.placement_id,
+        });
+        student.reviewed_at.push(d.reviewed_at);
     }
     out
 }
@@ -76,15 +81,17 @@ pub(crate) fn facts_of(p: &db::reports::PlacementFact) -> PlacementFacts {
 /// requirements was first verified (the earliest review of a verified document of that
 /// requirement, for a per-placement requirement one done for this placement). `None` when a
 /// verified document has no review time (it came verified, e.g. by an import).
-pub fn cleared_at(
+pub(crate) fn cleared_at(
     rules: &[Rule],
-    evidence: &[Reviewed],
+    evidence: &Reviewed,
     p: &PlacementFacts,
 ) -> Option<Option<DateTime<Utc>>> {
     let mut last: Option<DateTime<Utc>> = None;
     for r in rules.iter().filter(|r| clearance::applies(r, p)) {
         let first = evidence
+            .evidence
             .iter()
+            .zip(&evidence.reviewed_at)
             .filter(|(e, _)| {
                 e.requirement_code == r.code
                     && e.status == DocStatus::Verified
@@ -125,15 +132,14 @@ pub async fn report(tx: &mut Tx, f: ReportFilter, today: NaiveDate) -> AppResult
     let rules: Vec<Rule> = rules(tx).await?.into_iter().map(|r| r.0).collect();
     let evidence = evidence_by_student(db::reports::documents(tx, &wide).await?);
     let mut clearances: BTreeMap<String, Vec<f64>> = BTreeMap::new();
-    let none = vec![];
+    let none = Reviewed::default();
     for p in &placements {
         let Some(student) = &p.student_id else {
             continue;
         };
         let ev = evidence.get(student).unwrap_or(&none);
         let facts = facts_of(p);
-        let plain: Vec<Evidence> = ev.iter().map(|(e, _)| e.clone()).collect();
-        let items = clearance::checklist(&rules, &plain, &facts, today);
+        let items = clearance::checklist(&rules, &ev.evidence, &facts, today);
         if items.iter().any(|i| i.state != ItemState::Verified) {
             continue;
         }
