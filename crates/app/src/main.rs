@@ -3,6 +3,13 @@
 use clap::{Args, Parser, Subcommand};
 use std::process::ExitCode;
 
+/// mimalloc, not glibc's malloc: under load the server's threads (tokio's workers and one
+/// worker thread per SQLite connection) allocate and free rows and JSON all the time, and
+/// glibc's arenas spent a third of the CPU in its locks and `malloc_consolidate`
+/// (bench/results/server-scale.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli_allocate;
 mod cli_ops;
 use practicum::{clock::Clock, config::Config, startup};

@@ -89,6 +89,35 @@ pub async fn of_school(tx: &mut Tx, school_id: &str) -> DbResult<Vec<Agreement>>
     Ok(rows)
 }
 
+/// The agreements of these schools with their disciplines, in two queries; each school's in
+/// the order of `of_school`.
+pub async fn of_schools(tx: &mut Tx, school_ids: &[&str]) -> DbResult<Vec<Agreement>> {
+    let mut rows: Vec<Agreement> = super::fetch_in(
+        tx,
+        &format!(
+            "SELECT {COLS} FROM agreements WHERE school_id IN ({{ids}}) ORDER BY effective_on"
+        ),
+        school_ids,
+    )
+    .await?;
+    let ids: Vec<&str> = rows.iter().map(|a| a.id.as_str()).collect();
+    let covered: Vec<(String, String)> = super::fetch_in(
+        tx,
+        "SELECT agreement_id, discipline FROM agreement_disciplines WHERE agreement_id IN ({ids})
+         ORDER BY agreement_id, discipline",
+        &ids,
+    )
+    .await?;
+    for a in &mut rows {
+        a.disciplines = covered
+            .iter()
+            .filter(|(id, _)| *id == a.id)
+            .map(|(_, code)| code.clone())
+            .collect();
+    }
+    Ok(rows)
+}
+
 pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Agreement>> {
     let sql = format!("SELECT {COLS} FROM agreements WHERE id = $1");
     let row: Option<Agreement> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(c).await)?;

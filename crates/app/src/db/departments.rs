@@ -82,6 +82,31 @@ pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Department>> {
     }
 }
 
+/// The departments with these ids (those that exist) with their disciplines, in two queries.
+pub async fn get_many(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<Department>> {
+    let mut rows: Vec<Department> = super::fetch_in(
+        tx,
+        &format!("SELECT {COLS} FROM departments WHERE id IN ({{ids}})"),
+        ids,
+    )
+    .await?;
+    let hosted: Vec<(String, String)> = super::fetch_in(
+        tx,
+        "SELECT department_id, discipline FROM department_disciplines WHERE department_id IN ({ids})
+         ORDER BY department_id, discipline",
+        ids,
+    )
+    .await?;
+    for d in &mut rows {
+        d.disciplines = hosted
+            .iter()
+            .filter(|(id, _)| *id == d.id)
+            .map(|(_, code)| code.clone())
+            .collect();
+    }
+    Ok(rows)
+}
+
 pub async fn disciplines_of(tx: &mut Tx, id: &str) -> DbResult<Vec<String>> {
     let rows: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as(
         "SELECT discipline FROM department_disciplines WHERE department_id = $1 ORDER BY discipline")

@@ -70,6 +70,16 @@ pub async fn of_student(tx: &mut Tx, student_id: &str) -> DbResult<Vec<Document>
     )
 }
 
+/// The documents of many students in one query, each student's in the order of `of_student`.
+pub async fn of_students(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<Document>> {
+    super::fetch_in(
+        tx,
+        &format!("SELECT {COLS} FROM documents WHERE student_id IN ({{ids}}) ORDER BY id"),
+        student_ids,
+    )
+    .await
+}
+
 /// A school reads a document of a student enrolled there now (whenever it was submitted: the
 /// receiving school of a transfer needs the evidence that came with the student), or of one
 /// who left, submitted while they were there (issue 12 point 4). `e` is the school's

@@ -115,8 +115,13 @@ impl Db {
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let opts = PgConnectOptions::from_str(url)?;
+            // No ping before each acquire: it is a round trip per query, on every request.
+            // A connection the server or a firewall dropped fails its next query once, and
+            // connections idle for over a minute are closed rather than trusted.
             let pool = PgPoolOptions::new()
                 .max_connections(max_connections)
+                .test_before_acquire(false)
+                .idle_timeout(Duration::from_secs(60))
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
@@ -128,8 +133,10 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
+            // A file connection cannot go stale; a ping is a hop to its worker thread.
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
+                .test_before_acquire(false)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
@@ -367,6 +374,36 @@ pub fn like(q: &Option<String>) -> Option<String> {
         .replace('%', "\\%")
         .replace('_', "\\_");
     Some(format!("%{escaped}%"))
+}
+
+/// Runs `sql` for many ids: its `{ids}` becomes one bound placeholder per distinct id
+/// (`$1, $2, ...`; ids are bound, never spliced), 1,000 ids a query, so a page of records
+/// reads what it refers to in one query instead of one query per record. The rows of each
+/// chunk come in `sql`'s order, chunk after chunk. No ids: no query, no rows.
+pub async fn fetch_in<T>(tx: &mut Tx, sql: &str, ids: &[&str]) -> DbResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    let mut ids: Vec<&str> = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(1000) {
+        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+        let sql = sql.replace("{ids}", &marks.join(", "));
+        let rows: Vec<T> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 pub fn new_id() -> String {

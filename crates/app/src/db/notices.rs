@@ -27,10 +27,30 @@ pub async fn forget(tx: &mut Tx, key: &str) -> DbResult<()> {
 
 /// Every key starting with `prefix`, with when it was sent.
 pub async fn with_prefix(tx: &mut Tx, prefix: &str) -> DbResult<Vec<(String, DateTime<Utc>)>> {
-    let pattern = format!("{prefix}%");
-    Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT key, sent_at FROM notices_sent WHERE key LIKE $1 ORDER BY key")
-        .bind(pattern).fetch_all(c).await)?)
+    // Both read a range of an index, not the whole table once per placement shown. SQLite's
+    // LIKE is case-insensitive, so it cannot use the binary key index: a range on the key
+    // instead (U+10FFFF sorts after every character in binary order). PostgreSQL's collation
+    // does not sort like bytes, so a range could miss keys: LIKE, which uses the
+    // `text_pattern_ops` index of migration 0029 (keys are ids and codes: no `%` or `_`).
+    Ok(match tx {
+        Tx::Sqlite(t) => {
+            let mut past = prefix.to_string();
+            past.push(char::MAX);
+            sqlx::query_as(
+                "SELECT key, sent_at FROM notices_sent WHERE key >= $1 AND key < $2 ORDER BY key",
+            )
+            .bind(prefix)
+            .bind(past)
+            .fetch_all(&mut **t)
+            .await?
+        }
+        Tx::Postgres(t) => {
+            sqlx::query_as("SELECT key, sent_at FROM notices_sent WHERE key LIKE $1 ORDER BY key")
+                .bind(format!("{prefix}%"))
+                .fetch_all(&mut **t)
+                .await?
+        }
+    })
 }
 
 /// Claims `key` at `now`: true if it was not sent before (and is now recorded), false if it

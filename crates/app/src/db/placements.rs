@@ -253,6 +253,53 @@ pub async fn open_depending_on(tx: &mut Tx, on: DependsOn<'_>) -> DbResult<Vec<P
     )
 }
 
+/// The kind of record [`open_depending_on_any`] reads for.
+#[derive(Clone, Copy, Debug)]
+pub enum DependsOnAny {
+    Student,
+    Preceptor,
+    Department,
+}
+
+/// The open placements (not cancelled or completed) depending on any of several records of
+/// one kind and overlapping `from..=to`, in one query (1,000 ids a query): what
+/// [`open_depending_on`] answers for each, cut to the days a page of placements spans; group
+/// them by the column. No ids: no query.
+pub async fn open_depending_on_any(
+    tx: &mut Tx,
+    on: DependsOnAny,
+    ids: &[&str],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> DbResult<Vec<PlacementRow>> {
+    let column = match on {
+        DependsOnAny::Student => "student_id",
+        DependsOnAny::Preceptor => "preceptor_id",
+        DependsOnAny::Department => "department_id",
+    };
+    let mut ids: Vec<&str> = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(1000) {
+        let marks: Vec<String> = (3..chunk.len() + 3).map(|i| format!("${i}")).collect();
+        let sql = format!(
+            "SELECT {COLS} FROM placements WHERE {column} IN ({}) AND status NOT IN ('cancelled', 'completed')
+             AND starts_on <= $2 AND ends_on >= $1 ORDER BY starts_on, id",
+            marks.join(", ")
+        );
+        let rows: Vec<PlacementRow> = on_tx!(tx, c => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(from).bind(to);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.fetch_all(c).await
+        })?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
 /// Which of these students have an open placement (not cancelled or completed): the ones a
 /// change to their record must have reviewed for risks (the bulk import's updates).
 pub async fn students_with_open(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<String>> {

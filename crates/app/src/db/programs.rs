@@ -87,6 +87,16 @@ pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Program>> {
     )
 }
 
+/// The programs with these ids (those that exist), in one query.
+pub async fn get_many(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<Program>> {
+    super::fetch_in(
+        tx,
+        &format!("SELECT {COLS} FROM programs WHERE id IN ({{ids}})"),
+        ids,
+    )
+    .await
+}
+
 pub async fn insert(tx: &mut Tx, p: &Program) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO programs (id, school_id, name, discipline, degree_level, accreditor, accredited_until)

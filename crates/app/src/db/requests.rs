@@ -33,10 +33,50 @@ const COLS: &str = "id, kind, school_id, program_id, starts_on, ends_on, hours_p
     together, notes, course_code, course_title, course_credits, faculty_name, faculty_email, status, decision_reason, decided_at, created_at";
 
 async fn assemble(tx: &mut Tx, r: Row) -> DbResult<PlacementRequest> {
-    let students: Vec<(String,)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT student_id FROM request_students WHERE request_id = $1 ORDER BY student_id").bind(&r.id).fetch_all(c).await)?;
-    let prefs: Vec<(String, Option<String>)> = on_tx!(tx, c => sqlx::query_as(
-        "SELECT site_id, department_id FROM request_preferences WHERE request_id = $1 ORDER BY rank").bind(&r.id).fetch_all(c).await)?;
+    let mut all = assemble_many(tx, vec![r]).await?;
+    all.pop()
+        .ok_or_else(|| super::DbError::Other(sqlx::Error::RowNotFound))
+}
+
+/// Requests with their named students and preferences: three queries for a page, not two
+/// a request.
+async fn assemble_many(tx: &mut Tx, rows: Vec<Row>) -> DbResult<Vec<PlacementRequest>> {
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let students: Vec<(String, String)> = super::fetch_in(
+        tx,
+        "SELECT request_id, student_id FROM request_students WHERE request_id IN ({ids}) ORDER BY request_id, student_id",
+        &ids,
+    )
+    .await?;
+    let prefs: Vec<(String, String, Option<String>)> = super::fetch_in(
+        tx,
+        "SELECT request_id, site_id, department_id FROM request_preferences WHERE request_id IN ({ids}) ORDER BY request_id, rank",
+        &ids,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let mine = students
+                .iter()
+                .filter(|(id, _)| *id == r.id)
+                .map(|(_, s)| (s.clone(),))
+                .collect();
+            let prefs = prefs
+                .iter()
+                .filter(|(id, ..)| *id == r.id)
+                .map(|(_, site, dept)| (site.clone(), dept.clone()))
+                .collect();
+            build(r, mine, prefs)
+        })
+        .collect())
+}
+
+fn build(
+    r: Row,
+    students: Vec<(String,)>,
+    prefs: Vec<(String, Option<String>)>,
+) -> PlacementRequest {
     let course = match (r.course_code, r.course_title, r.course_credits) {
         (Some(code), Some(title), Some(credits)) => Some(Course {
             code,
@@ -49,7 +89,7 @@ async fn assemble(tx: &mut Tx, r: Row) -> DbResult<PlacementRequest> {
         (Some(name), Some(email)) => Some(FacultySupervisor { name, email }),
         _ => None,
     };
-    Ok(PlacementRequest {
+    PlacementRequest {
         id: r.id,
         kind: r.kind,
         school_id: r.school_id,
@@ -78,7 +118,7 @@ async fn assemble(tx: &mut Tx, r: Row) -> DbResult<PlacementRequest> {
         created_at: r.created_at,
         eligibility: None,
         placements: None,
-    })
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -138,12 +178,8 @@ pub async fn list(
         .bind(&f.degree_level).bind(f.decided_from).bind(f.decided_before)
         .fetch_all(c).await)?;
     let p = paged(rows, page, |r| &r.id);
-    let mut items = Vec::with_capacity(p.items.len());
-    for r in p.items {
-        items.push(assemble(tx, r).await?);
-    }
     Ok(Paged {
-        items,
+        items: assemble_many(tx, p.items).await?,
         next_cursor: p.next_cursor,
     })
 }

@@ -20,6 +20,10 @@ pub struct SessionRow {
     pub staff_id: Option<String>,
     pub student_id: Option<String>,
     pub department_id: Option<String>,
+    /// The office's setting "two-step sign-in for office roles" (settings row).
+    pub mfa_required_by_office: bool,
+    /// Whether the user has a confirmed authenticator.
+    pub mfa_enrolled: bool,
 }
 
 /// A session as its owner sees it in their list.
@@ -53,14 +57,32 @@ pub async fn insert(tx: &mut Tx, s: &NewSession<'_>) -> DbResult<()> {
     Ok(())
 }
 
-/// The live session with this token, if its user is not disabled.
-pub async fn find(tx: &mut Tx, token_hash: &str) -> DbResult<Option<SessionRow>> {
-    Ok(on_tx!(tx, c => sqlx::query_as(
-        "SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.email, u.name, u.role, u.school_id,
-                u.staff_id, u.student_id, st.department_id
+/// The live session with this token, if its user is not disabled, with the two facts the
+/// two-step sign-in gate needs, in one statement: every request reads this first, so it is
+/// one round trip to the store, not three.
+pub async fn find(db: &super::Db, token_hash: &str) -> DbResult<Option<SessionRow>> {
+    // One statement, straight from the pool: no BEGIN and ROLLBACK around it, which on
+    // SQLite are two more hops to the connection's thread on every request.
+    const SQL: &str = "SELECT s.id, s.user_id, s.csrf_token, s.created_at, s.last_seen_at, u.email, u.name, u.role, u.school_id,
+                u.staff_id, u.student_id, st.department_id,
+                COALESCE((SELECT x.require_mfa_for_office FROM settings x WHERE x.id = 1), FALSE) AS mfa_required_by_office,
+                EXISTS (SELECT 1 FROM user_totp t WHERE t.user_id = u.id AND t.confirmed_at IS NOT NULL) AS mfa_enrolled
          FROM sessions s JOIN users u ON u.id = s.user_id LEFT JOIN staff st ON st.id = u.staff_id
-         WHERE s.token_hash = $1 AND u.disabled_at IS NULL")
-        .bind(token_hash).fetch_optional(c).await)?)
+         WHERE s.token_hash = $1 AND u.disabled_at IS NULL";
+    Ok(match db {
+        super::Db::Sqlite(p) => {
+            sqlx::query_as(SQL)
+                .bind(token_hash)
+                .fetch_optional(p)
+                .await?
+        }
+        super::Db::Postgres(p) => {
+            sqlx::query_as(SQL)
+                .bind(token_hash)
+                .fetch_optional(p)
+                .await?
+        }
+    })
 }
 
 pub async fn touch(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> DbResult<()> {

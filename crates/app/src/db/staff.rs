@@ -94,6 +94,33 @@ pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Staff>> {
     }
 }
 
+/// The staff members with these ids (those that exist) with their leave, in two queries.
+pub async fn get_many(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<Staff>> {
+    let mut rows: Vec<Staff> = super::fetch_in(
+        tx,
+        &format!("SELECT {COLS} FROM staff WHERE id IN ({{ids}})"),
+        ids,
+    )
+    .await?;
+    let leave: Vec<(String, NaiveDate, NaiveDate)> = super::fetch_in(
+        tx,
+        "SELECT staff_id, starts_on, ends_on FROM staff_leave WHERE staff_id IN ({ids}) ORDER BY staff_id, starts_on",
+        ids,
+    )
+    .await?;
+    for s in &mut rows {
+        s.leave = leave
+            .iter()
+            .filter(|(id, ..)| *id == s.id)
+            .map(|(_, starts_on, ends_on)| Leave {
+                starts_on: *starts_on,
+                ends_on: *ends_on,
+            })
+            .collect();
+    }
+    Ok(rows)
+}
+
 async fn leave_of(tx: &mut Tx, id: &str) -> DbResult<Vec<Leave>> {
     Ok(
         on_tx!(tx, c => sqlx::query_as("SELECT starts_on, ends_on FROM staff_leave WHERE staff_id = $1 ORDER BY starts_on")

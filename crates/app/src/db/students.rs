@@ -119,7 +119,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
               AND ($6 IS NULL OR e.status = $6)))
          AND ($3 IS NULL OR EXISTS (SELECT 1 FROM enrollments e WHERE e.student_id = s.id AND e.school_id = $3))
          AND ($4 IS NULL OR id = $4)
-         AND ($7 IS NULL OR s.search LIKE $7 ESCAPE '\\')
+         AND {{search}}
          AND ($9 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled'
               AND (p.preceptor_id = $9 OR p.site_mentor_id = $9)))
          AND ($10 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.department_id = $10))
@@ -127,9 +127,18 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
          {}",
         page.order_by(SORT_KEYS, 8)
     );
+    let q = like(&f.q);
+    // Only a search names the search column: `$7 IS NULL OR s.search LIKE $7` in one plan
+    // would keep PostgreSQL's cached plan from the trigram index (migration 0029).
+    let search = if q.is_some() {
+        "s.search LIKE $7 ESCAPE '\\'"
+    } else {
+        "$7 IS NULL"
+    };
+    let sql = sql.replace("{search}", search);
     let rows: Vec<Student> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.school_id).bind(school).bind(only).bind(&f.program_id).bind(&f.status)
-        .bind(like(&f.q)).bind(page.fetch_limit()).bind(staff).bind(dept).bind(faculty)
+        .bind(q).bind(page.fetch_limit()).bind(staff).bind(dept).bind(faculty)
         .fetch_all(c).await)?;
     let mut rows = rows;
     with_enrollments(tx, &mut rows).await?;

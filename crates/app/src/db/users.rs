@@ -62,6 +62,16 @@ pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<User>> {
     )
 }
 
+/// The users with these ids (those that exist), in one query.
+pub async fn get_many(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<User>> {
+    super::fetch_in(
+        tx,
+        &format!("SELECT {COLS} FROM users WHERE id IN ({{ids}})"),
+        ids,
+    )
+    .await
+}
+
 pub async fn by_email(tx: &mut Tx, email: &str) -> DbResult<Option<User>> {
     let sql = format!("SELECT {COLS} FROM users WHERE email = $1");
     Ok(

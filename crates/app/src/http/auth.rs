@@ -130,9 +130,7 @@ pub async fn load_session(
 ) -> AppResult<Principal> {
     let token_hash = hash_token(token);
     let now = state.clock.now();
-    let mut tx = state.db.read().await?;
-    let row: Option<SessionRow> = db::sessions::find(&mut tx, &token_hash).await?;
-    drop(tx);
+    let row: Option<SessionRow> = db::sessions::find(&state.db, &token_hash).await?;
     let Some(row) = row else {
         return Err(AppError::Unauthenticated);
     };
@@ -165,6 +163,8 @@ pub async fn load_session(
         csrf_token: row.csrf_token,
         token_hash,
         ip,
+        mfa_enrolment_due: crate::domain::mfa::required_for(role, row.mfa_required_by_office)
+            && !row.mfa_enrolled,
     })
 }
 
@@ -176,7 +176,7 @@ impl FromRequestParts<AppState> for Principal {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let token = bearer(&parts.headers).ok_or(AppError::Unauthenticated)?;
         let p = load_session(state, &token, client_ip(parts, &state.config)).await?;
-        super::sign_in::api_gate(state, &p, parts.uri.path()).await?;
+        super::sign_in::api_gate(&p, parts.uri.path())?;
         Ok(p)
     }
 }

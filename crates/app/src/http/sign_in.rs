@@ -6,7 +6,6 @@
 use super::error::{AppError, AppResult, Problem};
 use crate::domain::{ErrorCode, FieldError, mfa::CHALLENGE_SECONDS};
 use crate::service::{self, Principal};
-use crate::state::AppState;
 use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
@@ -66,8 +65,8 @@ pub fn page_open_before_enrolment(path: &str) -> bool {
 }
 
 /// 403 `mfa_enrollment_required` for a user who must enrol, on anything but enrolling.
-pub async fn api_gate(st: &AppState, p: &Principal, path: &str) -> AppResult<()> {
-    if api_path_open_before_enrolment(path) || !service::mfa::must_enrol(st, p).await? {
+pub fn api_gate(p: &Principal, path: &str) -> AppResult<()> {
+    if api_path_open_before_enrolment(path) || !service::mfa::must_enrol(p) {
         return Ok(());
     }
     Err(AppError::conflict(

@@ -109,6 +109,7 @@ pub async fn feed(st: &AppState, token: &str) -> AppResult<String> {
         csrf_token: String::new(),
         token_hash: String::new(),
         ip: None,
+        mfa_enrolment_due: false,
     };
     let scope = who.authorize(Resource::Schedule, Action::Read)?;
     let settings = db::settings::get(&mut tx).await?;

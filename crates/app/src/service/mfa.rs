@@ -49,13 +49,8 @@ fn invalid_code() -> AppError {
 
 /// Whether the user must enrol before anything else: the office requires a second step of
 /// their role (`domain::mfa::required_for`) and they have none. Other roles cost no read.
-pub async fn must_enrol(st: &AppState, p: &Principal) -> AppResult<bool> {
-    if !mfa::required_for(p.role, true) {
-        return Ok(false);
-    }
-    let mut tx = st.db.read().await?;
-    let (required, enrolled) = db::mfa::gate_facts(&mut tx, &p.user_id).await?;
-    Ok(mfa::required_for(p.role, required) && !enrolled)
+pub fn must_enrol(p: &Principal) -> bool {
+    p.mfa_enrolment_due
 }
 
 /// The caller's own standing. Errors: none beyond the store's.

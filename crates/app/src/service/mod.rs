@@ -18,6 +18,7 @@ pub mod evaluation_pdf;
 pub mod evaluation_templates;
 pub mod evaluations;
 pub mod export;
+pub mod facts;
 pub mod idempotency;
 pub mod imports;
 pub mod inquiries;

@@ -1,7 +1,10 @@
 //! The placements list's derived filters (issue 14 point 5, issue 17): what is not stored but
 //! derived on every read — the shown status (a confirmed placement is `onboarding` until its
 //! student is cleared, then `cleared`), the clearance, starting within a window, and at risk.
-//! The page and the API apply the same [`Derived`] to each row the store answers.
+//! The page and the API apply the same [`Derived`] to each row the store answers, from facts
+//! read for many rows at once (`service::facts`).
+use super::facts::Facts;
+use super::risks::FACTS_BATCH;
 use crate::db::{Tx, placements::PlacementRow};
 use crate::error::AppResult;
 use chrono::NaiveDate;
@@ -42,48 +45,70 @@ impl Derived {
         }
     }
 
-    /// Whether `row` passes every derived filter on `today`.
-    pub async fn keeps(
-        &self,
-        tx: &mut Tx,
-        row: &PlacementRow,
-        today: NaiveDate,
-    ) -> AppResult<bool> {
-        if let Some(days) = self.starting_within {
-            let until = today + chrono::Duration::days(days);
-            if !(matches!(row.status.as_str(), "proposed" | "confirmed")
-                && row.starts_on >= today
-                && row.starts_on <= until)
-            {
-                return Ok(false);
-            }
+    /// Whether `row` starts within the window asked for (no window: yes).
+    fn starts_in_window(&self, row: &PlacementRow, today: NaiveDate) -> bool {
+        let Some(days) = self.starting_within else {
+            return true;
+        };
+        let until = today + chrono::Duration::days(days);
+        matches!(row.status.as_str(), "proposed" | "confirmed")
+            && row.starts_on >= today
+            && row.starts_on <= until
+    }
+
+    /// Whether `row` passes every derived filter on `today`, from facts read for its page
+    /// ([`Facts::load`]): no query of its own.
+    pub fn keeps_with(&self, facts: &Facts, row: &PlacementRow, today: NaiveDate) -> bool {
+        if !self.starts_in_window(row, today) {
+            return false;
         }
         let wants_clearance = self.clearance.is_some()
             || matches!(self.shown_status.as_deref(), Some("onboarding" | "cleared"));
         if wants_clearance {
-            let c = super::placements::clearance_of(tx, row, today).await?;
+            let c = facts.clearance(row, today);
             if let Some(want) = &self.clearance {
                 let ok = match want.as_str() {
                     "not_cleared" => !c.is_cleared(),
                     w => c.status == w,
                 };
                 if !ok {
-                    return Ok(false);
+                    return false;
                 }
             }
             match self.shown_status.as_deref() {
-                Some("onboarding") if row.status != "confirmed" || c.is_cleared() => {
-                    return Ok(false);
-                }
-                Some("cleared") if row.status != "confirmed" || !c.is_cleared() => {
-                    return Ok(false);
-                }
+                Some("onboarding") if row.status != "confirmed" || c.is_cleared() => return false,
+                Some("cleared") if row.status != "confirmed" || !c.is_cleared() => return false,
                 _ => {}
             }
         }
-        if self.at_risk && super::risks::risks_of(tx, row).await?.is_empty() {
-            return Ok(false);
+        !self.at_risk || super::risks::has_risks(facts, row)
+    }
+
+    /// The rows that pass every derived filter on `today`, in their order; their facts are
+    /// read [`FACTS_BATCH`] rows at a time, and only when a filter needs them.
+    pub async fn keep(
+        &self,
+        tx: &mut Tx,
+        rows: Vec<PlacementRow>,
+        today: NaiveDate,
+    ) -> AppResult<Vec<PlacementRow>> {
+        let rows: Vec<PlacementRow> = rows
+            .into_iter()
+            .filter(|r| self.starts_in_window(r, today))
+            .collect();
+        if self.clearance.is_none() && self.shown_status.is_none() && !self.at_risk {
+            return Ok(rows);
         }
-        Ok(true)
+        let mut kept = Vec::new();
+        for batch in rows.chunks(FACTS_BATCH) {
+            let facts = Facts::load(tx, batch, &[]).await?;
+            kept.extend(
+                batch
+                    .iter()
+                    .filter(|r| self.keeps_with(&facts, r, today))
+                    .cloned(),
+            );
+        }
+        Ok(kept)
     }
 }

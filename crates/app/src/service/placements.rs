@@ -2,6 +2,8 @@
 //! capacity and supervisor checks every new placement passes (manual approval and the
 //! allocator's accepted proposals), whose rules live in `domain/decision.rs`.
 use super::Principal;
+use super::facts::Facts;
+use super::placement_filters::Derived;
 use super::principal::ensure;
 use crate::db::{
     self, Scope, Tx,
@@ -11,7 +13,7 @@ use crate::db::{
 use crate::domain::{
     ErrorCode, FieldError, Problems,
     booking::{self, Booking},
-    clearance::{self, Clearance},
+    clearance::Clearance,
     decision::{
         self, DepartmentFacts, PreceptorFacts, ProposedPlacement, RequestWindow, Supervisor,
     },
@@ -44,24 +46,75 @@ pub async fn clearance_of(
     row: &PlacementRow,
     today: NaiveDate,
 ) -> AppResult<Clearance> {
-    Ok(clearance::of_placement(
-        db::clearance::facts(tx, row).await?,
-        today,
-    ))
+    Ok(Facts::load(tx, std::slice::from_ref(row), &[])
+        .await?
+        .clearance(row, today))
 }
 
 pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> AppResult<Placement> {
-    let clearance = clearance_of(tx, &row, today).await?;
+    let facts = Facts::load(tx, std::slice::from_ref(&row), &[]).await?;
+    view_with(tx, &facts, row, today).await
+}
+
+/// A page of placements as their readers see them, from facts read for the whole page in
+/// about 15 queries ([`Facts::load`]), in the page's order.
+pub async fn views(
+    tx: &mut Tx,
+    rows: Vec<PlacementRow>,
+    today: NaiveDate,
+) -> AppResult<Vec<Placement>> {
+    let facts = Facts::load(tx, &rows, &[]).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(view_with(tx, &facts, row, today).await?);
+    }
+    Ok(out)
+}
+
+/// One page of the placements list as its readers see it: the store's page, then the derived
+/// filters (`status=onboarding|cleared`, `clearance`, `starting`, `at_risk`) on its rows, so a
+/// filtered page may hold fewer than its limit while the cursor goes on. The page's facts are
+/// read once, for the filters and the views both.
+pub async fn list_views(
+    tx: &mut Tx,
+    scope: &crate::db::Scope,
+    filter: &db::placements::Filter,
+    page: &db::Page,
+    derived: &Derived,
+    today: NaiveDate,
+) -> AppResult<db::Paged<Placement>> {
+    let rows = db::placements::list(tx, scope, filter, page).await?;
+    let facts = Facts::load(tx, &rows.items, &[]).await?;
+    let mut items = Vec::with_capacity(rows.items.len());
+    for row in rows.items {
+        if derived.keeps_with(&facts, &row, today) {
+            items.push(view_with(tx, &facts, row, today).await?);
+        }
+    }
+    Ok(db::Paged {
+        items,
+        next_cursor: rows.next_cursor,
+    })
+}
+
+async fn view_with(
+    tx: &mut Tx,
+    facts: &Facts,
+    row: PlacementRow,
+    today: NaiveDate,
+) -> AppResult<Placement> {
+    let clearance = facts.clearance(&row, today);
     let stored = Stored::parse(&row.status)
         .ok_or_else(|| anyhow::anyhow!("unknown placement status {:?}", row.status))?;
-    let faculty_supervisor = match &row.faculty_user_id {
-        Some(uid) => db::users::get(tx, uid).await?.map(|u| FacultySupervisor {
-            name: u.name,
-            email: u.email,
-        }),
-        None => None,
-    };
-    let risks = super::risks::risks_of(tx, &row).await?;
+    let faculty_supervisor = row
+        .faculty_user_id
+        .as_deref()
+        .and_then(|uid| facts.user(uid))
+        .map(|u| FacultySupervisor {
+            name: u.name.clone(),
+            email: u.email.clone(),
+        });
+    let risks = super::risks::risks_with(tx, facts, &row).await?;
     Ok(Placement {
         risks,
         status: placement::shown_status(stored, clearance.is_cleared()).to_string(),

@@ -23,6 +23,10 @@ pub struct Principal {
     pub csrf_token: String,
     pub token_hash: String,
     pub ip: Option<String>,
+    /// Whether this user must enrol an authenticator before anything else: the office
+    /// requires two-step sign-in for their role and they have none confirmed
+    /// (`domain::mfa::required_for`). Read with the session, so the gate costs no query.
+    pub mfa_enrolment_due: bool,
 }
 
 impl Principal {

@@ -9,22 +9,22 @@
 //! the office and the school are told once; a risk that has gone away is forgotten, so it is
 //! told again if it comes back. At every forward move (confirm, naming the student, activate)
 //! the same check refuses with 409 and every failed code.
+use super::facts::Facts;
 use crate::db::{
     self, Scope, Tx,
     placements::{DependsOn, PlacementRow},
 };
 use crate::domain::{
     FieldError, Problems,
-    booking::Booking,
-    decision::{DepartmentFacts, PreceptorFacts, ProposedPlacement, Supervisor},
-    eligibility::{AgreementFacts, Kind, ProgramFacts},
-    period::Period,
     placement::Stored,
     risk::{self, AffectedPlacement, LiveFacts, Risk},
 };
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 use chrono::{DateTime, NaiveDate, Utc};
+
+/// How many placements' facts are read together where every open placement is walked.
+pub const FACTS_BATCH: usize = 500;
 
 fn key_prefix(placement_id: &str) -> String {
     format!("risk:{placement_id}:")
@@ -34,118 +34,17 @@ fn is_open(row: &PlacementRow) -> bool {
     Stored::parse(&row.status).is_some_and(|s| s.holds_capacity())
 }
 
-/// Came before `row`: holds its seat or slot ahead of it when capacity drops.
-fn before(other: &PlacementRow, row: &PlacementRow) -> bool {
-    (other.created_at, &other.id) < (row.created_at, &row.id)
-}
-
 /// Everything `row` depends on, read now; `student_id` is the student it has or is to have.
+/// Read through [`Facts`], as a list reads a page, so the two cannot derive differently.
 pub async fn live_facts(
     tx: &mut Tx,
     row: &PlacementRow,
     student_id: Option<&str>,
 ) -> AppResult<LiveFacts> {
-    let period = Period {
-        starts_on: row.starts_on,
-        ends_on: row.ends_on,
-    };
-    let program = db::programs::get(tx, &row.program_id)
+    let more: Vec<&str> = student_id.into_iter().collect();
+    Ok(Facts::load(tx, std::slice::from_ref(row), &more)
         .await?
-        .map(|p| ProgramFacts {
-            id: p.id,
-            school_id: p.school_id,
-            discipline: p.discipline,
-            accredited_until: p.accredited_until,
-        });
-    let agreements = db::agreements::of_school(tx, &row.school_id)
-        .await?
-        .into_iter()
-        .map(|a| AgreementFacts {
-            status: a.status,
-            effective_on: a.effective_on,
-            expires_on: a.expires_on,
-            disciplines: a.disciplines,
-        })
-        .collect();
-    let (student, bookings) = match student_id {
-        None => (None, vec![]),
-        Some(sid) => {
-            let student = db::students::get(tx, sid)
-                .await?
-                .map(db::students::Student::facts);
-            let bookings = db::placements::open_depending_on(tx, DependsOn::Student(sid))
-                .await?
-                .into_iter()
-                .filter(|o| o.id != row.id)
-                .filter_map(|o| {
-                    Period::new(o.starts_on, o.ends_on).map(|period| Booking {
-                        placement_id: o.id,
-                        period,
-                    })
-                })
-                .collect();
-            (student, bookings)
-        }
-    };
-    // The seats and slots held ahead of this placement, on its days.
-    let held_before = |rows: Vec<PlacementRow>| -> Vec<Period> {
-        rows.iter()
-            .filter(|o| o.id != row.id && before(o, row))
-            .filter_map(|o| Period::new(o.starts_on, o.ends_on))
-            .filter(|p| p.overlaps(&period))
-            .collect()
-    };
-    let department = match db::departments::get(tx, &row.department_id).await? {
-        None => None,
-        Some(d) => Some(DepartmentFacts {
-            held: held_before(
-                db::placements::open_depending_on(tx, DependsOn::Department(&d.id)).await?,
-            ),
-            id: d.id,
-            name: d.name,
-            capacity: d.capacity,
-            disciplines: d.disciplines,
-        }),
-    };
-    let preceptor = match &row.preceptor_id {
-        None => Supervisor::None,
-        Some(pid) => match db::staff::get(tx, pid).await? {
-            None => Supervisor::Unknown,
-            Some(s) => Supervisor::Known(PreceptorFacts {
-                held: held_before(
-                    db::placements::open_depending_on(tx, DependsOn::Preceptor(pid)).await?,
-                ),
-                leave: s
-                    .leave
-                    .iter()
-                    .filter_map(|l| Period::new(l.starts_on, l.ends_on))
-                    .collect(),
-                id: s.id,
-                name: s.name,
-                is_preceptor: s.is_preceptor,
-                discipline: s.discipline,
-                department_id: s.department_id,
-                license_expires_on: s.license_expires_on,
-                max_students: s.max_students,
-            }),
-        },
-    };
-    Ok(LiveFacts {
-        kind: Kind::parse(&row.kind).unwrap_or(Kind::Clinical),
-        school_id: row.school_id.clone(),
-        period,
-        program,
-        agreements,
-        student,
-        placement: ProposedPlacement {
-            starts_on: row.starts_on,
-            ends_on: row.ends_on,
-            department,
-            preceptor,
-            site_mentor_known: None,
-        },
-        bookings,
-    })
+        .live_facts(row, student_id))
 }
 
 /// The risks of one placement now, each with when it was first noticed; none once it is
@@ -154,7 +53,22 @@ pub async fn risks_of(tx: &mut Tx, row: &PlacementRow) -> AppResult<Vec<Risk>> {
     if !is_open(row) {
         return Ok(vec![]);
     }
-    let failed = risk::check(&live_facts(tx, row, row.student_id.as_deref()).await?);
+    let facts = Facts::load(tx, std::slice::from_ref(row), &[]).await?;
+    risks_with(tx, &facts, row).await
+}
+
+/// Whether an open placement has any risk now, from facts read for many: no query.
+pub fn has_risks(facts: &Facts, row: &PlacementRow) -> bool {
+    is_open(row) && !risk::check(&facts.live_facts(row, row.student_id.as_deref())).is_empty()
+}
+
+/// The risks of one placement from facts read for many ([`Facts::load`]); the store is read
+/// again only for a placement that has risks, for when each was first noticed.
+pub async fn risks_with(tx: &mut Tx, facts: &Facts, row: &PlacementRow) -> AppResult<Vec<Risk>> {
+    if !is_open(row) {
+        return Ok(vec![]);
+    }
+    let failed = risk::check(&facts.live_facts(row, row.student_id.as_deref()));
     if failed.is_empty() {
         return Ok(vec![]);
     }
@@ -202,38 +116,45 @@ pub async fn review(
     now: DateTime<Utc>,
 ) -> AppResult<Vec<AffectedPlacement>> {
     let mut affected = vec![];
-    for row in db::placements::open_depending_on(tx, on).await? {
-        let failed = risk::check(&live_facts(tx, &row, row.student_id.as_deref()).await?);
-        let prefix = key_prefix(&row.id);
-        let noticed = db::notices::with_prefix(tx, &prefix).await?;
-        for (key, _) in &noticed {
-            if !failed.iter().any(|(c, _)| format!("{prefix}{c}") == *key) {
-                db::notices::forget(tx, key).await?;
-            }
-        }
-        let mut risks = vec![];
-        let mut new = vec![];
-        for (code, detail) in failed {
-            let key = format!("{prefix}{code}");
-            let since = match noticed.iter().find(|(k, _)| *k == key) {
-                Some((_, at)) => *at,
-                None => {
-                    db::notices::record(tx, &key, now).await?;
-                    new.push(detail.clone());
-                    now
+    let rows = db::placements::open_depending_on(tx, on).await?;
+    for batch in rows.chunks(FACTS_BATCH) {
+        let facts = Facts::load(tx, batch, &[]).await?;
+        for row in batch {
+            let failed = risk::check(&facts.live_facts(row, row.student_id.as_deref()));
+            let prefix = key_prefix(&row.id);
+            let noticed = db::notices::with_prefix(tx, &prefix).await?;
+            for (key, _) in &noticed {
+                if !failed.iter().any(|(c, _)| format!("{prefix}{c}") == *key) {
+                    db::notices::forget(tx, key).await?;
                 }
-            };
-            risks.push(Risk {
-                code,
-                detail,
-                since: Some(since),
-            });
-        }
-        if !new.is_empty() {
-            tell(tx, &row, &new, now).await?;
-        }
-        if !risks.is_empty() {
-            affected.push(AffectedPlacement { id: row.id, risks });
+            }
+            let mut risks = vec![];
+            let mut new = vec![];
+            for (code, detail) in failed {
+                let key = format!("{prefix}{code}");
+                let since = match noticed.iter().find(|(k, _)| *k == key) {
+                    Some((_, at)) => *at,
+                    None => {
+                        db::notices::record(tx, &key, now).await?;
+                        new.push(detail.clone());
+                        now
+                    }
+                };
+                risks.push(Risk {
+                    code,
+                    detail,
+                    since: Some(since),
+                });
+            }
+            if !new.is_empty() {
+                tell(tx, row, &new, now).await?;
+            }
+            if !risks.is_empty() {
+                affected.push(AffectedPlacement {
+                    id: row.id.clone(),
+                    risks,
+                });
+            }
         }
     }
     Ok(affected)
@@ -363,15 +284,23 @@ pub struct AtRisk {
 pub async fn at_risk(st: &AppState, scope: &Scope, today: NaiveDate) -> AppResult<Vec<AtRisk>> {
     let mut tx = st.db.read().await?;
     let mut out = vec![];
-    for row in db::placements::open_from(&mut tx, today).await? {
-        // The scope rule itself (domain::scope), not service::placements::visible, which
-        // would tie the two use-case files into a circle.
-        if !scope.sees_placement(&row.parties()) {
-            continue;
-        }
-        let risks = risks_of(&mut tx, &row).await?;
-        if !risks.is_empty() {
-            out.push(AtRisk { row, risks });
+    // The scope rule itself (domain::scope), not service::placements::visible, which
+    // would tie the two use-case files into a circle.
+    let rows: Vec<PlacementRow> = db::placements::open_from(&mut tx, today)
+        .await?
+        .into_iter()
+        .filter(|row| scope.sees_placement(&row.parties()))
+        .collect();
+    for batch in rows.chunks(FACTS_BATCH) {
+        let facts = Facts::load(&mut tx, batch, &[]).await?;
+        for row in batch {
+            let risks = risks_with(&mut tx, &facts, row).await?;
+            if !risks.is_empty() {
+                out.push(AtRisk {
+                    row: row.clone(),
+                    risks,
+                });
+            }
         }
     }
     Ok(out)

@@ -298,6 +298,33 @@ db_test_with!(
         assert_eq!(ids(&app.get_ok(&w.office, &api).await), [sid(&onboarding)]);
         let api = api_of(&href("state-cleared")).unwrap_or_default();
         assert_eq!(ids(&app.get_ok(&w.office, &api).await), [sid(&cleared)]);
+        // `confirmed` is the stored state: it lists the onboarding and the cleared ones.
+        let mut confirmed = ids(&app
+            .get_ok(&w.office, "/api/v1/placements?status=confirmed&limit=100")
+            .await);
+        confirmed.sort();
+        let mut want = vec![sid(&onboarding), sid(&cleared)];
+        want.sort();
+        assert_eq!(confirmed, want);
+        // A page's views are derived from facts read for the whole page (service::facts):
+        // each is what a read of that placement alone answers, risks and clearance included,
+        // on any page size.
+        for limit in [1, 2, 100] {
+            let listed = app.all_pages(&w.office, "/api/v1/placements", limit).await;
+            assert_eq!(listed.len(), 6, "{listed:?}");
+            for item in &listed {
+                let alone = app
+                    .get_ok(&w.office, &format!("/api/v1/placements/{}", sid(item)))
+                    .await;
+                assert_eq!(item, &alone, "page of {limit}");
+            }
+            assert!(
+                listed
+                    .iter()
+                    .any(|p| p["risks"].as_array().is_some_and(|r| !r.is_empty())),
+                "{listed:?}"
+            );
+        }
         // The filters are on the lists' filter forms.
         let html = expect_page(get_page(&app, &cookie, &href("at-risk")).await, 200).await;
         assert!(html.contains("name=\"at_risk\""), "{html}");

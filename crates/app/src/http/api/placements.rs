@@ -18,7 +18,6 @@ use chrono::NaiveDate;
 
 use super::schema::Placement;
 use crate::http::input;
-use crate::service::placement_filters::{CLEARANCE_WORDS, STARTING_DAYS};
 use crate::service::placements::{self, view, visible};
 
 fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
@@ -90,37 +89,16 @@ pub async fn list(
 ) -> AppResult<Json<List<Placement>>> {
     let scope = p.authorize(Resource::Placement, Action::Read)?;
     let page = params.page()?;
-    let wanted = params.get("status");
     let filter = filter_from(&params)?;
-    let at_risk = params.bool("at_risk")?.unwrap_or(false);
-    // Starting within a window and the clearance state (issue 17): derived, applied to each
-    // row of the page as the status is (so a page may hold fewer than `limit`).
-    let derived = crate::service::placement_filters::Derived {
-        starting_within: params
-            .word("starting", |s| STARTING_DAYS.contains(&s), "7, 14, 30, 60")?
-            .and_then(|s| s.parse().ok()),
-        clearance: params.word(
-            "clearance",
-            |s| CLEARANCE_WORDS.contains(&s),
-            "cleared, pending, blocked, not_cleared",
-        )?,
-        ..Default::default()
-    };
-    let today = st.clock.today();
+    // `status=confirmed` answers every confirmed placement (shown as onboarding or cleared);
+    // onboarding, cleared, starting, clearance and at_risk are derived from each row of the
+    // page (so a page may hold fewer than `limit` while the cursor goes on).
+    let derived = input::placements::derived(&params)?;
     let mut tx = st.db.read().await?;
-    let rows = db::placements::list(&mut tx, &scope, &filter, &page).await?;
-    let mut items = Vec::new();
-    for r in rows.items {
-        if !derived.keeps(&mut tx, &r, today).await? {
-            continue;
-        }
-        let v = view(&mut tx, r, today).await?;
-        if wanted.as_deref().is_none_or(|w| w == v.status) && (!at_risk || !v.risks.is_empty()) {
-            items.push(v.into());
-        }
-    }
+    let rows =
+        placements::list_views(&mut tx, &scope, &filter, &page, &derived, st.clock.today()).await?;
     Ok(Json(List {
-        items,
+        items: rows.items.into_iter().map(Into::into).collect(),
         next_cursor: rows.next_cursor,
     }))
 }

@@ -49,10 +49,11 @@ pub async fn list(
     let filter = input::requests::filter(&params)?;
     let mut tx = st.db.read().await?;
     let rows = db::requests::list(&mut tx, &scope, &filter, &page).await?;
-    let mut items = Vec::new();
-    for r in rows.items {
-        items.push(with_eligibility(&mut tx, r).await?.into());
-    }
+    let items = crate::service::requests::with_eligibility_all(&mut tx, rows.items)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect();
     Ok(Json(List {
         items,
         next_cursor: rows.next_cursor,

@@ -1,7 +1,9 @@
 use crate::domain::{ErrorCode, placement::Target};
 use crate::error::AppResult;
 use crate::http::body::body;
+use crate::http::extract::Params;
 use crate::http::extract::{Input, parse};
+use crate::service::placement_filters::{CLEARANCE_WORDS, Derived, STARTING_DAYS};
 use crate::service::placements::{NameStudent, PlacementMove};
 use serde_json::{Map, Value};
 
@@ -47,5 +49,29 @@ pub fn name_student(body: Map<String, Value>) -> AppResult<NameStudent> {
     i.finish()?;
     Ok(NameStudent {
         student_id: student_id.unwrap_or_default(),
+    })
+}
+
+/// The placements list's derived filters a query asks for, on the API and the pages alike:
+/// `starting` (7, 14, 30, 60), `clearance` (cleared, pending, blocked, not_cleared),
+/// `at_risk`, and `status` when it is a shown status (onboarding, cleared). Errors: 422 for a
+/// word outside those.
+pub fn derived(params: &Params) -> AppResult<Derived> {
+    let starting_within: Option<i64> = params
+        .word("starting", |s| STARTING_DAYS.contains(&s), "7, 14, 30, 60")?
+        .and_then(|s| s.parse().ok());
+    let clearance = params.word(
+        "clearance",
+        |s| CLEARANCE_WORDS.contains(&s),
+        "cleared, pending, blocked, not_cleared",
+    )?;
+    let shown_status = params
+        .get("status")
+        .filter(|s| s == "onboarding" || s == "cleared");
+    Ok(Derived {
+        shown_status,
+        starting_within,
+        clearance,
+        at_risk: params.bool("at_risk")?.unwrap_or(false),
     })
 }

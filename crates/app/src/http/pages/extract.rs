@@ -51,7 +51,7 @@ impl FromRequestParts<AppState> for PageUser {
             Err(e) => return Err(e.into()),
         };
         if !crate::http::sign_in::page_open_before_enrolment(parts.uri.path())
-            && crate::service::mfa::must_enrol(state, &p).await?
+            && crate::service::mfa::must_enrol(&p)
         {
             return Err(PageError::Redirect("/profile/mfa".into()));
         }

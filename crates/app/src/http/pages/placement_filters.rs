@@ -7,28 +7,12 @@ use super::filter_select;
 use super::view::Field;
 use crate::db::{self, Scope, Tx, placements::PlacementRow};
 use crate::http::extract::Params;
-use crate::service::placement_filters::{CLEARANCE_WORDS, Derived, STARTING_DAYS};
+use crate::service::placement_filters::{Derived, STARTING_DAYS};
 use crate::state::AppState;
 
 /// The derived filters a request asks for (`status` only when it is a shown status).
 pub fn derived(params: &Params) -> Result<Derived, PageError> {
-    let starting_within: Option<i64> = params
-        .word("starting", |s| STARTING_DAYS.contains(&s), "7, 14, 30, 60")?
-        .and_then(|s| s.parse().ok());
-    let clearance = params.word(
-        "clearance",
-        |s| CLEARANCE_WORDS.contains(&s),
-        "cleared, pending, blocked, not_cleared",
-    )?;
-    let shown_status = params
-        .get("status")
-        .filter(|s| s == "onboarding" || s == "cleared");
-    Ok(Derived {
-        shown_status,
-        starting_within,
-        clearance,
-        at_risk: params.bool("at_risk")?.unwrap_or(false),
-    })
+    Ok(crate::http::input::placements::derived(params)?)
 }
 
 /// The rows of one page, or every row when a derived filter is set.
@@ -54,13 +38,9 @@ pub async fn rows(
     };
     let mut rows = db::placements::list(tx, scope, filter, &page).await?;
     if whole {
-        let mut kept = Vec::new();
-        for r in std::mem::take(&mut rows.items) {
-            if derived.keeps(tx, &r, today).await? {
-                kept.push(r);
-            }
-        }
-        rows.items = kept;
+        rows.items = derived
+            .keep(tx, std::mem::take(&mut rows.items), today)
+            .await?;
         rows.next_cursor = None;
     }
     Ok(rows)

@@ -117,8 +117,13 @@ pub async fn table(
         "No placements.",
     );
     let mut tx = st.db.read().await?;
-    for r in rows {
-        let v = crate::service::placements::view(&mut tx, r.clone(), st.clock.today()).await?;
+    let mut views = Vec::with_capacity(rows.len());
+    for batch in rows.chunks(crate::service::risks::FACTS_BATCH) {
+        views.extend(
+            crate::service::placements::views(&mut tx, batch.to_vec(), st.clock.today()).await?,
+        );
+    }
+    for (r, v) in rows.iter().zip(views) {
         let supervisor = match (&r.preceptor_id, &v.faculty_supervisor) {
             (Some(p), _) => Lookup::find(&names.staff, Some(p)),
             (None, Some(f)) => f.name.clone(),

@@ -6,7 +6,7 @@ use super::{Parsed, Principal};
 use crate::db::{self, Scope, Tx};
 use crate::domain::{
     ErrorCode, FieldError, Problems,
-    eligibility::{self, AgreementFacts, Kind, ProgramFacts, Stage},
+    eligibility::{Kind, Stage},
     policy::{Action, Resource},
     records::{Course, FacultySupervisor, PlacementRequest, Preference, RequestStatus, Shift},
 };
@@ -16,8 +16,10 @@ use chrono::NaiveDate;
 
 pub mod choices;
 mod decision;
+mod live_eligibility;
 pub use choices::{DecisionChoices, decision_choices, preferences_of};
 pub use decision::decide;
+pub use live_eligibility::with_eligibility_all;
 
 /// The fields of a new request (API.md "Placements"), as the edge could read them.
 #[derive(Clone, Debug, Default)]
@@ -133,50 +135,8 @@ pub async fn eligibility_of(
     req: &PlacementRequest,
     stage: Stage,
 ) -> AppResult<Vec<FieldError>> {
-    let Some(program) = db::programs::get(tx, &req.program_id).await? else {
-        return Ok(vec![FieldError::at(
-            "program_id",
-            ErrorCode::UnknownProgram,
-            "there is no such program",
-        )]);
-    };
-    let agreements: Vec<AgreementFacts> = db::agreements::of_school(tx, &req.school_id)
-        .await?
-        .into_iter()
-        .map(|a| AgreementFacts {
-            status: a.status,
-            effective_on: a.effective_on,
-            expires_on: a.expires_on,
-            disciplines: a.disciplines,
-        })
-        .collect();
-    let mut students = Vec::new();
-    for id in &req.student_ids {
-        if let Some(s) = db::students::get(tx, id).await? {
-            students.push(s.facts());
-        }
-    }
-    let facts = ProgramFacts {
-        id: program.id,
-        school_id: program.school_id,
-        discipline: program.discipline,
-        accredited_until: program.accredited_until,
-    };
-    let r = eligibility::Request {
-        kind: Kind::parse(&req.kind).unwrap_or(Kind::Clinical),
-        school_id: &req.school_id,
-        starts_on: req.starts_on,
-        ends_on: req.ends_on,
-        has_course: req.course.is_some(),
-        has_faculty_supervisor: req.faculty_supervisor.is_some(),
-    };
-    Ok(eligibility::check(
-        &r,
-        stage,
-        &facts,
-        &agreements,
-        &students,
-    ))
+    let facts = live_eligibility::RequestFacts::load(tx, std::slice::from_ref(req)).await?;
+    Ok(facts.eligibility(req, stage))
 }
 
 /// Checks a new request whole: the edge's field problems, the references (school, program,

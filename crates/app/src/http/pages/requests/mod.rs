@@ -124,10 +124,7 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
         .into_iter()
         .map(|d| (d.code, d.name))
         .collect();
-    let mut items = Vec::new();
-    for r in rows.items {
-        items.push(requests::with_eligibility(&mut tx, r).await?);
-    }
+    let items = requests::with_eligibility_all(&mut tx, rows.items).await?;
     drop(tx);
     let mut table = Table::new(
         if oldest {

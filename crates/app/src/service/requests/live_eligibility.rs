@@ -1,0 +1,108 @@
+//! The live eligibility of requests, checked on every read: the records it depends on are read
+//! once for a whole page (one query per kind of record), then each request is checked by
+//! `domain::eligibility`.
+use crate::db::{self, Tx};
+use crate::domain::{
+    ErrorCode, FieldError,
+    eligibility::{self, AgreementFacts, Kind, ProgramFacts, Stage},
+    records::PlacementRequest,
+};
+use crate::error::AppResult;
+use std::collections::HashMap;
+
+/// What the eligibility of many requests is checked against, read with one query per kind of
+/// record (a page of requests reads four or five queries, not three per request).
+pub(super) struct RequestFacts {
+    programs: HashMap<String, db::programs::Program>,
+    agreements: Vec<db::agreements::Agreement>,
+    students: HashMap<String, db::students::Student>,
+}
+
+impl RequestFacts {
+    pub(super) async fn load(tx: &mut Tx, reqs: &[PlacementRequest]) -> AppResult<RequestFacts> {
+        let programs: Vec<&str> = reqs.iter().map(|r| r.program_id.as_str()).collect();
+        let schools: Vec<&str> = reqs.iter().map(|r| r.school_id.as_str()).collect();
+        let students: Vec<&str> = reqs
+            .iter()
+            .flat_map(|r| r.student_ids.iter().map(String::as_str))
+            .collect();
+        Ok(RequestFacts {
+            programs: db::programs::get_many(tx, &programs)
+                .await?
+                .into_iter()
+                .map(|p| (p.id.clone(), p))
+                .collect(),
+            agreements: db::agreements::of_schools(tx, &schools).await?,
+            students: db::students::get_many(tx, &students)
+                .await?
+                .into_iter()
+                .map(|s| (s.id.clone(), s))
+                .collect(),
+        })
+    }
+
+    pub(super) fn eligibility(&self, req: &PlacementRequest, stage: Stage) -> Vec<FieldError> {
+        let Some(program) = self.programs.get(&req.program_id) else {
+            return vec![FieldError::at(
+                "program_id",
+                ErrorCode::UnknownProgram,
+                "there is no such program",
+            )];
+        };
+        let agreements: Vec<AgreementFacts> = self
+            .agreements
+            .iter()
+            .filter(|a| a.school_id == req.school_id)
+            .map(|a| AgreementFacts {
+                status: a.status.clone(),
+                effective_on: a.effective_on,
+                expires_on: a.expires_on,
+                disciplines: a.disciplines.clone(),
+            })
+            .collect();
+        let students: Vec<_> = req
+            .student_ids
+            .iter()
+            .filter_map(|id| self.students.get(id))
+            .map(|s| s.clone().facts())
+            .collect();
+        let facts = ProgramFacts {
+            id: program.id.clone(),
+            school_id: program.school_id.clone(),
+            discipline: program.discipline.clone(),
+            accredited_until: program.accredited_until,
+        };
+        let r = eligibility::Request {
+            kind: Kind::parse(&req.kind).unwrap_or(Kind::Clinical),
+            school_id: &req.school_id,
+            starts_on: req.starts_on,
+            ends_on: req.ends_on,
+            has_course: req.course.is_some(),
+            has_faculty_supervisor: req.faculty_supervisor.is_some(),
+        };
+        eligibility::check(&r, stage, &facts, &agreements, &students)
+    }
+}
+
+/// A page of requests, each open one with its live eligibility, from facts read for the
+/// whole page.
+pub async fn with_eligibility_all(
+    tx: &mut Tx,
+    reqs: Vec<PlacementRequest>,
+) -> AppResult<Vec<PlacementRequest>> {
+    let open: Vec<PlacementRequest> = reqs
+        .iter()
+        .filter(|r| matches!(r.status.as_str(), "submitted" | "waitlisted"))
+        .cloned()
+        .collect();
+    let facts = RequestFacts::load(tx, &open).await?;
+    Ok(reqs
+        .into_iter()
+        .map(|mut r| {
+            if matches!(r.status.as_str(), "submitted" | "waitlisted") {
+                r.eligibility = Some(facts.eligibility(&r, Stage::Approval));
+            }
+            r
+        })
+        .collect())
+}
