@@ -45,22 +45,14 @@ pub async fn of_student(tx: &mut Tx, student_id: &str) -> DbResult<Vec<Enrollmen
 
 /// The enrollments of many students at once (a list page's), oldest first per student.
 pub async fn of_students(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<Enrollment>> {
-    if student_ids.is_empty() {
-        return Ok(vec![]);
-    }
-    // Ids are bound, never spliced: one placeholder per id ($1..$n).
-    let marks: Vec<String> = (1..=student_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT {COLS} FROM enrollments WHERE student_id IN ({}) ORDER BY started_at, id",
-        marks.join(", ")
-    );
-    Ok(on_tx!(tx, c => {
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-        for id in student_ids {
-            q = q.bind(*id);
-        }
-        q.fetch_all(c).await
-    })?)
+    super::fetch_in(
+        tx,
+        &format!(
+            "SELECT {COLS} FROM enrollments WHERE student_id IN ({{ids}}) ORDER BY started_at, id"
+        ),
+        student_ids,
+    )
+    .await
 }
 
 pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Enrollment>> {

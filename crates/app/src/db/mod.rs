@@ -376,10 +376,12 @@ pub fn like(q: &Option<String>) -> Option<String> {
     Some(format!("%{escaped}%"))
 }
 
-/// Runs `sql` for many ids: its `{ids}` becomes one bound placeholder per distinct id
-/// (`$1, $2, ...`; ids are bound, never spliced), 1,000 ids a query, so a page of records
-/// reads what it refers to in one query instead of one query per record. The rows of each
-/// chunk come in `sql`'s order, chunk after chunk. No ids: no query, no rows.
+/// Runs `sql` for many ids: its `{ids}` becomes a subquery over one bound parameter holding
+/// every distinct id (SQLite: a JSON array through `json_each`; PostgreSQL: a `text[]`
+/// through `unnest`), so a page of records reads what it refers to in one query instead of
+/// one query per record, and the statement's text is the same for any number of ids (the
+/// connection's prepared-statement cache keeps it; a placeholder per id made a new statement
+/// for every page). No ids: no query, no rows.
 pub async fn fetch_in<T>(tx: &mut Tx, sql: &str, ids: &[&str]) -> DbResult<Vec<T>>
 where
     T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
@@ -387,23 +389,60 @@ where
         + Send
         + Unpin,
 {
+    let ids = distinct(ids);
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = sql.replace("{ids}", ids_in(tx, 1));
+    Ok(match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(ids_json(&ids))
+                .fetch_all(&mut **t)
+                .await?
+        }
+        Tx::Postgres(t) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(&ids)
+                .fetch_all(&mut **t)
+                .await?
+        }
+    })
+}
+
+/// The ids once each, sorted.
+pub fn distinct<'a>(ids: &[&'a str]) -> Vec<&'a str> {
     let mut ids: Vec<&str> = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
-    let mut out = Vec::new();
-    for chunk in ids.chunks(1000) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = sql.replace("{ids}", &marks.join(", "));
-        let rows: Vec<T> = on_tx!(tx, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
-        out.extend(rows);
+    ids
+}
+
+/// The subquery listing the ids bound as parameter `$n` (see [`fetch_in`]): bind
+/// [`ids_json`] on SQLite, the ids themselves on PostgreSQL.
+pub fn ids_in(tx: &Tx, n: usize) -> &'static str {
+    const SQLITE: [&str; 4] = [
+        "SELECT value FROM json_each($1)",
+        "SELECT value FROM json_each($2)",
+        "SELECT value FROM json_each($3)",
+        "SELECT value FROM json_each($4)",
+    ];
+    const POSTGRES: [&str; 4] = [
+        "SELECT unnest($1::text[])",
+        "SELECT unnest($2::text[])",
+        "SELECT unnest($3::text[])",
+        "SELECT unnest($4::text[])",
+    ];
+    let i = n.clamp(1, 4) - 1;
+    match tx {
+        Tx::Sqlite(_) => SQLITE[i],
+        Tx::Postgres(_) => POSTGRES[i],
     }
-    Ok(out)
+}
+
+/// The ids as the JSON array SQLite's `json_each` reads.
+pub fn ids_json(ids: &[&str]) -> String {
+    serde_json::Value::from(ids.iter().map(|s| s.to_string()).collect::<Vec<_>>()).to_string()
 }
 
 pub fn new_id() -> String {

@@ -262,7 +262,7 @@ pub enum DependsOnAny {
 }
 
 /// The open placements (not cancelled or completed) depending on any of several records of
-/// one kind and overlapping `from..=to`, in one query (1,000 ids a query): what
+/// one kind and overlapping `from..=to`, in one query (`super::fetch_in`'s way): what
 /// [`open_depending_on`] answers for each, cut to the days a page of placements spans; group
 /// them by the column. No ids: no query.
 pub async fn open_depending_on_any(
@@ -277,27 +277,33 @@ pub async fn open_depending_on_any(
         DependsOnAny::Preceptor => "preceptor_id",
         DependsOnAny::Department => "department_id",
     };
-    let mut ids: Vec<&str> = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut out = Vec::new();
-    for chunk in ids.chunks(1000) {
-        let marks: Vec<String> = (3..chunk.len() + 3).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT {COLS} FROM placements WHERE {column} IN ({}) AND status NOT IN ('cancelled', 'completed')
-             AND starts_on <= $2 AND ends_on >= $1 ORDER BY starts_on, id",
-            marks.join(", ")
-        );
-        let rows: Vec<PlacementRow> = on_tx!(tx, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(from).bind(to);
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
-        out.extend(rows);
+    let ids = super::distinct(ids);
+    if ids.is_empty() {
+        return Ok(vec![]);
     }
-    Ok(out)
+    let sql = format!(
+        "SELECT {COLS} FROM placements WHERE {column} IN ({}) AND status NOT IN ('cancelled', 'completed')
+         AND starts_on <= $3 AND ends_on >= $2 ORDER BY starts_on, id",
+        super::ids_in(tx, 1)
+    );
+    Ok(match tx {
+        Tx::Sqlite(t) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(super::ids_json(&ids))
+                .bind(from)
+                .bind(to)
+                .fetch_all(&mut **t)
+                .await?
+        }
+        Tx::Postgres(t) => {
+            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(&ids)
+                .bind(from)
+                .bind(to)
+                .fetch_all(&mut **t)
+                .await?
+        }
+    })
 }
 
 /// Which of these students have an open placement (not cancelled or completed): the ones a

@@ -179,38 +179,29 @@ pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Student>> {
     Ok(Some(s))
 }
 
-/// The students with these ids (with their enrollments), in chunks of 1,000 ids a query:
+/// The students with these ids (with their enrollments), in two queries (`super::fetch_in`):
 /// the bulk import reads every student a file matches at once, not one by one.
 pub async fn get_many(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<Student>> {
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(1000) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT {COLS} FROM students WHERE id IN ({})",
-            marks.join(", ")
-        );
-        let mut rows: Vec<Student> = on_tx!(tx, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
-        with_enrollments(tx, &mut rows).await?;
-        out.extend(rows);
-    }
-    Ok(out)
+    let mut rows: Vec<Student> = super::fetch_in(
+        tx,
+        &format!("SELECT {COLS} FROM students WHERE id IN ({{ids}})"),
+        ids,
+    )
+    .await?;
+    with_enrollments(tx, &mut rows).await?;
+    Ok(rows)
 }
 
 /// Fills each student's enrollments with one query.
 async fn with_enrollments(tx: &mut Tx, rows: &mut [Student]) -> DbResult<()> {
     let ids: Vec<&str> = rows.iter().map(|s| s.id.as_str()).collect();
-    let mut all = enrollments::of_students(tx, &ids).await?;
+    let mut by_student: std::collections::HashMap<String, Vec<Enrollment>> =
+        std::collections::HashMap::new();
+    for e in enrollments::of_students(tx, &ids).await? {
+        by_student.entry(e.student_id.clone()).or_default().push(e);
+    }
     for s in rows.iter_mut() {
-        let (mine, rest): (Vec<Enrollment>, Vec<Enrollment>) =
-            all.into_iter().partition(|e| e.student_id == s.id);
-        s.enrollments = mine;
-        all = rest;
+        s.enrollments = by_student.remove(&s.id).unwrap_or_default();
     }
     Ok(())
 }
