@@ -25,6 +25,20 @@ pub async fn forget(tx: &mut Tx, key: &str) -> DbResult<()> {
     Ok(())
 }
 
+/// Which of `keys` were sent, and when, in one query.
+pub async fn sent_among(
+    tx: &mut Tx,
+    keys: &[&str],
+) -> DbResult<std::collections::HashMap<String, DateTime<Utc>>> {
+    let rows: Vec<(String, DateTime<Utc>)> = super::fetch_in(
+        tx,
+        "SELECT key, sent_at FROM notices_sent WHERE key IN ({ids})",
+        keys,
+    )
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
 /// Every key starting with `prefix`, with when it was sent.
 pub async fn with_prefix(tx: &mut Tx, prefix: &str) -> DbResult<Vec<(String, DateTime<Utc>)>> {
     // Both read a range of an index, not the whole table once per placement shown. SQLite's

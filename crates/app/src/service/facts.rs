@@ -194,11 +194,13 @@ impl Facts {
             starts_on: row.starts_on,
             ends_on: row.ends_on,
         };
-        let open = |map: &HashMap<String, Vec<PlacementRow>>, id: &str| -> Vec<PlacementRow> {
-            map.get(id).cloned().unwrap_or_default()
-        };
+        // Borrowed, never cloned: a department's open placements are read once for a page and
+        // looked through for each of its rows.
+        fn open<'a>(map: &'a HashMap<String, Vec<PlacementRow>>, id: &str) -> &'a [PlacementRow] {
+            map.get(id).map(Vec::as_slice).unwrap_or_default()
+        }
         // The seats and slots held ahead of this placement, on its days.
-        let held_before = |rows: Vec<PlacementRow>| -> Vec<Period> {
+        let held_before = |rows: &[PlacementRow]| -> Vec<Period> {
             rows.iter()
                 .filter(|o| o.id != row.id && before(o, row))
                 .filter_map(|o| Period::new(o.starts_on, o.ends_on))
@@ -210,11 +212,11 @@ impl Facts {
             Some(sid) => (
                 self.students.get(sid).cloned().map(Student::facts),
                 open(&self.open_by_student, sid)
-                    .into_iter()
+                    .iter()
                     .filter(|o| o.id != row.id)
                     .filter_map(|o| {
                         Period::new(o.starts_on, o.ends_on).map(|period| Booking {
-                            placement_id: o.id,
+                            placement_id: o.id.clone(),
                             period,
                         })
                     })

@@ -53,7 +53,8 @@ pub async fn clearance_of(
 
 pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> AppResult<Placement> {
     let facts = Facts::load(tx, std::slice::from_ref(&row), &[]).await?;
-    view_with(tx, &facts, row, today).await
+    let risks = super::risks::risks_with(tx, &facts, &row).await?;
+    view_with(&facts, row, risks, today)
 }
 
 /// A page of placements as their readers see them, from facts read for the whole page in
@@ -64,11 +65,11 @@ pub async fn views(
     today: NaiveDate,
 ) -> AppResult<Vec<Placement>> {
     let facts = Facts::load(tx, &rows, &[]).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(view_with(tx, &facts, row, today).await?);
-    }
-    Ok(out)
+    let risks = super::risks::risks_of_many(tx, &facts, &rows).await?;
+    rows.into_iter()
+        .zip(risks)
+        .map(|(row, risks)| view_with(&facts, row, risks, today))
+        .collect()
 }
 
 /// One page of the placements list as its readers see it: the store's page, then the derived
@@ -85,22 +86,27 @@ pub async fn list_views(
 ) -> AppResult<db::Paged<Placement>> {
     let rows = db::placements::list(tx, scope, filter, page).await?;
     let facts = Facts::load(tx, &rows.items, &[]).await?;
-    let mut items = Vec::with_capacity(rows.items.len());
-    for row in rows.items {
-        if derived.keeps_with(&facts, &row, today) {
-            items.push(view_with(tx, &facts, row, today).await?);
-        }
-    }
+    let kept: Vec<PlacementRow> = rows
+        .items
+        .into_iter()
+        .filter(|row| derived.keeps_with(&facts, row, today))
+        .collect();
+    let risks = super::risks::risks_of_many(tx, &facts, &kept).await?;
+    let items = kept
+        .into_iter()
+        .zip(risks)
+        .map(|(row, risks)| view_with(&facts, row, risks, today))
+        .collect::<AppResult<Vec<_>>>()?;
     Ok(db::Paged {
         items,
         next_cursor: rows.next_cursor,
     })
 }
 
-async fn view_with(
-    tx: &mut Tx,
+fn view_with(
     facts: &Facts,
     row: PlacementRow,
+    risks: Vec<crate::domain::risk::Risk>,
     today: NaiveDate,
 ) -> AppResult<Placement> {
     let clearance = facts.clearance(&row, today);
@@ -114,7 +120,6 @@ async fn view_with(
             name: u.name.clone(),
             email: u.email.clone(),
         });
-    let risks = super::risks::risks_with(tx, facts, &row).await?;
     Ok(Placement {
         risks,
         status: placement::shown_status(stored, clearance.is_cleared()).to_string(),

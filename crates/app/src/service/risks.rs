@@ -65,24 +65,52 @@ pub fn has_risks(facts: &Facts, row: &PlacementRow) -> bool {
 /// The risks of one placement from facts read for many ([`Facts::load`]); the store is read
 /// again only for a placement that has risks, for when each was first noticed.
 pub async fn risks_with(tx: &mut Tx, facts: &Facts, row: &PlacementRow) -> AppResult<Vec<Risk>> {
-    if !is_open(row) {
-        return Ok(vec![]);
-    }
-    let failed = risk::check(&facts.live_facts(row, row.student_id.as_deref()));
-    if failed.is_empty() {
-        return Ok(vec![]);
-    }
-    let noticed = db::notices::with_prefix(tx, &key_prefix(&row.id)).await?;
-    Ok(failed
-        .into_iter()
-        .map(|(code, detail)| {
-            let key = format!("{}{code}", key_prefix(&row.id));
-            let since = noticed.iter().find(|(k, _)| *k == key).map(|(_, at)| *at);
-            Risk {
-                code,
-                detail,
-                since,
+    let mut all = risks_of_many(tx, facts, std::slice::from_ref(row)).await?;
+    Ok(all.pop().unwrap_or_default())
+}
+
+/// The risks of each of `rows` (in their order) from facts read for them all, with one read
+/// of when each risk was first noticed (by its exact key), not one per placement.
+pub async fn risks_of_many(
+    tx: &mut Tx,
+    facts: &Facts,
+    rows: &[PlacementRow],
+) -> AppResult<Vec<Vec<Risk>>> {
+    let failed: Vec<Vec<(crate::domain::ErrorCode, String)>> = rows
+        .iter()
+        .map(|row| {
+            if is_open(row) {
+                risk::check(&facts.live_facts(row, row.student_id.as_deref()))
+            } else {
+                vec![]
             }
+        })
+        .collect();
+    let keys: Vec<String> = rows
+        .iter()
+        .zip(&failed)
+        .flat_map(|(row, f)| {
+            f.iter()
+                .map(|(code, _)| format!("{}{code}", key_prefix(&row.id)))
+        })
+        .collect();
+    let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
+    let noticed: std::collections::HashMap<String, DateTime<Utc>> =
+        db::notices::sent_among(tx, &key_refs).await?;
+    Ok(rows
+        .iter()
+        .zip(failed)
+        .map(|(row, f)| {
+            f.into_iter()
+                .map(|(code, detail)| {
+                    let key = format!("{}{code}", key_prefix(&row.id));
+                    Risk {
+                        since: noticed.get(&key).copied(),
+                        code,
+                        detail,
+                    }
+                })
+                .collect()
         })
         .collect())
 }
