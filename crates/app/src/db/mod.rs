@@ -90,8 +90,34 @@ pub enum Db {
 }
 
 pub enum Tx {
-    Sqlite(sqlx::Transaction<'static, Sqlite>),
-    Postgres(sqlx::Transaction<'static, Postgres>),
+    Sqlite(Conn<Sqlite>),
+    Postgres(Conn<Postgres>),
+}
+
+/// A pooled connection inside a transaction, or (for [`Db::read_latest`]) without one; either
+/// way the backend's connection, which store functions run their statements on.
+pub enum Conn<DB: sqlx::Database> {
+    Transaction(sqlx::Transaction<'static, DB>),
+    Plain(sqlx::pool::PoolConnection<DB>),
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for Conn<DB> {
+    type Target = DB::Connection;
+    fn deref(&self) -> &DB::Connection {
+        match self {
+            Conn::Transaction(t) => t,
+            Conn::Plain(c) => c,
+        }
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for Conn<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        match self {
+            Conn::Transaction(t) => t,
+            Conn::Plain(c) => c,
+        }
+    }
 }
 
 /// Runs `$body` with `$c` bound to the live backend's connection, inside the transaction.
@@ -218,11 +244,22 @@ impl Db {
         }
     }
 
-    /// A transaction for reading.
+    /// A transaction for reading: every statement sees the same snapshot.
     pub async fn read(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Db::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Db::Sqlite(p) => Tx::Sqlite(Conn::Transaction(p.begin().await?)),
+            Db::Postgres(p) => Tx::Postgres(Conn::Transaction(p.begin().await?)),
+        })
+    }
+
+    /// A connection for reading without a transaction: each statement sees what is committed
+    /// when it runs. For a list's page, whose few statements need no common snapshot (a row
+    /// changed between two of them shows its newer state): it saves the BEGIN and ROLLBACK,
+    /// two of a page's five or six round trips to the store. Never for a write.
+    pub async fn read_latest(&self) -> DbResult<Tx> {
+        Ok(match self {
+            Db::Sqlite(p) => Tx::Sqlite(Conn::Plain(p.acquire().await?)),
+            Db::Postgres(p) => Tx::Postgres(Conn::Plain(p.acquire().await?)),
         })
     }
 
@@ -235,9 +272,9 @@ impl Db {
     /// is the first lock of every writer, as SQLite's write lock is.
     pub async fn write(&self) -> DbResult<Tx> {
         Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Db::Sqlite(p) => Tx::Sqlite(Conn::Transaction(p.begin_with("BEGIN IMMEDIATE").await?)),
             Db::Postgres(p) => {
-                let mut tx = Tx::Postgres(p.begin().await?);
+                let mut tx = Tx::Postgres(Conn::Transaction(p.begin().await?));
                 audit::lock_chain(&mut tx).await?;
                 tx
             }
@@ -253,10 +290,12 @@ impl Db {
 }
 
 impl Tx {
+    /// Commits the transaction; a connection without one has nothing to commit.
     pub async fn commit(self) -> DbResult<()> {
         match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+            Tx::Sqlite(Conn::Transaction(t)) => t.commit().await?,
+            Tx::Postgres(Conn::Transaction(t)) => t.commit().await?,
+            Tx::Sqlite(Conn::Plain(_)) | Tx::Postgres(Conn::Plain(_)) => {}
         }
         Ok(())
     }

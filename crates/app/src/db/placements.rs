@@ -254,7 +254,7 @@ pub async fn open_depending_on(tx: &mut Tx, on: DependsOn<'_>) -> DbResult<Vec<P
 }
 
 /// The kind of record [`open_depending_on_any`] reads for.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DependsOnAny {
     Student,
     Preceptor,
@@ -304,6 +304,37 @@ pub async fn open_depending_on_any(
                 .await?
         }
     })
+}
+
+/// An open placement overlapping another's days, sharing its department or preceptor:
+/// (the placement's id, the other's id, the other's creation time, first day, last day).
+pub type Overlap = (String, String, DateTime<Utc>, NaiveDate, NaiveDate);
+
+/// For each of these stored placements, the open placements (not cancelled or completed)
+/// sharing its department (or preceptor) whose days overlap its own, in one query: only what
+/// each placement's seat or slot check needs, however many the department holds in all.
+pub async fn overlapping_open(
+    tx: &mut Tx,
+    on: DependsOnAny,
+    placement_ids: &[&str],
+) -> DbResult<Vec<Overlap>> {
+    let column = match on {
+        DependsOnAny::Student => "student_id",
+        DependsOnAny::Preceptor => "preceptor_id",
+        DependsOnAny::Department => "department_id",
+    };
+    super::fetch_in(
+        tx,
+        &format!(
+            "SELECT p.id, o.id, o.created_at, o.starts_on, o.ends_on FROM placements p
+             JOIN placements o ON o.{column} = p.{column} AND o.id <> p.id
+             WHERE p.id IN ({{ids}}) AND o.status NOT IN ('cancelled', 'completed')
+             AND o.starts_on <= p.ends_on AND o.ends_on >= p.starts_on
+             ORDER BY p.id, o.starts_on, o.id"
+        ),
+        placement_ids,
+    )
+    .await
 }
 
 /// Which of these students have an open placement (not cancelled or completed): the ones a

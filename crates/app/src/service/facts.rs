@@ -10,7 +10,7 @@ use crate::db::{
     agreements::Agreement,
     departments::Department,
     documents::Document,
-    placements::{DependsOnAny, PlacementRow},
+    placements::{DependsOnAny, Overlap, PlacementRow},
     programs::Program,
     requirements::Requirement,
     staff::Staff,
@@ -46,6 +46,16 @@ pub struct Facts {
     open_by_student: HashMap<String, Vec<PlacementRow>>,
     open_by_department: HashMap<String, Vec<PlacementRow>>,
     open_by_preceptor: HashMap<String, Vec<PlacementRow>>,
+    /// Read by [`Facts::load_stored`] instead of the two above: per placement, the open
+    /// placements overlapping its days in its department and with its preceptor.
+    overlaps: Option<Overlaps>,
+}
+
+/// Per placement id, the overlapping open placements (`db::placements::overlapping_open`).
+#[derive(Default)]
+struct Overlaps {
+    department: HashMap<String, Vec<Overlap>>,
+    preceptor: HashMap<String, Vec<Overlap>>,
 }
 
 fn by_id<T>(rows: Vec<T>, id: impl Fn(&T) -> &str) -> HashMap<String, T> {
@@ -74,6 +84,16 @@ impl Facts {
         rows: &[PlacementRow],
         more_students: &[&str],
     ) -> db::DbResult<Facts> {
+        Facts::load_with(tx, rows, more_students, true).await
+    }
+
+    /// `held`: read the open placements of the departments and preceptors too.
+    async fn load_with(
+        tx: &mut Tx,
+        rows: &[PlacementRow],
+        more_students: &[&str],
+        held: bool,
+    ) -> db::DbResult<Facts> {
         if rows.is_empty() {
             return Ok(Facts::default());
         }
@@ -92,6 +112,9 @@ impl Facts {
         let from = rows.iter().map(|r| r.starts_on).min().unwrap_or_default();
         let to = rows.iter().map(|r| r.ends_on).max().unwrap_or_default();
         let open = async |tx: &mut Tx, on: DependsOnAny, ids: &[&str]| {
+            if on != DependsOnAny::Student && !held {
+                return Ok(vec![]);
+            }
             db::placements::open_depending_on_any(tx, on, ids, from, to).await
         };
         Ok(Facts {
@@ -120,7 +143,28 @@ impl Facts {
                 open(tx, DependsOnAny::Preceptor, &preceptors).await?,
                 |p| p.preceptor_id.as_deref(),
             ),
+            overlaps: None,
         })
+    }
+
+    /// As [`Facts::load`], for placements as they are stored (a list's page): the seats and
+    /// slots held ahead of each are read as the open placements overlapping its own days
+    /// (`db::placements::overlapping_open`), not as every open placement of its department
+    /// and preceptor over the page's whole span.
+    pub async fn load_stored(tx: &mut Tx, rows: &[PlacementRow]) -> db::DbResult<Facts> {
+        let mut facts = Facts::load_with(tx, rows, &[], false).await?;
+        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        let mut overlaps = Overlaps::default();
+        for (on, map) in [
+            (DependsOnAny::Department, &mut overlaps.department),
+            (DependsOnAny::Preceptor, &mut overlaps.preceptor),
+        ] {
+            for o in db::placements::overlapping_open(tx, on, &ids).await? {
+                map.entry(o.0.clone()).or_default().push(o);
+            }
+        }
+        facts.overlaps = Some(overlaps);
+        Ok(facts)
     }
 
     /// The faculty supervisor's user record, if any.
@@ -223,11 +267,23 @@ impl Facts {
                     .collect(),
             ),
         };
+        // Read for this placement's days alone (`load_stored`), or picked from every open one.
+        let held_overlapping = |by: &HashMap<String, Vec<Overlap>>| -> Vec<Period> {
+            by.get(&row.id)
+                .into_iter()
+                .flatten()
+                .filter(|(_, id, created_at, ..)| (*created_at, id) < (row.created_at, &row.id))
+                .filter_map(|(.., starts_on, ends_on)| Period::new(*starts_on, *ends_on))
+                .collect()
+        };
         let department = self
             .departments
             .get(&row.department_id)
             .map(|d| DepartmentFacts {
-                held: held_before(open(&self.open_by_department, &d.id)),
+                held: match &self.overlaps {
+                    Some(o) => held_overlapping(&o.department),
+                    None => held_before(open(&self.open_by_department, &d.id)),
+                },
                 id: d.id.clone(),
                 name: d.name.clone(),
                 capacity: d.capacity,
@@ -238,7 +294,10 @@ impl Facts {
             Some(pid) => match self.staff.get(pid) {
                 None => Supervisor::Unknown,
                 Some(s) => Supervisor::Known(PreceptorFacts {
-                    held: held_before(open(&self.open_by_preceptor, pid)),
+                    held: match &self.overlaps {
+                        Some(o) => held_overlapping(&o.preceptor),
+                        None => held_before(open(&self.open_by_preceptor, pid)),
+                    },
                     leave: s
                         .leave
                         .iter()

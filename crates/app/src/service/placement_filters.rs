@@ -101,7 +101,7 @@ impl Derived {
         }
         let mut kept = Vec::new();
         for batch in rows.chunks(FACTS_BATCH) {
-            let facts = Facts::load(tx, batch, &[]).await?;
+            let facts = Facts::load_stored(tx, batch).await?;
             kept.extend(
                 batch
                     .iter()

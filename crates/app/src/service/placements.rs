@@ -64,7 +64,7 @@ pub async fn views(
     rows: Vec<PlacementRow>,
     today: NaiveDate,
 ) -> AppResult<Vec<Placement>> {
-    let facts = Facts::load(tx, &rows, &[]).await?;
+    let facts = Facts::load_stored(tx, &rows).await?;
     let risks = super::risks::risks_of_many(tx, &facts, &rows).await?;
     rows.into_iter()
         .zip(risks)
@@ -85,7 +85,7 @@ pub async fn list_views(
     today: NaiveDate,
 ) -> AppResult<db::Paged<Placement>> {
     let rows = db::placements::list(tx, scope, filter, page).await?;
-    let facts = Facts::load(tx, &rows.items, &[]).await?;
+    let facts = Facts::load_stored(tx, &rows.items).await?;
     let kept: Vec<PlacementRow> = rows
         .items
         .into_iter()

@@ -144,7 +144,8 @@ pub async fn review_queue(
             )?
             .unwrap_or_else(|| "submitted".into()),
     );
-    let mut tx = st.db.read().await?;
+    // A list's page: no common snapshot needed (Db::read_latest).
+    let mut tx = st.db.read_latest().await?;
     Ok(Json(
         db::documents::list(
             &mut tx,

@@ -94,7 +94,8 @@ pub async fn list(
     // onboarding, cleared, starting, clearance and at_risk are derived from each row of the
     // page (so a page may hold fewer than `limit` while the cursor goes on).
     let derived = input::placements::derived(&params)?;
-    let mut tx = st.db.read().await?;
+    // A list's page: no common snapshot needed (Db::read_latest).
+    let mut tx = st.db.read_latest().await?;
     let rows =
         placements::list_views(&mut tx, &scope, &filter, &page, &derived, st.clock.today()).await?;
     Ok(Json(List {

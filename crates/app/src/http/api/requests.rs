@@ -47,7 +47,8 @@ pub async fn list(
     let scope = p.authorize(Resource::Request, Action::Read)?;
     let page = params.page()?;
     let filter = input::requests::filter(&params)?;
-    let mut tx = st.db.read().await?;
+    // A list's page: no common snapshot needed (Db::read_latest).
+    let mut tx = st.db.read_latest().await?;
     let rows = db::requests::list(&mut tx, &scope, &filter, &page).await?;
     let items = crate::service::requests::with_eligibility_all(&mut tx, rows.items)
         .await?

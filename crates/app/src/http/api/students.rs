@@ -25,7 +25,8 @@ pub async fn list(
     let scope = p.authorize(Resource::Student, Action::Read)?;
     let page = params.page()?;
     let filter = input::students::filter(&params)?;
-    let mut tx = st.db.read().await?;
+    // A list's page: no common snapshot needed (Db::read_latest).
+    let mut tx = st.db.read_latest().await?;
     Ok(Json(
         db::students::list(&mut tx, &scope, &filter, &page)
             .await?
