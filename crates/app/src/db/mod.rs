@@ -432,7 +432,7 @@ where
     if ids.is_empty() {
         return Ok(vec![]);
     }
-    let sql = sql.replace("{ids}", ids_in(tx, 1));
+    let sql = sql.replace("{ids}", ids_in(tx));
     Ok(match tx {
         Tx::Sqlite(t) => {
             sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
@@ -457,25 +457,12 @@ pub fn distinct<'a>(ids: &[&'a str]) -> Vec<&'a str> {
     ids
 }
 
-/// The subquery listing the ids bound as parameter `$n` (see [`fetch_in`]): bind
+/// The subquery listing the ids bound as parameter `$1` (see [`fetch_in`]): bind
 /// [`ids_json`] on SQLite, the ids themselves on PostgreSQL.
-pub fn ids_in(tx: &Tx, n: usize) -> &'static str {
-    const SQLITE: [&str; 4] = [
-        "SELECT value FROM json_each($1)",
-        "SELECT value FROM json_each($2)",
-        "SELECT value FROM json_each($3)",
-        "SELECT value FROM json_each($4)",
-    ];
-    const POSTGRES: [&str; 4] = [
-        "SELECT unnest($1::text[])",
-        "SELECT unnest($2::text[])",
-        "SELECT unnest($3::text[])",
-        "SELECT unnest($4::text[])",
-    ];
-    let i = n.clamp(1, 4) - 1;
+pub fn ids_in(tx: &Tx) -> &'static str {
     match tx {
-        Tx::Sqlite(_) => SQLITE[i],
-        Tx::Postgres(_) => POSTGRES[i],
+        Tx::Sqlite(_) => "SELECT value FROM json_each($1)",
+        Tx::Postgres(_) => "SELECT unnest($1::text[])",
     }
 }
 

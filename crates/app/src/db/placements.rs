@@ -284,7 +284,7 @@ pub async fn open_depending_on_any(
     let sql = format!(
         "SELECT {COLS} FROM placements WHERE {column} IN ({}) AND status NOT IN ('cancelled', 'completed')
          AND starts_on <= $3 AND ends_on >= $2 ORDER BY starts_on, id",
-        super::ids_in(tx, 1)
+        super::ids_in(tx)
     );
     Ok(match tx {
         Tx::Sqlite(t) => {

@@ -153,7 +153,12 @@ impl Facts {
     /// and preceptor over the page's whole span.
     pub async fn load_stored(tx: &mut Tx, rows: &[PlacementRow]) -> db::DbResult<Facts> {
         let mut facts = Facts::load_with(tx, rows, &[], false).await?;
-        let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+        // Only an open placement has risks to check (`risks::risks_of_many`).
+        let ids: Vec<&str> = rows
+            .iter()
+            .filter(|r| !matches!(r.status.as_str(), "cancelled" | "completed"))
+            .map(|r| r.id.as_str())
+            .collect();
         let mut overlaps = Overlaps::default();
         for (on, map) in [
             (DependsOnAny::Department, &mut overlaps.department),

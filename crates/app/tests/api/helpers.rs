@@ -97,6 +97,7 @@ pub async fn fresh_pg_database(url: &str) -> String {
     let mut conn = sqlx::PgConnection::connect(url)
         .await
         .unwrap_or_else(|e| panic!("TEST_POSTGRES_URL is set but unreachable: {e}"));
+    drop_old_test_databases(&mut conn).await;
     sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
         .execute(&mut conn)
         .await
@@ -105,6 +106,41 @@ pub async fn fresh_pg_database(url: &str) -> String {
         .rsplit_once('/')
         .expect("a database URL ends with /dbname");
     format!("{base}/{name}")
+}
+
+/// Drops the test databases earlier runs left behind (once a run): each test makes its own
+/// and nothing drops it when the test ends, so a cluster used for a few hundred runs grew to
+/// 16 GB. A name's UUID v7 says when it was made; those over two hours old are from runs that
+/// have ended (a run takes minutes), so a run in progress beside this one keeps its own.
+async fn drop_old_test_databases(conn: &mut sqlx::PgConnection) {
+    static DONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if DONE.swap(true, std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    let names: Vec<(String,)> =
+        sqlx::query_as("SELECT datname FROM pg_database WHERE datname LIKE 't\\_%'")
+            .fetch_all(&mut *conn)
+            .await
+            .unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    for (name,) in names {
+        let made = name
+            .strip_prefix("t_")
+            .and_then(|hex| uuid::Uuid::parse_str(hex).ok())
+            .and_then(|u| u.get_timestamp())
+            .map(|t| t.to_unix().0);
+        if made.is_some_and(|secs| now.saturating_sub(secs) > 2 * 3600) {
+            // Another run may be dropping it too: a failure here is no test's concern.
+            let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                "DROP DATABASE IF EXISTS {name}"
+            )))
+            .execute(&mut *conn)
+            .await;
+        }
+    }
 }
 
 /// One test body, run once per backend: `db_test!(name, |app| async move { ... })`.
