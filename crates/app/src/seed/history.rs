@@ -59,62 +59,32 @@ pub(super) async fn seed_history(tx: &mut Tx, w: &Work<'_>) -> anyhow::Result<(u
                 .collect();
             let submitted_on = starts_on - Duration::days(28 + rng.below(35) as i64);
             let submitted_at = w.on(submitted_on);
-            let req = PlacementRequest {
-                id: new_id(),
-                kind: if clinical { "clinical" } else { "internship" }.into(),
-                school_id: program.school_id.clone(),
-                program_id: program.id.clone(),
-                starts_on,
-                ends_on,
-                hours_per_week: 24 + 4 * rng.below(5) as i64,
-                student_ids,
-                slots: 0,
-                preferences: prefs
-                    .iter()
-                    .map(|d| Preference {
-                        site_id: w.site_ids[DEPARTMENTS[*d].0].clone(),
-                        department_id: Some(w.dept_ids[*d].clone()),
-                    })
-                    .collect(),
-                shifts: DAYS
-                    .0
-                    .split_whitespace()
-                    .map(|d| Shift {
-                        weekday: d.into(),
-                        starts_at: DAYS.1.into(),
-                        ends_at: DAYS.2.into(),
-                    })
-                    .collect(),
-                start_window_weeks: 0,
-                together: false,
-                notes: None,
-                course: (!clinical).then(|| Course {
-                    code: format!("FLD-{}", 400 + pi),
-                    title: "Field internship".into(),
-                    credits: 3,
-                }),
-                faculty_supervisor: (!clinical).then(|| FacultySupervisor {
-                    name: w.faculty.name.clone(),
-                    email: w.faculty.email.clone(),
-                }),
-                status: "submitted".into(),
-                decision_reason: None,
-                decided_at: None,
-                created_at: submitted_at,
-                eligibility: None,
-                placements: None,
-            };
-            db::requests::insert(tx, &req, &w.office.id).await?;
-            db::audit::record(
-                tx,
-                &actor_of(w.office, submitted_at),
-                "submit",
-                "placement_request",
-                &req.id,
-                None::<&()>,
-                Some(&req),
-            )
-            .await?;
+            let req = draft_request(
+                w,
+                DraftRequest {
+                    program,
+                    starts_on,
+                    ends_on,
+                    hours_per_week: 24 + 4 * rng.below(5) as i64,
+                    student_ids,
+                    slots: 0,
+                    prefs: &prefs,
+                    shift: DAYS,
+                    start_window_weeks: 0,
+                    notes: None,
+                    course: (!clinical).then(|| Course {
+                        code: format!("FLD-{}", 400 + pi),
+                        title: "Field internship".into(),
+                        credits: 3,
+                    }),
+                    faculty_supervisor: (!clinical).then(|| FacultySupervisor {
+                        name: w.faculty.name.clone(),
+                        email: w.faculty.email.clone(),
+                    }),
+                    created_at: submitted_at,
+                },
+            );
+            record_submission(tx, w.office, &req, submitted_at).await?;
             requests += 1;
             let decided_at = submitted_at + Duration::days(1 + rng.below(14) as i64);
             let a = Ask {

@@ -79,62 +79,37 @@ pub(super) async fn seed_placement_work(
             }
             prefs.push(d);
         }
-        let (days, from, to) = a.shift;
-        let draft = PlacementRequest {
-            id: new_id(),
-            kind: if a.internship.is_some() {
-                "internship"
-            } else {
-                "clinical"
-            }
-            .into(),
-            school_id: program.school_id.clone(),
-            program_id: program.id.clone(),
-            starts_on,
-            ends_on,
-            hours_per_week: a.hours,
-            student_ids,
-            slots: a.slots,
-            preferences: prefs
-                .iter()
-                .map(|d| Preference {
-                    site_id: w.site_ids[DEPARTMENTS[*d].0].clone(),
-                    department_id: Some(w.dept_ids[*d].clone()),
-                })
-                .collect(),
-            shifts: days
-                .split_whitespace()
-                .map(|d| Shift {
-                    weekday: d.into(),
-                    starts_at: from.into(),
-                    ends_at: to.into(),
-                })
-                .collect(),
-            start_window_weeks: a.start_window_weeks,
-            together: false,
-            notes: a.notes.map(String::from),
-            course: a.internship.map(|(code, title, credits, _)| Course {
-                code: code.into(),
-                title: title.into(),
-                credits,
-            }),
-            faculty_supervisor: a.internship.map(|(.., f)| match f {
-                Faculty::Demo => FacultySupervisor {
-                    name: w.faculty.name.clone(),
-                    email: w.faculty.email.clone(),
-                },
-                Faculty::Named(name, email) => FacultySupervisor {
-                    name: name.into(),
-                    email: email.into(),
-                },
-            }),
-            status: "submitted".into(),
-            decision_reason: None,
-            decided_at: None,
-            created_at: submitted_at,
-            eligibility: None,
-            placements: None,
-        };
+        let draft = draft_request(
+            w,
+            DraftRequest {
+                program,
+                starts_on,
+                ends_on,
+                hours_per_week: a.hours,
+                student_ids,
+                slots: a.slots,
+                prefs: &prefs,
+                shift: a.shift,
+                start_window_weeks: a.start_window_weeks,
+                notes: a.notes.map(String::from),
+                course: a.internship.map(|(code, title, credits, _)| Course {
+                    code: code.into(),
+                    title: title.into(),
+                    credits,
+                }),
+                faculty_supervisor: a.internship.map(|(.., f)| match f {
+                    Faculty::Demo => FacultySupervisor {
+                        name: w.faculty.name.clone(),
+                        email: w.faculty.email.clone(),
+                    },
+                    Faculty::Named(name, email) => FacultySupervisor {
+                        name: name.into(),
+                        email: email.into(),
+                    },
+                }),
+                created_at: submitted_at,
+            },
+        );
         let mut req = if a.outcome == Outcome::Lapsing {
             let problems = api(
                 requests::eligibility_of(tx, &draft, Stage::Approval).await,
@@ -157,17 +132,7 @@ pub(super) async fn seed_placement_work(
         } else {
             w.office
         };
-        db::requests::insert(tx, &req, &submitter.id).await?;
-        db::audit::record(
-            tx,
-            &actor_of(submitter, submitted_at),
-            "submit",
-            "placement_request",
-            &req.id,
-            None::<&()>,
-            Some(&req),
-        )
-        .await?;
+        record_submission(tx, submitter, &req, submitted_at).await?;
         requests += 1;
 
         let decided_at = (submitted_at + Duration::days(6)).min(w.now - Duration::hours(2));
@@ -216,6 +181,96 @@ pub(super) async fn seed_placement_work(
         settle(tx, by, &req, status, action, Some(reason), decided_at).await?;
     }
     Ok((requests, placements))
+}
+
+/// What a demo request is made of; [`draft_request`] makes the rest (kind, preferences and
+/// shifts as records, submitted, not yet decided).
+pub(super) struct DraftRequest<'a> {
+    pub(super) program: &'a Program,
+    pub(super) starts_on: NaiveDate,
+    pub(super) ends_on: NaiveDate,
+    pub(super) hours_per_week: i64,
+    pub(super) student_ids: Vec<String>,
+    pub(super) slots: i64,
+    /// Indexes into `DEPARTMENTS`, most wanted first.
+    pub(super) prefs: &'a [usize],
+    /// Weekdays ("mon tue ..."), from and to ("07:00", "15:30").
+    pub(super) shift: (&'a str, &'a str, &'a str),
+    pub(super) start_window_weeks: i64,
+    pub(super) notes: Option<String>,
+    /// An internship's course and faculty supervisor (both, or neither: a clinical request).
+    pub(super) course: Option<Course>,
+    pub(super) faculty_supervisor: Option<FacultySupervisor>,
+    pub(super) created_at: DateTime<Utc>,
+}
+
+/// A submitted request of the demo, this term's and past terms' alike.
+pub(super) fn draft_request(w: &Work<'_>, d: DraftRequest<'_>) -> PlacementRequest {
+    let (days, from, to) = d.shift;
+    PlacementRequest {
+        id: new_id(),
+        kind: if d.course.is_some() {
+            "internship"
+        } else {
+            "clinical"
+        }
+        .into(),
+        school_id: d.program.school_id.clone(),
+        program_id: d.program.id.clone(),
+        starts_on: d.starts_on,
+        ends_on: d.ends_on,
+        hours_per_week: d.hours_per_week,
+        student_ids: d.student_ids,
+        slots: d.slots,
+        preferences: d
+            .prefs
+            .iter()
+            .map(|i| Preference {
+                site_id: w.site_ids[DEPARTMENTS[*i].0].clone(),
+                department_id: Some(w.dept_ids[*i].clone()),
+            })
+            .collect(),
+        shifts: days
+            .split_whitespace()
+            .map(|day| Shift {
+                weekday: day.into(),
+                starts_at: from.into(),
+                ends_at: to.into(),
+            })
+            .collect(),
+        start_window_weeks: d.start_window_weeks,
+        together: false,
+        notes: d.notes,
+        course: d.course,
+        faculty_supervisor: d.faculty_supervisor,
+        status: "submitted".into(),
+        decision_reason: None,
+        decided_at: None,
+        created_at: d.created_at,
+        eligibility: None,
+        placements: None,
+    }
+}
+
+/// Stores a submitted request and its audit event, as `submitter` at `at`.
+pub(super) async fn record_submission(
+    tx: &mut Tx,
+    submitter: &User,
+    req: &PlacementRequest,
+    at: DateTime<Utc>,
+) -> anyhow::Result<()> {
+    db::requests::insert(tx, req, &submitter.id).await?;
+    db::audit::record(
+        tx,
+        &actor_of(submitter, at),
+        "submit",
+        "placement_request",
+        &req.id,
+        None::<&()>,
+        Some(req),
+    )
+    .await?;
+    Ok(())
 }
 
 /// Approves a request as the office would: eligibility again, then one placement per student
