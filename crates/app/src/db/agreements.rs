@@ -108,12 +108,9 @@ pub async fn of_schools(tx: &mut Tx, school_ids: &[&str]) -> DbResult<Vec<Agreem
         &ids,
     )
     .await?;
+    let mut covered = super::codes_by_id(covered);
     for a in &mut rows {
-        a.disciplines = covered
-            .iter()
-            .filter(|(id, _)| *id == a.id)
-            .map(|(_, code)| code.clone())
-            .collect();
+        a.disciplines = covered.remove(&a.id).unwrap_or_default();
     }
     Ok(rows)
 }

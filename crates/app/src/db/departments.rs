@@ -97,12 +97,9 @@ pub async fn get_many(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<Department>> {
         ids,
     )
     .await?;
+    let mut hosted = super::codes_by_id(hosted);
     for d in &mut rows {
-        d.disciplines = hosted
-            .iter()
-            .filter(|(id, _)| *id == d.id)
-            .map(|(_, code)| code.clone())
-            .collect();
+        d.disciplines = hosted.remove(&d.id).unwrap_or_default();
     }
     Ok(rows)
 }

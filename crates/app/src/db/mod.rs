@@ -449,6 +449,16 @@ where
     })
 }
 
+/// `(id, code)` pairs as each id's codes, in the pairs' order: a batch's disciplines per
+/// agreement or department.
+pub fn codes_by_id(pairs: Vec<(String, String)>) -> std::collections::HashMap<String, Vec<String>> {
+    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for (id, code) in pairs {
+        out.entry(id).or_default().push(code);
+    }
+    out
+}
+
 /// The ids once each, sorted.
 pub fn distinct<'a>(ids: &[&'a str]) -> Vec<&'a str> {
     let mut ids: Vec<&str> = ids.to_vec();

@@ -31,6 +31,32 @@ pub struct Staff {
     pub affected_placements: Option<Vec<crate::domain::risk::AffectedPlacement>>,
 }
 
+impl Staff {
+    /// What the decision and risk rules read of a preceptor (`domain::decision`): their
+    /// licence, discipline, slots and leave, with `held`, the periods of the placements they
+    /// already supervise that count against them.
+    pub fn preceptor_facts(
+        &self,
+        held: Vec<crate::domain::period::Period>,
+    ) -> crate::domain::decision::PreceptorFacts {
+        crate::domain::decision::PreceptorFacts {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            is_preceptor: self.is_preceptor,
+            discipline: self.discipline.clone(),
+            department_id: self.department_id.clone(),
+            license_expires_on: self.license_expires_on,
+            leave: self
+                .leave
+                .iter()
+                .filter_map(|l| crate::domain::period::Period::new(l.starts_on, l.ends_on))
+                .collect(),
+            max_students: self.max_students,
+            held,
+        }
+    }
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     pub department_id: Option<String>,

@@ -20,7 +20,7 @@ use crate::db::{
 use crate::domain::{
     booking::Booking,
     clearance::{self, Clearance},
-    decision::{DepartmentFacts, PreceptorFacts, ProposedPlacement, Supervisor},
+    decision::{DepartmentFacts, ProposedPlacement, Supervisor},
     eligibility::{AgreementFacts, Kind, ProgramFacts},
     period::Period,
     requirements::PlacementFacts,
@@ -298,24 +298,10 @@ impl Facts {
             None => Supervisor::None,
             Some(pid) => match self.staff.get(pid) {
                 None => Supervisor::Unknown,
-                Some(s) => Supervisor::Known(PreceptorFacts {
-                    held: match &self.overlaps {
-                        Some(o) => held_overlapping(&o.preceptor),
-                        None => held_before(open(&self.open_by_preceptor, pid)),
-                    },
-                    leave: s
-                        .leave
-                        .iter()
-                        .filter_map(|l| Period::new(l.starts_on, l.ends_on))
-                        .collect(),
-                    id: s.id.clone(),
-                    name: s.name.clone(),
-                    is_preceptor: s.is_preceptor,
-                    discipline: s.discipline.clone(),
-                    department_id: s.department_id.clone(),
-                    license_expires_on: s.license_expires_on,
-                    max_students: s.max_students,
-                }),
+                Some(s) => Supervisor::Known(s.preceptor_facts(match &self.overlaps {
+                    Some(o) => held_overlapping(&o.preceptor),
+                    None => held_before(open(&self.open_by_preceptor, pid)),
+                })),
             },
         };
         LiveFacts {

@@ -14,9 +14,7 @@ use crate::domain::{
     ErrorCode, FieldError, Problems,
     booking::{self, Booking},
     clearance::Clearance,
-    decision::{
-        self, DepartmentFacts, PreceptorFacts, ProposedPlacement, RequestWindow, Supervisor,
-    },
+    decision::{self, DepartmentFacts, ProposedPlacement, RequestWindow, Supervisor},
     period::Period,
     placement::{self, Mover, Refusal, Stored, Target},
     policy::{Action, Resource},
@@ -296,23 +294,9 @@ async fn decision_facts(tx: &mut Tx, e: &NewPlacement) -> AppResult<ProposedPlac
         None => Supervisor::None,
         Some(pid) => match db::staff::get(tx, pid).await? {
             None => Supervisor::Unknown,
-            Some(s) => Supervisor::Known(PreceptorFacts {
-                held: periods(
-                    db::placements::held_by_preceptor(tx, pid, e.starts_on, e.ends_on).await?,
-                ),
-                leave: s
-                    .leave
-                    .iter()
-                    .filter_map(|l| Period::new(l.starts_on, l.ends_on))
-                    .collect(),
-                id: s.id,
-                name: s.name,
-                is_preceptor: s.is_preceptor,
-                discipline: s.discipline,
-                department_id: s.department_id,
-                license_expires_on: s.license_expires_on,
-                max_students: s.max_students,
-            }),
+            Some(s) => Supervisor::Known(s.preceptor_facts(periods(
+                db::placements::held_by_preceptor(tx, pid, e.starts_on, e.ends_on).await?,
+            ))),
         },
     };
     let site_mentor_known = match &e.site_mentor_id {

@@ -7,7 +7,7 @@ use crate::db::{self, Scope, Tx};
 use crate::domain::{
     ErrorCode,
     choices::{self, Ranked},
-    decision::{DepartmentFacts, PreceptorFacts},
+    decision::DepartmentFacts,
     period::Period,
     policy::{Action, Resource},
     records::PlacementRequest,
@@ -200,23 +200,9 @@ pub async fn decision_choices(
         .iter()
         .filter(|s| s.is_preceptor && s.discipline.as_deref() == Some(discipline.as_str()))
     {
-        people.push(PreceptorFacts {
-            id: s.id.clone(),
-            name: s.name.clone(),
-            is_preceptor: s.is_preceptor,
-            discipline: s.discipline.clone(),
-            department_id: s.department_id.clone(),
-            license_expires_on: s.license_expires_on,
-            leave: s
-                .leave
-                .iter()
-                .filter_map(|l| Period::new(l.starts_on, l.ends_on))
-                .collect(),
-            max_students: s.max_students,
-            held: periods(
-                db::placements::held_by_preceptor(&mut tx, &s.id, r.starts_on, r.ends_on).await?,
-            ),
-        });
+        people.push(s.preceptor_facts(periods(
+            db::placements::held_by_preceptor(&mut tx, &s.id, r.starts_on, r.ends_on).await?,
+        )));
     }
     let clinical = r.kind == "clinical";
     let prec_choices = if clinical {
