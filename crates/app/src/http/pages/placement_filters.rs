@@ -7,13 +7,8 @@ use super::filter_select;
 use super::view::Field;
 use crate::db::{self, Scope, Tx, placements::PlacementRow};
 use crate::http::extract::Params;
-use crate::service::placement_filters::{Derived, STARTING_DAYS};
+use crate::service::placement_filters::STARTING_DAYS;
 use crate::state::AppState;
-
-/// The derived filters a request asks for (`status` only when it is a shown status).
-pub fn derived(params: &Params) -> Result<Derived, PageError> {
-    Ok(crate::http::input::placements::derived(params)?)
-}
 
 /// The rows of one page, or every row when a derived filter is set.
 pub async fn rows(
@@ -25,7 +20,7 @@ pub async fn rows(
     params: &Params,
 ) -> Result<db::Paged<PlacementRow>, PageError> {
     let today = st.clock.today();
-    let derived = derived(params)?;
+    let derived = crate::http::input::placements::derived(params)?;
     let whole = derived.is_set();
     let page = if whole {
         db::Page {

@@ -154,7 +154,7 @@ async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> Pag
     let date = |k: &str| params.get(k).and_then(|v| v.parse().ok());
     let filter = db::placements::Filter {
         // onboarding and cleared are confirmed placements, split by their clearance
-        // (`placement_filters::derived`).
+        // (`input::placements::derived`).
         status: params
             .word(
                 "status",
