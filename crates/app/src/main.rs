@@ -126,6 +126,9 @@ struct ServeArgs {
     /// Requests handled at once; past it the server answers 503 with Retry-After at once.
     #[arg(long, env = "PRACTICUM_MAX_IN_FLIGHT", default_value_t = 512)]
     max_in_flight: usize,
+    /// Store connections in the pool; default: 10.
+    #[arg(long, env = "PRACTICUM_DB_CONNECTIONS")]
+    db_connections: Option<u32>,
     /// Password hashes (19 MiB each) run at once; default: the number of cores.
     #[arg(long, env = "PRACTICUM_HASH_CONCURRENCY")]
     hash_concurrency: Option<usize>,
@@ -278,6 +281,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             login_decay_minutes: 15,
             trusted_proxies: vec![],
             max_in_flight: 512,
+            db_connections: None,
             hash_concurrency: None,
             smtp_url: None,
             upload_digest_minutes: 60,
@@ -325,6 +329,9 @@ async fn serve(a: ServeArgs) -> anyhow::Result<()> {
     config.login_decay = std::time::Duration::from_secs(a.login_decay_minutes * 60);
     config.trusted_proxies = a.trusted_proxies;
     config.max_in_flight = a.max_in_flight;
+    if let Some(n) = a.db_connections {
+        config.db_max_connections = n.max(1);
+    }
     if let Some(n) = a.hash_concurrency {
         config.hash_concurrency = n;
     }
