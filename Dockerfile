@@ -13,6 +13,8 @@ WORKDIR /src
 # The workspace: both crates, the lock file and the profiles (release: thin LTO). Migrations,
 # templates and static files are compiled into the binary.
 COPY Cargo.toml Cargo.lock ./
+# Build settings (SQLite compile flags) live in .cargo/config.toml.
+COPY .cargo ./.cargo
 COPY crates ./crates
 RUN --mount=type=cache,target=/usr/local/cargo/registry \
     --mount=type=cache,target=/src/target \
