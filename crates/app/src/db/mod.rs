@@ -140,7 +140,11 @@ macro_rules! on_tx {
 impl Db {
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let opts = PgConnectOptions::from_str(url)?;
+            // No JIT: every statement here is a short OLTP read or write, and a plan whose
+            // estimate crosses `jit_above_cost` (a list's facts over a parameterised page) spent
+            // milliseconds compiling on each execution, more than it ran. Set per connection, so
+            // a hospital's own server settings are left alone.
+            let opts = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
             // No ping before each acquire: it is a round trip per query, on every request.
             // A connection the server or a firewall dropped fails its next query once, and
             // connections idle for over a minute are closed rather than trusted.
@@ -158,7 +162,11 @@ impl Db {
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(Duration::from_secs(10))
+                // Rows a statement's thread may hand over before it waits for them to be read:
+                // above the largest page (500 and one to tell whether there is more), so a
+                // page's statement runs through without a switch back to the runtime mid-way.
+                .row_buffer_size(512);
             // A file connection cannot go stale; a ping is a hop to its worker thread.
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
