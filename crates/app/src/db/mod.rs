@@ -14,6 +14,7 @@ use std::{str::FromStr, time::Duration};
 pub mod agreement_texts;
 pub mod agreements;
 pub mod audit;
+mod batch;
 pub mod calendar_feeds;
 pub mod certificates;
 pub mod clearance;
@@ -56,6 +57,7 @@ pub mod time_entries;
 pub mod users;
 
 pub use crate::domain::scope::Scope;
+pub use batch::{Bind, codes_by_id, distinct, fetch_in, fetch_in_with};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -421,72 +423,6 @@ pub fn like(q: &Option<String>) -> Option<String> {
         .replace('%', "\\%")
         .replace('_', "\\_");
     Some(format!("%{escaped}%"))
-}
-
-/// Runs `sql` for many ids: its `{ids}` becomes a subquery over one bound parameter holding
-/// every distinct id (SQLite: a JSON array through `json_each`; PostgreSQL: a `text[]`
-/// through `unnest`), so a page of records reads what it refers to in one query instead of
-/// one query per record, and the statement's text is the same for any number of ids (the
-/// connection's prepared-statement cache keeps it; a placeholder per id made a new statement
-/// for every page). No ids: no query, no rows.
-pub async fn fetch_in<T>(tx: &mut Tx, sql: &str, ids: &[&str]) -> DbResult<Vec<T>>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
-        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
-        + Send
-        + Unpin,
-{
-    let ids = distinct(ids);
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let sql = sql.replace("{ids}", ids_in(tx));
-    Ok(match tx {
-        Tx::Sqlite(t) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(ids_json(&ids))
-                .fetch_all(&mut **t)
-                .await?
-        }
-        Tx::Postgres(t) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(&ids)
-                .fetch_all(&mut **t)
-                .await?
-        }
-    })
-}
-
-/// `(id, code)` pairs as each id's codes, in the pairs' order: a batch's disciplines per
-/// agreement or department.
-pub fn codes_by_id(pairs: Vec<(String, String)>) -> std::collections::HashMap<String, Vec<String>> {
-    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
-    for (id, code) in pairs {
-        out.entry(id).or_default().push(code);
-    }
-    out
-}
-
-/// The ids once each, sorted.
-pub fn distinct<'a>(ids: &[&'a str]) -> Vec<&'a str> {
-    let mut ids: Vec<&str> = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    ids
-}
-
-/// The subquery listing the ids bound as parameter `$1` (see [`fetch_in`]): bind
-/// [`ids_json`] on SQLite, the ids themselves on PostgreSQL.
-pub fn ids_in(tx: &Tx) -> &'static str {
-    match tx {
-        Tx::Sqlite(_) => "SELECT value FROM json_each($1)",
-        Tx::Postgres(_) => "SELECT unnest($1::text[])",
-    }
-}
-
-/// The ids as the JSON array SQLite's `json_each` reads.
-pub fn ids_json(ids: &[&str]) -> String {
-    serde_json::Value::from(ids.iter().map(|s| s.to_string()).collect::<Vec<_>>()).to_string()
 }
 
 pub fn new_id() -> String {

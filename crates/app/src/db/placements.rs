@@ -277,33 +277,16 @@ pub async fn open_depending_on_any(
         DependsOnAny::Preceptor => "preceptor_id",
         DependsOnAny::Department => "department_id",
     };
-    let ids = super::distinct(ids);
-    if ids.is_empty() {
-        return Ok(vec![]);
-    }
-    let sql = format!(
-        "SELECT {COLS} FROM placements WHERE {column} IN ({}) AND status NOT IN ('cancelled', 'completed')
-         AND starts_on <= $3 AND ends_on >= $2 ORDER BY starts_on, id",
-        super::ids_in(tx)
-    );
-    Ok(match tx {
-        Tx::Sqlite(t) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(super::ids_json(&ids))
-                .bind(from)
-                .bind(to)
-                .fetch_all(&mut **t)
-                .await?
-        }
-        Tx::Postgres(t) => {
-            sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(&ids)
-                .bind(from)
-                .bind(to)
-                .fetch_all(&mut **t)
-                .await?
-        }
-    })
+    super::fetch_in_with(
+        tx,
+        &format!(
+            "SELECT {COLS} FROM placements WHERE {column} IN ({{ids}}) AND status NOT IN ('cancelled', 'completed')
+             AND starts_on <= $3 AND ends_on >= $2 ORDER BY starts_on, id"
+        ),
+        ids,
+        &[super::Bind::Date(from), super::Bind::Date(to)],
+    )
+    .await
 }
 
 /// An open placement overlapping another's days, sharing its department or preceptor:
@@ -340,24 +323,14 @@ pub async fn overlapping_open(
 /// Which of these students have an open placement (not cancelled or completed): the ones a
 /// change to their record must have reviewed for risks (the bulk import's updates).
 pub async fn students_with_open(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<String>> {
-    let mut out = Vec::new();
-    for chunk in student_ids.chunks(1000) {
-        let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-        let sql = format!(
-            "SELECT DISTINCT student_id FROM placements WHERE student_id IN ({})
-             AND status NOT IN ('cancelled', 'completed')",
-            marks.join(", ")
-        );
-        let rows: Vec<(String,)> = on_tx!(tx, c => {
-            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.fetch_all(c).await
-        })?;
-        out.extend(rows.into_iter().map(|(id,)| id));
-    }
-    Ok(out)
+    let rows: Vec<(String,)> = super::fetch_in(
+        tx,
+        "SELECT DISTINCT student_id FROM placements WHERE student_id IN ({ids})
+         AND status NOT IN ('cancelled', 'completed')",
+        student_ids,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
 /// Every open placement (not cancelled or completed) that ends on or after `from`, for the

@@ -148,6 +148,16 @@ db_test!(
                 "{path}"
             );
         }
+        // The name search's index came along (SQLite's FTS5 index is keyed apart from the
+        // rowids VACUUM INTO may renumber): the student is found by name on the restored store.
+        let name = c.f.student["last_name"].as_str().expect("a last name");
+        let search = format!(
+            "/api/v1/students?{}",
+            serde_urlencoded::to_string([("q", name)]).expect("a query string")
+        );
+        let found = ids(&restored.get_ok(&c.admin, &search).await);
+        assert!(found.contains(&sid), "{search}: {found:?}");
+        assert_eq!(found, ids(&app.get_ok(&c.admin, &search).await), "{search}");
         for (doc, bytes) in [(&d1, PDF), (&d2, PNG)] {
             let res = restored
                 .get(&c.office, &format!("/api/v1/documents/{}/file", id(doc)))

@@ -360,3 +360,91 @@ db_test!(
         }
     }
 );
+
+db_test!(
+    rare_and_common_names_are_found_alike_renamed_and_paged,
+    |app| async move {
+        // More students share the surname than SQLite's trigram index is asked for
+        // (`db::students` takes at most 100 from it, then walks the list), so the common name
+        // takes the walk and the rare ones the index; both must answer the same as a scan.
+        let c = cast(&app).await;
+        let mut names: Vec<(String, String)> = Vec::new();
+        for i in 0..105 {
+            let first = format!("Qx{i}");
+            let body = json!({ "school_id": c.f.school["id"], "program_id": c.f.program["id"],
+                "first_name": first, "last_name": "Zawadzka", "email": format!("qx{i}.z@search.test") });
+            let s = app.create(&c.office, "/api/v1/students", &body).await;
+            names.push((id(&s), format!("qx{i} zawadzka qx{i}.z@search.test")));
+        }
+        let under = app
+            .create(
+                &c.office,
+                "/api/v1/students",
+                &json!({ "school_id": c.f.school["id"],
+                "program_id": c.f.program["id"], "first_name": "Una", "last_name": "Under_Score",
+                "email": "una@search.test" }),
+            )
+            .await;
+        names.push((id(&under), "una under_score una@search.test".into()));
+        // What a scan finds: the folded needle anywhere in the searched text.
+        let expect = |needle: &str| {
+            let mut v: Vec<String> = names
+                .iter()
+                .filter(|(_, text)| text.contains(needle))
+                .map(|(id, _)| id.clone())
+                .collect();
+            v.sort();
+            v
+        };
+        let list = "/api/v1/students";
+        for (q, needle) in [
+            ("Zawadzka", "zawadzka"), // 105 matches: more than the index is asked for
+            ("und", "und"),           // the shortest needle the index reads
+            ("QX7 Zaw", "qx7 zaw"),   // one student
+            ("qx1", "qx1"),           // 16 students
+            ("x7", "x7"),             // two characters: under the index's trigrams
+            ("der_s", "der_s"),       // `_` taken literally
+            ("qx_1", "qx_1"),         // ... and so matching no Qx
+            ("Zawadzka 100%", "zawadzka 100%"), // `%` taken literally
+            ("nobody-by-this-name", "nobody-by-this-name"),
+        ] {
+            let want = expect(needle);
+            assert_eq!(found(&app, &c.office, list, q).await, want, "q={q:?}");
+            // Paged in fives, the pages hold the same students, each once.
+            let query = serde_urlencoded::to_string([("q", q)]).expect("a query string");
+            let mut paged: Vec<String> = app
+                .all_pages(&c.office, &format!("{list}?{query}"), 5)
+                .await
+                .iter()
+                .map(id)
+                .collect();
+            paged.sort();
+            assert_eq!(paged, want, "q={q:?} in pages of five");
+        }
+        assert_eq!(expect("zawadzka").len(), 105);
+        assert_eq!(expect("qx7 zaw").len(), 1);
+
+        // Renamed: found by the new name, no longer by the old.
+        let renamed = names[7].0.clone();
+        expect_status(
+            app.patch(
+                &c.office,
+                &format!("/api/v1/students/{renamed}"),
+                &json!({ "last_name": "Wiśniewska" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert_eq!(
+            found(&app, &c.office, list, "wisniewska").await,
+            vec![renamed.clone()]
+        );
+        assert!(found(&app, &c.office, list, "qx7 zaw").await.is_empty());
+        assert!(
+            !found(&app, &c.office, list, "zawadzka")
+                .await
+                .contains(&renamed)
+        );
+    }
+);

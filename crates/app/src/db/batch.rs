@@ -1,0 +1,101 @@
+//! Reading for many records at once: a page of records reads what it refers to in one query
+//! per kind of record, not one per record (issue 18's lists at consortium size).
+use super::{DbResult, Tx};
+use chrono::NaiveDate;
+
+/// Runs `sql` for many ids: its `{ids}` becomes a subquery over one bound parameter holding
+/// every distinct id (SQLite: a JSON array through `json_each`; PostgreSQL: a `text[]`
+/// through `unnest`), so a page of records reads what it refers to in one query instead of
+/// one query per record, and the statement's text is the same for any number of ids (the
+/// connection's prepared-statement cache keeps it; a placeholder per id made a new statement
+/// for every page). No ids: no query, no rows.
+pub async fn fetch_in<T>(tx: &mut Tx, sql: &str, ids: &[&str]) -> DbResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    fetch_in_with(tx, sql, ids, &[]).await
+}
+
+/// A further parameter of a [`fetch_in_with`] statement, bound as `$2`, `$3`, ... in order.
+#[derive(Clone, Copy, Debug)]
+pub enum Bind<'a> {
+    Date(NaiveDate),
+    Text(&'a str),
+}
+
+/// [`fetch_in`] with further parameters after the ids (`$1`): `binds[0]` is `$2`, and so on.
+pub async fn fetch_in_with<T>(
+    tx: &mut Tx,
+    sql: &str,
+    ids: &[&str],
+    binds: &[Bind<'_>],
+) -> DbResult<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+        + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+        + Send
+        + Unpin,
+{
+    let ids = distinct(ids);
+    if ids.is_empty() {
+        return Ok(vec![]);
+    }
+    let sql = sql.replace("{ids}", ids_in(tx));
+    Ok(match tx {
+        Tx::Sqlite(t) => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(ids_json(&ids));
+            for b in binds {
+                q = match *b {
+                    Bind::Date(d) => q.bind(d),
+                    Bind::Text(s) => q.bind(s),
+                };
+            }
+            q.fetch_all(&mut **t).await?
+        }
+        Tx::Postgres(t) => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())).bind(&ids);
+            for b in binds {
+                q = match *b {
+                    Bind::Date(d) => q.bind(d),
+                    Bind::Text(s) => q.bind(s),
+                };
+            }
+            q.fetch_all(&mut **t).await?
+        }
+    })
+}
+
+/// `(id, code)` pairs as each id's codes, in the pairs' order: a batch's disciplines per
+/// agreement or department.
+pub fn codes_by_id(pairs: Vec<(String, String)>) -> std::collections::HashMap<String, Vec<String>> {
+    let mut out: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for (id, code) in pairs {
+        out.entry(id).or_default().push(code);
+    }
+    out
+}
+
+/// The ids once each, sorted.
+pub fn distinct<'a>(ids: &[&'a str]) -> Vec<&'a str> {
+    let mut ids: Vec<&str> = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// The subquery listing the ids bound as parameter `$1` (see [`fetch_in`]): bind
+/// [`ids_json`] on SQLite, the ids themselves on PostgreSQL.
+fn ids_in(tx: &Tx) -> &'static str {
+    match tx {
+        Tx::Sqlite(_) => "SELECT value FROM json_each($1)",
+        Tx::Postgres(_) => "SELECT unnest($1::text[])",
+    }
+}
+
+/// The ids as the JSON array SQLite's `json_each` reads.
+fn ids_json(ids: &[&str]) -> String {
+    serde_json::Value::from(ids.iter().map(|s| s.to_string()).collect::<Vec<_>>()).to_string()
+}
