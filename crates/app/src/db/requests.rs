@@ -160,9 +160,28 @@ pub async fn list(
     } else {
         ("id > $1", "ASC")
     };
+    // A status or a school is compared only when given (`status = $4`, not `$4 IS NULL OR
+    // status = $4`): SQLite plans a statement once, and only the plain comparison lets it read
+    // one status's or school's requests from their index (migration 0031) instead of walking
+    // every request in id order and asking each. Each form names every parameter.
+    let school = if f.school_id.is_some() {
+        "school_id = $2"
+    } else {
+        "$2 IS NULL"
+    };
+    let school_scope = if scope.school().is_some() {
+        "school_id = $3"
+    } else {
+        "$3 IS NULL"
+    };
+    let status = if f.status.is_some() {
+        "status = $4"
+    } else {
+        "$4 IS NULL"
+    };
     let sql = format!(
-        "SELECT {COLS} FROM placement_requests r WHERE {after} AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR school_id = $3)
-         AND ($4 IS NULL OR status = $4) AND ($5 IS NULL OR kind = $5)
+        "SELECT {COLS} FROM placement_requests r WHERE {after} AND {school} AND {school_scope}
+         AND {status} AND ($5 IS NULL OR kind = $5)
          AND ($6 IS NULL OR EXISTS (SELECT 1 FROM programs p WHERE p.id = r.program_id AND p.discipline = $6))
          AND ($7 IS NULL OR EXISTS (SELECT 1 FROM request_preferences x WHERE x.request_id = r.id AND x.site_id = $7))
          AND ($8 IS NULL OR ends_on >= $8) AND ($9 IS NULL OR starts_on <= $9)
