@@ -145,29 +145,29 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
          {}",
         page.order_by(SORT_KEYS, 8)
     );
-    let mut q = like(&f.q);
     // Only a search names the search column: `$7 IS NULL OR s.search LIKE $7` in one plan
-    // would keep PostgreSQL's cached plan from the trigram index (migration 0029).
-    let search = match &q {
-        None => "$7 IS NULL",
-        Some(pattern) => match indexed_matches(tx, pattern).await? {
+    // would keep PostgreSQL's cached plan from the trigram index (migration 0029). `$7` is the
+    // LIKE pattern, or the trigram index's matches when it answered (SQLite).
+    let (search, search_param) = match like(&f.q) {
+        None => ("$7 IS NULL", None),
+        Some(pattern) => match indexed_matches(tx, &pattern).await? {
             Some(keys) if keys == "[]" => {
                 return Ok(Paged {
                     items: vec![],
                     next_cursor: None,
                 });
             }
-            Some(keys) => {
-                q = Some(keys);
-                "s.id IN (SELECT student_id FROM students_search_keys WHERE k IN (SELECT value FROM json_each($7)))"
-            }
-            None => "s.search LIKE $7 ESCAPE '\\'",
+            Some(keys) => (
+                "s.id IN (SELECT student_id FROM students_search_keys WHERE k IN (SELECT value FROM json_each($7)))",
+                Some(keys),
+            ),
+            None => ("s.search LIKE $7 ESCAPE '\\'", Some(pattern)),
         },
     };
     let sql = sql.replace("{search}", search);
     let rows: Vec<Student> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.school_id).bind(school).bind(only).bind(&f.program_id).bind(&f.status)
-        .bind(q).bind(page.fetch_limit()).bind(staff).bind(dept).bind(faculty)
+        .bind(search_param).bind(page.fetch_limit()).bind(staff).bind(dept).bind(faculty)
         .fetch_all(c).await)?;
     let mut rows = rows;
     with_enrollments(tx, &mut rows).await?;
