@@ -145,7 +145,7 @@ pub async fn backup(config: &Config, to: &Path) -> Result<Manifest, BackupError>
     } else {
         let out = to.join(SQLITE_FILE);
         let target = out.to_string_lossy().to_string();
-        if let crate::db::Db::Sqlite(pool) = &db {
+        if let crate::db::Pool::Sqlite(pool) = db.pool() {
             sqlx::query("VACUUM INTO $1")
                 .bind(&target)
                 .execute(pool)
@@ -316,14 +316,14 @@ pub async fn restore(config: &Config, from: &Path) -> Result<Restored, BackupErr
             )));
         }
         let db = crate::db::Db::connect(&url, 1).await?;
-        let tables: i64 = match &db {
-            crate::db::Db::Postgres(pool) => sqlx::query_scalar(
+        let tables: i64 = match db.pool() {
+            crate::db::Pool::Postgres(pool) => sqlx::query_scalar(
                 "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'",
             )
             .fetch_one(pool)
             .await
             .map_err(anyhow::Error::from)?,
-            crate::db::Db::Sqlite(_) => 0,
+            crate::db::Pool::Sqlite(_) => 0,
         };
         db.close().await;
         if tables > 0 {

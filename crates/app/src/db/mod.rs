@@ -9,7 +9,14 @@ use sqlx::{
         SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
     },
 };
-use std::{str::FromStr, time::Duration};
+use std::{
+    str::FromStr,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
 
 pub mod agreement_texts;
 pub mod agreements;
@@ -85,8 +92,18 @@ impl From<sqlx::Error> for DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+/// The store: a pool on one of the two backends, and the count of write transactions this
+/// process has committed through it ([`Db::write_generation`]).
 #[derive(Clone, Debug)]
-pub enum Db {
+pub struct Db {
+    pool: Pool,
+    writes: Arc<AtomicU64>,
+    sessions: Arc<sessions::SessionCache>,
+}
+
+/// The live backend's pool.
+#[derive(Clone, Debug)]
+pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
 }
@@ -97,9 +114,11 @@ pub enum Tx {
 }
 
 /// A pooled connection inside a transaction, or (for [`Db::read_latest`]) without one; either
-/// way the backend's connection, which store functions run their statements on.
+/// way the backend's connection, which store functions run their statements on. A write
+/// transaction carries its store's write count, which its commit advances
+/// ([`Db::write_generation`]).
 pub enum Conn<DB: sqlx::Database> {
-    Transaction(sqlx::Transaction<'static, DB>),
+    Transaction(sqlx::Transaction<'static, DB>, Option<Arc<AtomicU64>>),
     Plain(sqlx::pool::PoolConnection<DB>),
 }
 
@@ -107,7 +126,7 @@ impl<DB: sqlx::Database> std::ops::Deref for Conn<DB> {
     type Target = DB::Connection;
     fn deref(&self) -> &DB::Connection {
         match self {
-            Conn::Transaction(t) => t,
+            Conn::Transaction(t, _) => t,
             Conn::Plain(c) => c,
         }
     }
@@ -116,7 +135,7 @@ impl<DB: sqlx::Database> std::ops::Deref for Conn<DB> {
 impl<DB: sqlx::Database> std::ops::DerefMut for Conn<DB> {
     fn deref_mut(&mut self) -> &mut DB::Connection {
         match self {
-            Conn::Transaction(t) => t,
+            Conn::Transaction(t, _) => t,
             Conn::Plain(c) => c,
         }
     }
@@ -141,6 +160,33 @@ macro_rules! on_tx {
 
 impl Db {
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
+        Ok(Db {
+            pool: Self::pool_for(url, max_connections).await?,
+            writes: Arc::new(AtomicU64::new(0)),
+            sessions: Arc::default(),
+        })
+    }
+
+    /// The session rows read lately ([`sessions::find`]).
+    pub(crate) fn sessions(&self) -> &sessions::SessionCache {
+        &self.sessions
+    }
+
+    /// The live backend's pool, for the few functions whose SQL cannot be portable.
+    pub fn pool(&self) -> &Pool {
+        &self.pool
+    }
+
+    /// How many write transactions ([`Db::write`]) this process has committed through this
+    /// store. A value read before a read of the store and still current after it proves no
+    /// write of this process landed in between: what [`sessions::SessionCache`]
+    /// keys its entries on. Writes of another process (a CLI command, a second instance on the
+    /// same PostgreSQL) do not count; a cache keyed on this bounds their staleness otherwise.
+    pub fn write_generation(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
+    }
+
+    async fn pool_for(url: &str, max_connections: u32) -> anyhow::Result<Pool> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             // No JIT: every statement here is a short OLTP read or write, and a plan whose
             // estimate crosses `jit_above_cost` (a list's facts over a parameterised page) spent
@@ -157,7 +203,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Db::Postgres(pool))
+            Ok(Pool::Postgres(pool))
         } else {
             let opts = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)
@@ -176,7 +222,7 @@ impl Db {
                 .acquire_timeout(Duration::from_secs(10))
                 .connect_with(opts)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Pool::Sqlite(pool))
         }
     }
 
@@ -184,9 +230,9 @@ impl Db {
     /// search column of rows written before it existed (`search::backfill`, idempotent) and
     /// chaining audit events written before the chain did (`audit::backfill`, idempotent).
     pub async fn migrate(&self) -> anyhow::Result<()> {
-        match self {
-            Db::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
-            Db::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::migrate!("./migrations/sqlite").run(p).await?,
+            Pool::Postgres(p) => sqlx::migrate!("./migrations/postgres").run(p).await?,
         }
         let mut tx = self.write().await?;
         let written = search::backfill(&mut tx).await?;
@@ -215,13 +261,13 @@ impl Db {
     /// `Ok` when the database answers and every migration this build carries is applied
     /// (`GET /readyz`); else why not, in words without internals.
     pub async fn readiness(&self) -> Result<(), String> {
-        let applied: Result<Vec<i64>, sqlx::Error> = match self {
-            Db::Sqlite(p) => {
+        let applied: Result<Vec<i64>, sqlx::Error> = match &self.pool {
+            Pool::Sqlite(p) => {
                 sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
                     .fetch_all(p)
                     .await
             }
-            Db::Postgres(p) => {
+            Pool::Postgres(p) => {
                 sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
                     .fetch_all(p)
                     .await
@@ -231,9 +277,9 @@ impl Db {
             tracing::warn!(error = %e, "readiness: the database did not answer");
             "the database does not answer, or has never been migrated".to_string()
         })?;
-        let carried = match self {
-            Db::Sqlite(_) => sqlx::migrate!("./migrations/sqlite"),
-            Db::Postgres(_) => sqlx::migrate!("./migrations/postgres"),
+        let carried = match &self.pool {
+            Pool::Sqlite(_) => sqlx::migrate!("./migrations/sqlite"),
+            Pool::Postgres(_) => sqlx::migrate!("./migrations/postgres"),
         };
         let missing: Vec<String> = carried
             .iter()
@@ -248,17 +294,17 @@ impl Db {
     }
 
     pub fn backend(&self) -> &'static str {
-        match self {
-            Db::Sqlite(_) => "sqlite",
-            Db::Postgres(_) => "postgres",
+        match &self.pool {
+            Pool::Sqlite(_) => "sqlite",
+            Pool::Postgres(_) => "postgres",
         }
     }
 
     /// A transaction for reading: every statement sees the same snapshot.
     pub async fn read(&self) -> DbResult<Tx> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(Conn::Transaction(p.begin().await?)),
-            Db::Postgres(p) => Tx::Postgres(Conn::Transaction(p.begin().await?)),
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(Conn::Transaction(p.begin().await?, None)),
+            Pool::Postgres(p) => Tx::Postgres(Conn::Transaction(p.begin().await?, None)),
         })
     }
 
@@ -267,9 +313,9 @@ impl Db {
     /// changed between two of them shows its newer state): it saves the BEGIN and ROLLBACK,
     /// two of a page's five or six round trips to the store. Never for a write.
     pub async fn read_latest(&self) -> DbResult<Tx> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(Conn::Plain(p.acquire().await?)),
-            Db::Postgres(p) => Tx::Postgres(Conn::Plain(p.acquire().await?)),
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(Conn::Plain(p.acquire().await?)),
+            Pool::Postgres(p) => Tx::Postgres(Conn::Plain(p.acquire().await?)),
         })
     }
 
@@ -281,10 +327,16 @@ impl Db {
     /// writers wait on each other in a cycle (a deadlock, answered as a 500). Taken first, it
     /// is the first lock of every writer, as SQLite's write lock is.
     pub async fn write(&self) -> DbResult<Tx> {
-        Ok(match self {
-            Db::Sqlite(p) => Tx::Sqlite(Conn::Transaction(p.begin_with("BEGIN IMMEDIATE").await?)),
-            Db::Postgres(p) => {
-                let mut tx = Tx::Postgres(Conn::Transaction(p.begin().await?));
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(Conn::Transaction(
+                p.begin_with("BEGIN IMMEDIATE").await?,
+                Some(self.writes.clone()),
+            )),
+            Pool::Postgres(p) => {
+                let mut tx = Tx::Postgres(Conn::Transaction(
+                    p.begin().await?,
+                    Some(self.writes.clone()),
+                ));
                 audit::lock_chain(&mut tx).await?;
                 tx
             }
@@ -292,22 +344,29 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        match self {
-            Db::Sqlite(p) => p.close().await,
-            Db::Postgres(p) => p.close().await,
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
         }
     }
 }
 
 impl Tx {
-    /// Commits the transaction; a connection without one has nothing to commit.
+    /// Commits the transaction; a connection without one has nothing to commit. A write
+    /// transaction's commit advances its store's write count, after the commit, so a reader
+    /// that saw the count before it cannot have read the state before it and keep it.
     pub async fn commit(self) -> DbResult<()> {
-        match self {
-            Tx::Sqlite(Conn::Transaction(t)) => t.commit().await?,
-            Tx::Postgres(Conn::Transaction(t)) => t.commit().await?,
-            Tx::Sqlite(Conn::Plain(_)) | Tx::Postgres(Conn::Plain(_)) => {}
+        // Advanced even when the commit reports an error: the error may have come after the
+        // store committed, and a needless advance only costs a cache a miss.
+        let (committed, writes) = match self {
+            Tx::Sqlite(Conn::Transaction(t, w)) => (t.commit().await, w),
+            Tx::Postgres(Conn::Transaction(t, w)) => (t.commit().await, w),
+            Tx::Sqlite(Conn::Plain(_)) | Tx::Postgres(Conn::Plain(_)) => (Ok(()), None),
+        };
+        if let Some(w) = writes {
+            w.fetch_add(1, Ordering::AcqRel);
         }
-        Ok(())
+        Ok(committed?)
     }
 }
 

@@ -3,7 +3,7 @@
 //! DELETE; sign-ins and sign-outs are events, without secrets; concurrent writers keep one chain.
 use crate::db_test;
 use crate::helpers::*;
-use practicum::db::Db;
+use practicum::db::Pool;
 use practicum::domain::audit_chain::event_hash;
 use serde_json::{Value, json};
 
@@ -40,7 +40,7 @@ pub async fn raw(app: &TestApp, statements: &[&str]) -> Result<(), String> {
 }
 
 fn is_pg(app: &TestApp) -> bool {
-    matches!(app.state.db, Db::Postgres(_))
+    matches!(app.state.db.pool(), Pool::Postgres(_))
 }
 
 /// The chained events, in chain order: (seq, id, hash).

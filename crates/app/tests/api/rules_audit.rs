@@ -4,17 +4,17 @@
 use crate::db_test;
 use crate::helpers::*;
 use crate::rules_world::*;
-use practicum::db::Db;
+use practicum::db::Pool;
 use serde_json::json;
 
 /// Makes every insert into `table` fail until `heal` is called.
 pub async fn break_inserts(app: &TestApp, table: &str) {
-    let statements: Vec<String> = match &app.state.db {
-        Db::Sqlite(_) => vec![format!(
+    let statements: Vec<String> = match app.state.db.pool() {
+        Pool::Sqlite(_) => vec![format!(
             "CREATE TRIGGER injected_failure BEFORE INSERT ON {table} \
              BEGIN SELECT RAISE(ABORT, 'injected failure'); END"
         )],
-        Db::Postgres(_) => vec![
+        Pool::Postgres(_) => vec![
             "CREATE OR REPLACE FUNCTION injected_failure() RETURNS trigger AS $$ \
              BEGIN RAISE EXCEPTION 'injected failure'; END $$ LANGUAGE plpgsql"
                 .to_string(),
@@ -28,9 +28,9 @@ pub async fn break_inserts(app: &TestApp, table: &str) {
 }
 
 async fn heal(app: &TestApp, table: &str) {
-    let statement = match &app.state.db {
-        Db::Sqlite(_) => "DROP TRIGGER injected_failure".to_string(),
-        Db::Postgres(_) => format!("DROP TRIGGER injected_failure ON {table}"),
+    let statement = match app.state.db.pool() {
+        Pool::Sqlite(_) => "DROP TRIGGER injected_failure".to_string(),
+        Pool::Postgres(_) => format!("DROP TRIGGER injected_failure ON {table}"),
     };
     run_sql(app, &[statement]).await;
 }

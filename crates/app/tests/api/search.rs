@@ -295,14 +295,14 @@ db_test!(list_pages_search_the_same_way, |app| async move {
 async fn forget_search_columns(app: &TestApp) {
     for t in practicum::db::search::Searchable::ALL {
         let sql = format!("UPDATE {} SET search = NULL", t.table());
-        match &app.state.db {
-            practicum::db::Db::Sqlite(p) => {
+        match app.state.db.pool() {
+            practicum::db::Pool::Sqlite(p) => {
                 sqlx::query(sqlx::AssertSqlSafe(sql))
                     .execute(p)
                     .await
                     .expect("update");
             }
-            practicum::db::Db::Postgres(p) => {
+            practicum::db::Pool::Postgres(p) => {
                 sqlx::query(sqlx::AssertSqlSafe(sql))
                     .execute(p)
                     .await

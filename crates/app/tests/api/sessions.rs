@@ -420,3 +420,54 @@ db_test_with!(
         .await;
     }
 );
+
+// A session used again and again with no write in between is answered from the store's cache
+// of session rows (`db::sessions::SessionCache`). Every way it ends or changes shows on the
+// very next request, whichever session or person made the change.
+db_test!(a_busy_session_sees_its_end_at_once, |app| async move {
+    let admin = app.admin().await;
+    let hot = |c: &Caller| {
+        let (app, c) = (&app, c.clone());
+        async move {
+            for _ in 0..3 {
+                app.get_ok(&c, "/api/v1/me").await;
+            }
+        }
+    };
+    let gone = |c: &Caller| {
+        let (app, c) = (&app, c.clone());
+        async move { expect_problem(app.get(&c, "/api/v1/me").await, 401, &["unauthenticated"]).await }
+    };
+
+    // Signed out with its own token.
+    let first = app.coordinator().await;
+    hot(&first).await;
+    let res = app.post(&first, "/api/v1/auth/logout", &json!({})).await;
+    assert_eq!(res.status(), 204);
+    gone(&first).await;
+
+    // Its account disabled by an admin, while another person's session stays.
+    let second = app.coordinator().await;
+    let bystander = app.coordinator().await;
+    hot(&second).await;
+    hot(&bystander).await;
+    let path = format!("/api/v1/users/{}", second.user["id"].as_str().unwrap());
+    expect_status(
+        app.patch(&admin, &path, &json!({ "disabled": true })).await,
+        200,
+    )
+    .await;
+    gone(&second).await;
+    hot(&bystander).await;
+
+    // Ended from another of the same person's sessions.
+    let email = email_of(&bystander);
+    let other_device = login_as(&app, &email, "test", None).await;
+    hot(&bystander).await;
+    let ended = app
+        .post(&other_device, "/api/v1/me/sessions/end-others", &json!({}))
+        .await;
+    assert_eq!(expect_status(ended, 200).await["ended"], 1);
+    gone(&bystander).await;
+    hot(&other_device).await;
+});
