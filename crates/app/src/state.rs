@@ -12,6 +12,8 @@ pub struct AppState {
     pub hashing: HashGate,
     /// One permit per request being handled (`Config::max_in_flight`).
     pub in_flight: Arc<Semaphore>,
+    /// Placement views derived lately (`service::placements::list_views`).
+    pub placement_views: Arc<crate::service::placements::RecentViews>,
 }
 
 impl AppState {
@@ -21,6 +23,10 @@ impl AppState {
             db,
             hashing: HashGate::new(config.hash_concurrency, config.hash_wait),
             in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
+            placement_views: Arc::new(crate::service::placements::RecentViews::new(
+                crate::service::placements::VIEWS_FRESH_FOR,
+                crate::service::placements::VIEWS_KEPT,
+            )),
             config: Arc::new(config),
             clock,
         }

@@ -48,6 +48,7 @@ pub mod placements;
 pub mod planning;
 pub mod programs;
 pub mod projects;
+pub mod recent;
 pub mod reports;
 pub mod requests;
 pub mod requirements;
@@ -163,7 +164,10 @@ impl Db {
         Ok(Db {
             pool: Self::pool_for(url, max_connections).await?,
             writes: Arc::new(AtomicU64::new(0)),
-            sessions: Arc::default(),
+            sessions: Arc::new(sessions::SessionCache::new(
+                sessions::SESSION_FRESH_FOR,
+                sessions::SESSIONS_KEPT,
+            )),
         })
     }
 

@@ -57,55 +57,17 @@ pub async fn insert(tx: &mut Tx, s: &NewSession<'_>) -> DbResult<()> {
     Ok(())
 }
 
-/// Session rows read lately, so a busy session's requests do not each read the same row: a
-/// row is used again while no write transaction of this process has committed since it was
-/// read ([`super::Db::write_generation`]: a sign-out, a revoked session, a disabled account, a
-/// changed role or setting all commit one) and for at most [`SessionCache::FRESH_FOR`], which
-/// bounds how long a write of another process (a CLI command, a second instance on the same
-/// PostgreSQL) takes to be seen. Only rows that were found are kept, keyed by the token's hash,
-/// at most [`SessionCache::MAX_ENTRIES`] of them.
-#[derive(Debug, Default)]
-pub struct SessionCache {
-    entries: std::sync::Mutex<std::collections::HashMap<String, CachedSession>>,
-}
+/// Session rows read lately, so a busy session's requests do not each read the same row
+/// ([`super::recent::Recent`]: used again while no write of this process has committed since
+/// it was read — a sign-out, a revoked session, a disabled account, a changed role or setting
+/// all commit one — and for at most [`SESSION_FRESH_FOR`]). Only rows that were found
+/// are kept, keyed by the token's hash.
+pub type SessionCache = super::recent::Recent<String, SessionRow>;
 
-#[derive(Debug)]
-struct CachedSession {
-    row: SessionRow,
-    generation: u64,
-    read_at: std::time::Instant,
-}
-
-impl SessionCache {
-    /// How long a row read from the store may answer for it at most.
-    pub const FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(2);
-    /// Beyond this many sessions the cache starts over: a bound on memory, not an eviction
-    /// policy (a full cache costs one read per session, as no cache would).
-    pub const MAX_ENTRIES: usize = 10_000;
-
-    fn get(&self, token_hash: &str, generation: u64) -> Option<SessionRow> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(token_hash)
-            .filter(|c| c.generation == generation && c.read_at.elapsed() < Self::FRESH_FOR)
-            .map(|c| c.row.clone())
-    }
-
-    fn put(&self, token_hash: &str, row: SessionRow, generation: u64) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= Self::MAX_ENTRIES && !entries.contains_key(token_hash) {
-            entries.clear();
-        }
-        entries.insert(
-            token_hash.to_string(),
-            CachedSession {
-                row,
-                generation,
-                read_at: std::time::Instant::now(),
-            },
-        );
-    }
-}
+/// How long a session row read from the store may answer for it at most.
+pub const SESSION_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+/// Most session rows kept at once.
+pub const SESSIONS_KEPT: usize = 10_000;
 
 /// The live session with this token, if its user is not disabled, with the two facts the
 /// two-step sign-in gate needs, in one statement: every request reads this first, so it is
@@ -115,12 +77,13 @@ pub async fn find(db: &super::Db, token_hash: &str) -> DbResult<Option<SessionRo
     // Read before the store is: a write committing while the row is read advances it, and
     // the row kept under the older count is then never used.
     let generation = db.write_generation();
-    if let Some(row) = db.sessions().get(token_hash, generation) {
+    let key = token_hash.to_string();
+    if let Some(row) = db.sessions().get(&key, generation) {
         return Ok(Some(row));
     }
     let row = find_in_store(db, token_hash).await?;
     if let Some(row) = &row {
-        db.sessions().put(token_hash, row.clone(), generation);
+        db.sessions().put(key, row.clone(), generation);
     }
     Ok(row)
 }
@@ -220,58 +183,4 @@ pub async fn throttle_prune(
     Ok(on_tx!(tx, c => sqlx::query(
         "DELETE FROM login_throttle WHERE updated_at < $1 AND (locked_until IS NULL OR locked_until < $2)")
         .bind(before).bind(now).execute(c).await.map(|r| r.rows_affected()))?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn row(name: &str) -> SessionRow {
-        let now = Utc::now();
-        SessionRow {
-            id: "s".into(),
-            user_id: "u".into(),
-            csrf_token: "c".into(),
-            created_at: now,
-            last_seen_at: now,
-            email: "e@x.test".into(),
-            name: name.into(),
-            role: "coordinator".into(),
-            school_id: None,
-            staff_id: None,
-            student_id: None,
-            department_id: None,
-            mfa_required_by_office: false,
-            mfa_enrolled: false,
-        }
-    }
-
-    #[test]
-    fn a_cached_row_answers_only_while_no_write_has_committed_since() {
-        let cache = SessionCache::default();
-        assert!(cache.get("h", 0).is_none());
-        cache.put("h", row("Ada"), 4);
-        assert_eq!(cache.get("h", 4).map(|r| r.name), Some("Ada".into()));
-        assert!(
-            cache.get("h", 5).is_none(),
-            "a write committed since it was read"
-        );
-        assert!(cache.get("other", 4).is_none());
-        cache.put("h", row("Grace"), 5);
-        assert_eq!(cache.get("h", 5).map(|r| r.name), Some("Grace".into()));
-    }
-
-    #[test]
-    fn a_full_cache_starts_over_and_keeps_the_newest() {
-        let cache = SessionCache::default();
-        for i in 0..SessionCache::MAX_ENTRIES {
-            cache.put(&i.to_string(), row("n"), 1);
-        }
-        assert!(cache.get("0", 1).is_some());
-        cache.put("again", row("new"), 1);
-        assert!(cache.get("0", 1).is_none());
-        assert!(cache.get("again", 1).is_some());
-        let len = cache.entries.lock().unwrap().len();
-        assert_eq!(len, 1);
-    }
 }

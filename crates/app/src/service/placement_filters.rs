@@ -6,6 +6,7 @@
 use super::facts::Facts;
 use super::risks::FACTS_BATCH;
 use crate::db::{Tx, placements::PlacementRow};
+use crate::domain::{clearance::Clearance, records::Placement};
 use crate::error::AppResult;
 use chrono::NaiveDate;
 
@@ -59,13 +60,41 @@ impl Derived {
     /// Whether `row` passes every derived filter on `today`, from facts read for its page
     /// ([`Facts::load`]): no query of its own.
     pub fn keeps_with(&self, facts: &Facts, row: &PlacementRow, today: NaiveDate) -> bool {
+        self.keeps(
+            row,
+            today,
+            || facts.clearance(row, today),
+            || super::risks::has_risks(facts, row),
+        )
+    }
+
+    /// Whether `row` passes every derived filter on `today`, from its view as derived for it
+    /// (its clearance and risks): what a kept view (`placements::list_views`) is filtered on.
+    pub fn keeps_view(&self, row: &PlacementRow, view: &Placement, today: NaiveDate) -> bool {
+        self.keeps(
+            row,
+            today,
+            || view.clearance.clone(),
+            || !view.risks.is_empty(),
+        )
+    }
+
+    /// The filters, given how to derive the row's clearance and whether it has risks (each
+    /// asked only when a filter needs it).
+    fn keeps(
+        &self,
+        row: &PlacementRow,
+        today: NaiveDate,
+        clearance: impl FnOnce() -> Clearance,
+        has_risks: impl FnOnce() -> bool,
+    ) -> bool {
         if !self.starts_in_window(row, today) {
             return false;
         }
         let wants_clearance = self.clearance.is_some()
             || matches!(self.shown_status.as_deref(), Some("onboarding" | "cleared"));
         if wants_clearance {
-            let c = facts.clearance(row, today);
+            let c = clearance();
             if let Some(want) = &self.clearance {
                 let ok = match want.as_str() {
                     "not_cleared" => !c.is_cleared(),
@@ -81,7 +110,7 @@ impl Derived {
                 _ => {}
             }
         }
-        !self.at_risk || super::risks::has_risks(facts, row)
+        !self.at_risk || has_risks()
     }
 
     /// The rows that pass every derived filter on `today`, in their order; their facts are

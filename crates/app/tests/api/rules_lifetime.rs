@@ -1045,3 +1045,86 @@ db_test!(
         assert_eq!(get_placement(&app, &w, &p).await["status"], "cleared");
     }
 );
+
+/// The placements list as the office reads it, asked twice in a row (the second answer is
+/// the views kept from the first: `service::placements::list_views`); both must agree.
+async fn listed_twice(app: &TestApp, w: &World, query: &str) -> Value {
+    let path = format!("/api/v1/placements?{query}");
+    let first = app.get_ok(&w.office, &path).await;
+    let again = app.get_ok(&w.office, &path).await;
+    assert_eq!(first, again, "{path}");
+    again
+}
+
+db_test_with!(
+    the_list_shows_each_change_of_a_placement_at_once,
+    long_sessions,
+    |app| async move {
+        // The list keeps the views it derived while nothing is written; each write below
+        // changes what the placement's view derives from, and the very next list shows it.
+        let w = world(&app, 4, 4).await;
+        let ana = app
+            .user("student", json!({ "student_id": w.students[0]["id"] }))
+            .await;
+        let p = placed_in(
+            &app,
+            &w,
+            &[&w.students[0]],
+            &w.f.department,
+            "2027-03-01",
+            "2027-03-26",
+        )
+        .await
+        .remove(0);
+        let listed = listed_twice(&app, &w, "").await;
+        let item = |list: &Value| -> Value {
+            items(list)
+                .iter()
+                .find(|i| i["id"] == p["id"])
+                .cloned()
+                .unwrap_or_else(|| panic!("{} in {list}", sid(&p)))
+        };
+        assert_eq!(item(&listed)["status"], "proposed");
+
+        // Confirmed by the school (a transition).
+        expect_status(transition(&app, &w.school, &p, &to("confirmed")).await, 200).await;
+        assert_eq!(
+            ids(&listed_twice(&app, &w, "status=onboarding").await),
+            [sid(&p)]
+        );
+        assert_eq!(
+            item(&listed_twice(&app, &w, "").await)["status"],
+            "onboarding"
+        );
+        assert!(ids(&listed_twice(&app, &w, "clearance=cleared").await).is_empty());
+
+        // Cleared (uploads reviewed, attestations, signatures, ticks: each a write).
+        clear(&app, &w, &ana, &sid(&w.students[0]), &p).await;
+        assert_eq!(
+            ids(&listed_twice(&app, &w, "clearance=cleared").await),
+            [sid(&p)]
+        );
+        assert!(ids(&listed_twice(&app, &w, "status=onboarding").await).is_empty());
+        assert!(ids(&listed_twice(&app, &w, "at_risk=true").await).is_empty());
+
+        // Put at risk by a write to another record (the school's agreement).
+        expect_status(
+            app.patch(
+                &w.office,
+                &format!("/api/v1/agreements/{}", sid(&w.agreement)),
+                &json!({ "status": "terminated" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let at_risk = listed_twice(&app, &w, "at_risk=true").await;
+        assert_eq!(ids(&at_risk), [sid(&p)]);
+        assert_eq!(risk_codes(&item(&at_risk)), ["agreement_not_active"]);
+
+        // A new day with nothing written: the view is derived again for it.
+        move_to(&app, "2027-03-02");
+        let later = listed_twice(&app, &w, "").await;
+        assert_eq!(item(&later), get_placement(&app, &w, &p).await);
+    }
+);

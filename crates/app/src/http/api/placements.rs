@@ -94,10 +94,7 @@ pub async fn list(
     // onboarding, cleared, starting, clearance and at_risk are derived from each row of the
     // page (so a page may hold fewer than `limit` while the cursor goes on).
     let derived = input::placements::derived(&params)?;
-    // A list's page: no common snapshot needed (Db::read_latest).
-    let mut tx = st.db.read_latest().await?;
-    let rows =
-        placements::list_views(&mut tx, &scope, &filter, &page, &derived, st.clock.today()).await?;
+    let rows = placements::list_views(&st, &scope, &filter, &page, &derived).await?;
     Ok(Json(List {
         items: rows.items.into_iter().map(Into::into).collect(),
         next_cursor: rows.next_cursor,

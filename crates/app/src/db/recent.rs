@@ -1,0 +1,140 @@
+//! Values derived from the store and kept while they are still what the store would give:
+//! while no write transaction of this process has committed since they were read
+//! ([`super::Db::write_generation`]) and for at most a few seconds, which bounds how long a
+//! write of another process (a CLI command, a second instance on the same PostgreSQL) takes
+//! to be seen. Used for what every request or every page reads again and again with nothing
+//! changed in between: the session row (`sessions::find`) and a placement's derived view
+//! (`service::placements::list_views`).
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Kept values by key, all of one write generation: a value put under a newer generation
+/// empties the rest, so what a write made stale is freed, not only skipped.
+#[derive(Debug)]
+pub struct Recent<K, V> {
+    inner: Mutex<Inner<K, V>>,
+    fresh_for: Duration,
+    max_entries: usize,
+}
+
+#[derive(Debug)]
+struct Inner<K, V> {
+    generation: u64,
+    entries: HashMap<K, (V, Instant)>,
+}
+
+impl<K: Eq + Hash, V: Clone> Recent<K, V> {
+    /// Values kept for at most `fresh_for`, at most `max_entries` of them: beyond that the
+    /// cache starts over (a bound on memory, not an eviction policy).
+    pub fn new(fresh_for: Duration, max_entries: usize) -> Self {
+        Recent {
+            inner: Mutex::new(Inner {
+                generation: 0,
+                entries: HashMap::new(),
+            }),
+            fresh_for,
+            max_entries,
+        }
+    }
+
+    // A poisoned lock only means a panic elsewhere mid-insert; the map is still a map.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner<K, V>> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value kept for `key`, if it was read at `generation` (the store's write generation
+    /// now) and is fresh.
+    pub fn get(&self, key: &K, generation: u64) -> Option<V> {
+        let inner = self.lock();
+        if inner.generation != generation {
+            return None;
+        }
+        inner
+            .entries
+            .get(key)
+            .filter(|(_, at)| at.elapsed() < self.fresh_for)
+            .map(|(v, _)| v.clone())
+    }
+
+    /// Keeps `value`, derived from what the store held at `generation`: the write generation
+    /// read *before* the store was, so a write committing meanwhile makes it never used. A
+    /// value older than what is kept is dropped.
+    pub fn put(&self, key: K, value: V, generation: u64) {
+        let mut inner = self.lock();
+        if generation < inner.generation {
+            return;
+        }
+        if generation > inner.generation {
+            inner.generation = generation;
+            inner.entries.clear();
+        }
+        if inner.entries.len() >= self.max_entries && !inner.entries.contains_key(&key) {
+            inner.entries.clear();
+        }
+        inner.entries.insert(key, (value, Instant::now()));
+    }
+
+    /// How many values are kept (for tests).
+    pub fn len(&self) -> usize {
+        self.lock().entries.len()
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cache(max: usize) -> Recent<String, u32> {
+        Recent::new(Duration::from_secs(60), max)
+    }
+
+    #[test]
+    fn a_value_answers_only_at_the_generation_it_was_read_at() {
+        let c = cache(10);
+        assert_eq!(c.get(&"a".into(), 0), None);
+        c.put("a".into(), 1, 4);
+        assert_eq!(c.get(&"a".into(), 4), Some(1));
+        assert_eq!(c.get(&"a".into(), 5), None, "a write committed since");
+        assert_eq!(c.get(&"b".into(), 4), None);
+    }
+
+    #[test]
+    fn a_newer_generation_frees_the_older_and_an_older_value_is_dropped() {
+        let c = cache(10);
+        c.put("a".into(), 1, 4);
+        c.put("b".into(), 2, 5);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c.get(&"b".into(), 5), Some(2));
+        // Read before the write of generation 5 committed: it may hold the older state.
+        c.put("c".into(), 3, 4);
+        assert_eq!(c.get(&"c".into(), 5), None);
+        assert_eq!(c.len(), 1);
+    }
+
+    #[test]
+    fn a_full_cache_starts_over_with_the_newest() {
+        let c = cache(3);
+        for (i, k) in ["a", "b", "c"].into_iter().enumerate() {
+            c.put(k.into(), i as u32, 1);
+        }
+        c.put("a".into(), 9, 1);
+        assert_eq!(c.len(), 3, "replacing a kept key is not growth");
+        c.put("d".into(), 4, 1);
+        assert_eq!(c.len(), 1);
+        assert_eq!(c.get(&"d".into(), 1), Some(4));
+    }
+
+    #[test]
+    fn a_value_is_not_used_past_its_freshness() {
+        let c: Recent<String, u32> = Recent::new(Duration::ZERO, 10);
+        c.put("a".into(), 1, 0);
+        assert_eq!(c.get(&"a".into(), 0), None);
+    }
+}
