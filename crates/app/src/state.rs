@@ -14,6 +14,8 @@ pub struct AppState {
     pub in_flight: Arc<Semaphore>,
     /// Placement views derived lately (`service::placements::list_views`).
     pub placement_views: Arc<crate::service::placements::RecentViews>,
+    /// Requests' live eligibility derived lately (`service::requests::with_eligibility_all`).
+    pub request_eligibility: Arc<crate::service::requests::RecentEligibility>,
 }
 
 impl AppState {
@@ -26,6 +28,10 @@ impl AppState {
             placement_views: Arc::new(crate::service::placements::RecentViews::new(
                 crate::service::placements::VIEWS_FRESH_FOR,
                 crate::service::placements::VIEWS_KEPT,
+            )),
+            request_eligibility: Arc::new(crate::service::requests::RecentEligibility::new(
+                crate::service::requests::ELIGIBILITY_FRESH_FOR,
+                crate::service::requests::ELIGIBILITY_KEPT,
             )),
             config: Arc::new(config),
             clock,

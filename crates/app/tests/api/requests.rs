@@ -762,6 +762,20 @@ db_test!(eligibility_is_live_on_every_read, |app| async move {
     let r = submit(&app, &w, &clinical(&w, &[&w.students[0]])).await;
     let path = format!("/api/v1/placement-requests/{}", id(&r));
     assert_eq!(app.get_ok(&w.office, &path).await["eligibility"], json!([]));
+    // The list keeps what it derived while nothing is written (`with_eligibility_all`): read
+    // twice here, then after each write below.
+    let listed_codes = || async {
+        let listed = app.get_ok(&w.office, "/api/v1/placement-requests").await;
+        let item = items(&listed)
+            .iter()
+            .find(|i| i["id"] == r["id"])
+            .cloned()
+            .expect("the request is listed");
+        codes(&json!({ "errors": item["eligibility"] }))
+    };
+    for _ in 0..2 {
+        assert!(listed_codes().await.is_empty());
+    }
     expect_status(
         app.patch(
             &w.office,
@@ -817,6 +831,19 @@ db_test!(eligibility_is_live_on_every_read, |app| async move {
         codes(&json!({ "errors": live["eligibility"] })),
         ["student_not_enrolled"]
     );
+    assert_eq!(listed_codes().await, ["student_not_enrolled"]);
+    // Enrolled again: the list shows it eligible at once.
+    expect_status(
+        app.patch(
+            &w.office,
+            &format!("/api/v1/students/{}", id(&w.students[0])),
+            &json!({ "enrollment_status": "enrolled" }),
+        )
+        .await,
+        200,
+    )
+    .await;
+    assert!(listed_codes().await.is_empty());
 });
 
 // ---------------------------------------------------------------- naming students, withdrawing

@@ -47,10 +47,12 @@ pub async fn list(
     let scope = p.authorize(Resource::Request, Action::Read)?;
     let page = params.page()?;
     let filter = input::requests::filter(&params)?;
+    // Before the page is read: its eligibility is kept under it (`with_eligibility_all`).
+    let read_at = st.db.write_generation();
     // A list's page: no common snapshot needed (Db::read_latest).
     let mut tx = st.db.read_latest().await?;
     let rows = db::requests::list(&mut tx, &scope, &filter, &page).await?;
-    let items = crate::service::requests::with_eligibility_all(&mut tx, rows.items)
+    let items = crate::service::requests::with_eligibility_all(&st, &mut tx, rows.items, read_at)
         .await?
         .into_iter()
         .map(Into::into)

@@ -8,6 +8,7 @@ use crate::domain::{
     records::PlacementRequest,
 };
 use crate::error::AppResult;
+use crate::state::AppState;
 use std::collections::HashMap;
 
 /// What the eligibility of many requests is checked against, read with one query per kind of
@@ -84,23 +85,50 @@ impl RequestFacts {
     }
 }
 
-/// A page of requests, each open one with its live eligibility, from facts read for the
-/// whole page.
+/// Live eligibility derived lately, by request id ([`crate::db::recent::Recent`]): a request's
+/// eligibility is a function of what is stored (it takes no day: `eligibility::check` compares
+/// the request's own dates), so while no write has committed since it was derived it is still
+/// what checking again would give.
+pub type RecentEligibility = crate::db::recent::Recent<String, Vec<FieldError>>;
+
+/// How long a derived eligibility may answer at most (the bound on seeing another process's
+/// write).
+pub const ELIGIBILITY_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+/// Most eligibilities kept at once: 100 pages of 50.
+pub const ELIGIBILITY_KEPT: usize = 5_000;
+
+/// A page of requests, each open one with its live eligibility: kept in
+/// `st.request_eligibility`, or checked against facts read once for the open requests not
+/// kept. `read_at` is the store's write generation ([`db::Db::write_generation`]) read
+/// before `reqs` were: what is derived here is kept under it.
 pub async fn with_eligibility_all(
+    st: &AppState,
     tx: &mut Tx,
     reqs: Vec<PlacementRequest>,
+    read_at: u64,
 ) -> AppResult<Vec<PlacementRequest>> {
-    let open: Vec<PlacementRequest> = reqs
-        .iter()
-        .filter(|r| matches!(r.status.as_str(), "submitted" | "waitlisted"))
-        .cloned()
-        .collect();
+    let is_open = |r: &PlacementRequest| matches!(r.status.as_str(), "submitted" | "waitlisted");
+    let kept = &st.request_eligibility;
+    let now = st.db.write_generation();
+    let mut reqs = reqs;
+    let mut open: Vec<PlacementRequest> = vec![];
+    for r in reqs.iter_mut().filter(|r| is_open(r)) {
+        match kept.get(&r.id, now) {
+            Some(e) => r.eligibility = Some(e),
+            None => open.push(r.clone()),
+        }
+    }
+    if open.is_empty() {
+        return Ok(reqs);
+    }
     let facts = RequestFacts::load(tx, &open).await?;
     Ok(reqs
         .into_iter()
         .map(|mut r| {
-            if matches!(r.status.as_str(), "submitted" | "waitlisted") {
-                r.eligibility = Some(facts.eligibility(&r, Stage::Approval));
+            if is_open(&r) && r.eligibility.is_none() {
+                let e = facts.eligibility(&r, Stage::Approval);
+                kept.put(r.id.clone(), e.clone(), read_at);
+                r.eligibility = Some(e);
             }
             r
         })

@@ -116,6 +116,7 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
         filter.open = true;
     }
     let n = names(&st, scope.school()).await?;
+    let read_at = st.db.write_generation();
     let mut tx = st.db.read().await?;
     let rows = db::requests::list(&mut tx, &scope, &filter, &page).await?;
     let counts = db::requests::counts(&mut tx, &scope).await?;
@@ -124,7 +125,7 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
         .into_iter()
         .map(|d| (d.code, d.name))
         .collect();
-    let items = requests::with_eligibility_all(&mut tx, rows.items).await?;
+    let items = requests::with_eligibility_all(&st, &mut tx, rows.items, read_at).await?;
     drop(tx);
     let mut table = Table::new(
         if oldest {
