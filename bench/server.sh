@@ -11,7 +11,8 @@
 #
 # A variant is a directory holding `practicum` and `examples/bench_seed` (and, for the last,
 # `examples/bench_hello`): `cargo build --release -p practicum --bin practicum --examples`.
-# Needs wrk (Debian: apt-get install wrk), curl, and psql for PostgreSQL.
+# Needs wrk (Debian: apt-get install wrk), curl, bc, and psql for PostgreSQL. WRITES_PER_SECOND
+# (default 10; 0 skips) sets the write rate of the "while the office writes" measurements.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -150,6 +151,29 @@ for db in $DATABASES; do
     load "$db" "$name" "placements, confirmed" "/api/v1/placements?limit=50&status=confirmed" "${auth[@]}"
     load "$db" "$name" "documents (review queue), 50 a page" "/api/v1/documents?limit=50" "${auth[@]}"
     load "$db" "$name" "documents, verified" "/api/v1/documents?limit=50&status=verified" "${auth[@]}"
+    # The same lists while the office writes (WRITES_PER_SECOND students created by a second
+    # client): every committed write makes the views and sessions kept so far stale
+    # (db::recent), so this is what the caches give a busy office, not a quiet one.
+    if [ "${WRITES_PER_SECOND:-10}" -gt 0 ]; then
+      writer() {
+        local i=0
+        while :; do
+          i=$((i + 1)); echo "$i" >"$WORK/writes"
+          curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/students" "${auth[@]}" -H 'content-type: application/json' \
+            -d "{\"school_id\":\"$school\",\"program_id\":\"$program\",\"first_name\":\"Busy\",\"last_name\":\"Office\",\"email\":\"w$i-$RANDOM@bench.practicum.test\"}"
+          sleep "$(echo "scale=3; 1 / ${WRITES_PER_SECOND:-10}" | bc)"
+        done
+      }
+      echo 0 >"$WORK/writes"; wstart=$(date +%s.%N)
+      writer & wpid=$!; PIDS+=("$wpid")
+      w="while ${WRITES_PER_SECOND:-10} writes/s"
+      load "$db" "$name" "students, 50 a page, $w" "/api/v1/students?limit=50" "${auth[@]}"
+      load "$db" "$name" "placement requests, submitted, $w" "/api/v1/placement-requests?limit=50&status=submitted" "${auth[@]}"
+      load "$db" "$name" "placements, confirmed, $w" "/api/v1/placements?limit=50&status=confirmed" "${auth[@]}"
+      kill "$wpid"; wait "$wpid" 2>/dev/null || true
+      record "$db" "$name" "writes made during those loads" \
+        "{\"writes\": $(cat "$WORK/writes"), \"per_second\": $(echo "scale=1; $(cat "$WORK/writes") / ($(date +%s.%N) - $wstart)" | bc)}"
+    fi
     SCHOOL=$school PROGRAM=$program load "$db" "$name" "create a student (POST)" "/api/v1/students" \
       "${auth[@]}" -s bench/lua/create_student.lua
     record "$db" "$name" "resident memory after the load" "{\"kib\": $(awk '/VmRSS/{print $2}' "/proc/$server/status")}"

@@ -3,11 +3,13 @@
 use super::{DbResult, Tx};
 use crate::on_tx;
 use chrono::{DateTime, NaiveDate, Utc};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One enrollment. `ended_at` is set once the student left it (`ended_reason`: `transferred`).
-/// Serialized (in the audit trail) as the API shows it inside a student.
-#[derive(Clone, Debug, PartialEq, Serialize, sqlx::FromRow)]
+/// Serialized (in the audit trail) as the API shows it inside a student; read back in that
+/// shape from the JSON array a students list's statement builds ([`AS_JSON_SQLITE`]), with
+/// `student_id` left empty for the reader to fill.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, sqlx::FromRow)]
 pub struct Enrollment {
     pub id: String,
     #[serde(skip)]
@@ -44,6 +46,20 @@ pub async fn of_student(tx: &mut Tx, student_id: &str) -> DbResult<Vec<Enrollmen
 }
 
 /// The enrollments of many students at once (a list page's), oldest first per student.
+/// A student's enrollments (the student as `s`) as one JSON array in [`Enrollment`]'s
+/// serialized shape, in [`of_students`]'s order: one column of a list's page, so the page
+/// needs no second statement for them. SQLite's form (3.44's ordered aggregates).
+pub const AS_JSON_SQLITE: &str = "(SELECT json_group_array(json_object('id', e.id, 'school_id', e.school_id,
+        'program_id', e.program_id, 'enrollment_status', e.status, 'expected_graduation', e.expected_graduation,
+        'started_at', e.started_at, 'ended_at', e.ended_at, 'ended_reason', e.ended_reason) ORDER BY e.started_at, e.id)
+     FROM enrollments e WHERE e.student_id = s.id)";
+
+/// [`AS_JSON_SQLITE`] in PostgreSQL's form.
+pub const AS_JSON_POSTGRES: &str = "(SELECT COALESCE(json_agg(json_build_object('id', e.id, 'school_id', e.school_id,
+        'program_id', e.program_id, 'enrollment_status', e.status, 'expected_graduation', e.expected_graduation,
+        'started_at', e.started_at, 'ended_at', e.ended_at, 'ended_reason', e.ended_reason) ORDER BY e.started_at, e.id), '[]'::json)::text
+     FROM enrollments e WHERE e.student_id = s.id)";
+
 pub async fn of_students(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<Enrollment>> {
     super::fetch_in(
         tx,

@@ -114,6 +114,20 @@ db_test!(
         assert!(enrollments[0]["ended_at"].is_string(), "{moved}");
         assert_eq!(enrollments[1]["school_id"], school_b["id"]);
         assert!(enrollments[1].get("ended_at").is_none(), "{moved}");
+        // The office's list shows the ended enrollment and the new one as the read does (the
+        // list builds them as JSON in its statement: timestamps must come back the same).
+        let listed = app
+            .get_ok(
+                &w.office,
+                &format!("/api/v1/students?q={}", ana["last_name"].as_str().unwrap()),
+            )
+            .await;
+        let item = items(&listed)
+            .iter()
+            .find(|i| i["id"] == ana["id"])
+            .cloned()
+            .expect("listed");
+        assert_eq!(item["enrollments"], moved["enrollments"], "{listed}");
 
         // The receiving school sees the student and the evidence that came with them, and its
         // list finds them; the verified card counts for them without a second upload.
@@ -459,6 +473,26 @@ db_test!(
             )
             .await);
         assert_eq!(theirs, [sid(&ana)]);
+        // The list carries the same enrollments, in the same order, as the student's own read
+        // (the list builds them in its one statement).
+        let listed = app
+            .get_ok(
+                &coordinator_b,
+                &format!("/api/v1/students?program_id={}", sid(&certificate)),
+            )
+            .await;
+        let one = app
+            .get_ok(&coordinator_b, &format!("/api/v1/students/{}", sid(&ana)))
+            .await;
+        assert_eq!(
+            listed["items"][0]["enrollments"], one["enrollments"],
+            "{listed}"
+        );
+        assert_eq!(
+            one["enrollments"].as_array().map(Vec::len),
+            Some(2),
+            "{one}"
+        );
         let for_certificate = json!({ "kind": "clinical", "program_id": certificate["id"], "starts_on": "2027-05-03",
             "ends_on": "2027-05-28", "hours_per_week": 24, "student_ids": [ana["id"]] });
         let r = expect_status(
