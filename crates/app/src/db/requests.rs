@@ -179,8 +179,12 @@ pub async fn list(
     } else {
         "$4 IS NULL"
     };
+    let children = match tx {
+        Tx::Sqlite(_) => CHILDREN_AS_JSON_SQLITE,
+        Tx::Postgres(_) => CHILDREN_AS_JSON_POSTGRES,
+    };
     let sql = format!(
-        "SELECT {COLS} FROM placement_requests r WHERE {after} AND {school} AND {school_scope}
+        "SELECT {COLS}, {children} FROM placement_requests r WHERE {after} AND {school} AND {school_scope}
          AND {status} AND ($5 IS NULL OR kind = $5)
          AND ($6 IS NULL OR EXISTS (SELECT 1 FROM programs p WHERE p.id = r.program_id AND p.discipline = $6))
          AND ($7 IS NULL OR EXISTS (SELECT 1 FROM request_preferences x WHERE x.request_id = r.id AND x.site_id = $7))
@@ -191,17 +195,55 @@ pub async fn list(
          AND ($14 IS NULL OR (decided_at IS NOT NULL AND decided_at < $14))
          ORDER BY id {order} LIMIT $11"
     );
-    let rows: Vec<Row> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+    let rows: Vec<ListedRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status).bind(&f.kind).bind(&f.discipline)
         .bind(&f.site_id).bind(f.from).bind(f.to).bind(f.open).bind(page.fetch_limit())
         .bind(&f.degree_level).bind(f.decided_from).bind(f.decided_before)
         .fetch_all(c).await)?;
-    let p = paged(rows, page, |r| &r.id);
+    let p = paged(rows, page, |r| &r.row.id);
+    let mut items = Vec::with_capacity(p.items.len());
+    for r in p.items {
+        // Ids only, so the JSON form carries them exactly; a store that answered something
+        // else fails the page rather than showing a request without its students.
+        let students: Vec<String> = serde_json::from_str(&r.students_json)
+            .map_err(|e| super::DbError::Other(sqlx::Error::Decode(e.into())))?;
+        let prefs: Vec<(String, Option<String>)> = serde_json::from_str(&r.preferences_json)
+            .map_err(|e| super::DbError::Other(sqlx::Error::Decode(e.into())))?;
+        items.push(build(
+            r.row,
+            students.into_iter().map(|s| (s,)).collect(),
+            prefs,
+        ));
+    }
     Ok(Paged {
-        items: assemble_many(tx, p.items).await?,
+        items,
         next_cursor: p.next_cursor,
     })
 }
+
+/// A row of a list's page: the request with its named students (ids, in id order) and its
+/// preferences (`[site_id, department_id]`, in rank order) as JSON arrays, so the page is one
+/// statement ([`assemble_many`]'s order).
+#[derive(sqlx::FromRow)]
+struct ListedRow {
+    #[sqlx(flatten)]
+    row: Row,
+    students_json: String,
+    preferences_json: String,
+}
+
+/// [`ListedRow`]'s two JSON columns, the request as `r`: SQLite's form (3.44's ordered
+/// aggregates).
+const CHILDREN_AS_JSON_SQLITE: &str = "(SELECT json_group_array(x.student_id ORDER BY x.student_id)
+         FROM request_students x WHERE x.request_id = r.id) AS students_json,
+     (SELECT json_group_array(json_array(x.site_id, x.department_id) ORDER BY x.rank)
+         FROM request_preferences x WHERE x.request_id = r.id) AS preferences_json";
+
+/// [`CHILDREN_AS_JSON_SQLITE`] in PostgreSQL's form.
+const CHILDREN_AS_JSON_POSTGRES: &str = "(SELECT COALESCE(json_agg(x.student_id ORDER BY x.student_id), '[]'::json)::text
+         FROM request_students x WHERE x.request_id = r.id) AS students_json,
+     (SELECT COALESCE(json_agg(json_build_array(x.site_id, x.department_id) ORDER BY x.rank), '[]'::json)::text
+         FROM request_preferences x WHERE x.request_id = r.id) AS preferences_json";
 
 /// Requests per status in scope.
 pub async fn counts(tx: &mut Tx, scope: &Scope) -> DbResult<Vec<(String, i64)>> {

@@ -1726,3 +1726,55 @@ db_test!(a_request_is_decided_once_even_at_once, |app| async move {
         }
     }
 });
+
+// The list builds each request's students and preferences in its one statement; it must show
+// them as the request's own read does: every student in the same order, the preferences in
+// rank order with a site-only one kept as such, and a request with none of either.
+db_test!(
+    the_list_shows_a_request_as_its_read_does,
+    |app| async move {
+        let w = world(&app, 4, 4).await;
+        let mut body = clinical(&w, &[&w.students[2], &w.students[0], &w.students[1]]);
+        body["preferences"] = json!([
+            { "site_id": w.f.site["id"] },
+            { "site_id": w.f.site["id"], "department_id": w.f.department["id"] }
+        ]);
+        let many = submit(&app, &w, &body).await;
+        let mut body = clinical(&w, &[]);
+        body["slots"] = json!(2);
+        body["preferences"] = json!([]);
+        body.as_object_mut().unwrap().remove("student_ids");
+        let none = submit(&app, &w, &body).await;
+        for who in [&w.office, &w.school] {
+            let listed = app.get_ok(who, "/api/v1/placement-requests?limit=50").await;
+            for r in [&many, &none] {
+                let item = items(&listed)
+                    .iter()
+                    .find(|i| i["id"] == r["id"])
+                    .cloned()
+                    .unwrap_or_else(|| panic!("{} in {listed}", id(r)));
+                let read = app
+                    .get_ok(who, &format!("/api/v1/placement-requests/{}", id(r)))
+                    .await;
+                assert_eq!(item, read);
+            }
+        }
+        let read = app
+            .get_ok(
+                &w.office,
+                &format!("/api/v1/placement-requests/{}", id(&many)),
+            )
+            .await;
+        assert_eq!(
+            read["student_ids"].as_array().map(Vec::len),
+            Some(3),
+            "{read}"
+        );
+        assert_eq!(
+            read["preferences"].as_array().map(Vec::len),
+            Some(2),
+            "{read}"
+        );
+        assert!(read["preferences"][0]["department_id"].is_null(), "{read}");
+    }
+);
