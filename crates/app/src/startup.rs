@@ -19,6 +19,8 @@ pub struct Application {
     mail_worker: crate::jobs::mail::WorkerHandle,
     /// The periodic reminder sweep, if configured.
     reminders: Option<tokio::task::JoinHandle<()>>,
+    /// The watch for other processes' writes (`db::watch`).
+    write_watch: tokio::task::JoinHandle<()>,
 }
 
 /// Opens the database, migrates it and makes sure the catalog is there; the settings' public
@@ -82,12 +84,14 @@ pub async fn build(config: Config, clock: Clock) -> anyhow::Result<Application> 
         .config
         .reminder_interval
         .map(|every| spawn_reminder_sweep(state.clone(), every));
+    let write_watch = state.db.watch_other_writers();
     Ok(Application {
         listener,
         router: router(state.clone()),
         state,
         mail_worker,
         reminders,
+        write_watch,
     })
 }
 
@@ -198,6 +202,7 @@ impl Application {
         if let Some(r) = self.reminders {
             r.abort();
         }
+        self.write_watch.abort();
         self.mail_worker.stop().await;
         self.state.db.close().await;
         res

@@ -63,6 +63,7 @@ pub mod staff;
 pub mod students;
 pub mod time_entries;
 pub mod users;
+pub mod watch;
 
 pub use crate::domain::scope::Scope;
 pub use batch::{Bind, codes_by_id, distinct, fetch_in, fetch_in_with};
@@ -185,9 +186,15 @@ impl Db {
     /// store. A value read before a read of the store and still current after it proves no
     /// write of this process landed in between: what [`sessions::SessionCache`]
     /// keys its entries on. Writes of another process (a CLI command, a second instance on the
-    /// same PostgreSQL) do not count; a cache keyed on this bounds their staleness otherwise.
+    /// same PostgreSQL) count when the server's watch sees them ([`watch`], within
+    /// [`watch::POLL`]).
     pub fn write_generation(&self) -> u64 {
         self.writes.load(Ordering::Acquire)
+    }
+
+    /// Counts a write committed by another process (`watch`).
+    fn count_other_write(&self) {
+        self.writes.fetch_add(1, Ordering::AcqRel);
     }
 
     async fn pool_for(url: &str, max_connections: u32) -> anyhow::Result<Pool> {
@@ -331,16 +338,26 @@ impl Db {
     /// writers wait on each other in a cycle (a deadlock, answered as a 500). Taken first, it
     /// is the first lock of every writer, as SQLite's write lock is.
     pub async fn write(&self) -> DbResult<Tx> {
+        self.write_counted(Some(self.writes.clone())).await
+    }
+
+    /// As [`Db::write`], but its commit leaves [`Db::write_generation`] alone: only for a
+    /// write that changes nothing a kept value ([`recent::Recent`]) was derived from, or whose
+    /// kept value the caller mends itself. One use: a session's idle clock
+    /// ([`sessions::touch`]), which every active session moves once a minute and which
+    /// would otherwise make everything kept stale that often.
+    pub(crate) async fn write_uncounted(&self) -> DbResult<Tx> {
+        self.write_counted(None).await
+    }
+
+    async fn write_counted(&self, writes: Option<Arc<AtomicU64>>) -> DbResult<Tx> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => Tx::Sqlite(Conn::Transaction(
                 p.begin_with("BEGIN IMMEDIATE").await?,
-                Some(self.writes.clone()),
+                writes,
             )),
             Pool::Postgres(p) => {
-                let mut tx = Tx::Postgres(Conn::Transaction(
-                    p.begin().await?,
-                    Some(self.writes.clone()),
-                ));
+                let mut tx = Tx::Postgres(Conn::Transaction(p.begin().await?, writes));
                 audit::lock_chain(&mut tx).await?;
                 tx
             }

@@ -1,10 +1,10 @@
 //! Values derived from the store and kept while they are still what the store would give:
-//! while no write transaction of this process has committed since they were read
-//! ([`super::Db::write_generation`]) and for at most a few seconds, which bounds how long a
-//! write of another process (a CLI command, a second instance on the same PostgreSQL) takes
-//! to be seen. Used for what every request or every page reads again and again with nothing
-//! changed in between: the session row (`sessions::find`) and a placement's derived view
-//! (`service::placements::list_views`).
+//! while no write has committed since they were read ([`super::Db::write_generation`]: this
+//! process's commits at once, other processes' within a quarter of a second through the
+//! server's watch, `super::watch`), and for at most a fixed time besides, a guard for when no
+//! watch runs. Used for what every request or every page reads again and again with nothing
+//! changed in between: the session row (`sessions::find`), a placement's derived view
+//! (`service::placements::list_views`) and a request's live eligibility.
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
@@ -76,6 +76,19 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
         inner.entries.insert(key, (value, Instant::now()));
     }
 
+    /// Changes the value kept for `key` in place, if it was read at `generation`, without
+    /// making it fresher: for a write the caller made that changed only what `change` does
+    /// (see `Db::write_uncounted`).
+    pub fn mend(&self, key: &K, generation: u64, change: impl FnOnce(&mut V)) {
+        let mut inner = self.lock();
+        if inner.generation != generation {
+            return;
+        }
+        if let Some((v, _)) = inner.entries.get_mut(key) {
+            change(v);
+        }
+    }
+
     /// How many values are kept (for tests).
     pub fn len(&self) -> usize {
         self.lock().entries.len()
@@ -129,6 +142,18 @@ mod tests {
         c.put("d".into(), 4, 1);
         assert_eq!(c.len(), 1);
         assert_eq!(c.get(&"d".into(), 1), Some(4));
+    }
+
+    #[test]
+    fn a_mend_changes_only_a_value_of_its_generation() {
+        let c = cache(10);
+        c.put("a".into(), 1, 4);
+        c.mend(&"a".into(), 3, |v| *v = 7);
+        assert_eq!(c.get(&"a".into(), 4), Some(1), "read before another write");
+        c.mend(&"a".into(), 4, |v| *v = 8);
+        assert_eq!(c.get(&"a".into(), 4), Some(8));
+        c.mend(&"b".into(), 4, |v| *v = 9);
+        assert_eq!(c.get(&"b".into(), 4), None, "nothing kept, nothing made");
     }
 
     #[test]

@@ -64,8 +64,9 @@ pub async fn insert(tx: &mut Tx, s: &NewSession<'_>) -> DbResult<()> {
 /// are kept, keyed by the token's hash.
 pub type SessionCache = super::recent::Recent<String, SessionRow>;
 
-/// How long a session row read from the store may answer for it at most.
-pub const SESSION_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+/// How long a session row read from the store may answer for it at most, whatever the watch
+/// (`db::watch`) says.
+pub const SESSION_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most session rows kept at once.
 pub const SESSIONS_KEPT: usize = 10_000;
 
@@ -113,9 +114,20 @@ async fn find_in_store(db: &super::Db, token_hash: &str) -> DbResult<Option<Sess
     })
 }
 
-pub async fn touch(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
+/// Moves the session's idle clock to `now` (`http::auth::touch_after`), in a write of its own
+/// that leaves what is kept current: the row kept for this token gets the new clock in place,
+/// if nothing else was written since it was read. Every active session does this once a
+/// minute; counted as a write, it would make every kept value stale that often.
+pub async fn touch(db: &super::Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<()> {
+    let generation = db.write_generation();
+    let mut tx = db.write_uncounted().await?;
+    on_tx!(&mut tx, c => sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
         .bind(token_hash).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
+    tx.commit().await?;
+    db.sessions()
+        .mend(&token_hash.to_string(), generation, |row| {
+            row.last_seen_at = now
+        });
     Ok(())
 }
 

@@ -145,9 +145,7 @@ pub async fn load_session(
         return Err(AppError::Unauthenticated);
     }
     if now - row.last_seen_at > touch_after(idle) {
-        let mut tx = state.db.write().await?;
-        db::sessions::touch(&mut tx, &token_hash, now).await?;
-        tx.commit().await?;
+        db::sessions::touch(&state.db, &token_hash, now).await?;
     }
     let role = Role::parse(&row.role)
         .ok_or_else(|| anyhow::anyhow!("unknown role {:?} in the users table", row.role))?;

@@ -77,8 +77,8 @@ pub async fn views(
 /// in 15 statements; kept, it is its own statement.
 pub type RecentViews = crate::db::recent::Recent<(String, NaiveDate), Placement>;
 
-/// How long a derived view may answer at most (the bound on seeing another process's write).
-pub const VIEWS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+/// How long a derived view may answer at most, whatever the watch (`db::watch`) says.
+pub const VIEWS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most views kept at once: 100 pages of 50 (a few MiB).
 pub const VIEWS_KEPT: usize = 5_000;
 

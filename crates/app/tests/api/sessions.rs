@@ -471,3 +471,30 @@ db_test!(a_busy_session_sees_its_end_at_once, |app| async move {
     gone(&bystander).await;
     hot(&other_device).await;
 });
+
+// Another process writes to the same database (a CLI command beside the server, or a second
+// instance on the same PostgreSQL): the server has kept the session row and the placement
+// views, and must see the change within its watch's poll (`db::watch`), not after the 30 s
+// a kept value may otherwise last.
+db_test!(another_process_s_write_is_seen_soon, |app| async move {
+    let coordinator = app.coordinator().await;
+    for _ in 0..3 {
+        app.get_ok(&coordinator, "/api/v1/me").await;
+    }
+    // Its own connection, outside the server's pool and write count.
+    let other = practicum::db::Db::connect(&app.state.config.database_url(), 1)
+        .await
+        .expect("a second connection");
+    let id = coordinator.user["id"].as_str().unwrap().to_string();
+    let mut tx = other.write().await.expect("a write");
+    practicum::db::sessions::delete_all_for_user(&mut tx, &id, None)
+        .await
+        .expect("sessions ended");
+    tx.commit().await.expect("committed");
+    other.close().await;
+    poll(std::time::Duration::from_secs(10), || async {
+        let res = app.get(&coordinator, "/api/v1/me").await;
+        (res.status() == 401).then_some(())
+    })
+    .await;
+});

@@ -91,9 +91,8 @@ impl RequestFacts {
 /// what checking again would give.
 pub type RecentEligibility = crate::db::recent::Recent<String, Vec<FieldError>>;
 
-/// How long a derived eligibility may answer at most (the bound on seeing another process's
-/// write).
-pub const ELIGIBILITY_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(2);
+/// How long a derived eligibility may answer at most, whatever the watch (`db::watch`) says.
+pub const ELIGIBILITY_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most eligibilities kept at once: 100 pages of 50.
 pub const ELIGIBILITY_KEPT: usize = 5_000;
 
