@@ -503,6 +503,14 @@ pub fn items(list: &Value) -> Vec<Value> {
         .clone()
 }
 
+/// The item of a list answer with `record`'s id; panics, showing the list, when it is not there.
+pub fn item_of(list: &Value, record: &Value) -> Value {
+    items(list)
+        .into_iter()
+        .find(|i| i["id"] == record["id"])
+        .unwrap_or_else(|| panic!("{} in {list}", record["id"]))
+}
+
 /// The ids of a list answer's items.
 pub fn ids(list: &Value) -> Vec<String> {
     items(list).iter().map(id).collect()

@@ -766,11 +766,7 @@ db_test!(eligibility_is_live_on_every_read, |app| async move {
     // twice here, then after each write below.
     let listed_codes = || async {
         let listed = app.get_ok(&w.office, "/api/v1/placement-requests").await;
-        let item = items(&listed)
-            .iter()
-            .find(|i| i["id"] == r["id"])
-            .cloned()
-            .expect("the request is listed");
+        let item = item_of(&listed, &r);
         codes(&json!({ "errors": item["eligibility"] }))
     };
     for _ in 0..2 {
@@ -1748,11 +1744,7 @@ db_test!(
         for who in [&w.office, &w.school] {
             let listed = app.get_ok(who, "/api/v1/placement-requests?limit=50").await;
             for r in [&many, &none] {
-                let item = items(&listed)
-                    .iter()
-                    .find(|i| i["id"] == r["id"])
-                    .cloned()
-                    .unwrap_or_else(|| panic!("{} in {listed}", id(r)));
+                let item = item_of(&listed, r);
                 let read = app
                     .get_ok(who, &format!("/api/v1/placement-requests/{}", id(r)))
                     .await;

@@ -1077,13 +1077,7 @@ db_test_with!(
         .await
         .remove(0);
         let listed = listed_twice(&app, &w, "").await;
-        let item = |list: &Value| -> Value {
-            items(list)
-                .iter()
-                .find(|i| i["id"] == p["id"])
-                .cloned()
-                .unwrap_or_else(|| panic!("{} in {list}", sid(&p)))
-        };
+        let item = |list: &Value| item_of(list, &p);
         assert_eq!(item(&listed)["status"], "proposed");
 
         // Confirmed by the school (a transition).

@@ -122,11 +122,7 @@ db_test!(
                 &format!("/api/v1/students?q={}", ana["last_name"].as_str().unwrap()),
             )
             .await;
-        let item = items(&listed)
-            .iter()
-            .find(|i| i["id"] == ana["id"])
-            .cloned()
-            .expect("listed");
+        let item = item_of(&listed, &ana);
         assert_eq!(item["enrollments"], moved["enrollments"], "{listed}");
 
         // The receiving school sees the student and the evidence that came with them, and its
