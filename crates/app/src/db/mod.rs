@@ -1,9 +1,8 @@
-//! The store. One enum over the two backends; each store function is written once with
+//! The store: a pool on one of the two backends ([`Db`], [`Pool`]); each store function is written once with
 //! portable SQL (`$1` placeholders work on both) and the `on_tx!` macro runs it on whichever
 //! backend is live. Where SQL cannot be portable, a function matches on `Tx` and has one arm
 //! per backend, side by side.
 use sqlx::{
-    Postgres, Sqlite,
     postgres::{PgConnectOptions, PgPool, PgPoolOptions},
     sqlite::{
         SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -62,11 +61,13 @@ pub mod sso;
 pub mod staff;
 pub mod students;
 pub mod time_entries;
+mod tx;
 pub mod users;
 pub mod watch;
 
 pub use crate::domain::scope::Scope;
 pub use batch::{Bind, codes_by_id, distinct, fetch_in, fetch_in_with};
+pub use tx::{Conn, Tx};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -108,39 +109,6 @@ pub struct Db {
 pub enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
-}
-
-pub enum Tx {
-    Sqlite(Conn<Sqlite>),
-    Postgres(Conn<Postgres>),
-}
-
-/// A pooled connection inside a transaction, or (for [`Db::read_latest`]) without one; either
-/// way the backend's connection, which store functions run their statements on. A write
-/// transaction carries its store's write count, which its commit advances
-/// ([`Db::write_generation`]).
-pub enum Conn<DB: sqlx::Database> {
-    Transaction(sqlx::Transaction<'static, DB>, Option<Arc<AtomicU64>>),
-    Plain(sqlx::pool::PoolConnection<DB>),
-}
-
-impl<DB: sqlx::Database> std::ops::Deref for Conn<DB> {
-    type Target = DB::Connection;
-    fn deref(&self) -> &DB::Connection {
-        match self {
-            Conn::Transaction(t, _) => t,
-            Conn::Plain(c) => c,
-        }
-    }
-}
-
-impl<DB: sqlx::Database> std::ops::DerefMut for Conn<DB> {
-    fn deref_mut(&mut self) -> &mut DB::Connection {
-        match self {
-            Conn::Transaction(t, _) => t,
-            Conn::Plain(c) => c,
-        }
-    }
 }
 
 /// Runs `$body` with `$c` bound to the live backend's connection, inside the transaction.
@@ -369,25 +337,6 @@ impl Db {
             Pool::Sqlite(p) => p.close().await,
             Pool::Postgres(p) => p.close().await,
         }
-    }
-}
-
-impl Tx {
-    /// Commits the transaction; a connection without one has nothing to commit. A write
-    /// transaction's commit advances its store's write count, after the commit, so a reader
-    /// that saw the count before it cannot have read the state before it and keep it.
-    pub async fn commit(self) -> DbResult<()> {
-        // Advanced even when the commit reports an error: the error may have come after the
-        // store committed, and a needless advance only costs a cache a miss.
-        let (committed, writes) = match self {
-            Tx::Sqlite(Conn::Transaction(t, w)) => (t.commit().await, w),
-            Tx::Postgres(Conn::Transaction(t, w)) => (t.commit().await, w),
-            Tx::Sqlite(Conn::Plain(_)) | Tx::Postgres(Conn::Plain(_)) => (Ok(()), None),
-        };
-        if let Some(w) = writes {
-            w.fetch_add(1, Ordering::AcqRel);
-        }
-        Ok(committed?)
     }
 }
 

@@ -85,17 +85,6 @@ impl RequestFacts {
     }
 }
 
-/// Live eligibility derived lately, by request id ([`crate::db::recent::Recent`]): a request's
-/// eligibility is a function of what is stored (it takes no day: `eligibility::check` compares
-/// the request's own dates), so while no write has committed since it was derived it is still
-/// what checking again would give.
-pub type RecentEligibility = crate::db::recent::Recent<String, Vec<FieldError>>;
-
-/// How long a derived eligibility may answer at most, whatever the watch (`db::watch`) says.
-pub const ELIGIBILITY_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
-/// Most eligibilities kept at once: 100 pages of 50.
-pub const ELIGIBILITY_KEPT: usize = 5_000;
-
 /// A page of requests, each open one with its live eligibility: kept in
 /// `st.request_eligibility`, or checked against facts read once for the open requests not
 /// kept. `read_at` is the store's write generation ([`db::Db::write_generation`]) read

@@ -19,9 +19,7 @@ mod decision;
 mod live_eligibility;
 pub use choices::{DecisionChoices, decision_choices, preferences_of};
 pub use decision::decide;
-pub use live_eligibility::{
-    ELIGIBILITY_FRESH_FOR, ELIGIBILITY_KEPT, RecentEligibility, with_eligibility_all,
-};
+pub use live_eligibility::with_eligibility_all;
 
 /// The fields of a new request (API.md "Placements"), as the edge could read them.
 #[derive(Clone, Debug, Default)]

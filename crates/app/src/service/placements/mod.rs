@@ -2,18 +2,11 @@
 //! capacity and supervisor checks every new placement passes (manual approval and the
 //! allocator's accepted proposals), whose rules live in `domain/decision.rs`.
 use super::Principal;
-use super::facts::Facts;
-use super::placement_filters::Derived;
 use super::principal::ensure;
-use crate::db::{
-    self, Scope, Tx,
-    placements::PlacementRow,
-    requests::{FacultySupervisor, PlacementRequest},
-};
+use crate::db::{self, Scope, Tx, placements::PlacementRow, requests::PlacementRequest};
 use crate::domain::{
     ErrorCode, FieldError, Problems,
     booking::{self, Booking},
-    clearance::Clearance,
     decision::{self, DepartmentFacts, ProposedPlacement, RequestWindow, Supervisor},
     period::Period,
     placement::{self, Mover, Refusal, Stored, Target},
@@ -37,148 +30,8 @@ pub struct NameStudent {
     pub student_id: String,
 }
 
-/// The clearance of a placement, derived on every read from the rules and the student's
-/// evidence. A seat whose student is not named yet has nothing to check: pending.
-pub async fn clearance_of(
-    tx: &mut Tx,
-    row: &PlacementRow,
-    today: NaiveDate,
-) -> AppResult<Clearance> {
-    Ok(Facts::load(tx, std::slice::from_ref(row), &[])
-        .await?
-        .clearance(row, today))
-}
-
-pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> AppResult<Placement> {
-    let facts = Facts::load(tx, std::slice::from_ref(&row), &[]).await?;
-    let risks = super::risks::risks_with(tx, &facts, &row).await?;
-    view_with(&facts, row, risks, today)
-}
-
-/// A page of placements as their readers see them, from facts read for the whole page in
-/// about 15 queries ([`Facts::load`]), in the page's order.
-pub async fn views(
-    tx: &mut Tx,
-    rows: Vec<PlacementRow>,
-    today: NaiveDate,
-) -> AppResult<Vec<Placement>> {
-    let facts = Facts::load_stored(tx, &rows).await?;
-    let risks = super::risks::risks_of_many(tx, &facts, &rows).await?;
-    rows.into_iter()
-        .zip(risks)
-        .map(|(row, risks)| view_with(&facts, row, risks, today))
-        .collect()
-}
-
-/// Placement views derived lately, by placement id and day
-/// ([`crate::db::recent::Recent`]): a placement's view is a function of what is stored and of
-/// the day, so while no write has committed since it was derived it is still what deriving
-/// it again would give. A page of confirmed placements derives from about 2,000 rows of facts
-/// in 15 statements; kept, it is its own statement.
-pub type RecentViews = crate::db::recent::Recent<(String, NaiveDate), Placement>;
-
-/// How long a derived view may answer at most, whatever the watch (`db::watch`) says.
-pub const VIEWS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
-/// Most views kept at once: 100 pages of 50 (a few MiB).
-pub const VIEWS_KEPT: usize = 5_000;
-
-/// One page of the placements list as its readers see it: the store's page, then each row's
-/// view (kept in `st.placement_views`, or derived from facts read once for the rows not
-/// kept), then the derived filters (`status=onboarding|cleared`, `clearance`, `starting`,
-/// `at_risk`) on those views, so a filtered page may hold fewer than its limit while the
-/// cursor goes on.
-pub async fn list_views(
-    st: &AppState,
-    scope: &crate::db::Scope,
-    filter: &db::placements::Filter,
-    page: &db::Page,
-    derived: &Derived,
-) -> AppResult<db::Paged<Placement>> {
-    let today = st.clock.today();
-    // Read before the store is: a view derived from what a write changed meanwhile is kept
-    // under the older generation, so it is never used (`Recent::put`).
-    let generation = st.db.write_generation();
-    // A list's page: no common snapshot needed (Db::read_latest).
-    let mut tx = st.db.read_latest().await?;
-    let rows = db::placements::list(&mut tx, scope, filter, page).await?;
-    let now = st.db.write_generation();
-    let mut views: Vec<Option<Placement>> = rows
-        .items
-        .iter()
-        .map(|r| st.placement_views.get(&(r.id.clone(), today), now))
-        .collect();
-    let missing: Vec<PlacementRow> = rows
-        .items
-        .iter()
-        .zip(&views)
-        .filter(|(_, v)| v.is_none())
-        .map(|(r, _)| r.clone())
-        .collect();
-    if !missing.is_empty() {
-        let facts = Facts::load_stored(&mut tx, &missing).await?;
-        let risks = super::risks::risks_of_many(&mut tx, &facts, &missing).await?;
-        let mut derived_views = std::collections::HashMap::new();
-        for (row, risks) in missing.into_iter().zip(risks) {
-            let id = row.id.clone();
-            let view = view_with(&facts, row, risks, today)?;
-            st.placement_views
-                .put((id.clone(), today), view.clone(), generation);
-            derived_views.insert(id, view);
-        }
-        for (row, slot) in rows.items.iter().zip(views.iter_mut()) {
-            if slot.is_none() {
-                *slot = derived_views.remove(&row.id);
-            }
-        }
-    }
-    let items = rows
-        .items
-        .iter()
-        .zip(views)
-        .filter_map(|(row, view)| view.filter(|v| derived.keeps_view(row, v, today)))
-        .collect();
-    Ok(db::Paged {
-        items,
-        next_cursor: rows.next_cursor,
-    })
-}
-
-fn view_with(
-    facts: &Facts,
-    row: PlacementRow,
-    risks: Vec<crate::domain::risk::Risk>,
-    today: NaiveDate,
-) -> AppResult<Placement> {
-    let clearance = facts.clearance(&row, today);
-    let stored = Stored::parse(&row.status)
-        .ok_or_else(|| anyhow::anyhow!("unknown placement status {:?}", row.status))?;
-    let faculty_supervisor = row
-        .faculty_user_id
-        .as_deref()
-        .and_then(|uid| facts.user(uid))
-        .map(|u| FacultySupervisor {
-            name: u.name.clone(),
-            email: u.email.clone(),
-        });
-    Ok(Placement {
-        risks,
-        status: placement::shown_status(stored, clearance.is_cleared()).to_string(),
-        clearance,
-        faculty_supervisor,
-        id: row.id,
-        request_id: row.request_id,
-        kind: row.kind,
-        student_id: row.student_id,
-        school_id: row.school_id,
-        program_id: row.program_id,
-        department_id: row.department_id,
-        preceptor_id: row.preceptor_id,
-        site_mentor_id: row.site_mentor_id,
-        starts_on: row.starts_on,
-        ends_on: row.ends_on,
-        cancel_reason: row.cancel_reason,
-    })
-}
+mod views;
+pub use views::{clearance_of, list_views, view, views};
 
 /// Whether the caller may see this placement (`Scope::sees_placement`).
 /// What completing the placement depends on (`domain::completion`): its required and approved
