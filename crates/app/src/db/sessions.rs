@@ -116,8 +116,8 @@ async fn find_in_store(db: &super::Db, token_hash: &str) -> DbResult<Option<Sess
 
 /// Moves the session's idle clock to `now` (`http::auth::touch_after`), in a write of its own
 /// that leaves what is kept current: the row kept for this token gets the new clock in place,
-/// if nothing else was written since it was read. Every active session does this once a
-/// minute; counted as a write, it would make every kept value stale that often.
+/// if nothing else was written since it was read. This process does not count it; the watch
+/// (`super::watch`) still sees it as a commit and drops what is kept within its poll.
 pub async fn touch(db: &super::Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<()> {
     let generation = db.write_generation();
     let mut tx = db.write_uncounted().await?;
