@@ -66,7 +66,7 @@ pub async fn list_views(
     let mut tx = st.db.read_latest().await?;
     let rows = db::placements::list(&mut tx, scope, filter, page).await?;
     let now = st.db.write_generation();
-    let mut views: Vec<Option<Placement>> = rows
+    let mut kept: Vec<Option<Placement>> = rows
         .items
         .iter()
         .map(|r| st.placement_views.get(&(r.id.clone(), today), now))
@@ -74,22 +74,18 @@ pub async fn list_views(
     let missing: Vec<PlacementRow> = rows
         .items
         .iter()
-        .zip(&views)
+        .zip(&kept)
         .filter(|(_, v)| v.is_none())
         .map(|(r, _)| r.clone())
         .collect();
     if !missing.is_empty() {
-        let facts = Facts::load_stored(&mut tx, &missing).await?;
-        let risks = crate::service::risks::risks_of_many(&mut tx, &facts, &missing).await?;
         let mut derived_views = std::collections::HashMap::new();
-        for (row, risks) in missing.into_iter().zip(risks) {
-            let id = row.id.clone();
-            let view = view_with(&facts, row, risks, today)?;
+        for view in views(&mut tx, missing, today).await? {
             st.placement_views
-                .put((id.clone(), today), view.clone(), generation);
-            derived_views.insert(id, view);
+                .put((view.id.clone(), today), view.clone(), generation);
+            derived_views.insert(view.id.clone(), view);
         }
-        for (row, slot) in rows.items.iter().zip(views.iter_mut()) {
+        for (row, slot) in rows.items.iter().zip(kept.iter_mut()) {
             if slot.is_none() {
                 *slot = derived_views.remove(&row.id);
             }
@@ -98,7 +94,7 @@ pub async fn list_views(
     let items = rows
         .items
         .iter()
-        .zip(views)
+        .zip(kept)
         .filter_map(|(row, view)| view.filter(|v| derived.keeps_view(row, v, today)))
         .collect();
     Ok(db::Paged {
