@@ -16,6 +16,8 @@ pub struct AppState {
     pub placement_views: Arc<RecentViews>,
     /// Requests' live eligibility derived lately (`service::requests::with_eligibility_all`).
     pub request_eligibility: Arc<RecentEligibility>,
+    /// Lists' answers kept for their askers (`http::api::kept`).
+    pub kept_answers: Arc<KeptAnswers>,
 }
 
 impl AppState {
@@ -30,6 +32,7 @@ impl AppState {
                 ELIGIBILITY_FRESH_FOR,
                 ELIGIBILITY_KEPT,
             )),
+            kept_answers: Arc::new(KeptAnswers::new(ANSWERS_FRESH_FOR, ANSWERS_KEPT)),
             config: Arc::new(config),
             clock,
         }
@@ -59,3 +62,24 @@ pub type RecentEligibility = crate::db::recent::Recent<String, Vec<crate::domain
 pub const ELIGIBILITY_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most eligibilities kept at once: 100 pages of 50.
 pub const ELIGIBILITY_KEPT: usize = 5_000;
+
+/// Whose answer, to what, on which office day: a list's answer is a function of what is
+/// stored, of the asking user (their role and scope are stored too, so a change to them is a
+/// write) and of the day, and of nothing else.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct KeptAnswerKey {
+    pub user_id: String,
+    /// The request's path and query string as sent (`/api/v1/students?limit=50`).
+    pub path_and_query: String,
+    pub day: chrono::NaiveDate,
+}
+
+/// Lists' JSON answers lately given, by [`KeptAnswerKey`] ([`crate::db::recent::Recent`]); each
+/// is a cell the first asker fills and later askers of the same generation wait on.
+pub type KeptAnswers =
+    crate::db::recent::Recent<KeptAnswerKey, Arc<tokio::sync::OnceCell<axum::body::Bytes>>>;
+
+/// How long a kept answer may answer at most, whatever the watch (`db::watch`) says.
+pub const ANSWERS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+/// Most answers kept at once: a page of 50 is 20-60 KiB, so at most about 60 MiB.
+pub const ANSWERS_KEPT: usize = 1_000;

@@ -62,7 +62,10 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
     /// read *before* the store was, so a write committing meanwhile makes it never used. A
     /// value older than what is kept is dropped.
     pub fn put(&self, key: K, value: V, generation: u64) {
-        let mut inner = self.lock();
+        Self::keep(&mut self.lock(), key, value, generation, self.max_entries);
+    }
+
+    fn keep(inner: &mut Inner<K, V>, key: K, value: V, generation: u64, max_entries: usize) {
         if generation < inner.generation {
             return;
         }
@@ -70,10 +73,27 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
             inner.generation = generation;
             inner.entries.clear();
         }
-        if inner.entries.len() >= self.max_entries && !inner.entries.contains_key(&key) {
+        if inner.entries.len() >= max_entries && !inner.entries.contains_key(&key) {
             inner.entries.clear();
         }
         inner.entries.insert(key, (value, Instant::now()));
+    }
+
+    /// The value kept for `key` if it was read at `generation` and is fresh; otherwise
+    /// `make()`, kept under `generation` (unless something newer is kept) and answered. One
+    /// lock for both, so callers that miss at once share the one value they make: with a
+    /// `OnceCell` as the value, the first derives and the rest wait for it (single flight).
+    pub fn get_or_put_with(&self, key: K, generation: u64, make: impl FnOnce() -> V) -> V {
+        let mut inner = self.lock();
+        if inner.generation == generation
+            && let Some((v, at)) = inner.entries.get(&key)
+            && at.elapsed() < self.fresh_for
+        {
+            return v.clone();
+        }
+        let value = make();
+        Self::keep(&mut inner, key, value.clone(), generation, self.max_entries);
+        value
     }
 
     /// Changes the value kept for `key` in place, if it was read at `generation`, without
@@ -161,5 +181,20 @@ mod tests {
         let c: Recent<String, u32> = Recent::new(Duration::ZERO, 10);
         c.put("a".into(), 1, 0);
         assert_eq!(c.get(&"a".into(), 0), None);
+    }
+
+    #[test]
+    fn callers_that_miss_together_share_the_value_the_first_made() {
+        let c = cache(10);
+        let first = c.get_or_put_with("a".into(), 2, || 1);
+        let second = c.get_or_put_with("a".into(), 2, || 2);
+        assert_eq!((first, second), (1, 1));
+        // A write committed: the next caller makes anew and the old value is gone.
+        assert_eq!(c.get_or_put_with("a".into(), 3, || 3), 3);
+        assert_eq!(c.get(&"a".into(), 3), Some(3));
+        // A caller that read before that write gets its own value, never kept.
+        assert_eq!(c.get_or_put_with("b".into(), 2, || 4), 4);
+        assert_eq!(c.get(&"b".into(), 3), None);
+        assert_eq!(c.len(), 1);
     }
 }

@@ -24,6 +24,7 @@ mod imports_cli;
 mod inquiries;
 mod lapse_reminders;
 mod letters;
+mod list_answers;
 mod list_sorting;
 mod mfa;
 mod notices;

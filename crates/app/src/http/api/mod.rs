@@ -21,6 +21,7 @@ pub mod evaluations;
 pub mod imports;
 pub mod inquiries;
 pub mod invitations;
+pub mod kept;
 pub mod letters;
 pub mod mfa;
 pub mod notifications;

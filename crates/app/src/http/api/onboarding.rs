@@ -1,6 +1,7 @@
 //! Onboarding and clearance (API.md): requirement rules, each student's checklist, documents
 //! uploaded once and reused, the office's review, school attestations, signatures in the
 //! system and provisioning ticks.
+use super::kept::kept_json;
 use super::schema::{ChecklistItem, Document, Requirement};
 use super::{List, created};
 use crate::db;
@@ -20,7 +21,7 @@ use crate::state::AppState;
 use axum::{
     Json,
     extract::{Request, State},
-    http::StatusCode,
+    http::{StatusCode, Uri},
     response::Response,
 };
 
@@ -131,8 +132,9 @@ pub async fn student_documents(
 pub async fn review_queue(
     State(st): State<AppState>,
     p: Principal,
+    uri: Uri,
     params: Params,
-) -> AppResult<Json<List<Document>>> {
+) -> AppResult<Response> {
     p.authorize(Resource::Requirement, Action::Write)?;
     let page = params.page()?;
     let status = Some(
@@ -144,19 +146,18 @@ pub async fn review_queue(
             )?
             .unwrap_or_else(|| "submitted".into()),
     );
-    // A list's page: no common snapshot needed (Db::read_latest).
-    let mut tx = st.db.read_latest().await?;
-    Ok(Json(
-        db::documents::list(
-            &mut tx,
-            &status,
-            &params.get("requirement_code"),
-            &params.id("school_id")?,
-            &page,
-        )
-        .await?
-        .into(),
-    ))
+    let requirement_code = params.get("requirement_code");
+    let school_id = params.id("school_id")?;
+    kept_json(&st, &p, &uri, async {
+        // A list's page: no common snapshot needed (Db::read_latest).
+        let mut tx = st.db.read_latest().await?;
+        let list: List<Document> =
+            db::documents::list(&mut tx, &status, &requirement_code, &school_id, &page)
+                .await?
+                .into();
+        Ok(list)
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/documents/{id}/review", tag = "onboarding", security(("bearer" = [])),

@@ -1,6 +1,7 @@
 //! `/api/v1/placements`: read (scoped), name a slot's student, move through the lifecycle.
 //! The use cases are in `service/placements.rs`.
 use super::List;
+use super::kept::kept_json;
 use crate::db::{self};
 use crate::domain::ErrorCode;
 use crate::domain::{
@@ -13,7 +14,7 @@ use crate::http::{
     extract::{JsonBody, Params, PathId},
 };
 use crate::state::AppState;
-use axum::{Json, extract::State};
+use axum::{Json, extract::State, http::Uri, response::Response};
 use chrono::NaiveDate;
 
 use super::schema::Placement;
@@ -85,8 +86,9 @@ fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
 pub async fn list(
     State(st): State<AppState>,
     p: Principal,
+    uri: Uri,
     params: Params,
-) -> AppResult<Json<List<Placement>>> {
+) -> AppResult<Response> {
     let scope = p.authorize(Resource::Placement, Action::Read)?;
     let page = params.page()?;
     let filter = filter_from(&params)?;
@@ -94,11 +96,14 @@ pub async fn list(
     // onboarding, cleared, starting, clearance and at_risk are derived from each row of the
     // page (so a page may hold fewer than `limit` while the cursor goes on).
     let derived = input::placements::derived(&params)?;
-    let rows = placements::list_views(&st, &scope, &filter, &page, &derived).await?;
-    Ok(Json(List {
-        items: rows.items.into_iter().map(Into::into).collect(),
-        next_cursor: rows.next_cursor,
-    }))
+    kept_json(&st, &p, &uri, async {
+        let rows = placements::list_views(&st, &scope, &filter, &page, &derived).await?;
+        Ok(List::<Placement> {
+            items: rows.items.into_iter().map(Into::into).collect(),
+            next_cursor: rows.next_cursor,
+        })
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/placements/{id}", tag = "placements", security(("bearer" = [])),

@@ -1,4 +1,5 @@
 //! Placement requests: the front door (DOMAIN.md rule 3). Schools submit, the office decides.
+use super::kept::kept_json;
 use super::schema::PlacementRequest;
 use super::{List, created};
 use crate::db;
@@ -11,7 +12,12 @@ use crate::http::{
 };
 use crate::service::requests::{self, load_visible, with_eligibility};
 use crate::state::AppState;
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    extract::State,
+    http::{StatusCode, Uri},
+    response::Response,
+};
 
 #[utoipa::path(post, path = "/api/v1/placement-requests", tag = "placements", security(("bearer" = [])), request_body = input::requests::RequestInput,
     responses((status = 201, body = PlacementRequest), (status = 403, body = crate::http::error::Problem),
@@ -42,25 +48,30 @@ pub async fn create(
 pub async fn list(
     State(st): State<AppState>,
     p: Principal,
+    uri: Uri,
     params: Params,
-) -> AppResult<Json<List<PlacementRequest>>> {
+) -> AppResult<Response> {
     let scope = p.authorize(Resource::Request, Action::Read)?;
     let page = params.page()?;
     let filter = input::requests::filter(&params)?;
-    // Before the page is read: its eligibility is kept under it (`with_eligibility_all`).
-    let read_at = st.db.write_generation();
-    // A list's page: no common snapshot needed (Db::read_latest).
-    let mut tx = st.db.read_latest().await?;
-    let rows = db::requests::list(&mut tx, &scope, &filter, &page).await?;
-    let items = crate::service::requests::with_eligibility_all(&st, &mut tx, rows.items, read_at)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect();
-    Ok(Json(List {
-        items,
-        next_cursor: rows.next_cursor,
-    }))
+    kept_json(&st, &p, &uri, async {
+        // Before the page is read: its eligibility is kept under it (`with_eligibility_all`).
+        let read_at = st.db.write_generation();
+        // A list's page: no common snapshot needed (Db::read_latest).
+        let mut tx = st.db.read_latest().await?;
+        let rows = db::requests::list(&mut tx, &scope, &filter, &page).await?;
+        let items =
+            crate::service::requests::with_eligibility_all(&st, &mut tx, rows.items, read_at)
+                .await?
+                .into_iter()
+                .map(Into::into)
+                .collect();
+        Ok(List::<PlacementRequest> {
+            items,
+            next_cursor: rows.next_cursor,
+        })
+    })
+    .await
 }
 
 #[utoipa::path(get, path = "/api/v1/placement-requests/{id}", tag = "placements", security(("bearer" = [])),

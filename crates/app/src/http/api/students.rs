@@ -1,3 +1,4 @@
+use super::kept::kept_json;
 use super::schema::Student;
 use super::{List, created};
 use crate::db;
@@ -10,7 +11,12 @@ use crate::http::{
 };
 use crate::service::students;
 use crate::state::AppState;
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    extract::State,
+    http::{StatusCode, Uri},
+    response::Response,
+};
 
 #[utoipa::path(get, path = "/api/v1/students", tag = "directory", security(("bearer" = [])),
     params(("school_id" = Option<String>, Query), ("program_id" = Option<String>, Query),
@@ -20,18 +26,21 @@ use axum::{Json, extract::State, http::StatusCode};
 pub async fn list(
     State(st): State<AppState>,
     p: Principal,
+    uri: Uri,
     params: Params,
-) -> AppResult<Json<List<Student>>> {
+) -> AppResult<Response> {
     let scope = p.authorize(Resource::Student, Action::Read)?;
     let page = params.page()?;
     let filter = input::students::filter(&params)?;
-    // A list's page: no common snapshot needed (Db::read_latest).
-    let mut tx = st.db.read_latest().await?;
-    Ok(Json(
-        db::students::list(&mut tx, &scope, &filter, &page)
+    kept_json(&st, &p, &uri, async {
+        // A list's page: no common snapshot needed (Db::read_latest).
+        let mut tx = st.db.read_latest().await?;
+        let list: List<Student> = db::students::list(&mut tx, &scope, &filter, &page)
             .await?
-            .into(),
-    ))
+            .into();
+        Ok(list)
+    })
+    .await
 }
 
 #[utoipa::path(post, path = "/api/v1/students", tag = "directory", security(("bearer" = [])), request_body = input::students::StudentInput,

@@ -1,0 +1,69 @@
+//! A list's answer kept for its asker: the JSON of a page of students, requests, placements or
+//! documents, as answered to the same user for the same path and query on the same office day,
+//! answered again while no write has committed since (`db::recent::Recent` and the store's
+//! write generation, the same rule every kept value follows). Reading the same page again —
+//! a coordinator's refresh, a dashboard polling, a school's tool paging back and forth — then
+//! costs the session check and a copy, not the page's statements.
+//!
+//! Callers that miss at once wait for the first one's answer instead of deriving the same
+//! page side by side (single flight): after a write, 50 connections reading one list derive
+//! it once. An answer is kept only when it is a 200; a failure is the failing caller's own,
+//! and the next waiter derives again.
+//!
+//! Only for reads without side effects: a read that records a disclosure or an audit line
+//! (`disclosures::record`) must run every time and is never wrapped.
+use crate::http::auth::Principal;
+use crate::http::error::{AppError, AppResult};
+use crate::state::{AppState, KeptAnswerKey};
+use axum::{
+    body::Bytes,
+    http::{HeaderValue, Uri, header},
+    response::{IntoResponse, Response},
+};
+use serde::Serialize;
+use std::future::Future;
+use std::sync::Arc;
+
+/// `derive`'s value as a JSON 200, from what is kept when it was answered to `p` for `uri`
+/// today and no write has committed since; otherwise derived (once, however many callers miss
+/// together), kept and answered. Errors: `derive`'s own, unchanged.
+pub async fn kept_json<T, F>(
+    st: &AppState,
+    p: &Principal,
+    uri: &Uri,
+    derive: F,
+) -> AppResult<Response>
+where
+    T: Serialize,
+    F: Future<Output = AppResult<T>>,
+{
+    // Before the store is read, so a write committing meanwhile leaves this answer unused.
+    let read_at = st.db.write_generation();
+    let key = KeptAnswerKey {
+        user_id: p.user_id.clone(),
+        path_and_query: uri
+            .path_and_query()
+            .map_or_else(|| uri.path().to_string(), |pq| pq.as_str().to_string()),
+        day: st.clock.today(),
+    };
+    let cell = st
+        .kept_answers
+        .get_or_put_with(key, read_at, || Arc::new(tokio::sync::OnceCell::new()));
+    let body = cell
+        .get_or_try_init(|| async {
+            let value = derive.await?;
+            serde_json::to_vec(&value)
+                .map(Bytes::from)
+                .map_err(|e| AppError::from(anyhow::anyhow!(e)))
+        })
+        .await?
+        .clone();
+    Ok((
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        body,
+    )
+        .into_response())
+}
