@@ -158,6 +158,7 @@ for db in $DATABASES; do
     load "$db" "$name" "students, a later page" "/api/v1/students?limit=50&cursor=$cursor" "${auth[@]}"
     load "$db" "$name" "students, name search (common: tanaka)" "/api/v1/students?limit=50&q=tanaka" "${auth[@]}"
     load "$db" "$name" "students, name search (rare: müller42)" "/api/v1/students?limit=50&q=m%C3%BCller42" "${auth[@]}"
+    load "$db" "$name" "students, name search, each one new" "/api/v1/students" "${auth[@]}" -s bench/lua/new_search.lua
     load "$db" "$name" "students, enrolled at one school" "/api/v1/students?limit=50&status=enrolled&school_id=$school" "${auth[@]}"
     load "$db" "$name" "placement requests, 50 a page" "/api/v1/placement-requests?limit=50" "${auth[@]}"
     load "$db" "$name" "placement requests, submitted" "/api/v1/placement-requests?limit=50&status=submitted" "${auth[@]}"

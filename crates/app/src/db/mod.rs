@@ -309,17 +309,6 @@ impl Db {
         self.write_counted(Some(self.writes.clone())).await
     }
 
-    /// As [`Db::write`], but its commit leaves [`Db::write_generation`] alone: only for a
-    /// write that changes nothing a kept value ([`recent::Recent`]) was derived from, or whose
-    /// kept value the caller mends itself. One use: a session's idle clock
-    /// ([`sessions::touch`]), which every active session moves once a minute. The watch
-    /// ([`watch`]) still sees it as a commit (it cannot tell this process's from another's)
-    /// and drops what is kept within its poll; telling them apart would need a commit count
-    /// in the store.
-    pub(crate) async fn write_uncounted(&self) -> DbResult<Tx> {
-        self.write_counted(None).await
-    }
-
     async fn write_counted(&self, writes: Option<Arc<AtomicU64>>) -> DbResult<Tx> {
         Ok(match &self.pool {
             Pool::Sqlite(p) => Tx::Sqlite(Conn::Transaction(

@@ -96,19 +96,6 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
         value
     }
 
-    /// Changes the value kept for `key` in place, if it was read at `generation`, without
-    /// making it fresher: for a write the caller made that changed only what `change` does
-    /// (see `Db::write_uncounted`).
-    pub fn mend(&self, key: &K, generation: u64, change: impl FnOnce(&mut V)) {
-        let mut inner = self.lock();
-        if inner.generation != generation {
-            return;
-        }
-        if let Some((v, _)) = inner.entries.get_mut(key) {
-            change(v);
-        }
-    }
-
     /// How many values are kept (for tests).
     pub fn len(&self) -> usize {
         self.lock().entries.len()
@@ -162,18 +149,6 @@ mod tests {
         c.put("d".into(), 4, 1);
         assert_eq!(c.len(), 1);
         assert_eq!(c.get(&"d".into(), 1), Some(4));
-    }
-
-    #[test]
-    fn a_mend_changes_only_a_value_of_its_generation() {
-        let c = cache(10);
-        c.put("a".into(), 1, 4);
-        c.mend(&"a".into(), 3, |v| *v = 7);
-        assert_eq!(c.get(&"a".into(), 4), Some(1), "read before another write");
-        c.mend(&"a".into(), 4, |v| *v = 8);
-        assert_eq!(c.get(&"a".into(), 4), Some(8));
-        c.mend(&"b".into(), 4, |v| *v = 9);
-        assert_eq!(c.get(&"b".into(), 4), None, "nothing kept, nothing made");
     }
 
     #[test]

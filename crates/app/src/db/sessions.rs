@@ -114,20 +114,16 @@ async fn find_in_store(db: &super::Db, token_hash: &str) -> DbResult<Option<Sess
     })
 }
 
-/// Moves the session's idle clock to `now` (`http::auth::touch_after`), in a write of its own
-/// that leaves what is kept current: the row kept for this token gets the new clock in place,
-/// if nothing else was written since it was read. This process does not count it; the watch
-/// (`super::watch`) still sees it as a commit and drops what is kept within its poll.
+/// Moves the session's idle clock to `now` (`http::auth::touch_after`), in a write of its own.
 pub async fn touch(db: &super::Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<()> {
-    let generation = db.write_generation();
-    let mut tx = db.write_uncounted().await?;
+    // A counted write like any other: the kept session rows (and every other kept value) are
+    // dropped. Keeping them across it would need telling this process's commits from
+    // another's in the watch (`super::watch`), which sees every commit; at one write a minute
+    // per active session, that is not yet worth a commit count in the store.
+    let mut tx = db.write().await?;
     on_tx!(&mut tx, c => sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
         .bind(token_hash).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     tx.commit().await?;
-    db.sessions()
-        .mend(&token_hash.to_string(), generation, |row| {
-            row.last_seen_at = now
-        });
     Ok(())
 }
 

@@ -1,0 +1,20 @@
+-- Each request a name search not asked before (three random letters: 17,576 of them), so no
+-- answer kept for an earlier request serves it (http::api::kept): what a list costs when it
+-- is not kept, at the same concurrency. wrk -s bench/lua/new_search.lua; -H headers apply.
+local letters = "abcdefghijklmnopqrstuvwxyz"
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+end
+function init(args)
+  math.randomseed(os.time() * 1000 + id)
+end
+request = function()
+  local q = ""
+  for _ = 1, 3 do
+    local n = math.random(1, 26)
+    q = q .. letters:sub(n, n)
+  end
+  return wrk.format("GET", "/api/v1/students?limit=50&q=" .. q)
+end
