@@ -128,13 +128,72 @@ impl Form {
     }
 }
 
+/// A field as sent, `null` kept apart from absent (as `Map::get` answers): `Some(Value::Null)`
+/// for `"required": null`, which is a problem, where a missing `required` is not.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+/// A section as sent: each field a raw value, checked one by one below so that every problem
+/// is reported at once with its path.
+///
+/// Not `#[serde(deny_unknown_fields)]`, and no typed fields: serde stops at the first unknown
+/// key or wrong type, in its own words, where the API reports each unknown key at its own path
+/// (`sections[0].colour`, `unknown_field`) and each wrong field with its own code, all next to
+/// the other problems of the same section. `unknown` collects the keys not named here.
+#[derive(Deserialize)]
+struct SectionInput {
+    #[serde(default, deserialize_with = "present")]
+    title: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    items: Option<Value>,
+    #[serde(flatten)]
+    unknown: Map<String, Value>,
+}
+
+/// An item as sent; raw and open for the reasons given at [`SectionInput`].
+#[derive(Deserialize)]
+struct ItemInput {
+    #[serde(default, deserialize_with = "present")]
+    key: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    label: Option<Value>,
+    #[serde(default, deserialize_with = "present", rename = "type")]
+    item_type: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    required: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    anchors: Option<Value>,
+    #[serde(flatten)]
+    unknown: Map<String, Value>,
+}
+
+/// An anchor as sent. Typed: any shape but `{ value: whole number, label: text }` is one
+/// problem, `an anchor is { ... }`, at the anchor's path. Not `deny_unknown_fields`: an
+/// anchor's other keys have always been accepted (and dropped), and refusing them now would
+/// refuse forms the API takes today.
+#[derive(Deserialize)]
+struct AnchorInput {
+    value: i64,
+    label: String,
+}
+
+/// Reads `raw` into `T` when it is a JSON object; `None` for anything else. (A derived struct
+/// would also take a list of its fields in order, which no caller sends on purpose.)
+fn object<T: serde::de::DeserializeOwned>(raw: &Value) -> Option<T> {
+    match raw {
+        Value::Object(_) => T::deserialize(raw).ok(),
+        _ => None,
+    }
+}
+
 fn text_at(
     problems: &mut Problems,
-    obj: &Map<String, Value>,
+    raw: Option<&Value>,
     field: &str,
     path: &str,
 ) -> Option<String> {
-    match obj.get(field) {
+    match raw {
         Some(Value::String(s)) if !s.trim().is_empty() && s.chars().count() <= 500 => {
             Some(s.trim().to_string())
         }
@@ -157,8 +216,9 @@ fn text_at(
     }
 }
 
-fn unknown_keys(problems: &mut Problems, obj: &Map<String, Value>, known: &[&str], path: &str) {
-    for k in obj.keys().filter(|k| !known.contains(&k.as_str())) {
+/// Each key the input's shape does not name, at its own path.
+fn unknown_keys(problems: &mut Problems, unknown: &Map<String, Value>, path: &str) {
+    for k in unknown.keys() {
         problems.add(
             &format!("{path}.{k}"),
             ErrorCode::UnknownField,
@@ -194,7 +254,7 @@ pub fn parse_form(value: &Value, field: &str) -> Result<Form, Problems> {
     let mut sections = Vec::new();
     for (si, raw) in raw_sections.iter().enumerate() {
         let path = format!("{field}[{si}]");
-        let Value::Object(s) = raw else {
+        let Some(s) = object::<SectionInput>(raw) else {
             problems.add(
                 &path,
                 ErrorCode::InvalidType,
@@ -202,10 +262,10 @@ pub fn parse_form(value: &Value, field: &str) -> Result<Form, Problems> {
             );
             continue;
         };
-        unknown_keys(&mut problems, s, &["title", "items"], &path);
-        let title = text_at(&mut problems, s, "title", &path);
+        unknown_keys(&mut problems, &s.unknown, &path);
+        let title = text_at(&mut problems, s.title.as_ref(), "title", &path);
         let mut items = Vec::new();
-        match s.get("items") {
+        match &s.items {
             Some(Value::Array(raw_items)) if !raw_items.is_empty() => {
                 for (ii, raw) in raw_items.iter().enumerate() {
                     let ipath = format!("{path}.items[{ii}]");
@@ -234,7 +294,7 @@ fn parse_item(
     path: &str,
     keys: &mut HashSet<String>,
 ) -> Option<Item> {
-    let Value::Object(o) = raw else {
+    let Some(o) = object::<ItemInput>(raw) else {
         problems.add(
             path,
             ErrorCode::InvalidType,
@@ -242,13 +302,8 @@ fn parse_item(
         );
         return None;
     };
-    unknown_keys(
-        problems,
-        o,
-        &["key", "label", "type", "required", "anchors"],
-        path,
-    );
-    let key = match o.get("key") {
+    unknown_keys(problems, &o.unknown, path);
+    let key = match &o.key {
         Some(Value::String(k)) if is_key(k) => {
             if !keys.insert(k.clone()) {
                 problems.add(
@@ -268,9 +323,10 @@ fn parse_item(
             None
         }
     };
-    let label = text_at(problems, o, "label", path);
+    let label = text_at(problems, o.label.as_ref(), "label", path);
     let item_type = match o
-        .get("type")
+        .item_type
+        .as_ref()
         .and_then(Value::as_str)
         .and_then(ItemType::parse)
     {
@@ -284,7 +340,7 @@ fn parse_item(
             None
         }
     };
-    let required = match o.get("required") {
+    let required = match &o.required {
         None => false,
         Some(Value::Bool(b)) => *b,
         Some(_) => {
@@ -296,7 +352,7 @@ fn parse_item(
             false
         }
     };
-    let anchors = parse_anchors(problems, o.get("anchors"), item_type, path);
+    let anchors = parse_anchors(problems, o.anchors.as_ref(), item_type, path);
     Some(Item {
         key: key?,
         label: label?,
@@ -335,18 +391,14 @@ fn parse_anchors(
     let mut anchors = Vec::new();
     let mut ok = true;
     for (i, a) in list.iter().enumerate() {
-        let value = a.get("value").and_then(Value::as_i64);
-        let label = a
-            .get("label")
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .filter(|l| !l.is_empty() && l.chars().count() <= 100);
-        match (value, label) {
-            (Some(value), Some(label)) if (0..=100).contains(&value) => anchors.push(Anchor {
-                value,
-                label: label.to_string(),
-            }),
-            _ => {
+        let anchor = object::<AnchorInput>(a)
+            .map(|a| (a.value, a.label.trim().to_string()))
+            .filter(|(value, label)| {
+                (0..=100).contains(value) && !label.is_empty() && label.chars().count() <= 100
+            });
+        match anchor {
+            Some((value, label)) => anchors.push(Anchor { value, label }),
+            None => {
                 ok = false;
                 problems.add(
                     &format!("{field}[{i}]"),

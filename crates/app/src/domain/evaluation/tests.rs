@@ -112,3 +112,88 @@ fn an_aggregate_of_fewer_than_three_is_withheld() {
     // Free text never leaves a response.
     assert!(three.items.iter().all(|i| i.key != "note"));
 }
+
+/// The problems a client sees for a broken form: each code, path and message exactly, in
+/// order. (The input shapes are serde types now; this pins that nothing a client sees moved.)
+#[test]
+fn a_broken_form_keeps_its_codes_paths_and_words() {
+    let p = parse_form(
+        &json!([{ "zeta": 1, "title": 5, "items": [
+            { "key": "k", "label": "L", "type": "text", "required": null, "colour": 1 },
+            ["k2", "L", "text"],
+            { "key": "s", "label": "S", "type": "scale",
+              "anchors": [[1, "a"], { "value": 2, "label": "b", "note": "dropped" }] } ] },
+          "not a section"]),
+        "sections",
+    )
+    .expect_err("invalid");
+    let got: Vec<_> =
+        p.0.iter()
+            .map(|e| {
+                (
+                    e.field.clone().unwrap_or_default(),
+                    e.code,
+                    e.message.clone(),
+                )
+            })
+            .collect();
+    let want = [
+        (
+            "sections[0].zeta",
+            ErrorCode::UnknownField,
+            "zeta is not a field here",
+        ),
+        (
+            "sections[0].title",
+            ErrorCode::Required,
+            "title is required (text)",
+        ),
+        (
+            "sections[0].items[0].colour",
+            ErrorCode::UnknownField,
+            "colour is not a field here",
+        ),
+        (
+            "sections[0].items[0].required",
+            ErrorCode::InvalidBoolean,
+            "must be true or false",
+        ),
+        (
+            "sections[0].items[1]",
+            ErrorCode::InvalidType,
+            "an item is an object { key, label, type, required, anchors? }",
+        ),
+        (
+            "sections[0].items[2].anchors[0]",
+            ErrorCode::InvalidTemplate,
+            "an anchor is { value: a whole number 0-100, label: text }",
+        ),
+        (
+            "sections[1]",
+            ErrorCode::InvalidType,
+            "a section is an object { title, items }",
+        ),
+    ]
+    .map(|(f, c, m)| (f.to_string(), c, m.to_string()));
+    assert_eq!(got, want);
+    // An anchor's other keys are accepted and dropped, as they always were.
+    let f = parse_form(
+        &json!([{ "title": "T", "items": [{ "key": "s", "label": "S", "type": "scale",
+            "anchors": [{ "value": 1, "label": " a ", "note": 1 }, { "value": 2, "label": "b" }] }] }]),
+        "sections",
+    )
+    .expect("valid");
+    assert_eq!(
+        f.sections[0].items[0].anchors,
+        vec![
+            Anchor {
+                value: 1,
+                label: "a".into()
+            },
+            Anchor {
+                value: 2,
+                label: "b".into()
+            }
+        ]
+    );
+}

@@ -1,5 +1,18 @@
 //! The office's review queue and a document's review page, preview and file.
-use super::*;
+use super::state_badge;
+use crate::db::{self, Scope};
+use crate::domain::policy::{Action, Resource};
+use crate::http::pages::view::{Cell, Table};
+use crate::http::pages::{
+    ActionForm, Form, ListPage, PageId, PageResult, PageUser, filter_select, list_page,
+    list_response, see,
+};
+use crate::http::{error::AppError, extract::Params, input};
+use crate::service::onboarding::documents;
+use crate::state::AppState;
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::{extract::State, response::IntoResponse};
 
 pub(super) async fn queue(
     State(st): State<AppState>,
