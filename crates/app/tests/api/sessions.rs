@@ -393,20 +393,22 @@ db_test_with!(
     |c| c.max_in_flight = 1,
     |app| async move {
         use tokio::io::AsyncWriteExt;
-        // Hold the one slot: a sign-in whose body never finishes arriving.
+        // Hold the one slot: a sign-in whose body never finishes arriving. Under load the
+        // probe can reach the server before the held request does, take the slot, and have
+        // the held one shed instead; so each try holds anew until a probe is the one shed.
         let addr = app.base.trim_start_matches("http://").to_string();
-        let mut held = tokio::net::TcpStream::connect(&addr).await.unwrap();
-        held.write_all(
-            format!(
-                "POST /api/v1/auth/login HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{"
+        let (shed, held) = poll(std::time::Duration::from_secs(10), || async {
+            let mut held = tokio::net::TcpStream::connect(&addr).await.ok()?;
+            held.write_all(
+                format!(
+                    "POST /api/v1/auth/login HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{{"
+                )
+                .as_bytes(),
             )
-            .as_bytes(),
-        )
-        .await
-        .unwrap();
-        let shed = poll(std::time::Duration::from_secs(10), || async {
+            .await
+            .ok()?;
             let res = app.client.get(app.url("/login")).send().await.ok()?;
-            (res.status() == 503).then_some(res)
+            (res.status() == 503).then_some((res, held))
         })
         .await;
         assert_eq!(shed.headers()["retry-after"], "1");
