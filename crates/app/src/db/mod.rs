@@ -483,4 +483,26 @@ mod tests {
         assert_eq!(l("   "), None);
         assert_eq!(like(&None), None);
     }
+
+    /// The bundled SQLite is built with the flags `.cargo/config.toml` gives it: a build
+    /// without them answers the same but prepares every list statement again on each run
+    /// (QPSG) and takes a process-wide lock on each allocation (memory statistics).
+    #[tokio::test]
+    async fn the_bundled_sqlite_is_built_with_the_projects_flags() {
+        use sqlx::Connection;
+        let mut c = sqlx::SqliteConnection::connect("sqlite::memory:")
+            .await
+            .unwrap();
+        let options: Vec<(String,)> = sqlx::query_as("PRAGMA compile_options")
+            .fetch_all(&mut c)
+            .await
+            .unwrap();
+        let options: Vec<String> = options.into_iter().map(|(o,)| o).collect();
+        for flag in ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"] {
+            assert!(
+                options.iter().any(|o| o == flag),
+                "{flag} missing from {options:?}"
+            );
+        }
+    }
 }
