@@ -2,17 +2,12 @@
 -- SCHOOL and PROGRAM come from the environment (bench/server.sh).
 local school, program = os.getenv("SCHOOL"), os.getenv("PROGRAM")
 local n = 0
--- Each thread its own tag: unseeded, every thread's Lua state drew the same number, so the
--- threads sent the same addresses and about half the POSTs were refused as duplicates (runs
--- 1-9 count those refusals in their requests/s).
-local counter = 0
+-- The folder of this script, so `require "threads"` finds bench/lua/threads.lua from anywhere.
+package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
+require "threads"
 local tag = ""
-function setup(thread)
-  counter = counter + 1
-  thread:set("id", counter)
-end
 function init(args)
-  math.randomseed(os.time() * 1000 + id)
+  seed_thread()
   tag = tostring(id) .. "x" .. tostring(math.random(1, 1e9))
 end
 wrk.method = "POST"

@@ -2,13 +2,11 @@
 -- answer kept for an earlier request serves it (http::api::kept): what a list costs when it
 -- is not kept, at the same concurrency. wrk -s bench/lua/new_search.lua; -H headers apply.
 local letters = "abcdefghijklmnopqrstuvwxyz"
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("id", counter)
-end
+-- The folder of this script, so `require "threads"` finds bench/lua/threads.lua from anywhere.
+package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
+require "threads"
 function init(args)
-  math.randomseed(os.time() * 1000 + id)
+  seed_thread()
 end
 request = function()
   local q = ""

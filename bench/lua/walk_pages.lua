@@ -3,14 +3,12 @@
 -- request serves it (http::api::kept): what a full page costs when it is not kept. Each
 -- thread follows the next_cursor of the answers it reads and starts over at the end.
 -- wrk -s bench/lua/walk_pages.lua http://host/api/v1/students; -H headers apply.
-local counter = 0
-function setup(thread)
-  counter = counter + 1
-  thread:set("id", counter)
-end
+-- The folder of this script, so `require "threads"` finds bench/lua/threads.lua from anywhere.
+package.path = debug.getinfo(1, "S").source:match("^@(.*/)") .. "?.lua;" .. package.path
+require "threads"
 local cursor = nil
 function init(args)
-  math.randomseed(os.time() * 1000 + id)
+  seed_thread()
 end
 request = function()
   local path = wrk.path .. "?limit=" .. math.random(40, 60)
