@@ -167,6 +167,9 @@ impl From<DbError> for AppError {
                 ErrorCode::UnknownReference,
                 "refers to a record that does not exist",
             ),
+            DbError::Busy => AppError::Busy {
+                retry_after_secs: 1,
+            },
             DbError::Other(e) => AppError::Internal(e.into()),
         }
     }

@@ -18,8 +18,16 @@ pub enum Tx {
 /// transaction carries its store's write count, which its commit advances
 /// ([`Db::write_generation`]).
 pub enum Conn<DB: sqlx::Database> {
-    Transaction(sqlx::Transaction<'static, DB>, Option<Arc<AtomicU64>>),
+    Transaction(sqlx::Transaction<'static, DB>, Option<Write>),
     Plain(sqlx::pool::PoolConnection<DB>),
+}
+
+/// What a write transaction ([`super::Db::write`]) carries: its store's write count, which
+/// its commit advances, and on SQLite its turn as the store's one writer, given back when the
+/// transaction ends (committed, rolled back or dropped).
+pub struct Write {
+    pub(super) count: Arc<AtomicU64>,
+    pub(super) turn: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 impl<DB: sqlx::Database> std::ops::Deref for Conn<DB> {
@@ -48,13 +56,15 @@ impl Tx {
     pub async fn commit(self) -> DbResult<()> {
         // Advanced even when the commit reports an error: the error may have come after the
         // store committed, and a needless advance only costs a cache a miss.
-        let (committed, writes) = match self {
+        let (committed, write) = match self {
             Tx::Sqlite(Conn::Transaction(t, w)) => (t.commit().await, w),
             Tx::Postgres(Conn::Transaction(t, w)) => (t.commit().await, w),
             Tx::Sqlite(Conn::Plain(_)) | Tx::Postgres(Conn::Plain(_)) => (Ok(()), None),
         };
-        if let Some(w) = writes {
-            w.fetch_add(1, Ordering::AcqRel);
+        if let Some(w) = write {
+            w.count.fetch_add(1, Ordering::AcqRel);
+            // The next writer's turn only now, after the commit and its count.
+            drop(w.turn);
         }
         Ok(committed?)
     }

@@ -72,6 +72,14 @@ fn grouped<T>(rows: Vec<T>, key: impl Fn(&T) -> Option<&str>) -> HashMap<String,
     out
 }
 
+/// The days `rows` span, first to last: only placements overlapping one of them can hold a
+/// seat or slot ahead of it, or be booked on its days.
+fn span(rows: &[PlacementRow]) -> (chrono::NaiveDate, chrono::NaiveDate) {
+    let from = rows.iter().map(|r| r.starts_on).min().unwrap_or_default();
+    let to = rows.iter().map(|r| r.ends_on).max().unwrap_or_default();
+    (from, to)
+}
+
 /// Came before `row`: holds its seat or slot ahead of it when capacity drops.
 fn before(other: &PlacementRow, row: &PlacementRow) -> bool {
     (other.created_at, &other.id) < (row.created_at, &row.id)
@@ -79,20 +87,56 @@ fn before(other: &PlacementRow, row: &PlacementRow) -> bool {
 
 impl Facts {
     /// Reads what `rows` depend on; `more_students` are students about to be named on them.
+    /// The seats and slots held ahead of each row are read as every open placement of its
+    /// department and preceptor over the rows' whole span (what a write's check needs).
     pub async fn load(
         tx: &mut Tx,
         rows: &[PlacementRow],
         more_students: &[&str],
     ) -> db::DbResult<Facts> {
-        Facts::load_with(tx, rows, more_students, true).await
+        let mut facts = Facts::load_common(tx, rows, more_students).await?;
+        if rows.is_empty() {
+            return Ok(facts);
+        }
+        let (from, to) = span(rows);
+        let departments: Vec<&str> = rows.iter().map(|r| r.department_id.as_str()).collect();
+        let preceptors: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r.preceptor_id.as_deref())
+            .collect();
+        facts.open_by_department = grouped(
+            db::placements::open_depending_on_any(
+                tx,
+                DependsOnAny::Department,
+                &departments,
+                from,
+                to,
+            )
+            .await?,
+            |p| Some(&p.department_id),
+        );
+        facts.open_by_preceptor = grouped(
+            db::placements::open_depending_on_any(
+                tx,
+                DependsOnAny::Preceptor,
+                &preceptors,
+                from,
+                to,
+            )
+            .await?,
+            |p| p.preceptor_id.as_deref(),
+        );
+        Ok(facts)
     }
 
-    /// `held`: read the open placements of the departments and preceptors too.
-    async fn load_with(
+    /// What every reader of `rows` needs: their programs, departments, preceptors, faculty,
+    /// students (with `more_students`), agreements, documents, the rules, and the students'
+    /// open placements over the rows' span. Not the seats and slots held ahead of each row,
+    /// which [`Facts::load`] and [`Facts::load_stored`] read each their own way.
+    async fn load_common(
         tx: &mut Tx,
         rows: &[PlacementRow],
         more_students: &[&str],
-        held: bool,
     ) -> db::DbResult<Facts> {
         if rows.is_empty() {
             return Ok(Facts::default());
@@ -107,16 +151,7 @@ impl Facts {
         let users = ids(|r| r.faculty_user_id.as_deref());
         let mut students = ids(|r| r.student_id.as_deref());
         students.extend_from_slice(more_students);
-        // Only placements overlapping one of `rows` can hold a seat or slot ahead of it, or
-        // be booked on its days.
-        let from = rows.iter().map(|r| r.starts_on).min().unwrap_or_default();
-        let to = rows.iter().map(|r| r.ends_on).max().unwrap_or_default();
-        let open = async |tx: &mut Tx, on: DependsOnAny, ids: &[&str]| {
-            if on != DependsOnAny::Student && !held {
-                return Ok(vec![]);
-            }
-            db::placements::open_depending_on_any(tx, on, ids, from, to).await
-        };
+        let (from, to) = span(rows);
         Ok(Facts {
             programs: by_id(db::programs::get_many(tx, &programs).await?, |p| &p.id),
             departments: by_id(db::departments::get_many(tx, &departments).await?, |d| {
@@ -132,17 +167,19 @@ impl Facts {
                 Some(&d.student_id)
             }),
             rules: db::requirements::all(tx).await?,
-            open_by_student: grouped(open(tx, DependsOnAny::Student, &students).await?, |p| {
-                p.student_id.as_deref()
-            }),
-            open_by_department: grouped(
-                open(tx, DependsOnAny::Department, &departments).await?,
-                |p| Some(&p.department_id),
+            open_by_student: grouped(
+                db::placements::open_depending_on_any(
+                    tx,
+                    DependsOnAny::Student,
+                    &students,
+                    from,
+                    to,
+                )
+                .await?,
+                |p| p.student_id.as_deref(),
             ),
-            open_by_preceptor: grouped(
-                open(tx, DependsOnAny::Preceptor, &preceptors).await?,
-                |p| p.preceptor_id.as_deref(),
-            ),
+            open_by_department: HashMap::new(),
+            open_by_preceptor: HashMap::new(),
             overlaps: None,
         })
     }
@@ -152,7 +189,7 @@ impl Facts {
     /// (`db::placements::overlapping_open`), not as every open placement of its department
     /// and preceptor over the page's whole span.
     pub async fn load_stored(tx: &mut Tx, rows: &[PlacementRow]) -> db::DbResult<Facts> {
-        let mut facts = Facts::load_with(tx, rows, &[], false).await?;
+        let mut facts = Facts::load_common(tx, rows, &[]).await?;
         // Only an open placement has risks to check (`risks::risks_of_many`).
         let ids: Vec<&str> = rows
             .iter()

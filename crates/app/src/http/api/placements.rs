@@ -3,11 +3,7 @@
 use super::List;
 use super::kept::kept_json;
 use crate::db::{self};
-use crate::domain::ErrorCode;
-use crate::domain::{
-    placement::Stored,
-    policy::{Action, Resource},
-};
+use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::{Principal, ensure},
     error::{AppError, AppResult},
@@ -15,60 +11,10 @@ use crate::http::{
 };
 use crate::state::AppState;
 use axum::{Json, extract::State, http::Uri, response::Response};
-use chrono::NaiveDate;
 
 use super::schema::Placement;
 use crate::http::input;
 use crate::service::placements::{self, view, visible};
-
-fn filter_from(params: &Params) -> AppResult<db::placements::Filter> {
-    let date = |k: &str| -> AppResult<Option<NaiveDate>> {
-        match params.get(k) {
-            None => Ok(None),
-            Some(v) => v.parse().map(Some).map_err(|_| {
-                AppError::invalid(k, ErrorCode::InvalidDate, "must be a date (YYYY-MM-DD)")
-            }),
-        }
-    };
-    let status = params.word(
-        "status",
-        |s| Stored::parse(s).is_some() || s == "onboarding" || s == "cleared",
-        "proposed, confirmed, onboarding, cleared, active, completed, cancelled",
-    )?;
-    Ok(db::placements::Filter {
-        // onboarding and cleared are read from a confirmed placement's clearance.
-        status: status.map(|s| {
-            if s == "onboarding" || s == "cleared" {
-                "confirmed".into()
-            } else {
-                s
-            }
-        }),
-        school_id: params.id("school_id")?,
-        department_id: params.id("department_id")?,
-        student_id: params.id("student_id")?,
-        request_id: params.id("request_id")?,
-        kind: params.word(
-            "kind",
-            |s| s == "clinical" || s == "internship",
-            "clinical, internship",
-        )?,
-        from: date("from")?,
-        to: date("to")?,
-        site_id: params.id("site_id")?,
-        discipline: params.word(
-            "discipline",
-            |s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
-            "a discipline's code",
-        )?,
-        degree_level: params.word(
-            "degree_level",
-            |s| crate::domain::directory::DegreeLevel::parse(s).is_some(),
-            "certificate, associate, baccalaureate, masters, doctoral",
-        )?,
-        placed: params.bool("placed")?.unwrap_or(false),
-    })
-}
 
 #[utoipa::path(get, path = "/api/v1/placements", tag = "placements", security(("bearer" = [])),
     params(("status" = Option<String>, Query), ("school_id" = Option<String>, Query), ("department_id" = Option<String>, Query),
@@ -91,7 +37,7 @@ pub async fn list(
 ) -> AppResult<Response> {
     let scope = p.authorize(Resource::Placement, Action::Read)?;
     let page = params.page()?;
-    let filter = filter_from(&params)?;
+    let filter = input::placements::filter(&params)?;
     // `status=confirmed` answers every confirmed placement (shown as onboarding or cleared);
     // onboarding, cleared, starting, clearance and at_risk are derived from each row of the
     // page (so a page may hold fewer than `limit` while the cursor goes on).

@@ -1,5 +1,8 @@
-use crate::domain::{ErrorCode, placement::Target};
-use crate::error::AppResult;
+use crate::domain::{
+    ErrorCode,
+    placement::{Stored, Target},
+};
+use crate::error::{AppError, AppResult};
 use crate::http::body::body;
 use crate::http::extract::Params;
 use crate::http::extract::{Input, parse};
@@ -73,5 +76,59 @@ pub fn derived(params: &Params) -> AppResult<Derived> {
         starting_within,
         clearance,
         at_risk: params.bool("at_risk")?.unwrap_or(false),
+    })
+}
+
+/// The placements list's stored filters, the API's and the page's alike: `status` (a stored
+/// status, or `onboarding`/`cleared`, read as confirmed; [`derived`] splits those),
+/// `school_id`, `department_id`, `student_id`, `request_id`, `kind`, `from`/`to` (days,
+/// YYYY-MM-DD), `site_id`, `discipline`, `degree_level`, `placed`. Errors: 422 for a word
+/// outside its list, a malformed id or a malformed day.
+pub fn filter(params: &Params) -> AppResult<crate::db::placements::Filter> {
+    let date = |k: &str| -> AppResult<Option<chrono::NaiveDate>> {
+        match params.get(k) {
+            None => Ok(None),
+            Some(v) => v.parse().map(Some).map_err(|_| {
+                AppError::invalid(k, ErrorCode::InvalidDate, "must be a date (YYYY-MM-DD)")
+            }),
+        }
+    };
+    let status = params.word(
+        "status",
+        |s| Stored::parse(s).is_some() || s == "onboarding" || s == "cleared",
+        "proposed, confirmed, onboarding, cleared, active, completed, cancelled",
+    )?;
+    Ok(crate::db::placements::Filter {
+        // onboarding and cleared are read from a confirmed placement's clearance.
+        status: status.map(|s| {
+            if s == "onboarding" || s == "cleared" {
+                "confirmed".into()
+            } else {
+                s
+            }
+        }),
+        school_id: params.id("school_id")?,
+        department_id: params.id("department_id")?,
+        student_id: params.id("student_id")?,
+        request_id: params.id("request_id")?,
+        kind: params.word(
+            "kind",
+            |s| s == "clinical" || s == "internship",
+            "clinical, internship",
+        )?,
+        from: date("from")?,
+        to: date("to")?,
+        site_id: params.id("site_id")?,
+        discipline: params.word(
+            "discipline",
+            |s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+            "a discipline's code",
+        )?,
+        degree_level: params.word(
+            "degree_level",
+            |s| crate::domain::directory::DegreeLevel::parse(s).is_some(),
+            "certificate, associate, baccalaureate, masters, doctoral",
+        )?,
+        placed: params.bool("placed")?.unwrap_or(false),
     })
 }

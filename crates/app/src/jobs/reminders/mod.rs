@@ -4,22 +4,24 @@
 //! of time entries waiting 7 days for them. Each reminder is
 //! recorded in `notices_sent` in the same transaction as its notification and email, so a
 //! sweep that runs twice (or on two instances) sends nothing twice. Also what lapses
-//! (`jobs::lapse_reminders`: agreements, accreditations, preceptors' licences) and, last, each
+//! (`lapses`: agreements, accreditations, preceptors' licences) and, last, each
 //! person's daily digest of those (`jobs::digest`). Here: the sweep itself and what its parts
-//! share; each kind of reminder is in its own module (`clearance`, `hours`, `offboarding`,
-//! `uploads`).
+//! share; each kind of reminder is in its own module (`clearance`, `evaluations`, `hours`,
+//! `lapses`, `offboarding`, `uploads`).
 use crate::db::{self, DbResult, Scope, Tx};
 use crate::domain::clearance::Clearance;
 use crate::domain::notice::{EmailKind, NoticeKind};
+use crate::jobs::digest;
 use crate::jobs::notices::{self, Notice, Words};
-use crate::jobs::{digest, lapse_reminders};
 use crate::state::AppState;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use std::collections::HashMap;
 use std::time::Instant;
 
 mod clearance;
+mod evaluations;
 mod hours;
+mod lapses;
 mod offboarding;
 mod uploads;
 use clearance::{lapse_key, send_due, start_key};
@@ -40,10 +42,10 @@ pub struct Sent {
     pub hours_reminders: usize,
     /// Offboarding tasks overdue, each told to the office once.
     pub offboarding: usize,
-    /// Evaluations due or late, one per person told (`jobs::evaluation_reminders`).
+    /// Evaluations due or late, one per person told (`evaluations`).
     pub evaluations: usize,
     /// Affiliation agreements told at a threshold (90, 60 or 30 days), one per agreement and
-    /// threshold (`jobs::lapse_reminders`).
+    /// threshold (`lapses`).
     pub agreements: usize,
     /// Accreditations ending within 90 days, one per program and end day.
     pub accreditations: usize,
@@ -118,7 +120,7 @@ pub async fn run_in_batches(st: &AppState, batch: usize) -> anyhow::Result<Sent>
     }
     let mut names: HashMap<String, String> = HashMap::new();
     let mut students: HashMap<String, String> = HashMap::new();
-    let mut preceptors = lapse_reminders::Preceptors::new();
+    let mut preceptors = lapses::Preceptors::new();
     let mut after: Option<String> = None;
     loop {
         let mut tx = st.db.read().await?;
@@ -138,8 +140,8 @@ pub async fn run_in_batches(st: &AppState, batch: usize) -> anyhow::Result<Sent>
             let open =
                 row.ends_on >= today && !matches!(row.status.as_str(), "cancelled" | "completed");
             let licence =
-                open && lapse_reminders::licence_may_be_due(&mut tx, &row, &mut preceptors).await?;
-            let evaluation = super::evaluation_reminders::may_be_due(&mut tx, &row, today).await?;
+                open && lapses::licence_may_be_due(&mut tx, &row, &mut preceptors).await?;
+            let evaluation = evaluations::may_be_due(&mut tx, &row, today).await?;
             let mut clearance = None;
             if open && let Some(student_id) = &row.student_id {
                 let facts = db::clearance::facts(&mut tx, &row).await?;
@@ -182,15 +184,12 @@ pub async fn run_in_batches(st: &AppState, batch: usize) -> anyhow::Result<Sent>
             let started = Instant::now();
             let mut tx = st.db.write().await?;
             for d in chunk {
-                if d.licence
-                    && lapse_reminders::licence(&mut tx, &d.row, &mut preceptors, now).await?
-                {
+                if d.licence && lapses::licence(&mut tx, &d.row, &mut preceptors, now).await? {
                     sent.licences += 1;
                 }
                 if d.evaluation {
                     sent.evaluations +=
-                        super::evaluation_reminders::remind_one(&mut tx, &d.row, today, now)
-                            .await?;
+                        evaluations::remind_one(&mut tx, &d.row, today, now).await?;
                 }
                 if let (Some(clearance), Some(student_id)) = (&d.clearance, &d.row.student_id) {
                     let (l, s) = send_due(
@@ -222,8 +221,8 @@ pub async fn run_in_batches(st: &AppState, batch: usize) -> anyhow::Result<Sent>
     let mut tx = st.db.write().await?;
     sent.hours_reminders = hours_waiting(&mut tx, now, &mut students).await?;
     sent.offboarding = overdue_offboarding(&mut tx, st, now).await?;
-    sent.agreements = lapse_reminders::agreements(&mut tx, today, now).await?;
-    sent.accreditations = lapse_reminders::accreditations(&mut tx, today, now).await?;
+    sent.agreements = lapses::agreements(&mut tx, today, now).await?;
+    sent.accreditations = lapses::accreditations(&mut tx, today, now).await?;
     tx.commit().await?;
     sent.wrote(started.elapsed());
     // Last, so the digest holds what this sweep found; one short write per person.

@@ -72,31 +72,20 @@ pub async fn list_narrowed(
     narrow: db::time_entries::Filter,
     page: &Page,
 ) -> AppResult<Paged<TimeEntryRow>> {
-    let scope = p.authorize(Resource::TimeEntry, Action::Read)?;
-    let mut f = db::time_entries::Filter {
-        status: status.map(|s| s.as_str().to_string()),
+    let Some(scoped) = scoped_filter(p, status, to_decide)? else {
+        return Ok(Paged {
+            items: vec![],
+            next_cursor: None,
+        });
+    };
+    let f = db::time_entries::Filter {
         from: narrow.from,
         to: narrow.to,
         kind: narrow.kind,
         program_id: narrow.program_id,
         of_school_id: narrow.of_school_id,
-        ..Default::default()
+        ..scoped
     };
-    match scope {
-        Scope::All => {}
-        Scope::School(s) => f.school_id = Some(s),
-        Scope::Student(s) => f.student_id = Some(s),
-        Scope::Department(d) => f.department_id = Some(d),
-        Scope::Staff(s) if to_decide => f.preceptor_id = Some(s),
-        Scope::Staff(s) => f.staff_id = Some(s),
-        Scope::Faculty(u) => f.faculty_user_id = Some(u),
-        Scope::Nothing => {
-            return Ok(Paged {
-                items: vec![],
-                next_cursor: None,
-            });
-        }
-    }
     let mut tx = st.db.read().await?;
     Ok(db::time_entries::list(&mut tx, &f, page).await?)
 }

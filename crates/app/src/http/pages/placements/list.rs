@@ -4,51 +4,9 @@ use super::*;
 pub(super) async fn list(State(st): State<AppState>, user: PageUser, params: Params) -> PageResult {
     let scope = user.p.authorize(Resource::Placement, Action::Read)?;
     let page = list_page(&params)?;
-    let date = |k: &str| params.get(k).and_then(|v| v.parse().ok());
-    let filter = db::placements::Filter {
-        // onboarding and cleared are confirmed placements, split by their clearance
-        // (`input::placements::derived`).
-        status: params
-            .word(
-                "status",
-                |s| {
-                    [
-                        "proposed",
-                        "onboarding",
-                        "cleared",
-                        "confirmed",
-                        "active",
-                        "completed",
-                        "cancelled",
-                    ]
-                    .contains(&s)
-                },
-                "a status",
-            )?
-            .map(|s| crate::service::placement_filters::Derived::stored_status(&s).to_string()),
-        school_id: params.id("school_id")?,
-        department_id: params.id("department_id")?,
-        kind: params.word(
-            "kind",
-            |s| s == "clinical" || s == "internship",
-            "clinical, internship",
-        )?,
-        from: date("from"),
-        to: date("to"),
-        site_id: params.id("site_id")?,
-        discipline: params.word(
-            "discipline",
-            |s| s.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
-            "a discipline's code",
-        )?,
-        degree_level: params.word(
-            "degree_level",
-            |s| crate::domain::directory::DegreeLevel::parse(s).is_some(),
-            "a degree level",
-        )?,
-        placed: params.bool("placed")?.unwrap_or(false),
-        ..Default::default()
-    };
+    // The API's filters, read the same way (`input::placements::filter`): onboarding and
+    // cleared are confirmed placements, split by their clearance (`derived`).
+    let filter = crate::http::input::placements::filter(&params)?;
     let mut tx = st.db.read().await?;
     let rows =
         crate::http::pages::placement_filters::rows(&st, &mut tx, &scope, &filter, page, &params)
