@@ -39,8 +39,9 @@ pub enum AppError {
     Unconfirmed(Vec<crate::domain::risk::RiskPreview>),
     #[error("too many attempts")]
     TooManyRequests { retry_after_secs: u64 },
-    /// The server is at its limit (requests in flight, password hashes running): 503
-    /// `server_busy` with `Retry-After`; nothing was done.
+    /// The server is at its limit (requests in flight, password hashes running, or no
+    /// writer's turn within `db::WRITER_WAIT`): 503 `server_busy` with `Retry-After`; nothing
+    /// was done.
     #[error("server busy")]
     Busy { retry_after_secs: u64 },
     /// A fault of ours; its cause is logged with the request's id and never shown.

@@ -83,7 +83,9 @@ pub enum DbError {
 }
 
 /// How long a writer waits for its turn ([`Db::write`]) before its request is answered
-/// `server_busy`: SQLite's own wait for its lock (`busy_timeout`) is as long.
+/// `server_busy`; SQLite's own wait for its lock (`busy_timeout`, for a lock another process
+/// holds, or for the moment a dropped transaction's queued rollback has not run yet) is as
+/// long, and what it gives up on is an internal error (500), as before the turn.
 pub const WRITER_WAIT: Duration = Duration::from_secs(10);
 
 impl From<sqlx::Error> for DbError {

@@ -23,8 +23,10 @@ pub enum Conn<DB: sqlx::Database> {
 }
 
 /// What a write transaction ([`super::Db::write`]) carries: its store's write count, which
-/// its commit advances, and on SQLite its turn as the store's one writer, given back when the
-/// transaction ends (committed, rolled back or dropped).
+/// its commit advances, and on SQLite its turn as the store's one writer, given back after
+/// the commit, or when the transaction is dropped. A dropped transaction's rollback is only
+/// queued on its connection's thread (sqlx), so the next writer may find SQLite's lock still
+/// held for that moment and wait in the busy handler: a millisecond, not a turn out of order.
 pub struct Write {
     pub(super) count: Arc<AtomicU64>,
     pub(super) turn: Option<tokio::sync::OwnedSemaphorePermit>,

@@ -314,6 +314,7 @@ pub async fn second_step(
                     reason: match &e {
                         AppError::TooManyRequests { .. } => "second step: too many wrong codes",
                         AppError::Unauthenticated => "second step: account turned off",
+                        AppError::Busy { .. } => "second step: the server was busy",
                         _ => "second step: wrong or used code",
                     },
                 };

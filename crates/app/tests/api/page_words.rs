@@ -222,3 +222,28 @@ db_test!(
         assert!(visible_text(&html).contains("Job shadowing (observership)"));
     }
 );
+
+db_test!(
+    the_placements_page_and_the_api_filter_alike,
+    |app| async move {
+        // One parser for both (`input::placements::filter`): a student's placements, and a
+        // malformed day or id refused with 422 on the page as in the API.
+        let w = world(&app, 4, 4).await;
+        let first = placed(&app, &w, &[&w.students[0]]).await[0].clone();
+        let second = placed(&app, &w, &[&w.students[1]]).await[0].clone();
+        let office = page_login(&app, &w.office).await;
+        let mine = format!("/placements?student_id={}", id(&w.students[0]));
+        let (status, html) = page(&app, &office, &mine).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&format!("/placements/{}", id(&first))), "{html}");
+        assert!(!html.contains(&format!("/placements/{}", id(&second))), "{html}");
+        let api = app.get_ok(&w.office, &format!("/api/v1{mine}")).await;
+        assert_eq!(ids(&api), vec![id(&first)]);
+        for bad in ["/placements?from=2027-02-30", "/placements?student_id=nobody"] {
+            let (status, _) = page(&app, &office, bad).await;
+            assert_eq!(status, 422, "{bad} on the page");
+            let res = app.get(&w.office, &format!("/api/v1{bad}")).await;
+            assert_eq!(res.status().as_u16(), 422, "{bad} in the API");
+        }
+    }
+);

@@ -242,8 +242,10 @@ pub async fn run_in_batches(st: &AppState, batch: usize) -> anyhow::Result<Sent>
 }
 
 /// After one of its writes, the sweep steps aside on SQLite for as long as the write took (at
-/// most 100 ms): a request waiting for the write lock polls for it (SQLite's busy handler
-/// sleeps between tries, up to 100 ms), and would otherwise find the sweep's next write
+/// most 100 ms). This process's writers wait for their turn in order (`Db::write`), so they
+/// come before the sweep's next write anyway; the pause is for another process's writer (a
+/// `practicum` CLI command), which still polls for SQLite's lock through the busy handler
+/// (sleeping between tries, up to 100 ms) and would otherwise find the sweep's next write
 /// already holding it. PostgreSQL queues waiters in order, so it needs no pause.
 async fn let_writers_in(st: &AppState, took: std::time::Duration) {
     if st.db.backend() == "sqlite" {

@@ -389,7 +389,9 @@ pub async fn accept_run(
         match requests::decide(st, p, &q.request_id, decision).await {
             Ok(r) if r.status == "approved" => out.approved.push(q.request_id.clone()),
             Ok(_) => out.waitlisted.push(q.request_id.clone()),
-            Err(AppError::Internal(e)) => return Err(AppError::Internal(e)),
+            // A fault or a busy store is not this request's refusal: the run stops, not
+            // accepted, and may be accepted again.
+            Err(e @ (AppError::Internal(_) | AppError::Busy { .. })) => return Err(e),
             Err(e) => {
                 let errors = e.errors();
                 let code = errors.first().map(|f| f.code).unwrap_or(ErrorCode::Refused);
