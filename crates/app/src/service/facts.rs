@@ -80,6 +80,19 @@ fn span(rows: &[PlacementRow]) -> (chrono::NaiveDate, chrono::NaiveDate) {
     (from, to)
 }
 
+/// The open placements depending on any of `ids` (one kind of record) and overlapping
+/// `days`, grouped by `key` (`db::placements::open_depending_on_any`).
+async fn open_grouped(
+    tx: &mut Tx,
+    on: DependsOnAny,
+    ids: &[&str],
+    days: (chrono::NaiveDate, chrono::NaiveDate),
+    key: fn(&PlacementRow) -> Option<&str>,
+) -> db::DbResult<HashMap<String, Vec<PlacementRow>>> {
+    let rows = db::placements::open_depending_on_any(tx, on, ids, days.0, days.1).await?;
+    Ok(grouped(rows, key))
+}
+
 /// Came before `row`: holds its seat or slot ahead of it when capacity drops.
 fn before(other: &PlacementRow, row: &PlacementRow) -> bool {
     (other.created_at, &other.id) < (row.created_at, &row.id)
@@ -104,28 +117,19 @@ impl Facts {
             .iter()
             .filter_map(|r| r.preceptor_id.as_deref())
             .collect();
-        facts.open_by_department = grouped(
-            db::placements::open_depending_on_any(
-                tx,
-                DependsOnAny::Department,
-                &departments,
-                from,
-                to,
-            )
-            .await?,
+        facts.open_by_department = open_grouped(
+            tx,
+            DependsOnAny::Department,
+            &departments,
+            (from, to),
             |p| Some(&p.department_id),
-        );
-        facts.open_by_preceptor = grouped(
-            db::placements::open_depending_on_any(
-                tx,
-                DependsOnAny::Preceptor,
-                &preceptors,
-                from,
-                to,
-            )
-            .await?,
-            |p| p.preceptor_id.as_deref(),
-        );
+        )
+        .await?;
+        facts.open_by_preceptor =
+            open_grouped(tx, DependsOnAny::Preceptor, &preceptors, (from, to), |p| {
+                p.preceptor_id.as_deref()
+            })
+            .await?;
         Ok(facts)
     }
 
@@ -167,17 +171,10 @@ impl Facts {
                 Some(&d.student_id)
             }),
             rules: db::requirements::all(tx).await?,
-            open_by_student: grouped(
-                db::placements::open_depending_on_any(
-                    tx,
-                    DependsOnAny::Student,
-                    &students,
-                    from,
-                    to,
-                )
-                .await?,
-                |p| p.student_id.as_deref(),
-            ),
+            open_by_student: open_grouped(tx, DependsOnAny::Student, &students, (from, to), |p| {
+                p.student_id.as_deref()
+            })
+            .await?,
             open_by_department: HashMap::new(),
             open_by_preceptor: HashMap::new(),
             overlaps: None,

@@ -235,11 +235,20 @@ db_test!(
         let mine = format!("/placements?student_id={}", id(&w.students[0]));
         let (status, html) = page(&app, &office, &mine).await;
         assert_eq!(status, 200);
-        assert!(html.contains(&format!("/placements/{}", id(&first))), "{html}");
-        assert!(!html.contains(&format!("/placements/{}", id(&second))), "{html}");
+        assert!(
+            html.contains(&format!("/placements/{}", id(&first))),
+            "{html}"
+        );
+        assert!(
+            !html.contains(&format!("/placements/{}", id(&second))),
+            "{html}"
+        );
         let api = app.get_ok(&w.office, &format!("/api/v1{mine}")).await;
         assert_eq!(ids(&api), vec![id(&first)]);
-        for bad in ["/placements?from=2027-02-30", "/placements?student_id=nobody"] {
+        for bad in [
+            "/placements?from=2027-02-30",
+            "/placements?student_id=nobody",
+        ] {
             let (status, _) = page(&app, &office, bad).await;
             assert_eq!(status, 422, "{bad} on the page");
             let res = app.get(&w.office, &format!("/api/v1{bad}")).await;
