@@ -31,11 +31,11 @@ HELLO_PORT=${HELLO_PORT:-18081}
 PG_URL=${PG_URL:-}
 
 mkdir -p "$WORK" "$(dirname "$OUT")"
-first_dir=${VARIANTS%% *}; first_dir=${first_dir#*=}
 # The build that seeds (its `seed-demo` and `examples/bench_seed`): the first variant's, or
 # SEED_DIR's. Seed with the oldest build compared: each variant migrates its own copy forward,
 # and an older build refuses a store that a newer one has migrated.
-first_dir=${SEED_DIR:-$first_dir}
+first_dir=${VARIANTS%% *}; first_dir=${first_dir#*=}
+seed_dir=${SEED_DIR:-$first_dir}
 last_dir=${VARIANTS##* }; last_dir=${last_dir#*=}
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done; }
@@ -111,9 +111,9 @@ for db in $DATABASES; do
   url=$(url_for "$db" "$seed")
   log "$db: seeding the demo, then $STUDENTS students, $PLACEMENTS placements, $DOCUMENTS documents"
   rm -rf "$WORK/data-seed"
-  "$first_dir/practicum" seed-demo --data-dir "$WORK/data-seed" --database "$url" >/dev/null 2>&1
+  "$seed_dir/practicum" seed-demo --data-dir "$WORK/data-seed" --database "$url" >/dev/null 2>&1
   start=$(date +%s.%N)
-  "$first_dir/examples/bench_seed" "$url" "$STUDENTS" "$PLACEMENTS" "$DOCUMENTS"
+  "$seed_dir/examples/bench_seed" "$url" "$STUDENTS" "$PLACEMENTS" "$DOCUMENTS"
   record "$db" seed seed "{\"seconds\": $(echo "$(date +%s.%N) - $start" | bc)}"
   # A store as a running office's is: vacuumed and its statistics gathered (autovacuum does it
   # within minutes of a bulk load). Otherwise the variant served first meets autovacuum's
