@@ -14,6 +14,7 @@
 # Needs wrk (Debian: apt-get install wrk), curl, bc, python3, and psql for PostgreSQL. WRITES_PER_SECOND
 # (default 10; 0 skips) sets the write rate of the "while the office writes" measurements.
 # SEED_DIR (default: the first variant's directory) names the build that seeds the store.
+# ONLY (a regular expression, e.g. "never kept|each one new") measures only the rows it matches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -102,6 +103,8 @@ wrk_json() {
 
 load() { # load DB VARIANT WHAT PATH [wrk options...]
   local db=$1 variant=$2 what=$3 path=$4; shift 4
+  # ONLY (an extended regular expression) keeps the rows whose name matches it.
+  if [ -n "${ONLY:-}" ] && ! [[ "$what" =~ $ONLY ]]; then return 0; fi
   record "$db" "$variant" "$what" "$(wrk -t2 -c"$CONNS" -d"${SECS}s" --latency "$@" "http://127.0.0.1:$PORT$path" | wrk_json)"
 }
 

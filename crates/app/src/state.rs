@@ -18,6 +18,8 @@ pub struct AppState {
     pub request_eligibility: Arc<RecentEligibility>,
     /// Lists' answers kept for their askers (`http::api::kept`).
     pub kept_answers: Arc<KeptAnswers>,
+    /// Students' answers kept by id and row tag (`http::api::kept::RowAnswers`).
+    pub student_answers: Arc<crate::http::api::kept::RowAnswers>,
 }
 
 impl AppState {
@@ -33,6 +35,7 @@ impl AppState {
                 ELIGIBILITY_KEPT,
             )),
             kept_answers: Arc::new(KeptAnswers::new(ANSWERS_FRESH_FOR, ANSWERS_KEPT)),
+            student_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
             config: Arc::new(config),
             clock,
         }
@@ -83,3 +86,7 @@ pub type KeptAnswers =
 pub const ANSWERS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most answers kept at once: a page of 50 is 20-60 KiB, so at most about 60 MiB.
 pub const ANSWERS_KEPT: usize = 1_000;
+/// Most records' answers kept at once per list (`http::api::kept::RowAnswers`): a student's
+/// answer is about 450 bytes, so a consortium's 20,000 students and a term's newcomers fit in
+/// about 20 MiB.
+pub const ROW_ANSWERS_KEPT: usize = 30_000;

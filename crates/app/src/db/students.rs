@@ -98,85 +98,166 @@ const SORT_KEYS: &[(&str, &str)] = &[
 /// placement not cancelled); a school its students, current and transferred away. The
 /// `school_id`, `program_id` and `status` filters match a current enrollment.
 pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResult<Paged<Student>> {
-    let (school, only, staff, dept, faculty) = match scope {
-        Scope::All => (None, None, None, None, None),
-        Scope::School(s) => (Some(s.as_str()), None, None, None, None),
-        Scope::Student(id) => (None, Some(id.as_str()), None, None, None),
-        Scope::Staff(id) => (None, None, Some(id.as_str()), None, None),
-        Scope::Department(id) => (None, None, None, Some(id.as_str()), None),
-        Scope::Faculty(id) => (None, None, None, None, Some(id.as_str())),
-        Scope::Nothing => {
-            return Ok(Paged {
-                items: vec![],
-                next_cursor: None,
-            });
-        }
+    let columns = format!("{COLS}, {} AS enrollments_json", enrollments_json(tx));
+    let Some(st) = ListStatement::new(tx, scope, f, page, &columns).await? else {
+        return Ok(Paged {
+            items: vec![],
+            next_cursor: None,
+        });
     };
-    // A school's or program's students are found from its enrollments (enrollments_school,
-    // enrollments_program), not by walking every student in id order and asking each: for a
-    // small school of a consortium that walk read most of the 20,000 to fill a page. Each
-    // form names every parameter, so one bind list serves them all.
-    let current = if f.school_id.is_some() {
-        "s.id IN (SELECT e.student_id FROM enrollments e WHERE e.school_id = $2 AND e.ended_at IS NULL
-              AND ($5 IS NULL OR e.program_id = $5) AND ($6 IS NULL OR e.status = $6))"
-    } else if f.program_id.is_some() {
-        "$2 IS NULL AND s.id IN (SELECT e.student_id FROM enrollments e WHERE e.program_id = $5
-              AND e.ended_at IS NULL AND ($6 IS NULL OR e.status = $6))"
-    } else {
-        "$2 IS NULL AND $5 IS NULL AND ($6 IS NULL OR EXISTS (SELECT 1 FROM enrollments e
-              WHERE e.student_id = s.id AND e.ended_at IS NULL AND e.status = $6))"
+    let listed: Vec<ListedStudent> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(st.sql.as_str()))
+        .bind(page.after()).bind(&f.school_id).bind(st.school).bind(st.only).bind(&f.program_id).bind(&f.status)
+        .bind(&st.search).bind(page.fetch_limit()).bind(st.staff).bind(st.dept).bind(st.faculty)
+        .fetch_all(c).await)?;
+    let rows = read_listed(tx, listed).await?;
+    Ok(paged(
+        rows.into_iter().map(|(s, _)| s).collect(),
+        page,
+        |s| &s.id,
+    ))
+}
+
+/// [`list`]'s page as each student's id and row tag (`students.row_tag`, migration 0033:
+/// replaced whenever the student's row or enrollments change), in the page's order: what a
+/// list answers from the students' kept answers, reading the rest with [`tagged`].
+pub async fn list_tags(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    page: &Page,
+) -> DbResult<Paged<(String, i64)>> {
+    let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag").await? else {
+        return Ok(Paged {
+            items: vec![],
+            next_cursor: None,
+        });
     };
-    // A school reads the students enrolled there, now or before.
-    let school_scope = if school.is_some() {
-        "s.id IN (SELECT e.student_id FROM enrollments e WHERE e.school_id = $3)"
-    } else {
-        "$3 IS NULL"
-    };
-    let enrollments_json = match tx {
+    let rows: Vec<(String, i64)> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(st.sql.as_str()))
+        .bind(page.after()).bind(&f.school_id).bind(st.school).bind(st.only).bind(&f.program_id).bind(&f.status)
+        .bind(&st.search).bind(page.fetch_limit()).bind(st.staff).bind(st.dept).bind(st.faculty)
+        .fetch_all(c).await)?;
+    Ok(paged(rows, page, |(id, _)| id))
+}
+
+/// The students with these ids, each with their enrollments and row tag (see
+/// [`list_tags`]), in no order; an id with no student is left out.
+pub async fn tagged(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<(Student, i64)>> {
+    let sql = format!(
+        "SELECT {COLS}, row_tag, {} AS enrollments_json FROM students s WHERE id IN ({{ids}})",
+        enrollments_json(tx)
+    );
+    let listed: Vec<ListedStudent> = super::fetch_in(tx, &sql, ids).await?;
+    read_listed(tx, listed).await
+}
+
+/// The subquery of a student's (`s`) enrollments as one JSON array, in this store's dialect.
+fn enrollments_json(tx: &Tx) -> &'static str {
+    match tx {
         Tx::Sqlite(_) => enrollments::AS_JSON_SQLITE,
         Tx::Postgres(_) => enrollments::AS_JSON_POSTGRES,
-    };
-    let sql = format!(
-        "SELECT {COLS}, {enrollments_json} AS enrollments_json FROM students s WHERE id > $1
-         AND {current}
-         AND {school_scope}
-         AND ($4 IS NULL OR id = $4)
-         AND {{search}}
-         AND ($9 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled'
-              AND (p.preceptor_id = $9 OR p.site_mentor_id = $9)))
-         AND ($10 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.department_id = $10))
-         AND ($11 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.faculty_user_id = $11))
-         {}",
-        page.order_by(SORT_KEYS, 8)
-    );
-    // Only a search names the search column: `$7 IS NULL OR s.search LIKE $7` in one plan
-    // would keep PostgreSQL's cached plan from the trigram index (migration 0029). `$7` is the
-    // LIKE pattern, or the trigram index's matches when it answered (SQLite).
-    let (search, search_param) = match like(&f.q) {
-        None => ("$7 IS NULL", None),
-        Some(pattern) => match indexed_matches(tx, &pattern).await? {
-            Some(keys) if keys == "[]" => {
-                return Ok(Paged {
-                    items: vec![],
-                    next_cursor: None,
-                });
-            }
-            Some(keys) => (
-                "s.id IN (SELECT student_id FROM students_search_keys WHERE k IN (SELECT value FROM json_each($7)))",
-                Some(keys),
-            ),
-            None => ("s.search LIKE $7 ESCAPE '\\'", Some(pattern)),
-        },
-    };
-    let sql = sql.replace("{search}", search);
-    let listed: Vec<ListedStudent> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(page.after()).bind(&f.school_id).bind(school).bind(only).bind(&f.program_id).bind(&f.status)
-        .bind(search_param).bind(page.fetch_limit()).bind(staff).bind(dept).bind(faculty)
-        .fetch_all(c).await)?;
+    }
+}
+
+/// The statement of a page of students ([`list`]'s rules) selecting `columns` of `students s`,
+/// and what it binds besides the page: `$1` the cursor, `$2` the school filter, `$3`
+/// [`ListStatement::school`], `$4` `only`, `$5` the program filter, `$6` the status filter,
+/// `$7` `search`, `$8` the limit, `$9` `staff`, `$10` `dept`, `$11` `faculty`.
+struct ListStatement<'a> {
+    sql: String,
+    school: Option<&'a str>,
+    only: Option<&'a str>,
+    staff: Option<&'a str>,
+    dept: Option<&'a str>,
+    faculty: Option<&'a str>,
+    search: Option<String>,
+}
+
+impl<'a> ListStatement<'a> {
+    /// `None` when the page is empty whatever the store holds (no scope, or a name search
+    /// the index says matches nobody).
+    async fn new(
+        tx: &mut Tx,
+        scope: &'a Scope,
+        f: &Filter,
+        page: &Page,
+        columns: &str,
+    ) -> DbResult<Option<ListStatement<'a>>> {
+        let (school, only, staff, dept, faculty) = match scope {
+            Scope::All => (None, None, None, None, None),
+            Scope::School(s) => (Some(s.as_str()), None, None, None, None),
+            Scope::Student(id) => (None, Some(id.as_str()), None, None, None),
+            Scope::Staff(id) => (None, None, Some(id.as_str()), None, None),
+            Scope::Department(id) => (None, None, None, Some(id.as_str()), None),
+            Scope::Faculty(id) => (None, None, None, None, Some(id.as_str())),
+            Scope::Nothing => return Ok(None),
+        };
+        // A school's or program's students are found from its enrollments (enrollments_school,
+        // enrollments_program), not by walking every student in id order and asking each: for
+        // a small school of a consortium that walk read most of the 20,000 to fill a page. Each
+        // form names every parameter, so one bind list serves them all.
+        let current = if f.school_id.is_some() {
+            "s.id IN (SELECT e.student_id FROM enrollments e WHERE e.school_id = $2 AND e.ended_at IS NULL
+                  AND ($5 IS NULL OR e.program_id = $5) AND ($6 IS NULL OR e.status = $6))"
+        } else if f.program_id.is_some() {
+            "$2 IS NULL AND s.id IN (SELECT e.student_id FROM enrollments e WHERE e.program_id = $5
+                  AND e.ended_at IS NULL AND ($6 IS NULL OR e.status = $6))"
+        } else {
+            "$2 IS NULL AND $5 IS NULL AND ($6 IS NULL OR EXISTS (SELECT 1 FROM enrollments e
+                  WHERE e.student_id = s.id AND e.ended_at IS NULL AND e.status = $6))"
+        };
+        // A school reads the students enrolled there, now or before.
+        let school_scope = if school.is_some() {
+            "s.id IN (SELECT e.student_id FROM enrollments e WHERE e.school_id = $3)"
+        } else {
+            "$3 IS NULL"
+        };
+        // Only a search names the search column: `$7 IS NULL OR s.search LIKE $7` in one plan
+        // would keep PostgreSQL's cached plan from the trigram index (migration 0029). `$7` is
+        // the LIKE pattern, or the trigram index's matches when it answered (SQLite).
+        let (search, search_param) = match like(&f.q) {
+            None => ("$7 IS NULL", None),
+            Some(pattern) => match indexed_matches(tx, &pattern).await? {
+                Some(keys) if keys == "[]" => return Ok(None),
+                Some(keys) => (
+                    "s.id IN (SELECT student_id FROM students_search_keys WHERE k IN (SELECT value FROM json_each($7)))",
+                    Some(keys),
+                ),
+                None => ("s.search LIKE $7 ESCAPE '\\'", Some(pattern)),
+            },
+        };
+        let sql = format!(
+            "SELECT {columns} FROM students s WHERE id > $1
+             AND {current}
+             AND {school_scope}
+             AND ($4 IS NULL OR id = $4)
+             AND {search}
+             AND ($9 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled'
+                  AND (p.preceptor_id = $9 OR p.site_mentor_id = $9)))
+             AND ($10 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.department_id = $10))
+             AND ($11 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.faculty_user_id = $11))
+             {}",
+            page.order_by(SORT_KEYS, 8)
+        );
+        Ok(Some(ListStatement {
+            sql,
+            school,
+            only,
+            staff,
+            dept,
+            faculty,
+            search: search_param,
+        }))
+    }
+}
+
+/// Each listed row as its student (with their enrollments) and row tag (0 where the statement
+/// did not read it).
+async fn read_listed(tx: &mut Tx, listed: Vec<ListedStudent>) -> DbResult<Vec<(Student, i64)>> {
     let mut rows = Vec::with_capacity(listed.len());
     let mut unread = false;
     for ListedStudent {
         mut student,
+        row_tag,
         enrollments_json,
     } in listed
     {
@@ -197,20 +278,26 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
                 unread = true;
             }
         }
-        rows.push(student);
+        rows.push((student, row_tag));
     }
     if unread {
-        with_enrollments(tx, &mut rows).await?;
+        let ids: Vec<&str> = rows.iter().map(|(s, _)| s.id.as_str()).collect();
+        let mut by_student = enrollments_by_student(tx, &ids).await?;
+        for (s, _) in rows.iter_mut() {
+            s.enrollments = by_student.remove(&s.id).unwrap_or_default();
+        }
     }
-    Ok(paged(rows, page, |s| &s.id))
+    Ok(rows)
 }
 
-/// A row of a list's page: the student and their enrollments as one JSON array
-/// ([`enrollments::AS_JSON_SQLITE`]).
+/// A row of a list's page: the student, their row tag when the statement reads it, and their
+/// enrollments as one JSON array ([`enrollments::AS_JSON_SQLITE`]).
 #[derive(sqlx::FromRow)]
 struct ListedStudent {
     #[sqlx(flatten)]
     student: Student,
+    #[sqlx(default)]
+    row_tag: i64,
     enrollments_json: String,
 }
 
@@ -297,15 +384,24 @@ pub async fn get_many(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<Student>> {
 /// Fills each student's enrollments with one query.
 async fn with_enrollments(tx: &mut Tx, rows: &mut [Student]) -> DbResult<()> {
     let ids: Vec<&str> = rows.iter().map(|s| s.id.as_str()).collect();
-    let mut by_student: std::collections::HashMap<String, Vec<Enrollment>> =
-        std::collections::HashMap::new();
-    for e in enrollments::of_students(tx, &ids).await? {
-        by_student.entry(e.student_id.clone()).or_default().push(e);
-    }
+    let mut by_student = enrollments_by_student(tx, &ids).await?;
     for s in rows.iter_mut() {
         s.enrollments = by_student.remove(&s.id).unwrap_or_default();
     }
     Ok(())
+}
+
+/// These students' enrollments, by student, oldest first, in one query.
+async fn enrollments_by_student(
+    tx: &mut Tx,
+    ids: &[&str],
+) -> DbResult<std::collections::HashMap<String, Vec<Enrollment>>> {
+    let mut by_student: std::collections::HashMap<String, Vec<Enrollment>> =
+        std::collections::HashMap::new();
+    for e in enrollments::of_students(tx, ids).await? {
+        by_student.entry(e.student_id.clone()).or_default().push(e);
+    }
+    Ok(by_student)
 }
 
 /// A new student with their first enrollment (from the student's fields), started `at`.

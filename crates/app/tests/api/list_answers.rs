@@ -155,3 +155,138 @@ db_test!(
         }
     }
 );
+
+/// Runs `sql` (binding `binds` as `$1`, `$2`, ...) through a connection of its own, outside
+/// the server's pool and write count, as another process would; the rows it changed.
+async fn another_process(app: &TestApp, sql: &str, binds: &[&str]) -> u64 {
+    let other = practicum::db::Db::connect(&app.state.config.database_url(), 1)
+        .await
+        .expect("a second connection");
+    let changed = match other.pool() {
+        practicum::db::Pool::Sqlite(p) => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for b in binds {
+                q = q.bind(*b);
+            }
+            q.execute(p).await.map(|r| r.rows_affected())
+        }
+        practicum::db::Pool::Postgres(p) => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for b in binds {
+                q = q.bind(*b);
+            }
+            q.execute(p).await.map(|r| r.rows_affected())
+        }
+    }
+    .expect("written");
+    other.close().await;
+    changed
+}
+
+db_test!(
+    a_students_kept_answer_follows_every_change_to_it,
+    |app| async move {
+        // Each read asks a page never asked before (its own limit), so no whole answer kept
+        // by `kept_json` answers it: only the students' own kept answers (by row tag) can.
+        // Every listed student must read as their own record reads, after each kind of write.
+        let c = cast(&app).await;
+        let mut limit = 60;
+        let mut fresh_list = || {
+            limit -= 1;
+            format!("/api/v1/students?limit={limit}")
+        };
+        let student = c.f.student.clone();
+        let record = format!("/api/v1/students/{}", id(&student));
+        let listed_as_read = |list: Value, read: Value| {
+            let mut item = item_of(&list, &student);
+            let mut read = read;
+            for v in [&mut item, &mut read] {
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("affected_placements");
+                }
+            }
+            assert_eq!(item, read, "the list and the record differ");
+            item
+        };
+        let listed = listed_as_read(
+            app.get_ok(&c.office, &fresh_list()).await,
+            app.get_ok(&c.office, &record).await,
+        );
+        assert_eq!(listed["last_name"], "Lopez");
+
+        // Through the API: a name, then a transfer (an enrollment ended, another started).
+        expect_status(
+            app.patch(&c.office, &record, &json!({ "first_name": "Alexa" }))
+                .await,
+            200,
+        )
+        .await;
+        let listed = listed_as_read(
+            app.get_ok(&c.office, &fresh_list()).await,
+            app.get_ok(&c.office, &record).await,
+        );
+        assert_eq!(listed["first_name"], "Alexa");
+        let south_program = app
+            .create(
+                &c.office,
+                &format!("/api/v1/schools/{}/programs", id(&c.f.other_school)),
+                &json!({ "name": "AS Radiography", "discipline": "radiography", "degree_level": "associate",
+                         "accredited_until": "2030-06-30" }),
+            )
+            .await;
+        app.clock.advance(chrono::Duration::minutes(2));
+        expect_status(
+            app.post(
+                &c.office,
+                &format!("{record}/transfer"),
+                &json!({ "school_id": c.f.other_school["id"], "program_id": south_program["id"] }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let listed = listed_as_read(
+            app.get_ok(&c.office, &fresh_list()).await,
+            app.get_ok(&c.office, &record).await,
+        );
+        assert_eq!(listed["school_id"], c.f.other_school["id"]);
+        assert_eq!(listed["enrollments"].as_array().map(Vec::len), Some(2));
+
+        // Another process, by hand: the student's row, then each kind of write to their
+        // enrollments. The next read shows each at once (no watch poll needed: the tags are
+        // read from the store on every page).
+        let sid = id(&student);
+        let writes: [(&str, &[&str]); 4] = [
+            ("UPDATE students SET email = 'moved@elsewhere.edu' WHERE id = $1", &[&sid]),
+            (
+                "UPDATE enrollments SET status = 'leave' WHERE student_id = $1 AND ended_at IS NULL",
+                &[&sid],
+            ),
+            (
+                "INSERT INTO enrollments (id, student_id, school_id, program_id, status, started_at)
+                 SELECT $2, student_id, school_id, program_id, 'enrolled', started_at FROM enrollments
+                 WHERE student_id = $1 AND ended_at IS NULL",
+                &[&sid, "0190aaaa-0000-7000-8000-000000000001"],
+            ),
+            (
+                "DELETE FROM enrollments WHERE id = '0190aaaa-0000-7000-8000-000000000001'",
+                &[],
+            ),
+        ];
+        let mut seen = vec![listed];
+        for (sql, binds) in writes {
+            assert_eq!(another_process(&app, sql, binds).await, 1, "{sql}");
+            let listed = listed_as_read(
+                app.get_ok(&c.office, &fresh_list()).await,
+                app.get_ok(&c.office, &record).await,
+            );
+            // Each write changes what the record reads (a delete restores an earlier read).
+            assert_ne!(seen.last(), Some(&listed), "{sql}: the list answered the record before it");
+            seen.push(listed);
+        }
+        let last = seen.last().expect("read");
+        assert_eq!(last["email"], "moved@elsewhere.edu");
+        assert_eq!(last["enrollments"].as_array().map(Vec::len), Some(2));
+        assert_eq!(last["enrollments"][1]["enrollment_status"], "leave");
+    }
+);

@@ -14,6 +14,7 @@
 //! (`disclosures::record`) must run every time and is never wrapped.
 use crate::http::auth::Principal;
 use crate::http::error::{AppError, AppResult};
+use crate::db::Paged;
 use crate::state::{AppState, KeptAnswerKey};
 use axum::{
     body::Bytes,
@@ -37,6 +38,20 @@ where
     T: Serialize,
     F: Future<Output = AppResult<T>>,
 {
+    kept_body(st, p, uri, async {
+        let value = derive.await?;
+        serde_json::to_vec(&value)
+            .map(Bytes::from)
+            .map_err(|e| AppError::from(anyhow::anyhow!(e)))
+    })
+    .await
+}
+
+/// [`kept_json`] for an answer `derive` writes as JSON itself (a page of [`RowAnswers`]).
+pub async fn kept_body<F>(st: &AppState, p: &Principal, uri: &Uri, derive: F) -> AppResult<Response>
+where
+    F: Future<Output = AppResult<Bytes>>,
+{
     // Before the store is read, so a write committing meanwhile leaves this answer unused.
     let read_at = st.db.write_generation();
     let key = KeptAnswerKey {
@@ -49,15 +64,7 @@ where
     let cell = st
         .kept_answers
         .get_or_put_with(key, read_at, || Arc::new(tokio::sync::OnceCell::new()));
-    let body = cell
-        .get_or_try_init(|| async {
-            let value = derive.await?;
-            serde_json::to_vec(&value)
-                .map(Bytes::from)
-                .map_err(|e| AppError::from(anyhow::anyhow!(e)))
-        })
-        .await?
-        .clone();
+    let body = cell.get_or_try_init(|| derive).await?.clone();
     Ok((
         [(
             header::CONTENT_TYPE,
@@ -66,4 +73,266 @@ where
         body,
     )
         .into_response())
+}
+
+/// Each record's JSON object as a list answers it, kept by the record's id and row tag: a
+/// value the store replaces whenever anything the answer shows changes (`students.row_tag`,
+/// migration 0033). An answer kept for an id and tag is what deriving it again would give,
+/// whoever asks and whatever was written since, so unlike [`kept_json`] it needs no write
+/// generation: a page not answered before (a school's tool walking every page, a search)
+/// reads only its rows' ids and tags and derives only the rows this server has not answered
+/// yet, or whose tag changed.
+///
+/// Only for records whose answer is the same for every reader allowed to list them (no field
+/// depends on the asker or on the day).
+pub struct RowAnswers {
+    rows: std::sync::Mutex<std::collections::HashMap<String, (i64, Bytes)>>,
+    max_entries: usize,
+}
+
+impl RowAnswers {
+    /// Holds at most `max_entries` records' answers; when full, about an eighth of them (in
+    /// the map's own order, which is as good as random) make room for the next.
+    pub fn new(max_entries: usize) -> Self {
+        RowAnswers {
+            rows: std::sync::Mutex::new(std::collections::HashMap::new()),
+            max_entries: max_entries.max(1),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (i64, Bytes)>> {
+        // A panic while holding it leaves only whole entries behind.
+        self.rows.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A page of `listed` (each row's id and tag, in the page's order) with what is kept for
+    /// each; [`RowsPage::missing`] names the rest.
+    pub fn page(&self, listed: Paged<(String, i64)>) -> RowsPage<'_> {
+        let kept = {
+            let rows = self.lock();
+            listed
+                .items
+                .iter()
+                .map(|(id, tag)| {
+                    rows.get(id)
+                        .filter(|(kept_tag, _)| kept_tag == tag)
+                        .map(|(_, json)| json.clone())
+                })
+                .collect()
+        };
+        RowsPage {
+            answers: self,
+            listed: listed.items,
+            kept,
+            next_cursor: listed.next_cursor,
+        }
+    }
+
+    fn keep(&self, fresh: Vec<(String, i64, Bytes)>) {
+        let mut rows = self.lock();
+        if rows.len() + fresh.len() > self.max_entries {
+            let drop: Vec<String> = rows
+                .keys()
+                .take((self.max_entries / 8).max(fresh.len()))
+                .cloned()
+                .collect();
+            for id in drop {
+                rows.remove(&id);
+            }
+        }
+        for (id, tag, json) in fresh {
+            rows.insert(id, (tag, json));
+        }
+    }
+
+    /// How many records' answers are kept.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A list's page being answered from [`RowAnswers`]: its rows' ids and tags, the answers
+/// kept for them, and its next cursor.
+pub struct RowsPage<'a> {
+    answers: &'a RowAnswers,
+    listed: Vec<(String, i64)>,
+    kept: Vec<Option<Bytes>>,
+    next_cursor: Option<String>,
+}
+
+impl RowsPage<'_> {
+    /// The ids of the page's rows with no kept answer for their tag, in the page's order.
+    pub fn missing(&self) -> Vec<&str> {
+        self.listed
+            .iter()
+            .zip(&self.kept)
+            .filter(|(_, kept)| kept.is_none())
+            .map(|((id, _), _)| id.as_str())
+            .collect()
+    }
+
+    /// The page's JSON (`{"items": [...], "next_cursor": ...}`, as [`super::List`] answers it),
+    /// with `read`: each missing row's record and the tag it was read with, read after the
+    /// tags were listed. A record read with a newer tag answers as read (never older than the
+    /// listing) and is kept under the tag it was read with; a row deleted since it was listed
+    /// is left out of the page. Errors: a record that cannot be written as JSON (never for
+    /// the types answered).
+    pub fn into_json<T: Serialize>(
+        mut self,
+        read: impl IntoIterator<Item = (String, i64, T)>,
+    ) -> AppResult<Bytes> {
+        let mut fresh = Vec::new();
+        let mut by_id = std::collections::HashMap::new();
+        for (id, tag, record) in read {
+            let json = Bytes::from(
+                serde_json::to_vec(&record).map_err(|e| AppError::from(anyhow::anyhow!(e)))?,
+            );
+            by_id.insert(id.clone(), json.clone());
+            fresh.push((id, tag, json));
+        }
+        let mut body = Vec::with_capacity(
+            64 + self
+                .kept
+                .iter()
+                .flatten()
+                .chain(by_id.values())
+                .map(|j| j.len() + 1)
+                .sum::<usize>(),
+        );
+        body.extend_from_slice(b"{\"items\":[");
+        let mut first = true;
+        for ((id, _), kept) in self.listed.iter().zip(self.kept.iter_mut()) {
+            let Some(json) = kept.take().or_else(|| by_id.get(id).cloned()) else {
+                continue;
+            };
+            if !first {
+                body.push(b',');
+            }
+            first = false;
+            body.extend_from_slice(&json);
+        }
+        body.extend_from_slice(b"],\"next_cursor\":");
+        serde_json::to_writer(&mut body, &self.next_cursor)
+            .map_err(|e| AppError::from(anyhow::anyhow!(e)))?;
+        body.push(b'}');
+        self.answers.keep(fresh);
+        Ok(Bytes::from(body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, Clone)]
+    struct Row {
+        id: String,
+        name: String,
+    }
+
+    fn row(id: &str, name: &str) -> (String, i64, Row) {
+        (
+            id.to_string(),
+            0,
+            Row {
+                id: id.to_string(),
+                name: name.to_string(),
+            },
+        )
+    }
+
+    fn listed(rows: &[(&str, i64)], next: Option<&str>) -> Paged<(String, i64)> {
+        Paged {
+            items: rows.iter().map(|(id, tag)| (id.to_string(), *tag)).collect(),
+            next_cursor: next.map(str::to_string),
+        }
+    }
+
+    fn as_list(rows: Vec<Row>, next: Option<&str>) -> Vec<u8> {
+        serde_json::to_vec(&super::super::List {
+            items: rows,
+            next_cursor: next.map(str::to_string),
+        })
+        .expect("json")
+    }
+
+    #[test]
+    fn a_page_reads_as_the_list_it_stands_for_kept_or_not() {
+        let answers = RowAnswers::new(100);
+        // Nothing kept: every row is read, in the page's order.
+        let page = answers.page(listed(&[("b", 1), ("a", 1)], Some("a")));
+        assert_eq!(page.missing(), vec!["b", "a"]);
+        let first = page
+            .into_json([row("a", "Ann"), row("b", "Bo")].map(|(id, _, r)| (id, 1, r)))
+            .expect("page");
+        let want = as_list(
+            vec![row("b", "Bo").2, row("a", "Ann").2],
+            Some("a"),
+        );
+        assert_eq!(first.as_ref(), want.as_slice());
+        // Kept: nothing read, the same answer; a last page's cursor is null.
+        let page = answers.page(listed(&[("b", 1), ("a", 1)], None));
+        assert!(page.missing().is_empty());
+        let again = page.into_json(Vec::<(String, i64, Row)>::new()).expect("page");
+        assert_eq!(
+            again.as_ref(),
+            as_list(vec![row("b", "Bo").2, row("a", "Ann").2], None).as_slice()
+        );
+        // An empty page.
+        let empty = answers
+            .page(listed(&[], None))
+            .into_json(Vec::<(String, i64, Row)>::new())
+            .expect("page");
+        assert_eq!(empty.as_ref(), as_list(vec![], None).as_slice());
+    }
+
+    #[test]
+    fn a_row_whose_tag_changed_is_read_again_and_a_row_gone_is_left_out() {
+        let answers = RowAnswers::new(100);
+        answers
+            .page(listed(&[("a", 1), ("b", 1)], None))
+            .into_json([row("a", "Ann"), row("b", "Bo")].map(|(id, _, r)| (id, 1, r)))
+            .expect("page");
+        // b's tag changed: its kept answer is not used, and what is read replaces it.
+        let page = answers.page(listed(&[("a", 1), ("b", 2), ("c", 7)], None));
+        assert_eq!(page.missing(), vec!["b", "c"]);
+        // c was deleted after it was listed: left out.
+        let body = page
+            .into_json([("b".to_string(), 2, row("b", "Bea").2)])
+            .expect("page");
+        assert_eq!(
+            body.as_ref(),
+            as_list(vec![row("a", "Ann").2, row("b", "Bea").2], None).as_slice()
+        );
+        // Read with a newer tag than listed: answered as read, kept under the tag read.
+        let page = answers.page(listed(&[("a", 3)], None));
+        let body = page
+            .into_json([("a".to_string(), 4, row("a", "Anne").2)])
+            .expect("page");
+        assert_eq!(body.as_ref(), as_list(vec![row("a", "Anne").2], None).as_slice());
+        assert_eq!(answers.page(listed(&[("a", 4)], None)).missing(), Vec::<&str>::new());
+        assert_eq!(answers.page(listed(&[("a", 3)], None)).missing(), vec!["a"]);
+        assert_eq!(answers.page(listed(&[("b", 1)], None)).missing(), vec!["b"]);
+    }
+
+    #[test]
+    fn what_is_kept_stays_within_its_bound() {
+        let answers = RowAnswers::new(16);
+        for n in 0..100 {
+            let id = format!("r{n}");
+            answers
+                .page(listed(&[(&id, 1)], None))
+                .into_json([(id.clone(), 1, row(&id, "x").2)])
+                .expect("page");
+            assert!(answers.len() <= 16, "{} kept", answers.len());
+        }
+        // The newest is always kept.
+        assert!(answers.page(listed(&[("r99", 1)], None)).missing().is_empty());
+        assert!(!answers.is_empty());
+    }
 }

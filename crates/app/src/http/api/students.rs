@@ -1,4 +1,4 @@
-use super::kept::kept_json;
+use super::kept::kept_body;
 use super::schema::Student;
 use super::{List, created};
 use crate::db;
@@ -32,13 +32,17 @@ pub async fn list(
     let scope = p.authorize(Resource::Student, Action::Read)?;
     let page = params.page()?;
     let filter = input::students::filter(&params)?;
-    kept_json(&st, &p, &uri, async {
-        // A list's page: no common snapshot needed (Db::read_latest).
+    kept_body(&st, &p, &uri, async {
+        // A list's page: no common snapshot needed (Db::read_latest). Its rows' ids and tags,
+        // then only the students this server has not answered at their tag.
         let mut tx = st.db.read_latest().await?;
-        let list: List<Student> = db::students::list(&mut tx, &scope, &filter, &page)
-            .await?
-            .into();
-        Ok(list)
+        let listed = db::students::list_tags(&mut tx, &scope, &filter, &page).await?;
+        let rows = st.student_answers.page(listed);
+        let read = db::students::tagged(&mut tx, &rows.missing()).await?;
+        rows.into_json(
+            read.into_iter()
+                .map(|(s, tag)| (s.id.clone(), tag, Student::from(s))),
+        )
     })
     .await
 }

@@ -1,0 +1,31 @@
+-- A student's row tag (issue 18 point 4): a value replaced whenever anything a student's API
+-- answer shows changes, the row's own fields or any of their enrollments. A list of students
+-- reads each row's id and tag, and answers each student from the JSON the server kept for
+-- that id and tag (`http::api::kept::RowAnswers`), deriving only the rows it has not kept.
+-- Triggers replace it in the writing transaction, so any writer (the server, the CLI, an
+-- import, a hand-written UPDATE) keeps it true.
+--
+-- The tag is random, not a counter: a counter would start again after a row is deleted and
+-- written again, or after an older backup is restored under a running server, and the same
+-- id and count could then name two different answers.
+--
+-- A column added to students later that the answer shows must be named in
+-- students_row_tag's list.
+ALTER TABLE students ADD COLUMN row_tag INTEGER NOT NULL DEFAULT 0;
+
+CREATE TRIGGER students_row_tag AFTER UPDATE OF school_id, program_id, first_name, last_name, email,
+    enrollment_status, expected_graduation ON students BEGIN
+    UPDATE students SET row_tag = random() WHERE id = new.id;
+END;
+
+CREATE TRIGGER enrollments_row_tag_insert AFTER INSERT ON enrollments BEGIN
+    UPDATE students SET row_tag = random() WHERE id = new.student_id;
+END;
+
+CREATE TRIGGER enrollments_row_tag_update AFTER UPDATE ON enrollments BEGIN
+    UPDATE students SET row_tag = random() WHERE id IN (old.student_id, new.student_id);
+END;
+
+CREATE TRIGGER enrollments_row_tag_delete AFTER DELETE ON enrollments BEGIN
+    UPDATE students SET row_tag = random() WHERE id = old.student_id;
+END;
