@@ -281,7 +281,11 @@ db_test!(
                 app.get_ok(&c.office, &record).await,
             );
             // Each write changes what the record reads (a delete restores an earlier read).
-            assert_ne!(seen.last(), Some(&listed), "{sql}: the list answered the record before it");
+            assert_ne!(
+                seen.last(),
+                Some(&listed),
+                "{sql}: the list answered the record before it"
+            );
             seen.push(listed);
         }
         let last = seen.last().expect("read");

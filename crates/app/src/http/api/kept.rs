@@ -12,9 +12,9 @@
 //!
 //! Only for reads without side effects: a read that records a disclosure or an audit line
 //! (`disclosures::record`) must run every time and is never wrapped.
+use crate::db::Paged;
 use crate::http::auth::Principal;
 use crate::http::error::{AppError, AppResult};
-use crate::db::Paged;
 use crate::state::{AppState, KeptAnswerKey};
 use axum::{
     body::Bytes,
@@ -248,7 +248,10 @@ mod tests {
 
     fn listed(rows: &[(&str, i64)], next: Option<&str>) -> Paged<(String, i64)> {
         Paged {
-            items: rows.iter().map(|(id, tag)| (id.to_string(), *tag)).collect(),
+            items: rows
+                .iter()
+                .map(|(id, tag)| (id.to_string(), *tag))
+                .collect(),
             next_cursor: next.map(str::to_string),
         }
     }
@@ -270,15 +273,14 @@ mod tests {
         let first = page
             .into_json([row("a", "Ann"), row("b", "Bo")].map(|(id, _, r)| (id, 1, r)))
             .expect("page");
-        let want = as_list(
-            vec![row("b", "Bo").2, row("a", "Ann").2],
-            Some("a"),
-        );
+        let want = as_list(vec![row("b", "Bo").2, row("a", "Ann").2], Some("a"));
         assert_eq!(first.as_ref(), want.as_slice());
         // Kept: nothing read, the same answer; a last page's cursor is null.
         let page = answers.page(listed(&[("b", 1), ("a", 1)], None));
         assert!(page.missing().is_empty());
-        let again = page.into_json(Vec::<(String, i64, Row)>::new()).expect("page");
+        let again = page
+            .into_json(Vec::<(String, i64, Row)>::new())
+            .expect("page");
         assert_eq!(
             again.as_ref(),
             as_list(vec![row("b", "Bo").2, row("a", "Ann").2], None).as_slice()
@@ -314,8 +316,14 @@ mod tests {
         let body = page
             .into_json([("a".to_string(), 4, row("a", "Anne").2)])
             .expect("page");
-        assert_eq!(body.as_ref(), as_list(vec![row("a", "Anne").2], None).as_slice());
-        assert_eq!(answers.page(listed(&[("a", 4)], None)).missing(), Vec::<&str>::new());
+        assert_eq!(
+            body.as_ref(),
+            as_list(vec![row("a", "Anne").2], None).as_slice()
+        );
+        assert_eq!(
+            answers.page(listed(&[("a", 4)], None)).missing(),
+            Vec::<&str>::new()
+        );
         assert_eq!(answers.page(listed(&[("a", 3)], None)).missing(), vec!["a"]);
         assert_eq!(answers.page(listed(&[("b", 1)], None)).missing(), vec!["b"]);
     }
@@ -332,7 +340,12 @@ mod tests {
             assert!(answers.len() <= 16, "{} kept", answers.len());
         }
         // The newest is always kept.
-        assert!(answers.page(listed(&[("r99", 1)], None)).missing().is_empty());
+        assert!(
+            answers
+                .page(listed(&[("r99", 1)], None))
+                .missing()
+                .is_empty()
+        );
         assert!(!answers.is_empty());
     }
 }
