@@ -34,6 +34,8 @@ pub struct AppStateFields {
     pub kept_answers: Arc<KeptAnswers>,
     /// Students' answers kept by id and row tag (`http::api::kept::RowAnswers`).
     pub student_answers: Arc<crate::http::api::kept::RowAnswers>,
+    /// Documents' answers kept by id and row tag, for the review queue.
+    pub document_answers: Arc<crate::http::api::kept::RowAnswers>,
 }
 
 impl AppState {
@@ -50,6 +52,7 @@ impl AppState {
             )),
             kept_answers: Arc::new(KeptAnswers::new(ANSWERS_FRESH_FOR, ANSWERS_KEPT)),
             student_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
+            document_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
             config: Arc::new(config),
             clock,
         }))

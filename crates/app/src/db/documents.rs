@@ -95,14 +95,55 @@ pub async fn list(
     school_id: &Option<String>,
     page: &Page,
 ) -> DbResult<Paged<Document>> {
-    let sql = format!(
-        "SELECT {COLS} FROM documents d WHERE id > $1 AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR requirement_code = $3)
-         AND ($4 IS NULL OR EXISTS (SELECT 1 FROM enrollments e WHERE {SCHOOL_READS} AND e.school_id = $4))
-         ORDER BY id LIMIT $5"
-    );
+    let sql = list_statement(COLS);
     let rows: Vec<Document> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(status).bind(requirement).bind(school_id).bind(page.fetch_limit()).fetch_all(c).await)?;
     Ok(paged(rows, page, |d| &d.id))
+}
+
+/// [`list`]'s page as each document's id and row tag (`documents.row_tag`, migration 0033:
+/// replaced by any write to the row), in the page's order; [`tagged`] reads the rest.
+pub async fn list_tags(
+    tx: &mut Tx,
+    status: &Option<String>,
+    requirement: &Option<String>,
+    school_id: &Option<String>,
+    page: &Page,
+) -> DbResult<Paged<(String, i64)>> {
+    let sql = list_statement("id, row_tag");
+    let rows = crate::page_tags!(tx, sql.as_str(), q => q
+        .bind(page.after()).bind(status).bind(requirement).bind(school_id).bind(page.fetch_limit()))?;
+    Ok(paged(rows, page, |(id, _)| id))
+}
+
+/// The documents with these ids, each with its row tag (see [`list_tags`]), in no order; an
+/// id with no document is left out.
+pub async fn tagged(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<(Document, i64)>> {
+    let rows: Vec<Tagged> = super::fetch_in(
+        tx,
+        &format!("SELECT {COLS}, row_tag FROM documents WHERE id IN ({{ids}})"),
+        ids,
+    )
+    .await?;
+    Ok(rows.into_iter().map(|t| (t.document, t.row_tag)).collect())
+}
+
+/// A document read with its row tag.
+#[derive(sqlx::FromRow)]
+struct Tagged {
+    #[sqlx(flatten)]
+    document: Document,
+    row_tag: i64,
+}
+
+/// The review queue's statement selecting `columns`: `$1` the cursor, `$2` the status, `$3`
+/// the requirement, `$4` the school, `$5` the limit.
+fn list_statement(columns: &str) -> String {
+    format!(
+        "SELECT {columns} FROM documents d WHERE id > $1 AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR requirement_code = $3)
+         AND ($4 IS NULL OR EXISTS (SELECT 1 FROM enrollments e WHERE {SCHOOL_READS} AND e.school_id = $4))
+         ORDER BY id LIMIT $5"
+    )
 }
 
 pub async fn review(

@@ -1,6 +1,6 @@
 use super::enrollments::{self, Enrollment};
 use super::search::{self, Searchable};
-use super::{DbError, DbResult, Page, Paged, Scope, Tx, like, paged};
+use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
 use crate::on_tx;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -132,29 +132,9 @@ pub async fn list_tags(
             next_cursor: None,
         });
     };
-    let rows: Vec<(String, i64)> = match tx {
-        Tx::Sqlite(_) => {
-            // One row for the page: each row a statement hands back is a message from its
-            // connection's thread, and for a page of 51 small rows those messages cost more
-            // than the statement. The subquery's order is the page's (SQLite aggregates a
-            // subquery with ORDER BY and LIMIT in its order; tests/api/list_sorting.rs holds
-            // it to that).
-            let sql = format!(
-                "SELECT COALESCE(json_group_array(json_array(id, row_tag)), '[]') FROM ({})",
-                st.sql
-            );
-            let (json,): (String,) = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-                .bind(page.after()).bind(&f.school_id).bind(st.school).bind(st.only).bind(&f.program_id).bind(&f.status)
-                .bind(&st.search).bind(page.fetch_limit()).bind(st.staff).bind(st.dept).bind(st.faculty)
-                .fetch_one(c).await)?;
-            serde_json::from_str(&json)
-                .map_err(|e| DbError::Other(sqlx::Error::Decode(Box::new(e))))?
-        }
-        Tx::Postgres(_) => on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(st.sql.as_str()))
-            .bind(page.after()).bind(&f.school_id).bind(st.school).bind(st.only).bind(&f.program_id).bind(&f.status)
-            .bind(&st.search).bind(page.fetch_limit()).bind(st.staff).bind(st.dept).bind(st.faculty)
-            .fetch_all(c).await)?,
-    };
+    let rows = crate::page_tags!(tx, st.sql.as_str(), q => q
+        .bind(page.after()).bind(&f.school_id).bind(st.school).bind(st.only).bind(&f.program_id).bind(&f.status)
+        .bind(&st.search).bind(page.fetch_limit()).bind(st.staff).bind(st.dept).bind(st.faculty))?;
     Ok(paged(rows, page, |(id, _)| id))
 }
 

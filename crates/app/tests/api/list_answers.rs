@@ -156,33 +156,6 @@ db_test!(
     }
 );
 
-/// Runs `sql` (binding `binds` as `$1`, `$2`, ...) through a connection of its own, outside
-/// the server's pool and write count, as another process would; the rows it changed.
-async fn another_process(app: &TestApp, sql: &str, binds: &[&str]) -> u64 {
-    let other = practicum::db::Db::connect(&app.state.config.database_url(), 1)
-        .await
-        .expect("a second connection");
-    let changed = match other.pool() {
-        practicum::db::Pool::Sqlite(p) => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for b in binds {
-                q = q.bind(*b);
-            }
-            q.execute(p).await.map(|r| r.rows_affected())
-        }
-        practicum::db::Pool::Postgres(p) => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
-            for b in binds {
-                q = q.bind(*b);
-            }
-            q.execute(p).await.map(|r| r.rows_affected())
-        }
-    }
-    .expect("written");
-    other.close().await;
-    changed
-}
-
 db_test!(
     a_students_kept_answer_follows_every_change_to_it,
     |app| async move {

@@ -1205,3 +1205,72 @@ crate::db_test_with!(
         assert_eq!(sweep(&app).await.digests, 0);
     }
 );
+
+db_test!(
+    a_documents_kept_answer_follows_every_write_to_it,
+    |app| async move {
+        // Each read asks a page never asked before (its own limit), so only the documents'
+        // own kept answers (by row tag) can answer it, never a whole kept page.
+        let s = setup(&app).await;
+        let sid = s.student_id.clone();
+        let mut limit = 60;
+        let mut fresh = |status: &str| {
+            limit -= 1;
+            format!("/api/v1/documents?status={status}&limit={limit}")
+        };
+        let doc = expect_status(
+            upload(
+                &app,
+                &s.student,
+                &sid,
+                &[("requirement_code", "tdap"), ("completed_on", "2026-12-01")],
+                PDF.to_vec(),
+                "tdap.pdf",
+            )
+            .await,
+            201,
+        )
+        .await;
+        let queued = app.get_ok(&s.office, &fresh("submitted")).await;
+        assert_eq!(
+            item_of(&queued, &doc),
+            doc,
+            "the queue answers the document as uploaded"
+        );
+        // Read twice, the second from what was kept: the same.
+        let again = app.get_ok(&s.office, &fresh("submitted")).await;
+        assert_eq!(item_of(&again, &doc), doc);
+
+        expect_status(
+            app.post(
+                &s.office,
+                &format!("/api/v1/documents/{}/review", id(&doc)),
+                &json!({ "outcome": "verified" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        assert!(!ids(&app.get_ok(&s.office, &fresh("submitted")).await).contains(&id(&doc)));
+        let verified = item_of(&app.get_ok(&s.office, &fresh("verified")).await, &doc);
+        assert_eq!(verified["status"], "verified", "{verified}");
+        assert!(verified["reviewed_at"].is_string(), "{verified}");
+
+        // Another process writes the row by hand: the next page shows it.
+        let changed = another_process(
+            &app,
+            "UPDATE documents SET review_note = 'checked by hand' WHERE id = $1",
+            &[&id(&doc)],
+        )
+        .await;
+        assert_eq!(changed, 1);
+        let by_hand = item_of(&app.get_ok(&s.office, &fresh("verified")).await, &doc);
+        assert_eq!(by_hand["review_note"], "checked by hand", "{by_hand}");
+        let mut rest = by_hand.clone();
+        rest["review_note"] = verified["review_note"].clone();
+        if verified.get("review_note").is_none() {
+            rest.as_object_mut().map(|o| o.remove("review_note"));
+        }
+        assert_eq!(rest, verified, "only the note changed");
+    }
+);

@@ -1,7 +1,7 @@
 //! Onboarding and clearance (API.md): requirement rules, each student's checklist, documents
 //! uploaded once and reused, the office's review, school attestations, signatures in the
 //! system and provisioning ticks.
-use super::kept::kept_json;
+use super::kept::kept_body;
 use super::schema::{ChecklistItem, Document, Requirement};
 use super::{List, created};
 use crate::db;
@@ -148,14 +148,19 @@ pub async fn review_queue(
     );
     let requirement_code = params.get("requirement_code");
     let school_id = params.id("school_id")?;
-    kept_json(&st, &p, &uri, async {
-        // A list's page: no common snapshot needed (Db::read_latest).
+    kept_body(&st, &p, &uri, async {
+        // A list's page: no common snapshot needed (Db::read_latest). Its rows' ids and tags,
+        // then only the documents this server has not answered at their tag.
         let mut tx = st.db.read_latest().await?;
-        let list: List<Document> =
-            db::documents::list(&mut tx, &status, &requirement_code, &school_id, &page)
-                .await?
-                .into();
-        Ok(list)
+        let listed =
+            db::documents::list_tags(&mut tx, &status, &requirement_code, &school_id, &page)
+                .await?;
+        let rows = st.document_answers.page(listed);
+        let read = db::documents::tagged(&mut tx, &rows.missing()).await?;
+        rows.into_json(
+            read.into_iter()
+                .map(|(d, tag)| (d.id.clone(), tag, Document::from(d))),
+        )
     })
     .await
 }

@@ -1,4 +1,4 @@
--- A student's row tag (issue 18 point 4): a value replaced whenever anything a student's API
+-- Row tags (issue 18 point 4). A student's row tag: a value replaced whenever anything a student's API
 -- answer shows changes, the row's own fields or any of their enrollments. A list of students
 -- reads each row's id and tag, and answers each student from the JSON the server kept for
 -- that id and tag (`http::api::kept::RowAnswers`), deriving only the rows it has not kept.
@@ -39,3 +39,15 @@ END $$;
 
 CREATE TRIGGER enrollments_row_tag AFTER INSERT OR UPDATE OR DELETE ON enrollments
     FOR EACH ROW EXECUTE FUNCTION enrollments_row_tag();
+
+-- A document's answer is its row's own fields, so any write to the row replaces its tag.
+ALTER TABLE documents ADD COLUMN row_tag BIGINT NOT NULL DEFAULT 0;
+
+CREATE FUNCTION documents_row_tag() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.row_tag := practicum_new_row_tag();
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER documents_row_tag BEFORE UPDATE ON documents
+    FOR EACH ROW EXECUTE FUNCTION documents_row_tag();

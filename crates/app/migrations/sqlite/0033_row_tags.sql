@@ -1,4 +1,4 @@
--- A student's row tag (issue 18 point 4): a value replaced whenever anything a student's API
+-- Row tags (issue 18 point 4). A student's row tag: a value replaced whenever anything a student's API
 -- answer shows changes, the row's own fields or any of their enrollments. A list of students
 -- reads each row's id and tag, and answers each student from the JSON the server kept for
 -- that id and tag (`http::api::kept::RowAnswers`), deriving only the rows it has not kept.
@@ -28,4 +28,11 @@ END;
 
 CREATE TRIGGER enrollments_row_tag_delete AFTER DELETE ON enrollments BEGIN
     UPDATE students SET row_tag = random() WHERE id = old.student_id;
+END;
+
+-- A document's answer is its row's own fields, so any write to the row replaces its tag.
+ALTER TABLE documents ADD COLUMN row_tag INTEGER NOT NULL DEFAULT 0;
+
+CREATE TRIGGER documents_row_tag AFTER UPDATE ON documents WHEN new.row_tag = old.row_tag BEGIN
+    UPDATE documents SET row_tag = random() WHERE id = new.id;
 END;
