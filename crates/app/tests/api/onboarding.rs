@@ -1231,12 +1231,35 @@ db_test!(
             201,
         )
         .await;
+        let second = expect_status(
+            upload(
+                &app,
+                &s.student,
+                &sid,
+                &[
+                    ("requirement_code", "bls"),
+                    ("completed_on", "2026-11-30"),
+                    ("expires_on", "2028-11-30"),
+                ],
+                PDF.to_vec(),
+                "bls.pdf",
+            )
+            .await,
+            201,
+        )
+        .await;
         let queued = app.get_ok(&s.office, &fresh("submitted")).await;
         assert_eq!(
             item_of(&queued, &doc),
             doc,
             "the queue answers the document as uploaded"
         );
+        assert_eq!(item_of(&queued, &second), second);
+        // Oldest first (db::page::page_tags reads the page as one row, in its order).
+        let queue_ids = ids(&queued);
+        let mut in_order = queue_ids.clone();
+        in_order.sort();
+        assert_eq!(queue_ids, in_order);
         // Read twice, the second from what was kept: the same.
         let again = app.get_ok(&s.office, &fresh("submitted")).await;
         assert_eq!(item_of(&again, &doc), doc);
