@@ -36,6 +36,8 @@ pub struct AppStateFields {
     pub student_answers: Arc<crate::http::api::kept::RowAnswers>,
     /// Documents' answers kept by id and row tag, for the review queue.
     pub document_answers: Arc<crate::http::api::kept::RowAnswers>,
+    /// Decided placement requests' answers kept by id and row tag.
+    pub request_answers: Arc<crate::http::api::kept::RowAnswers>,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             kept_answers: Arc::new(KeptAnswers::new(ANSWERS_FRESH_FOR, ANSWERS_KEPT)),
             student_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
             document_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
+            request_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
             config: Arc::new(config),
             clock,
         }))

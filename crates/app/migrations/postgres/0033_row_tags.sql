@@ -51,3 +51,33 @@ END $$;
 
 CREATE TRIGGER documents_row_tag BEFORE UPDATE ON documents
     FOR EACH ROW EXECUTE FUNCTION documents_row_tag();
+
+-- A placement request's answer is its row's fields, its named students and its preferences
+-- (and, while it is open, its live eligibility, which the list derives on every read and
+-- never keeps: `http::api::requests::list`).
+ALTER TABLE placement_requests ADD COLUMN row_tag BIGINT NOT NULL DEFAULT 0;
+
+CREATE FUNCTION placement_requests_row_tag() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.row_tag := practicum_new_row_tag();
+    RETURN NEW;
+END $$;
+
+CREATE TRIGGER placement_requests_row_tag BEFORE UPDATE ON placement_requests
+    FOR EACH ROW EXECUTE FUNCTION placement_requests_row_tag();
+
+CREATE FUNCTION request_children_row_tag() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP <> 'INSERT' THEN
+        UPDATE placement_requests SET row_tag = practicum_new_row_tag() WHERE id = OLD.request_id;
+    END IF;
+    IF TG_OP <> 'DELETE' THEN
+        UPDATE placement_requests SET row_tag = practicum_new_row_tag() WHERE id = NEW.request_id;
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER request_students_row_tag AFTER INSERT OR UPDATE OR DELETE ON request_students
+    FOR EACH ROW EXECUTE FUNCTION request_children_row_tag();
+CREATE TRIGGER request_preferences_row_tag AFTER INSERT OR UPDATE OR DELETE ON request_preferences
+    FOR EACH ROW EXECUTE FUNCTION request_children_row_tag();

@@ -36,3 +36,33 @@ ALTER TABLE documents ADD COLUMN row_tag INTEGER NOT NULL DEFAULT 0;
 CREATE TRIGGER documents_row_tag AFTER UPDATE ON documents WHEN new.row_tag = old.row_tag BEGIN
     UPDATE documents SET row_tag = random() WHERE id = new.id;
 END;
+
+-- A placement request's answer is its row's fields, its named students and its preferences
+-- (and, while it is open, its live eligibility, which the list derives on every read and
+-- never keeps: `http::api::requests::list`).
+ALTER TABLE placement_requests ADD COLUMN row_tag INTEGER NOT NULL DEFAULT 0;
+
+CREATE TRIGGER placement_requests_row_tag AFTER UPDATE ON placement_requests
+    WHEN new.row_tag = old.row_tag BEGIN
+    UPDATE placement_requests SET row_tag = random() WHERE id = new.id;
+END;
+
+CREATE TRIGGER request_students_row_tag_insert AFTER INSERT ON request_students BEGIN
+    UPDATE placement_requests SET row_tag = random() WHERE id = new.request_id;
+END;
+CREATE TRIGGER request_students_row_tag_update AFTER UPDATE ON request_students BEGIN
+    UPDATE placement_requests SET row_tag = random() WHERE id IN (old.request_id, new.request_id);
+END;
+CREATE TRIGGER request_students_row_tag_delete AFTER DELETE ON request_students BEGIN
+    UPDATE placement_requests SET row_tag = random() WHERE id = old.request_id;
+END;
+
+CREATE TRIGGER request_preferences_row_tag_insert AFTER INSERT ON request_preferences BEGIN
+    UPDATE placement_requests SET row_tag = random() WHERE id = new.request_id;
+END;
+CREATE TRIGGER request_preferences_row_tag_update AFTER UPDATE ON request_preferences BEGIN
+    UPDATE placement_requests SET row_tag = random() WHERE id IN (old.request_id, new.request_id);
+END;
+CREATE TRIGGER request_preferences_row_tag_delete AFTER DELETE ON request_preferences BEGIN
+    UPDATE placement_requests SET row_tag = random() WHERE id = old.request_id;
+END;

@@ -109,7 +109,7 @@ pub async fn list_tags(
     requirement: &Option<String>,
     school_id: &Option<String>,
     page: &Page,
-) -> DbResult<Paged<(String, i64)>> {
+) -> DbResult<Paged<(String, Option<i64>)>> {
     let sql = list_statement("id, row_tag");
     let rows = crate::page_tags!(tx, sql.as_str(), q => q
         .bind(page.after()).bind(status).bind(requirement).bind(school_id).bind(page.fetch_limit()))?;

@@ -100,40 +100,37 @@ pub fn paged<T>(mut rows: Vec<T>, page: &Page, id: impl Fn(&T) -> &str) -> Paged
 
 /// The ids and row tags (`row_tag`, migration 0033) a page's statement `$sql` selects
 /// (`SELECT id, row_tag ... ORDER BY ... LIMIT`), in its order, as a
-/// `DbResult<Vec<(String, i64)>>`; `$q => $binds` binds its parameters to the query `$q`.
-/// The page comes back as one row, the pairs as a JSON array ([`read_tags`]): on SQLite each
-/// row a statement hands back is a message from its connection's thread, and on PostgreSQL a
-/// row is a message decoded and yielded through the driver's stream; for a page of 51 small
-/// rows either costs more than the statement. Both stores aggregate a subquery with ORDER BY
-/// and LIMIT in its order (PostgreSQL documents it as what "will usually work"); the API's
-/// pagination and review-queue tests (tests/api/pagination.rs, onboarding.rs) hold both to it.
+/// `DbResult<Vec<(String, Option<i64>)>>` (a null tag: a row whose answer is never kept,
+/// see `http::api::kept::RowAnswers`); `$q => $binds` binds its parameters to the query `$q`.
+/// On SQLite the page comes back as one row, the pairs as a JSON array ([`read_tags`]): each
+/// row a statement hands back is a message from its connection's thread, and for a page of
+/// 51 small rows those messages cost more than the statement. SQLite aggregates a subquery
+/// with ORDER BY and LIMIT in its order; the API's pagination and review-queue tests
+/// (tests/api/pagination.rs, onboarding.rs) hold it to that. On PostgreSQL the rows come as
+/// they are: the same one-row form (`json_agg`) measured no faster there (run 16), and
+/// PostgreSQL promises the order of rows, not of an aggregate's input.
 #[macro_export]
 macro_rules! page_tags {
-    ($tx:expr, $sql:expr, $q:ident => $binds:expr) => {{
-        let json: String = match $tx {
+    ($tx:expr, $sql:expr, $q:ident => $binds:expr) => {
+        match $tx {
             $crate::db::Tx::Sqlite(t) => {
                 let sql = format!(
                     "SELECT COALESCE(json_group_array(json_array(id, row_tag)), '[]') FROM ({})",
                     $sql
                 );
                 let $q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql.as_str()));
-                $binds.fetch_one(&mut **t).await?.0
+                $crate::db::page::read_tags(&$binds.fetch_one(&mut **t).await?.0)
             }
             $crate::db::Tx::Postgres(t) => {
-                let sql = format!(
-                    "SELECT COALESCE(json_agg(json_build_array(id, row_tag)), '[]'::json)::text FROM ({}) page",
-                    $sql
-                );
-                let $q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql.as_str()));
-                $binds.fetch_one(&mut **t).await?.0
+                let $q = sqlx::query_as::<_, (String, Option<i64>)>(sqlx::AssertSqlSafe($sql));
+                Ok::<_, $crate::db::DbError>($binds.fetch_all(&mut **t).await?)
             }
-        };
-        $crate::db::page::read_tags(&json)
-    }};
+        }
+    };
 }
 
-/// The `[[id, tag], ...]` array [`page_tags`] reads. Errors: anything else, as a
+/// The `[[id, tag], ...]` array [`page_tags`] reads on SQLite. Errors: anything else, as a
 /// decoding failure.
-pub fn read_tags(json: &str) -> super::DbResult<Vec<(String, i64)>> {
+pub fn read_tags(json: &str) -> super::DbResult<Vec<(String, Option<i64>)>> {
     serde_json::from_str(json).map_err(|e| super::DbError::Other(sqlx::Error::Decode(Box::new(e))))
 }

@@ -155,6 +155,78 @@ pub async fn list(
             next_cursor: None,
         });
     }
+    let children = match tx {
+        Tx::Sqlite(_) => CHILDREN_AS_JSON_SQLITE,
+        Tx::Postgres(_) => CHILDREN_AS_JSON_POSTGRES,
+    };
+    let sql = list_statement(scope, f, &format!("{COLS}, {children}"));
+    let rows: Vec<ListedRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
+        .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status).bind(&f.kind).bind(&f.discipline)
+        .bind(&f.site_id).bind(f.from).bind(f.to).bind(f.open).bind(page.fetch_limit())
+        .bind(&f.degree_level).bind(f.decided_from).bind(f.decided_before)
+        .fetch_all(c).await)?;
+    let p = paged(rows, page, |r| &r.row.id);
+    Ok(Paged {
+        items: p
+            .items
+            .into_iter()
+            .map(|r| read_listed(r).map(|(request, _)| request))
+            .collect::<DbResult<_>>()?,
+        next_cursor: p.next_cursor,
+    })
+}
+
+/// [`list`]'s page as each request's id and row tag (`placement_requests.row_tag`, migration
+/// 0033: replaced by any write to the row, its named students or its preferences), in the
+/// page's order; an open request (submitted, waitlisted) has no tag, for its answer holds its
+/// live eligibility, which depends on other records. [`tagged`] reads the rest.
+pub async fn list_tags(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    page: &Page,
+) -> DbResult<Paged<(String, Option<i64>)>> {
+    if !matches!(scope, Scope::All | Scope::School(_)) {
+        return Ok(Paged {
+            items: vec![],
+            next_cursor: None,
+        });
+    }
+    let sql = list_statement(
+        scope,
+        f,
+        "id, CASE WHEN status IN ('submitted', 'waitlisted') THEN NULL ELSE row_tag END AS row_tag",
+    );
+    let rows = crate::page_tags!(tx, sql.as_str(), q => q
+        .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status).bind(&f.kind).bind(&f.discipline)
+        .bind(&f.site_id).bind(f.from).bind(f.to).bind(f.open).bind(page.fetch_limit())
+        .bind(&f.degree_level).bind(f.decided_from).bind(f.decided_before))?;
+    Ok(paged(rows, page, |(id, _)| id))
+}
+
+/// The requests with these ids, each with its named students, preferences and row tag (see
+/// [`list_tags`]), in no order; an id with no request is left out. Eligibility is not read.
+pub async fn tagged(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<(PlacementRequest, i64)>> {
+    let children = match tx {
+        Tx::Sqlite(_) => CHILDREN_AS_JSON_SQLITE,
+        Tx::Postgres(_) => CHILDREN_AS_JSON_POSTGRES,
+    };
+    let rows: Vec<ListedRow> = super::fetch_in(
+        tx,
+        &format!(
+            "SELECT {COLS}, row_tag, {children} FROM placement_requests r WHERE id IN ({{ids}})"
+        ),
+        ids,
+    )
+    .await?;
+    rows.into_iter().map(read_listed).collect()
+}
+
+/// The list's statement selecting `columns` of `placement_requests r`: `$1` the cursor, `$2`
+/// the school filter, `$3` the scope's school, `$4` the status, `$5` the kind, `$6` the
+/// discipline, `$7` the site, `$8` and `$9` the days, `$10` open only, `$11` the limit, `$12`
+/// the degree level, `$13` and `$14` the decision's instants.
+fn list_statement(scope: &Scope, f: &Filter, columns: &str) -> String {
     let (after, order) = if f.newest_first {
         ("($1 = '' OR id < $1)", "DESC")
     } else {
@@ -179,12 +251,8 @@ pub async fn list(
     } else {
         "$4 IS NULL"
     };
-    let children = match tx {
-        Tx::Sqlite(_) => CHILDREN_AS_JSON_SQLITE,
-        Tx::Postgres(_) => CHILDREN_AS_JSON_POSTGRES,
-    };
-    let sql = format!(
-        "SELECT {COLS}, {children} FROM placement_requests r WHERE {after} AND {school} AND {school_scope}
+    format!(
+        "SELECT {columns} FROM placement_requests r WHERE {after} AND {school} AND {school_scope}
          AND {status} AND ($5 IS NULL OR kind = $5)
          AND ($6 IS NULL OR EXISTS (SELECT 1 FROM programs p WHERE p.id = r.program_id AND p.discipline = $6))
          AND ($7 IS NULL OR EXISTS (SELECT 1 FROM request_preferences x WHERE x.request_id = r.id AND x.site_id = $7))
@@ -194,40 +262,33 @@ pub async fn list(
          AND ($13 IS NULL OR (decided_at IS NOT NULL AND decided_at >= $13))
          AND ($14 IS NULL OR (decided_at IS NOT NULL AND decided_at < $14))
          ORDER BY id {order} LIMIT $11"
-    );
-    let rows: Vec<ListedRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status).bind(&f.kind).bind(&f.discipline)
-        .bind(&f.site_id).bind(f.from).bind(f.to).bind(f.open).bind(page.fetch_limit())
-        .bind(&f.degree_level).bind(f.decided_from).bind(f.decided_before)
-        .fetch_all(c).await)?;
-    let p = paged(rows, page, |r| &r.row.id);
-    let mut items = Vec::with_capacity(p.items.len());
-    for r in p.items {
-        // Ids only, so the JSON form carries them exactly; a store that answered something
-        // else fails the page rather than showing a request without its students.
-        let students: Vec<String> = serde_json::from_str(&r.students_json)
-            .map_err(|e| super::DbError::Other(sqlx::Error::Decode(e.into())))?;
-        let prefs: Vec<(String, Option<String>)> = serde_json::from_str(&r.preferences_json)
-            .map_err(|e| super::DbError::Other(sqlx::Error::Decode(e.into())))?;
-        items.push(build(
-            r.row,
-            students.into_iter().map(|s| (s,)).collect(),
-            prefs,
-        ));
-    }
-    Ok(Paged {
-        items,
-        next_cursor: p.next_cursor,
-    })
+    )
+}
+
+/// A listed row as its request (named students and preferences from their JSON columns) and
+/// row tag (0 where the statement did not read it).
+fn read_listed(r: ListedRow) -> DbResult<(PlacementRequest, i64)> {
+    // Ids only, so the JSON form carries them exactly; a store that answered something else
+    // fails the page rather than showing a request without its students.
+    let students: Vec<String> = serde_json::from_str(&r.students_json)
+        .map_err(|e| super::DbError::Other(sqlx::Error::Decode(e.into())))?;
+    let prefs: Vec<(String, Option<String>)> = serde_json::from_str(&r.preferences_json)
+        .map_err(|e| super::DbError::Other(sqlx::Error::Decode(e.into())))?;
+    Ok((
+        build(r.row, students.into_iter().map(|s| (s,)).collect(), prefs),
+        r.row_tag,
+    ))
 }
 
 /// A row of a list's page: the request with its named students (ids, in id order) and its
 /// preferences (`[site_id, department_id]`, in rank order) as JSON arrays, so the page is one
-/// statement ([`assemble_many`]'s order).
+/// statement ([`assemble_many`]'s order), and its row tag when the statement reads it.
 #[derive(sqlx::FromRow)]
 struct ListedRow {
     #[sqlx(flatten)]
     row: Row,
+    #[sqlx(default)]
+    row_tag: i64,
     students_json: String,
     preferences_json: String,
 }

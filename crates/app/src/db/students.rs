@@ -125,7 +125,7 @@ pub async fn list_tags(
     scope: &Scope,
     f: &Filter,
     page: &Page,
-) -> DbResult<Paged<(String, i64)>> {
+) -> DbResult<Paged<(String, Option<i64>)>> {
     let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag").await? else {
         return Ok(Paged {
             items: vec![],

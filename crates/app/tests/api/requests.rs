@@ -1770,3 +1770,85 @@ db_test!(
         assert!(read["preferences"][0]["department_id"].is_null(), "{read}");
     }
 );
+
+db_test!(
+    a_requests_kept_answer_follows_every_write_to_it,
+    |app| async move {
+        // Each read asks a page never asked before (its own limit), so only the requests' own
+        // kept answers (by row tag) can answer it, never a whole kept page.
+        let w = world(&app, 4, 4).await;
+        let mut limit = 60;
+        let mut fresh = || {
+            limit -= 1;
+            format!("/api/v1/placement-requests?limit={limit}")
+        };
+        let request = submit(&app, &w, &clinical(&w, &[&w.students[0]])).await;
+        // Open: no tag, its live eligibility derived on each read. A student put on leave
+        // makes it ineligible on the next read.
+        let open = item_of(&app.get_ok(&w.office, &fresh()).await, &request);
+        assert_eq!(open["status"], "submitted");
+        assert_eq!(open["eligibility"], json!([]), "{open}");
+        expect_status(
+            app.patch(
+                &w.office,
+                &format!("/api/v1/students/{}", id(&w.students[0])),
+                &json!({ "enrollment_status": "leave" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let ineligible = item_of(&app.get_ok(&w.office, &fresh()).await, &request);
+        assert_ne!(ineligible["eligibility"], json!([]), "{ineligible}");
+
+        // Decided: closed, answered from what was kept until its row or children change.
+        expect_status(
+            decide(
+                &app,
+                &w.office,
+                &request,
+                &json!({ "decision": "decline", "reason": "no seats in June" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let declined = item_of(&app.get_ok(&w.office, &fresh()).await, &request);
+        assert_eq!(declined["status"], "declined", "{declined}");
+        assert_eq!(declined["decision_reason"], "no seats in June");
+        assert_eq!(
+            item_of(&app.get_ok(&w.office, &fresh()).await, &request),
+            declined
+        );
+        let rid = id(&request);
+        let second = id(&w.students[1]);
+        let writes: [(&str, &[&str]); 3] = [
+            (
+                "UPDATE placement_requests SET notes = 'written by hand' WHERE id = $1",
+                &[&rid],
+            ),
+            (
+                "INSERT INTO request_students (request_id, student_id) VALUES ($1, $2)",
+                &[&rid, &second],
+            ),
+            (
+                "DELETE FROM request_preferences WHERE request_id = $1",
+                &[&rid],
+            ),
+        ];
+        let mut last = declined;
+        for (sql, binds) in writes {
+            assert_eq!(another_process(&app, sql, binds).await, 1, "{sql}");
+            let now = item_of(&app.get_ok(&w.office, &fresh()).await, &request);
+            assert_ne!(now, last, "{sql}: the list answered the request before it");
+            last = now;
+        }
+        assert_eq!(last["notes"], "written by hand", "{last}");
+        assert_eq!(
+            last["student_ids"].as_array().map(Vec::len),
+            Some(2),
+            "{last}"
+        );
+        assert_eq!(last["preferences"], json!([]), "{last}");
+    }
+);

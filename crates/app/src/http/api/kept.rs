@@ -84,7 +84,9 @@ where
 /// yet, or whose tag changed.
 ///
 /// Only for records whose answer is the same for every reader allowed to list them (no field
-/// depends on the asker or on the day).
+/// depends on the asker or on the day). A row listed without a tag (`None`: an open placement
+/// request, whose live eligibility depends on other records) is read every time and never
+/// kept.
 pub struct RowAnswers {
     rows: std::sync::Mutex<std::collections::HashMap<String, (i64, Bytes)>>,
     max_entries: usize,
@@ -107,15 +109,16 @@ impl RowAnswers {
 
     /// A page of `listed` (each row's id and tag, in the page's order) with what is kept for
     /// each; [`RowsPage::missing`] names the rest.
-    pub fn page(&self, listed: Paged<(String, i64)>) -> RowsPage<'_> {
+    pub fn page(&self, listed: Paged<(String, Option<i64>)>) -> RowsPage<'_> {
         let kept = {
             let rows = self.lock();
             listed
                 .items
                 .iter()
                 .map(|(id, tag)| {
+                    let tag = (*tag)?;
                     rows.get(id)
-                        .filter(|(kept_tag, _)| kept_tag == tag)
+                        .filter(|(kept_tag, _)| *kept_tag == tag)
                         .map(|(_, json)| json.clone())
                 })
                 .collect()
@@ -160,7 +163,7 @@ impl RowAnswers {
 /// kept for them, and its next cursor.
 pub struct RowsPage<'a> {
     answers: &'a RowAnswers,
-    listed: Vec<(String, i64)>,
+    listed: Vec<(String, Option<i64>)>,
     kept: Vec<Option<Bytes>>,
     next_cursor: Option<String>,
 }
@@ -177,14 +180,14 @@ impl RowsPage<'_> {
     }
 
     /// The page's JSON (`{"items": [...], "next_cursor": ...}`, as [`super::List`] answers it),
-    /// with `read`: each missing row's record and the tag it was read with, read after the
-    /// tags were listed. A record read with a newer tag answers as read (never older than the
-    /// listing) and is kept under the tag it was read with; a row deleted since it was listed
-    /// is left out of the page. Errors: a record that cannot be written as JSON (never for
+    /// with `read`: each missing row's record and the tag it was read with (`None`: never
+    /// kept), read after the tags were listed. A record read with a newer tag answers as read
+    /// (never older than the listing) and is kept under the tag it was read with; a row
+    /// deleted since it was listed is left out of the page. Errors: a record that cannot be written as JSON (never for
     /// the types answered).
     pub fn into_json<T: Serialize>(
         mut self,
-        read: impl IntoIterator<Item = (String, i64, T)>,
+        read: impl IntoIterator<Item = (String, Option<i64>, T)>,
     ) -> AppResult<Bytes> {
         let mut fresh = Vec::new();
         let mut by_id = std::collections::HashMap::new();
@@ -193,7 +196,9 @@ impl RowsPage<'_> {
                 serde_json::to_vec(&record).map_err(|e| AppError::from(anyhow::anyhow!(e)))?,
             );
             by_id.insert(id.clone(), json.clone());
-            fresh.push((id, tag, json));
+            if let Some(tag) = tag {
+                fresh.push((id, tag, json));
+            }
         }
         let mut body = Vec::with_capacity(
             64 + self
@@ -235,10 +240,10 @@ mod tests {
         name: String,
     }
 
-    fn row(id: &str, name: &str) -> (String, i64, Row) {
+    fn row(id: &str, name: &str) -> (String, Option<i64>, Row) {
         (
             id.to_string(),
-            0,
+            Some(0),
             Row {
                 id: id.to_string(),
                 name: name.to_string(),
@@ -246,11 +251,11 @@ mod tests {
         )
     }
 
-    fn listed(rows: &[(&str, i64)], next: Option<&str>) -> Paged<(String, i64)> {
+    fn listed(rows: &[(&str, i64)], next: Option<&str>) -> Paged<(String, Option<i64>)> {
         Paged {
             items: rows
                 .iter()
-                .map(|(id, tag)| (id.to_string(), *tag))
+                .map(|(id, tag)| (id.to_string(), (*tag >= 0).then_some(*tag)))
                 .collect(),
             next_cursor: next.map(str::to_string),
         }
@@ -271,7 +276,7 @@ mod tests {
         let page = answers.page(listed(&[("b", 1), ("a", 1)], Some("a")));
         assert_eq!(page.missing(), vec!["b", "a"]);
         let first = page
-            .into_json([row("a", "Ann"), row("b", "Bo")].map(|(id, _, r)| (id, 1, r)))
+            .into_json([row("a", "Ann"), row("b", "Bo")].map(|(id, _, r)| (id, Some(1), r)))
             .expect("page");
         let want = as_list(vec![row("b", "Bo").2, row("a", "Ann").2], Some("a"));
         assert_eq!(first.as_ref(), want.as_slice());
@@ -279,7 +284,7 @@ mod tests {
         let page = answers.page(listed(&[("b", 1), ("a", 1)], None));
         assert!(page.missing().is_empty());
         let again = page
-            .into_json(Vec::<(String, i64, Row)>::new())
+            .into_json(Vec::<(String, Option<i64>, Row)>::new())
             .expect("page");
         assert_eq!(
             again.as_ref(),
@@ -288,7 +293,7 @@ mod tests {
         // An empty page.
         let empty = answers
             .page(listed(&[], None))
-            .into_json(Vec::<(String, i64, Row)>::new())
+            .into_json(Vec::<(String, Option<i64>, Row)>::new())
             .expect("page");
         assert_eq!(empty.as_ref(), as_list(vec![], None).as_slice());
     }
@@ -298,14 +303,14 @@ mod tests {
         let answers = RowAnswers::new(100);
         answers
             .page(listed(&[("a", 1), ("b", 1)], None))
-            .into_json([row("a", "Ann"), row("b", "Bo")].map(|(id, _, r)| (id, 1, r)))
+            .into_json([row("a", "Ann"), row("b", "Bo")].map(|(id, _, r)| (id, Some(1), r)))
             .expect("page");
         // b's tag changed: its kept answer is not used, and what is read replaces it.
         let page = answers.page(listed(&[("a", 1), ("b", 2), ("c", 7)], None));
         assert_eq!(page.missing(), vec!["b", "c"]);
         // c was deleted after it was listed: left out.
         let body = page
-            .into_json([("b".to_string(), 2, row("b", "Bea").2)])
+            .into_json([("b".to_string(), Some(2), row("b", "Bea").2)])
             .expect("page");
         assert_eq!(
             body.as_ref(),
@@ -314,7 +319,7 @@ mod tests {
         // Read with a newer tag than listed: answered as read, kept under the tag read.
         let page = answers.page(listed(&[("a", 3)], None));
         let body = page
-            .into_json([("a".to_string(), 4, row("a", "Anne").2)])
+            .into_json([("a".to_string(), Some(4), row("a", "Anne").2)])
             .expect("page");
         assert_eq!(
             body.as_ref(),
@@ -335,7 +340,7 @@ mod tests {
             let id = format!("r{n}");
             answers
                 .page(listed(&[(&id, 1)], None))
-                .into_json([(id.clone(), 1, row(&id, "x").2)])
+                .into_json([(id.clone(), Some(1), row(&id, "x").2)])
                 .expect("page");
             assert!(answers.len() <= 16, "{} kept", answers.len());
         }
@@ -347,5 +352,23 @@ mod tests {
                 .is_empty()
         );
         assert!(!answers.is_empty());
+    }
+
+    #[test]
+    fn a_row_without_a_tag_is_read_every_time_and_never_kept() {
+        // A tag of -1 in `listed` stands for none (an open request).
+        let answers = RowAnswers::new(100);
+        for name in ["Ann", "Anne"] {
+            let page = answers.page(listed(&[("a", -1)], None));
+            assert_eq!(page.missing(), vec!["a"]);
+            let body = page
+                .into_json([("a".to_string(), None, row("a", name).2)])
+                .expect("page");
+            assert_eq!(
+                body.as_ref(),
+                as_list(vec![row("a", name).2], None).as_slice()
+            );
+        }
+        assert!(answers.is_empty());
     }
 }

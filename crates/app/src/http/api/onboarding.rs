@@ -159,7 +159,7 @@ pub async fn review_queue(
         let read = db::documents::tagged(&mut tx, &rows.missing()).await?;
         rows.into_json(
             read.into_iter()
-                .map(|(d, tag)| (d.id.clone(), tag, Document::from(d))),
+                .map(|(d, tag)| (d.id.clone(), Some(tag), Document::from(d))),
         )
     })
     .await

@@ -1,5 +1,5 @@
 //! Placement requests: the front door (DOMAIN.md rule 3). Schools submit, the office decides.
-use super::kept::kept_json;
+use super::kept::kept_body;
 use super::schema::PlacementRequest;
 use super::{List, created};
 use crate::db;
@@ -54,22 +54,23 @@ pub async fn list(
     let scope = p.authorize(Resource::Request, Action::Read)?;
     let page = params.page()?;
     let filter = input::requests::filter(&params)?;
-    kept_json(&st, &p, &uri, async {
+    kept_body(&st, &p, &uri, async {
         // Before the page is read: its eligibility is kept under it (`with_eligibility_all`).
         let read_at = st.db.write_generation();
-        // A list's page: no common snapshot needed (Db::read_latest).
+        // A list's page: no common snapshot needed (Db::read_latest). Its rows' ids and tags,
+        // then only the requests this server has not answered at their tag; an open request
+        // (no tag) is read, and its live eligibility derived, every time.
         let mut tx = st.db.read_latest().await?;
-        let rows = db::requests::list(&mut tx, &scope, &filter, &page).await?;
-        let items =
-            crate::service::requests::with_eligibility_all(&st, &mut tx, rows.items, read_at)
-                .await?
-                .into_iter()
-                .map(Into::into)
-                .collect();
-        Ok(List::<PlacementRequest> {
-            items,
-            next_cursor: rows.next_cursor,
-        })
+        let listed = db::requests::list_tags(&mut tx, &scope, &filter, &page).await?;
+        let rows = st.request_answers.page(listed);
+        let read = db::requests::tagged(&mut tx, &rows.missing()).await?;
+        let (reqs, tags): (Vec<_>, Vec<_>) = read.into_iter().unzip();
+        let reqs =
+            crate::service::requests::with_eligibility_all(&st, &mut tx, reqs, read_at).await?;
+        rows.into_json(reqs.into_iter().zip(tags).map(|(r, tag)| {
+            let tag = (!r.is_open()).then_some(tag);
+            (r.id.clone(), tag, PlacementRequest::from(r))
+        }))
     })
     .await
 }

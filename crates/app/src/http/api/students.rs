@@ -41,7 +41,7 @@ pub async fn list(
         let read = db::students::tagged(&mut tx, &rows.missing()).await?;
         rows.into_json(
             read.into_iter()
-                .map(|(s, tag)| (s.id.clone(), tag, Student::from(s))),
+                .map(|(s, tag)| (s.id.clone(), Some(tag), Student::from(s))),
         )
     })
     .await
