@@ -38,6 +38,8 @@ pub struct AppStateFields {
     pub document_answers: Arc<crate::http::api::kept::RowAnswers>,
     /// Decided placement requests' answers kept by id and row tag.
     pub request_answers: Arc<crate::http::api::kept::RowAnswers>,
+    /// Open placement requests' answers derived lately (`http::api::requests::list`).
+    pub open_request_answers: Arc<RecentOpenRequests>,
 }
 
 impl AppState {
@@ -56,6 +58,10 @@ impl AppState {
             student_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
             document_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
             request_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
+            open_request_answers: Arc::new(RecentOpenRequests::new(
+                ELIGIBILITY_FRESH_FOR,
+                ELIGIBILITY_KEPT,
+            )),
             config: Arc::new(config),
             clock,
         }))
@@ -80,6 +86,12 @@ pub const VIEWS_KEPT: usize = 5_000;
 /// the request's own dates), so while no write has committed since it was derived it is still
 /// what checking again would give.
 pub type RecentEligibility = crate::db::recent::Recent<String, Vec<crate::domain::FieldError>>;
+
+/// Open placement requests' JSON answers derived lately, by request id
+/// ([`crate::db::recent::Recent`]): an open request's answer holds its live eligibility, so
+/// unlike a decided one's it is kept only as the eligibility is, while no write has committed
+/// since it was derived (same freshness and bound).
+pub type RecentOpenRequests = crate::db::recent::Recent<String, axum::body::Bytes>;
 
 /// How long a derived eligibility may answer at most, whatever the watch (`db::watch`) says.
 pub const ELIGIBILITY_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);

@@ -1777,10 +1777,10 @@ db_test!(
         // Each read asks a page never asked before (its own limit), so only the requests' own
         // kept answers (by row tag) can answer it, never a whole kept page.
         let w = world(&app, 4, 4).await;
-        let mut limit = 60;
-        let mut fresh = || {
-            limit -= 1;
-            format!("/api/v1/placement-requests?limit={limit}")
+        let limit = std::cell::Cell::new(400);
+        let fresh = || {
+            limit.set(limit.get() - 1);
+            format!("/api/v1/placement-requests?limit={}", limit.get())
         };
         let request = submit(&app, &w, &clinical(&w, &[&w.students[0]])).await;
         // Open: no tag, its live eligibility derived on each read. A student put on leave
@@ -1800,6 +1800,24 @@ db_test!(
         .await;
         let ineligible = item_of(&app.get_ok(&w.office, &fresh()).await, &request);
         assert_ne!(ineligible["eligibility"], json!([]), "{ineligible}");
+        assert_eq!(
+            item_of(&app.get_ok(&w.office, &fresh()).await, &request),
+            ineligible,
+            "read again (kept while nothing is written)"
+        );
+        // Another process writes what the open request's answer shows: seen within the
+        // watch's poll, as every answer kept until a write is.
+        another_process(
+            &app,
+            "UPDATE placement_requests SET notes = 'open, by hand' WHERE id = $1",
+            &[&id(&request)],
+        )
+        .await;
+        poll(std::time::Duration::from_secs(10), || async {
+            let now = item_of(&app.get_ok(&w.office, &fresh()).await, &request);
+            (now["notes"] == "open, by hand").then_some(())
+        })
+        .await;
 
         // Decided: closed, answered from what was kept until its row or children change.
         expect_status(

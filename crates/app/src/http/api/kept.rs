@@ -179,6 +179,16 @@ impl RowsPage<'_> {
             .collect()
     }
 
+    /// Fills each row listed without a tag from `kept` (an answer kept elsewhere, under rules
+    /// of its own: an open request's, while no write has committed since it was derived).
+    pub fn fill_untagged(&mut self, kept: impl Fn(&str) -> Option<Bytes>) {
+        for ((id, tag), slot) in self.listed.iter().zip(self.kept.iter_mut()) {
+            if tag.is_none() && slot.is_none() {
+                *slot = kept(id);
+            }
+        }
+    }
+
     /// The page's JSON (`{"items": [...], "next_cursor": ...}`, as [`super::List`] answers it),
     /// with `read`: each missing row's record and the tag it was read with (`None`: never
     /// kept), read after the tags were listed. A record read with a newer tag answers as read
@@ -186,8 +196,18 @@ impl RowsPage<'_> {
     /// deleted since it was listed is left out of the page. Errors: a record that cannot be written as JSON (never for
     /// the types answered).
     pub fn into_json<T: Serialize>(
+        self,
+        read: impl IntoIterator<Item = (String, Option<i64>, T)>,
+    ) -> AppResult<Bytes> {
+        self.into_json_keeping(read, |_, _| {})
+    }
+
+    /// [`RowsPage::into_json`], handing each row read without a tag, as JSON, to
+    /// `keep_untagged` (to keep it under rules of its own, [`RowsPage::fill_untagged`]).
+    pub fn into_json_keeping<T: Serialize>(
         mut self,
         read: impl IntoIterator<Item = (String, Option<i64>, T)>,
+        mut keep_untagged: impl FnMut(&str, &Bytes),
     ) -> AppResult<Bytes> {
         let mut fresh = Vec::new();
         let mut by_id = std::collections::HashMap::new();
@@ -196,8 +216,9 @@ impl RowsPage<'_> {
                 serde_json::to_vec(&record).map_err(|e| AppError::from(anyhow::anyhow!(e)))?,
             );
             by_id.insert(id.clone(), json.clone());
-            if let Some(tag) = tag {
-                fresh.push((id, tag, json));
+            match tag {
+                Some(tag) => fresh.push((id, tag, json)),
+                None => keep_untagged(&id, &json),
             }
         }
         let mut body = Vec::with_capacity(
@@ -370,5 +391,42 @@ mod tests {
             );
         }
         assert!(answers.is_empty());
+    }
+
+    #[test]
+    fn a_row_without_a_tag_may_be_filled_from_elsewhere() {
+        let answers = RowAnswers::new(100);
+        let elsewhere = std::sync::Mutex::new(std::collections::HashMap::<String, Bytes>::new());
+        let page = answers.page(listed(&[("a", -1), ("b", 1)], None));
+        let body = page
+            .into_json_keeping(
+                [
+                    ("a".to_string(), None, row("a", "Ann").2),
+                    ("b".to_string(), Some(1), row("b", "Bo").2),
+                ],
+                |id, json| {
+                    elsewhere
+                        .lock()
+                        .expect("lock")
+                        .insert(id.to_string(), json.clone());
+                },
+            )
+            .expect("page");
+        let want = as_list(vec![row("a", "Ann").2, row("b", "Bo").2], None);
+        assert_eq!(body.as_ref(), want.as_slice());
+        assert_eq!(
+            elsewhere.lock().expect("lock").len(),
+            1,
+            "only the untagged row"
+        );
+        // The next page: b from its tag, a from elsewhere; nothing left to read.
+        let mut page = answers.page(listed(&[("a", -1), ("b", 1)], None));
+        assert_eq!(page.missing(), vec!["a"]);
+        page.fill_untagged(|id| elsewhere.lock().expect("lock").get(id).cloned());
+        assert!(page.missing().is_empty());
+        let again = page
+            .into_json(Vec::<(String, Option<i64>, Row)>::new())
+            .expect("page");
+        assert_eq!(again.as_ref(), want.as_slice());
     }
 }

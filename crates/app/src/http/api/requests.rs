@@ -62,15 +62,25 @@ pub async fn list(
         // (no tag) is read, and its live eligibility derived, every time.
         let mut tx = st.db.read_latest().await?;
         let listed = db::requests::list_tags(&mut tx, &scope, &filter, &page).await?;
-        let rows = st.request_answers.page(listed);
+        let mut rows = st.request_answers.page(listed);
+        // An open request's answer, kept as its eligibility is: while no write has committed
+        // since it was derived (state::RecentOpenRequests).
+        let now = st.db.write_generation();
+        rows.fill_untagged(|id| st.open_request_answers.get(&id.to_string(), now));
         let read = db::requests::tagged(&mut tx, &rows.missing()).await?;
         let (reqs, tags): (Vec<_>, Vec<_>) = read.into_iter().unzip();
         let reqs =
             crate::service::requests::with_eligibility_all(&st, &mut tx, reqs, read_at).await?;
-        rows.into_json(reqs.into_iter().zip(tags).map(|(r, tag)| {
-            let tag = (!r.is_open()).then_some(tag);
-            (r.id.clone(), tag, PlacementRequest::from(r))
-        }))
+        rows.into_json_keeping(
+            reqs.into_iter().zip(tags).map(|(r, tag)| {
+                let tag = (!r.is_open()).then_some(tag);
+                (r.id.clone(), tag, PlacementRequest::from(r))
+            }),
+            |id, json| {
+                st.open_request_answers
+                    .put(id.to_string(), json.clone(), read_at)
+            },
+        )
     })
     .await
 }
