@@ -155,10 +155,7 @@ pub async fn list(
             next_cursor: None,
         });
     }
-    let children = match tx {
-        Tx::Sqlite(_) => CHILDREN_AS_JSON_SQLITE,
-        Tx::Postgres(_) => CHILDREN_AS_JSON_POSTGRES,
-    };
+    let children = children_json(tx);
     let sql = list_statement(scope, f, &format!("{COLS}, {children}"));
     let rows: Vec<ListedRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status).bind(&f.kind).bind(&f.discipline)
@@ -207,10 +204,7 @@ pub async fn list_tags(
 /// The requests with these ids, each with its named students, preferences and row tag (see
 /// [`list_tags`]), in no order; an id with no request is left out. Eligibility is not read.
 pub async fn tagged(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<(PlacementRequest, i64)>> {
-    let children = match tx {
-        Tx::Sqlite(_) => CHILDREN_AS_JSON_SQLITE,
-        Tx::Postgres(_) => CHILDREN_AS_JSON_POSTGRES,
-    };
+    let children = children_json(tx);
     let rows: Vec<ListedRow> = super::fetch_in(
         tx,
         &format!(
@@ -291,6 +285,14 @@ struct ListedRow {
     row_tag: i64,
     students_json: String,
     preferences_json: String,
+}
+
+/// [`ListedRow`]'s two JSON columns in this store's dialect.
+fn children_json(tx: &Tx) -> &'static str {
+    match tx {
+        Tx::Sqlite(_) => CHILDREN_AS_JSON_SQLITE,
+        Tx::Postgres(_) => CHILDREN_AS_JSON_POSTGRES,
+    }
 }
 
 /// [`ListedRow`]'s two JSON columns, the request as `r`: SQLite's form (3.44's ordered
