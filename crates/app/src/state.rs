@@ -32,12 +32,12 @@ pub struct AppStateFields {
     pub request_eligibility: Arc<RecentEligibility>,
     /// Lists' answers kept for their askers (`http::api::kept`).
     pub kept_answers: Arc<KeptAnswers>,
-    /// Students' answers kept by id and row tag (`http::api::kept::RowAnswers`).
-    pub student_answers: Arc<crate::http::api::kept::RowAnswers>,
+    /// Students' answers kept by id and row tag (`db::row_answers::RowAnswers`).
+    pub student_answers: Arc<crate::db::row_answers::RowAnswers>,
     /// Documents' answers kept by id and row tag, for the review queue.
-    pub document_answers: Arc<crate::http::api::kept::RowAnswers>,
+    pub document_answers: Arc<crate::db::row_answers::RowAnswers>,
     /// Decided placement requests' answers kept by id and row tag.
-    pub request_answers: Arc<crate::http::api::kept::RowAnswers>,
+    pub request_answers: Arc<crate::db::row_answers::RowAnswers>,
     /// Open placement requests' answers derived lately (`http::api::requests::list`).
     pub open_request_answers: Arc<RecentOpenRequests>,
 }
@@ -55,9 +55,9 @@ impl AppState {
                 ELIGIBILITY_KEPT,
             )),
             kept_answers: Arc::new(KeptAnswers::new(ANSWERS_FRESH_FOR, ANSWERS_KEPT)),
-            student_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
-            document_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
-            request_answers: Arc::new(crate::http::api::kept::RowAnswers::new(ROW_ANSWERS_KEPT)),
+            student_answers: Arc::new(crate::db::row_answers::RowAnswers::new(ROW_ANSWERS_KEPT)),
+            document_answers: Arc::new(crate::db::row_answers::RowAnswers::new(ROW_ANSWERS_KEPT)),
+            request_answers: Arc::new(crate::db::row_answers::RowAnswers::new(ROW_ANSWERS_KEPT)),
             open_request_answers: Arc::new(RecentOpenRequests::new(
                 ELIGIBILITY_FRESH_FOR,
                 ELIGIBILITY_KEPT,
@@ -118,7 +118,7 @@ pub type KeptAnswers =
 pub const ANSWERS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most answers kept at once: a page of 50 is 20-60 KiB, so at most about 60 MiB.
 pub const ANSWERS_KEPT: usize = 1_000;
-/// Most records' answers kept at once per list (`http::api::kept::RowAnswers`): a student's
+/// Most records' answers kept at once per list (`db::row_answers::RowAnswers`): a student's
 /// answer is about 450 bytes, so a consortium's 20,000 students and a term's newcomers fit in
 /// about 20 MiB.
 pub const ROW_ANSWERS_KEPT: usize = 30_000;

@@ -1,7 +1,7 @@
 -- Row tags (issue 18 point 4). A student's row tag: a value replaced whenever anything a student's API
 -- answer shows changes, the row's own fields or any of their enrollments. A list of students
 -- reads each row's id and tag, and answers each student from the JSON the server kept for
--- that id and tag (`http::api::kept::RowAnswers`), deriving only the rows it has not kept.
+-- that id and tag (`db::row_answers::RowAnswers`), deriving only the rows it has not kept.
 -- Triggers replace it in the writing transaction, so any writer (the server, the CLI, an
 -- import, a hand-written UPDATE) keeps it true.
 --

@@ -52,6 +52,7 @@ pub mod recent;
 pub mod reports;
 pub mod requests;
 pub mod requirements;
+pub mod row_answers;
 pub mod schools;
 pub mod search;
 pub mod sessions;

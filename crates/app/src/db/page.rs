@@ -101,7 +101,7 @@ pub fn paged<T>(mut rows: Vec<T>, page: &Page, id: impl Fn(&T) -> &str) -> Paged
 /// The ids and row tags (`row_tag`, migration 0033) a page's statement `$sql` selects
 /// (`SELECT id, row_tag ... ORDER BY ... LIMIT`), in its order, as a
 /// `DbResult<Vec<(String, Option<i64>)>>` (a null tag: a row whose answer is never kept,
-/// see `http::api::kept::RowAnswers`); `$q => $binds` binds its parameters to the query `$q`.
+/// see `db::row_answers::RowAnswers`); `$q => $binds` binds its parameters to the query `$q`.
 /// On SQLite the page comes back as one row, the pairs as a JSON array ([`read_tags`]): each
 /// row a statement hands back is a message from its connection's thread, and for a page of
 /// 51 small rows those messages cost more than the statement. SQLite aggregates a subquery

@@ -157,10 +157,10 @@ pub async fn review_queue(
                 .await?;
         let rows = st.document_answers.page(listed);
         let read = db::documents::tagged(&mut tx, &rows.missing()).await?;
-        rows.into_json(
+        Ok(rows.into_json(
             read.into_iter()
                 .map(|(d, tag)| (d.id.clone(), Some(tag), Document::from(d))),
-        )
+        )?)
     })
     .await
 }

@@ -71,7 +71,7 @@ pub async fn list(
         let (reqs, tags): (Vec<_>, Vec<_>) = read.into_iter().unzip();
         let reqs =
             crate::service::requests::with_eligibility_all(&st, &mut tx, reqs, read_at).await?;
-        rows.into_json_keeping(
+        Ok(rows.into_json_keeping(
             reqs.into_iter().zip(tags).map(|(r, tag)| {
                 let tag = (!r.is_open()).then_some(tag);
                 (r.id.clone(), tag, PlacementRequest::from(r))
@@ -80,7 +80,7 @@ pub async fn list(
                 st.open_request_answers
                     .put(id.to_string(), json.clone(), read_at)
             },
-        )
+        )?)
     })
     .await
 }

@@ -39,10 +39,10 @@ pub async fn list(
         let listed = db::students::list_tags(&mut tx, &scope, &filter, &page).await?;
         let rows = st.student_answers.page(listed);
         let read = db::students::tagged(&mut tx, &rows.missing()).await?;
-        rows.into_json(
+        Ok(rows.into_json(
             read.into_iter()
                 .map(|(s, tag)| (s.id.clone(), Some(tag), Student::from(s))),
-        )
+        )?)
     })
     .await
 }

@@ -1,0 +1,361 @@
+//! What each record's JSON answer was, kept by the record's id and row tag (`row_tag`,
+//! migration 0033): a page of students, documents or placement requests answers each row from
+//! here and reads in full only the rows not answered before or whose tag changed (issue 18
+//! point 4). Beside the store's row tags rather than in `http`, so the state that holds it
+//! (`state::AppState`) does not depend on the HTTP layer.
+use super::Paged;
+use axum::body::Bytes;
+use serde::Serialize;
+
+/// Each record's JSON object as a list answers it, kept by the record's id and row tag: a
+/// value the store replaces whenever anything the answer shows changes (`students.row_tag`,
+/// migration 0033). An answer kept for an id and tag is what deriving it again would give,
+/// whoever asks and whatever was written since, so unlike a whole list's kept answer (`http::api::kept`) it
+/// needs no write generation: a page not answered before (a school's tool walking every page, a search)
+/// reads only its rows' ids and tags and derives only the rows this server has not answered
+/// yet, or whose tag changed.
+///
+/// Only for records whose answer is the same for every reader allowed to list them (no field
+/// depends on the asker or on the day). A row listed without a tag (`None`: an open placement
+/// request, whose live eligibility depends on other records) is read every time and never
+/// kept.
+pub struct RowAnswers {
+    rows: std::sync::Mutex<std::collections::HashMap<String, (i64, Bytes)>>,
+    max_entries: usize,
+}
+
+impl RowAnswers {
+    /// Holds at most `max_entries` records' answers; when full, about an eighth of them (in
+    /// the map's own order, which is as good as random) make room for the next.
+    pub fn new(max_entries: usize) -> Self {
+        RowAnswers {
+            rows: std::sync::Mutex::new(std::collections::HashMap::new()),
+            max_entries: max_entries.max(1),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (i64, Bytes)>> {
+        // A panic while holding it leaves only whole entries behind.
+        self.rows.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// A page of `listed` (each row's id and tag, in the page's order) with what is kept for
+    /// each; [`RowsPage::missing`] names the rest.
+    pub fn page(&self, listed: Paged<(String, Option<i64>)>) -> RowsPage<'_> {
+        let kept = {
+            let rows = self.lock();
+            listed
+                .items
+                .iter()
+                .map(|(id, tag)| {
+                    let tag = (*tag)?;
+                    rows.get(id)
+                        .filter(|(kept_tag, _)| *kept_tag == tag)
+                        .map(|(_, json)| json.clone())
+                })
+                .collect()
+        };
+        RowsPage {
+            answers: self,
+            listed: listed.items,
+            kept,
+            next_cursor: listed.next_cursor,
+        }
+    }
+
+    fn keep(&self, fresh: Vec<(String, i64, Bytes)>) {
+        let mut rows = self.lock();
+        if rows.len() + fresh.len() > self.max_entries {
+            let drop: Vec<String> = rows
+                .keys()
+                .take((self.max_entries / 8).max(fresh.len()))
+                .cloned()
+                .collect();
+            for id in drop {
+                rows.remove(&id);
+            }
+        }
+        for (id, tag, json) in fresh {
+            rows.insert(id, (tag, json));
+        }
+    }
+
+    /// How many records' answers are kept.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    /// Whether none is.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A list's page being answered from [`RowAnswers`]: its rows' ids and tags, the answers
+/// kept for them, and its next cursor.
+pub struct RowsPage<'a> {
+    answers: &'a RowAnswers,
+    listed: Vec<(String, Option<i64>)>,
+    kept: Vec<Option<Bytes>>,
+    next_cursor: Option<String>,
+}
+
+impl RowsPage<'_> {
+    /// The ids of the page's rows with no kept answer for their tag, in the page's order.
+    pub fn missing(&self) -> Vec<&str> {
+        self.listed
+            .iter()
+            .zip(&self.kept)
+            .filter(|(_, kept)| kept.is_none())
+            .map(|((id, _), _)| id.as_str())
+            .collect()
+    }
+
+    /// Fills each row listed without a tag from `kept` (an answer kept elsewhere, under rules
+    /// of its own: an open request's, while no write has committed since it was derived).
+    pub fn fill_untagged(&mut self, kept: impl Fn(&str) -> Option<Bytes>) {
+        for ((id, tag), slot) in self.listed.iter().zip(self.kept.iter_mut()) {
+            if tag.is_none() && slot.is_none() {
+                *slot = kept(id);
+            }
+        }
+    }
+
+    /// The page's JSON (`{"items": [...], "next_cursor": ...}`, as `http::api::List` answers it),
+    /// with `read`: each missing row's record and the tag it was read with (`None`: never
+    /// kept), read after the tags were listed. A record read with a newer tag answers as read
+    /// (never older than the listing) and is kept under the tag it was read with; a row
+    /// deleted since it was listed is left out of the page. Errors: a record that cannot be written as JSON (never for
+    /// the types answered).
+    pub fn into_json<T: Serialize>(
+        self,
+        read: impl IntoIterator<Item = (String, Option<i64>, T)>,
+    ) -> anyhow::Result<Bytes> {
+        self.into_json_keeping(read, |_, _| {})
+    }
+
+    /// [`RowsPage::into_json`], handing each row read without a tag, as JSON, to
+    /// `keep_untagged` (to keep it under rules of its own, [`RowsPage::fill_untagged`]).
+    pub fn into_json_keeping<T: Serialize>(
+        mut self,
+        read: impl IntoIterator<Item = (String, Option<i64>, T)>,
+        mut keep_untagged: impl FnMut(&str, &Bytes),
+    ) -> anyhow::Result<Bytes> {
+        let mut fresh = Vec::new();
+        let mut by_id = std::collections::HashMap::new();
+        for (id, tag, record) in read {
+            let json = Bytes::from(serde_json::to_vec(&record)?);
+            by_id.insert(id.clone(), json.clone());
+            match tag {
+                Some(tag) => fresh.push((id, tag, json)),
+                None => keep_untagged(&id, &json),
+            }
+        }
+        let mut body = Vec::with_capacity(
+            64 + self
+                .kept
+                .iter()
+                .flatten()
+                .chain(by_id.values())
+                .map(|j| j.len() + 1)
+                .sum::<usize>(),
+        );
+        body.extend_from_slice(b"{\"items\":[");
+        let mut first = true;
+        for ((id, _), kept) in self.listed.iter().zip(self.kept.iter_mut()) {
+            let Some(json) = kept.take().or_else(|| by_id.get(id).cloned()) else {
+                continue;
+            };
+            if !first {
+                body.push(b',');
+            }
+            first = false;
+            body.extend_from_slice(&json);
+        }
+        body.extend_from_slice(b"],\"next_cursor\":");
+        serde_json::to_writer(&mut body, &self.next_cursor)?;
+        body.push(b'}');
+        self.answers.keep(fresh);
+        Ok(Bytes::from(body))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize, Clone)]
+    struct Row {
+        id: String,
+        name: String,
+    }
+
+    fn row(id: &str, name: &str) -> (String, Option<i64>, Row) {
+        (
+            id.to_string(),
+            Some(0),
+            Row {
+                id: id.to_string(),
+                name: name.to_string(),
+            },
+        )
+    }
+
+    fn listed(rows: &[(&str, i64)], next: Option<&str>) -> Paged<(String, Option<i64>)> {
+        Paged {
+            items: rows
+                .iter()
+                .map(|(id, tag)| (id.to_string(), (*tag >= 0).then_some(*tag)))
+                .collect(),
+            next_cursor: next.map(str::to_string),
+        }
+    }
+
+    fn as_list(rows: Vec<Row>, next: Option<&str>) -> Vec<u8> {
+        serde_json::to_vec(&crate::http::api::List {
+            items: rows,
+            next_cursor: next.map(str::to_string),
+        })
+        .expect("json")
+    }
+
+    #[test]
+    fn a_page_reads_as_the_list_it_stands_for_kept_or_not() {
+        let answers = RowAnswers::new(100);
+        // Nothing kept: every row is read, in the page's order.
+        let page = answers.page(listed(&[("b", 1), ("a", 1)], Some("a")));
+        assert_eq!(page.missing(), vec!["b", "a"]);
+        let first = page
+            .into_json([row("a", "Ann"), row("b", "Bo")].map(|(id, _, r)| (id, Some(1), r)))
+            .expect("page");
+        let want = as_list(vec![row("b", "Bo").2, row("a", "Ann").2], Some("a"));
+        assert_eq!(first.as_ref(), want.as_slice());
+        // Kept: nothing read, the same answer; a last page's cursor is null.
+        let page = answers.page(listed(&[("b", 1), ("a", 1)], None));
+        assert!(page.missing().is_empty());
+        let again = page
+            .into_json(Vec::<(String, Option<i64>, Row)>::new())
+            .expect("page");
+        assert_eq!(
+            again.as_ref(),
+            as_list(vec![row("b", "Bo").2, row("a", "Ann").2], None).as_slice()
+        );
+        // An empty page.
+        let empty = answers
+            .page(listed(&[], None))
+            .into_json(Vec::<(String, Option<i64>, Row)>::new())
+            .expect("page");
+        assert_eq!(empty.as_ref(), as_list(vec![], None).as_slice());
+    }
+
+    #[test]
+    fn a_row_whose_tag_changed_is_read_again_and_a_row_gone_is_left_out() {
+        let answers = RowAnswers::new(100);
+        answers
+            .page(listed(&[("a", 1), ("b", 1)], None))
+            .into_json([row("a", "Ann"), row("b", "Bo")].map(|(id, _, r)| (id, Some(1), r)))
+            .expect("page");
+        // b's tag changed: its kept answer is not used, and what is read replaces it.
+        let page = answers.page(listed(&[("a", 1), ("b", 2), ("c", 7)], None));
+        assert_eq!(page.missing(), vec!["b", "c"]);
+        // c was deleted after it was listed: left out.
+        let body = page
+            .into_json([("b".to_string(), Some(2), row("b", "Bea").2)])
+            .expect("page");
+        assert_eq!(
+            body.as_ref(),
+            as_list(vec![row("a", "Ann").2, row("b", "Bea").2], None).as_slice()
+        );
+        // Read with a newer tag than listed: answered as read, kept under the tag read.
+        let page = answers.page(listed(&[("a", 3)], None));
+        let body = page
+            .into_json([("a".to_string(), Some(4), row("a", "Anne").2)])
+            .expect("page");
+        assert_eq!(
+            body.as_ref(),
+            as_list(vec![row("a", "Anne").2], None).as_slice()
+        );
+        assert_eq!(
+            answers.page(listed(&[("a", 4)], None)).missing(),
+            Vec::<&str>::new()
+        );
+        assert_eq!(answers.page(listed(&[("a", 3)], None)).missing(), vec!["a"]);
+        assert_eq!(answers.page(listed(&[("b", 1)], None)).missing(), vec!["b"]);
+    }
+
+    #[test]
+    fn what_is_kept_stays_within_its_bound() {
+        let answers = RowAnswers::new(16);
+        for n in 0..100 {
+            let id = format!("r{n}");
+            answers
+                .page(listed(&[(&id, 1)], None))
+                .into_json([(id.clone(), Some(1), row(&id, "x").2)])
+                .expect("page");
+            assert!(answers.len() <= 16, "{} kept", answers.len());
+        }
+        // The newest is always kept.
+        assert!(
+            answers
+                .page(listed(&[("r99", 1)], None))
+                .missing()
+                .is_empty()
+        );
+        assert!(!answers.is_empty());
+    }
+
+    #[test]
+    fn a_row_without_a_tag_is_read_every_time_and_never_kept() {
+        // A tag of -1 in `listed` stands for none (an open request).
+        let answers = RowAnswers::new(100);
+        for name in ["Ann", "Anne"] {
+            let page = answers.page(listed(&[("a", -1)], None));
+            assert_eq!(page.missing(), vec!["a"]);
+            let body = page
+                .into_json([("a".to_string(), None, row("a", name).2)])
+                .expect("page");
+            assert_eq!(
+                body.as_ref(),
+                as_list(vec![row("a", name).2], None).as_slice()
+            );
+        }
+        assert!(answers.is_empty());
+    }
+
+    #[test]
+    fn a_row_without_a_tag_may_be_filled_from_elsewhere() {
+        let answers = RowAnswers::new(100);
+        let elsewhere = std::sync::Mutex::new(std::collections::HashMap::<String, Bytes>::new());
+        let page = answers.page(listed(&[("a", -1), ("b", 1)], None));
+        let body = page
+            .into_json_keeping(
+                [
+                    ("a".to_string(), None, row("a", "Ann").2),
+                    ("b".to_string(), Some(1), row("b", "Bo").2),
+                ],
+                |id, json| {
+                    elsewhere
+                        .lock()
+                        .expect("lock")
+                        .insert(id.to_string(), json.clone());
+                },
+            )
+            .expect("page");
+        let want = as_list(vec![row("a", "Ann").2, row("b", "Bo").2], None);
+        assert_eq!(body.as_ref(), want.as_slice());
+        assert_eq!(
+            elsewhere.lock().expect("lock").len(),
+            1,
+            "only the untagged row"
+        );
+        // The next page: b from its tag, a from elsewhere; nothing left to read.
+        let mut page = answers.page(listed(&[("a", -1), ("b", 1)], None));
+        assert_eq!(page.missing(), vec!["a"]);
+        page.fill_untagged(|id| elsewhere.lock().expect("lock").get(id).cloned());
+        assert!(page.missing().is_empty());
+        let again = page
+            .into_json(Vec::<(String, Option<i64>, Row)>::new())
+            .expect("page");
+        assert_eq!(again.as_ref(), want.as_slice());
+    }
+}
