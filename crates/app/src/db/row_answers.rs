@@ -1,7 +1,7 @@
 //! What each record's JSON answer was, kept by the record's id and row tag (`row_tag`,
 //! migration 0033): a page of students, documents or placement requests answers each row from
 //! here and reads in full only the rows not answered before or whose tag changed (issue 18
-//! point 4). Beside the store's row tags rather than in `http`, so the state that holds it
+//! point 4). Beside the store's row tags rather than in the HTTP layer, so the state that holds it
 //! (`state::AppState`) does not depend on the HTTP layer.
 use super::Paged;
 use axum::body::Bytes;
@@ -10,7 +10,7 @@ use serde::Serialize;
 /// Each record's JSON object as a list answers it, kept by the record's id and row tag: a
 /// value the store replaces whenever anything the answer shows changes (`students.row_tag`,
 /// migration 0033). An answer kept for an id and tag is what deriving it again would give,
-/// whoever asks and whatever was written since, so unlike a whole list's kept answer (`http::api::kept`) it
+/// whoever asks and whatever was written since, so unlike a whole list's kept answer (the HTTP layer's `kept`) it
 /// needs no write generation: a page not answered before (a school's tool walking every page, a search)
 /// reads only its rows' ids and tags and derives only the rows this server has not answered
 /// yet, or whose tag changed.
@@ -121,7 +121,7 @@ impl RowsPage<'_> {
         }
     }
 
-    /// The page's JSON (`{"items": [...], "next_cursor": ...}`, as `http::api::List` answers it),
+    /// The page's JSON (`{"items": [...], "next_cursor": ...}`, as the API's lists answer it),
     /// with `read`: each missing row's record and the tag it was read with (`None`: never
     /// kept), read after the tags were listed. A record read with a newer tag answers as read
     /// (never older than the listing) and is kept under the tag it was read with; a row
@@ -211,8 +211,16 @@ mod tests {
         }
     }
 
+    /// The shape of the API's lists (their `List` type, whose own test in the HTTP layer holds a
+    /// page of rows to it): declared here so the store's tests need nothing from above.
+    #[derive(Serialize)]
+    struct List<T> {
+        items: Vec<T>,
+        next_cursor: Option<String>,
+    }
+
     fn as_list(rows: Vec<Row>, next: Option<&str>) -> Vec<u8> {
-        serde_json::to_vec(&crate::http::api::List {
+        serde_json::to_vec(&List {
             items: rows,
             next_cursor: next.map(str::to_string),
         })

@@ -74,3 +74,64 @@ where
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::db::Paged;
+    use crate::db::row_answers::RowAnswers;
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct Row {
+        id: String,
+        n: i64,
+    }
+
+    /// A page answered row by row (`db::row_answers`) is byte for byte what serializing the
+    /// API's `List` of the same rows gives, kept rows or read ones, cursor or none.
+    #[test]
+    fn a_page_of_row_answers_is_the_apis_list() {
+        let answers = RowAnswers::new(10);
+        for next in [Some("b"), None] {
+            let page = answers.page(Paged {
+                items: vec![("a".to_string(), Some(1)), ("b".to_string(), None)],
+                next_cursor: next.map(str::to_string),
+            });
+            let body = page
+                .into_json([
+                    (
+                        "a".to_string(),
+                        Some(1),
+                        Row {
+                            id: "a".into(),
+                            n: 1,
+                        },
+                    ),
+                    (
+                        "b".to_string(),
+                        None,
+                        Row {
+                            id: "b".into(),
+                            n: 2,
+                        },
+                    ),
+                ])
+                .expect("page");
+            let want = serde_json::to_vec(&super::super::List {
+                items: vec![
+                    Row {
+                        id: "a".into(),
+                        n: 1,
+                    },
+                    Row {
+                        id: "b".into(),
+                        n: 2,
+                    },
+                ],
+                next_cursor: next.map(str::to_string),
+            })
+            .expect("json");
+            assert_eq!(body.as_ref(), want.as_slice());
+        }
+    }
+}
