@@ -104,10 +104,7 @@ pub async fn seed_defaults(tx: &mut Tx, now: DateTime<Utc>) -> DbResult<usize> {
         return Ok(0);
     }
     let defaults = evaluation::default_templates();
-    for (name, kind, point, sections) in &defaults {
-        let Ok(form) = evaluation::parse_form(sections, "sections") else {
-            continue;
-        };
+    for (name, kind, point, form) in &defaults {
         let id = super::new_id();
         insert_template(
             tx,
@@ -119,7 +116,7 @@ pub async fn seed_defaults(tx: &mut Tx, now: DateTime<Utc>) -> DbResult<usize> {
                 kind: (*kind).to_string(),
                 discipline: None,
                 point: point.as_str().into(),
-                form_json: serde_json::to_string(&form).unwrap_or_default(),
+                form_json: serde_json::to_string(form).unwrap_or_default(),
                 is_current: true,
                 created_at: now,
                 updated_at: now,

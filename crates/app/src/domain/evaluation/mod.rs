@@ -3,8 +3,8 @@
 use super::{ErrorCode, Problems};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashSet};
+use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// When in a placement a form is filled.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -112,6 +112,9 @@ pub struct Section {
     pub items: Vec<Item>,
 }
 
+/// A filled evaluation's answers, by item key, as stored.
+pub type Answers = BTreeMap<String, Value>;
+
 /// The form itself: what a template version holds (stored as JSON).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Form {
@@ -176,11 +179,9 @@ pub fn owed(status: &str) -> bool {
 
 mod aggregate;
 mod answers;
-mod form_input;
 mod templates;
 pub use aggregate::*;
 pub use answers::*;
-pub use form_input::*;
 pub use templates::*;
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! `service::evaluation_templates`, every field problem at once. The pages' forms use the same
 //! readers (a template page posts its sections as JSON text).
 use crate::domain::ErrorCode;
-use crate::domain::evaluation::{self, Answers, Form, KINDS, Point};
+use crate::domain::evaluation::{Answers, Form, KINDS, Point};
 use crate::http::body::body;
 use crate::http::extract::{Input, parse};
 use crate::service::Parsed;
@@ -90,7 +90,7 @@ pub fn template(body: Map<String, Value>, creating: bool) -> Parsed<TemplateFiel
             .problems
             .add("sections", ErrorCode::Required, "sections is required"),
         None => {}
-        Some(v) => match evaluation::parse_form(v, "sections") {
+        Some(v) => match super::evaluation_form::parse_form(v, "sections") {
             Ok(f) => form = Some(f),
             Err(p) => i.problems.0.extend(p.0),
         },

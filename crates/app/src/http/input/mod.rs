@@ -5,6 +5,7 @@ pub mod agreements;
 mod choice;
 pub mod departments;
 pub mod email_preferences;
+pub mod evaluation_form;
 pub mod evaluations;
 pub mod imports;
 pub mod inquiries;

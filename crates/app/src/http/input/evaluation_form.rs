@@ -1,6 +1,12 @@
-//! A form as sent (the office's form editor, the API's evaluation templates): read into a
-//! [`Form`] with every problem at once, each at its own path (API.md "Problems").
-use super::*;
+//! A form as sent (the office's form editor, the API's evaluation templates): read into the
+//! domain's typed [`Form`] with every problem at once, each at its own path (API.md
+//! "Problems"). In the HTTP layer: below it a form is only ever the typed `Form`
+//! (ARCHITECTURE.md rule 1).
+use crate::domain::evaluation::{Anchor, Form, Item, ItemType, Section};
+use crate::domain::{ErrorCode, Problems};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use std::collections::HashSet;
 
 /// A field as sent, `null` kept apart from absent (as `Map::get` answers): `Some(Value::Null)`
 /// for `"required": null`, which is a problem, where a missing `required` is not.
@@ -296,5 +302,134 @@ fn parse_anchors(
     Some(anchors)
 }
 
-/// One answer, as stored.
-pub type Answers = BTreeMap<String, Value>;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::evaluation::{KINDS, default_templates};
+    use serde_json::json;
+
+    /// Each default form, sent as the API's JSON, is accepted and reads back as itself.
+    #[test]
+    fn every_default_template_is_a_valid_form() {
+        for (name, kind, _, form) in default_templates() {
+            assert!(KINDS.contains(&kind));
+            let sent = serde_json::to_value(&form.sections).expect("json");
+            let read = parse_form(&sent, "sections").unwrap_or_else(|p| panic!("{name}: {p:?}"));
+            assert_eq!(read, form, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_broken_form_reports_every_problem_with_its_path() {
+        let p = parse_form(
+            &json!([{ "title": "", "items": [
+                { "key": "Bad Key", "label": "x", "type": "scale", "anchors": [{ "value": 2, "label": "b" }, { "value": 1, "label": "a" }] },
+                { "key": "a", "label": "y", "type": "dial", "colour": 1 },
+                { "key": "a", "label": "z", "type": "text", "anchors": [] } ] },
+              { "title": "Empty", "items": [] }]),
+            "sections",
+        )
+        .expect_err("invalid");
+        let fields: Vec<_> =
+            p.0.iter()
+                .map(|e| e.field.clone().unwrap_or_default())
+                .collect();
+        for f in [
+            "sections[0].title",
+            "sections[0].items[0].key",
+            "sections[0].items[0].anchors",
+            "sections[0].items[1].type",
+            "sections[0].items[1].colour",
+            "sections[0].items[2].key",
+            "sections[0].items[2].anchors",
+            "sections[1].items",
+        ] {
+            assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
+        }
+    }
+
+    /// The problems a client sees for a broken form: each code, path and message exactly, in
+    /// order. (The input shapes are serde types now; this pins that nothing a client sees moved.)
+    #[test]
+    fn a_broken_form_keeps_its_codes_paths_and_words() {
+        let p = parse_form(
+            &json!([{ "zeta": 1, "title": 5, "items": [
+                { "key": "k", "label": "L", "type": "text", "required": null, "colour": 1 },
+                ["k2", "L", "text"],
+                { "key": "s", "label": "S", "type": "scale",
+                  "anchors": [[1, "a"], { "value": 2, "label": "b", "note": "dropped" }] } ] },
+              "not a section"]),
+            "sections",
+        )
+        .expect_err("invalid");
+        let got: Vec<_> =
+            p.0.iter()
+                .map(|e| {
+                    (
+                        e.field.clone().unwrap_or_default(),
+                        e.code,
+                        e.message.clone(),
+                    )
+                })
+                .collect();
+        let want = [
+            (
+                "sections[0].zeta",
+                ErrorCode::UnknownField,
+                "zeta is not a field here",
+            ),
+            (
+                "sections[0].title",
+                ErrorCode::Required,
+                "title is required (text)",
+            ),
+            (
+                "sections[0].items[0].colour",
+                ErrorCode::UnknownField,
+                "colour is not a field here",
+            ),
+            (
+                "sections[0].items[0].required",
+                ErrorCode::InvalidBoolean,
+                "must be true or false",
+            ),
+            (
+                "sections[0].items[1]",
+                ErrorCode::InvalidType,
+                "an item is an object { key, label, type, required, anchors? }",
+            ),
+            (
+                "sections[0].items[2].anchors[0]",
+                ErrorCode::InvalidTemplate,
+                "an anchor is { value: a whole number 0-100, label: text }",
+            ),
+            (
+                "sections[1]",
+                ErrorCode::InvalidType,
+                "a section is an object { title, items }",
+            ),
+        ]
+        .map(|(f, c, m)| (f.to_string(), c, m.to_string()));
+        assert_eq!(got, want);
+        // An anchor's other keys are accepted and dropped, as they always were.
+        let f = parse_form(
+            &json!([{ "title": "T", "items": [{ "key": "s", "label": "S", "type": "scale",
+                "anchors": [{ "value": 1, "label": " a ", "note": 1 }, { "value": 2, "label": "b" }] }] }]),
+            "sections",
+        )
+        .expect("valid");
+        assert_eq!(
+            f.sections[0].items[0].anchors,
+            vec![
+                Anchor {
+                    value: 1,
+                    label: "a".into()
+                },
+                Anchor {
+                    value: 2,
+                    label: "b".into()
+                }
+            ]
+        );
+    }
+}
