@@ -99,3 +99,40 @@ fn ids_in(tx: &Tx) -> &'static str {
 fn ids_json(ids: &[&str]) -> String {
     serde_json::Value::from(ids.iter().map(|s| s.to_string()).collect::<Vec<_>>()).to_string()
 }
+
+/// The ids and row tags (`row_tag`, migration 0033) a page's statement `$sql` selects
+/// (`SELECT id, row_tag ... ORDER BY ... LIMIT`), in its order, as a
+/// `DbResult<Vec<(String, Option<i64>)>>` (a null tag: a row whose answer is never kept,
+/// see `db::row_answers::RowAnswers`); `$q => $binds` binds its parameters to the query `$q`.
+/// On SQLite the page comes back as one row, the pairs as a JSON array ([`read_tags`]): each
+/// row a statement hands back is a message from its connection's thread, and for a page of
+/// 51 small rows those messages cost more than the statement. SQLite aggregates a subquery
+/// with ORDER BY and LIMIT in its order; the API's pagination and review-queue tests
+/// (tests/api/pagination.rs, onboarding.rs) hold it to that. On PostgreSQL the rows come as
+/// they are: the same one-row form (`json_agg`) measured no faster there (run 16), and
+/// PostgreSQL promises the order of rows, not of an aggregate's input.
+#[macro_export]
+macro_rules! page_tags {
+    ($tx:expr, $sql:expr, $q:ident => $binds:expr) => {
+        match $tx {
+            $crate::db::Tx::Sqlite(t) => {
+                let sql = format!(
+                    "SELECT COALESCE(json_group_array(json_array(id, row_tag)), '[]') FROM ({})",
+                    $sql
+                );
+                let $q = sqlx::query_as::<_, (String,)>(sqlx::AssertSqlSafe(sql.as_str()));
+                $crate::db::batch::read_tags(&$binds.fetch_one(&mut **t).await?.0)
+            }
+            $crate::db::Tx::Postgres(t) => {
+                let $q = sqlx::query_as::<_, (String, Option<i64>)>(sqlx::AssertSqlSafe($sql));
+                Ok::<_, $crate::db::DbError>($binds.fetch_all(&mut **t).await?)
+            }
+        }
+    };
+}
+
+/// The `[[id, tag], ...]` array [`page_tags`] reads on SQLite. Errors: anything else, as a
+/// decoding failure.
+pub fn read_tags(json: &str) -> DbResult<Vec<(String, Option<i64>)>> {
+    serde_json::from_str(json).map_err(|e| super::DbError::Other(sqlx::Error::Decode(Box::new(e))))
+}
