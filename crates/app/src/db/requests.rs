@@ -142,6 +142,26 @@ pub struct Filter {
     pub decided_before: Option<chrono::DateTime<chrono::Utc>>,
 }
 
+/// Binds the parameters of [`list_statement`], `$1` to `$14` in its order, to the query `$q`.
+macro_rules! bind_page {
+    ($q:expr, $scope:expr, $f:expr, $page:expr) => {
+        $q.bind($page.after())
+            .bind(&$f.school_id)
+            .bind($scope.school())
+            .bind(&$f.status)
+            .bind(&$f.kind)
+            .bind(&$f.discipline)
+            .bind(&$f.site_id)
+            .bind($f.from)
+            .bind($f.to)
+            .bind($f.open)
+            .bind($page.fetch_limit())
+            .bind(&$f.degree_level)
+            .bind($f.decided_from)
+            .bind($f.decided_before)
+    };
+}
+
 /// Oldest first, so the queue is worked in the order requests came in; or newest first.
 pub async fn list(
     tx: &mut Tx,
@@ -157,10 +177,7 @@ pub async fn list(
     }
     let children = children_json(tx);
     let sql = list_statement(scope, f, &format!("{COLS}, {children}"));
-    let rows: Vec<ListedRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status).bind(&f.kind).bind(&f.discipline)
-        .bind(&f.site_id).bind(f.from).bind(f.to).bind(f.open).bind(page.fetch_limit())
-        .bind(&f.degree_level).bind(f.decided_from).bind(f.decided_before)
+    let rows: Vec<ListedRow> = on_tx!(tx, c => bind_page!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), scope, f, page)
         .fetch_all(c).await)?;
     let p = paged(rows, page, |r| &r.row.id);
     Ok(Paged {
@@ -194,10 +211,7 @@ pub async fn list_tags(
         f,
         "id, CASE WHEN status IN ('submitted', 'waitlisted') THEN NULL ELSE row_tag END AS row_tag",
     );
-    let rows = crate::page_tags!(tx, sql.as_str(), q => q
-        .bind(page.after()).bind(&f.school_id).bind(scope.school()).bind(&f.status).bind(&f.kind).bind(&f.discipline)
-        .bind(&f.site_id).bind(f.from).bind(f.to).bind(f.open).bind(page.fetch_limit())
-        .bind(&f.degree_level).bind(f.decided_from).bind(f.decided_before))?;
+    let rows = crate::page_tags!(tx, sql.as_str(), q => bind_page!(q, scope, f, page))?;
     Ok(paged(rows, page, |(id, _)| id))
 }
 

@@ -94,6 +94,23 @@ const SORT_KEYS: &[(&str, &str)] = &[
     ("graduation", "s.expected_graduation"),
 ];
 
+/// Binds a [`ListStatement`]'s parameters, `$1` to `$11` in its order, to the query `$q`.
+macro_rules! bind_page {
+    ($q:expr, $st:expr, $f:expr, $page:expr) => {
+        $q.bind($page.after())
+            .bind(&$f.school_id)
+            .bind($st.school)
+            .bind($st.only)
+            .bind(&$f.program_id)
+            .bind(&$f.status)
+            .bind(&$st.search)
+            .bind($page.fetch_limit())
+            .bind($st.staff)
+            .bind($st.dept)
+            .bind($st.faculty)
+    };
+}
+
 /// Preceptors, faculty and department managers see the students placed with them (any
 /// placement not cancelled); a school its students, current and transferred away. The
 /// `school_id`, `program_id` and `status` filters match a current enrollment.
@@ -105,9 +122,7 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
             next_cursor: None,
         });
     };
-    let listed: Vec<ListedStudent> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(st.sql.as_str()))
-        .bind(page.after()).bind(&f.school_id).bind(st.school).bind(st.only).bind(&f.program_id).bind(&f.status)
-        .bind(&st.search).bind(page.fetch_limit()).bind(st.staff).bind(st.dept).bind(st.faculty)
+    let listed: Vec<ListedStudent> = on_tx!(tx, c => bind_page!(sqlx::query_as(sqlx::AssertSqlSafe(st.sql.as_str())), st, f, page)
         .fetch_all(c).await)?;
     let rows = read_listed(tx, listed).await?;
     Ok(paged(
@@ -132,9 +147,7 @@ pub async fn list_tags(
             next_cursor: None,
         });
     };
-    let rows = crate::page_tags!(tx, st.sql.as_str(), q => q
-        .bind(page.after()).bind(&f.school_id).bind(st.school).bind(st.only).bind(&f.program_id).bind(&f.status)
-        .bind(&st.search).bind(page.fetch_limit()).bind(st.staff).bind(st.dept).bind(st.faculty))?;
+    let rows = crate::page_tags!(tx, st.sql.as_str(), q => bind_page!(q, st, f, page))?;
     Ok(paged(rows, page, |(id, _)| id))
 }
 

@@ -58,8 +58,8 @@ pub async fn list(
         // Before the page is read: its eligibility is kept under it (`with_eligibility_all`).
         let read_at = st.db.write_generation();
         // A list's page: no common snapshot needed (Db::read_latest). Its rows' ids and tags,
-        // then only the requests this server has not answered at their tag; an open request
-        // (no tag) is read, and its live eligibility derived, every time.
+        // then only the requests answered neither by their tag (decided ones) nor since the
+        // last write (open ones, which have no tag).
         let mut tx = st.db.read_latest().await?;
         let listed = db::requests::list_tags(&mut tx, &scope, &filter, &page).await?;
         let mut rows = st.request_answers.page(listed);
