@@ -16,7 +16,9 @@ ALTER TABLE students ADD COLUMN row_tag BIGINT NOT NULL DEFAULT 0;
 CREATE FUNCTION practicum_new_row_tag() RETURNS BIGINT LANGUAGE sql VOLATILE AS
     $$ SELECT floor(random() * 9.0e18)::bigint $$;
 
-CREATE FUNCTION students_row_tag() RETURNS trigger LANGUAGE plpgsql AS $$
+-- One trigger function for every table whose own row carries the tag: a new tag on the row
+-- being updated.
+CREATE FUNCTION practicum_replace_row_tag() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.row_tag := practicum_new_row_tag();
     RETURN NEW;
@@ -24,7 +26,7 @@ END $$;
 
 CREATE TRIGGER students_row_tag BEFORE UPDATE OF school_id, program_id, first_name, last_name, email,
     enrollment_status, expected_graduation ON students
-    FOR EACH ROW EXECUTE FUNCTION students_row_tag();
+    FOR EACH ROW EXECUTE FUNCTION practicum_replace_row_tag();
 
 CREATE FUNCTION enrollments_row_tag() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -43,28 +45,17 @@ CREATE TRIGGER enrollments_row_tag AFTER INSERT OR UPDATE OR DELETE ON enrollmen
 -- A document's answer is its row's own fields, so any write to the row replaces its tag.
 ALTER TABLE documents ADD COLUMN row_tag BIGINT NOT NULL DEFAULT 0;
 
-CREATE FUNCTION documents_row_tag() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.row_tag := practicum_new_row_tag();
-    RETURN NEW;
-END $$;
-
 CREATE TRIGGER documents_row_tag BEFORE UPDATE ON documents
-    FOR EACH ROW EXECUTE FUNCTION documents_row_tag();
+    FOR EACH ROW EXECUTE FUNCTION practicum_replace_row_tag();
 
 -- A placement request's answer is its row's fields, its named students and its preferences
--- (and, while it is open, its live eligibility, which the list derives on every read and
--- never keeps: `http::api::requests::list`).
+-- (and, while it is open, its live eligibility, which depends on other records and so on no
+-- tag: the list keeps an open request's answer only until the next write,
+-- `http::api::requests::list`).
 ALTER TABLE placement_requests ADD COLUMN row_tag BIGINT NOT NULL DEFAULT 0;
 
-CREATE FUNCTION placement_requests_row_tag() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    NEW.row_tag := practicum_new_row_tag();
-    RETURN NEW;
-END $$;
-
 CREATE TRIGGER placement_requests_row_tag BEFORE UPDATE ON placement_requests
-    FOR EACH ROW EXECUTE FUNCTION placement_requests_row_tag();
+    FOR EACH ROW EXECUTE FUNCTION practicum_replace_row_tag();
 
 CREATE FUNCTION request_children_row_tag() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

@@ -38,8 +38,9 @@ CREATE TRIGGER documents_row_tag AFTER UPDATE ON documents WHEN new.row_tag = ol
 END;
 
 -- A placement request's answer is its row's fields, its named students and its preferences
--- (and, while it is open, its live eligibility, which the list derives on every read and
--- never keeps: `http::api::requests::list`).
+-- (and, while it is open, its live eligibility, which depends on other records and so on no
+-- tag: the list keeps an open request's answer only until the next write,
+-- `http::api::requests::list`).
 ALTER TABLE placement_requests ADD COLUMN row_tag INTEGER NOT NULL DEFAULT 0;
 
 CREATE TRIGGER placement_requests_row_tag AFTER UPDATE ON placement_requests
