@@ -26,8 +26,12 @@ pub struct AppStateFields {
     pub hashing: HashGate,
     /// One permit per request being handled (`Config::max_in_flight`).
     pub in_flight: Arc<Semaphore>,
-    /// Placement views derived lately (`service::placements::list_views`).
+    /// Placement views derived lately, for the lists with derived filters
+    /// (`service::placements::list_views`).
     pub placement_views: Arc<RecentViews>,
+    /// Placements' answers kept by id under their answer tag, for the lists without
+    /// (`service::placements::list_answers`).
+    pub placement_answers: Arc<crate::db::row_answers::RowAnswers>,
     /// Requests' live eligibility derived lately (`service::requests::with_eligibility_all`).
     pub request_eligibility: Arc<RecentEligibility>,
     /// Lists' answers kept for their askers (`http::api::kept`).
@@ -50,6 +54,9 @@ impl AppState {
             hashing: HashGate::new(config.hash_concurrency, config.hash_wait),
             in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
             placement_views: Arc::new(RecentViews::new(VIEWS_FRESH_FOR, VIEWS_KEPT)),
+            placement_answers: Arc::new(crate::db::row_answers::RowAnswers::new(
+                PLACEMENT_ANSWERS_KEPT,
+            )),
             request_eligibility: Arc::new(RecentEligibility::new(
                 ELIGIBILITY_FRESH_FOR,
                 ELIGIBILITY_KEPT,
@@ -80,6 +87,12 @@ pub type RecentViews =
 pub const VIEWS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most views kept at once: 100 pages of 50 (a few MiB).
 pub const VIEWS_KEPT: usize = 5_000;
+/// Most placements' answers kept at once (`AppState::placement_answers`): a consortium term's
+/// 40,000 placements with room to spare, so a list walked page after page derives each once
+/// per write generation and day, not on every pass (issue 18 point 4: with 5,000 views kept,
+/// a 40,000-placement walk derived every page). An answer is about 600 bytes of JSON, so at
+/// most about 30 MiB.
+pub const PLACEMENT_ANSWERS_KEPT: usize = 48_000;
 
 /// Live eligibility derived lately, by request id ([`crate::db::recent::Recent`]): a request's
 /// eligibility is a function of what is stored (it takes no day: `eligibility::check` compares

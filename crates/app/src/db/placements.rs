@@ -68,28 +68,34 @@ const SORT_KEYS: &[(&str, &str)] = &[
     ("status", "status"),
 ];
 
-pub async fn list(
-    tx: &mut Tx,
-    scope: &Scope,
-    f: &Filter,
-    page: &Page,
-) -> DbResult<Paged<PlacementRow>> {
-    let (school, student, dept, staff, faculty) = match scope {
+/// The parties a scope limits a list to: `(school, student, department, staff, faculty)`, or
+/// `None` when it sees nothing.
+type ScopeParties<'a> = (
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+    Option<&'a str>,
+);
+
+fn scope_parties(scope: &Scope) -> Option<ScopeParties<'_>> {
+    Some(match scope {
         Scope::All => (None, None, None, None, None),
         Scope::School(s) => (Some(s.as_str()), None, None, None, None),
         Scope::Student(s) => (None, Some(s.as_str()), None, None, None),
         Scope::Department(d) => (None, None, Some(d.as_str()), None, None),
         Scope::Staff(s) => (None, None, None, Some(s.as_str()), None),
         Scope::Faculty(u) => (None, None, None, None, Some(u.as_str())),
-        Scope::Nothing => {
-            return Ok(Paged {
-                items: vec![],
-                next_cursor: None,
-            });
-        }
-    };
-    let sql = format!(
-        "SELECT {COLS} FROM placements WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR student_id = $3)
+        Scope::Nothing => return None,
+    })
+}
+
+/// The statement of a page of placements ([`list`]'s rules) selecting `columns`: `$1` the
+/// cursor, `$2`-`$6` the scope's parties, `$7`-`$18` the filter, `$19` the limit
+/// ([`bind_page`]).
+fn list_sql(columns: &str, page: &Page) -> String {
+    format!(
+        "SELECT {columns} FROM placements WHERE id > $1 AND ($2 IS NULL OR school_id = $2) AND ($3 IS NULL OR student_id = $3)
          AND ($4 IS NULL OR department_id = $4) AND ($5 IS NULL OR preceptor_id = $5 OR site_mentor_id = $5)
          AND ($6 IS NULL OR faculty_user_id = $6) AND ($7 IS NULL OR status = $7) AND ($8 IS NULL OR school_id = $8)
          AND ($9 IS NULL OR department_id = $9) AND ($10 IS NULL OR student_id = $10) AND ($11 IS NULL OR request_id = $11)
@@ -100,14 +106,78 @@ pub async fn list(
          AND ($18 = 0 OR status <> 'cancelled')
          {}",
         page.order_by(SORT_KEYS, 19)
-    );
-    let rows: Vec<PlacementRow> = on_tx!(tx, c => sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-        .bind(page.after()).bind(school).bind(student).bind(dept).bind(staff).bind(faculty)
-        .bind(&f.status).bind(&f.school_id).bind(&f.department_id).bind(&f.student_id).bind(&f.request_id).bind(&f.kind)
-        .bind(f.from).bind(f.to).bind(&f.site_id).bind(&f.discipline).bind(&f.degree_level).bind(i32::from(f.placed))
-        .bind(page.fetch_limit())
+    )
+}
+
+/// Binds a [`list_sql`] statement's parameters, `$1` to `$19` in its order, to the query `$q`.
+macro_rules! bind_page {
+    ($q:expr, $parties:expr, $f:expr, $page:expr) => {{
+        let (school, student, dept, staff, faculty) = $parties;
+        $q.bind($page.after())
+            .bind(school)
+            .bind(student)
+            .bind(dept)
+            .bind(staff)
+            .bind(faculty)
+            .bind(&$f.status)
+            .bind(&$f.school_id)
+            .bind(&$f.department_id)
+            .bind(&$f.student_id)
+            .bind(&$f.request_id)
+            .bind(&$f.kind)
+            .bind($f.from)
+            .bind($f.to)
+            .bind(&$f.site_id)
+            .bind(&$f.discipline)
+            .bind(&$f.degree_level)
+            .bind(i32::from($f.placed))
+            .bind($page.fetch_limit())
+    }};
+}
+
+pub async fn list(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    page: &Page,
+) -> DbResult<Paged<PlacementRow>> {
+    let Some(parties) = scope_parties(scope) else {
+        return Ok(Paged {
+            items: vec![],
+            next_cursor: None,
+        });
+    };
+    let sql = list_sql(COLS, page);
+    let rows: Vec<PlacementRow> = on_tx!(tx, c => bind_page!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), parties, f, page)
         .fetch_all(c).await)?;
     Ok(paged(rows, page, |r| &r.id))
+}
+
+/// [`list`]'s page as the placements' ids alone, in the page's order (each with no tag: a
+/// placement's answer is derived from other records and the day, so its row has none; the
+/// caller tags them with what its kept answers depend on). On SQLite the page is one row
+/// (`page_tags!`), not a row per placement.
+pub async fn list_ids(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    page: &Page,
+) -> DbResult<Paged<(String, Option<i64>)>> {
+    let Some(parties) = scope_parties(scope) else {
+        return Ok(Paged {
+            items: vec![],
+            next_cursor: None,
+        });
+    };
+    let sql = list_sql("id, CAST(NULL AS BIGINT) AS row_tag", page);
+    let rows = crate::page_tags!(tx, sql.as_str(), q => bind_page!(q, parties, f, page))?;
+    Ok(paged(rows, page, |(id, _)| id))
+}
+
+/// The placements with these ids, in no order; an id with no placement is left out.
+pub async fn get_many(tx: &mut Tx, ids: &[&str]) -> DbResult<Vec<PlacementRow>> {
+    let sql = format!("SELECT {COLS} FROM placements WHERE id IN ({{ids}})");
+    super::fetch_in(tx, &sql, ids).await
 }
 
 pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<PlacementRow>> {

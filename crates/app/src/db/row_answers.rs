@@ -21,8 +21,16 @@ use serde::Serialize;
 /// kept.
 pub struct RowAnswers {
     rows: std::sync::Mutex<std::collections::HashMap<String, (i64, Bytes)>>,
+    /// The rows a caller is reading now ([`RowsPage::claim_missing`]), by id: the tag it reads
+    /// them for and a receiver that closes once it has kept them, so that callers missing the
+    /// same rows at once (a list opened by many after a write, a tool's clients walking the
+    /// same pages) wait for one reading instead of each deriving them.
+    reading: std::sync::Mutex<std::collections::HashMap<String, (i64, Reading)>>,
     max_entries: usize,
 }
+
+/// Closes when the caller reading some rows has kept them, or has given up.
+type Reading = tokio::sync::watch::Receiver<()>;
 
 impl RowAnswers {
     /// Holds at most `max_entries` records' answers; when full, about an eighth of them (in
@@ -30,6 +38,7 @@ impl RowAnswers {
     pub fn new(max_entries: usize) -> Self {
         RowAnswers {
             rows: std::sync::Mutex::new(std::collections::HashMap::new()),
+            reading: std::sync::Mutex::new(std::collections::HashMap::new()),
             max_entries: max_entries.max(1),
         }
     }
@@ -61,6 +70,13 @@ impl RowAnswers {
             kept,
             next_cursor: listed.next_cursor,
         }
+    }
+
+    fn reading_lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (i64, Reading)>> {
+        // A panic while holding it leaves only whole entries behind.
+        self.reading.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn keep(&self, fresh: Vec<(String, i64, Bytes)>) {
@@ -100,7 +116,7 @@ pub struct RowsPage<'a> {
     next_cursor: Option<String>,
 }
 
-impl RowsPage<'_> {
+impl<'a> RowsPage<'a> {
     /// The ids of the page's rows with no kept answer for their tag, in the page's order.
     pub fn missing(&self) -> Vec<&str> {
         self.listed
@@ -139,8 +155,21 @@ impl RowsPage<'_> {
     pub fn into_json_keeping<T: Serialize>(
         mut self,
         read: impl IntoIterator<Item = (String, Option<i64>, T)>,
-        mut keep_untagged: impl FnMut(&str, &Bytes),
+        keep_untagged: impl FnMut(&str, &Bytes),
     ) -> anyhow::Result<Bytes> {
+        self.fill(read, keep_untagged)?;
+        self.into_body()
+    }
+
+    /// Answers the missing rows of the page with `read`'s records (each with the tag it was
+    /// read with, as [`RowsPage::into_json`] takes them), keeping the tagged ones at once and
+    /// handing the untagged ones to `keep_untagged`. Errors: a record that cannot be written
+    /// as JSON.
+    pub fn fill<T: Serialize>(
+        &mut self,
+        read: impl IntoIterator<Item = (String, Option<i64>, T)>,
+        mut keep_untagged: impl FnMut(&str, &Bytes),
+    ) -> anyhow::Result<()> {
         let mut fresh = Vec::new();
         let mut by_id = std::collections::HashMap::new();
         for (id, tag, record) in read {
@@ -151,32 +180,148 @@ impl RowsPage<'_> {
                 None => keep_untagged(&id, &json),
             }
         }
+        for ((id, _), slot) in self.listed.iter().zip(self.kept.iter_mut()) {
+            if slot.is_none() {
+                *slot = by_id.get(id).cloned();
+            }
+        }
+        self.answers.keep(fresh);
+        Ok(())
+    }
+
+    /// Of the page's missing rows, claims for this caller those it must read: the untagged
+    /// ones, and the tagged ones no other caller is reading now for the same tag. The rest are
+    /// being read by others, and [`RowsPage::answered_by_others`] waits for them. The caller
+    /// reads [`Claim::ids`], hands them to [`RowsPage::fill`], then calls
+    /// [`RowsPage::answered_by_others`] with the claim, which releases it before waiting, so
+    /// two callers never wait on each other: callers missing the same rows at once (a list
+    /// opened by many after a write, a tool's clients walking the same pages) derive them once.
+    pub fn claim_missing(&self) -> Claim<'a> {
+        let (done, own) = tokio::sync::watch::channel(());
+        let mut claim = Claim {
+            answers: self.answers,
+            ids: Vec::new(),
+            waits: Vec::new(),
+            own,
+            _done: done,
+        };
+        let mut reading = self.answers.reading_lock();
+        for ((id, tag), slot) in self.listed.iter().zip(&self.kept) {
+            if slot.is_some() {
+                continue;
+            }
+            let Some(tag) = tag else {
+                claim.ids.push(id.clone());
+                continue;
+            };
+            match reading.get(id) {
+                Some((their_tag, theirs)) if their_tag == tag => {
+                    if !claim.waits.iter().any(|w| w.same_channel(theirs)) {
+                        claim.waits.push(theirs.clone());
+                    }
+                }
+                Some(_) => claim.ids.push(id.clone()),
+                None => {
+                    reading.insert(id.clone(), (*tag, claim.own.clone()));
+                    claim.ids.push(id.clone());
+                }
+            }
+        }
+        claim
+    }
+
+    /// Releases `claim` (the rows it read are kept by now: [`RowsPage::fill`]), waits for the
+    /// other callers reading rows of this page, and answers those rows from what they kept.
+    /// Returns the ids of the rows still missing that others were reading (they failed, or
+    /// read a newer tag): the caller reads them itself and [`RowsPage::fill`]s them.
+    pub async fn answered_by_others(&mut self, claim: Claim<'a>) -> Vec<String> {
+        let Claim { ids, waits, .. } = &claim;
+        let mine: std::collections::HashSet<String> = ids.iter().cloned().collect();
+        let mut waits = waits.clone();
+        drop(claim);
+        if waits.is_empty() {
+            return Vec::new();
+        }
+        for reading in &mut waits {
+            // Closed (never sent on) once the reader has kept its rows or given up.
+            let _ = reading.changed().await;
+        }
+        let rows = self.answers.lock();
+        let mut still = Vec::new();
+        for ((id, tag), slot) in self.listed.iter().zip(self.kept.iter_mut()) {
+            if slot.is_some() || mine.contains(id) {
+                continue;
+            }
+            *slot = tag.and_then(|tag| {
+                rows.get(id)
+                    .filter(|(kept_tag, _)| *kept_tag == tag)
+                    .map(|(_, json)| json.clone())
+            });
+            if slot.is_none() {
+                still.push(id.clone());
+            }
+        }
+        still
+    }
+
+    /// The page's JSON from its answered rows; a row still unanswered (deleted since it was
+    /// listed) is left out.
+    fn into_body(self) -> anyhow::Result<Bytes> {
         let mut body = Vec::with_capacity(
             64 + self
                 .kept
                 .iter()
                 .flatten()
-                .chain(by_id.values())
                 .map(|j| j.len() + 1)
                 .sum::<usize>(),
         );
         body.extend_from_slice(b"{\"items\":[");
         let mut first = true;
-        for ((id, _), kept) in self.listed.iter().zip(self.kept.iter_mut()) {
-            let Some(json) = kept.take().or_else(|| by_id.get(id).cloned()) else {
-                continue;
-            };
+        for json in self.kept.iter().flatten() {
             if !first {
                 body.push(b',');
             }
             first = false;
-            body.extend_from_slice(&json);
+            body.extend_from_slice(json);
         }
         body.extend_from_slice(b"],\"next_cursor\":");
         serde_json::to_writer(&mut body, &self.next_cursor)?;
         body.push(b'}');
-        self.answers.keep(fresh);
         Ok(Bytes::from(body))
+    }
+}
+
+/// The rows one caller reads ([`RowsPage::claim_missing`]): released when dropped (read and
+/// kept, failed, or cancelled), which closes the receivers others wait on.
+pub struct Claim<'a> {
+    answers: &'a RowAnswers,
+    /// Every row this caller reads, claimed in [`RowAnswers::reading`] or not.
+    ids: Vec<String>,
+    /// Others' readings of the page's other missing rows, one receiver each.
+    waits: Vec<Reading>,
+    /// The receiver the claimed rows are registered with, to find them again.
+    own: Reading,
+    _done: tokio::sync::watch::Sender<()>,
+}
+
+impl Claim<'_> {
+    /// The ids of the rows this caller reads, in the page's order.
+    pub fn ids(&self) -> Vec<&str> {
+        self.ids.iter().map(String::as_str).collect()
+    }
+}
+
+impl Drop for Claim<'_> {
+    fn drop(&mut self) {
+        let mut reading = self.answers.reading_lock();
+        for id in &self.ids {
+            if reading
+                .get(id)
+                .is_some_and(|(_, r)| r.same_channel(&self.own))
+            {
+                reading.remove(id);
+            }
+        }
     }
 }
 
@@ -365,5 +510,68 @@ mod tests {
             .into_json(Vec::<(String, Option<i64>, Row)>::new())
             .expect("page");
         assert_eq!(again.as_ref(), want.as_slice());
+    }
+
+    /// Two callers missing the same rows at once: the second waits for the first's reading
+    /// instead of reading them again, and answers them from what the first kept; a row the
+    /// first did not keep (gone since, or read at another tag) the second reads itself.
+    #[tokio::test]
+    async fn callers_missing_the_same_rows_read_them_once() {
+        // Shared with a spawned task, as a server's state is.
+        let answers: &'static RowAnswers = Box::leak(Box::new(RowAnswers::new(100)));
+        let mut first = answers.page(listed(&[("a", 1), ("b", 1), ("c", 1)], None));
+        let mut second = answers.page(listed(&[("b", 1), ("c", 1), ("d", 1)], None));
+        let first_claim = first.claim_missing();
+        assert_eq!(first_claim.ids(), vec!["a", "b", "c"]);
+        let second_claim = second.claim_missing();
+        assert_eq!(second_claim.ids(), vec!["d"], "b and c are being read");
+        // Read at the tag they were listed with.
+        let at1 = |(id, _, r): (String, Option<i64>, Row)| (id, Some(1), r);
+        second
+            .fill(vec![at1(row("d", "Di"))], |_, _| {})
+            .expect("fill");
+        let waiting = tokio::spawn(async move {
+            let mut second = second;
+            let still = second.answered_by_others(second_claim).await;
+            (
+                still,
+                second.into_json(Vec::<(String, Option<i64>, Row)>::new()),
+            )
+        });
+        // The first keeps a and b; c is gone since it was listed.
+        first
+            .fill(vec![at1(row("a", "Ann")), at1(row("b", "Bo"))], |_, _| {})
+            .expect("fill");
+        assert!(!waiting.is_finished(), "waits while the first reads");
+        assert!(first.answered_by_others(first_claim).await.is_empty());
+        let (still, body) = waiting.await.expect("joined");
+        assert_eq!(
+            still,
+            vec!["c"],
+            "c was not kept: the second reads it itself"
+        );
+        let body = body.expect("page");
+        assert_eq!(
+            body.as_ref(),
+            as_list(vec![row("b", "Bo").2, row("d", "Di").2], None).as_slice(),
+        );
+        assert!(answers.reading_lock().is_empty(), "every claim released");
+    }
+
+    /// A claim dropped without keeping anything (its reader failed or was cancelled) releases
+    /// its waiters, who then read the rows themselves; a row being read at another tag is
+    /// not waited for.
+    #[tokio::test]
+    async fn a_claim_given_up_releases_its_waiters() {
+        let answers = RowAnswers::new(100);
+        let first = answers.page(listed(&[("a", 1), ("b", 2)], None));
+        let claim = first.claim_missing();
+        let mut second = answers.page(listed(&[("a", 1), ("b", 3)], None));
+        let second_claim = second.claim_missing();
+        assert_eq!(second_claim.ids(), vec!["b"], "b is read at another tag");
+        drop(claim);
+        assert_eq!(second.answered_by_others(second_claim).await, vec!["a"]);
+        assert!(answers.reading_lock().is_empty());
+        let _ = first;
     }
 }

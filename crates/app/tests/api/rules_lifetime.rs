@@ -1047,13 +1047,20 @@ db_test!(
 );
 
 /// The placements list as the office reads it, asked twice in a row (the second answer is
-/// the views kept from the first: `service::placements::list_views`); both must agree.
+/// the one kept from the first: `http::api::kept`), then a third time at another size (a
+/// page not asked before: each row answered from what was kept for it since the last write,
+/// `service::placements::list_answers`, or from the views kept, `list_views`); all three
+/// must agree.
 async fn listed_twice(app: &TestApp, w: &World, query: &str) -> Value {
     let path = format!("/api/v1/placements?{query}");
     let first = app.get_ok(&w.office, &path).await;
     let again = app.get_ok(&w.office, &path).await;
     assert_eq!(first, again, "{path}");
-    again
+    let sep = if query.is_empty() { "" } else { "&" };
+    let resized_path = format!("{path}{sep}limit=97");
+    let resized = app.get_ok(&w.office, &resized_path).await;
+    assert_eq!(first["items"], resized["items"], "{resized_path}");
+    resized
 }
 
 db_test_with!(

@@ -1,7 +1,7 @@
 //! `/api/v1/placements`: read (scoped), name a slot's student, move through the lifecycle.
 //! The use cases are in `service/placements.rs`.
 use super::List;
-use super::kept::kept_json;
+use super::kept::{kept_body, kept_json};
 use crate::db::{self};
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
@@ -42,6 +42,12 @@ pub async fn list(
     // onboarding, cleared, starting, clearance and at_risk are derived from each row of the
     // page (so a page may hold fewer than `limit` while the cursor goes on).
     let derived = input::placements::derived(&params)?;
+    if !derived.is_set() {
+        return kept_body(&st, &p, &uri, async {
+            placements::list_answers::<Placement>(&st, &scope, &filter, &page).await
+        })
+        .await;
+    }
     kept_json(&st, &p, &uri, async {
         let rows = placements::list_views(&st, &scope, &filter, &page, &derived).await?;
         Ok(List::<Placement> {

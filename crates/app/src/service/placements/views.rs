@@ -46,6 +46,103 @@ pub async fn views(
         .collect()
 }
 
+/// How many placements after a page [`list_answers`] derives with it when the page misses
+/// some.
+const READ_AHEAD: i64 = 150;
+
+/// What a placement's kept answer (`AppState::placement_answers`) is valid under: the store's
+/// write generation and the office day it was derived at, as one tag
+/// (`db::row_answers::RowAnswers`). A placement's answer is derived from other records (its
+/// student's documents, its department's other placements, the rules) and from the day, so
+/// no tag of its own row can say it is unchanged; a write anywhere, or a new day, gives every
+/// placement a new tag. The day's number fills the high bits and the generation the low 40:
+/// two tags are equal only when both are (a store does not commit 2^40 writes).
+pub fn answer_tag(generation: u64, today: NaiveDate) -> i64 {
+    use chrono::Datelike;
+    (i64::from(today.num_days_from_ce()) << 40) | (generation & ((1 << 40) - 1)) as i64
+}
+
+/// A page of the placements list with no derived filter, as the API's JSON list of `T` (the
+/// answer's shape): the store's page as ids alone, each placement answered from what was kept
+/// for it under the current [`answer_tag`], and the rest read and derived ([`views`]) once,
+/// however many callers miss them together (`RowsPage::read_missing`).
+pub async fn list_answers<T>(
+    st: &AppState,
+    scope: &crate::db::Scope,
+    filter: &db::placements::Filter,
+    page: &db::Page,
+) -> AppResult<axum::body::Bytes>
+where
+    T: serde::Serialize + From<Placement>,
+{
+    let today = st.clock.today();
+    // Read before the store is, so what a write changes meanwhile is kept under the older tag
+    // and never answered again.
+    let tag = answer_tag(st.db.write_generation(), today);
+    // A list's page: no common snapshot needed (Db::read_latest).
+    let mut tx = st.db.read_latest().await?;
+    let mut listed = db::placements::list_ids(&mut tx, scope, filter, page).await?;
+    for (_, row_tag) in &mut listed.items {
+        *row_tag = Some(tag);
+    }
+    let ahead_page = db::Page {
+        limit: READ_AHEAD,
+        after: listed.next_cursor.clone(),
+        sort: page.sort.clone(),
+    };
+    let mut rows = st.placement_answers.page(listed);
+    let claim = rows.claim_missing();
+    // Read ahead: a page that misses rows is mostly one not asked since the last write, and
+    // the pages after it are asked next (a list paged forward, a tool walking it). Deriving
+    // them in the same statements costs little more than the page alone: a page's facts are
+    // about 15 statements whatever its size.
+    let mut ids = claim.ids();
+    let ahead = match (&ahead_page.after, ids.is_empty()) {
+        (Some(_), false) => {
+            let mut listed = db::placements::list_ids(&mut tx, scope, filter, &ahead_page).await?;
+            for (_, row_tag) in &mut listed.items {
+                *row_tag = Some(tag);
+            }
+            Some(st.placement_answers.page(listed))
+        }
+        _ => None,
+    };
+    let ahead_claim = ahead.as_ref().map(|a| a.claim_missing());
+    let ahead_ids: Vec<String> = ahead_claim
+        .as_ref()
+        .map(|c| c.ids().into_iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    ids.extend(ahead_ids.iter().map(String::as_str));
+    // Keeps every row read, the page's and those ahead of it.
+    rows.fill(answers::<T>(&mut tx, &ids, today, tag).await?, |_, _| {})?;
+    // Released before waiting on others, who may be waiting on these.
+    drop(ahead_claim);
+    let rest = rows.answered_by_others(claim).await;
+    if !rest.is_empty() {
+        let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
+        rows.fill(answers::<T>(&mut tx, &rest, today, tag).await?, |_, _| {})?;
+    }
+    Ok(rows.into_json(std::iter::empty::<(String, Option<i64>, T)>())?)
+}
+
+/// The placements with these ids as `T`, each with `tag`, for [`list_answers`].
+async fn answers<T: From<Placement>>(
+    tx: &mut Tx,
+    ids: &[&str],
+    today: NaiveDate,
+    tag: i64,
+) -> AppResult<Vec<(String, Option<i64>, T)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let rows = db::placements::get_many(tx, ids).await?;
+    Ok(views(tx, rows, today)
+        .await?
+        .into_iter()
+        .map(|v| (v.id.clone(), Some(tag), T::from(v)))
+        .collect())
+}
+
 /// One page of the placements list as its readers see it: the store's page, then each row's
 /// view (kept in `st.placement_views`, or derived from facts read once for the rows not
 /// kept), then the derived filters (`status=onboarding|cleared`, `clearance`, `starting`,
