@@ -54,8 +54,9 @@ impl AppState {
             hashing: HashGate::new(config.hash_concurrency, config.hash_wait),
             in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
             placement_views: Arc::new(RecentViews::new(VIEWS_FRESH_FOR, VIEWS_KEPT)),
-            placement_answers: Arc::new(crate::db::row_answers::RowAnswers::new(
+            placement_answers: Arc::new(crate::db::row_answers::RowAnswers::fresh_for(
                 PLACEMENT_ANSWERS_KEPT,
+                VIEWS_FRESH_FOR,
             )),
             request_eligibility: Arc::new(RecentEligibility::new(
                 ELIGIBILITY_FRESH_FOR,

@@ -20,14 +20,19 @@ use serde::Serialize;
 /// request, whose live eligibility depends on other records) is read every time and never
 /// kept.
 pub struct RowAnswers {
-    rows: std::sync::Mutex<std::collections::HashMap<String, (i64, Bytes)>>,
+    rows: std::sync::Mutex<std::collections::HashMap<String, Kept>>,
     /// The rows a caller is reading now ([`RowsPage::claim_missing`]), by id: the tag it reads
     /// them for and a receiver that closes once it has kept them, so that callers missing the
     /// same rows at once (a list opened by many after a write, a tool's clients walking the
     /// same pages) wait for one reading instead of each deriving them.
     reading: std::sync::Mutex<std::collections::HashMap<String, (i64, Reading)>>,
     max_entries: usize,
+    /// How long a kept answer may answer at most (`None`: as long as its tag is the row's).
+    fresh_for: Option<std::time::Duration>,
 }
+
+/// A record's answer as kept: its tag, its JSON and when it was kept.
+type Kept = (i64, Bytes, std::time::Instant);
 
 /// Closes when the caller reading some rows has kept them, or has given up.
 type Reading = tokio::sync::watch::Receiver<()>;
@@ -40,10 +45,27 @@ impl RowAnswers {
             rows: std::sync::Mutex::new(std::collections::HashMap::new()),
             reading: std::sync::Mutex::new(std::collections::HashMap::new()),
             max_entries: max_entries.max(1),
+            fresh_for: None,
         }
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (i64, Bytes)>> {
+    /// As [`RowAnswers::new`], each answer used for at most `fresh_for`: for answers whose tag
+    /// is the store's write generation rather than the row's own (a placement's,
+    /// `service::placements::answer_tag`), the same bound every value kept by generation
+    /// follows (`db::recent`), whatever the watch says.
+    pub fn fresh_for(max_entries: usize, fresh_for: std::time::Duration) -> Self {
+        RowAnswers {
+            fresh_for: Some(fresh_for),
+            ..RowAnswers::new(max_entries)
+        }
+    }
+
+    /// Whether `kept` answers for `tag` now.
+    fn answers_for(&self, kept: &Kept, tag: i64) -> bool {
+        kept.0 == tag && self.fresh_for.is_none_or(|f| kept.2.elapsed() < f)
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Kept>> {
         // A panic while holding it leaves only whole entries behind.
         self.rows.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -59,8 +81,8 @@ impl RowAnswers {
                 .map(|(id, tag)| {
                     let tag = (*tag)?;
                     rows.get(id)
-                        .filter(|(kept_tag, _)| *kept_tag == tag)
-                        .map(|(_, json)| json.clone())
+                        .filter(|kept| self.answers_for(kept, tag))
+                        .map(|(_, json, _)| json.clone())
                 })
                 .collect()
         };
@@ -92,7 +114,7 @@ impl RowAnswers {
             }
         }
         for (id, tag, json) in fresh {
-            rows.insert(id, (tag, json));
+            rows.insert(id, (tag, json, std::time::Instant::now()));
         }
     }
 
@@ -254,8 +276,8 @@ impl<'a> RowsPage<'a> {
             }
             *slot = tag.and_then(|tag| {
                 rows.get(id)
-                    .filter(|(kept_tag, _)| *kept_tag == tag)
-                    .map(|(_, json)| json.clone())
+                    .filter(|kept| self.answers.answers_for(kept, tag))
+                    .map(|(_, json, _)| json.clone())
             });
             if slot.is_none() {
                 still.push(id.clone());
@@ -573,5 +595,22 @@ mod tests {
         assert_eq!(second.answered_by_others(second_claim).await, vec!["a"]);
         assert!(answers.reading_lock().is_empty());
         let _ = first;
+    }
+
+    /// Answers kept for a bounded time are not used past it, whatever their tag.
+    #[test]
+    fn an_answer_kept_for_a_bounded_time_is_read_again_after_it() {
+        let answers = RowAnswers::fresh_for(10, std::time::Duration::ZERO);
+        let page = answers.page(listed(&[("a", 0)], None));
+        page.into_json(vec![row("a", "Ann")]).expect("page");
+        assert_eq!(answers.len(), 1);
+        let page = answers.page(listed(&[("a", 0)], None));
+        assert_eq!(page.missing(), vec!["a"], "kept, but no longer fresh");
+        let lasting = RowAnswers::fresh_for(10, std::time::Duration::from_secs(60));
+        lasting
+            .page(listed(&[("a", 0)], None))
+            .into_json(vec![row("a", "Ann")])
+            .expect("page");
+        assert!(lasting.page(listed(&[("a", 0)], None)).missing().is_empty());
     }
 }

@@ -92,13 +92,14 @@ where
     };
     let mut rows = st.placement_answers.page(listed);
     let claim = rows.claim_missing();
-    // Read ahead: a page that misses rows is mostly one not asked since the last write, and
-    // the pages after it are asked next (a list paged forward, a tool walking it). Deriving
-    // them in the same statements costs little more than the page alone: a page's facts are
-    // about 15 statements whatever its size.
+    // Read ahead: a later page (asked with a cursor) that misses rows is part of a list
+    // paged forward (a coordinator reading on, a tool walking every page), whose next pages
+    // are asked next. Deriving them in the same statements costs less than apart: a page's
+    // facts are about 15 statements whatever its size. Not for a first page, which is what a
+    // refresh or a dashboard reads again after each write: it derives its own rows alone.
     let mut ids = claim.ids();
-    let ahead = match (&ahead_page.after, ids.is_empty()) {
-        (Some(_), false) => {
+    let ahead = match (&ahead_page.after, page.after.is_some() && !ids.is_empty()) {
+        (Some(_), true) => {
             let mut listed = db::placements::list_ids(&mut tx, scope, filter, &ahead_page).await?;
             for (_, row_tag) in &mut listed.items {
                 *row_tag = Some(tag);
