@@ -76,15 +76,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
             inner.entries.clear();
         }
         if inner.entries.len() >= max_entries.max(1) && !inner.entries.contains_key(&key) {
-            let freed: Vec<K> = inner
-                .entries
-                .keys()
-                .take((max_entries / 8).max(1))
-                .cloned()
-                .collect();
-            for k in freed {
-                inner.entries.remove(&k);
-            }
+            free_an_eighth(&mut inner.entries, max_entries, 1);
         }
         inner.entries.insert(key, (value, Instant::now()));
     }
@@ -114,6 +106,24 @@ impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
     /// Whether nothing is kept.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+}
+
+/// Frees about an eighth of `max_entries` entries of a full `map`, and at least `at_least`,
+/// in the map's own order (as good as random): a bound on memory that keeps most of what is
+/// kept ([`Recent`], `row_answers::RowAnswers`).
+pub fn free_an_eighth<K: Eq + Hash + Clone, V>(
+    map: &mut HashMap<K, V>,
+    max_entries: usize,
+    at_least: usize,
+) {
+    let freed: Vec<K> = map
+        .keys()
+        .take((max_entries / 8).max(at_least))
+        .cloned()
+        .collect();
+    for k in freed {
+        map.remove(&k);
     }
 }
 

@@ -31,7 +31,7 @@ pub struct NameStudent {
 }
 
 mod views;
-pub use views::{answer_tag, clearance_of, list_answers, list_views, view, views};
+pub use views::{clearance_of, list_answers, list_views, view, views};
 
 /// Whether the caller may see this placement (`Scope::sees_placement`).
 /// What completing the placement depends on (`domain::completion`): its required and approved

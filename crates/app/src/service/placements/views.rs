@@ -57,7 +57,7 @@ const READ_AHEAD: i64 = 150;
 /// no tag of its own row can say it is unchanged; a write anywhere, or a new day, gives every
 /// placement a new tag. The day's number fills the high bits and the generation the low 40:
 /// two tags are equal only when both are (a store does not commit 2^40 writes).
-pub fn answer_tag(generation: u64, today: NaiveDate) -> i64 {
+fn answer_tag(generation: u64, today: NaiveDate) -> i64 {
     use chrono::Datelike;
     (i64::from(today.num_days_from_ce()) << 40) | (generation & ((1 << 40) - 1)) as i64
 }
@@ -65,7 +65,7 @@ pub fn answer_tag(generation: u64, today: NaiveDate) -> i64 {
 /// A page of the placements list with no derived filter, as the API's JSON list of `T` (the
 /// answer's shape): the store's page as ids alone, each placement answered from what was kept
 /// for it under the current [`answer_tag`], and the rest read and derived ([`views`]) once,
-/// however many callers miss them together (`RowsPage::read_missing`).
+/// however many callers miss them together (`RowsPage::claim_missing`).
 pub async fn list_answers<T>(
     st: &AppState,
     scope: &crate::db::Scope,
@@ -81,10 +81,10 @@ where
     let tag = answer_tag(st.db.write_generation(), today);
     // A list's page: no common snapshot needed (Db::read_latest).
     let mut tx = st.db.read_latest().await?;
-    let mut listed = db::placements::list_ids(&mut tx, scope, filter, page).await?;
-    for (_, row_tag) in &mut listed.items {
-        *row_tag = Some(tag);
-    }
+    let listed = tagged(
+        db::placements::list_ids(&mut tx, scope, filter, page).await?,
+        tag,
+    );
     let ahead_page = db::Page {
         limit: READ_AHEAD,
         after: listed.next_cursor.clone(),
@@ -100,11 +100,8 @@ where
     let mut ids = claim.ids();
     let ahead = match (&ahead_page.after, page.after.is_some() && !ids.is_empty()) {
         (Some(_), true) => {
-            let mut listed = db::placements::list_ids(&mut tx, scope, filter, &ahead_page).await?;
-            for (_, row_tag) in &mut listed.items {
-                *row_tag = Some(tag);
-            }
-            Some(st.placement_answers.page(listed))
+            let listed = db::placements::list_ids(&mut tx, scope, filter, &ahead_page).await?;
+            Some(st.placement_answers.page(tagged(listed, tag)))
         }
         _ => None,
     };
@@ -123,7 +120,18 @@ where
         let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
         rows.fill(answers::<T>(&mut tx, &rest, today, tag).await?, |_, _| {})?;
     }
-    Ok(rows.into_json(std::iter::empty::<(String, Option<i64>, T)>())?)
+    Ok(rows.into_body()?)
+}
+
+/// `listed` (ids with no tag of their own) each with `tag`, [`answer_tag`]'s.
+fn tagged(
+    mut listed: db::Paged<(String, Option<i64>)>,
+    tag: i64,
+) -> db::Paged<(String, Option<i64>)> {
+    for (_, row_tag) in &mut listed.items {
+        *row_tag = Some(tag);
+    }
+    listed
 }
 
 /// The placements with these ids as `T`, each with `tag`, for [`list_answers`].
