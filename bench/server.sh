@@ -202,6 +202,8 @@ for db in $DATABASES; do
       writer & wpid=$!; PIDS+=("$wpid")
       w="while ${WRITES_PER_SECOND:-10} writes/s"
       load "$db" "$name" "students, 50 a page, $w" "/api/v1/students?limit=50" "${auth[@]}"
+      # Each write makes the listing kept whole stale (db::listings): the walk's worst case.
+      load "$db" "$name" "students, page after page, $w" "/api/v1/students" "${auth[@]}" -s bench/lua/walk_pages.lua
       load "$db" "$name" "placement requests, submitted, $w" "/api/v1/placement-requests?limit=50&status=submitted" "${auth[@]}"
       load "$db" "$name" "placements, confirmed, $w" "/api/v1/placements?limit=50&status=confirmed" "${auth[@]}"
       kill "$wpid"; wait "$wpid" 2>/dev/null || true

@@ -44,6 +44,8 @@ pub struct AppStateFields {
     pub request_answers: Arc<crate::db::row_answers::RowAnswers>,
     /// Open placement requests' answers derived lately (`http::api::requests::list`).
     pub open_request_answers: Arc<RecentOpenRequests>,
+    /// Lists read page after page, kept whole as ids and row tags (`db::listings`).
+    pub listings: crate::db::listings::Listings,
 }
 
 impl AppState {
@@ -70,6 +72,7 @@ impl AppState {
                 ELIGIBILITY_FRESH_FOR,
                 ELIGIBILITY_KEPT,
             )),
+            listings: crate::db::listings::Listings::new(),
             config: Arc::new(config),
             clock,
         }))

@@ -38,6 +38,7 @@ pub mod imports;
 pub mod inquiries;
 pub mod invitations;
 pub mod letter_templates;
+pub mod listings;
 pub mod mail_queue;
 pub mod mfa;
 pub mod notices;

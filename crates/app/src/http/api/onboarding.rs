@@ -5,6 +5,7 @@ use super::kept::kept_body;
 use super::schema::{ChecklistItem, Document, Requirement};
 use super::{List, created};
 use crate::db;
+use crate::db::listings::ListingKey;
 use crate::domain::policy::{Action, Resource};
 use crate::http::input;
 use crate::http::{
@@ -151,10 +152,14 @@ pub async fn review_queue(
     kept_body(&st, &p, &uri, async {
         // A list's page: no common snapshot needed (Db::read_latest). Its rows' ids and tags,
         // then only the documents this server has not answered at their tag.
+        let read_at = st.db.write_generation();
         let mut tx = st.db.read_latest().await?;
-        let listed =
-            db::documents::list_tags(&mut tx, &status, &requirement_code, &school_id, &page)
-                .await?;
+        // Its ids from the listing kept whole when the queue is read page after page
+        // (db::listings).
+        let filter = (&status, &requirement_code, &school_id);
+        let key = ListingKey::new("documents", &"review", &filter, &page, st.clock.today());
+        let listed = crate::listing_page!(st.listings, key, read_at, &page, page =>
+            db::documents::list_tags(&mut tx, &status, &requirement_code, &school_id, page).await)?;
         let rows = st.document_answers.page(listed);
         let read = db::documents::tagged(&mut tx, &rows.missing()).await?;
         Ok(rows.into_json(

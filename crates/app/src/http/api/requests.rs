@@ -3,6 +3,7 @@ use super::kept::kept_body;
 use super::schema::PlacementRequest;
 use super::{List, created};
 use crate::db;
+use crate::db::listings::ListingKey;
 use crate::domain::policy::{Action, Resource};
 use crate::http::input;
 use crate::http::{
@@ -61,7 +62,11 @@ pub async fn list(
         // then only the requests answered neither by their tag (decided ones) nor since the
         // last write (open ones, which have no tag).
         let mut tx = st.db.read_latest().await?;
-        let listed = db::requests::list_tags(&mut tx, &scope, &filter, &page).await?;
+        // Its ids from the listing kept whole when the list is read page after page
+        // (db::listings).
+        let key = ListingKey::new("requests", &scope, &filter, &page, st.clock.today());
+        let listed = crate::listing_page!(st.listings, key, read_at, &page, page =>
+            db::requests::list_tags(&mut tx, &scope, &filter, page).await)?;
         let mut rows = st.request_answers.page(listed);
         // An open request's answer, kept as its eligibility is: while no write has committed
         // since it was derived (state::RecentOpenRequests).

@@ -2,6 +2,7 @@ use super::kept::kept_body;
 use super::schema::Student;
 use super::{List, created};
 use crate::db;
+use crate::db::listings::ListingKey;
 use crate::domain::policy::{Action, Resource};
 use crate::http::{
     auth::Principal,
@@ -35,8 +36,13 @@ pub async fn list(
     kept_body(&st, &p, &uri, async {
         // A list's page: no common snapshot needed (Db::read_latest). Its rows' ids and tags,
         // then only the students this server has not answered at their tag.
+        let read_at = st.db.write_generation();
         let mut tx = st.db.read_latest().await?;
-        let listed = db::students::list_tags(&mut tx, &scope, &filter, &page).await?;
+        // Its ids from the listing kept whole when the list is read page after page
+        // (db::listings).
+        let key = ListingKey::new("students", &scope, &filter, &page, st.clock.today());
+        let listed = crate::listing_page!(st.listings, key, read_at, &page, page =>
+            db::students::list_tags(&mut tx, &scope, &filter, page).await)?;
         let rows = st.student_answers.page(listed);
         let read = db::students::tagged(&mut tx, &rows.missing()).await?;
         Ok(rows.into_json(

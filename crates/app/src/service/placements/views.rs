@@ -3,6 +3,7 @@
 //! the list's page taking the views kept since the last write (`AppState::placement_views`).
 use super::super::facts::Facts;
 use super::super::placement_filters::Derived;
+use crate::db::listings::ListingKey;
 use crate::db::{self, Tx, placements::PlacementRow, requests::FacultySupervisor};
 use crate::domain::{
     clearance::Clearance,
@@ -78,13 +79,16 @@ where
     let today = st.clock.today();
     // Read before the store is, so what a write changes meanwhile is kept under the older tag
     // and never answered again.
-    let tag = answer_tag(st.db.write_generation(), today);
+    let read_at = st.db.write_generation();
+    let tag = answer_tag(read_at, today);
     // A list's page: no common snapshot needed (Db::read_latest).
     let mut tx = st.db.read_latest().await?;
-    let listed = tagged(
-        db::placements::list_ids(&mut tx, scope, filter, page).await?,
-        tag,
-    );
+    // Its ids, and those read ahead, from the listing kept whole when the list is read page
+    // after page (db::listings).
+    let key = ListingKey::new("placements", scope, filter, page, today);
+    let listed = crate::listing_page!(st.listings, key, read_at, page, page =>
+        db::placements::list_ids(&mut tx, scope, filter, page).await)?;
+    let listed = tagged(listed, tag);
     let ahead_page = db::Page {
         limit: READ_AHEAD,
         after: listed.next_cursor.clone(),
@@ -100,7 +104,8 @@ where
     let mut ids = claim.ids();
     let ahead = match (&ahead_page.after, page.after.is_some() && !ids.is_empty()) {
         (Some(_), true) => {
-            let listed = db::placements::list_ids(&mut tx, scope, filter, &ahead_page).await?;
+            let listed = crate::listing_page!(st.listings, key, read_at, &ahead_page, page =>
+                db::placements::list_ids(&mut tx, scope, filter, page).await)?;
             Some(st.placement_answers.page(tagged(listed, tag)))
         }
         _ => None,

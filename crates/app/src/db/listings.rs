@@ -1,0 +1,488 @@
+//! Whole listings kept: a list's every row, as ids and row tags in the list's order, read in
+//! one statement and kept while no write has committed since (the store's write generation,
+//! the rule every kept value follows: [`super::recent`]), so that a list read page after page
+//! answers each page's ids from memory instead of from a statement per page.
+//!
+//! A listing is read whole only once it has been paged: after [`PAGES_BEFORE_WHOLE`] pages of
+//! the same listing were read from the store under one write generation (a coordinator or a
+//! school's tool reading on, not a dashboard reading its first page after each write). A whole
+//! read is spaced from the last one of the same listing by [`SPACING`] times what that read
+//! took, so that under a stream of writes, which make each listing stale as it is read,
+//! reading whole listings costs at most about a tenth of the time. A listing of more than
+//! [`MAX_ROWS`] rows is not kept, and at most [`MAX_KEPT_ROWS`] rows are kept in all.
+//!
+//! Measured (issue 18 point 4, bench/results/server-scale.md "Ninth round"): each page of a
+//! walk through 20,000 students was one statement on the store, about 100 µs of PostgreSQL's
+//! time; answered from the kept listing it is none.
+use super::{Page, Paged, recent};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// A listing's rows: each row's id and row tag (`None` where the list's rows have none), in
+/// the list's order.
+pub type Rows = Vec<(String, Option<i64>)>;
+
+/// Pages read from the store under one write generation before the listing is read whole.
+pub const PAGES_BEFORE_WHOLE: u32 = 4;
+/// A whole read starts no sooner after the last one of the same listing than this many times
+/// what the last one took.
+pub const SPACING: u32 = 10;
+/// Most rows a kept listing holds (a consortium's 100,000 documents with room to spare); a
+/// listing with more is answered page by page from the store.
+pub const MAX_ROWS: i64 = 150_000;
+/// Most rows kept across every listing: about 90 bytes each, so at most about 40 MiB.
+pub const MAX_KEPT_ROWS: usize = 450_000;
+/// Most listings tracked (kept or counted) at once.
+const MAX_LISTINGS: usize = 256;
+/// How long a kept listing may answer at most, whatever the watch (`super::watch`) says.
+const FRESH_FOR: Duration = Duration::from_secs(30);
+
+/// Which listing: the list (`"students"`), what bounds it (the reader's scope and the list's
+/// filters, as their `Debug` text: every field of both, so two keys are equal only when the
+/// statements are), its sort, and the office day (a list's rows may depend on the day).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ListingKey {
+    pub list: &'static str,
+    pub bounds: String,
+    pub sort: Option<(String, bool)>,
+    pub day: chrono::NaiveDate,
+}
+
+impl ListingKey {
+    /// The key of `list` read within `scope` through `filter`, sorted as `page` asks.
+    pub fn new(
+        list: &'static str,
+        scope: &impl std::fmt::Debug,
+        filter: &impl std::fmt::Debug,
+        page: &Page,
+        day: chrono::NaiveDate,
+    ) -> ListingKey {
+        ListingKey {
+            list,
+            bounds: format!("{scope:?} {filter:?}"),
+            sort: page.sort.as_ref().map(|s| (s.key.clone(), s.descending)),
+            day,
+        }
+    }
+}
+
+/// The listings kept and how often each was paged, all of one write generation.
+#[derive(Debug, Default)]
+pub struct Listings {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Debug, Default)]
+struct Inner {
+    generation: u64,
+    listings: HashMap<ListingKey, Listing>,
+    kept_rows: usize,
+}
+
+#[derive(Debug, Default)]
+struct Listing {
+    /// Pages read from the store under the current generation.
+    pages_read: u32,
+    /// A whole read is under way.
+    reading: bool,
+    /// When the last whole read started and how long it took (kept across generations).
+    last_read: Option<(Instant, Duration)>,
+    /// More than [`MAX_ROWS`] rows when last read whole.
+    too_long: bool,
+    kept: Option<(Arc<Rows>, Instant)>,
+}
+
+/// What [`Listings::lookup`] found (see [`crate::listing_page`], which acts on it).
+pub enum Found<'a> {
+    /// The page, from the kept listing.
+    Page(Paged<(String, Option<i64>)>),
+    /// Read the page from the store.
+    ReadPage,
+    /// Read the listing whole ([`Reading::whole`]; this caller alone), and keep it
+    /// ([`Reading::keep`]).
+    ReadWhole(Reading<'a>),
+}
+
+/// `$page` (`&Page`) of the listing `$key` ([`ListingKey`]) as the store function would answer
+/// it (`DbResult<Paged>` of ids and tags, with its next cursor), reading from the store only
+/// what [`Listings`] does not keep: `$read` reads a page of the listing, the one `$p` names
+/// (the list's own `list_tags` or `list_ids`). `$generation` is the store's write generation
+/// read before anything of this answer was. Errors: `$read`'s. A macro, not a function taking
+/// a closure: the closure would borrow the caller's connection for each call.
+#[macro_export]
+macro_rules! listing_page {
+    ($listings:expr, $key:expr, $generation:expr, $page:expr, $p:ident => $read:expr) => {{
+        let page: &$crate::db::Page = $page;
+        match $listings.lookup(&$key, $generation, page) {
+            $crate::db::listings::Found::Page(found) => Ok(found),
+            $crate::db::listings::Found::ReadPage => {
+                let $p = page;
+                $read
+            }
+            $crate::db::listings::Found::ReadWhole(reading) => {
+                let whole = reading.whole(page);
+                let read = {
+                    let $p = &whole;
+                    $read
+                };
+                match read {
+                    Err(e) => Err(e),
+                    Ok(rows) => match reading.keep(rows, page) {
+                        Some(found) => Ok(found),
+                        None => {
+                            let $p = page;
+                            $read
+                        }
+                    },
+                }
+            }
+        }
+    }};
+}
+
+impl Listings {
+    pub fn new() -> Listings {
+        Listings::default()
+    }
+
+    // A poisoned lock only means a panic elsewhere mid-update; the map is still a map.
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What is kept for `page` of the listing `key` at `generation` (the store's write
+    /// generation now), and what to read otherwise; counts the page as read when it is not
+    /// kept. See [`crate::listing_page`].
+    pub fn lookup(&self, key: &ListingKey, generation: u64, page: &Page) -> Found<'_> {
+        let mut inner = self.lock();
+        if generation < inner.generation {
+            return Found::ReadPage;
+        }
+        if generation > inner.generation {
+            inner.start_generation(generation);
+        }
+        if !inner.listings.contains_key(key) {
+            if inner.listings.len() >= MAX_LISTINGS {
+                inner.forget_some();
+            }
+            inner.listings.insert(key.clone(), Listing::default());
+        }
+        let Some(listing) = inner.listings.get_mut(key) else {
+            return Found::ReadPage;
+        };
+        if let Some((rows, at)) = &listing.kept
+            && at.elapsed() < FRESH_FOR
+        {
+            return match page_of(rows, page) {
+                Some(p) => Found::Page(p),
+                // A cursor the listing does not hold (a row deleted since, a cursor made up).
+                None => Found::ReadPage,
+            };
+        }
+        listing.pages_read += 1;
+        let spaced = listing
+            .last_read
+            .is_none_or(|(started, took)| started.elapsed() >= took.saturating_mul(SPACING));
+        if listing.pages_read >= PAGES_BEFORE_WHOLE
+            && !listing.reading
+            && !listing.too_long
+            && spaced
+        {
+            listing.reading = true;
+            listing.last_read = Some((Instant::now(), Duration::ZERO));
+            Found::ReadWhole(Reading {
+                listings: self,
+                key: key.clone(),
+                generation,
+                started: Instant::now(),
+                done: false,
+            })
+        } else {
+            Found::ReadPage
+        }
+    }
+}
+
+impl Inner {
+    /// Forgets what an older generation kept; what spaces the reads is kept.
+    fn start_generation(&mut self, generation: u64) {
+        self.generation = generation;
+        self.kept_rows = 0;
+        for listing in self.listings.values_mut() {
+            listing.pages_read = 0;
+            listing.reading = false;
+            listing.kept = None;
+        }
+    }
+
+    /// Makes room for one more listing: forgets about an eighth of them.
+    fn forget_some(&mut self) {
+        recent::free_an_eighth(&mut self.listings, MAX_LISTINGS, 1);
+        self.kept_rows = self
+            .listings
+            .values()
+            .filter_map(|l| l.kept.as_ref().map(|(rows, _)| rows.len()))
+            .sum();
+    }
+}
+
+/// A whole read under way: on drop without [`Reading::keep`] (the read failed or its caller
+/// went away), the listing may be read whole again.
+pub struct Reading<'a> {
+    listings: &'a Listings,
+    key: ListingKey,
+    generation: u64,
+    started: Instant,
+    done: bool,
+}
+
+impl Reading<'_> {
+    /// The page that reads the whole listing sorted as `page` is.
+    pub fn whole(&self, page: &Page) -> Page {
+        Page {
+            limit: MAX_ROWS,
+            after: None,
+            sort: page.sort.clone(),
+        }
+    }
+
+    /// Keeps `rows`, the whole listing read from the store ([`Reading::whole`]), if no write
+    /// has committed since and it is not too long; answers `page` of it when it is whole and
+    /// holds the page's cursor (`None`: read `page` from the store).
+    pub fn keep(
+        mut self,
+        rows: Paged<(String, Option<i64>)>,
+        page: &Page,
+    ) -> Option<Paged<(String, Option<i64>)>> {
+        let listing = self.keep_rows(rows)?;
+        page_of(&listing, page)
+    }
+
+    fn keep_rows(&mut self, rows: Paged<(String, Option<i64>)>) -> Option<Arc<Rows>> {
+        self.done = true;
+        let took = self.started.elapsed();
+        let mut inner = self.listings.lock();
+        let current = inner.generation == self.generation;
+        let too_long = rows.next_cursor.is_some();
+        let listing = Arc::new(rows.items);
+        if current && let Some(l) = inner.listings.get_mut(&self.key) {
+            l.reading = false;
+            l.last_read = Some((self.started, took));
+            l.too_long = too_long;
+            if !too_long {
+                l.kept = Some((listing.clone(), Instant::now()));
+                inner.kept_rows += listing.len();
+                if inner.kept_rows > MAX_KEPT_ROWS {
+                    // Over the bound: keep this one, forget the others.
+                    for (k, l) in inner.listings.iter_mut() {
+                        if *k != self.key {
+                            l.kept = None;
+                        }
+                    }
+                    inner.kept_rows = listing.len();
+                }
+            }
+        }
+        (!too_long).then_some(listing)
+    }
+}
+
+impl Drop for Reading<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let mut inner = self.listings.lock();
+            if inner.generation == self.generation
+                && let Some(l) = inner.listings.get_mut(&self.key)
+            {
+                l.reading = false;
+            }
+        }
+    }
+}
+
+/// `page` of the whole listing `rows`, as the store's keyset or offset page would be
+/// (`super::paged`): after the cursor's row, or from a sorted page's offset. `None` when the
+/// cursor names no row of the listing.
+fn page_of(rows: &[(String, Option<i64>)], page: &Page) -> Option<Paged<(String, Option<i64>)>> {
+    let limit = page.limit.max(0) as usize;
+    let start = match (&page.sort, page.after.as_deref()) {
+        (_, None) => 0,
+        (Some(_), Some(_)) => page.offset() as usize,
+        (None, Some(cursor)) => position(rows, cursor)? + 1,
+    }
+    .min(rows.len());
+    let end = start.saturating_add(limit).min(rows.len());
+    let items = rows[start..end].to_vec();
+    let more = rows.len() > end;
+    let next_cursor = if !more {
+        None
+    } else if page.sort.is_some() {
+        Some(format!("o:{}", page.offset() + page.limit))
+    } else {
+        items.last().map(|(id, _)| id.clone())
+    };
+    Some(Paged { items, next_cursor })
+}
+
+/// Where `id` is in `rows`, which the store ordered by id, ascending or descending (a keyset
+/// list's order). Found by bisection on the ids' bytes; a store whose collation orders them
+/// otherwise only makes it not found, never found elsewhere (an id is unique).
+fn position(rows: &[(String, Option<i64>)], id: &str) -> Option<usize> {
+    rows.binary_search_by(|(r, _)| r.as_str().cmp(id))
+        .or_else(|_| rows.binary_search_by(|(r, _)| id.cmp(r.as_str())))
+        .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::{DbResult, Sort, paged};
+
+    fn rows(n: usize) -> Rows {
+        (0..n)
+            .map(|i| (format!("id{i:05}"), Some(i as i64)))
+            .collect()
+    }
+
+    /// The store's own page of `all` (what `list_tags` answers): a keyset or offset page.
+    fn store_page(all: &Rows, page: &Page) -> Paged<(String, Option<i64>)> {
+        let from: Vec<_> = match (&page.sort, page.after.as_deref()) {
+            (None, Some(a)) => all
+                .iter()
+                .filter(|(id, _)| id.as_str() > a)
+                .cloned()
+                .collect(),
+            _ => all.iter().skip(page.offset() as usize).cloned().collect(),
+        };
+        let fetched = from.into_iter().take(page.fetch_limit() as usize).collect();
+        paged(fetched, page, |(id, _)| id)
+    }
+
+    fn key() -> ListingKey {
+        ListingKey::new(
+            "students",
+            &"All",
+            &"Filter",
+            &Page::first(50),
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("day"),
+        )
+    }
+
+    /// Every page of a kept listing is the store's page: keyset and sorted, any size, the
+    /// last page and past it.
+    #[test]
+    fn a_kept_listings_pages_are_the_stores() {
+        let all = rows(103);
+        for sort in [
+            None,
+            Some(Sort {
+                key: "name".into(),
+                descending: false,
+            }),
+        ] {
+            for limit in [1, 7, 50, 102, 103, 104, 500] {
+                let mut page = Page {
+                    limit,
+                    after: None,
+                    sort: sort.clone(),
+                };
+                for _ in 0..200 {
+                    let want = store_page(&all, &page);
+                    let got = page_of(&all, &page).expect("page");
+                    assert_eq!(got.items, want.items, "{page:?}");
+                    assert_eq!(got.next_cursor, want.next_cursor, "{page:?}");
+                    match want.next_cursor {
+                        Some(c) => page.after = Some(c),
+                        None => break,
+                    }
+                }
+            }
+        }
+    }
+
+    /// A cursor the listing does not hold is not answered from it; a descending listing
+    /// finds its cursor.
+    #[test]
+    fn an_unknown_cursor_reads_the_store() {
+        let all = rows(10);
+        let page = Page {
+            limit: 3,
+            after: Some("id00003x".into()),
+            sort: None,
+        };
+        assert!(page_of(&all, &page).is_none());
+        let mut desc = all.clone();
+        desc.reverse();
+        let page = Page {
+            limit: 3,
+            after: Some("id00007".into()),
+            sort: None,
+        };
+        let got = page_of(&desc, &page).expect("found");
+        assert_eq!(got.items[0].0, "id00006");
+    }
+
+    fn read_counting(
+        all: &Rows,
+        reads: &mut Vec<i64>,
+        page: &Page,
+    ) -> DbResult<Paged<(String, Option<i64>)>> {
+        reads.push(page.limit);
+        Ok(store_page(all, page))
+    }
+
+    /// The listing is read whole only after it was paged, then answers pages without the
+    /// store until a write; a write starts the count over, and the next whole read waits
+    /// its turn.
+    #[test]
+    fn a_paged_listing_is_read_whole_once_then_kept_until_a_write() {
+        let all = rows(500);
+        let listings = Listings::new();
+        let mut reads = Vec::new();
+        let mut page = Page::first(50);
+        for _ in 0..8 {
+            let got = crate::listing_page!(listings, key(), 1, &page, p => read_counting(&all, &mut reads, p))
+                .expect("page");
+            assert_eq!(got.items, store_page(&all, &page).items);
+            page.after = got.next_cursor;
+        }
+        // Three pages read, the fourth read the listing whole, then nothing.
+        assert_eq!(reads, vec![50, 50, 50, MAX_ROWS]);
+        // A write: pages are read from the store again.
+        reads.clear();
+        for _ in 0..6 {
+            crate::listing_page!(listings, key(), 2, &page, p => read_counting(&all, &mut reads, p))
+                .expect("page");
+        }
+        assert!(
+            reads.iter().filter(|l| **l == MAX_ROWS).count() <= 1,
+            "{reads:?}"
+        );
+        assert!(reads.len() >= 4);
+    }
+
+    /// A listing longer than the bound is not kept: every page reads the store.
+    #[test]
+    fn a_listing_too_long_is_read_page_by_page() {
+        let all = rows(10);
+        let listings = Listings::new();
+        let long = |p: &Page| {
+            let mut got = store_page(&all, p);
+            if p.limit == MAX_ROWS {
+                got.next_cursor = Some("id00009".into());
+            }
+            got
+        };
+        let mut reads = 0;
+        for _ in 0..10 {
+            let read: DbResult<_> = crate::listing_page!(listings, key(), 1, &Page::first(3), p => {
+                reads += 1;
+                Ok(long(p))
+            });
+            read.expect("page");
+        }
+        // The whole read once (and its own page after it), then a page each.
+        assert_eq!(reads, 11);
+    }
+}
