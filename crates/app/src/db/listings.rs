@@ -8,7 +8,9 @@
 //! school's tool reading on, not a dashboard reading its first page after each write). A whole
 //! read is spaced from the last one of the same listing by [`SPACING`] times what that read
 //! took, so that under a stream of writes, which make each listing stale as it is read,
-//! reading whole listings costs at most about a tenth of the time. A listing of more than
+//! reading whole listings costs at most about a tenth of the time, unless the last listing
+//! kept answered more pages than reading it cost (a walk faster than the writes: see
+//! [`PAGE_READ`]). A listing of more than
 //! [`MAX_ROWS`] rows is not kept, and at most [`MAX_KEPT_ROWS`] rows are kept in all.
 //!
 //! Measured (issue 18 point 4, bench/results/server-scale.md "Ninth round"): each page of a
@@ -26,8 +28,14 @@ pub type Rows = Vec<(String, Option<i64>)>;
 /// Pages read from the store under one write generation before the listing is read whole.
 pub const PAGES_BEFORE_WHOLE: u32 = 4;
 /// A whole read starts no sooner after the last one of the same listing than this many times
-/// what the last one took.
+/// what the last one took, unless the last one paid for itself ([`PAGE_READ`]).
 pub const SPACING: u32 = 10;
+/// About what reading one page's ids from the store costs (a list statement: about 100 µs of
+/// the store's and the server's time, bench/results/server-scale.md "Ninth round"). A kept
+/// listing that answered more pages than its whole read took in these has paid for itself:
+/// the list is being walked faster than the store is written, and after the next write it is
+/// read whole again at once, not spaced.
+pub const PAGE_READ: Duration = Duration::from_micros(100);
 /// Most rows a kept listing holds (a consortium's 100,000 documents with room to spare); a
 /// listing with more is answered page by page from the store.
 pub const MAX_ROWS: i64 = 150_000;
@@ -88,6 +96,11 @@ struct Listing {
     reading: bool,
     /// When the last whole read started and how long it took (kept across generations).
     last_read: Option<(Instant, Duration)>,
+    /// Pages answered from the listing kept under the current generation.
+    served: u32,
+    /// The listing kept under the last generation answered more pages than its read cost
+    /// ([`PAGE_READ`]).
+    paid: bool,
     /// More than [`MAX_ROWS`] rows when last read whole.
     too_long: bool,
     kept: Option<(Arc<Rows>, Instant)>,
@@ -175,15 +188,19 @@ impl Listings {
             && at.elapsed() < FRESH_FOR
         {
             return match page_of(rows, page) {
-                Some(p) => Found::Page(p),
+                Some(p) => {
+                    listing.served = listing.served.saturating_add(1);
+                    Found::Page(p)
+                }
                 // A cursor the listing does not hold (a row deleted since, a cursor made up).
                 None => Found::ReadPage,
             };
         }
         listing.pages_read += 1;
-        let spaced = listing
-            .last_read
-            .is_none_or(|(started, took)| started.elapsed() >= took.saturating_mul(SPACING));
+        let spaced = listing.paid
+            || listing
+                .last_read
+                .is_none_or(|(started, took)| started.elapsed() >= took.saturating_mul(SPACING));
         if listing.pages_read >= PAGES_BEFORE_WHOLE
             && !listing.reading
             && !listing.too_long
@@ -210,6 +227,11 @@ impl Inner {
         self.generation = generation;
         self.kept_rows = 0;
         for listing in self.listings.values_mut() {
+            listing.paid = listing.kept.is_some()
+                && listing
+                    .last_read
+                    .is_some_and(|(_, took)| PAGE_READ.saturating_mul(listing.served) >= took);
+            listing.served = 0;
             listing.pages_read = 0;
             listing.reading = false;
             listing.kept = None;
@@ -460,6 +482,32 @@ mod tests {
             "{reads:?}"
         );
         assert!(reads.len() >= 4);
+    }
+
+    /// After a write, a listing whose last whole read took long is read whole again only when
+    /// its spacing has passed, unless the listing kept before the write answered enough pages
+    /// to pay for that read (a walk faster than the writes).
+    #[test]
+    fn a_listing_that_paid_for_itself_is_read_again_at_once() {
+        for (served, read_again) in [(20_000, true), (5, false)] {
+            let listings = Listings::new();
+            let page = Page::first(50);
+            let _ = listings.lookup(&key(), 1, &page);
+            {
+                let mut inner = listings.lock();
+                let l = inner.listings.get_mut(&key()).expect("tracked");
+                // A whole read of 1 s, just now, which then answered `served` pages.
+                l.last_read = Some((Instant::now(), Duration::from_secs(1)));
+                l.kept = Some((Arc::new(rows(10)), Instant::now()));
+                l.served = served;
+            }
+            let found: Vec<bool> = (0..PAGES_BEFORE_WHOLE)
+                .map(|_| matches!(listings.lookup(&key(), 2, &page), Found::ReadWhole(_)))
+                .collect();
+            let mut want = vec![false; PAGES_BEFORE_WHOLE as usize - 1];
+            want.push(read_again);
+            assert_eq!(found, want, "{served} pages served");
+        }
     }
 
     /// A listing longer than the bound is not kept: every page reads the store.
