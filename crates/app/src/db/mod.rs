@@ -79,7 +79,9 @@ pub enum DbError {
     Unique(String),
     #[error("referenced record does not exist: {0}")]
     ForeignKey(String),
-    /// No turn to write within [`WRITER_WAIT`] ([`Db::write`]): nothing was done.
+    /// No turn to write within [`WRITER_WAIT`] ([`Db::write`]), or the store gave way to
+    /// another writer (another process's lock held past the wait, a PostgreSQL deadlock or
+    /// serialization failure): nothing was done, and asking again later may succeed.
     #[error("the store is busy with other writes")]
     Busy,
     #[error(transparent)]
@@ -89,7 +91,7 @@ pub enum DbError {
 /// How long a writer waits for its turn ([`Db::write`]) before its request is answered
 /// `server_busy`; SQLite's own wait for its lock (`busy_timeout`, for a lock another process
 /// holds, or for the moment a dropped transaction's queued rollback has not run yet) is as
-/// long, and what it gives up on is an internal error (500), as before the turn.
+/// long, and what it gives up on is a busy store too ([`DbError::Busy`]).
 pub const WRITER_WAIT: Duration = Duration::from_secs(10);
 
 impl From<sqlx::Error> for DbError {
@@ -101,8 +103,29 @@ impl From<sqlx::Error> for DbError {
                 sqlx::error::ErrorKind::ForeignKeyViolation => return DbError::ForeignKey(msg),
                 _ => {}
             }
+            if gave_way(d.code().as_deref()) {
+                return DbError::Busy;
+            }
         }
         DbError::Other(e)
+    }
+}
+
+/// Whether a store's error `code` says the statement gave way to another writer and did
+/// nothing, so that asking again later may succeed ([`DbError::Busy`], answered 503
+/// `server_busy` with `Retry-After`, not 500): SQLite's `SQLITE_BUSY` and `SQLITE_LOCKED` and
+/// their extended codes (primary code 5 or 6, <https://sqlite.org/rescode.html>), met when
+/// another process (a CLI command, an import) holds the write lock longer than
+/// [`WRITER_WAIT`]; PostgreSQL's `40001` serialization failure, `40P01` deadlock and `55P03`
+/// lock not available (Appendix A of its manual), after which it has rolled the transaction
+/// back.
+fn gave_way(code: Option<&str>) -> bool {
+    match code {
+        Some("40001" | "40P01" | "55P03") => true,
+        Some(c) => c
+            .parse::<i64>()
+            .is_ok_and(|n| n > 0 && matches!(n & 0xff, 5 | 6)),
+        None => false,
     }
 }
 
@@ -456,6 +479,57 @@ mod tests {
         );
         drop(held);
         next().await.commit().await.unwrap();
+    }
+
+    /// A write that meets another process's write lock for longer than its wait is a busy
+    /// store (503 `server_busy`, ask again), not an internal error; nothing was written.
+    #[tokio::test]
+    async fn a_lock_held_by_another_process_is_a_busy_store() {
+        use sqlx::{ConnectOptions, Connection, sqlite::SqliteConnectOptions};
+        use std::str::FromStr;
+        let dir = std::env::temp_dir().join(format!("practicum-busy-{}", uuid::Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}/busy.db", dir.display());
+        let opts = SqliteConnectOptions::from_str(&url)
+            .unwrap()
+            .create_if_missing(true)
+            .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal);
+        let mut holder = opts.connect().await.unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        // Another connection that does not wait for the lock (a server waits WRITER_WAIT).
+        let mut other = opts
+            .clone()
+            .busy_timeout(std::time::Duration::ZERO)
+            .connect()
+            .await
+            .unwrap();
+        let err = sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut other)
+            .await
+            .expect_err("the lock is held");
+        assert!(matches!(super::DbError::from(err), super::DbError::Busy));
+        let err = sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&mut other)
+            .await
+            .expect_err("the lock is held");
+        assert!(matches!(super::DbError::from(err), super::DbError::Busy));
+        holder.close().await.unwrap();
+        other.close().await.unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        // Other failures stay what they are; PostgreSQL's gave-way codes are busy.
+        assert!(!super::gave_way(Some("23505")));
+        assert!(!super::gave_way(Some("1")));
+        assert!(!super::gave_way(None));
+        for code in ["5", "6", "261", "517", "262", "40001", "40P01", "55P03"] {
+            assert!(super::gave_way(Some(code)), "{code}");
+        }
     }
 
     /// The bundled SQLite is built with the flags `.cargo/config.toml` gives it: a build
