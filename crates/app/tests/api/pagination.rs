@@ -60,6 +60,21 @@ async fn populate(app: &TestApp, c: &Cast) {
     }
 }
 
+/// The page of 2 of `path` after `cursor` (a row's id or not) is the two ids of `all` (the
+/// whole list, in id order) that follow it in id order.
+async fn page_after(app: &TestApp, who: &Caller, path: &str, all: &[String], cursor: &str) {
+    let page = app
+        .get_ok(who, &format!("{path}?limit=2&cursor={cursor}"))
+        .await;
+    let after: Vec<String> = all
+        .iter()
+        .filter(|i| i.as_str() > cursor)
+        .take(2)
+        .cloned()
+        .collect();
+    assert_eq!(ids(&page), after, "{path}?cursor={cursor}");
+}
+
 fn lists(c: &Cast) -> Vec<String> {
     vec![
         "/api/v1/sites".into(),
@@ -123,16 +138,7 @@ db_test!(
             // A cursor past the end, or one that names nothing, is a page of what follows it
             // in id order (empty past the end), not an error.
             for cursor in [all.last().unwrap().as_str(), "zzzz", "0", NO_SUCH_ID] {
-                let page = app
-                    .get_ok(&c.admin, &format!("{path}?limit=2&cursor={cursor}"))
-                    .await;
-                let after: Vec<String> = all
-                    .iter()
-                    .filter(|i| i.as_str() > cursor)
-                    .take(2)
-                    .cloned()
-                    .collect();
-                assert_eq!(ids(&page), after, "{path}?cursor={cursor}");
+                page_after(&app, &c.admin, &path, &all, cursor).await;
             }
             let past = app
                 .get_ok(&c.admin, &format!("{path}?cursor={}", all.last().unwrap()))
@@ -278,16 +284,7 @@ db_test!(
         walked_as_one(&app, &c.office, students).await;
 
         // A cursor the kept listing does not hold is still a page of what follows it.
-        let page = app
-            .get_ok(&c.office, &format!("{students}?limit=2&cursor={NO_SUCH_ID}"))
-            .await;
-        let follows: Vec<String> = after
-            .iter()
-            .filter(|i| i.as_str() > NO_SUCH_ID)
-            .take(2)
-            .cloned()
-            .collect();
-        assert_eq!(ids(&page), follows);
+        page_after(&app, &c.office, students, &after, NO_SUCH_ID).await;
 
         // The other lists answered from kept listings agree the same way.
         for path in [
