@@ -282,6 +282,65 @@ db_test!(school_and_office_submit_others_may_not, |app| async move {
     .await;
 });
 
+/// `path` walked in pages of 1 and 2, twice each, is the list read as one page, row for row
+/// (after a few pages its ids come from the listing kept whole, `db::listings`); the list's
+/// ids.
+async fn walked(app: &TestApp, who: &Caller, path: &str) -> Vec<String> {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let whole = app.get_ok(who, &format!("{path}{sep}limit=500")).await;
+    for limit in [1, 2, 1, 2] {
+        let pages = app.all_pages(who, path, limit).await;
+        assert_eq!(
+            Value::Array(pages),
+            whole["items"],
+            "{path} in pages of {limit}"
+        );
+    }
+    ids(&whole)
+}
+
+db_test!(
+    the_queue_walked_page_after_page_agrees_oldest_or_newest_first,
+    |app| async move {
+        let w = world_of(&app, 8, 8, 6).await;
+        let mut submitted = Vec::new();
+        for s in &w.students {
+            submitted.push(id(&submit(&app, &w, &clinical(&w, &[s])).await).to_string());
+        }
+        // Two decided (their answers are kept by row tag), the rest open.
+        for r in &submitted[..2] {
+            let r = json!({ "id": r });
+            expect_status(
+                decide(
+                    &app,
+                    &w.office,
+                    &r,
+                    &json!({ "decision": "decline", "reason": "No seat this term" }),
+                )
+                .await,
+                200,
+            )
+            .await;
+        }
+        for who in [&w.office, &w.school] {
+            let oldest = walked(&app, who, "/api/v1/placement-requests").await;
+            assert_eq!(oldest, submitted);
+            let newest = walked(&app, who, "/api/v1/placement-requests?sort=newest").await;
+            let mut reversed = submitted.clone();
+            reversed.reverse();
+            assert_eq!(newest, reversed);
+        }
+        // One more: first of the newest, last of the oldest, in the very next walks.
+        let late = id(&submit(&app, &w, &clinical(&w, &[&w.students[0]])).await).to_string();
+        let newest = walked(&app, &w.office, "/api/v1/placement-requests?sort=newest").await;
+        assert_eq!(newest.first(), Some(&late));
+        let oldest = walked(&app, &w.office, "/api/v1/placement-requests").await;
+        assert_eq!(oldest.last(), Some(&late));
+        let open = walked(&app, &w.office, "/api/v1/placement-requests?open=true").await;
+        assert_eq!(open.len(), submitted.len() - 2 + 1);
+    }
+);
+
 db_test!(the_queue_filters_and_runs_oldest_first, |app| async move {
     let w = world(&app, 4, 2).await;
     let a = submit(&app, &w, &clinical(&w, &[&w.students[0]])).await;
