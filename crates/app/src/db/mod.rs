@@ -103,7 +103,8 @@ impl From<sqlx::Error> for DbError {
                 sqlx::error::ErrorKind::ForeignKeyViolation => return DbError::ForeignKey(msg),
                 _ => {}
             }
-            if gave_way(d.code().as_deref()) {
+            let sqlite = d.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some();
+            if gave_way(d.code().as_deref(), sqlite) {
                 return DbError::Busy;
             }
         }
@@ -111,21 +112,22 @@ impl From<sqlx::Error> for DbError {
     }
 }
 
-/// Whether a store's error `code` says the statement gave way to another writer and did
-/// nothing, so that asking again later may succeed ([`DbError::Busy`], answered 503
-/// `server_busy` with `Retry-After`, not 500): SQLite's `SQLITE_BUSY` and `SQLITE_LOCKED` and
-/// their extended codes (primary code 5 or 6, <https://sqlite.org/rescode.html>), met when
-/// another process (a CLI command, an import) holds the write lock longer than
-/// [`WRITER_WAIT`]; PostgreSQL's `40001` serialization failure, `40P01` deadlock and `55P03`
-/// lock not available (Appendix A of its manual), after which it has rolled the transaction
-/// back.
-fn gave_way(code: Option<&str>) -> bool {
-    match code {
-        Some("40001" | "40P01" | "55P03") => true,
-        Some(c) => c
+/// Whether a store's error `code` (from SQLite when `sqlite`, else PostgreSQL) says the
+/// statement gave way to another writer and did nothing, so that asking again later may
+/// succeed ([`DbError::Busy`], answered 503 `server_busy` with `Retry-After`, not 500):
+/// SQLite's `SQLITE_BUSY` and `SQLITE_LOCKED` and their extended codes (primary code 5 or 6,
+/// <https://sqlite.org/rescode.html>), met when another process (a CLI command, an import)
+/// holds the write lock longer than [`WRITER_WAIT`]; PostgreSQL's `40001` serialization
+/// failure, `40P01` deadlock and `55P03` lock not available (Appendix A of its manual), after
+/// which it has rolled the transaction back. The number rule is SQLite's alone: PostgreSQL
+/// codes such as `22021` or `42501` are digits too, and are not a busy store.
+fn gave_way(code: Option<&str>, sqlite: bool) -> bool {
+    match (code, sqlite) {
+        (Some(c), true) => c
             .parse::<i64>()
             .is_ok_and(|n| n > 0 && matches!(n & 0xff, 5 | 6)),
-        None => false,
+        (Some(c), false) => matches!(c, "40001" | "40P01" | "55P03"),
+        (None, _) => false,
     }
 }
 
@@ -524,11 +526,24 @@ mod tests {
         other.close().await.unwrap();
         std::fs::remove_dir_all(&dir).ok();
         // Other failures stay what they are; PostgreSQL's gave-way codes are busy.
-        assert!(!super::gave_way(Some("23505")));
-        assert!(!super::gave_way(Some("1")));
-        assert!(!super::gave_way(None));
-        for code in ["5", "6", "261", "517", "262", "40001", "40P01", "55P03"] {
-            assert!(super::gave_way(Some(code)), "{code}");
+        for (code, sqlite) in [
+            ("1", true),
+            ("19", true),
+            ("23505", false),
+            ("22021", false),
+        ] {
+            assert!(!super::gave_way(Some(code), sqlite), "{code}");
+        }
+        // PostgreSQL codes that happen to be digits with a low byte of 5 or 6.
+        for code in ["22021", "22022", "42501"] {
+            assert!(!super::gave_way(Some(code), false), "{code}");
+        }
+        assert!(!super::gave_way(None, true) && !super::gave_way(None, false));
+        for code in ["5", "6", "261", "517", "262"] {
+            assert!(super::gave_way(Some(code), true), "{code}");
+        }
+        for code in ["40001", "40P01", "55P03"] {
+            assert!(super::gave_way(Some(code), false), "{code}");
         }
     }
 

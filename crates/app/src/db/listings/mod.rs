@@ -196,7 +196,7 @@ impl Listings {
                 None => Found::ReadPage,
             };
         }
-        listing.pages_read += 1;
+        listing.pages_read = listing.pages_read.saturating_add(1);
         let spaced = listing.paid
             || listing
                 .last_read
@@ -207,7 +207,6 @@ impl Listings {
             && spaced
         {
             listing.reading = true;
-            listing.last_read = Some((Instant::now(), Duration::ZERO));
             Found::ReadWhole(Reading {
                 listings: self,
                 key: key.clone(),
@@ -288,21 +287,33 @@ impl Reading<'_> {
         let current = inner.generation == self.generation;
         let too_long = rows.next_cursor.is_some();
         let listing = Arc::new(rows.items);
-        if current && let Some(l) = inner.listings.get_mut(&self.key) {
+        let Inner {
+            listings,
+            kept_rows,
+            ..
+        } = &mut *inner;
+        let Some(l) = listings.get_mut(&self.key) else {
+            return (!too_long).then_some(listing);
+        };
+        // Spaces the next read whatever happened since this one began.
+        l.last_read = Some((self.started, took));
+        if current {
             l.reading = false;
-            l.last_read = Some((self.started, took));
             l.too_long = too_long;
+            // A listing kept before (past its freshness) is replaced, not added to.
+            let replaced = l.kept.take().map_or(0, |(rows, _)| rows.len());
+            *kept_rows = kept_rows.saturating_sub(replaced);
             if !too_long {
                 l.kept = Some((listing.clone(), Instant::now()));
-                inner.kept_rows += listing.len();
-                if inner.kept_rows > MAX_KEPT_ROWS {
+                *kept_rows += listing.len();
+                if *kept_rows > MAX_KEPT_ROWS {
                     // Over the bound: keep this one, forget the others.
-                    for (k, l) in inner.listings.iter_mut() {
+                    for (k, l) in listings.iter_mut() {
                         if *k != self.key {
                             l.kept = None;
                         }
                     }
-                    inner.kept_rows = listing.len();
+                    *kept_rows = listing.len();
                 }
             }
         }
@@ -314,10 +325,14 @@ impl Drop for Reading<'_> {
     fn drop(&mut self) {
         if !self.done {
             let mut inner = self.listings.lock();
-            if inner.generation == self.generation
-                && let Some(l) = inner.listings.get_mut(&self.key)
-            {
-                l.reading = false;
+            let current = inner.generation == self.generation;
+            if let Some(l) = inner.listings.get_mut(&self.key) {
+                // A read that failed or was given up still spaces the next one: otherwise a
+                // client dropping its requests could start whole reads back to back.
+                l.last_read = Some((self.started, self.started.elapsed()));
+                if current {
+                    l.reading = false;
+                }
             }
         }
     }

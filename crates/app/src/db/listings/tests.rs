@@ -174,3 +174,56 @@ fn a_listing_too_long_is_read_page_by_page() {
     // The whole read once (and its own page after it), then a page each.
     assert_eq!(reads, 11);
 }
+
+/// A whole read given up (its request failed or went away) lets the listing be read whole
+/// again, and still spaces that read from its own start.
+#[test]
+fn a_whole_read_given_up_still_spaces_the_next() {
+    let listings = Listings::new();
+    let page = Page::first(50);
+    let mut found = None;
+    for _ in 0..PAGES_BEFORE_WHOLE {
+        if let Found::ReadWhole(r) = listings.lookup(&key(), 1, &page) {
+            found = Some(r);
+        }
+    }
+    drop(found.expect("read whole on the fourth page"));
+    let inner = listings.lock();
+    let l = inner.listings.get(&key()).expect("tracked");
+    assert!(!l.reading);
+    assert!(l.last_read.is_some());
+}
+
+/// A listing read whole again after its freshness ran out replaces what was kept: the rows
+/// counted against the bound are the listing's, not twice.
+#[test]
+fn a_listing_read_again_is_counted_once() {
+    let all = rows(40);
+    let listings = Listings::new();
+    let mut reads = Vec::new();
+    let page = Page::first(5);
+    for _ in 0..PAGES_BEFORE_WHOLE {
+        crate::listing_page!(listings, key(), 1, &page, p => read_counting(&all, &mut reads, p))
+            .expect("page");
+    }
+    assert_eq!(listings.lock().kept_rows, 40);
+    {
+        let mut inner = listings.lock();
+        let l = inner.listings.get_mut(&key()).expect("tracked");
+        let (rows, _) = l.kept.take().expect("kept");
+        let long_ago = Instant::now()
+            .checked_sub(FRESH_FOR + Duration::from_secs(1))
+            .expect("an instant long ago");
+        l.kept = Some((rows, long_ago));
+        l.last_read = Some((long_ago, Duration::from_millis(1)));
+        l.pages_read = PAGES_BEFORE_WHOLE;
+    }
+    crate::listing_page!(listings, key(), 1, &page, p => read_counting(&all, &mut reads, p))
+        .expect("page");
+    assert_eq!(
+        reads.iter().filter(|l| **l == MAX_ROWS).count(),
+        2,
+        "{reads:?}"
+    );
+    assert_eq!(listings.lock().kept_rows, 40);
+}
