@@ -368,6 +368,23 @@ impl TestApp {
         }
     }
 
+    /// `path` walked in pages of each of `limits` is the list read as one page (`limit=500`),
+    /// row for row: after a few pages a list's ids come from the listing kept whole
+    /// (`db::listings`), which must agree with the store's own pages. The list's ids.
+    pub async fn walked_as_one(&self, who: &Caller, path: &str, limits: &[usize]) -> Vec<String> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let whole = self.get_ok(who, &format!("{path}{sep}limit=500")).await;
+        for limit in limits {
+            let walked = self.all_pages(who, path, *limit).await;
+            assert_eq!(
+                serde_json::Value::Array(walked),
+                whole["items"],
+                "{path} in pages of {limit}"
+            );
+        }
+        ids(&whole)
+    }
+
     /// GET that must answer 200; returns the JSON.
     pub async fn get_ok(&self, who: &Caller, path: &str) -> Value {
         let res = self.get(who, path).await;
