@@ -80,6 +80,31 @@ pub async fn of_students(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<Docu
     .await
 }
 
+/// A document as evidence toward a requirement: what a placement's clearance reads of it
+/// (`domain::clearance::Evidence`), six columns of a [`Document`]'s twenty, for the
+/// thousands a page of placements reads.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EvidenceRow {
+    pub student_id: String,
+    pub requirement_code: String,
+    pub placement_id: Option<String>,
+    pub completed_on: NaiveDate,
+    pub expires_on: Option<NaiveDate>,
+    /// submitted, verified, rejected
+    pub status: String,
+}
+
+/// Every document of these students as evidence, in [`of_students`]' order (by id).
+pub async fn evidence_of_students(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<EvidenceRow>> {
+    super::fetch_in(
+        tx,
+        "SELECT student_id, requirement_code, placement_id, completed_on, expires_on, status
+         FROM documents WHERE student_id IN ({ids}) ORDER BY id",
+        student_ids,
+    )
+    .await
+}
+
 /// A school reads a document of a student enrolled there now (whenever it was submitted: the
 /// receiving school of a transfer needs the evidence that came with the student), or of one
 /// who left, submitted while they were there (issue 12 point 4). `e` is the school's

@@ -323,71 +323,77 @@ pub async fn open_depending_on(tx: &mut Tx, on: DependsOn<'_>) -> DbResult<Vec<P
     )
 }
 
-/// The kind of record [`open_depending_on_any`] reads for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The kind of record [`open_held_by_any`] reads for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DependsOnAny {
     Student,
     Preceptor,
     Department,
 }
 
-/// The open placements (not cancelled or completed) depending on any of several records of
-/// one kind and overlapping `from..=to`, in one query (`super::fetch_in`'s way): what
-/// [`open_depending_on`] answers for each, cut to the days a page of placements spans; group
-/// them by the column. No ids: no query.
-pub async fn open_depending_on_any(
+impl DependsOnAny {
+    /// The placements column naming a record of this kind.
+    fn column(self) -> &'static str {
+        match self {
+            DependsOnAny::Student => "student_id",
+            DependsOnAny::Preceptor => "preceptor_id",
+            DependsOnAny::Department => "department_id",
+        }
+    }
+
+    /// The record of this kind `row` depends on, if any.
+    pub fn of(self, row: &Held) -> Option<&str> {
+        match self {
+            DependsOnAny::Student => row.student_id.as_deref(),
+            DependsOnAny::Preceptor => row.preceptor_id.as_deref(),
+            DependsOnAny::Department => Some(&row.department_id),
+        }
+    }
+}
+
+/// An open placement (not cancelled or completed) as what it holds: a seat in its department,
+/// a slot with its preceptor and its student's days. What the seat, slot and double-booking
+/// checks of *other* placements read of it (DOMAIN.md, capacity and bookings), and no more:
+/// seven columns instead of a whole [`PlacementRow`], for the thousands a page's checks read.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Held {
+    pub id: String,
+    pub student_id: Option<String>,
+    pub department_id: String,
+    pub preceptor_id: Option<String>,
+    /// Which of two placements came first holds its seat or slot when capacity drops.
+    pub created_at: DateTime<Utc>,
+    pub starts_on: NaiveDate,
+    pub ends_on: NaiveDate,
+}
+
+/// The open placements depending on any of several records of one kind, in one query
+/// (`super::fetch_in`'s way), in `starts_on, id` order: those overlapping `days` (first and
+/// last, inclusive), or all of them with `None` (what is kept per record for a list's pages,
+/// `service::facts::KeptFacts`). Group them by [`DependsOnAny::of`]. No ids: no query.
+pub async fn open_held_by_any(
     tx: &mut Tx,
     on: DependsOnAny,
     ids: &[&str],
-    from: NaiveDate,
-    to: NaiveDate,
-) -> DbResult<Vec<PlacementRow>> {
-    let column = match on {
-        DependsOnAny::Student => "student_id",
-        DependsOnAny::Preceptor => "preceptor_id",
-        DependsOnAny::Department => "department_id",
-    };
-    super::fetch_in_with(
-        tx,
-        &format!(
-            "SELECT {COLS} FROM placements WHERE {column} IN ({{ids}}) AND status NOT IN ('cancelled', 'completed')
-             AND starts_on <= $3 AND ends_on >= $2 ORDER BY starts_on, id"
-        ),
-        ids,
-        &[super::Bind::Date(from), super::Bind::Date(to)],
-    )
-    .await
-}
-
-/// An open placement overlapping another's days, sharing its department or preceptor:
-/// (the placement's id, the other's id, the other's creation time, first day, last day).
-pub type Overlap = (String, String, DateTime<Utc>, NaiveDate, NaiveDate);
-
-/// For each of these stored placements, the open placements (not cancelled or completed)
-/// sharing its department (or preceptor) whose days overlap its own, in one query: only what
-/// each placement's seat or slot check needs, however many the department holds in all.
-pub async fn overlapping_open(
-    tx: &mut Tx,
-    on: DependsOnAny,
-    placement_ids: &[&str],
-) -> DbResult<Vec<Overlap>> {
-    let column = match on {
-        DependsOnAny::Student => "student_id",
-        DependsOnAny::Preceptor => "preceptor_id",
-        DependsOnAny::Department => "department_id",
-    };
-    super::fetch_in(
-        tx,
-        &format!(
-            "SELECT p.id, o.id, o.created_at, o.starts_on, o.ends_on FROM placements p
-             JOIN placements o ON o.{column} = p.{column} AND o.id <> p.id
-             WHERE p.id IN ({{ids}}) AND o.status NOT IN ('cancelled', 'completed')
-             AND o.starts_on <= p.ends_on AND o.ends_on >= p.starts_on
-             ORDER BY p.id, o.starts_on, o.id"
-        ),
-        placement_ids,
-    )
-    .await
+    days: Option<(NaiveDate, NaiveDate)>,
+) -> DbResult<Vec<Held>> {
+    let column = on.column();
+    let head = format!(
+        "SELECT id, student_id, department_id, preceptor_id, created_at, starts_on, ends_on
+         FROM placements WHERE {column} IN ({{ids}}) AND status NOT IN ('cancelled', 'completed')"
+    );
+    match days {
+        Some((from, to)) => {
+            super::fetch_in_with(
+                tx,
+                &format!("{head} AND starts_on <= $3 AND ends_on >= $2 ORDER BY starts_on, id"),
+                ids,
+                &[super::Bind::Date(from), super::Bind::Date(to)],
+            )
+            .await
+        }
+        None => super::fetch_in(tx, &format!("{head} ORDER BY starts_on, id"), ids).await,
+    }
 }
 
 /// Which of these students have an open placement (not cancelled or completed): the ones a

@@ -5,12 +5,13 @@
 //! placements reads about 15 queries, not 400. The single-placement reads
 //! (`risks::live_facts`, `placements::clearance_of`) come through here too, so a list and a
 //! single read cannot derive differently.
+use crate::db::recent::Recent;
 use crate::db::{
     self, Tx,
     agreements::Agreement,
     departments::Department,
-    documents::Document,
-    placements::{DependsOnAny, Overlap, PlacementRow},
+    documents::EvidenceRow,
+    placements::{DependsOnAny, Held, PlacementRow},
     programs::Program,
     requirements::Requirement,
     staff::Staff,
@@ -28,6 +29,7 @@ use crate::domain::{
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The records a set of placements depend on, keyed by id.
 #[derive(Default)]
@@ -36,26 +38,103 @@ pub struct Facts {
     departments: HashMap<String, Department>,
     staff: HashMap<String, Staff>,
     users: HashMap<String, User>,
-    students: HashMap<String, Student>,
+    students: HashMap<String, Arc<Student>>,
     /// Per school, in `db::agreements::of_school`'s order.
     agreements: HashMap<String, Vec<Agreement>>,
     /// Per student, in `db::documents::of_student`'s order.
-    documents: HashMap<String, Vec<Document>>,
+    evidence: HashMap<String, Arc<Vec<EvidenceRow>>>,
     rules: Vec<Requirement>,
-    /// Open placements per student, department and preceptor, in `open_depending_on`'s order.
-    open_by_student: HashMap<String, Vec<PlacementRow>>,
-    open_by_department: HashMap<String, Vec<PlacementRow>>,
-    open_by_preceptor: HashMap<String, Vec<PlacementRow>>,
-    /// Read by [`Facts::load_stored`] instead of the two above: per placement, the open
-    /// placements overlapping its days in its department and with its preceptor.
-    overlaps: Option<Overlaps>,
+    /// Open placements per student, department and preceptor, in `starts_on, id` order
+    /// (`db::placements::open_held_by_any`): over the rows' span ([`Facts::load`]), or all of
+    /// them, kept per record ([`Facts::load_stored`]).
+    open_by_student: HashMap<String, Arc<Vec<Held>>>,
+    open_by_department: HashMap<String, Arc<Vec<Held>>>,
+    open_by_preceptor: HashMap<String, Arc<Vec<Held>>>,
 }
 
-/// Per placement id, the overlapping open placements (`db::placements::overlapping_open`).
-#[derive(Default)]
-struct Overlaps {
-    department: HashMap<String, Vec<Overlap>>,
-    preceptor: HashMap<String, Vec<Overlap>>,
+/// What the lists' facts keep per record while no write has committed
+/// ([`crate::db::recent::Recent`]): each student's, department's and preceptor's open
+/// placements, and each student's record and documents. A list read page after page then reads each once per
+/// write generation, not once for every page that names it. Issue 18: a 40,000-placement walk
+/// read each page's overlapping placements anew (836,000 rows in all, the largest part of its
+/// first pass), and each student's documents and record once per placement (two each).
+pub struct FactsKept {
+    held: Recent<(DependsOnAny, String), Arc<Vec<Held>>>,
+    evidence: Recent<String, Arc<Vec<EvidenceRow>>>,
+    students: Recent<String, Arc<Student>>,
+}
+
+/// How many records' facts [`FactsKept`] holds at most, of each kind: a consortium's 20,000
+/// students with room, and its hundreds of departments and thousands of preceptors (at most
+/// about 40 MiB in all: a student's record, five documents and two placements are about
+/// 1.4 KiB).
+pub const FACTS_KEPT: usize = 24_576;
+
+impl FactsKept {
+    /// Facts kept for at most `fresh_for` (the watch's guard, `db::recent`).
+    pub fn new(fresh_for: std::time::Duration) -> Self {
+        FactsKept {
+            held: Recent::new(fresh_for, FACTS_KEPT),
+            evidence: Recent::new(fresh_for, FACTS_KEPT),
+            students: Recent::new(fresh_for, FACTS_KEPT),
+        }
+    }
+}
+
+/// [`FactsKept`] as of one write generation, read *before* the store is (`Recent::put`'s
+/// rule): what [`Facts::load_stored`] reads through.
+#[derive(Clone, Copy)]
+pub struct KeptFacts<'a> {
+    kept: &'a FactsKept,
+    generation: u64,
+}
+
+impl<'a> KeptFacts<'a> {
+    /// `generation` must be the store's write generation read before the transaction that
+    /// will read through this began.
+    pub fn at(kept: &'a FactsKept, generation: u64) -> Self {
+        KeptFacts { kept, generation }
+    }
+}
+
+/// The values `kept` holds for `ids` at `generation`, and the ids it does not.
+fn split_kept<'i, K: Eq + std::hash::Hash + Clone, V: Clone>(
+    kept: &Recent<K, V>,
+    generation: u64,
+    ids: &[&'i str],
+    key: impl Fn(&str) -> K,
+) -> (HashMap<String, V>, Vec<&'i str>) {
+    let mut out = HashMap::new();
+    let mut missing = Vec::new();
+    for id in db::distinct(ids) {
+        match kept.get(&key(id), generation) {
+            Some(v) => {
+                out.insert(id.to_string(), v);
+            }
+            None => missing.push(id),
+        }
+    }
+    (out, missing)
+}
+
+/// Keeps what was read for `missing` (an id the store had nothing for keeps `empty`) and
+/// adds it to `out`.
+fn keep_read<K: Eq + std::hash::Hash + Clone, V: Clone>(
+    kept: &Recent<K, V>,
+    generation: u64,
+    missing: &[&str],
+    mut read: HashMap<String, V>,
+    key: impl Fn(&str) -> K,
+    empty: impl Fn() -> Option<V>,
+    out: &mut HashMap<String, V>,
+) {
+    for id in missing {
+        let Some(v) = read.remove(*id).or_else(&empty) else {
+            continue;
+        };
+        kept.put(key(id), v.clone(), generation);
+        out.insert(id.to_string(), v);
+    }
 }
 
 fn by_id<T>(rows: Vec<T>, id: impl Fn(&T) -> &str) -> HashMap<String, T> {
@@ -80,67 +159,164 @@ fn span(rows: &[PlacementRow]) -> (chrono::NaiveDate, chrono::NaiveDate) {
     (from, to)
 }
 
-/// The open placements depending on any of `ids` (one kind of record) and overlapping
-/// `days`, grouped by `key` (`db::placements::open_depending_on_any`).
+/// The open placements depending on any of `ids` (one kind of record), over `days` or all
+/// of them, grouped by that record (`db::placements::open_held_by_any`).
 async fn open_grouped(
     tx: &mut Tx,
     on: DependsOnAny,
     ids: &[&str],
-    days: (chrono::NaiveDate, chrono::NaiveDate),
-    key: fn(&PlacementRow) -> Option<&str>,
-) -> db::DbResult<HashMap<String, Vec<PlacementRow>>> {
-    let rows = db::placements::open_depending_on_any(tx, on, ids, days.0, days.1).await?;
-    Ok(grouped(rows, key))
+    days: Option<(NaiveDate, NaiveDate)>,
+) -> db::DbResult<HashMap<String, Arc<Vec<Held>>>> {
+    let rows = db::placements::open_held_by_any(tx, on, ids, days).await?;
+    Ok(grouped(rows, |h| on.of(h))
+        .into_iter()
+        .map(|(k, v)| (k, Arc::new(v)))
+        .collect())
+}
+
+/// As [`open_grouped`] over all days, each record's taken from `kept` when it was read at
+/// its generation and the rest read in one query and kept.
+async fn open_kept(
+    tx: &mut Tx,
+    on: DependsOnAny,
+    ids: &[&str],
+    kept: KeptFacts<'_>,
+) -> db::DbResult<HashMap<String, Arc<Vec<Held>>>> {
+    let key = |id: &str| (on, id.to_string());
+    let (mut out, missing) = split_kept(&kept.kept.held, kept.generation, ids, key);
+    let read = open_grouped(tx, on, &missing, None).await?;
+    let none = || Some(Arc::default());
+    keep_read(
+        &kept.kept.held,
+        kept.generation,
+        &missing,
+        read,
+        key,
+        none,
+        &mut out,
+    );
+    Ok(out)
+}
+
+/// These students' records and documents as evidence, each taken from `kept` when it was
+/// read at its generation, and the rest read and kept; without `kept`, all read.
+async fn students_and_evidence(
+    tx: &mut Tx,
+    ids: &[&str],
+    kept: Option<KeptFacts<'_>>,
+) -> db::DbResult<StudentsAndEvidence> {
+    let Some(kept) = kept else {
+        return read_students_and_evidence(tx, ids).await;
+    };
+    let (g, k) = (kept.generation, kept.kept);
+    let key = |id: &str| id.to_string();
+    let (mut students, missing_students) = split_kept(&k.students, g, ids, key);
+    let (mut evidence, missing_evidence) = split_kept(&k.evidence, g, ids, key);
+    let read_students = students_by_id(tx, &missing_students).await?;
+    // A student with no documents keeps an empty list; one not found keeps nothing.
+    keep_read(
+        &k.students,
+        g,
+        &missing_students,
+        read_students,
+        key,
+        || None,
+        &mut students,
+    );
+    let read_evidence = evidence_by_student(tx, &missing_evidence).await?;
+    let none = || Some(Arc::default());
+    keep_read(
+        &k.evidence,
+        g,
+        &missing_evidence,
+        read_evidence,
+        key,
+        none,
+        &mut evidence,
+    );
+    Ok((students, evidence))
+}
+
+/// Students by id, and their documents as evidence by student id.
+type StudentsAndEvidence = (
+    HashMap<String, Arc<Student>>,
+    HashMap<String, Arc<Vec<EvidenceRow>>>,
+);
+
+async fn read_students_and_evidence(
+    tx: &mut Tx,
+    ids: &[&str],
+) -> db::DbResult<StudentsAndEvidence> {
+    let students = students_by_id(tx, ids).await?;
+    Ok((students, evidence_by_student(tx, ids).await?))
+}
+
+async fn students_by_id(tx: &mut Tx, ids: &[&str]) -> db::DbResult<HashMap<String, Arc<Student>>> {
+    Ok(db::students::get_many(tx, ids)
+        .await?
+        .into_iter()
+        .map(|s| (s.id.clone(), Arc::new(s)))
+        .collect())
+}
+
+async fn evidence_by_student(
+    tx: &mut Tx,
+    ids: &[&str],
+) -> db::DbResult<HashMap<String, Arc<Vec<EvidenceRow>>>> {
+    let rows = db::documents::evidence_of_students(tx, ids).await?;
+    Ok(grouped(rows, |d| Some(&d.student_id))
+        .into_iter()
+        .map(|(k, v)| (k, Arc::new(v)))
+        .collect())
 }
 
 /// Came before `row`: holds its seat or slot ahead of it when capacity drops.
-fn before(other: &PlacementRow, row: &PlacementRow) -> bool {
+fn before(other: &Held, row: &PlacementRow) -> bool {
     (other.created_at, &other.id) < (row.created_at, &row.id)
 }
 
 impl Facts {
     /// Reads what `rows` depend on; `more_students` are students about to be named on them.
     /// The seats and slots held ahead of each row are read as every open placement of its
-    /// department and preceptor over the rows' whole span (what a write's check needs).
+    /// department and preceptor over the rows' whole span, as the store holds them now (what
+    /// a write's check needs: nothing kept).
     pub async fn load(
         tx: &mut Tx,
         rows: &[PlacementRow],
         more_students: &[&str],
     ) -> db::DbResult<Facts> {
-        let mut facts = Facts::load_common(tx, rows, more_students).await?;
+        let mut facts = Facts::load_common(tx, rows, more_students, None).await?;
         if rows.is_empty() {
             return Ok(facts);
         }
-        let (from, to) = span(rows);
+        let days = Some(span(rows));
+        let mut students: Vec<&str> = rows
+            .iter()
+            .filter_map(|r| r.student_id.as_deref())
+            .collect();
+        students.extend_from_slice(more_students);
         let departments: Vec<&str> = rows.iter().map(|r| r.department_id.as_str()).collect();
         let preceptors: Vec<&str> = rows
             .iter()
             .filter_map(|r| r.preceptor_id.as_deref())
             .collect();
-        facts.open_by_department = open_grouped(
-            tx,
-            DependsOnAny::Department,
-            &departments,
-            (from, to),
-            |p| Some(&p.department_id),
-        )
-        .await?;
+        facts.open_by_student = open_grouped(tx, DependsOnAny::Student, &students, days).await?;
+        facts.open_by_department =
+            open_grouped(tx, DependsOnAny::Department, &departments, days).await?;
         facts.open_by_preceptor =
-            open_grouped(tx, DependsOnAny::Preceptor, &preceptors, (from, to), |p| {
-                p.preceptor_id.as_deref()
-            })
-            .await?;
+            open_grouped(tx, DependsOnAny::Preceptor, &preceptors, days).await?;
         Ok(facts)
     }
 
     /// What every reader of `rows` needs: their programs, departments, preceptors, faculty,
-    /// students (with `more_students`), agreements, documents, the rules, and the students'
-    /// open placements over the rows' span. Not the seats and slots held ahead of each row,
-    /// which [`Facts::load`] and [`Facts::load_stored`] read each their own way.
+    /// students (with `more_students`), agreements, documents and the rules. Not the open
+    /// placements they are checked against, which [`Facts::load`] and
+    /// [`Facts::load_stored`] read each their own way.
     async fn load_common(
         tx: &mut Tx,
         rows: &[PlacementRow],
         more_students: &[&str],
+        kept: Option<KeptFacts<'_>>,
     ) -> db::DbResult<Facts> {
         if rows.is_empty() {
             return Ok(Facts::default());
@@ -155,54 +331,56 @@ impl Facts {
         let users = ids(|r| r.faculty_user_id.as_deref());
         let mut students = ids(|r| r.student_id.as_deref());
         students.extend_from_slice(more_students);
-        let (from, to) = span(rows);
+        let (students, evidence) = students_and_evidence(tx, &students, kept).await?;
         Ok(Facts {
+            students,
+            evidence,
             programs: by_id(db::programs::get_many(tx, &programs).await?, |p| &p.id),
             departments: by_id(db::departments::get_many(tx, &departments).await?, |d| {
                 &d.id
             }),
             staff: by_id(db::staff::get_many(tx, &preceptors).await?, |s| &s.id),
             users: by_id(db::users::get_many(tx, &users).await?, |u| &u.id),
-            students: by_id(db::students::get_many(tx, &students).await?, |s| &s.id),
             agreements: grouped(db::agreements::of_schools(tx, &schools).await?, |a| {
                 Some(&a.school_id)
             }),
-            documents: grouped(db::documents::of_students(tx, &students).await?, |d| {
-                Some(&d.student_id)
-            }),
             rules: db::requirements::all(tx).await?,
-            open_by_student: open_grouped(tx, DependsOnAny::Student, &students, (from, to), |p| {
-                p.student_id.as_deref()
-            })
-            .await?,
+            open_by_student: HashMap::new(),
             open_by_department: HashMap::new(),
             open_by_preceptor: HashMap::new(),
-            overlaps: None,
         })
     }
 
-    /// As [`Facts::load`], for placements as they are stored (a list's page): the seats and
-    /// slots held ahead of each are read as the open placements overlapping its own days
-    /// (`db::placements::overlapping_open`), not as every open placement of its department
-    /// and preceptor over the page's whole span.
-    pub async fn load_stored(tx: &mut Tx, rows: &[PlacementRow]) -> db::DbResult<Facts> {
-        let mut facts = Facts::load_common(tx, rows, &[]).await?;
-        // Only an open placement has risks to check (`risks::risks_of_many`).
-        let ids: Vec<&str> = rows
+    /// As [`Facts::load`], for placements as they are stored (a list's page, read without a
+    /// write): each student's record and documents, and the open placements of each open
+    /// row's student, department and preceptor, are taken from `kept` or read (all days) and
+    /// kept. Only an open placement has risks to check (`risks::risks_of_many`).
+    pub async fn load_stored(
+        tx: &mut Tx,
+        rows: &[PlacementRow],
+        kept: KeptFacts<'_>,
+    ) -> db::DbResult<Facts> {
+        let mut facts = Facts::load_common(tx, rows, &[], Some(kept)).await?;
+        let open: Vec<&PlacementRow> = rows
             .iter()
             .filter(|r| !matches!(r.status.as_str(), "cancelled" | "completed"))
-            .map(|r| r.id.as_str())
             .collect();
-        let mut overlaps = Overlaps::default();
-        for (on, map) in [
-            (DependsOnAny::Department, &mut overlaps.department),
-            (DependsOnAny::Preceptor, &mut overlaps.preceptor),
-        ] {
-            for o in db::placements::overlapping_open(tx, on, &ids).await? {
-                map.entry(o.0.clone()).or_default().push(o);
-            }
+        if open.is_empty() {
+            return Ok(facts);
         }
-        facts.overlaps = Some(overlaps);
+        let students: Vec<&str> = open
+            .iter()
+            .filter_map(|r| r.student_id.as_deref())
+            .collect();
+        let departments: Vec<&str> = open.iter().map(|r| r.department_id.as_str()).collect();
+        let preceptors: Vec<&str> = open
+            .iter()
+            .filter_map(|r| r.preceptor_id.as_deref())
+            .collect();
+        facts.open_by_student = open_kept(tx, DependsOnAny::Student, &students, kept).await?;
+        facts.open_by_department =
+            open_kept(tx, DependsOnAny::Department, &departments, kept).await?;
+        facts.open_by_preceptor = open_kept(tx, DependsOnAny::Preceptor, &preceptors, kept).await?;
         Ok(facts)
     }
 
@@ -249,10 +427,11 @@ impl Facts {
             })
             .collect();
         let evidence = self
-            .documents
+            .evidence
             .get(student_id)
-            .into_iter()
-            .flatten()
+            .map(|v| v.as_slice())
+            .unwrap_or_default()
+            .iter()
             .filter_map(|d| {
                 Some(clearance::Evidence {
                     status: clearance::DocStatus::parse(&d.status)?,
@@ -277,13 +456,13 @@ impl Facts {
             starts_on: row.starts_on,
             ends_on: row.ends_on,
         };
-        // Borrowed, never cloned: a department's open placements are read once for a page and
-        // looked through for each of its rows.
-        fn open<'a>(map: &'a HashMap<String, Vec<PlacementRow>>, id: &str) -> &'a [PlacementRow] {
-            map.get(id).map(Vec::as_slice).unwrap_or_default()
+        // Borrowed, never cloned: a department's open placements are read once for a page (or
+        // kept for many) and looked through for each of its rows.
+        fn open<'a>(map: &'a HashMap<String, Arc<Vec<Held>>>, id: &str) -> &'a [Held] {
+            map.get(id).map(|v| v.as_slice()).unwrap_or_default()
         }
         // The seats and slots held ahead of this placement, on its days.
-        let held_before = |rows: &[PlacementRow]| -> Vec<Period> {
+        let held_before = |rows: &[Held]| -> Vec<Period> {
             rows.iter()
                 .filter(|o| o.id != row.id && before(o, row))
                 .filter_map(|o| Period::new(o.starts_on, o.ends_on))
@@ -293,7 +472,9 @@ impl Facts {
         let (student, bookings) = match student_id {
             None => (None, vec![]),
             Some(sid) => (
-                self.students.get(sid).cloned().map(Student::facts),
+                self.students
+                    .get(sid)
+                    .map(|s| Student::facts(s.as_ref().clone())),
                 open(&self.open_by_student, sid)
                     .iter()
                     .filter(|o| o.id != row.id)
@@ -306,23 +487,11 @@ impl Facts {
                     .collect(),
             ),
         };
-        // Read for this placement's days alone (`load_stored`), or picked from every open one.
-        let held_overlapping = |by: &HashMap<String, Vec<Overlap>>| -> Vec<Period> {
-            by.get(&row.id)
-                .into_iter()
-                .flatten()
-                .filter(|(_, id, created_at, ..)| (*created_at, id) < (row.created_at, &row.id))
-                .filter_map(|(.., starts_on, ends_on)| Period::new(*starts_on, *ends_on))
-                .collect()
-        };
         let department = self
             .departments
             .get(&row.department_id)
             .map(|d| DepartmentFacts {
-                held: match &self.overlaps {
-                    Some(o) => held_overlapping(&o.department),
-                    None => held_before(open(&self.open_by_department, &d.id)),
-                },
+                held: held_before(open(&self.open_by_department, &d.id)),
                 id: d.id.clone(),
                 name: d.name.clone(),
                 capacity: d.capacity,
@@ -332,10 +501,9 @@ impl Facts {
             None => Supervisor::None,
             Some(pid) => match self.staff.get(pid) {
                 None => Supervisor::Unknown,
-                Some(s) => Supervisor::Known(s.preceptor_facts(match &self.overlaps {
-                    Some(o) => held_overlapping(&o.preceptor),
-                    None => held_before(open(&self.open_by_preceptor, pid)),
-                })),
+                Some(s) => Supervisor::Known(
+                    s.preceptor_facts(held_before(open(&self.open_by_preceptor, pid))),
+                ),
             },
         };
         LiveFacts {

@@ -3,7 +3,7 @@
 //! student is cleared, then `cleared`), the clearance, starting within a window, and at risk.
 //! The page and the API apply the same [`Derived`] to each row the store answers, from facts
 //! read for many rows at once (`service::facts`).
-use super::facts::Facts;
+use super::facts::{Facts, KeptFacts};
 use super::risks::FACTS_BATCH;
 use crate::db::{Tx, placements::PlacementRow};
 use crate::domain::{clearance::Clearance, records::Placement};
@@ -118,6 +118,7 @@ impl Derived {
     pub async fn keep(
         &self,
         tx: &mut Tx,
+        held: KeptFacts<'_>,
         rows: Vec<PlacementRow>,
         today: NaiveDate,
     ) -> AppResult<Vec<PlacementRow>> {
@@ -130,7 +131,7 @@ impl Derived {
         }
         let mut kept = Vec::new();
         for batch in rows.chunks(FACTS_BATCH) {
-            let facts = Facts::load_stored(tx, batch).await?;
+            let facts = Facts::load_stored(tx, batch, held).await?;
             kept.extend(
                 batch
                     .iter()

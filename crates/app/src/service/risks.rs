@@ -310,6 +310,7 @@ pub struct AtRisk {
 /// The open placements the caller sees that are at risk, ending today or later, soonest
 /// first (the office's home).
 pub async fn at_risk(st: &AppState, scope: &Scope, today: NaiveDate) -> AppResult<Vec<AtRisk>> {
+    let held = st.kept_facts();
     let mut tx = st.db.read().await?;
     let mut out = vec![];
     // The scope rule itself (domain::scope), not service::placements::visible, which
@@ -320,7 +321,7 @@ pub async fn at_risk(st: &AppState, scope: &Scope, today: NaiveDate) -> AppResul
         .filter(|row| scope.sees_placement(&row.parties()))
         .collect();
     for batch in rows.chunks(FACTS_BATCH) {
-        let facts = Facts::load_stored(&mut tx, batch).await?;
+        let facts = Facts::load_stored(&mut tx, batch, held).await?;
         for row in batch {
             let risks = risks_with(&mut tx, &facts, row).await?;
             if !risks.is_empty() {

@@ -579,6 +579,15 @@ db_test!(
         )
         .await
         .remove(0);
+        // Each list below is read before the next write and again after it: the list keeps
+        // each department's, preceptor's and student's open placements while nothing is
+        // written (service::facts::FactsKept), and each write here changes what they hold.
+        let listed_risks = |query: &'static str, p: &Value| {
+            let (app, w, p) = (&app, &w, p.clone());
+            async move { risk_codes(&item_of(&listed_twice(app, w, query).await, &p)) }
+        };
+        assert!(listed_risks("", &second).await.is_empty());
+        assert!(ids(&listed_twice(&app, &w, "at_risk=true").await).is_empty());
         // The department takes one student at a time now: the earlier placement keeps its
         // seat, the later one is at risk.
         let dept = expect_status(
@@ -596,6 +605,12 @@ db_test!(
             affected(&dept, &second),
             ["department_at_capacity"],
             "{dept}"
+        );
+        assert!(listed_risks("", &first).await.is_empty());
+        assert_eq!(listed_risks("", &second).await, ["department_at_capacity"]);
+        assert_eq!(
+            ids(&listed_twice(&app, &w, "at_risk=true").await),
+            [sid(&second)]
         );
         expect_status(
             transition(&app, &w.school, &first, &to("confirmed")).await,
@@ -625,6 +640,10 @@ db_test!(
             ["department_at_capacity", "preceptor_at_capacity"],
             "{staff}"
         );
+        assert_eq!(
+            listed_risks("", &second).await,
+            ["department_at_capacity", "preceptor_at_capacity"]
+        );
         expect_problem(
             transition(&app, &w.school, &second, &to("confirmed")).await,
             409,
@@ -644,6 +663,9 @@ db_test!(
         )
         .await;
         assert_eq!(get_placement(&app, &w, &second).await["risks"], json!([]));
+        assert!(listed_risks("", &second).await.is_empty());
+        assert!(listed_risks("status=proposed", &second).await.is_empty());
+        assert!(ids(&listed_twice(&app, &w, "at_risk=true").await).is_empty());
         expect_status(
             transition(&app, &w.school, &second, &to("confirmed")).await,
             200,

@@ -10,10 +10,12 @@ use crate::http::extract::Params;
 use crate::service::placement_filters::STARTING_DAYS;
 use crate::state::AppState;
 
-/// The rows of one page, or every row when a derived filter is set.
+/// The rows of one page, or every row when a derived filter is set; `held` was read before
+/// `tx` began (`AppState::kept_facts`).
 pub async fn rows(
     st: &AppState,
     tx: &mut Tx,
+    held: crate::service::facts::KeptFacts<'_>,
     scope: &Scope,
     filter: &db::placements::Filter,
     page: db::Page,
@@ -34,7 +36,7 @@ pub async fn rows(
     let mut rows = db::placements::list(tx, scope, filter, &page).await?;
     if whole {
         rows.items = derived
-            .keep(tx, std::mem::take(&mut rows.items), today)
+            .keep(tx, held, std::mem::take(&mut rows.items), today)
             .await?;
         rows.next_cursor = None;
     }

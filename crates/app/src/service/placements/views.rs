@@ -1,7 +1,7 @@
 //! A placement as its readers see it: the stored row with its clearance, risks and shown
 //! status derived from facts read for many rows at once (`service::facts`), one or a page,
 //! the list's page taking the views kept since the last write (`AppState::placement_views`).
-use super::super::facts::Facts;
+use super::super::facts::{Facts, KeptFacts};
 use super::super::placement_filters::Derived;
 use crate::db::listings::ListingKey;
 use crate::db::{self, Tx, placements::PlacementRow, requests::FacultySupervisor};
@@ -33,13 +33,15 @@ pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> AppResult
 }
 
 /// A page of placements as their readers see them, from facts read for the whole page in
-/// about 15 queries ([`Facts::load`]), in the page's order.
+/// about 15 queries ([`Facts::load_stored`], departments' and preceptors' open placements
+/// through `held`), in the page's order.
 pub async fn views(
     tx: &mut Tx,
+    held: KeptFacts<'_>,
     rows: Vec<PlacementRow>,
     today: NaiveDate,
 ) -> AppResult<Vec<Placement>> {
-    let facts = Facts::load_stored(tx, &rows).await?;
+    let facts = Facts::load_stored(tx, &rows, held).await?;
     let risks = crate::service::risks::risks_of_many(tx, &facts, &rows).await?;
     rows.into_iter()
         .zip(risks)
@@ -80,6 +82,7 @@ where
     // Read before the store is, so what a write changes meanwhile is kept under the older tag
     // and never answered again.
     let read_at = st.db.write_generation();
+    let held = KeptFacts::at(&st.facts_kept, read_at);
     let tag = answer_tag(read_at, today);
     // A list's page: no common snapshot needed (Db::read_latest).
     let mut tx = st.db.read_latest().await?;
@@ -117,13 +120,19 @@ where
         .unwrap_or_default();
     ids.extend(ahead_ids.iter().map(String::as_str));
     // Keeps every row read, the page's and those ahead of it.
-    rows.fill(answers::<T>(&mut tx, &ids, today, tag).await?, |_, _| {})?;
+    rows.fill(
+        answers::<T>(&mut tx, held, &ids, today, tag).await?,
+        |_, _| {},
+    )?;
     // Released before waiting on others, who may be waiting on these.
     drop(ahead_claim);
     let rest = rows.answered_by_others(claim).await;
     if !rest.is_empty() {
         let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
-        rows.fill(answers::<T>(&mut tx, &rest, today, tag).await?, |_, _| {})?;
+        rows.fill(
+            answers::<T>(&mut tx, held, &rest, today, tag).await?,
+            |_, _| {},
+        )?;
     }
     Ok(rows.into_body()?)
 }
@@ -142,6 +151,7 @@ fn tagged(
 /// The placements with these ids as `T`, each with `tag`, for [`list_answers`].
 async fn answers<T: From<Placement>>(
     tx: &mut Tx,
+    held: KeptFacts<'_>,
     ids: &[&str],
     today: NaiveDate,
     tag: i64,
@@ -150,7 +160,7 @@ async fn answers<T: From<Placement>>(
         return Ok(Vec::new());
     }
     let rows = db::placements::get_many(tx, ids).await?;
-    Ok(views(tx, rows, today)
+    Ok(views(tx, held, rows, today)
         .await?
         .into_iter()
         .map(|v| (v.id.clone(), Some(tag), T::from(v)))
@@ -173,6 +183,7 @@ pub async fn list_views(
     // Read before the store is: a view derived from what a write changed meanwhile is kept
     // under the older generation, so it is never used (`Recent::put`).
     let generation = st.db.write_generation();
+    let held = KeptFacts::at(&st.facts_kept, generation);
     // A list's page: no common snapshot needed (Db::read_latest).
     let mut tx = st.db.read_latest().await?;
     let rows = db::placements::list(&mut tx, scope, filter, page).await?;
@@ -191,7 +202,7 @@ pub async fn list_views(
         .collect();
     if !missing.is_empty() {
         let mut derived_views = std::collections::HashMap::new();
-        for view in views(&mut tx, missing, today).await? {
+        for view in views(&mut tx, held, missing, today).await? {
             st.placement_views
                 .put((view.id.clone(), today), view.clone(), generation);
             derived_views.insert(view.id.clone(), view);

@@ -7,10 +7,12 @@ pub(super) async fn list(State(st): State<AppState>, user: PageUser, params: Par
     // The API's filters, read the same way (`input::placements::filter`): onboarding and
     // cleared are confirmed placements, split by their clearance (`derived`).
     let filter = crate::http::input::placements::filter(&params)?;
+    let held = st.kept_facts();
     let mut tx = st.db.read().await?;
-    let rows =
-        crate::http::pages::placement_filters::rows(&st, &mut tx, &scope, &filter, page, &params)
-            .await?;
+    let rows = crate::http::pages::placement_filters::rows(
+        &st, &mut tx, held, &scope, &filter, page, &params,
+    )
+    .await?;
     let schools = db::schools::all_names(&mut tx).await?;
     let depts = db::departments::all_names(&mut tx).await?;
     let sites: Vec<(String, String)> = db::sites::all(&mut tx)

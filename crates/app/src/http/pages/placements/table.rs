@@ -72,11 +72,13 @@ pub async fn table(
         ],
         "No placements.",
     );
+    let held = st.kept_facts();
     let mut tx = st.db.read().await?;
     let mut views = Vec::with_capacity(rows.len());
     for batch in rows.chunks(crate::service::risks::FACTS_BATCH) {
         views.extend(
-            crate::service::placements::views(&mut tx, batch.to_vec(), st.clock.today()).await?,
+            crate::service::placements::views(&mut tx, held, batch.to_vec(), st.clock.today())
+                .await?,
         );
     }
     for (r, v) in rows.iter().zip(views) {
