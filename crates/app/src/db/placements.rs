@@ -396,6 +396,43 @@ pub async fn open_held_by_any(
     }
 }
 
+/// An open placement overlapping another's days and sharing its department or preceptor
+/// ([`overlapping_open`]): the other's id, and what it holds.
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct Overlapping {
+    pub placement_id: String,
+    #[sqlx(flatten)]
+    pub held: Held,
+}
+
+/// For each of these stored placements, the open placements (not cancelled or completed)
+/// sharing its department (or preceptor) whose days overlap its own, in one query, in
+/// `starts_on, id` order for each: only what each placement's seat or slot check needs,
+/// however many the department holds in all. What a lone page reads (a first page after a
+/// write); a list read page after page reads each department's whole instead, once
+/// ([`open_held_by_any`]).
+pub async fn overlapping_open(
+    tx: &mut Tx,
+    on: DependsOnAny,
+    placement_ids: &[&str],
+) -> DbResult<Vec<Overlapping>> {
+    let column = on.column();
+    super::fetch_in(
+        tx,
+        &format!(
+            "SELECT p.id AS placement_id, o.id, o.student_id, o.department_id, o.preceptor_id,
+                    o.created_at, o.starts_on, o.ends_on
+             FROM placements p
+             JOIN placements o ON o.{column} = p.{column} AND o.id <> p.id
+             WHERE p.id IN ({{ids}}) AND o.status NOT IN ('cancelled', 'completed')
+             AND o.starts_on <= p.ends_on AND o.ends_on >= p.starts_on
+             ORDER BY p.id, o.starts_on, o.id"
+        ),
+        placement_ids,
+    )
+    .await
+}
+
 /// Which of these students have an open placement (not cancelled or completed): the ones a
 /// change to their record must have reviewed for risks (the bulk import's updates).
 pub async fn students_with_open(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<String>> {

@@ -50,6 +50,17 @@ pub struct Facts {
     open_by_student: HashMap<String, Arc<Vec<Held>>>,
     open_by_department: HashMap<String, Arc<Vec<Held>>>,
     open_by_preceptor: HashMap<String, Arc<Vec<Held>>>,
+    /// Read by [`Facts::load_stored`] with nothing kept, instead of the two above: per
+    /// placement id, the open placements overlapping its own days in its department and with
+    /// its preceptor.
+    overlapping: Option<Overlaps>,
+}
+
+/// Per placement id, the open placements overlapping it (`db::placements::overlapping_open`).
+#[derive(Default)]
+struct Overlaps {
+    department: HashMap<String, Vec<Held>>,
+    preceptor: HashMap<String, Vec<Held>>,
 }
 
 /// What the lists' facts keep per record while no write has committed
@@ -94,6 +105,11 @@ impl<'a> KeptFacts<'a> {
     /// will read through this began.
     pub fn at(kept: &'a FactsKept, generation: u64) -> Self {
         KeptFacts { kept, generation }
+    }
+
+    /// The write generation the facts are kept under.
+    pub fn generation(&self) -> u64 {
+        self.generation
     }
 }
 
@@ -348,19 +364,24 @@ impl Facts {
             open_by_student: HashMap::new(),
             open_by_department: HashMap::new(),
             open_by_preceptor: HashMap::new(),
+            overlapping: None,
         })
     }
 
-    /// As [`Facts::load`], for placements as they are stored (a list's page, read without a
-    /// write): each student's record and documents, and the open placements of each open
-    /// row's student, department and preceptor, are taken from `kept` or read (all days) and
-    /// kept. Only an open placement has risks to check (`risks::risks_of_many`).
+    /// As [`Facts::load`], for placements as they are stored (read without a write). With
+    /// `kept` (a list read page after page, a list read whole): each student's record and
+    /// documents, and the open placements of each open row's student, department and
+    /// preceptor, are taken from `kept` or read (all days) and kept. Without (a lone page,
+    /// such as a first page read again after each write): nothing is kept, and each row's
+    /// seats and slots are read as the open placements overlapping its own days
+    /// (`db::placements::overlapping_open`), fewer rows than its department's and preceptor's
+    /// whole. Only an open placement has risks to check (`risks::risks_of_many`).
     pub async fn load_stored(
         tx: &mut Tx,
         rows: &[PlacementRow],
-        kept: KeptFacts<'_>,
+        kept: Option<KeptFacts<'_>>,
     ) -> db::DbResult<Facts> {
-        let mut facts = Facts::load_common(tx, rows, &[], Some(kept)).await?;
+        let mut facts = Facts::load_common(tx, rows, &[], kept).await?;
         let open: Vec<&PlacementRow> = rows
             .iter()
             .filter(|r| !matches!(r.status.as_str(), "cancelled" | "completed"))
@@ -372,6 +393,22 @@ impl Facts {
             .iter()
             .filter_map(|r| r.student_id.as_deref())
             .collect();
+        let Some(kept) = kept else {
+            facts.open_by_student =
+                open_grouped(tx, DependsOnAny::Student, &students, Some(span(rows))).await?;
+            let ids: Vec<&str> = open.iter().map(|r| r.id.as_str()).collect();
+            let mut overlaps = Overlaps::default();
+            for (on, map) in [
+                (DependsOnAny::Department, &mut overlaps.department),
+                (DependsOnAny::Preceptor, &mut overlaps.preceptor),
+            ] {
+                for o in db::placements::overlapping_open(tx, on, &ids).await? {
+                    map.entry(o.placement_id).or_default().push(o.held);
+                }
+            }
+            facts.overlapping = Some(overlaps);
+            return Ok(facts);
+        };
         let departments: Vec<&str> = open.iter().map(|r| r.department_id.as_str()).collect();
         let preceptors: Vec<&str> = open
             .iter()
@@ -487,11 +524,20 @@ impl Facts {
                     .collect(),
             ),
         };
+        // Read for this placement's days alone, or picked from every open one.
+        let overlapping = |by: fn(&Overlaps) -> &HashMap<String, Vec<Held>>| {
+            self.overlapping
+                .as_ref()
+                .map(|o| by(o).get(&row.id).map(Vec::as_slice).unwrap_or_default())
+        };
         let department = self
             .departments
             .get(&row.department_id)
             .map(|d| DepartmentFacts {
-                held: held_before(open(&self.open_by_department, &d.id)),
+                held: held_before(
+                    overlapping(|o| &o.department)
+                        .unwrap_or_else(|| open(&self.open_by_department, &d.id)),
+                ),
                 id: d.id.clone(),
                 name: d.name.clone(),
                 capacity: d.capacity,
@@ -502,7 +548,10 @@ impl Facts {
             Some(pid) => match self.staff.get(pid) {
                 None => Supervisor::Unknown,
                 Some(s) => Supervisor::Known(
-                    s.preceptor_facts(held_before(open(&self.open_by_preceptor, pid))),
+                    s.preceptor_facts(held_before(
+                        overlapping(|o| &o.preceptor)
+                            .unwrap_or_else(|| open(&self.open_by_preceptor, pid)),
+                    )),
                 ),
             },
         };

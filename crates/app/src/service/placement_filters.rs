@@ -131,7 +131,7 @@ impl Derived {
         }
         let mut kept = Vec::new();
         for batch in rows.chunks(FACTS_BATCH) {
-            let facts = Facts::load_stored(tx, batch, held).await?;
+            let facts = Facts::load_stored(tx, batch, Some(held)).await?;
             kept.extend(
                 batch
                     .iter()

@@ -321,7 +321,7 @@ pub async fn at_risk(st: &AppState, scope: &Scope, today: NaiveDate) -> AppResul
         .filter(|row| scope.sees_placement(&row.parties()))
         .collect();
     for batch in rows.chunks(FACTS_BATCH) {
-        let facts = Facts::load_stored(&mut tx, batch, held).await?;
+        let facts = Facts::load_stored(&mut tx, batch, Some(held)).await?;
         for row in batch {
             let risks = risks_with(&mut tx, &facts, row).await?;
             if !risks.is_empty() {

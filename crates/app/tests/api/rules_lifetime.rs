@@ -1157,3 +1157,71 @@ db_test_with!(
         assert_eq!(item(&later), get_placement(&app, &w, &p).await);
     }
 );
+
+db_test!(
+    a_long_list_walked_page_after_page_reads_as_each_placement_does,
+    |app| async move {
+        // 120 placements, pages of 7: each later page that misses reads the 150 after it, in
+        // two halves at once (service::placements::list_answers), with each department's,
+        // preceptor's and student's facts kept while nothing is written. Every placement
+        // walked must read as its own record does (derived from the store alone), before and
+        // after writes that change the seats held ahead of many of them.
+        let w = world_of(&app, 200, 200, 60).await;
+        let students: Vec<&Value> = w.students.iter().collect();
+        let dept = &w.f.department;
+        let mut placed = vec![];
+        for (group, from, until) in [
+            (&students[..30], "2027-03-01", "2027-03-26"),
+            (&students[30..], "2027-03-15", "2027-04-09"),
+            (&students[..30], "2027-05-03", "2027-05-28"),
+            (&students[30..], "2027-05-10", "2027-06-04"),
+        ] {
+            placed.extend(placed_in(&app, &w, group, dept, from, until).await);
+        }
+        assert_eq!(placed.len(), 120);
+        let walked_as_read = |label: &'static str| {
+            let (app, w) = (&app, &w);
+            async move {
+                let walked = app.all_pages(&w.office, "/api/v1/placements", 7).await;
+                assert_eq!(walked.len(), 120, "{label}");
+                let mut at_risk = 0;
+                for item in &walked {
+                    assert_eq!(item, &get_placement(app, w, item).await, "{label}");
+                    at_risk += usize::from(!risk_codes(item).is_empty());
+                }
+                at_risk
+            }
+        };
+        assert_eq!(walked_as_read("as placed").await, 0);
+        // Fewer seats and slots: the later placements in each period are at risk.
+        for (path, body) in [
+            (
+                format!("/api/v1/departments/{}", sid(dept)),
+                json!({ "capacity": 40 }),
+            ),
+            (
+                format!("/api/v1/staff/{}", sid(&w.preceptor)),
+                json!({ "max_students": 45 }),
+            ),
+        ] {
+            expect_status(app.patch(&w.office, &path, &body).await, 200).await;
+            assert!(walked_as_read("fewer seats").await > 0);
+        }
+        let before = walked_as_read("again, nothing written").await;
+        // Cancelling early placements frees seats held ahead of the later ones.
+        for p in &placed[..20] {
+            expect_status(
+                transition(
+                    &app,
+                    &w.office,
+                    p,
+                    &json!({ "to": "cancelled", "reason": "moved" }),
+                )
+                .await,
+                200,
+            )
+            .await;
+        }
+        assert!(walked_as_read("after cancelling").await < before);
+    }
+);

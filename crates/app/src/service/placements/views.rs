@@ -33,11 +33,11 @@ pub async fn view(tx: &mut Tx, row: PlacementRow, today: NaiveDate) -> AppResult
 }
 
 /// A page of placements as their readers see them, from facts read for the whole page in
-/// about 15 queries ([`Facts::load_stored`], departments' and preceptors' open placements
-/// through `held`), in the page's order.
+/// about 15 queries ([`Facts::load_stored`]: through `held` for a list read page after page or
+/// whole, without for a lone page), in the page's order.
 pub async fn views(
     tx: &mut Tx,
-    held: KeptFacts<'_>,
+    held: Option<KeptFacts<'_>>,
     rows: Vec<PlacementRow>,
     today: NaiveDate,
 ) -> AppResult<Vec<Placement>> {
@@ -76,7 +76,7 @@ pub async fn list_answers<T>(
     page: &db::Page,
 ) -> AppResult<axum::body::Bytes>
 where
-    T: serde::Serialize + From<Placement>,
+    T: serde::Serialize + From<Placement> + Send + 'static,
 {
     let today = st.clock.today();
     // Read before the store is, so what a write changes meanwhile is kept under the older tag
@@ -119,15 +119,19 @@ where
         .map(|c| c.ids().into_iter().map(str::to_string).collect())
         .unwrap_or_default();
     ids.extend(ahead_ids.iter().map(String::as_str));
-    // Keeps every row read, the page's and those ahead of it.
-    rows.fill(
-        answers::<T>(&mut tx, held, &ids, today, tag).await?,
-        |_, _| {},
-    )?;
-    // Released before waiting on others, who may be waiting on these.
+    // Keeps every row read, the page's and those ahead of it. Facts are kept per record only
+    // for a list read on (`Facts::load_stored`): a lone page reads fewer rows without.
+    let held = ahead.is_some().then_some(held);
+    let derived = answers_in_two::<T>(st, &mut tx, held, &ids, today, tag).await?;
+    rows.fill(derived, |_, _| {})?;
+    // Released before waiting on others, who may be waiting on these; and the connection
+    // too, as the rows waited on may be derived by a task that needs one of its own
+    // (`answers_in_two`): with every connection held by a waiter, it would wait for ever.
     drop(ahead_claim);
+    drop(tx);
     let rest = rows.answered_by_others(claim).await;
     if !rest.is_empty() {
+        let mut tx = st.db.read_latest().await?;
         let rest: Vec<&str> = rest.iter().map(String::as_str).collect();
         rows.fill(
             answers::<T>(&mut tx, held, &rest, today, tag).await?,
@@ -148,10 +152,46 @@ fn tagged(
     listed
 }
 
+/// Fewest placements [`answers_in_two`] derives in two halves at once: a page with the
+/// placements read ahead of it, not a page alone.
+const DERIVED_IN_TWO_FROM: usize = 100;
+
+/// [`answers`], a long list of them (a page with the placements read ahead of it) in two
+/// halves at once: the second on a task of its own with its own connection, so that the
+/// machine's other core derives beside this one. A list walked page after page waits on these
+/// on its first pass (issue 18 point 4); one task would leave a core of two idle.
+async fn answers_in_two<T>(
+    st: &AppState,
+    tx: &mut Tx,
+    held: Option<KeptFacts<'_>>,
+    ids: &[&str],
+    today: NaiveDate,
+    tag: i64,
+) -> AppResult<Vec<(String, Option<i64>, T)>>
+where
+    T: From<Placement> + Send + 'static,
+{
+    if ids.len() < DERIVED_IN_TWO_FROM {
+        return answers(tx, held, ids, today, tag).await;
+    }
+    let (mine, theirs) = ids.split_at(ids.len() / 2);
+    let theirs: Vec<String> = theirs.iter().map(|id| id.to_string()).collect();
+    let (other_st, generation) = (st.clone(), held.map(|h| h.generation()));
+    let other = tokio::spawn(async move {
+        let held = generation.map(|g| KeptFacts::at(&other_st.facts_kept, g));
+        let ids: Vec<&str> = theirs.iter().map(String::as_str).collect();
+        let mut tx = other_st.db.read_latest().await?;
+        answers::<T>(&mut tx, held, &ids, today, tag).await
+    });
+    let mut out = answers(tx, held, mine, today, tag).await?;
+    out.extend(other.await.map_err(anyhow::Error::from)??);
+    Ok(out)
+}
+
 /// The placements with these ids as `T`, each with `tag`, for [`list_answers`].
 async fn answers<T: From<Placement>>(
     tx: &mut Tx,
-    held: KeptFacts<'_>,
+    held: Option<KeptFacts<'_>>,
     ids: &[&str],
     today: NaiveDate,
     tag: i64,
@@ -183,7 +223,6 @@ pub async fn list_views(
     // Read before the store is: a view derived from what a write changed meanwhile is kept
     // under the older generation, so it is never used (`Recent::put`).
     let generation = st.db.write_generation();
-    let held = KeptFacts::at(&st.facts_kept, generation);
     // A list's page: no common snapshot needed (Db::read_latest).
     let mut tx = st.db.read_latest().await?;
     let rows = db::placements::list(&mut tx, scope, filter, page).await?;
@@ -202,7 +241,7 @@ pub async fn list_views(
         .collect();
     if !missing.is_empty() {
         let mut derived_views = std::collections::HashMap::new();
-        for view in views(&mut tx, held, missing, today).await? {
+        for view in views(&mut tx, None, missing, today).await? {
             st.placement_views
                 .put((view.id.clone(), today), view.clone(), generation);
             derived_views.insert(view.id.clone(), view);

@@ -77,8 +77,13 @@ pub async fn table(
     let mut views = Vec::with_capacity(rows.len());
     for batch in rows.chunks(crate::service::risks::FACTS_BATCH) {
         views.extend(
-            crate::service::placements::views(&mut tx, held, batch.to_vec(), st.clock.today())
-                .await?,
+            crate::service::placements::views(
+                &mut tx,
+                Some(held),
+                batch.to_vec(),
+                st.clock.today(),
+            )
+            .await?,
         );
     }
     for (r, v) in rows.iter().zip(views) {
