@@ -47,14 +47,17 @@ pub struct Facts {
     /// Open placements per student, department and preceptor, in `starts_on, id` order
     /// (`db::placements::open_held_by_any`): over the rows' span ([`Facts::load`]), or all of
     /// them, kept per record ([`Facts::load_stored`]).
-    open_by_student: HashMap<String, Arc<Vec<Held>>>,
-    open_by_department: HashMap<String, Arc<Vec<Held>>>,
-    open_by_preceptor: HashMap<String, Arc<Vec<Held>>>,
+    open_by_student: OpenBy,
+    open_by_department: OpenBy,
+    open_by_preceptor: OpenBy,
     /// Read by [`Facts::load_stored`] with nothing kept, instead of the two above: per
     /// placement id, the open placements overlapping its own days in its department and with
     /// its preceptor.
     overlapping: Option<Overlaps>,
 }
+
+/// Open placements by the id of the record they depend on.
+type OpenBy = HashMap<String, Arc<Vec<Held>>>;
 
 /// Per placement id, the open placements overlapping it (`db::placements::overlapping_open`).
 #[derive(Default)]
@@ -286,6 +289,17 @@ async fn evidence_by_student(
         .collect())
 }
 
+/// The records of kind `on` that `rows` depend on (with repeats).
+fn depended_on<'a>(rows: &[&'a PlacementRow], on: DependsOnAny) -> Vec<&'a str> {
+    rows.iter()
+        .filter_map(|r| match on {
+            DependsOnAny::Student => r.student_id.as_deref(),
+            DependsOnAny::Department => Some(r.department_id.as_str()),
+            DependsOnAny::Preceptor => r.preceptor_id.as_deref(),
+        })
+        .collect()
+}
+
 /// Came before `row`: holds its seat or slot ahead of it when capacity drops.
 fn before(other: &Held, row: &PlacementRow) -> bool {
     (other.created_at, &other.id) < (row.created_at, &row.id)
@@ -306,21 +320,14 @@ impl Facts {
             return Ok(facts);
         }
         let days = Some(span(rows));
-        let mut students: Vec<&str> = rows
-            .iter()
-            .filter_map(|r| r.student_id.as_deref())
-            .collect();
-        students.extend_from_slice(more_students);
-        let departments: Vec<&str> = rows.iter().map(|r| r.department_id.as_str()).collect();
-        let preceptors: Vec<&str> = rows
-            .iter()
-            .filter_map(|r| r.preceptor_id.as_deref())
-            .collect();
-        facts.open_by_student = open_grouped(tx, DependsOnAny::Student, &students, days).await?;
-        facts.open_by_department =
-            open_grouped(tx, DependsOnAny::Department, &departments, days).await?;
-        facts.open_by_preceptor =
-            open_grouped(tx, DependsOnAny::Preceptor, &preceptors, days).await?;
+        let rows: Vec<&PlacementRow> = rows.iter().collect();
+        for (on, map) in facts.open_maps() {
+            let mut ids = depended_on(&rows, on);
+            if on == DependsOnAny::Student {
+                ids.extend_from_slice(more_students);
+            }
+            *map = open_grouped(tx, on, &ids, days).await?;
+        }
         Ok(facts)
     }
 
@@ -389,11 +396,8 @@ impl Facts {
         if open.is_empty() {
             return Ok(facts);
         }
-        let students: Vec<&str> = open
-            .iter()
-            .filter_map(|r| r.student_id.as_deref())
-            .collect();
         let Some(kept) = kept else {
+            let students = depended_on(&open, DependsOnAny::Student);
             facts.open_by_student =
                 open_grouped(tx, DependsOnAny::Student, &students, Some(span(rows))).await?;
             let ids: Vec<&str> = open.iter().map(|r| r.id.as_str()).collect();
@@ -409,16 +413,19 @@ impl Facts {
             facts.overlapping = Some(overlaps);
             return Ok(facts);
         };
-        let departments: Vec<&str> = open.iter().map(|r| r.department_id.as_str()).collect();
-        let preceptors: Vec<&str> = open
-            .iter()
-            .filter_map(|r| r.preceptor_id.as_deref())
-            .collect();
-        facts.open_by_student = open_kept(tx, DependsOnAny::Student, &students, kept).await?;
-        facts.open_by_department =
-            open_kept(tx, DependsOnAny::Department, &departments, kept).await?;
-        facts.open_by_preceptor = open_kept(tx, DependsOnAny::Preceptor, &preceptors, kept).await?;
+        for (on, map) in facts.open_maps() {
+            *map = open_kept(tx, on, &depended_on(&open, on), kept).await?;
+        }
         Ok(facts)
+    }
+
+    /// The open placements by student, department and preceptor, each with its kind.
+    fn open_maps(&mut self) -> [(DependsOnAny, &mut OpenBy); 3] {
+        [
+            (DependsOnAny::Student, &mut self.open_by_student),
+            (DependsOnAny::Department, &mut self.open_by_department),
+            (DependsOnAny::Preceptor, &mut self.open_by_preceptor),
+        ]
     }
 
     /// The faculty supervisor's user record, if any.
