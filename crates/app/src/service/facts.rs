@@ -78,17 +78,20 @@ pub struct FactsKept {
     students: Recent<String, Arc<Student>>,
 }
 
-/// How many records' facts [`FactsKept`] holds at most, of each kind: a consortium's 20,000
-/// students with room, and its hundreds of departments and thousands of preceptors (at most
-/// about 40 MiB in all: a student's record, five documents and two placements are about
-/// 1.4 KiB).
+/// How many students' records, students' documents, and students', departments' and
+/// preceptors' open placements [`FactsKept`] holds at most, each: a consortium's 20,000
+/// students with room, and its hundreds of departments and thousands of preceptors. A
+/// student's record, five documents and two placements are about 1.4 KiB; a department's
+/// open placements about 100 bytes each. The seeded consortium (20,000 students, 40,000
+/// placements) keeps about 60 MiB when all is kept.
 pub const FACTS_KEPT: usize = 24_576;
 
 impl FactsKept {
     /// Facts kept for at most `fresh_for` (the watch's guard, `db::recent`).
     pub fn new(fresh_for: std::time::Duration) -> Self {
         FactsKept {
-            held: Recent::new(fresh_for, FACTS_KEPT),
+            // Students', departments' and preceptors' lists share one map.
+            held: Recent::new(fresh_for, 3 * FACTS_KEPT),
             evidence: Recent::new(fresh_for, FACTS_KEPT),
             students: Recent::new(fresh_for, FACTS_KEPT),
         }

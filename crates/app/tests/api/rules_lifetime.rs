@@ -1166,19 +1166,8 @@ db_test!(
         // preceptor's and student's facts kept while nothing is written. Every placement
         // walked must read as its own record does (derived from the store alone), before and
         // after writes that change the seats held ahead of many of them.
-        let w = world_of(&app, 200, 200, 60).await;
-        let students: Vec<&Value> = w.students.iter().collect();
+        let (w, placed) = placed_120(&app).await;
         let dept = &w.f.department;
-        let mut placed = vec![];
-        for (group, from, until) in [
-            (&students[..30], "2027-03-01", "2027-03-26"),
-            (&students[30..], "2027-03-15", "2027-04-09"),
-            (&students[..30], "2027-05-03", "2027-05-28"),
-            (&students[30..], "2027-05-10", "2027-06-04"),
-        ] {
-            placed.extend(placed_in(&app, &w, group, dept, from, until).await);
-        }
-        assert_eq!(placed.len(), 120);
         let walked_as_read = |label: &'static str| {
             let (app, w) = (&app, &w);
             async move {
@@ -1223,5 +1212,60 @@ db_test!(
             .await;
         }
         assert!(walked_as_read("after cancelling").await < before);
+    }
+);
+
+/// A world of 60 students with 120 placements in its department over four overlapping
+/// periods (capacity and preceptor's maximum 200: none at risk).
+async fn placed_120(app: &TestApp) -> (World, Vec<Value>) {
+    let w = world_of(app, 200, 200, 60).await;
+    let students: Vec<&Value> = w.students.iter().collect();
+    let mut placed = vec![];
+    for (group, from, until) in [
+        (&students[..30], "2027-03-01", "2027-03-26"),
+        (&students[30..], "2027-03-15", "2027-04-09"),
+        (&students[..30], "2027-05-03", "2027-05-28"),
+        (&students[30..], "2027-05-10", "2027-06-04"),
+    ] {
+        placed.extend(placed_in(app, &w, group, &w.f.department, from, until).await);
+    }
+    assert_eq!(placed.len(), 120);
+    (w, placed)
+}
+
+/// A pool of two connections.
+fn two_connections(c: &mut practicum::config::Config) {
+    c.db_max_connections = 2;
+}
+
+db_test_with!(
+    walks_at_once_on_two_connections_each_read_the_whole_list,
+    two_connections,
+    |app| async move {
+        // Four clients walk 120 placements at once in pages of 7 on a pool of two
+        // connections. A later page that misses derives what it reads ahead in two halves,
+        // the second on a connection of its own, while the other clients wait for those
+        // rows: a caller holding its connection while it waits would leave that half's task
+        // waiting for the pool until its timeout, and the walks would fail.
+        let (w, _) = placed_120(&app).await;
+        for round in 0..2 {
+            // A write first, so that nothing derived before is kept.
+            expect_status(
+                app.patch(
+                    &w.office,
+                    &format!("/api/v1/departments/{}", sid(&w.f.department)),
+                    &json!({ "capacity": 50 - round }),
+                )
+                .await,
+                200,
+            )
+            .await;
+            let walks = (0..4).map(|_| app.all_pages(&w.office, "/api/v1/placements", 7));
+            let walked = futures_util::future::join_all(walks).await;
+            let whole = app.get_ok(&w.office, "/api/v1/placements?limit=500").await;
+            for walk in walked {
+                assert_eq!(Value::Array(walk), whole["items"], "round {round}");
+            }
+        }
     }
 );

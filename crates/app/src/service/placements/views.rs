@@ -121,14 +121,15 @@ where
     ids.extend(ahead_ids.iter().map(String::as_str));
     // Keeps every row read, the page's and those ahead of it. Facts are kept per record only
     // for a list read on (`Facts::load_stored`): a lone page reads fewer rows without.
+    // The connection goes with them (`answers_in_two` releases it before it waits), so no
+    // one waits on others holding one: the rows waited on may be derived by a task that
+    // needs a connection of its own, and with every connection held by a waiter it would
+    // wait for ever.
     let held = ahead.is_some().then_some(held);
-    let derived = answers_in_two::<T>(st, &mut tx, held, &ids, today, tag).await?;
+    let derived = answers_in_two::<T>(st, tx, held, &ids, today, tag).await?;
     rows.fill(derived, |_, _| {})?;
-    // Released before waiting on others, who may be waiting on these; and the connection
-    // too, as the rows waited on may be derived by a task that needs one of its own
-    // (`answers_in_two`): with every connection held by a waiter, it would wait for ever.
+    // Released before waiting on others, who may be waiting on these.
     drop(ahead_claim);
-    drop(tx);
     let rest = rows.answered_by_others(claim).await;
     if !rest.is_empty() {
         let mut tx = st.db.read_latest().await?;
@@ -153,16 +154,19 @@ fn tagged(
 }
 
 /// Fewest placements [`answers_in_two`] derives in two halves at once: a page with the
-/// placements read ahead of it, not a page alone.
+/// placements read ahead of it.
 const DERIVED_IN_TWO_FROM: usize = 100;
 
-/// [`answers`], a long list of them (a page with the placements read ahead of it) in two
-/// halves at once: the second on a task of its own with its own connection, so that the
-/// machine's other core derives beside this one. A list walked page after page waits on these
-/// on its first pass (issue 18 point 4); one task would leave a core of two idle.
+/// [`answers`] on `tx`, released before this waits on anything. A list read on (`held`: a
+/// page with the placements read ahead of it) of [`DERIVED_IN_TWO_FROM`] rows or more is
+/// derived in two halves at once: the second on a task of its own with its own connection, so
+/// that the machine's other core derives beside this one (a list walked page after page waits
+/// on these on its first pass, issue 18 point 4; one task left a core of two idle). The task
+/// is aborted if this is dropped (a client gone) or fails first, so no connection derives
+/// rows no one will keep.
 async fn answers_in_two<T>(
     st: &AppState,
-    tx: &mut Tx,
+    mut tx: Tx,
     held: Option<KeptFacts<'_>>,
     ids: &[&str],
     today: NaiveDate,
@@ -171,21 +175,33 @@ async fn answers_in_two<T>(
 where
     T: From<Placement> + Send + 'static,
 {
-    if ids.len() < DERIVED_IN_TWO_FROM {
-        return answers(tx, held, ids, today, tag).await;
-    }
+    let Some(kept) = held.filter(|_| ids.len() >= DERIVED_IN_TWO_FROM) else {
+        return answers(&mut tx, held, ids, today, tag).await;
+    };
     let (mine, theirs) = ids.split_at(ids.len() / 2);
     let theirs: Vec<String> = theirs.iter().map(|id| id.to_string()).collect();
-    let (other_st, generation) = (st.clone(), held.map(|h| h.generation()));
-    let other = tokio::spawn(async move {
-        let held = generation.map(|g| KeptFacts::at(&other_st.facts_kept, g));
+    let (other_st, generation) = (st.clone(), kept.generation());
+    let mut other = AbortOnDrop(tokio::spawn(async move {
+        let held = Some(KeptFacts::at(&other_st.facts_kept, generation));
         let ids: Vec<&str> = theirs.iter().map(String::as_str).collect();
         let mut tx = other_st.db.read_latest().await?;
         answers::<T>(&mut tx, held, &ids, today, tag).await
-    });
-    let mut out = answers(tx, held, mine, today, tag).await?;
-    out.extend(other.await.map_err(anyhow::Error::from)??);
+    }));
+    let mut out = answers(&mut tx, held, mine, today, tag).await?;
+    // This half never waits on the pool, so it always ends and frees its connection for the
+    // other half's task, even with every other connection held.
+    drop(tx);
+    out.extend((&mut other.0).await.map_err(anyhow::Error::from)??);
     Ok(out)
+}
+
+/// A spawned task aborted when its handle is dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// The placements with these ids as `T`, each with `tag`, for [`list_answers`].

@@ -72,18 +72,17 @@ pub async fn table(
         ],
         "No placements.",
     );
-    let held = st.kept_facts();
+    // Facts kept per record for a list read whole (a derived filter), not for a page: a
+    // page's rows' overlapping placements are fewer than their departments' whole
+    // (`Facts::load_stored`).
+    let whole = rows.len() > crate::service::risks::FACTS_BATCH;
+    let held = whole.then(|| st.kept_facts());
     let mut tx = st.db.read().await?;
     let mut views = Vec::with_capacity(rows.len());
     for batch in rows.chunks(crate::service::risks::FACTS_BATCH) {
         views.extend(
-            crate::service::placements::views(
-                &mut tx,
-                Some(held),
-                batch.to_vec(),
-                st.clock.today(),
-            )
-            .await?,
+            crate::service::placements::views(&mut tx, held, batch.to_vec(), st.clock.today())
+                .await?,
         );
     }
     for (r, v) in rows.iter().zip(views) {
