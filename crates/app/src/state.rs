@@ -47,8 +47,8 @@ pub struct AppStateFields {
     /// Lists read page after page, kept whole as ids and row tags (`db::listings`).
     pub listings: crate::db::listings::Listings,
     /// Students', departments' and preceptors' facts kept per record for the placements
-    /// lists (`service::facts::FactsKept`).
-    pub facts_kept: Arc<crate::service::facts::FactsKept>,
+    /// lists (`db::facts_kept::FactsKept`).
+    pub facts_kept: Arc<crate::db::facts_kept::FactsKept>,
 }
 
 impl AppState {
@@ -76,17 +76,17 @@ impl AppState {
                 ELIGIBILITY_KEPT,
             )),
             listings: crate::db::listings::Listings::new(),
-            facts_kept: Arc::new(crate::service::facts::FactsKept::new(VIEWS_FRESH_FOR)),
+            facts_kept: Arc::new(crate::db::facts_kept::FactsKept::new(VIEWS_FRESH_FOR)),
             config: Arc::new(config),
             clock,
         }))
     }
 
     /// The facts kept per student, department and preceptor as of now
-    /// (`service::facts::KeptFacts`): call it *before* opening the transaction that reads
+    /// (`db::facts_kept::KeptFacts`): call it *before* opening the transaction that reads
     /// through it, so what a write changes meanwhile is kept under the older generation.
-    pub fn kept_facts(&self) -> crate::service::facts::KeptFacts<'_> {
-        crate::service::facts::KeptFacts::at(&self.facts_kept, self.db.write_generation())
+    pub fn kept_facts(&self) -> crate::db::facts_kept::KeptFacts<'_> {
+        crate::db::facts_kept::KeptFacts::at(&self.facts_kept, self.db.write_generation())
     }
 }
 

@@ -34,6 +34,7 @@ pub mod email_preferences;
 pub mod enrollments;
 mod error;
 pub mod evaluations;
+pub mod facts_kept;
 pub mod idempotency;
 pub mod imports;
 pub mod inquiries;

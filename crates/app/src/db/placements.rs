@@ -370,7 +370,7 @@ pub struct Held {
 /// The open placements depending on any of several records of one kind, in one query
 /// (`super::fetch_in`'s way), in `starts_on, id` order: those overlapping `days` (first and
 /// last, inclusive), or all of them with `None` (what is kept per record for a list's pages,
-/// `service::facts::KeptFacts`). Group them by [`DependsOnAny::of`]. No ids: no query.
+/// `db::facts_kept::KeptFacts`). Group them by [`DependsOnAny::of`]. No ids: no query.
 pub async fn open_held_by_any(
     tx: &mut Tx,
     on: DependsOnAny,

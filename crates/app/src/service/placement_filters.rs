@@ -3,8 +3,9 @@
 //! student is cleared, then `cleared`), the clearance, starting within a window, and at risk.
 //! The page and the API apply the same [`Derived`] to each row the store answers, from facts
 //! read for many rows at once (`service::facts`).
-use super::facts::{Facts, KeptFacts};
+use super::facts::Facts;
 use super::risks::FACTS_BATCH;
+use crate::db::facts_kept::KeptFacts;
 use crate::db::{Tx, placements::PlacementRow};
 use crate::domain::{clearance::Clearance, records::Placement};
 use crate::error::AppResult;

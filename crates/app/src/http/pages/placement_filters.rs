@@ -15,7 +15,7 @@ use crate::state::AppState;
 pub async fn rows(
     st: &AppState,
     tx: &mut Tx,
-    held: crate::service::facts::KeptFacts<'_>,
+    held: crate::db::facts_kept::KeptFacts<'_>,
     scope: &Scope,
     filter: &db::placements::Filter,
     page: db::Page,

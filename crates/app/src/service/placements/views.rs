@@ -1,8 +1,9 @@
 //! A placement as its readers see it: the stored row with its clearance, risks and shown
 //! status derived from facts read for many rows at once (`service::facts`), one or a page,
 //! the list's page taking the views kept since the last write (`AppState::placement_views`).
-use super::super::facts::{Facts, KeptFacts};
+use super::super::facts::Facts;
 use super::super::placement_filters::Derived;
+use crate::db::facts_kept::KeptFacts;
 use crate::db::listings::ListingKey;
 use crate::db::{self, Tx, placements::PlacementRow, requests::FacultySupervisor};
 use crate::domain::{

@@ -1,0 +1,103 @@
+//! What the placements lists derive each placement from, kept per record while no write has
+//! committed ([`super::recent::Recent`]): the facts `service::facts::Facts::load_stored`
+//! reads through for a list read on, so that each department's, preceptor's and student's
+//! are read once per write generation, not once for every page naming them (issue 18 point 4).
+use super::documents::EvidenceRow;
+use super::placements::{DependsOnAny, Held};
+use super::recent::Recent;
+use super::students::Student;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// What the lists' facts keep per record while no write has committed ([`Recent`]): each
+/// student's, department's and preceptor's open placements, and each student's record and
+/// documents. A list read page after page then reads each once per write generation, not
+/// once for every page that names it. Issue 18: a 40,000-placement walk read each page's
+/// overlapping placements anew (836,000 rows in all, the largest part of its first pass), and
+/// each student's documents and record once per placement (two each).
+pub struct FactsKept {
+    pub held: Recent<(DependsOnAny, String), Arc<Vec<Held>>>,
+    pub evidence: Recent<String, Arc<Vec<EvidenceRow>>>,
+    pub students: Recent<String, Arc<Student>>,
+}
+
+/// How many students' records, students' documents, and students', departments' and
+/// preceptors' open placements [`FactsKept`] holds at most, each: a consortium's 20,000
+/// students with room, and its hundreds of departments and thousands of preceptors. A
+/// student's record, five documents and two placements are about 1.4 KiB; a department's
+/// open placements about 100 bytes each. The seeded consortium (20,000 students, 40,000
+/// placements) keeps about 60 MiB when all is kept.
+pub const FACTS_KEPT: usize = 24_576;
+
+impl FactsKept {
+    /// Facts kept for at most `fresh_for` (the watch's guard, `db::recent`).
+    pub fn new(fresh_for: std::time::Duration) -> Self {
+        FactsKept {
+            // Students', departments' and preceptors' lists share one map.
+            held: Recent::new(fresh_for, 3 * FACTS_KEPT),
+            evidence: Recent::new(fresh_for, FACTS_KEPT),
+            students: Recent::new(fresh_for, FACTS_KEPT),
+        }
+    }
+}
+
+/// [`FactsKept`] as of one write generation, read *before* the store is (`Recent::put`'s
+/// rule): what `service::facts::Facts::load_stored` reads through.
+#[derive(Clone, Copy)]
+pub struct KeptFacts<'a> {
+    pub kept: &'a FactsKept,
+    pub generation: u64,
+}
+
+impl<'a> KeptFacts<'a> {
+    /// `generation` must be the store's write generation read before the transaction that
+    /// will read through this began.
+    pub fn at(kept: &'a FactsKept, generation: u64) -> Self {
+        KeptFacts { kept, generation }
+    }
+
+    /// The write generation the facts are kept under.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}
+
+/// The values `kept` holds for `ids` at `generation`, and the ids it does not.
+pub fn split_kept<'i, K: Eq + std::hash::Hash + Clone, V: Clone>(
+    kept: &Recent<K, V>,
+    generation: u64,
+    ids: &[&'i str],
+    key: impl Fn(&str) -> K,
+) -> (HashMap<String, V>, Vec<&'i str>) {
+    let mut out = HashMap::new();
+    let mut missing = Vec::new();
+    for id in super::distinct(ids) {
+        match kept.get(&key(id), generation) {
+            Some(v) => {
+                out.insert(id.to_string(), v);
+            }
+            None => missing.push(id),
+        }
+    }
+    (out, missing)
+}
+
+/// Keeps what was read for `missing` (an id the store had nothing for keeps `empty`) and
+/// adds it to `out`.
+pub fn keep_read<K: Eq + std::hash::Hash + Clone, V: Clone>(
+    kept: &Recent<K, V>,
+    generation: u64,
+    missing: &[&str],
+    mut read: HashMap<String, V>,
+    key: impl Fn(&str) -> K,
+    empty: impl Fn() -> Option<V>,
+    out: &mut HashMap<String, V>,
+) {
+    for id in missing {
+        let Some(v) = read.remove(*id).or_else(&empty) else {
+            continue;
+        };
+        kept.put(key(id), v.clone(), generation);
+        out.insert(id.to_string(), v);
+    }
+}
