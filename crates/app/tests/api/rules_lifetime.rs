@@ -581,7 +581,7 @@ db_test!(
         .remove(0);
         // Each list below is read before the next write and again after it: the list keeps
         // each department's, preceptor's and student's open placements while nothing is
-        // written (service::facts::FactsKept), and each write here changes what they hold.
+        // written (db::facts_kept::FactsKept), and each write here changes what they hold.
         let listed_risks = |query: &'static str, p: &Value| {
             let (app, w, p) = (&app, &w, p.clone());
             async move { risk_codes(&item_of(&listed_twice(app, w, query).await, &p)) }
