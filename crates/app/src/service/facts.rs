@@ -5,7 +5,7 @@
 //! placements reads about 15 queries, not 400. The single-placement reads
 //! (`risks::live_facts`, `placements::clearance_of`) come through here too, so a list and a
 //! single read cannot derive differently.
-use crate::db::facts_kept::{KeptFacts, keep_read, split_kept};
+use crate::db::facts_kept::{KeptFacts, grouped, open_grouped, open_kept, students_and_evidence};
 use crate::db::{
     self, Tx,
     agreements::Agreement,
@@ -70,133 +70,12 @@ fn by_id<T>(rows: Vec<T>, id: impl Fn(&T) -> &str) -> HashMap<String, T> {
     rows.into_iter().map(|r| (id(&r).to_string(), r)).collect()
 }
 
-fn grouped<T>(rows: Vec<T>, key: impl Fn(&T) -> Option<&str>) -> HashMap<String, Vec<T>> {
-    let mut out: HashMap<String, Vec<T>> = HashMap::new();
-    for r in rows {
-        if let Some(k) = key(&r).map(str::to_string) {
-            out.entry(k).or_default().push(r);
-        }
-    }
-    out
-}
-
 /// The days `rows` span, first to last: only placements overlapping one of them can hold a
 /// seat or slot ahead of it, or be booked on its days.
 fn span(rows: &[PlacementRow]) -> (chrono::NaiveDate, chrono::NaiveDate) {
     let from = rows.iter().map(|r| r.starts_on).min().unwrap_or_default();
     let to = rows.iter().map(|r| r.ends_on).max().unwrap_or_default();
     (from, to)
-}
-
-/// The open placements depending on any of `ids` (one kind of record), over `days` or all
-/// of them, grouped by that record (`db::placements::open_held_by_any`).
-async fn open_grouped(
-    tx: &mut Tx,
-    on: DependsOnAny,
-    ids: &[&str],
-    days: Option<(NaiveDate, NaiveDate)>,
-) -> db::DbResult<HashMap<String, Arc<Vec<Held>>>> {
-    let rows = db::placements::open_held_by_any(tx, on, ids, days).await?;
-    Ok(grouped(rows, |h| on.of(h))
-        .into_iter()
-        .map(|(k, v)| (k, Arc::new(v)))
-        .collect())
-}
-
-/// As [`open_grouped`] over all days, each record's taken from `kept` when it was read at
-/// its generation and the rest read in one query and kept.
-async fn open_kept(
-    tx: &mut Tx,
-    on: DependsOnAny,
-    ids: &[&str],
-    kept: KeptFacts<'_>,
-) -> db::DbResult<HashMap<String, Arc<Vec<Held>>>> {
-    let key = |id: &str| (on, id.to_string());
-    let (mut out, missing) = split_kept(&kept.kept.held, kept.generation, ids, key);
-    let read = open_grouped(tx, on, &missing, None).await?;
-    let none = || Some(Arc::default());
-    keep_read(
-        &kept.kept.held,
-        kept.generation,
-        &missing,
-        read,
-        key,
-        none,
-        &mut out,
-    );
-    Ok(out)
-}
-
-/// These students' records and documents as evidence, each taken from `kept` when it was
-/// read at its generation, and the rest read and kept; without `kept`, all read.
-async fn students_and_evidence(
-    tx: &mut Tx,
-    ids: &[&str],
-    kept: Option<KeptFacts<'_>>,
-) -> db::DbResult<StudentsAndEvidence> {
-    let Some(kept) = kept else {
-        return read_students_and_evidence(tx, ids).await;
-    };
-    let (g, k) = (kept.generation, kept.kept);
-    let key = |id: &str| id.to_string();
-    let (mut students, missing_students) = split_kept(&k.students, g, ids, key);
-    let (mut evidence, missing_evidence) = split_kept(&k.evidence, g, ids, key);
-    let read_students = students_by_id(tx, &missing_students).await?;
-    // A student with no documents keeps an empty list; one not found keeps nothing.
-    keep_read(
-        &k.students,
-        g,
-        &missing_students,
-        read_students,
-        key,
-        || None,
-        &mut students,
-    );
-    let read_evidence = evidence_by_student(tx, &missing_evidence).await?;
-    let none = || Some(Arc::default());
-    keep_read(
-        &k.evidence,
-        g,
-        &missing_evidence,
-        read_evidence,
-        key,
-        none,
-        &mut evidence,
-    );
-    Ok((students, evidence))
-}
-
-/// Students by id, and their documents as evidence by student id.
-type StudentsAndEvidence = (
-    HashMap<String, Arc<Student>>,
-    HashMap<String, Arc<Vec<EvidenceRow>>>,
-);
-
-async fn read_students_and_evidence(
-    tx: &mut Tx,
-    ids: &[&str],
-) -> db::DbResult<StudentsAndEvidence> {
-    let students = students_by_id(tx, ids).await?;
-    Ok((students, evidence_by_student(tx, ids).await?))
-}
-
-async fn students_by_id(tx: &mut Tx, ids: &[&str]) -> db::DbResult<HashMap<String, Arc<Student>>> {
-    Ok(db::students::get_many(tx, ids)
-        .await?
-        .into_iter()
-        .map(|s| (s.id.clone(), Arc::new(s)))
-        .collect())
-}
-
-async fn evidence_by_student(
-    tx: &mut Tx,
-    ids: &[&str],
-) -> db::DbResult<HashMap<String, Arc<Vec<EvidenceRow>>>> {
-    let rows = db::documents::evidence_of_students(tx, ids).await?;
-    Ok(grouped(rows, |d| Some(&d.student_id))
-        .into_iter()
-        .map(|(k, v)| (k, Arc::new(v)))
-        .collect())
 }
 
 /// The records of kind `on` that `rows` depend on (with repeats).
