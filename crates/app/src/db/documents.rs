@@ -70,16 +70,6 @@ pub async fn of_student(tx: &mut Tx, student_id: &str) -> DbResult<Vec<Document>
     )
 }
 
-/// The documents of many students in one query, each student's in the order of `of_student`.
-pub async fn of_students(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<Document>> {
-    super::fetch_in(
-        tx,
-        &format!("SELECT {COLS} FROM documents WHERE student_id IN ({{ids}}) ORDER BY id"),
-        student_ids,
-    )
-    .await
-}
-
 /// A document as evidence toward a requirement: what a placement's clearance reads of it
 /// (`domain::clearance::Evidence`), six columns of a [`Document`]'s twenty, for the
 /// thousands a page of placements reads.
@@ -94,7 +84,8 @@ pub struct EvidenceRow {
     pub status: String,
 }
 
-/// Every document of these students as evidence, in [`of_students`]' order (by id).
+/// Every document of these students as evidence, in one query, each student's in the order
+/// of `of_student` (by id).
 pub async fn evidence_of_students(tx: &mut Tx, student_ids: &[&str]) -> DbResult<Vec<EvidenceRow>> {
     super::fetch_in(
         tx,
