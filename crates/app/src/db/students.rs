@@ -225,13 +225,18 @@ impl<'a> ListStatement<'a> {
         };
         // Only a search names the search column: `$7 IS NULL OR s.search LIKE $7` in one plan
         // would keep PostgreSQL's cached plan from the trigram index (migration 0029). `$7` is
-        // the LIKE pattern, or the trigram index's matches when it answered (SQLite).
+        // the LIKE pattern, or the trigram index's matches when it answered.
         let (search, search_param) = match like(&f.q) {
             None => ("$7 IS NULL", None),
             Some(pattern) => match indexed_matches(tx, &pattern).await? {
                 Some(keys) if keys == "[]" => return Ok(None),
                 Some(keys) => (
-                    "s.id IN (SELECT student_id FROM students_search_keys WHERE k IN (SELECT value FROM json_each($7)))",
+                    match tx {
+                        Tx::Sqlite(_) => {
+                            "s.id IN (SELECT student_id FROM students_search_keys WHERE k IN (SELECT value FROM json_each($7)))"
+                        }
+                        Tx::Postgres(_) => "s.id IN (SELECT json_array_elements_text($7::json))",
+                    },
                     Some(keys),
                 ),
                 None => ("s.search LIKE $7 ESCAPE '\\'", Some(pattern)),
@@ -313,37 +318,46 @@ struct ListedStudent {
     enrollments_json: String,
 }
 
-/// Most students a name search takes from SQLite's trigram index (migration 0030); a name
+/// Most students a name search takes from the trigram index (migrations 0030, 0034); a name
 /// matching more is common, and walking the students in id order finds a page of it sooner.
 const INDEXED_MATCHES_MAX: i64 = 100;
 
-/// On SQLite, the index keys (`students_search_keys.k`, as a JSON array) of every student
-/// whose search text matches `pattern` (a [`like`] pattern), read from the FTS5 trigram
-/// index, when they are at most [`INDEXED_MATCHES_MAX`]. `None` when the
-/// index cannot answer: on PostgreSQL (its trigram index serves the LIKE itself), for a
-/// needle under three characters or holding an escaped `%`, `_` or `\\` (FTS5 reads neither
-/// through the index), or for a common name.
+/// The students whose search text matches `pattern` (a [`like`] pattern), read from the
+/// trigram index alone, when they are at most [`INDEXED_MATCHES_MAX`], as a JSON array: on
+/// SQLite their index keys (`students_search_keys.k`, FTS5, migration 0030), on PostgreSQL
+/// their ids (`practicum_students_matching`, migration 0034). `"[]"` when nobody matches.
+/// `None` when the index cannot answer: for a needle under three characters or holding an
+/// escaped `%`, `_` or `\\` (a trigram index reads neither), or for a common name.
 async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Option<String>> {
-    let Tx::Sqlite(c) = tx else {
-        return Ok(None);
-    };
     let needle = pattern.trim_matches('%');
     if needle.contains('\\') || needle.chars().count() < 3 {
         return Ok(None);
     }
-    // One row however many match (their count and index keys as a JSON array): a row per
-    // match would cost more in the driver than the index costs to read. The keys become
-    // students' ids in the page's own statement, so a common name, which is not used, is not
-    // joined either.
-    let (count, keys): (i64, String) = sqlx::query_as(
-        "SELECT count(*), COALESCE(json_group_array(k), '[]') FROM (
-             SELECT rowid AS k FROM students_search WHERE search LIKE $1 LIMIT $2)",
-    )
-    .bind(pattern)
-    .bind(INDEXED_MATCHES_MAX + 1)
-    .fetch_one(&mut **c)
-    .await?;
-    Ok((count <= INDEXED_MATCHES_MAX).then_some(keys))
+    match tx {
+        // One row however many match (their count and index keys as a JSON array): a row per
+        // match would cost more in the driver than the index costs to read. The keys become
+        // students' ids in the page's own statement, so a common name, which is not used, is
+        // not joined either.
+        Tx::Sqlite(c) => {
+            let (count, keys): (i64, String) = sqlx::query_as(
+                "SELECT count(*), COALESCE(json_group_array(k), '[]') FROM (
+                     SELECT rowid AS k FROM students_search WHERE search LIKE $1 LIMIT $2)",
+            )
+            .bind(pattern)
+            .bind(INDEXED_MATCHES_MAX + 1)
+            .fetch_one(&mut **c)
+            .await?;
+            Ok((count <= INDEXED_MATCHES_MAX).then_some(keys))
+        }
+        // The function keeps one plan for the index (a LIKE in the page's statement is planned
+        // anew each call; migration 0034 says why). Its limit is INDEXED_MATCHES_MAX.
+        Tx::Postgres(c) => Ok(sqlx::query_scalar::<_, Option<String>>(
+            "SELECT practicum_students_matching($1)",
+        )
+        .bind(pattern)
+        .fetch_one(&mut **c)
+        .await?),
+    }
 }
 
 /// Whether a student is placed (not cancelled) with this scope's person or department.

@@ -423,6 +423,19 @@ db_test!(
         }
         assert_eq!(expect("zawadzka").len(), 105);
         assert_eq!(expect("qx7 zaw").len(), 1);
+        // The index answers for every school; the asker's scope still decides whom they see,
+        // rare name or common.
+        for (q, needle) in [("qx1", "qx1"), ("und", "und"), ("Zawadzka", "zawadzka")] {
+            assert_eq!(
+                found(&app, &c.school, list, q).await,
+                expect(needle),
+                "their school's coordinator, q={q:?}"
+            );
+            assert!(
+                found(&app, &c.other_school, list, q).await.is_empty(),
+                "another school's coordinator, q={q:?}"
+            );
+        }
 
         // Renamed: found by the new name, no longer by the old.
         let renamed = names[7].0.clone();
