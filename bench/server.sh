@@ -173,6 +173,7 @@ for db in $DATABASES; do
     load "$db" "$name" "students, name search (common: tanaka)" "/api/v1/students?limit=50&q=tanaka" "${auth[@]}"
     load "$db" "$name" "students, name search (rare: müller42)" "/api/v1/students?limit=50&q=m%C3%BCller42" "${auth[@]}"
     load "$db" "$name" "students, name search, each one new" "/api/v1/students" "${auth[@]}" -s bench/lua/new_search.lua
+    load "$db" "$name" "students, name search for someone there, each one new" "/api/v1/students" "${auth[@]}" -s bench/lua/new_name_search.lua
     load "$db" "$name" "students, enrolled at one school" "/api/v1/students?limit=50&status=enrolled&school_id=$school" "${auth[@]}"
     load "$db" "$name" "placement requests, 50 a page" "/api/v1/placement-requests?limit=50" "${auth[@]}"
     load "$db" "$name" "placement requests, submitted" "/api/v1/placement-requests?limit=50&status=submitted" "${auth[@]}"
@@ -192,7 +193,9 @@ for db in $DATABASES; do
       writer() {
         local i=0
         while :; do
-          i=$((i + 1)); echo "$i" >"$WORK/writes"
+          # Renamed into place: read while written, a file truncated then filled could read as
+          # nothing (run 26 recorded an empty count, which is not JSON).
+          i=$((i + 1)); echo "$i" >"$WORK/writes.next"; mv "$WORK/writes.next" "$WORK/writes"
           curl -s -o /dev/null "http://127.0.0.1:$PORT/api/v1/students" "${auth[@]}" -H 'content-type: application/json' \
             -d "{\"school_id\":\"$school\",\"program_id\":\"$program\",\"first_name\":\"Busy\",\"last_name\":\"Office\",\"email\":\"w$i-$RANDOM@bench.practicum.test\"}"
           sleep "$(echo "scale=3; 1 / ${WRITES_PER_SECOND:-10}" | bc)"
@@ -207,8 +210,9 @@ for db in $DATABASES; do
       load "$db" "$name" "placement requests, submitted, $w" "/api/v1/placement-requests?limit=50&status=submitted" "${auth[@]}"
       load "$db" "$name" "placements, confirmed, $w" "/api/v1/placements?limit=50&status=confirmed" "${auth[@]}"
       kill "$wpid"; wait "$wpid" 2>/dev/null || true
+      writes=$(cat "$WORK/writes" 2>/dev/null); writes=${writes:-0}
       record "$db" "$name" "writes made during those loads" \
-        "{\"writes\": $(cat "$WORK/writes"), \"per_second\": $(echo "scale=1; $(cat "$WORK/writes") / ($(date +%s.%N) - $wstart)" | bc)}"
+        "{\"writes\": $writes, \"per_second\": $(echo "scale=1; $writes / ($(date +%s.%N) - $wstart)" | bc)}"
     fi
     SCHOOL=$school PROGRAM=$program load "$db" "$name" "create a student (POST)" "/api/v1/students" \
       "${auth[@]}" -s bench/lua/create_student.lua

@@ -291,6 +291,13 @@ impl Db {
         })
     }
 
+    /// [`Db::read_latest`]'s connection, taken from the pool only when first used: a list's
+    /// page whose listing and rows are all kept answers without one (issue 18 point 4: the
+    /// pool's acquire and return were most of such a page's cost).
+    pub fn read_latest_lazily(&self) -> LazyRead<'_> {
+        LazyRead { db: self, tx: None }
+    }
+
     /// A transaction that will write. On SQLite it takes the write lock up front
     /// (`BEGIN IMMEDIATE`), so a check-then-write cannot interleave with another writer.
     /// On PostgreSQL it takes the audit chain's lock up front (`audit::lock_chain`): appends
@@ -451,6 +458,32 @@ mod tests {
                 options.iter().any(|o| o == flag),
                 "{flag} missing from {options:?}"
             );
+        }
+    }
+}
+
+/// A connection for reading without a transaction ([`Db::read_latest`]), acquired at its first
+/// use ([`Db::read_latest_lazily`]). Dropping it returns the connection, if one was taken.
+pub struct LazyRead<'a> {
+    db: &'a Db,
+    tx: Option<Tx>,
+}
+
+impl LazyRead<'_> {
+    /// The connection, taken from the pool now if not yet. Errors: the pool's.
+    pub async fn get(&mut self) -> DbResult<&mut Tx> {
+        let tx = match self.tx.take() {
+            Some(tx) => tx,
+            None => self.db.read_latest().await?,
+        };
+        Ok(self.tx.insert(tx))
+    }
+
+    /// The connection itself, taken from the pool now if not yet. Errors: the pool's.
+    pub async fn into_tx(mut self) -> DbResult<Tx> {
+        match self.tx.take() {
+            Some(tx) => Ok(tx),
+            None => self.db.read_latest().await,
         }
     }
 }

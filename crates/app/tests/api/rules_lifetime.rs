@@ -1269,3 +1269,71 @@ db_test_with!(
         }
     }
 );
+
+/// A pool of one connection.
+fn one_connection(c: &mut practicum::config::Config) {
+    c.db_max_connections = 1;
+}
+
+db_test_with!(
+    a_page_of_kept_rows_is_answered_without_a_connection,
+    one_connection,
+    |app| async move {
+        // Walked once, a list's ids (the listing kept whole, db::listings) and rows (row
+        // answers) are kept: a page of them at another size needs nothing from the store, so
+        // it takes no connection from the pool (Db::read_latest_lazily) and is answered even
+        // while every connection is busy, here the only one, held by the test.
+        let (w, _) = placed_120(&app).await;
+        // The notices the placements queued are sent first: each send is a write, which makes
+        // what was kept stale.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        loop {
+            let mut tx = app.state.db.read().await.expect("a transaction");
+            let due = practicum::db::mail_queue::any_due(&mut tx, app.clock.now())
+                .await
+                .expect("the queue");
+            drop(tx);
+            if !due {
+                break;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the notices were never sent"
+            );
+            tokio::task::yield_now().await;
+        }
+        for list in ["/api/v1/placements", "/api/v1/students"] {
+            // Walked until a walk sees no write (a send under way may still commit).
+            let walked = loop {
+                let before = app.state.db.write_generation();
+                let walked = app.all_pages(&w.office, list, 7).await;
+                if app.state.db.write_generation() == before {
+                    break walked;
+                }
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "the store never settled"
+                );
+            };
+            assert!(
+                walked.len() > 27,
+                "{list}: {} rows, a few pages",
+                walked.len()
+            );
+            let held = app
+                .state
+                .db
+                .read_latest()
+                .await
+                .expect("the pool's one connection");
+            let again = tokio::time::timeout(
+                std::time::Duration::from_secs(5),
+                app.all_pages(&w.office, list, 9),
+            )
+            .await
+            .unwrap_or_else(|_| panic!("{list}: a kept page waited for a connection"));
+            drop(held);
+            assert_eq!(again, walked, "{list}");
+        }
+    }
+);

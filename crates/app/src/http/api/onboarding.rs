@@ -153,15 +153,21 @@ pub async fn review_queue(
         // A list's page: no common snapshot needed (Db::read_latest). Its rows' ids and tags,
         // then only the documents this server has not answered at their tag.
         let read_at = st.db.write_generation();
-        let mut tx = st.db.read_latest().await?;
+        // No connection is taken when the listing and every row are kept.
+        let mut conn = st.db.read_latest_lazily();
         // Its ids from the listing kept whole when the queue is read page after page
         // (db::listings).
         let filter = (&status, &requirement_code, &school_id);
         let key = ListingKey::new("documents", &"review", &filter, &page, st.clock.today());
-        let listed = crate::listing_page!(st.listings, key, read_at, &page, page =>
-            db::documents::list_tags(&mut tx, &status, &requirement_code, &school_id, page).await)?;
+        let listed = crate::listing_page!(st.listings, key, read_at, &page, page => async {
+            db::documents::list_tags(conn.get().await?, &status, &requirement_code, &school_id, page).await
+        }.await)?;
         let rows = st.document_answers.page(listed);
-        let read = db::documents::tagged(&mut tx, &rows.missing()).await?;
+        let missing = rows.missing();
+        let read = match missing.is_empty() {
+            true => Vec::new(),
+            false => db::documents::tagged(conn.get().await?, &missing).await?,
+        };
         Ok(rows.into_json(
             read.into_iter()
                 .map(|(d, tag)| (d.id.clone(), Some(tag), Document::from(d))),

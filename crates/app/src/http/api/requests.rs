@@ -61,21 +61,30 @@ pub async fn list(
         // A list's page: no common snapshot needed (Db::read_latest). Its rows' ids and tags,
         // then only the requests answered neither by their tag (decided ones) nor since the
         // last write (open ones, which have no tag).
-        let mut tx = st.db.read_latest().await?;
+        // No connection is taken when the listing and every row are kept.
+        let mut conn = st.db.read_latest_lazily();
         // Its ids from the listing kept whole when the list is read page after page
         // (db::listings).
         let key = ListingKey::new("requests", &scope, &filter, &page, st.clock.today());
         let listed = crate::listing_page!(st.listings, key, read_at, &page, page =>
-            db::requests::list_tags(&mut tx, &scope, &filter, page).await)?;
+            async { db::requests::list_tags(conn.get().await?, &scope, &filter, page).await }.await)?;
         let mut rows = st.request_answers.page(listed);
         // An open request's answer, kept as its eligibility is: while no write has committed
         // since it was derived (state::RecentOpenRequests).
         let now = st.db.write_generation();
         rows.fill_untagged(|id| st.open_request_answers.get(&id.to_string(), now));
-        let read = db::requests::tagged(&mut tx, &rows.missing()).await?;
-        let (reqs, tags): (Vec<_>, Vec<_>) = read.into_iter().unzip();
-        let reqs =
-            crate::service::requests::with_eligibility_all(&st, &mut tx, reqs, read_at).await?;
+        let missing = rows.missing();
+        let (reqs, tags): (Vec<_>, Vec<_>) = match missing.is_empty() {
+            true => (Vec::new(), Vec::new()),
+            false => {
+                let tx = conn.get().await?;
+                let read = db::requests::tagged(tx, &missing).await?;
+                let (reqs, tags): (Vec<_>, Vec<_>) = read.into_iter().unzip();
+                let reqs =
+                    crate::service::requests::with_eligibility_all(&st, tx, reqs, read_at).await?;
+                (reqs, tags)
+            }
+        };
         Ok(rows.into_json_keeping(
             reqs.into_iter().zip(tags).map(|(r, tag)| {
                 let tag = (!r.is_open()).then_some(tag);

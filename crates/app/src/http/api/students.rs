@@ -37,14 +37,19 @@ pub async fn list(
         // A list's page: no common snapshot needed (Db::read_latest). Its rows' ids and tags,
         // then only the students this server has not answered at their tag.
         let read_at = st.db.write_generation();
-        let mut tx = st.db.read_latest().await?;
+        // No connection is taken when the listing and every row are kept.
+        let mut conn = st.db.read_latest_lazily();
         // Its ids from the listing kept whole when the list is read page after page
         // (db::listings).
         let key = ListingKey::new("students", &scope, &filter, &page, st.clock.today());
         let listed = crate::listing_page!(st.listings, key, read_at, &page, page =>
-            db::students::list_tags(&mut tx, &scope, &filter, page).await)?;
+            async { db::students::list_tags(conn.get().await?, &scope, &filter, page).await }.await)?;
         let rows = st.student_answers.page(listed);
-        let read = db::students::tagged(&mut tx, &rows.missing()).await?;
+        let missing = rows.missing();
+        let read = match missing.is_empty() {
+            true => Vec::new(),
+            false => db::students::tagged(conn.get().await?, &missing).await?,
+        };
         Ok(rows.into_json(
             read.into_iter()
                 .map(|(s, tag)| (s.id.clone(), Some(tag), Student::from(s))),

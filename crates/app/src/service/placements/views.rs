@@ -5,7 +5,7 @@ use super::super::facts::Facts;
 use super::super::placement_filters::Derived;
 use crate::db::facts_kept::KeptFacts;
 use crate::db::listings::ListingKey;
-use crate::db::{self, Tx, placements::PlacementRow, requests::FacultySupervisor};
+use crate::db::{self, LazyRead, Tx, placements::PlacementRow, requests::FacultySupervisor};
 use crate::domain::{
     clearance::Clearance,
     placement::{self, Stored},
@@ -85,13 +85,14 @@ where
     let read_at = st.db.write_generation();
     let held = KeptFacts::at(&st.facts_kept, read_at);
     let tag = answer_tag(read_at, today);
-    // A list's page: no common snapshot needed (Db::read_latest).
-    let mut tx = st.db.read_latest().await?;
+    // A list's page: no common snapshot needed (Db::read_latest), and no connection at all
+    // when its listing and rows are kept.
+    let mut conn = st.db.read_latest_lazily();
     // Its ids, and those read ahead, from the listing kept whole when the list is read page
     // after page (db::listings).
     let key = ListingKey::new("placements", scope, filter, page, today);
     let listed = crate::listing_page!(st.listings, key, read_at, page, page =>
-        db::placements::list_ids(&mut tx, scope, filter, page).await)?;
+        async { db::placements::list_ids(conn.get().await?, scope, filter, page).await }.await)?;
     let listed = tagged(listed, tag);
     let ahead_page = db::Page {
         limit: READ_AHEAD,
@@ -109,7 +110,7 @@ where
     let ahead = match (&ahead_page.after, page.after.is_some() && !ids.is_empty()) {
         (Some(_), true) => {
             let listed = crate::listing_page!(st.listings, key, read_at, &ahead_page, page =>
-                db::placements::list_ids(&mut tx, scope, filter, page).await)?;
+                async { db::placements::list_ids(conn.get().await?, scope, filter, page).await }.await)?;
             Some(st.placement_answers.page(tagged(listed, tag)))
         }
         _ => None,
@@ -127,7 +128,7 @@ where
     // needs a connection of its own, and with every connection held by a waiter it would
     // wait for ever.
     let held = ahead.is_some().then_some(held);
-    let derived = answers_in_two::<T>(st, tx, held, &ids, today, tag).await?;
+    let derived = answers_in_two::<T>(st, conn, held, &ids, today, tag).await?;
     rows.fill(derived, |_, _| {})?;
     // Released before waiting on others, who may be waiting on these.
     drop(ahead_claim);
@@ -158,7 +159,8 @@ fn tagged(
 /// placements read ahead of it.
 const DERIVED_IN_TWO_FROM: usize = 100;
 
-/// [`answers`] on `tx`, released before this waits on anything. A list read on (`held`: a
+/// [`answers`] on `conn` (taken from the pool only when a row is missing), released before
+/// this waits on anything. A list read on (`held`: a
 /// page with the placements read ahead of it) of [`DERIVED_IN_TWO_FROM`] rows or more is
 /// derived in two halves at once: the second on a task of its own with its own connection, so
 /// that the machine's other core derives beside this one (a list walked page after page waits
@@ -167,7 +169,7 @@ const DERIVED_IN_TWO_FROM: usize = 100;
 /// rows no one will keep.
 async fn answers_in_two<T>(
     st: &AppState,
-    mut tx: Tx,
+    conn: LazyRead<'_>,
     held: Option<KeptFacts<'_>>,
     ids: &[&str],
     today: NaiveDate,
@@ -176,6 +178,11 @@ async fn answers_in_two<T>(
 where
     T: From<Placement> + Send + 'static,
 {
+    // Every row kept: the connection, if the listing took one, goes back now.
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut tx = conn.into_tx().await?;
     let Some(kept) = held.filter(|_| ids.len() >= DERIVED_IN_TWO_FROM) else {
         return answers(&mut tx, held, ids, today, tag).await;
     };
