@@ -393,6 +393,32 @@ pub fn values_sql(head: &str, rows: usize, cols: usize) -> String {
     sql
 }
 
+/// A connection for reading without a transaction ([`Db::read_latest`]), acquired at its first
+/// use ([`Db::read_latest_lazily`]). Dropping it returns the connection, if one was taken.
+pub struct LazyRead<'a> {
+    db: &'a Db,
+    tx: Option<Tx>,
+}
+
+impl LazyRead<'_> {
+    /// The connection, taken from the pool now if not yet. Errors: the pool's.
+    pub async fn get(&mut self) -> DbResult<&mut Tx> {
+        let tx = match self.tx.take() {
+            Some(tx) => tx,
+            None => self.db.read_latest().await?,
+        };
+        Ok(self.tx.insert(tx))
+    }
+
+    /// The connection itself, taken from the pool now if not yet. Errors: the pool's.
+    pub async fn into_tx(mut self) -> DbResult<Tx> {
+        match self.tx.take() {
+            Some(tx) => Ok(tx),
+            None => self.db.read_latest().await,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::like;
@@ -458,32 +484,6 @@ mod tests {
                 options.iter().any(|o| o == flag),
                 "{flag} missing from {options:?}"
             );
-        }
-    }
-}
-
-/// A connection for reading without a transaction ([`Db::read_latest`]), acquired at its first
-/// use ([`Db::read_latest_lazily`]). Dropping it returns the connection, if one was taken.
-pub struct LazyRead<'a> {
-    db: &'a Db,
-    tx: Option<Tx>,
-}
-
-impl LazyRead<'_> {
-    /// The connection, taken from the pool now if not yet. Errors: the pool's.
-    pub async fn get(&mut self) -> DbResult<&mut Tx> {
-        let tx = match self.tx.take() {
-            Some(tx) => tx,
-            None => self.db.read_latest().await?,
-        };
-        Ok(self.tx.insert(tx))
-    }
-
-    /// The connection itself, taken from the pool now if not yet. Errors: the pool's.
-    pub async fn into_tx(mut self) -> DbResult<Tx> {
-        match self.tx.take() {
-            Some(tx) => Ok(tx),
-            None => self.db.read_latest().await,
         }
     }
 }
