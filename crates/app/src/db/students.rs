@@ -116,7 +116,8 @@ macro_rules! bind_page {
 /// `school_id`, `program_id` and `status` filters match a current enrollment.
 pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResult<Paged<Student>> {
     let columns = format!("{COLS}, {} AS enrollments_json", enrollments_json(tx));
-    let Some(st) = ListStatement::new(tx, scope, f, page, &columns).await? else {
+    let Some(st) = ListStatement::new(tx, scope, f, page, &columns, SearchBy::AskTheIndex).await?
+    else {
         return Ok(Paged {
             items: vec![],
             next_cursor: None,
@@ -141,7 +142,17 @@ pub async fn list_tags(
     f: &Filter,
     page: &Page,
 ) -> DbResult<Paged<(String, Option<i64>)>> {
-    let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag").await? else {
+    let mut search = SearchBy::AskTheIndex;
+    if matches!(tx, Tx::Postgres(_))
+        && page.sort.is_none()
+        && like(&f.q).is_some_and(|p| indexable(&p))
+    {
+        match matched_tags(tx, scope, f, page).await? {
+            Some(rows) => return Ok(paged(rows, page, |(id, _)| id)),
+            None => search = SearchBy::Walking,
+        }
+    }
+    let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag", search).await? else {
         return Ok(Paged {
             items: vec![],
             next_cursor: None,
@@ -149,6 +160,64 @@ pub async fn list_tags(
     };
     let rows = crate::page_tags!(tx, st.sql.as_str(), q => bind_page!(q, st, f, page))?;
     Ok(paged(rows, page, |(id, _)| id))
+}
+
+/// On PostgreSQL, a name search's page of ids and row tags in one statement: the trigram
+/// index's matches (`practicum_students_matching`, migrations 0034 and 0035) joined by id.
+/// `None` when the name is common (the index answers no list), for [`list_tags`] to walk the
+/// students in id order. One round trip where asking the index, then the page, took two: a
+/// new search for someone there answered 3,500-3,800 requests/s that way against 5,100-5,700
+/// for the LIKE alone, and this one statement (pgbench) 11.8k/s against the LIKE's 9.8k.
+async fn matched_tags(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    page: &Page,
+) -> DbResult<Option<Vec<(String, Option<i64>)>>> {
+    let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag", SearchBy::Inline).await?
+    else {
+        return Ok(Some(Vec::new()));
+    };
+    // One row at least (the left join of the page on the index's answer), so a page of none
+    // still says whether the name was common.
+    let sql = format!(
+        "WITH m AS MATERIALIZED (SELECT practicum_students_matching($7) AS ids),
+              listed AS ({})
+         SELECT listed.id, listed.row_tag, m.ids IS NULL AS common
+         FROM m LEFT JOIN listed ON true ORDER BY listed.id",
+        st.sql
+    );
+    let Tx::Postgres(c) = tx else {
+        return Ok(None);
+    };
+    let rows: Vec<(Option<String>, Option<i64>, bool)> = bind_page!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
+        st,
+        f,
+        page
+    )
+    .fetch_all(&mut **c)
+    .await?;
+    if rows.iter().any(|(_, _, common)| *common) {
+        return Ok(None);
+    }
+    Ok(Some(
+        rows.into_iter()
+            .filter_map(|(id, tag, _)| Some((id?, tag)))
+            .collect(),
+    ))
+}
+
+/// How a page's statement ([`ListStatement::new`]) finds the students a name search matches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SearchBy {
+    /// The trigram index first ([`indexed_matches`]), then by id, or the walk for a common name.
+    AskTheIndex,
+    /// By id from `m.ids`, the index's answer in a `WITH m` around the statement
+    /// ([`matched_tags`], PostgreSQL).
+    Inline,
+    /// The walk in id order: the index said the name is common.
+    Walking,
 }
 
 /// The students with these ids, each with their enrollments and row tag (see
@@ -193,6 +262,7 @@ impl<'a> ListStatement<'a> {
         f: &Filter,
         page: &Page,
         columns: &str,
+        by: SearchBy,
     ) -> DbResult<Option<ListStatement<'a>>> {
         let (school, only, staff, dept, faculty) = match scope {
             Scope::All => (None, None, None, None, None),
@@ -228,6 +298,13 @@ impl<'a> ListStatement<'a> {
         // the LIKE pattern, or the trigram index's matches when it answered.
         let (search, search_param) = match like(&f.q) {
             None => ("$7 IS NULL", None),
+            Some(pattern) if by == SearchBy::Inline => (
+                "s.id IN (SELECT json_array_elements_text((SELECT ids FROM m)::json))",
+                Some(pattern),
+            ),
+            Some(pattern) if by == SearchBy::Walking => {
+                ("s.search LIKE $7 ESCAPE '\\'", Some(pattern))
+            }
             Some(pattern) => match indexed_matches(tx, &pattern).await? {
                 Some(keys) if keys == "[]" => return Ok(None),
                 Some(keys) => (
@@ -318,19 +395,22 @@ struct ListedStudent {
     enrollments_json: String,
 }
 
-/// Most students a name search takes from the trigram index (migrations 0030, 0034); a name
-/// matching more is common, and walking the students in id order finds a page of it sooner.
-const INDEXED_MATCHES_MAX: i64 = 100;
+/// Most students a name search takes from the trigram index (migrations 0030, 0035); a name
+/// matching more (over 2.5% of a consortium's 20,000) is common, and walking the students in
+/// id order finds a page of it sooner. A rarer name makes that walk read most of the table:
+/// at 100, the tenth of new searches for someone there that matched 101 to 110 took about
+/// 10 ms each on SQLite (bench/results/server-scale.md, eleventh round). PostgreSQL's
+/// `practicum_students_matching` has the same limit written in (0035).
+const INDEXED_MATCHES_MAX: i64 = 500;
 
 /// The students whose search text matches `pattern` (a [`like`] pattern), read from the
 /// trigram index alone, when they are at most [`INDEXED_MATCHES_MAX`], as a JSON array: on
 /// SQLite their index keys (`students_search_keys.k`, FTS5, migration 0030), on PostgreSQL
-/// their ids (`practicum_students_matching`, migration 0034). `"[]"` when nobody matches.
+/// their ids (`practicum_students_matching`, migrations 0034 and 0035). `"[]"` when nobody matches.
 /// `None` when the index cannot answer: for a needle under three characters or holding an
 /// escaped `%`, `_` or `\\` (a trigram index reads neither), or for a common name.
 async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Option<String>> {
-    let needle = pattern.trim_matches('%');
-    if needle.contains('\\') || needle.chars().count() < 3 {
+    if !indexable(pattern) {
         return Ok(None);
     }
     match tx {
@@ -358,6 +438,13 @@ async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Option<String>>
         .fetch_one(&mut **c)
         .await?),
     }
+}
+
+/// Whether the trigram index can answer a [`like`] pattern: a needle of three characters or
+/// more holding no escaped `%`, `_` or `\\` (a trigram index reads neither).
+fn indexable(pattern: &str) -> bool {
+    let needle = pattern.trim_matches('%');
+    !needle.contains('\\') && needle.chars().count() >= 3
 }
 
 /// Whether a student is placed (not cancelled) with this scope's person or department.

@@ -9,7 +9,12 @@ use serde_json::{Value, json};
 /// The ids a list answers for `q` (URL-encoded here, as a browser would send it).
 async fn found(app: &TestApp, who: &Caller, list: &str, q: &str) -> Vec<String> {
     let query = serde_urlencoded::to_string([("q", q)]).expect("a query string");
-    let mut got = ids(&app.get_ok(who, &format!("{list}?{query}&limit=500")).await);
+    let mut got: Vec<String> = app
+        .all_pages(who, &format!("{list}?{query}"), 500)
+        .await
+        .iter()
+        .map(id)
+        .collect();
     got.sort();
     got
 }
@@ -364,8 +369,8 @@ db_test!(
 db_test!(
     rare_and_common_names_are_found_alike_renamed_and_paged,
     |app| async move {
-        // More students share the surname than SQLite's trigram index is asked for
-        // (`db::students` takes at most 100 from it, then walks the list), so the common name
+        // More students share the surname than the trigram index is asked for
+        // (`db::students` takes at most 500 from it, then walks the list), so the common name
         // takes the walk and the rare ones the index; both must answer the same as a scan.
         let c = cast(&app).await;
         let mut names: Vec<(String, String)> = Vec::new();
@@ -386,6 +391,35 @@ db_test!(
             )
             .await;
         names.push((id(&under), "una under_score una@search.test".into()));
+        // 400 more of the surname, imported at once: 505 in all.
+        let mut csv = String::from("First name,Last name,Email,School,Program\n");
+        for i in 0..400 {
+            csv += &format!(
+                "Im{i},Zawadzka,im{i}.z@search.test,{},{}\n",
+                c.f.school["name"].as_str().expect("a school name"),
+                c.f.program["name"].as_str().expect("a program name")
+            );
+        }
+        expect_status(
+            app.upload(
+                &c.office,
+                "/api/v1/imports/students",
+                "s.csv",
+                csv.into_bytes(),
+            )
+            .await,
+            200,
+        )
+        .await;
+        for s in app.all_pages(&c.office, "/api/v1/students", 500).await {
+            let email = s["email"].as_str().expect("an email");
+            if let Some(n) = email
+                .strip_prefix("im")
+                .and_then(|e| e.strip_suffix(".z@search.test"))
+            {
+                names.push((id(&s), format!("im{n} zawadzka {email}")));
+            }
+        }
         // What a scan finds: the folded needle anywhere in the searched text.
         let expect = |needle: &str| {
             let mut v: Vec<String> = names
@@ -398,7 +432,8 @@ db_test!(
         };
         let list = "/api/v1/students";
         for (q, needle) in [
-            ("Zawadzka", "zawadzka"), // 105 matches: more than the index is asked for
+            ("Zawadzka", "zawadzka"), // 505 matches: more than the index is asked for
+            ("im1", "im1"),           // 111 (im1, im10-19, im100-199): the index's
             ("und", "und"),           // the shortest needle the index reads
             ("QX7 Zaw", "qx7 zaw"),   // one student
             ("qx1", "qx1"),           // 16 students
@@ -421,7 +456,8 @@ db_test!(
             paged.sort();
             assert_eq!(paged, want, "q={q:?} in pages of five");
         }
-        assert_eq!(expect("zawadzka").len(), 105);
+        assert_eq!(expect("zawadzka").len(), 505);
+        assert_eq!(expect("im1").len(), 111);
         assert_eq!(expect("qx7 zaw").len(), 1);
         // The index answers for every school; the asker's scope still decides whom they see,
         // rare name or common.

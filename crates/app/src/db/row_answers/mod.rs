@@ -136,6 +136,20 @@ impl<'a> RowsPage<'a> {
             .collect()
     }
 
+    /// Fills each tagged row still missing from what is kept for it now: what other callers
+    /// kept since the page was made (after this caller waited for a connection, say).
+    pub fn fill_kept(&mut self) {
+        let rows = self.answers.lock();
+        for ((id, tag), slot) in self.listed.iter().zip(self.kept.iter_mut()) {
+            if let (Some(tag), None) = (tag, &slot) {
+                *slot = rows
+                    .get(id)
+                    .filter(|kept| self.answers.answers_for(kept, *tag))
+                    .map(|(_, json, _)| json.clone());
+            }
+        }
+    }
+
     /// Fills each row listed without a tag from `kept` (an answer kept elsewhere, under rules
     /// of its own: an open request's, while no write has committed since it was derived).
     pub fn fill_untagged(&mut self, kept: impl Fn(&str) -> Option<Bytes>) {

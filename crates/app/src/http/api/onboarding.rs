@@ -162,7 +162,13 @@ pub async fn review_queue(
         let listed = crate::listing_page!(st.listings, key, read_at, &page, page => async {
             db::documents::list_tags(conn.get().await?, &status, &requirement_code, &school_id, page).await
         }.await)?;
-        let rows = st.document_answers.page(listed);
+        let mut rows = st.document_answers.page(listed);
+        if !rows.missing().is_empty() {
+            // The connection first, then what others kept while this waited for it (callers
+            // walking the same pages miss the same rows together).
+            conn.get().await?;
+            rows.fill_kept();
+        }
         let missing = rows.missing();
         let read = match missing.is_empty() {
             true => Vec::new(),
