@@ -116,8 +116,7 @@ macro_rules! bind_page {
 /// `school_id`, `program_id` and `status` filters match a current enrollment.
 pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResult<Paged<Student>> {
     let columns = format!("{COLS}, {} AS enrollments_json", enrollments_json(tx));
-    let Some(st) = ListStatement::new(tx, scope, f, page, &columns, SearchBy::AskTheIndex).await?
-    else {
+    let Some(st) = ListStatement::new(tx, scope, f, page, &columns).await? else {
         return Ok(Paged {
             items: vec![],
             next_cursor: None,
@@ -142,17 +141,7 @@ pub async fn list_tags(
     f: &Filter,
     page: &Page,
 ) -> DbResult<Paged<(String, Option<i64>)>> {
-    let mut search = SearchBy::AskTheIndex;
-    if matches!(tx, Tx::Postgres(_))
-        && page.sort.is_none()
-        && like(&f.q).is_some_and(|p| indexable(&p))
-    {
-        match matched_tags(tx, scope, f, page).await? {
-            Some(rows) => return Ok(paged(rows, page, |(id, _)| id)),
-            None => search = SearchBy::Walking,
-        }
-    }
-    let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag", search).await? else {
+    let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag").await? else {
         return Ok(Paged {
             items: vec![],
             next_cursor: None,
@@ -160,64 +149,6 @@ pub async fn list_tags(
     };
     let rows = crate::page_tags!(tx, st.sql.as_str(), q => bind_page!(q, st, f, page))?;
     Ok(paged(rows, page, |(id, _)| id))
-}
-
-/// On PostgreSQL, a name search's page of ids and row tags in one statement: the trigram
-/// index's matches (`practicum_students_matching`, migrations 0034 and 0035) joined by id.
-/// `None` when the name is common (the index answers no list), for [`list_tags`] to walk the
-/// students in id order. One round trip where asking the index, then the page, took two: a
-/// new search for someone there answered 3,500-3,800 requests/s that way against 5,100-5,700
-/// for the LIKE alone, and this one statement (pgbench) 11.8k/s against the LIKE's 9.8k.
-async fn matched_tags(
-    tx: &mut Tx,
-    scope: &Scope,
-    f: &Filter,
-    page: &Page,
-) -> DbResult<Option<Vec<(String, Option<i64>)>>> {
-    let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag", SearchBy::Inline).await?
-    else {
-        return Ok(Some(Vec::new()));
-    };
-    // One row at least (the left join of the page on the index's answer), so a page of none
-    // still says whether the name was common.
-    let sql = format!(
-        "WITH m AS MATERIALIZED (SELECT practicum_students_matching($7) AS ids),
-              listed AS ({})
-         SELECT listed.id, listed.row_tag, m.ids IS NULL AS common
-         FROM m LEFT JOIN listed ON true ORDER BY listed.id",
-        st.sql
-    );
-    let Tx::Postgres(c) = tx else {
-        return Ok(None);
-    };
-    let rows: Vec<(Option<String>, Option<i64>, bool)> = bind_page!(
-        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
-        st,
-        f,
-        page
-    )
-    .fetch_all(&mut **c)
-    .await?;
-    if rows.iter().any(|(_, _, common)| *common) {
-        return Ok(None);
-    }
-    Ok(Some(
-        rows.into_iter()
-            .filter_map(|(id, tag, _)| Some((id?, tag)))
-            .collect(),
-    ))
-}
-
-/// How a page's statement ([`ListStatement::new`]) finds the students a name search matches.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum SearchBy {
-    /// The trigram index first ([`indexed_matches`]), then by id, or the walk for a common name.
-    AskTheIndex,
-    /// By id from `m.ids`, the index's answer in a `WITH m` around the statement
-    /// ([`matched_tags`], PostgreSQL).
-    Inline,
-    /// The walk in id order: the index said the name is common.
-    Walking,
 }
 
 /// The students with these ids, each with their enrollments and row tag (see
@@ -262,7 +193,6 @@ impl<'a> ListStatement<'a> {
         f: &Filter,
         page: &Page,
         columns: &str,
-        by: SearchBy,
     ) -> DbResult<Option<ListStatement<'a>>> {
         let (school, only, staff, dept, faculty) = match scope {
             Scope::All => (None, None, None, None, None),
@@ -295,25 +225,13 @@ impl<'a> ListStatement<'a> {
         };
         // Only a search names the search column: `$7 IS NULL OR s.search LIKE $7` in one plan
         // would keep PostgreSQL's cached plan from the trigram index (migration 0029). `$7` is
-        // the LIKE pattern, or the trigram index's matches when it answered.
+        // the LIKE pattern, or the trigram index's matches when it answered (SQLite).
         let (search, search_param) = match like(&f.q) {
             None => ("$7 IS NULL", None),
-            Some(pattern) if by == SearchBy::Inline => (
-                "s.id IN (SELECT json_array_elements_text((SELECT ids FROM m)::json))",
-                Some(pattern),
-            ),
-            Some(pattern) if by == SearchBy::Walking => {
-                ("s.search LIKE $7 ESCAPE '\\'", Some(pattern))
-            }
             Some(pattern) => match indexed_matches(tx, &pattern).await? {
                 Some(keys) if keys == "[]" => return Ok(None),
                 Some(keys) => (
-                    match tx {
-                        Tx::Sqlite(_) => {
-                            "s.id IN (SELECT student_id FROM students_search_keys WHERE k IN (SELECT value FROM json_each($7)))"
-                        }
-                        Tx::Postgres(_) => "s.id IN (SELECT json_array_elements_text($7::json))",
-                    },
+                    "s.id IN (SELECT student_id FROM students_search_keys WHERE k IN (SELECT value FROM json_each($7)))",
                     Some(keys),
                 ),
                 None => ("s.search LIKE $7 ESCAPE '\\'", Some(pattern)),
@@ -395,56 +313,40 @@ struct ListedStudent {
     enrollments_json: String,
 }
 
-/// Most students a name search takes from the trigram index (migrations 0030, 0035); a name
+/// Most students a name search takes from SQLite's trigram index (migration 0030); a name
 /// matching more (over 2.5% of a consortium's 20,000) is common, and walking the students in
 /// id order finds a page of it sooner. A rarer name makes that walk read most of the table:
 /// at 100, the tenth of new searches for someone there that matched 101 to 110 took about
-/// 10 ms each on SQLite (bench/results/server-scale.md, eleventh round). PostgreSQL's
-/// `practicum_students_matching` has the same limit written in (0035).
+/// 10 ms each (bench/results/server-scale.md, eleventh round).
 const INDEXED_MATCHES_MAX: i64 = 500;
 
-/// The students whose search text matches `pattern` (a [`like`] pattern), read from the
-/// trigram index alone, when they are at most [`INDEXED_MATCHES_MAX`], as a JSON array: on
-/// SQLite their index keys (`students_search_keys.k`, FTS5, migration 0030), on PostgreSQL
-/// their ids (`practicum_students_matching`, migrations 0034 and 0035). `"[]"` when nobody matches.
-/// `None` when the index cannot answer: for a needle under three characters or holding an
-/// escaped `%`, `_` or `\\` (a trigram index reads neither), or for a common name.
+/// On SQLite, the index keys (`students_search_keys.k`, as a JSON array) of every student
+/// whose search text matches `pattern` (a [`like`] pattern), read from the FTS5 trigram
+/// index, when they are at most [`INDEXED_MATCHES_MAX`]. `None` when the
+/// index cannot answer: on PostgreSQL (its trigram index serves the LIKE itself), for a
+/// needle under three characters or holding an escaped `%`, `_` or `\\` (FTS5 reads neither
+/// through the index), or for a common name.
 async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Option<String>> {
-    if !indexable(pattern) {
+    let Tx::Sqlite(c) = tx else {
+        return Ok(None);
+    };
+    let needle = pattern.trim_matches('%');
+    if needle.contains('\\') || needle.chars().count() < 3 {
         return Ok(None);
     }
-    match tx {
-        // One row however many match (their count and index keys as a JSON array): a row per
-        // match would cost more in the driver than the index costs to read. The keys become
-        // students' ids in the page's own statement, so a common name, which is not used, is
-        // not joined either.
-        Tx::Sqlite(c) => {
-            let (count, keys): (i64, String) = sqlx::query_as(
-                "SELECT count(*), COALESCE(json_group_array(k), '[]') FROM (
-                     SELECT rowid AS k FROM students_search WHERE search LIKE $1 LIMIT $2)",
-            )
-            .bind(pattern)
-            .bind(INDEXED_MATCHES_MAX + 1)
-            .fetch_one(&mut **c)
-            .await?;
-            Ok((count <= INDEXED_MATCHES_MAX).then_some(keys))
-        }
-        // The function keeps one plan for the index (a LIKE in the page's statement is planned
-        // anew each call; migration 0034 says why). Its limit is INDEXED_MATCHES_MAX.
-        Tx::Postgres(c) => Ok(sqlx::query_scalar::<_, Option<String>>(
-            "SELECT practicum_students_matching($1)",
-        )
-        .bind(pattern)
-        .fetch_one(&mut **c)
-        .await?),
-    }
-}
-
-/// Whether the trigram index can answer a [`like`] pattern: a needle of three characters or
-/// more holding no escaped `%`, `_` or `\\` (a trigram index reads neither).
-fn indexable(pattern: &str) -> bool {
-    let needle = pattern.trim_matches('%');
-    !needle.contains('\\') && needle.chars().count() >= 3
+    // One row however many match (their count and index keys as a JSON array): a row per
+    // match would cost more in the driver than the index costs to read. The keys become
+    // students' ids in the page's own statement, so a common name, which is not used, is not
+    // joined either.
+    let (count, keys): (i64, String) = sqlx::query_as(
+        "SELECT count(*), COALESCE(json_group_array(k), '[]') FROM (
+             SELECT rowid AS k FROM students_search WHERE search LIKE $1 LIMIT $2)",
+    )
+    .bind(pattern)
+    .bind(INDEXED_MATCHES_MAX + 1)
+    .fetch_one(&mut **c)
+    .await?;
+    Ok((count <= INDEXED_MATCHES_MAX).then_some(keys))
 }
 
 /// Whether a student is placed (not cancelled) with this scope's person or department.
