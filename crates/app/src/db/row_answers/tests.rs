@@ -262,3 +262,24 @@ fn an_answer_kept_for_a_bounded_time_is_read_again_after_it() {
         .expect("page");
     assert!(lasting.page(listed(&[("a", 0)], None)).missing().is_empty());
 }
+
+#[test]
+fn a_page_made_before_others_kept_its_rows_takes_them_when_filled_again() {
+    let answers = RowAnswers::new(100);
+    // Two callers make the same page while nothing is kept; the first derives and keeps it.
+    let first = answers.page(listed(&[("a", 1), ("b", 1), ("c", -1)], None));
+    let mut second = answers.page(listed(&[("a", 1), ("b", 2), ("c", -1)], None));
+    assert_eq!(second.missing(), vec!["a", "b", "c"]);
+    first
+        .into_json(
+            [row("a", "Ann"), row("b", "Bo"), row("c", "Cy")].map(|(id, _, r)| {
+                let tag = (id != "c").then_some(1);
+                (id, tag, r)
+            }),
+        )
+        .expect("page");
+    // The second takes what the first kept at the tags it listed: not "b", listed at a newer
+    // tag, and not "c", listed without one (kept, if at all, under rules of its own).
+    second.fill_kept();
+    assert_eq!(second.missing(), vec!["b", "c"]);
+}
