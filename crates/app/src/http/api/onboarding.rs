@@ -163,12 +163,7 @@ pub async fn review_queue(
             db::documents::list_tags(conn.get().await?, &status, &requirement_code, &school_id, page).await
         }.await)?;
         let mut rows = st.document_answers.page(listed);
-        if !rows.missing().is_empty() {
-            // The connection first, then what others kept while this waited for it (callers
-            // walking the same pages miss the same rows together).
-            conn.get().await?;
-            rows.fill_kept();
-        }
+        rows.fill_kept_once_connected(&mut conn).await?;
         let missing = rows.missing();
         let read = match missing.is_empty() {
             true => Vec::new(),

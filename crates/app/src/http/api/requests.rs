@@ -77,15 +77,10 @@ pub async fn list(
             rows.fill_untagged(|id| st.open_request_answers.get(&id.to_string(), now));
         };
         fill_open(&mut rows);
-        if !rows.missing().is_empty() {
-            // The connection first, then what others kept while this waited for it: callers
-            // walking the same pages miss the same rows together, and deriving each open
-            // request's eligibility once rather than side by side is what keeps a cold walk
-            // fast (a walk that looked before it waited derived each page up to ten times).
-            conn.get().await?;
-            rows.fill_kept();
-            fill_open(&mut rows);
-        }
+        // Deriving each open request's eligibility once rather than side by side is what
+        // keeps a cold walk fast: the open answers others kept while this waited, too.
+        rows.fill_kept_once_connected(&mut conn).await?;
+        fill_open(&mut rows);
         let missing = rows.missing();
         let (reqs, tags): (Vec<_>, Vec<_>) = match missing.is_empty() {
             true => (Vec::new(), Vec::new()),

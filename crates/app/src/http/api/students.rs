@@ -45,12 +45,7 @@ pub async fn list(
         let listed = crate::listing_page!(st.listings, key, read_at, &page, page =>
             async { db::students::list_tags(conn.get().await?, &scope, &filter, page).await }.await)?;
         let mut rows = st.student_answers.page(listed);
-        if !rows.missing().is_empty() {
-            // The connection first, then what others kept while this waited for it (callers
-            // walking the same pages miss the same rows together).
-            conn.get().await?;
-            rows.fill_kept();
-        }
+        rows.fill_kept_once_connected(&mut conn).await?;
         let missing = rows.missing();
         let read = match missing.is_empty() {
             true => Vec::new(),
