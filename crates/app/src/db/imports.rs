@@ -62,6 +62,10 @@ pub async fn insert_students(
 ) -> DbResult<()> {
     use crate::domain::search::fold;
     for chunk in students.chunks(400) {
+        let folded: Vec<String> = chunk
+            .iter()
+            .map(|s| fold(&format!("{} {} {}", s.first_name, s.last_name, s.email)))
+            .collect();
         let sql = super::values_sql(
             "INSERT INTO students (id, school_id, program_id, first_name, last_name, email, enrollment_status, expected_graduation, search) VALUES ",
             chunk.len(),
@@ -69,13 +73,19 @@ pub async fn insert_students(
         );
         on_tx!(tx, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for s in chunk {
+            for (s, folded) in chunk.iter().zip(&folded) {
                 q = q.bind(&s.id).bind(&s.school_id).bind(&s.program_id).bind(&s.first_name)
                     .bind(&s.last_name).bind(&s.email).bind(&s.enrollment_status).bind(s.expected_graduation)
-                    .bind(fold(&format!("{} {} {}", s.first_name, s.last_name, s.email)));
+                    .bind(folded);
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;
+        let with_text: Vec<(&str, &str)> = chunk
+            .iter()
+            .zip(&folded)
+            .map(|(s, f)| (s.id.as_str(), f.as_str()))
+            .collect();
+        super::search::insert_student_suffixes(tx, &with_text).await?;
         let sql = super::values_sql(
             "INSERT INTO enrollments (id, student_id, school_id, program_id, status, expected_graduation, started_at) VALUES ",
             chunk.len(),

@@ -60,9 +60,50 @@ impl Searchable {
 }
 
 async fn write(tx: &mut Tx, t: Searchable, id: &str, text: &str) -> DbResult<()> {
+    let folded = fold(text);
     let sql = format!("UPDATE {} SET search = $2 WHERE id = $1", t.table());
-    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(fold(text))
+    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(&folded)
         .execute(c).await.map(|r| r.rows_affected()))?;
+    if t == Searchable::Students {
+        on_tx!(tx, c => sqlx::query("DELETE FROM students_search_suffixes WHERE student_id = $1")
+            .bind(id).execute(c).await.map(|r| r.rows_affected()))?;
+        insert_student_suffixes(tx, &[(id, folded.as_str())]).await?;
+    }
+    Ok(())
+}
+
+/// Suffix rows a multi-row insert carries at most: two parameters each, well under either
+/// store's limit on a statement's parameters (SQLite 32,766, PostgreSQL 65,535).
+const SUFFIX_ROWS_PER_INSERT: usize = 2_000;
+
+/// Adds each student's word suffixes (`domain::search::word_suffixes` of their folded search
+/// text, given as `(student id, folded text)`) to `students_search_suffixes`, the ordered
+/// index a name search reads (`db::students`, migration 0037). Every write of a student's
+/// search text calls it, one student (`refresh`) or thousands (`imports::insert_students`);
+/// a rewrite deletes the student's old rows first.
+pub async fn insert_student_suffixes(tx: &mut Tx, students: &[(&str, &str)]) -> DbResult<()> {
+    let rows: Vec<(&str, &str)> = students
+        .iter()
+        .flat_map(|&(id, folded)| {
+            crate::domain::search::word_suffixes(folded)
+                .into_iter()
+                .map(move |suffix| (suffix, id))
+        })
+        .collect();
+    for chunk in rows.chunks(SUFFIX_ROWS_PER_INSERT) {
+        let sql = super::values_sql(
+            "INSERT INTO students_search_suffixes (suffix, student_id) VALUES ",
+            chunk.len(),
+            2,
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for (suffix, id) in chunk {
+                q = q.bind(*suffix).bind(*id);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
     Ok(())
 }
 

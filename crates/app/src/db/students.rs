@@ -225,14 +225,17 @@ impl<'a> ListStatement<'a> {
         };
         // Only a search names the search column: `$7 IS NULL OR s.search LIKE $7` in one plan
         // would keep PostgreSQL's cached plan from the trigram index (migration 0029). `$7` is
-        // the LIKE pattern, or the trigram index's matches when it answered (SQLite).
+        // the LIKE pattern, or the ids of the students an index found (`indexed_matches`).
         let (search, search_param) = match like(&f.q) {
             None => ("$7 IS NULL", None),
             Some(pattern) => match indexed_matches(tx, &pattern).await? {
-                Some(keys) if keys == "[]" => return Ok(None),
-                Some(keys) => (
-                    "s.id IN (SELECT student_id FROM students_search_keys WHERE k IN (SELECT value FROM json_each($7)))",
-                    Some(keys),
+                Some(ids) if ids == "[]" => return Ok(None),
+                Some(ids) => (
+                    match tx {
+                        Tx::Sqlite(_) => "s.id IN (SELECT value FROM json_each($7))",
+                        Tx::Postgres(_) => "s.id IN (SELECT json_array_elements_text($7::json))",
+                    },
+                    Some(ids),
                 ),
                 None => ("s.search LIKE $7 ESCAPE '\\'", Some(pattern)),
             },
@@ -313,43 +316,73 @@ struct ListedStudent {
     enrollments_json: String,
 }
 
-/// Most students a name search takes from SQLite's trigram index (migration 0030); a name
-/// matching more (over 2.5% of a consortium's 20,000) is common, and walking the students in
-/// id order finds a page of it sooner. A rarer name makes that walk read most of the table:
-/// at 100, the tenth of new searches for someone there that matched 101 to 110 took about
-/// 10 ms each (bench/results/server-scale.md, eleventh round).
+/// Most students a name search takes from an index (the word suffixes, migration 0037, or on
+/// SQLite the trigram index, migration 0030); a name matching more (over 2.5% of a
+/// consortium's 20,000) is common, and walking the students in id order finds a page of it
+/// sooner. A rarer name makes that walk read most of the table: at 100, the tenth of new
+/// searches for someone there that matched 101 to 110 took about 10 ms each
+/// (bench/results/server-scale.md, eleventh round).
 const INDEXED_MATCHES_MAX: i64 = 500;
 
-/// On SQLite, the index keys (`students_search_keys.k`, as a JSON array) of every student
-/// whose search text matches `pattern` (a [`like`] pattern), read from the FTS5 trigram
-/// index, when they are at most [`INDEXED_MATCHES_MAX`]. `None` when the
-/// index cannot answer: on PostgreSQL (its trigram index serves the LIKE itself), for a
-/// needle under three characters or holding an escaped `%`, `_` or `\\` (FTS5 reads neither
-/// through the index), or for a common name.
+/// The ids (as a JSON array) of every student whose search text matches `pattern` (a [`like`]
+/// pattern), when an index can say and they are at most [`INDEXED_MATCHES_MAX`]:
+/// - a needle of three or more letters and digits is one range of the ordered word suffixes
+///   (`domain::search::suffix_range`, `students_search_suffixes`), on both stores;
+/// - on SQLite, any other needle of three or more characters is asked of the FTS5 trigram
+///   index, unless it holds an escaped `%`, `_` or `\\` (FTS5 reads neither through it).
+///
+/// `None` otherwise (a shorter needle, a common name, or on PostgreSQL a needle with a space,
+/// a dash or an `@`, which its trigram index serves inside the page's own LIKE).
 async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Option<String>> {
-    let Tx::Sqlite(c) = tx else {
-        return Ok(None);
-    };
+    // `like` escaped `\\`, `%` and `_`; a needle holding none of them is the folded `q` itself.
     let needle = pattern.trim_matches('%');
-    if needle.contains('\\') || needle.chars().count() < 3 {
-        return Ok(None);
-    }
-    // One row however many match (their count and index keys as a JSON array): a row per
-    // match would cost more in the driver than the index costs to read. The keys become
-    // students' ids in the page's own statement, so a common name, which is not used, is not
-    // joined either.
-    let (count, keys): (i64, String) = sqlx::query_as(
-        "SELECT count(*), COALESCE(json_group_array(k), '[]') FROM (
-             SELECT rowid AS k FROM students_search WHERE search LIKE $1 LIMIT $2)",
-    )
-    .bind(pattern)
-    .bind(INDEXED_MATCHES_MAX + 1)
-    .fetch_one(&mut **c)
-    .await?;
-    Ok((count <= INDEXED_MATCHES_MAX).then_some(keys))
+    let escaped = needle.contains('\\');
+    // One row however many match (their count and ids as a JSON array): a row per match
+    // would cost more in the driver than the index costs to read. A common name's ids are not
+    // used, so the page's statement does not join them either.
+    let (count, ids): (i64, String) = match (crate::domain::search::suffix_range(needle), &mut *tx)
+    {
+        (Some((from, to)), Tx::Sqlite(c)) if !escaped => {
+            sqlx::query_as(
+                "SELECT count(*), COALESCE(json_group_array(student_id), '[]') FROM (
+                     SELECT DISTINCT student_id FROM students_search_suffixes
+                     WHERE suffix >= $1 AND suffix < $2 LIMIT $3)",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(INDEXED_MATCHES_MAX + 1)
+            .fetch_one(&mut **c)
+            .await?
+        }
+        (Some((from, to)), Tx::Postgres(c)) if !escaped => {
+            sqlx::query_as(
+                "SELECT count(*), COALESCE(json_agg(student_id)::text, '[]') FROM (
+                     SELECT DISTINCT student_id FROM students_search_suffixes
+                     WHERE suffix >= $1 AND suffix < $2 LIMIT $3) m",
+            )
+            .bind(from)
+            .bind(to)
+            .bind(INDEXED_MATCHES_MAX + 1)
+            .fetch_one(&mut **c)
+            .await?
+        }
+        (_, Tx::Sqlite(c)) if !escaped && needle.chars().count() >= 3 => {
+            sqlx::query_as(
+                "SELECT count(*), COALESCE(json_group_array(student_id), '[]') FROM (
+                     SELECT k.student_id FROM students_search f
+                     JOIN students_search_keys k ON k.k = f.rowid
+                     WHERE f.search LIKE $1 LIMIT $2)",
+            )
+            .bind(pattern)
+            .bind(INDEXED_MATCHES_MAX + 1)
+            .fetch_one(&mut **c)
+            .await?
+        }
+        _ => return Ok(None),
+    };
+    Ok((count <= INDEXED_MATCHES_MAX).then_some(ids))
 }
 
-/// Whether a student is placed (not cancelled) with this scope's person or department.
 pub async fn placed_with(tx: &mut Tx, scope: &Scope, student_id: &str) -> DbResult<bool> {
     Ok(placement_with(tx, scope, student_id).await?.is_some())
 }

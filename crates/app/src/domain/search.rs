@@ -86,6 +86,57 @@ fn spelled_out(c: char) -> Option<&'static str> {
     })
 }
 
+/// Fewest characters of a needle, and of each word suffix kept, that [`word_suffixes`] and
+/// [`suffix_range`] serve. A shorter needle matches a good part of any large list, which a
+/// walk in order finds a page of sooner than an index would.
+pub const SUFFIX_MIN_CHARS: usize = 3;
+
+/// Every suffix of at least [`SUFFIX_MIN_CHARS`] characters of each word of `folded` (a
+/// [`fold`]ed text; a word is a run of letters and digits, `char::is_alphanumeric`), each once,
+/// in code point order. "anna kowalski17" gives anna, nna, kowalski17, owalski17, ..., i17, 17
+/// is too short.
+///
+/// Why: a needle of letters and digits only cannot straddle a space, a dash, an `@` or a dot,
+/// so it lies inside one word; it is a substring of the text exactly when it begins one of
+/// these suffixes. An ordered index of them (`students_search_suffixes`, migration 0037)
+/// answers a name search with one range read ([`suffix_range`]), where a trigram index
+/// intersects a list for every three letters of the needle (bench/results/server-scale.md,
+/// twelfth round).
+pub fn word_suffixes(folded: &str) -> std::collections::BTreeSet<&str> {
+    let mut out = std::collections::BTreeSet::new();
+    for word in folded.split(|c: char| !c.is_alphanumeric()) {
+        let starts: Vec<usize> = word.char_indices().map(|(i, _)| i).collect();
+        let chars = starts.len();
+        for (n, &i) in starts.iter().enumerate() {
+            if chars - n < SUFFIX_MIN_CHARS {
+                break;
+            }
+            out.insert(&word[i..]);
+        }
+    }
+    out
+}
+
+/// The range `[from, to)` of [`word_suffixes`] that begin with `needle` (folded), in code point
+/// order, which is UTF-8 byte order: SQLite's BINARY collation and PostgreSQL's "C". `None`
+/// when the suffixes cannot answer: a needle under [`SUFFIX_MIN_CHARS`] characters, or holding
+/// anything but letters and digits (a space, a dash, an `@`), which may straddle two words.
+pub fn suffix_range(needle: &str) -> Option<(String, String)> {
+    if needle.chars().count() < SUFFIX_MIN_CHARS || !needle.chars().all(char::is_alphanumeric) {
+        return None;
+    }
+    // Every string that begins with `needle` sorts below the needle with its last character
+    // replaced by the next one (skipping the surrogates, which are not characters).
+    let last = needle.chars().next_back()?;
+    let next = match u32::from(last) {
+        0xD7FF => '\u{E000}',
+        n => char::from_u32(n + 1)?,
+    };
+    let mut to = needle[..needle.len() - last.len_utf8()].to_string();
+    to.push(next);
+    Some((needle.to_string(), to))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -166,6 +217,44 @@ mod tests {
         assert_eq!(fold("北京"), "北京", "scripts without case or accents stay");
     }
 
+    #[test]
+    fn word_suffixes_are_each_words_tails_of_three_or_more() {
+        let got: Vec<&str> = word_suffixes("anna ko-walski17 a.b@x.edu")
+            .into_iter()
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "alski17", "anna", "edu", "i17", "ki17", "lski17", "nna", "ski17", "walski17"
+            ]
+        );
+        assert!(word_suffixes("").is_empty());
+        assert_eq!(
+            word_suffixes("北京大学").into_iter().collect::<Vec<_>>(),
+            ["京大学", "北京大学"]
+        );
+    }
+
+    #[test]
+    fn a_needle_of_letters_and_digits_is_a_range_of_suffixes() {
+        assert_eq!(suffix_range("kow"), Some(("kow".into(), "kox".into())));
+        assert_eq!(suffix_range("ab9"), Some(("ab9".into(), "ab:".into())));
+        assert_eq!(suffix_range("ab"), None, "too short");
+        assert_eq!(suffix_range("a b"), None, "a space may straddle two words");
+        assert_eq!(suffix_range("o-br"), None);
+        assert_eq!(suffix_range("a@b.c"), None);
+        assert_eq!(
+            suffix_range("ab\u{D7FF}"),
+            None,
+            "U+D7FF is not alphanumeric"
+        );
+        assert_eq!(suffix_range("北京"), None);
+        assert_eq!(
+            suffix_range("北京大"),
+            Some(("北京大".into(), "北京\u{5928}".into()))
+        );
+    }
+
     proptest::proptest! {
         #[test]
         fn folding_is_idempotent(s in "\\PC{0,40}") {
@@ -173,6 +262,26 @@ mod tests {
             proptest::prop_assert_eq!(fold(&once), once.clone());
             proptest::prop_assert!(!once.starts_with(' ') && !once.ends_with(' '));
             proptest::prop_assert!(!once.contains("  "));
+        }
+
+        /// The index answers exactly what the LIKE would: for any text and any needle the
+        /// suffixes serve, the text holds the needle iff a suffix lies in its range.
+        #[test]
+        fn the_suffix_range_finds_what_contains_finds(
+            text in "[ab1é \\-.@]{0,24}",
+            needle in "[ab1é]{1,5}",
+        ) {
+            let text = fold(&text);
+            let needle = fold(&needle);
+            if let Some((from, to)) = suffix_range(&needle) {
+                let found = word_suffixes(&text)
+                    .range::<str, _>((std::ops::Bound::Included(from.as_str()), std::ops::Bound::Excluded(to.as_str())))
+                    .next()
+                    .is_some();
+                proptest::prop_assert_eq!(found, text.contains(&needle), "{:?} in {:?}", needle, text);
+            } else {
+                proptest::prop_assert!(needle.chars().count() < SUFFIX_MIN_CHARS);
+            }
         }
     }
 }

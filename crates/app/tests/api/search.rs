@@ -295,11 +295,20 @@ db_test!(list_pages_search_the_same_way, |app| async move {
     }
 });
 
-/// Empties every row's search column, as the migration that adds it leaves the rows written
-/// before it.
+/// Empties every row's search column and the students' word suffixes, as the migrations that
+/// add them (0008 and 0037) leave the rows written before them.
 async fn forget_search_columns(app: &TestApp) {
-    for t in practicum::db::search::Searchable::ALL {
-        let sql = format!("UPDATE {} SET search = NULL", t.table());
+    let tables = practicum::db::search::Searchable::ALL.map(|t| t.table());
+    let sql = tables
+        .iter()
+        .map(|t| format!("UPDATE {t} SET search = NULL"))
+        .chain(["DELETE FROM students_search_suffixes".to_string()]);
+    run_sql(app, sql).await;
+}
+
+/// Runs each statement on the test's store, outside the server's own writes.
+async fn run_sql(app: &TestApp, statements: impl IntoIterator<Item = String>) {
+    for sql in statements {
         match app.state.db.pool() {
             practicum::db::Pool::Sqlite(p) => {
                 sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -442,6 +451,18 @@ db_test!(
             ("qx_1", "qx_1"),         // ... and so matching no Qx
             ("Zawadzka 100%", "zawadzka 100%"), // `%` taken literally
             ("nobody-by-this-name", "nobody-by-this-name"),
+            // Letters and digits only: one range of the word suffixes (migration 0037).
+            ("m19", "m19"),             // inside a word: im19, im190-199 (11)
+            ("X10", "x10"),             // qx10, qx100-104, first name and e-mail alike (6)
+            ("adzk", "adzk"),           // inside every surname: common (505)
+            ("SEARCH", "search"),       // the e-mail's domain: every one of them (506)
+            ("nderscor", "nderscor"),   // no word holds it: `_` splits under_score
+            ("qx104", "qx104"),         // a whole word, in two places of one student (1)
+            ("zawadzkaa", "zawadzkaa"), // longer than every word that begins so
+            // Anything else straddles words: the trigram index (SQLite) or the LIKE.
+            ("qx3.z", "qx3.z"),
+            ("4.z@search", "4.z@search"),
+            ("a una@", "a una@"),
         ] {
             let want = expect(needle);
             assert_eq!(found(&app, &c.office, list, q).await, want, "q={q:?}");
@@ -459,6 +480,10 @@ db_test!(
         assert_eq!(expect("zawadzka").len(), 505);
         assert_eq!(expect("im1").len(), 111);
         assert_eq!(expect("qx7 zaw").len(), 1);
+        assert_eq!(expect("m19").len(), 11);
+        assert_eq!(expect("x10").len(), 6);
+        assert_eq!(expect("qx104").len(), 1);
+        assert_eq!(expect("4.z@search").len(), 51);
         // The index answers for every school; the asker's scope still decides whom they see,
         // rare name or common.
         for (q, needle) in [("qx1", "qx1"), ("und", "und"), ("Zawadzka", "zawadzka")] {
@@ -489,11 +514,71 @@ db_test!(
             found(&app, &c.office, list, "wisniewska").await,
             vec![renamed.clone()]
         );
+        // Inside the new name's word, and its old name's words gone from the suffixes.
+        assert_eq!(
+            found(&app, &c.office, list, "NIEWSK").await,
+            vec![renamed.clone()]
+        );
+        assert!(
+            !found(&app, &c.office, list, "awadzk")
+                .await
+                .contains(&renamed)
+        );
         assert!(found(&app, &c.office, list, "qx7 zaw").await.is_empty());
         assert!(
             !found(&app, &c.office, list, "zawadzka")
                 .await
                 .contains(&renamed)
         );
+    }
+);
+
+db_test!(
+    a_needle_of_letters_and_digits_is_read_from_the_word_suffixes,
+    |app| async move {
+        // The suffix index is what answers such a needle, not a walk that would find the
+        // student anyway: with one student's suffixes taken away by hand, the needles it
+        // serves no longer find them, and a needle it does not serve (a space) still does.
+        let c = cast(&app).await;
+        let s = app
+            .create(
+                &c.office,
+                "/api/v1/students",
+                &json!({ "school_id": c.f.school["id"], "program_id": c.f.program["id"],
+                    "first_name": "Ngozi", "last_name": "Okonkwo-Adeyemi", "email": "ngozi.o@search.test" }),
+            )
+            .await;
+        let list = "/api/v1/students";
+        for q in ["okonkwo", "deyem", "NGOZI", "gozi o"] {
+            assert_eq!(found(&app, &c.office, list, q).await, [id(&s)], "q={q:?}");
+        }
+        run_sql(
+            &app,
+            [format!(
+                "DELETE FROM students_search_suffixes WHERE student_id = '{}'",
+                id(&s)
+            )],
+        )
+        .await;
+        // Needles not asked before: an answer kept for an earlier request would not see a
+        // change made behind the server's back.
+        for q in ["konkwo", "adeye", "NGOZ"] {
+            assert!(found(&app, &c.office, list, q).await.is_empty(), "q={q:?}");
+        }
+        assert_eq!(found(&app, &c.office, list, "ozi o").await, [id(&s)]);
+        // Written again with the student, the suffixes find them again.
+        expect_status(
+            app.patch(
+                &c.office,
+                &format!("{list}/{}", id(&s)),
+                &json!({ "first_name": "Ngozi Ada" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        for q in ["okonkwo", "konkwo", "adeye", "ngoz", "ada", "ngozi ada"] {
+            assert_eq!(found(&app, &c.office, list, q).await, [id(&s)], "q={q:?}");
+        }
     }
 );
