@@ -18,3 +18,6 @@ CREATE TABLE students_search_suffixes (
 CREATE INDEX students_search_suffixes_student ON students_search_suffixes (student_id);
 
 UPDATE students SET search = NULL;
+
+-- (PostgreSQL's twin also adds practicum_students_by_suffix, a function that keeps its plan;
+-- SQLite plans a statement once per connection and needs none.)

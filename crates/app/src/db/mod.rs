@@ -220,6 +220,14 @@ impl Db {
         }
         if written > 0 {
             tracing::info!(rows = written, "search column filled for existing rows");
+            // The backfill may have written every student's word suffixes (migration 0037):
+            // without statistics until autovacuum comes round, PostgreSQL planned the pages
+            // of a freshly migrated consortium's searches badly for the first minute.
+            if let Pool::Postgres(p) = &self.pool {
+                sqlx::query("ANALYZE students, students_search_suffixes")
+                    .execute(p)
+                    .await?;
+            }
         }
         if chained > 0 {
             tracing::info!(

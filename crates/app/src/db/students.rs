@@ -327,7 +327,8 @@ const INDEXED_MATCHES_MAX: i64 = 500;
 /// The ids (as a JSON array) of every student whose search text matches `pattern` (a [`like`]
 /// pattern), when an index can say and they are at most [`INDEXED_MATCHES_MAX`]:
 /// - a needle of three or more letters and digits is one range of the ordered word suffixes
-///   (`domain::search::suffix_range`, `students_search_suffixes`), on both stores;
+///   (`domain::search::suffix_range`, `students_search_suffixes`), on both stores (on
+///   PostgreSQL through `practicum_students_by_suffix`, whose limit is this one too);
 /// - on SQLite, any other needle of three or more characters is asked of the FTS5 trigram
 ///   index, unless it holds an escaped `%`, `_` or `\\` (FTS5 reads neither through it).
 ///
@@ -355,16 +356,14 @@ async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Option<String>>
             .await?
         }
         (Some((from, to)), Tx::Postgres(c)) if !escaped => {
-            sqlx::query_as(
-                "SELECT count(*), COALESCE(json_agg(student_id)::text, '[]') FROM (
-                     SELECT DISTINCT student_id FROM students_search_suffixes
-                     WHERE suffix >= $1 AND suffix < $2 LIMIT $3) m",
-            )
-            .bind(from)
-            .bind(to)
-            .bind(INDEXED_MATCHES_MAX + 1)
-            .fetch_one(&mut **c)
-            .await?
+            // The function (migration 0037) keeps its statement's plan; NULL for a common name.
+            let ids: (Option<String>,) =
+                sqlx::query_as("SELECT practicum_students_by_suffix($1, $2)")
+                    .bind(from)
+                    .bind(to)
+                    .fetch_one(&mut **c)
+                    .await?;
+            return Ok(ids.0);
         }
         (_, Tx::Sqlite(c)) if !escaped && needle.chars().count() >= 3 => {
             sqlx::query_as(
