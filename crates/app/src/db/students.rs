@@ -213,9 +213,11 @@ impl<'a> ListStatement<'a> {
         } else if f.program_id.is_some() {
             "$2 IS NULL AND s.id IN (SELECT e.student_id FROM enrollments e WHERE e.program_id = $5
                   AND e.ended_at IS NULL AND ($6 IS NULL OR e.status = $6))"
+        } else if f.status.is_some() {
+            "$2 IS NULL AND $5 IS NULL AND EXISTS (SELECT 1 FROM enrollments e
+                  WHERE e.student_id = s.id AND e.ended_at IS NULL AND e.status = $6)"
         } else {
-            "$2 IS NULL AND $5 IS NULL AND ($6 IS NULL OR EXISTS (SELECT 1 FROM enrollments e
-                  WHERE e.student_id = s.id AND e.ended_at IS NULL AND e.status = $6))"
+            "$2 IS NULL AND $5 IS NULL AND $6 IS NULL"
         };
         // A school reads the students enrolled there, now or before.
         let school_scope = if school.is_some() {
@@ -240,16 +242,28 @@ impl<'a> ListStatement<'a> {
                 None => ("s.search LIKE $7 ESCAPE '\\'", Some(pattern)),
             },
         };
+        // A preceptor, department manager or faculty member reads the students placed with
+        // them. Each form leaves out the conditions that do not apply (`$9 IS NULL`, not
+        // `($9 IS NULL OR EXISTS (...))`), as `current` does: PostgreSQL costs a generic plan
+        // with every subquery it might run, so a statement holding all three was planned anew
+        // at every call (0.1 ms, more than the page of ids took to read); without them it
+        // keeps the one plan (bench/results/server-scale.md, twelfth round).
+        let placed_with = match scope {
+            Scope::Staff(_) => "$10 IS NULL AND $11 IS NULL AND EXISTS (SELECT 1 FROM placements p
+                  WHERE p.student_id = s.id AND p.status <> 'cancelled' AND (p.preceptor_id = $9 OR p.site_mentor_id = $9))",
+            Scope::Department(_) => "$9 IS NULL AND $11 IS NULL AND EXISTS (SELECT 1 FROM placements p
+                  WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.department_id = $10)",
+            Scope::Faculty(_) => "$9 IS NULL AND $10 IS NULL AND EXISTS (SELECT 1 FROM placements p
+                  WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.faculty_user_id = $11)",
+            _ => "$9 IS NULL AND $10 IS NULL AND $11 IS NULL",
+        };
         let sql = format!(
             "SELECT {columns} FROM students s WHERE id > $1
              AND {current}
              AND {school_scope}
              AND ($4 IS NULL OR id = $4)
              AND {search}
-             AND ($9 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled'
-                  AND (p.preceptor_id = $9 OR p.site_mentor_id = $9)))
-             AND ($10 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.department_id = $10))
-             AND ($11 IS NULL OR EXISTS (SELECT 1 FROM placements p WHERE p.student_id = s.id AND p.status <> 'cancelled' AND p.faculty_user_id = $11))
+             AND {placed_with}
              {}",
             page.order_by(SORT_KEYS, 8)
         );
