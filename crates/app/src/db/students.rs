@@ -338,11 +338,17 @@ struct ListedStudent {
 /// (bench/results/server-scale.md, eleventh round).
 const INDEXED_MATCHES_MAX: i64 = 500;
 
+/// Most word suffixes a name search reads (`students_search_suffixes`, migration 0037) before
+/// it calls the name common: a student holds a needle in a word or two (name and e-mail), so
+/// 500 students are well under it, and a needle in every e-mail ("edu") stops here.
+const INDEXED_SUFFIXES_MAX: i64 = 5_000;
+
 /// The ids (as a JSON array) of every student whose search text matches `pattern` (a [`like`]
 /// pattern), when an index can say and they are at most [`INDEXED_MATCHES_MAX`]:
 /// - a needle of three or more letters and digits is one range of the ordered word suffixes
 ///   (`domain::search::suffix_range`, `students_search_suffixes`), on both stores (on
-///   PostgreSQL through `practicum_students_by_suffix`, whose limit is this one too);
+///   PostgreSQL through `practicum_students_by_suffix`, whose limits are these too), unless
+///   over [`INDEXED_SUFFIXES_MAX`] suffixes lie in it;
 /// - on SQLite, any other needle of three or more characters is asked of the FTS5 trigram
 ///   index, unless it holds an escaped `%`, `_` or `\\` (FTS5 reads neither through it).
 ///
@@ -358,16 +364,22 @@ async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Option<String>>
     let (count, ids): (i64, String) = match (crate::domain::search::suffix_range(needle), &mut *tx)
     {
         (Some((from, to)), Tx::Sqlite(c)) if !escaped => {
-            sqlx::query_as(
-                "SELECT count(*), COALESCE(json_group_array(student_id), '[]') FROM (
-                     SELECT DISTINCT student_id FROM students_search_suffixes
-                     WHERE suffix >= $1 AND suffix < $2 LIMIT $3)",
+            // Read in suffix order, so only the range is read (as on PostgreSQL, migration
+            // 0037, where `SELECT DISTINCT ... LIMIT` let a plan walk every student instead).
+            let (suffixes, students, ids): (i64, i64, String) = sqlx::query_as(
+                "SELECT count(*), count(DISTINCT student_id), json_group_array(DISTINCT student_id) FROM (
+                     SELECT student_id FROM students_search_suffixes
+                     WHERE suffix >= $1 AND suffix < $2 ORDER BY suffix LIMIT $3)",
             )
             .bind(from)
             .bind(to)
-            .bind(INDEXED_MATCHES_MAX + 1)
+            .bind(INDEXED_SUFFIXES_MAX + 1)
             .fetch_one(&mut **c)
-            .await?
+            .await?;
+            return Ok(
+                (suffixes <= INDEXED_SUFFIXES_MAX && students <= INDEXED_MATCHES_MAX)
+                    .then_some(ids),
+            );
         }
         (Some((from, to)), Tx::Postgres(c)) if !escaped => {
             // The function (migration 0037) keeps its statement's plan; NULL for a common name.
