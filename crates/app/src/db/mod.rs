@@ -220,11 +220,13 @@ impl Db {
         }
         if written > 0 {
             tracing::info!(rows = written, "search column filled for existing rows");
-            // The backfill may have written every student's word suffixes (migration 0037):
-            // without statistics until autovacuum comes round, PostgreSQL planned the pages
-            // of a freshly migrated consortium's searches badly for the first minute.
+            // The backfill may have rewritten every student and their word suffixes
+            // (migration 0037): without this, autovacuum came round to them during the first
+            // minutes of serving, and searches planned before its statistics ran slow (run 31,
+            // bench/results/server-scale.md, twelfth round). Outside a transaction, as VACUUM
+            // must be.
             if let Pool::Postgres(p) = &self.pool {
-                sqlx::query("ANALYZE students, students_search_suffixes")
+                sqlx::query("VACUUM (ANALYZE) students, students_search_suffixes")
                     .execute(p)
                     .await?;
             }
