@@ -1,8 +1,11 @@
+mod name_index;
+
 use super::enrollments::{self, Enrollment};
 use super::search::{self, Searchable};
 use super::{DbResult, Page, Paged, Scope, Tx, like, paged};
 use crate::on_tx;
 use chrono::NaiveDate;
+use name_index::indexed_matches;
 use serde::Serialize;
 
 #[derive(Clone, Debug, Serialize, sqlx::FromRow)]
@@ -328,84 +331,6 @@ struct ListedStudent {
     #[sqlx(default)]
     row_tag: i64,
     enrollments_json: String,
-}
-
-/// Most students a name search takes from an index (the word suffixes, migration 0037, or on
-/// SQLite the trigram index, migration 0030); a name matching more (over 2.5% of a
-/// consortium's 20,000) is common, and walking the students in id order finds a page of it
-/// sooner. A rarer name makes that walk read most of the table: at 100, the tenth of new
-/// searches for someone there that matched 101 to 110 took about 10 ms each
-/// (bench/results/server-scale.md, eleventh round).
-const INDEXED_MATCHES_MAX: i64 = 500;
-
-/// Most word suffixes a name search reads (`students_search_suffixes`, migration 0037) before
-/// it calls the name common: a student holds a needle in a word or two (name and e-mail), so
-/// 500 students are well under it, and a needle in every e-mail ("edu") stops here.
-const INDEXED_SUFFIXES_MAX: i64 = 5_000;
-
-/// The ids (as a JSON array) of every student whose search text matches `pattern` (a [`like`]
-/// pattern), when an index can say and they are at most [`INDEXED_MATCHES_MAX`]:
-/// - a needle of three or more letters and digits is one range of the ordered word suffixes
-///   (`domain::search::suffix_range`, `students_search_suffixes`), on both stores (on
-///   PostgreSQL through `practicum_students_by_suffix`, whose limits are these too), unless
-///   over [`INDEXED_SUFFIXES_MAX`] suffixes lie in it;
-/// - on SQLite, any other needle of three or more characters is asked of the FTS5 trigram
-///   index, unless it holds an escaped `%`, `_` or `\\` (FTS5 reads neither through it).
-///
-/// `None` otherwise (a shorter needle, a common name, or on PostgreSQL a needle with a space,
-/// a dash or an `@`, which its trigram index serves inside the page's own LIKE).
-async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Option<String>> {
-    // `like` escaped `\\`, `%` and `_`; a needle holding none of them is the folded `q` itself.
-    let needle = pattern.trim_matches('%');
-    let escaped = needle.contains('\\');
-    // One row however many match (their count and ids as a JSON array): a row per match
-    // would cost more in the driver than the index costs to read. A common name's ids are not
-    // used, so the page's statement does not join them either.
-    let (count, ids): (i64, String) = match (crate::domain::search::suffix_range(needle), &mut *tx)
-    {
-        (Some((from, to)), Tx::Sqlite(c)) if !escaped => {
-            // Read in suffix order, so only the range is read (as on PostgreSQL, migration
-            // 0037, where `SELECT DISTINCT ... LIMIT` let a plan walk every student instead).
-            let (suffixes, students, ids): (i64, i64, String) = sqlx::query_as(
-                "SELECT count(*), count(DISTINCT student_id), json_group_array(DISTINCT student_id) FROM (
-                     SELECT student_id FROM students_search_suffixes
-                     WHERE suffix >= $1 AND suffix < $2 ORDER BY suffix LIMIT $3)",
-            )
-            .bind(from)
-            .bind(to)
-            .bind(INDEXED_SUFFIXES_MAX + 1)
-            .fetch_one(&mut **c)
-            .await?;
-            return Ok(
-                (suffixes <= INDEXED_SUFFIXES_MAX && students <= INDEXED_MATCHES_MAX)
-                    .then_some(ids),
-            );
-        }
-        (Some((from, to)), Tx::Postgres(c)) if !escaped => {
-            // The function (migration 0037) keeps its statement's plan; NULL for a common name.
-            let ids: (Option<String>,) =
-                sqlx::query_as("SELECT practicum_students_by_suffix($1, $2)")
-                    .bind(from)
-                    .bind(to)
-                    .fetch_one(&mut **c)
-                    .await?;
-            return Ok(ids.0);
-        }
-        (_, Tx::Sqlite(c)) if !escaped && needle.chars().count() >= 3 => {
-            sqlx::query_as(
-                "SELECT count(*), COALESCE(json_group_array(student_id), '[]') FROM (
-                     SELECT k.student_id FROM students_search f
-                     JOIN students_search_keys k ON k.k = f.rowid
-                     WHERE f.search LIKE $1 LIMIT $2)",
-            )
-            .bind(pattern)
-            .bind(INDEXED_MATCHES_MAX + 1)
-            .fetch_one(&mut **c)
-            .await?
-        }
-        _ => return Ok(None),
-    };
-    Ok((count <= INDEXED_MATCHES_MAX).then_some(ids))
 }
 
 pub async fn placed_with(tx: &mut Tx, scope: &Scope, student_id: &str) -> DbResult<bool> {
