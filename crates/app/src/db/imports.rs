@@ -64,7 +64,13 @@ pub async fn insert_students(
     for chunk in students.chunks(400) {
         let folded: Vec<String> = chunk
             .iter()
-            .map(|s| fold(&format!("{} {} {}", s.first_name, s.last_name, s.email)))
+            .map(|s| {
+                fold(&super::search::student_text(
+                    &s.first_name,
+                    &s.last_name,
+                    &s.email,
+                ))
+            })
             .collect();
         let sql = super::values_sql(
             "INSERT INTO students (id, school_id, program_id, first_name, last_name, email, enrollment_status, expected_graduation, search) VALUES ",
@@ -117,7 +123,7 @@ pub async fn insert_users(tx: &mut Tx, users: &[&super::users::User]) -> DbResul
             for u in chunk {
                 q = q.bind(&u.id).bind(&u.email).bind(&u.name).bind(&u.role).bind(&u.school_id)
                     .bind(&u.staff_id).bind(&u.student_id).bind(&u.password_hash).bind(u.created_at)
-                    .bind(fold(&format!("{} {}", u.name, u.email)));
+                    .bind(fold(&super::search::user_text(&u.name, &u.email)));
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;

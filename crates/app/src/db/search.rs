@@ -65,11 +65,43 @@ async fn write(tx: &mut Tx, t: Searchable, id: &str, text: &str) -> DbResult<()>
     on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(&folded)
         .execute(c).await.map(|r| r.rows_affected()))?;
     if t == Searchable::Students {
-        on_tx!(tx, c => sqlx::query("DELETE FROM students_search_suffixes WHERE student_id = $1")
-            .bind(id).execute(c).await.map(|r| r.rows_affected()))?;
-        insert_student_suffixes(tx, &[(id, folded.as_str())]).await?;
+        replace_student_suffixes(tx, &[(id, folded.as_str())]).await?;
     }
     Ok(())
+}
+
+/// A student's search text before folding, as the server writes it (CSV imports): the Rust
+/// twin of [`Searchable::source`]'s SQL for students, which a row written one at a time is
+/// read back with. The two must agree, or an imported student would be found by other
+/// needles than one created through the API (test `search::rare_and_common_names_are_found_alike_renamed_and_paged`
+/// imports 400 and checks them against a scan of this text).
+pub fn student_text(first_name: &str, last_name: &str, email: &str) -> String {
+    format!("{first_name} {last_name} {email}")
+}
+
+/// A user's search text before folding (CSV imports): the Rust twin of
+/// [`Searchable::source`]'s SQL for users, as [`student_text`] is for students.
+pub fn user_text(name: &str, email: &str) -> String {
+    format!("{name} {email}")
+}
+
+/// Replaces these students' word suffixes (given as `(student id, folded search text)`) with
+/// those of their new text: their old rows deleted in one statement, the new ones inserted by
+/// [`insert_student_suffixes`]. One student (`write`) or hundreds (`backfill_students`).
+async fn replace_student_suffixes(tx: &mut Tx, students: &[(&str, &str)]) -> DbResult<()> {
+    let placeholders: Vec<String> = (1..=students.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "DELETE FROM students_search_suffixes WHERE student_id IN ({})",
+        placeholders.join(", ")
+    );
+    on_tx!(tx, c => {
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+        for (id, _) in students {
+            q = q.bind(*id);
+        }
+        q.execute(c).await.map(|r| r.rows_affected())
+    })?;
+    insert_student_suffixes(tx, students).await
 }
 
 /// Suffix rows a multi-row insert carries at most: two parameters each, well under either
@@ -80,7 +112,7 @@ const SUFFIX_ROWS_PER_INSERT: usize = 2_000;
 /// text, given as `(student id, folded text)`) to `students_search_suffixes`, the ordered
 /// index a name search reads (`db::students`, migration 0037). Every write of a student's
 /// search text calls it, one student (`refresh`) or thousands (`imports::insert_students`);
-/// a rewrite deletes the student's old rows first.
+/// a rewrite replaces the student's old rows (`replace_student_suffixes`).
 pub async fn insert_student_suffixes(tx: &mut Tx, students: &[(&str, &str)]) -> DbResult<()> {
     let rows: Vec<(&str, &str)> = students
         .iter()
@@ -149,8 +181,8 @@ pub async fn backfill(tx: &mut Tx) -> DbResult<u64> {
 const BACKFILL_CHUNK: usize = 500;
 
 /// [`backfill`] for students, [`BACKFILL_CHUNK`] at a time: each chunk's search column in one
-/// `UPDATE ... FROM (VALUES ...)`, their old word suffixes deleted and the new ones inserted
-/// in multi-row statements ([`insert_student_suffixes`]). `rows` are `(id, text)`.
+/// `UPDATE ... FROM (VALUES ...)`, their word suffixes replaced in multi-row statements
+/// ([`replace_student_suffixes`]). `rows` are `(id, text)`.
 async fn backfill_students(tx: &mut Tx, rows: &[(String, String)]) -> DbResult<u64> {
     for chunk in rows.chunks(BACKFILL_CHUNK) {
         let folded: Vec<(&str, String)> = chunk
@@ -170,20 +202,8 @@ async fn backfill_students(tx: &mut Tx, rows: &[(String, String)]) -> DbResult<u
             }
             q.execute(c).await.map(|r| r.rows_affected())
         })?;
-        let placeholders: Vec<String> = (1..=folded.len()).map(|n| format!("${n}")).collect();
-        let sql = format!(
-            "DELETE FROM students_search_suffixes WHERE student_id IN ({})",
-            placeholders.join(", ")
-        );
-        on_tx!(tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for (id, _) in &folded {
-                q = q.bind(*id);
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
         let with_text: Vec<(&str, &str)> = folded.iter().map(|(id, f)| (*id, f.as_str())).collect();
-        insert_student_suffixes(tx, &with_text).await?;
+        replace_student_suffixes(tx, &with_text).await?;
     }
     Ok(rows.len() as u64)
 }
