@@ -97,7 +97,7 @@ const SORT_KEYS: &[(&str, &str)] = &[
     ("graduation", "s.expected_graduation"),
 ];
 
-/// Binds a [`ListStatement`]'s parameters, `$1` to `$11` in its order, to the query `$q`.
+/// Binds a [`ListStatement`]'s parameters, `$1` to `$12` in its order, to the query `$q`.
 macro_rules! bind_page {
     ($q:expr, $st:expr, $f:expr, $page:expr) => {
         $q.bind($page.after())
@@ -111,6 +111,7 @@ macro_rules! bind_page {
             .bind($st.staff)
             .bind($st.dept)
             .bind($st.faculty)
+            .bind(&$st.search_to)
     };
 }
 
@@ -119,7 +120,7 @@ macro_rules! bind_page {
 /// `school_id`, `program_id` and `status` filters match a current enrollment.
 pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResult<Paged<Student>> {
     let columns = format!("{COLS}, {} AS enrollments_json", enrollments_json(tx));
-    let Some(st) = ListStatement::new(tx, scope, f, page, &columns).await? else {
+    let Some(st) = ListStatement::new(tx, scope, f, page, &columns, SearchBy::Index).await? else {
         return Ok(Paged {
             items: vec![],
             next_cursor: None,
@@ -144,7 +145,27 @@ pub async fn list_tags(
     f: &Filter,
     page: &Page,
 ) -> DbResult<Paged<(String, Option<i64>)>> {
-    let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag").await? else {
+    let mut search_by = SearchBy::Index;
+    if let Some(range) = name_index::inline_range(tx, &f.q) {
+        let Some(st) =
+            ListStatement::new(tx, scope, f, page, "id, row_tag", SearchBy::Range(range)).await?
+        else {
+            return Ok(Paged {
+                items: vec![],
+                next_cursor: None,
+            });
+        };
+        let sql = name_index::page_in_range(&st.sql);
+        let (tags, suffixes, students): (String, i64, i64) = on_tx!(tx, c =>
+            bind_page!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), st, f, page)
+                .fetch_one(c).await)?;
+        if name_index::within_limits(suffixes, students) {
+            return Ok(paged(super::batch::read_tags(&tags)?, page, |(id, _)| id));
+        }
+        // A common name: the range's first students are not the page; walk in the list's order.
+        search_by = SearchBy::Like;
+    }
+    let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag", search_by).await? else {
         return Ok(Paged {
             items: vec![],
             next_cursor: None,
@@ -176,7 +197,8 @@ fn enrollments_json(tx: &Tx) -> &'static str {
 /// The statement of a page of students ([`list`]'s rules) selecting `columns` of `students s`,
 /// and what it binds besides the page: `$1` the cursor, `$2` the school filter, `$3`
 /// [`ListStatement::school`], `$4` `only`, `$5` the program filter, `$6` the status filter,
-/// `$7` `search`, `$8` the limit, `$9` `staff`, `$10` `dept`, `$11` `faculty`.
+/// `$7` `search`, `$8` the limit, `$9` `staff`, `$10` `dept`, `$11` `faculty`, `$12`
+/// `search_to`.
 struct ListStatement<'a> {
     sql: String,
     school: Option<&'a str>,
@@ -185,6 +207,20 @@ struct ListStatement<'a> {
     dept: Option<&'a str>,
     faculty: Option<&'a str>,
     search: Option<String>,
+    /// The end of a word-suffix range whose start is `search` ([`SearchBy::Range`]).
+    search_to: Option<String>,
+}
+
+/// How a [`ListStatement`] finds the students a name search (`q`) matches.
+enum SearchBy {
+    /// Ask an index first (`name_index::indexed_matches`), then read the page by id, or by
+    /// LIKE when no index can say.
+    Index,
+    /// A range of the word suffixes (from, to), read inside the page's own statement
+    /// (`name_index::page_in_range` names it `m`).
+    Range((String, String)),
+    /// The LIKE alone: the name is known to be common.
+    Like,
 }
 
 impl<'a> ListStatement<'a> {
@@ -196,6 +232,7 @@ impl<'a> ListStatement<'a> {
         f: &Filter,
         page: &Page,
         columns: &str,
+        search_by: SearchBy,
     ) -> DbResult<Option<ListStatement<'a>>> {
         let (school, only, staff, dept, faculty) = match scope {
             Scope::All => (None, None, None, None, None),
@@ -230,19 +267,37 @@ impl<'a> ListStatement<'a> {
         };
         // Only a search names the search column: `$7 IS NULL OR s.search LIKE $7` in one plan
         // would keep PostgreSQL's cached plan from the trigram index (migration 0029). `$7` is
-        // the LIKE pattern, or the ids of the students an index found (`indexed_matches`).
-        let (search, search_param) = match like(&f.q) {
-            None => ("$7 IS NULL", None),
-            Some(pattern) => match indexed_matches(tx, &pattern).await? {
+        // the LIKE pattern, the ids of the students an index found (`indexed_matches`), or the
+        // start of a word-suffix range whose end is `$12`.
+        let (search, search_param, search_to) = match (like(&f.q), search_by) {
+            (None, _) => ("$7 IS NULL AND $12 IS NULL", None, None),
+            (Some(_), SearchBy::Range((from, to))) => {
+                ("s.id IN (SELECT student_id FROM m)", Some(from), Some(to))
+            }
+            (Some(pattern), SearchBy::Like) => (
+                "s.search LIKE $7 ESCAPE '\\' AND $12 IS NULL",
+                Some(pattern),
+                None,
+            ),
+            (Some(pattern), SearchBy::Index) => match indexed_matches(tx, &pattern).await? {
                 Some(ids) if ids == "[]" => return Ok(None),
                 Some(ids) => (
                     match tx {
-                        Tx::Sqlite(_) => "s.id IN (SELECT value FROM json_each($7))",
-                        Tx::Postgres(_) => "s.id IN (SELECT json_array_elements_text($7::json))",
+                        Tx::Sqlite(_) => {
+                            "s.id IN (SELECT value FROM json_each($7)) AND $12 IS NULL"
+                        }
+                        Tx::Postgres(_) => {
+                            "s.id IN (SELECT json_array_elements_text($7::json)) AND $12 IS NULL"
+                        }
                     },
                     Some(ids),
+                    None,
                 ),
-                None => ("s.search LIKE $7 ESCAPE '\\'", Some(pattern)),
+                None => (
+                    "s.search LIKE $7 ESCAPE '\\' AND $12 IS NULL",
+                    Some(pattern),
+                    None,
+                ),
             },
         };
         // A preceptor, department manager or faculty member reads the students placed with
@@ -278,6 +333,7 @@ impl<'a> ListStatement<'a> {
             dept,
             faculty,
             search: search_param,
+            search_to,
         }))
     }
 }

@@ -1,6 +1,8 @@
 //! Which students a name search matches, asked of an index before the page's statement
 //! (`super::list`, `super::list_tags`): the word suffixes on both stores (migration 0037), the
-//! FTS5 trigram index on SQLite (migration 0030). Split from `db::students` by responsibility.
+//! FTS5 trigram index on SQLite (migration 0030); or, on SQLite, the word suffixes read inside
+//! the page's own statement ([`inline_range`], [`page_in_range`]). Split from `db::students`
+//! by responsibility.
 use crate::db::{DbResult, Tx};
 
 /// Most students a name search takes from an index (the word suffixes, migration 0037, or on
@@ -15,6 +17,49 @@ const INDEXED_MATCHES_MAX: i64 = 500;
 /// it calls the name common: a student holds a needle in a word or two (name and e-mail), so
 /// 500 students are well under it, and a needle in every e-mail ("edu") stops here.
 const INDEXED_SUFFIXES_MAX: i64 = 5_000;
+
+/// Whether a word-suffix range of `suffixes` rows naming `students` students is rare enough to
+/// be read by id ([`INDEXED_SUFFIXES_MAX`], [`INDEXED_MATCHES_MAX`]); more is a common name.
+pub(super) fn within_limits(suffixes: i64, students: i64) -> bool {
+    suffixes <= INDEXED_SUFFIXES_MAX && students <= INDEXED_MATCHES_MAX
+}
+
+/// The word-suffix range `(from, to)` of the name search `q` when SQLite is to read it inside
+/// the page's statement ([`page_in_range`]): `q` is three or more letters and digits once
+/// folded. `None` on PostgreSQL, whose range goes through `practicum_students_by_suffix`, and
+/// for any other `q`.
+///
+/// Why one statement: each statement on SQLite is a round trip to the connection's worker
+/// thread, and with two (the range, then the page by its ids) a third of the server's time
+/// under new searches for someone there went to task switches (bench/results/server-scale.md,
+/// twelfth and thirteenth rounds).
+pub(super) fn inline_range(tx: &Tx, q: &Option<String>) -> Option<(String, String)> {
+    if !matches!(tx, Tx::Sqlite(_)) {
+        return None;
+    }
+    let pattern = crate::db::like(q)?;
+    let needle = pattern.trim_matches('%');
+    if needle.contains('\\') {
+        return None;
+    }
+    crate::domain::search::suffix_range(needle)
+}
+
+/// The statement answering a page of students' ids and row tags (`page_sql`, a
+/// `super::ListStatement` built with `SearchBy::Range`, which reads the range as `m`) in one
+/// row: the page as `[[id, tag], ...]` (`batch::read_tags`), then how many suffixes and
+/// students the range read (at most [`INDEXED_SUFFIXES_MAX`] + 1 suffixes), which
+/// [`within_limits`] judges. The range's start is `$7` and its end `$12`. A common name's
+/// page is wrong here (the range was cut short) and must be read again by the walk.
+pub(super) fn page_in_range(page_sql: &str) -> String {
+    format!(
+        "WITH m AS MATERIALIZED (SELECT student_id FROM students_search_suffixes
+              WHERE suffix >= $7 AND suffix < $12 ORDER BY suffix LIMIT {})
+         SELECT (SELECT COALESCE(json_group_array(json_array(id, row_tag)), '[]') FROM ({page_sql})),
+                (SELECT count(*) FROM m), (SELECT count(DISTINCT student_id) FROM m)",
+        INDEXED_SUFFIXES_MAX + 1
+    )
+}
 
 /// The ids (as a JSON array) of every student whose search text matches `pattern` (a [`crate::db::like`]
 /// pattern), when an index can say and they are at most [`INDEXED_MATCHES_MAX`]:
@@ -49,10 +94,7 @@ pub(super) async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Opti
             .bind(INDEXED_SUFFIXES_MAX + 1)
             .fetch_one(&mut **c)
             .await?;
-            return Ok(
-                (suffixes <= INDEXED_SUFFIXES_MAX && students <= INDEXED_MATCHES_MAX)
-                    .then_some(ids),
-            );
+            return Ok(within_limits(suffixes, students).then_some(ids));
         }
         (Some((from, to)), Tx::Postgres(c)) if !escaped => {
             // The function (migration 0037) keeps its statement's plan; NULL for a common name.
