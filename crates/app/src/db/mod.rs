@@ -82,6 +82,14 @@ pub use tx::{Conn, Tx, Write};
 /// long, and what it gives up on is a busy store too ([`DbError::Busy`]).
 pub const WRITER_WAIT: Duration = Duration::from_secs(10);
 
+/// How much of a SQLite store's file each connection reads through a memory map (bytes): the
+/// most SQLite maps on Linux by default (`SQLITE_MAX_MMAP_SIZE`, 0x7fff0000), so a
+/// consortium's store (about 150 MB with 20,000 students) is mapped whole. It is address
+/// space, not memory: the pages are the kernel's page cache, shared by every connection.
+/// A disk error while reading a mapped page stops the process (SIGBUS) instead of failing the
+/// statement; a store on a failing disk stops either way.
+const SQLITE_MMAP_BYTES: u64 = 0x7fff_0000;
+
 /// The store: a pool on one of the two backends, and the count of write transactions this
 /// process has committed through it ([`Db::write_generation`]).
 #[derive(Clone, Debug)]
@@ -186,7 +194,13 @@ impl Db {
                 // Rows a statement's thread may hand over before it waits for them to be read:
                 // above the largest page (500 and one to tell whether there is more), so a
                 // page's statement runs through without a switch back to the runtime mid-way.
-                .row_buffer_size(512);
+                .row_buffer_size(512)
+                // Pages read through a memory map of the file, not copied in by pread into
+                // each connection's own 2 MiB page cache: under new name searches a tenth of
+                // the server's time was the kernel copying pages it already held
+                // (bench/results/server-scale.md, thirteenth round). Linux's page cache is
+                // unified, as SQLite requires of it (https://sqlite.org/mmap.html).
+                .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string());
             // A file connection cannot go stale; a ping is a hop to its worker thread.
             let pool = SqlitePoolOptions::new()
                 .max_connections(max_connections)
