@@ -146,7 +146,7 @@ pub async fn list_tags(
     page: &Page,
 ) -> DbResult<Paged<(String, Option<i64>)>> {
     let mut search_by = SearchBy::Index;
-    if let Some(range) = name_index::inline_range(tx, &f.q) {
+    if let Some(range) = name_index::inline_range(&f.q) {
         let Some(st) =
             ListStatement::new(tx, scope, f, page, "id, row_tag", SearchBy::Range(range)).await?
         else {
@@ -155,12 +155,39 @@ pub async fn list_tags(
                 next_cursor: None,
             });
         };
-        let sql = name_index::page_in_range(&st.sql);
-        let (tags, suffixes, students): (String, i64, i64) = on_tx!(tx, c =>
-            bind_page!(sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())), st, f, page)
-                .fetch_one(c).await)?;
-        if name_index::within_limits(suffixes, students) {
-            return Ok(paged(super::batch::read_tags(&tags)?, page, |(id, _)| id));
+        let sql = name_index::page_in_range(tx, &st.sql);
+        let rows = match &mut *tx {
+            Tx::Sqlite(c) => {
+                let (tags, suffixes, students): (String, i64, i64) = bind_page!(
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
+                    st,
+                    f,
+                    page
+                )
+                .fetch_one(&mut **c)
+                .await?;
+                name_index::within_limits(suffixes, students)
+                    .then(|| super::batch::read_tags(&tags))
+                    .transpose()?
+            }
+            Tx::Postgres(c) => {
+                let rows: Vec<(bool, Option<String>, Option<i64>)> = bind_page!(
+                    sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
+                    st,
+                    f,
+                    page
+                )
+                .fetch_all(&mut **c)
+                .await?;
+                (!rows.iter().any(|(common, _, _)| *common)).then(|| {
+                    rows.into_iter()
+                        .filter_map(|(_, id, tag)| id.map(|id| (id, tag)))
+                        .collect()
+                })
+            }
+        };
+        if let Some(rows) = rows {
+            return Ok(paged(rows, page, |(id, _)| id));
         }
         // A common name: the range's first students are not the page; walk in the list's order.
         search_by = SearchBy::Like;
@@ -271,9 +298,14 @@ impl<'a> ListStatement<'a> {
         // start of a word-suffix range whose end is `$12`.
         let (search, search_param, search_to) = match (like(&f.q), search_by) {
             (None, _) => ("$7 IS NULL AND $12 IS NULL", None, None),
-            (Some(_), SearchBy::Range((from, to))) => {
-                ("s.id IN (SELECT student_id FROM m)", Some(from), Some(to))
-            }
+            (Some(_), SearchBy::Range((from, to))) => (
+                match tx {
+                    Tx::Sqlite(_) => "s.id IN (SELECT student_id FROM m)",
+                    Tx::Postgres(_) => "s.id IN (SELECT json_array_elements_text(m.ids::json))",
+                },
+                Some(from),
+                Some(to),
+            ),
             (Some(pattern), SearchBy::Like) => (
                 "s.search LIKE $7 ESCAPE '\\' AND $12 IS NULL",
                 Some(pattern),
