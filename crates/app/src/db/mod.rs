@@ -509,5 +509,32 @@ mod tests {
                 "{flag} missing from {options:?}"
             );
         }
+        // With it, every connection's page cache sits behind one process-wide mutex.
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "ENABLE_MEMORY_MANAGEMENT in {options:?}"
+        );
+    }
+
+    /// Each pooled SQLite connection reads its file through a memory map of
+    /// [`super::SQLITE_MMAP_BYTES`] (not pread copies into a small page cache).
+    #[tokio::test]
+    async fn sqlite_connections_read_the_file_through_a_memory_map() {
+        let dir = std::env::temp_dir().join(format!("practicum-mmap-{}", super::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("m.db").display());
+        let db = super::Db::connect(&url, 2).await.unwrap();
+        let mut tx = db.read_latest().await.unwrap();
+        let super::Tx::Sqlite(c) = &mut tx else {
+            panic!("a SQLite connection")
+        };
+        let (bytes,): (i64,) = sqlx::query_as("PRAGMA mmap_size")
+            .fetch_one(&mut **c)
+            .await
+            .unwrap();
+        assert_eq!(bytes as u64, super::SQLITE_MMAP_BYTES);
+        drop(tx);
+        drop(db);
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
