@@ -1,3 +1,22 @@
+/// Binds a [`ListStatement`]'s parameters, `$1` to `$12` in its order, to the query `$q`.
+/// Defined before `mod name_index`, which binds them too (a macro is seen below its text).
+macro_rules! bind_page {
+    ($q:expr, $st:expr, $f:expr, $page:expr) => {
+        $q.bind($page.after())
+            .bind(&$f.school_id)
+            .bind($st.school)
+            .bind($st.only)
+            .bind(&$f.program_id)
+            .bind(&$f.status)
+            .bind(&$st.search)
+            .bind($page.fetch_limit())
+            .bind($st.staff)
+            .bind($st.dept)
+            .bind($st.faculty)
+            .bind(&$st.search_to)
+    };
+}
+
 mod name_index;
 
 use super::enrollments::{self, Enrollment};
@@ -97,24 +116,6 @@ const SORT_KEYS: &[(&str, &str)] = &[
     ("graduation", "s.expected_graduation"),
 ];
 
-/// Binds a [`ListStatement`]'s parameters, `$1` to `$12` in its order, to the query `$q`.
-macro_rules! bind_page {
-    ($q:expr, $st:expr, $f:expr, $page:expr) => {
-        $q.bind($page.after())
-            .bind(&$f.school_id)
-            .bind($st.school)
-            .bind($st.only)
-            .bind(&$f.program_id)
-            .bind(&$f.status)
-            .bind(&$st.search)
-            .bind($page.fetch_limit())
-            .bind($st.staff)
-            .bind($st.dept)
-            .bind($st.faculty)
-            .bind(&$st.search_to)
-    };
-}
-
 /// Preceptors, faculty and department managers see the students placed with them (any
 /// placement not cancelled); a school its students, current and transferred away. The
 /// `school_id`, `program_id` and `status` filters match a current enrollment.
@@ -147,50 +148,12 @@ pub async fn list_tags(
 ) -> DbResult<Paged<(String, Option<i64>)>> {
     let mut search_by = SearchBy::Index;
     if let Some(range) = name_index::inline_range(&f.q) {
-        let Some(st) =
-            ListStatement::new(tx, scope, f, page, "id, row_tag", SearchBy::Range(range)).await?
-        else {
-            return Ok(Paged {
-                items: vec![],
-                next_cursor: None,
-            });
-        };
-        let sql = name_index::page_in_range(tx, &st.sql);
-        let rows = match &mut *tx {
-            Tx::Sqlite(c) => {
-                let (tags, suffixes, students): (String, i64, i64) = bind_page!(
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
-                    st,
-                    f,
-                    page
-                )
-                .fetch_one(&mut **c)
-                .await?;
-                name_index::within_limits(suffixes, students)
-                    .then(|| super::batch::read_tags(&tags))
-                    .transpose()?
-            }
-            Tx::Postgres(c) => {
-                let rows: Vec<(bool, Option<String>, Option<i64>)> = bind_page!(
-                    sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
-                    st,
-                    f,
-                    page
-                )
-                .fetch_all(&mut **c)
-                .await?;
-                (!rows.iter().any(|(common, _, _)| *common)).then(|| {
-                    rows.into_iter()
-                        .filter_map(|(_, id, tag)| id.map(|id| (id, tag)))
-                        .collect()
-                })
-            }
-        };
-        if let Some(rows) = rows {
-            return Ok(paged(rows, page, |(id, _)| id));
+        match name_index::tags_in_range(tx, scope, f, page, range).await? {
+            Some(answered) => return Ok(answered),
+            // A common name: the range's first students are not the page; walk in the list's
+            // order.
+            None => search_by = SearchBy::Like,
         }
-        // A common name: the range's first students are not the page; walk in the list's order.
-        search_by = SearchBy::Like;
     }
     let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag", search_by).await? else {
         return Ok(Paged {

@@ -3,7 +3,8 @@
 //! FTS5 trigram index on SQLite (migration 0030); or the word suffixes read inside the page's
 //! own statement ([`inline_range`], [`page_in_range`]: the API's pages of ids and row tags).
 //! Split from `db::students` by responsibility.
-use crate::db::{DbResult, Tx};
+use super::{Filter, ListStatement, SearchBy};
+use crate::db::{DbResult, Page, Paged, Scope, Tx, paged};
 
 /// Most students a name search takes from an index (the word suffixes, migration 0037, or on
 /// SQLite the trigram index, migration 0030); a name matching more (over 2.5% of a
@@ -20,7 +21,7 @@ const INDEXED_SUFFIXES_MAX: i64 = 5_000;
 
 /// Whether a word-suffix range of `suffixes` rows naming `students` students is rare enough to
 /// be read by id ([`INDEXED_SUFFIXES_MAX`], [`INDEXED_MATCHES_MAX`]); more is a common name.
-pub(super) fn within_limits(suffixes: i64, students: i64) -> bool {
+fn within_limits(suffixes: i64, students: i64) -> bool {
     suffixes <= INDEXED_SUFFIXES_MAX && students <= INDEXED_MATCHES_MAX
 }
 
@@ -55,7 +56,7 @@ pub(super) fn inline_range(q: &Option<String>) -> Option<(String, String)> {
 ///   subquery the planner pulled it up and called the function twice, once for the page and
 ///   once for `m.ids IS NULL` (psql `EXPLAIN ANALYZE EXECUTE`; 1.6-2.0k searches/s against
 ///   3.8-4.7k with two statements).
-pub(super) fn page_in_range(tx: &Tx, page_sql: &str) -> String {
+fn page_in_range(tx: &Tx, page_sql: &str) -> String {
     match tx {
         Tx::Sqlite(_) => format!(
             "WITH m AS MATERIALIZED (SELECT student_id FROM students_search_suffixes
@@ -69,6 +70,58 @@ pub(super) fn page_in_range(tx: &Tx, page_sql: &str) -> String {
              SELECT m.ids IS NULL, p.id, p.row_tag FROM m LEFT JOIN LATERAL ({page_sql}) p ON true"
         ),
     }
+}
+
+/// [`super::list_tags`]'s page for a name search whose word-suffix range ([`inline_range`])
+/// is read inside the page's statement ([`page_in_range`]): `Some` the page, `None` when the
+/// name is common (more than [`within_limits`] allows), whose page must be walked instead.
+pub(super) async fn tags_in_range(
+    tx: &mut Tx,
+    scope: &Scope,
+    f: &Filter,
+    page: &Page,
+    range: (String, String),
+) -> DbResult<Option<Paged<(String, Option<i64>)>>> {
+    let Some(st) =
+        ListStatement::new(tx, scope, f, page, "id, row_tag", SearchBy::Range(range)).await?
+    else {
+        return Ok(Some(Paged {
+            items: vec![],
+            next_cursor: None,
+        }));
+    };
+    let sql = page_in_range(tx, &st.sql);
+    let rows = match &mut *tx {
+        Tx::Sqlite(c) => {
+            let (tags, suffixes, students): (String, i64, i64) = bind_page!(
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
+                st,
+                f,
+                page
+            )
+            .fetch_one(&mut **c)
+            .await?;
+            within_limits(suffixes, students)
+                .then(|| crate::db::batch::read_tags(&tags))
+                .transpose()?
+        }
+        Tx::Postgres(c) => {
+            let rows: Vec<(bool, Option<String>, Option<i64>)> = bind_page!(
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
+                st,
+                f,
+                page
+            )
+            .fetch_all(&mut **c)
+            .await?;
+            (!rows.iter().any(|(common, _, _)| *common)).then(|| {
+                rows.into_iter()
+                    .filter_map(|(_, id, tag)| id.map(|id| (id, tag)))
+                    .collect()
+            })
+        }
+    };
+    Ok(rows.map(|rows| paged(rows, page, |(id, _)| id)))
 }
 
 /// The ids (as a JSON array) of every student whose search text matches `pattern` (a [`crate::db::like`]
