@@ -496,6 +496,14 @@ db_test!(
                 found(&app, &c.other_school, list, q).await.is_empty(),
                 "another school's coordinator, q={q:?}"
             );
+            // None of them is placed: a preceptor, a faculty member and a department manager
+            // read the students placed with them, whatever the search reads first.
+            for who in [&c.preceptor, &c.faculty, &c.manager] {
+                assert!(
+                    found(&app, who, list, q).await.is_empty(),
+                    "q={q:?}, someone reading only the students placed with them"
+                );
+            }
         }
 
         // Renamed: found by the new name, no longer by the old.
