@@ -2,14 +2,8 @@
 //! portable SQL (`$1` placeholders work on both) and the `on_tx!` macro runs it on whichever
 //! backend is live. Where SQL cannot be portable, a function matches on `Tx` and has one arm
 //! per backend, side by side.
-use sqlx::{
-    postgres::{PgConnectOptions, PgPool, PgPoolOptions},
-    sqlite::{
-        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-    },
-};
+use sqlx::{postgres::PgPool, sqlite::SqlitePool};
 use std::{
-    str::FromStr,
     sync::{
         Arc,
         atomic::{AtomicU64, Ordering},
@@ -49,6 +43,7 @@ pub mod offboarding;
 mod page;
 pub mod placements;
 pub mod planning;
+mod pool;
 pub mod programs;
 pub mod projects;
 pub mod recent;
@@ -81,14 +76,6 @@ pub use tx::{Conn, Tx, Write};
 /// holds, or for the moment a dropped transaction's queued rollback has not run yet) is as
 /// long, and what it gives up on is a busy store too ([`DbError::Busy`]).
 pub const WRITER_WAIT: Duration = Duration::from_secs(10);
-
-/// How much of a SQLite store's file each connection reads through a memory map (bytes): the
-/// most SQLite maps on Linux by default (`SQLITE_MAX_MMAP_SIZE`, 0x7fff0000), so a
-/// consortium's store (about 150 MB with 20,000 students) is mapped whole. It is address
-/// space, not memory: the pages are the kernel's page cache, shared by every connection.
-/// A disk error while reading a mapped page stops the process (SIGBUS) instead of failing the
-/// statement; a store on a failing disk stops either way.
-const SQLITE_MMAP_BYTES: u64 = 0x7fff_0000;
 
 /// The store: a pool on one of the two backends, and the count of write transactions this
 /// process has committed through it ([`Db::write_generation`]).
@@ -127,7 +114,7 @@ macro_rules! on_tx {
 
 impl Db {
     pub async fn connect(url: &str, max_connections: u32) -> anyhow::Result<Db> {
-        let pool = Self::pool_for(url, max_connections).await?;
+        let pool = pool::open(url, max_connections).await?;
         let writer =
             matches!(pool, Pool::Sqlite(_)).then(|| Arc::new(tokio::sync::Semaphore::new(1)));
         Ok(Db {
@@ -164,52 +151,6 @@ impl Db {
     /// Counts a write committed by another process (`watch`).
     fn count_other_write(&self) {
         self.writes.fetch_add(1, Ordering::AcqRel);
-    }
-
-    async fn pool_for(url: &str, max_connections: u32) -> anyhow::Result<Pool> {
-        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            // No JIT: every statement here is a short OLTP read or write, and a plan whose
-            // estimate crosses `jit_above_cost` (a list's facts over a parameterised page) spent
-            // milliseconds compiling on each execution, more than it ran. Set per connection, so
-            // a hospital's own server settings are left alone.
-            let opts = PgConnectOptions::from_str(url)?.options([("jit", "off")]);
-            // No ping before each acquire: it is a round trip per query, on every request.
-            // A connection the server or a firewall dropped fails its next query once, and
-            // connections idle for over a minute are closed rather than trusted.
-            let pool = PgPoolOptions::new()
-                .max_connections(max_connections)
-                .test_before_acquire(false)
-                .idle_timeout(Duration::from_secs(60))
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
-                .await?;
-            Ok(Pool::Postgres(pool))
-        } else {
-            let opts = SqliteConnectOptions::from_str(url)?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                .synchronous(SqliteSynchronous::Full)
-                .foreign_keys(true)
-                .busy_timeout(WRITER_WAIT)
-                // Rows a statement's thread may hand over before it waits for them to be read:
-                // above the largest page (500 and one to tell whether there is more), so a
-                // page's statement runs through without a switch back to the runtime mid-way.
-                .row_buffer_size(512)
-                // Pages read through a memory map of the file, not copied in by pread into
-                // each connection's own 2 MiB page cache: under new name searches a tenth of
-                // the server's time was the kernel copying pages it already held
-                // (bench/results/server-scale.md, thirteenth round). Linux's page cache is
-                // unified, as SQLite requires of it (https://sqlite.org/mmap.html).
-                .pragma("mmap_size", SQLITE_MMAP_BYTES.to_string());
-            // A file connection cannot go stale; a ping is a hop to its worker thread.
-            let pool = SqlitePoolOptions::new()
-                .max_connections(max_connections)
-                .test_before_acquire(false)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(opts)
-                .await?;
-            Ok(Pool::Sqlite(pool))
-        }
     }
 
     /// Runs the migrations, then the Rust-side steps they cannot do themselves: filling the
@@ -487,54 +428,5 @@ mod tests {
         );
         drop(held);
         next().await.commit().await.unwrap();
-    }
-
-    /// The bundled SQLite is built with the flags `.cargo/config.toml` gives it: a build
-    /// without them answers the same but prepares every list statement again on each run
-    /// (QPSG) and takes a process-wide lock on each allocation (memory statistics).
-    #[tokio::test]
-    async fn the_bundled_sqlite_is_built_with_the_projects_flags() {
-        use sqlx::Connection;
-        let mut c = sqlx::SqliteConnection::connect("sqlite::memory:")
-            .await
-            .unwrap();
-        let options: Vec<(String,)> = sqlx::query_as("PRAGMA compile_options")
-            .fetch_all(&mut c)
-            .await
-            .unwrap();
-        let options: Vec<String> = options.into_iter().map(|(o,)| o).collect();
-        for flag in ["ENABLE_QPSG", "DEFAULT_MEMSTATUS=0"] {
-            assert!(
-                options.iter().any(|o| o == flag),
-                "{flag} missing from {options:?}"
-            );
-        }
-        // With it, every connection's page cache sits behind one process-wide mutex.
-        assert!(
-            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
-            "ENABLE_MEMORY_MANAGEMENT in {options:?}"
-        );
-    }
-
-    /// Each pooled SQLite connection reads its file through a memory map of
-    /// [`super::SQLITE_MMAP_BYTES`] (not pread copies into a small page cache).
-    #[tokio::test]
-    async fn sqlite_connections_read_the_file_through_a_memory_map() {
-        let dir = std::env::temp_dir().join(format!("practicum-mmap-{}", super::new_id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let url = format!("sqlite://{}", dir.join("m.db").display());
-        let db = super::Db::connect(&url, 2).await.unwrap();
-        let mut tx = db.read_latest().await.unwrap();
-        let super::Tx::Sqlite(c) = &mut tx else {
-            panic!("a SQLite connection")
-        };
-        let (bytes,): (i64,) = sqlx::query_as("PRAGMA mmap_size")
-            .fetch_one(&mut **c)
-            .await
-            .unwrap();
-        assert_eq!(bytes as u64, super::SQLITE_MMAP_BYTES);
-        drop(tx);
-        drop(db);
-        std::fs::remove_dir_all(&dir).ok();
     }
 }
