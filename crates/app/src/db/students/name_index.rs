@@ -34,7 +34,14 @@ fn within_limits(suffixes: i64, students: i64) -> bool {
 /// under new searches for someone there went to task switches; on PostgreSQL each is a round
 /// trip to the server (bench/results/server-scale.md, twelfth and thirteenth rounds).
 pub(super) fn inline_range(q: &Option<String>) -> Option<(String, String)> {
-    let pattern = crate::db::like(q)?;
+    suffix_range_of(&crate::db::like(q)?)
+}
+
+/// The word-suffix range of a [`crate::db::like`] pattern's needle
+/// (`domain::search::suffix_range`), or `None` when the needle is not three or more letters
+/// and digits. `like` escaped `\\`, `%` and `_`; a needle holding none of them is the folded
+/// `q` itself, and one holding any is not letters and digits.
+fn suffix_range_of(pattern: &str) -> Option<(String, String)> {
     let needle = pattern.trim_matches('%');
     if needle.contains('\\') {
         return None;
@@ -142,9 +149,8 @@ pub(super) async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Opti
     // One row however many match (their count and ids as a JSON array): a row per match
     // would cost more in the driver than the index costs to read. A common name's ids are not
     // used, so the page's statement does not join them either.
-    let (count, ids): (i64, String) = match (crate::domain::search::suffix_range(needle), &mut *tx)
-    {
-        (Some((from, to)), Tx::Sqlite(c)) if !escaped => {
+    let (count, ids): (i64, String) = match (suffix_range_of(pattern), &mut *tx) {
+        (Some((from, to)), Tx::Sqlite(c)) => {
             // Read in suffix order, so only the range is read (as on PostgreSQL, migration
             // 0037, where `SELECT DISTINCT ... LIMIT` let a plan walk every student instead).
             let (suffixes, students, ids): (i64, i64, String) = sqlx::query_as(
@@ -159,7 +165,7 @@ pub(super) async fn indexed_matches(tx: &mut Tx, pattern: &str) -> DbResult<Opti
             .await?;
             return Ok(within_limits(suffixes, students).then_some(ids));
         }
-        (Some((from, to)), Tx::Postgres(c)) if !escaped => {
+        (Some((from, to)), Tx::Postgres(c)) => {
             // The function (migration 0037) keeps its statement's plan; NULL for a common name.
             let ids: (Option<String>,) =
                 sqlx::query_as("SELECT practicum_students_by_suffix($1, $2)")
