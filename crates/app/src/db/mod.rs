@@ -86,6 +86,8 @@ pub struct Db {
     /// SQLite's one writer at a time, in turn ([`Db::write`]); `None` on PostgreSQL.
     writer: Option<Arc<tokio::sync::Semaphore>>,
     sessions: Arc<sessions::SessionCache>,
+    /// Every student's word suffixes, held for name searches ([`students::HeldSuffixes`]).
+    held_suffixes: Arc<students::HeldSuffixes>,
 }
 
 /// The live backend's pool.
@@ -118,19 +120,26 @@ impl Db {
         let writer =
             matches!(pool, Pool::Sqlite(_)).then(|| Arc::new(tokio::sync::Semaphore::new(1)));
         Ok(Db {
-            pool,
             writes: Arc::new(AtomicU64::new(0)),
             writer,
             sessions: Arc::new(sessions::SessionCache::new(
                 sessions::SESSION_FRESH_FOR,
                 sessions::SESSIONS_KEPT,
             )),
+            held_suffixes: Arc::new(students::HeldSuffixes::new(pool.clone())),
+            pool,
         })
     }
 
     /// The session rows read lately ([`sessions::find`]).
     pub(crate) fn sessions(&self) -> &sessions::SessionCache {
         &self.sessions
+    }
+
+    /// Every student's word suffixes held in memory, which a name search asks first
+    /// (`students::list_tags`).
+    pub fn held_suffixes(&self) -> &Arc<students::HeldSuffixes> {
+        &self.held_suffixes
     }
 
     /// The live backend's pool, for the few functions whose SQL cannot be portable.

@@ -136,6 +136,33 @@ pub async fn insert_student_suffixes(tx: &mut Tx, students: &[(&str, &str)]) -> 
             q.execute(c).await.map(|r| r.rows_affected())
         })?;
     }
+    let ids: Vec<&str> = students.iter().map(|(id, _)| *id).collect();
+    mark_search_written(tx, &ids).await
+}
+
+/// Sets these students' `search_seq` (migration 0038) to this write's: on SQLite one more
+/// than the largest so far (writes are one at a time), on PostgreSQL this transaction's id.
+/// What lets a name search read the students written since the server's held suffixes were
+/// read (`db::students::held_suffixes`).
+async fn mark_search_written(tx: &mut Tx, ids: &[&str]) -> DbResult<()> {
+    let seq = match tx {
+        Tx::Sqlite(_) => "(SELECT COALESCE(max(search_seq), 0) + 1 FROM students)",
+        Tx::Postgres(_) => "pg_current_xact_id()::text::bigint",
+    };
+    for chunk in ids.chunks(SUFFIX_ROWS_PER_INSERT) {
+        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "UPDATE students SET search_seq = {seq} WHERE id IN ({})",
+            placeholders.join(", ")
+        );
+        on_tx!(tx, c => {
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(c).await.map(|r| r.rows_affected())
+        })?;
+    }
     Ok(())
 }
 

@@ -1,4 +1,4 @@
-/// Binds a [`ListStatement`]'s parameters, `$1` to `$12` in its order, to the query `$q`.
+/// Binds a [`ListStatement`]'s parameters, `$1` to `$13` in its order, to the query `$q`.
 /// Defined before `mod name_index`, which binds them too (a macro is seen below its text).
 macro_rules! bind_page {
     ($q:expr, $st:expr, $f:expr, $page:expr) => {
@@ -14,10 +14,14 @@ macro_rules! bind_page {
             .bind($st.dept)
             .bind($st.faculty)
             .bind(&$st.search_to)
+            .bind(&$st.recheck)
     };
 }
 
+mod held_suffixes;
 mod name_index;
+
+pub use held_suffixes::HeldSuffixes;
 
 use super::enrollments::{self, Enrollment};
 use super::search::{self, Searchable};
@@ -140,19 +144,29 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
 /// [`list`]'s page as each student's id and row tag (`students.row_tag`, migration 0033:
 /// replaced whenever the student's row or enrollments change), in the page's order: what a
 /// list answers from the students' kept answers, reading the rest with [`tagged`].
+///
+/// A name search of three or more letters and digits asks the suffixes the server holds in
+/// memory (`held`) first, then the store's word-suffix index inside the page's statement.
 pub async fn list_tags(
     tx: &mut Tx,
+    held: &std::sync::Arc<HeldSuffixes>,
     scope: &Scope,
     f: &Filter,
     page: &Page,
 ) -> DbResult<Paged<(String, Option<i64>)>> {
     let mut search_by = SearchBy::Index;
     if let Some(range) = name_index::inline_range(&f.q) {
-        match name_index::tags_in_range(tx, scope, f, page, range).await? {
-            Some(answered) => return Ok(answered),
-            // A common name: the range's first students are not the page; walk in the list's
-            // order.
-            None => search_by = SearchBy::Like,
+        match name_index::tags_with_held(tx, held, scope, f, page, &range.0).await? {
+            name_index::Held::Page(answered) => return Ok(answered),
+            // A common name: walk in the list's order.
+            name_index::Held::Common => search_by = SearchBy::Like,
+            name_index::Held::Unknown => {
+                match name_index::tags_in_range(tx, scope, f, page, range).await? {
+                    Some(answered) => return Ok(answered),
+                    // A common name: the range's first students are not the page.
+                    None => search_by = SearchBy::Like,
+                }
+            }
         }
     }
     let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag", search_by).await? else {
@@ -188,7 +202,7 @@ fn enrollments_json(tx: &Tx) -> &'static str {
 /// and what it binds besides the page: `$1` the cursor, `$2` the school filter, `$3`
 /// [`ListStatement::school`], `$4` `only`, `$5` the program filter, `$6` the status filter,
 /// `$7` `search`, `$8` the limit, `$9` `staff`, `$10` `dept`, `$11` `faculty`, `$12`
-/// `search_to`.
+/// `search_to`, `$13` `recheck`.
 struct ListStatement<'a> {
     sql: String,
     school: Option<&'a str>,
@@ -197,8 +211,11 @@ struct ListStatement<'a> {
     dept: Option<&'a str>,
     faculty: Option<&'a str>,
     search: Option<String>,
-    /// The end of a word-suffix range whose start is `search` ([`SearchBy::Range`]).
+    /// The end of a word-suffix range whose start is `search` ([`SearchBy::Range`]), or the
+    /// held suffixes' `since` ([`SearchBy::Held`]).
     search_to: Option<String>,
+    /// The LIKE pattern each student a [`SearchBy::Held`] search names is checked against.
+    recheck: Option<String>,
 }
 
 /// How a [`ListStatement`] finds the students a name search (`q`) matches.
@@ -211,6 +228,10 @@ enum SearchBy {
     Range((String, String)),
     /// The LIKE alone: the name is known to be common.
     Like,
+    /// The students the suffixes held in memory name (`ids`, a JSON array) and those written
+    /// since they were read (`students.search_seq` at or above `since`, which
+    /// `name_index::page_with_held` reads as `d`), each checked against the LIKE pattern.
+    Held { ids: String, since: i64 },
 }
 
 impl<'a> ListStatement<'a> {
@@ -258,9 +279,31 @@ impl<'a> ListStatement<'a> {
         // Only a search names the search column: `$7 IS NULL OR s.search LIKE $7` in one plan
         // would keep PostgreSQL's cached plan from the trigram index (migration 0029). `$7` is
         // the LIKE pattern, the ids of the students an index found (`indexed_matches`), or the
-        // start of a word-suffix range whose end is `$12`.
+        // start of a word-suffix range whose end is `$12`. `$13` is named only by a search of
+        // held suffixes.
+        let mut recheck = None;
         let (search, search_param, search_to) = match (like(&f.q), search_by) {
             (None, _) => ("$7 IS NULL AND $12 IS NULL", None, None),
+            (Some(pattern), SearchBy::Held { ids, since }) => {
+                recheck = Some(pattern);
+                // `|| ''`: not something PostgreSQL's trigram index can read, so the plan
+                // looks the named students up by id and checks each, whatever it guesses of
+                // the pattern.
+                (
+                    match tx {
+                        Tx::Sqlite(_) => {
+                            "s.id IN (SELECT value FROM json_each($7) UNION ALL SELECT id FROM d)
+                             AND (s.search || '') LIKE $13 ESCAPE '\\'"
+                        }
+                        Tx::Postgres(_) => {
+                            "s.id IN (SELECT json_array_elements_text($7::json) UNION ALL SELECT id FROM d)
+                             AND (s.search || '') LIKE $13 ESCAPE '\\'"
+                        }
+                    },
+                    Some(ids),
+                    Some(since.to_string()),
+                )
+            }
             (Some(_), SearchBy::Range((from, to))) => (
                 match tx {
                     Tx::Sqlite(_) => "s.id IN (SELECT student_id FROM m)",
@@ -316,8 +359,14 @@ impl<'a> ListStatement<'a> {
              AND {school_scope}
              AND ($4 IS NULL OR id = $4)
              AND {search}
+             AND {}
              AND {placed_with}
              {}",
+            if recheck.is_some() {
+                "true"
+            } else {
+                "$13 IS NULL"
+            },
             page.order_by(SORT_KEYS, 8)
         );
         Ok(Some(ListStatement {
@@ -329,6 +378,7 @@ impl<'a> ListStatement<'a> {
             faculty,
             search: search_param,
             search_to,
+            recheck,
         }))
     }
 }

@@ -547,6 +547,10 @@ db_test!(
         // The suffix index is what answers such a needle, not a walk that would find the
         // student anyway: with one student's suffixes taken away by hand, the needles it
         // serves no longer find them, and a needle it does not serve (a space) still does.
+        // The suffixes the server holds in memory would answer first
+        // (`a_needle_is_answered_from_the_suffixes_held_in_memory`); without them, the store's
+        // index does, as when nothing is held yet.
+        app.state.db.held_suffixes().set_holding(false);
         let c = cast(&app).await;
         let s = app
             .create(
@@ -588,5 +592,128 @@ db_test!(
         for q in ["okonkwo", "konkwo", "adeye", "ngoz", "ada", "ngozi ada"] {
             assert_eq!(found(&app, &c.office, list, q).await, [id(&s)], "q={q:?}");
         }
+    }
+);
+
+db_test!(
+    a_needle_is_answered_from_the_suffixes_held_in_memory,
+    |app| async move {
+        // Held in memory, a student's suffixes answer without the store's index (taken away
+        // by hand); a student written since is read from the store by when their text was
+        // written (`students.search_seq`), and only then; a student renamed since is checked
+        // against their new text, not what memory holds.
+        let c = cast(&app).await;
+        let list = "/api/v1/students";
+        let student = |first: &str, last: &str, email: &str| {
+            json!({ "school_id": c.f.school["id"], "program_id": c.f.program["id"],
+                "first_name": first, "last_name": last, "email": email })
+        };
+        let held = app
+            .create(
+                &c.office,
+                list,
+                &student("Chiamaka", "Eze-Obi", "chiamaka@held.test"),
+            )
+            .await;
+        let renamed = app
+            .create(
+                &c.office,
+                list,
+                &student("Dagny", "Solberg", "dagny@held.test"),
+            )
+            .await;
+        app.state
+            .db
+            .held_suffixes()
+            .read_now()
+            .await
+            .expect("read into memory");
+        run_sql(
+            &app,
+            [format!(
+                "DELETE FROM students_search_suffixes WHERE student_id IN ('{}', '{}')",
+                id(&held),
+                id(&renamed)
+            )],
+        )
+        .await;
+        for q in ["chiamaka", "HIAMAK", "obi", "eze"] {
+            assert_eq!(
+                found(&app, &c.office, list, q).await,
+                [id(&held)],
+                "q={q:?}"
+            );
+        }
+        // Written since, and marked as written before what memory holds: found by neither,
+        // though a needle with a space (the LIKE walk) finds them.
+        let unseen = app
+            .create(
+                &c.office,
+                list,
+                &student("Teodora", "Vukovic", "teodora@held.test"),
+            )
+            .await;
+        run_sql(
+            &app,
+            [
+                format!(
+                    "UPDATE students SET search_seq = 0 WHERE id = '{}'",
+                    id(&unseen)
+                ),
+                format!(
+                    "DELETE FROM students_search_suffixes WHERE student_id = '{}'",
+                    id(&unseen)
+                ),
+            ],
+        )
+        .await;
+        for q in ["teodora", "vukovi"] {
+            assert!(found(&app, &c.office, list, q).await.is_empty(), "q={q:?}");
+        }
+        assert_eq!(
+            found(&app, &c.office, list, "teodora vukovic").await,
+            [id(&unseen)]
+        );
+        // Written since through the server: found by their new text alone.
+        for (who, patch) in [
+            (&unseen, json!({ "last_name": "Vukovic-Ilic" })),
+            (&renamed, json!({ "last_name": "Haugen" })),
+        ] {
+            expect_status(
+                app.patch(&c.office, &format!("{list}/{}", id(who)), &patch)
+                    .await,
+                200,
+            )
+            .await;
+        }
+        assert_eq!(found(&app, &c.office, list, "vukov").await, [id(&unseen)]);
+        assert_eq!(found(&app, &c.office, list, "ilic").await, [id(&unseen)]);
+        assert_eq!(found(&app, &c.office, list, "haugen").await, [id(&renamed)]);
+        assert!(found(&app, &c.office, list, "solberg").await.is_empty());
+        // A new student written since is found too, and by a school's coordinator only when
+        // theirs (the same scope as every other search).
+        let new = app
+            .create(
+                &c.office,
+                list,
+                &student("Oluwaseun", "Adebayo", "seun@held.test"),
+            )
+            .await;
+        assert_eq!(found(&app, &c.office, list, "luwaseu").await, [id(&new)]);
+        assert_eq!(found(&app, &c.school, list, "luwaseu").await, [id(&new)]);
+        for who in [&c.other_school, &c.preceptor] {
+            assert!(found(&app, who, list, "luwaseu").await.is_empty());
+        }
+        // Read again, memory holds the new texts: the same answers.
+        app.state
+            .db
+            .held_suffixes()
+            .read_now()
+            .await
+            .expect("read into memory");
+        assert_eq!(found(&app, &c.office, list, "vukov").await, [id(&unseen)]);
+        assert_eq!(found(&app, &c.office, list, "haugen").await, [id(&renamed)]);
+        assert!(found(&app, &c.office, list, "solberg").await.is_empty());
+        assert_eq!(found(&app, &c.office, list, "luwaseu").await, [id(&new)]);
     }
 );

@@ -3,8 +3,10 @@
 //! FTS5 trigram index on SQLite (migration 0030); or the word suffixes read inside the page's
 //! own statement ([`inline_range`], [`page_in_range`]: the API's pages of ids and row tags).
 //! Split from `db::students` by responsibility.
+use super::held_suffixes::{HeldSuffixes, WRITTEN_SINCE_MAX};
 use super::{Filter, ListStatement, SearchBy};
 use crate::db::{DbResult, Page, Paged, Scope, Tx, paged};
+use std::sync::Arc;
 
 /// Most students a name search takes from an index (the word suffixes, migration 0037, or on
 /// SQLite the trigram index, migration 0030); a name matching more (over 2.5% of a
@@ -21,7 +23,7 @@ const INDEXED_SUFFIXES_MAX: i64 = 5_000;
 
 /// Whether a word-suffix range of `suffixes` rows naming `students` students is rare enough to
 /// be read by id ([`INDEXED_SUFFIXES_MAX`], [`INDEXED_MATCHES_MAX`]); more is a common name.
-fn within_limits(suffixes: i64, students: i64) -> bool {
+pub(super) fn within_limits(suffixes: i64, students: i64) -> bool {
     suffixes <= INDEXED_SUFFIXES_MAX && students <= INDEXED_MATCHES_MAX
 }
 
@@ -129,6 +131,117 @@ pub(super) async fn tags_in_range(
         }
     };
     Ok(rows.map(|rows| paged(rows, page, |(id, _)| id)))
+}
+
+/// What a name search learnt from the suffixes held in memory ([`tags_with_held`]).
+pub(super) enum Held {
+    /// The page.
+    Page(Paged<(String, Option<i64>)>),
+    /// The name is common: walk the students in the list's order.
+    Common,
+    /// Nothing is held yet, or too many students were written since: ask the store's index.
+    Unknown,
+}
+
+/// [`super::list_tags`]'s page for a name search whose needle (`needle`, from
+/// [`inline_range`]) the suffixes held in memory (`super::held_suffixes`) can answer: the
+/// students they name, and the students written since they were read (at most
+/// [`WRITTEN_SINCE_MAX`]), each checked against their search text, in one statement
+/// ([`page_with_held`]). Starts a new read of the held suffixes when they are stale.
+pub(super) async fn tags_with_held(
+    tx: &mut Tx,
+    held: &Arc<HeldSuffixes>,
+    scope: &Scope,
+    f: &Filter,
+    page: &Page,
+    needle: &str,
+) -> DbResult<Held> {
+    let Some(snapshot) = held.snapshot() else {
+        held.after_search(None, 0);
+        return Ok(Held::Unknown);
+    };
+    let Some(ids) = snapshot.students_matching(needle) else {
+        return Ok(Held::Common);
+    };
+    let search_by = SearchBy::Held {
+        ids,
+        since: snapshot.since,
+    };
+    let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag", search_by).await? else {
+        return Ok(Held::Page(Paged {
+            items: vec![],
+            next_cursor: None,
+        }));
+    };
+    let sql = page_with_held(tx, &st.sql);
+    let (rows, written_since) = match &mut *tx {
+        Tx::Sqlite(c) => {
+            let (tags, written_since): (String, i64) = bind_page!(
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
+                st,
+                f,
+                page
+            )
+            .fetch_one(&mut **c)
+            .await?;
+            (crate::db::batch::read_tags(&tags)?, written_since)
+        }
+        Tx::Postgres(c) => {
+            let rows: Vec<(i64, Option<String>, Option<i64>)> = bind_page!(
+                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
+                st,
+                f,
+                page
+            )
+            .fetch_all(&mut **c)
+            .await?;
+            let written_since = rows.first().map_or(0, |(n, _, _)| *n);
+            let rows = rows
+                .into_iter()
+                .filter_map(|(_, id, tag)| id.map(|id| (id, tag)))
+                .collect();
+            (rows, written_since)
+        }
+    };
+    held.after_search(Some(&snapshot), written_since);
+    if written_since > WRITTEN_SINCE_MAX {
+        return Ok(Held::Unknown);
+    }
+    Ok(Held::Page(paged(rows, page, |(id, _)| id)))
+}
+
+/// The statement answering a page of students' ids and row tags (`page_sql`, a
+/// `super::ListStatement` built with `SearchBy::Held`, which reads the students written since
+/// as `d`), with how many were written since (at most [`WRITTEN_SINCE_MAX`] + 1: past it the
+/// page may miss some). `$12` is the held suffixes' `since`; `d` is read in `search_seq` order
+/// (migration 0038's index) with a literal limit, so that a kept generic plan reads the index
+/// from `since` on, not the table.
+/// - SQLite: one row, the page as `[[id, tag], ...]` (`batch::read_tags`), then the count.
+/// - PostgreSQL: rows `(count, id, tag)`, in the page's order; one row `(count, NULL, NULL)`
+///   when the page is empty (the page is a LATERAL subquery, as in [`page_in_range`]).
+fn page_with_held(tx: &Tx, page_sql: &str) -> String {
+    let (seq, answer) = match tx {
+        Tx::Sqlite(_) => (
+            "INTEGER",
+            format!(
+                "SELECT (SELECT COALESCE(json_group_array(json_array(id, row_tag)), '[]') FROM ({page_sql})),
+                        (SELECT count(*) FROM d)"
+            ),
+        ),
+        Tx::Postgres(_) => (
+            "BIGINT",
+            format!(
+                "SELECT (SELECT count(*) FROM d), p.id, p.row_tag
+                 FROM (SELECT 1) o LEFT JOIN LATERAL ({page_sql}) p ON true"
+            ),
+        ),
+    };
+    format!(
+        "WITH d AS MATERIALIZED (SELECT id FROM students WHERE search_seq >= CAST($12 AS {seq})
+              ORDER BY search_seq LIMIT {})
+         {answer}",
+        WRITTEN_SINCE_MAX + 1
+    )
 }
 
 /// The ids (as a JSON array) of every student whose search text matches `pattern` (a [`crate::db::like`]
