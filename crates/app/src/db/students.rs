@@ -286,22 +286,15 @@ impl<'a> ListStatement<'a> {
             (None, _) => ("$7 IS NULL AND $12 IS NULL", None, None),
             (Some(pattern), SearchBy::Held { ids, since }) => {
                 recheck = Some(pattern);
-                // PostgreSQL: `= ANY (ARRAY(...))` is an index condition on the primary key, so
-                // the named students are looked up by id. As `IN (SELECT ...)` the kept generic
-                // plan walked every student in id order instead, guessing the LIKE rare enough
-                // to fill the page soon (48 ms a search, psql `EXPLAIN ANALYZE EXECUTE`). `||
-                // ''` keeps the trigram index (migration 0029) from reading the pattern.
+                // PostgreSQL only (`held_suffixes`). `= ANY (ARRAY(...))` is an index condition
+                // on the primary key, so the named students are looked up by id. As `IN (SELECT
+                // ...)` the kept generic plan walked every student in id order instead, guessing
+                // the LIKE rare enough to fill the page soon (48 ms a search, psql `EXPLAIN
+                // ANALYZE EXECUTE`). `|| ''` keeps the trigram index (migration 0029) from
+                // reading the pattern.
                 (
-                    match tx {
-                        Tx::Sqlite(_) => {
-                            "s.id IN (SELECT value FROM json_each($7) UNION ALL SELECT id FROM d)
-                             AND (s.search || '') LIKE $13 ESCAPE '\\'"
-                        }
-                        Tx::Postgres(_) => {
-                            "s.id = ANY (ARRAY(SELECT json_array_elements_text($7::json) UNION ALL SELECT id FROM d))
-                             AND (s.search || '') LIKE $13 ESCAPE '\\'"
-                        }
-                    },
+                    "s.id = ANY (ARRAY(SELECT json_array_elements_text($7::json) UNION ALL SELECT id FROM d))
+                     AND (s.search || '') LIKE $13 ESCAPE '\\'",
                     Some(ids),
                     Some(since.to_string()),
                 )

@@ -8,7 +8,13 @@
 //! JSON, the lookups) cost about 0.2 ms of the database's CPU a search, and a search for
 //! someone there answered 11-12% of the hello-world ceiling (bench/results/server-scale.md,
 //! thirteenth and fourteenth rounds). The held suffixes are about 12 bytes each plus the
-//! texts: about 8 MiB for a consortium's 20,000 students.
+//! texts: about 10 MiB for a consortium's 20,000 students (627,476 suffixes, 0.98 MB of
+//! text in the seeded store).
+//!
+//! PostgreSQL only. SQLite reads its range of `students_search_suffixes` in the server's own
+//! process, with no planning and no round trip, and answered as many searches for someone
+//! there as the held suffixes did or more (11.2-12.8k against 11.0-13.1k searches/s,
+//! `bench/search_load.sh`; run 34, 12.4k against 11.0k): on SQLite nothing is held.
 //!
 //! What is held is never trusted alone: a student written after it was read (created,
 //! renamed) has a `search_seq` at or above [`Snapshot::since`], and the search's statement
@@ -60,21 +66,24 @@ impl std::fmt::Debug for HeldSuffixes {
 }
 
 impl HeldSuffixes {
-    /// Nothing held yet; the first name search starts the first read.
+    /// Nothing held yet; on PostgreSQL the first name search starts the first read.
     pub fn new(pool: Pool) -> Self {
+        let postgres = matches!(pool, Pool::Postgres(_));
         HeldSuffixes {
             pool,
             held: RwLock::new(None),
             reading: AtomicBool::new(false),
             last_read: Mutex::new(None),
-            holding: AtomicBool::new(true),
+            holding: AtomicBool::new(postgres),
         }
     }
 
-    /// Turns holding on or off (on at first). Off drops what is held, and name searches ask
-    /// the store's word-suffix index, as before anything was held: what the integration
-    /// tests use to check that path, which serves a search whenever nothing is held.
+    /// Turns holding on or off (on at first on PostgreSQL; SQLite never holds). Off drops
+    /// what is held, and name searches ask the store's word-suffix index, as before anything
+    /// was held: what the integration tests use to check that path, which serves a search
+    /// whenever nothing is held.
     pub fn set_holding(&self, on: bool) {
+        let on = on && matches!(self.pool, Pool::Postgres(_));
         self.holding.store(on, Ordering::Release);
         if !on {
             *self.held.write().unwrap_or_else(|e| e.into_inner()) = None;
@@ -130,30 +139,27 @@ impl HeldSuffixes {
         if !self.holding.load(Ordering::Acquire) {
             return Ok(());
         }
-        let (since, rows): (i64, Vec<(String, String)>) = match &self.pool {
-            Pool::Sqlite(p) => {
-                // Writes are one at a time and number themselves one above the largest.
-                let (since,): (i64,) =
-                    sqlx::query_as("SELECT COALESCE(max(search_seq), 0) + 1 FROM students")
-                        .fetch_one(p)
-                        .await?;
-                (since, sqlx::query_as(TEXTS).fetch_all(p).await?)
-            }
-            Pool::Postgres(p) => {
-                // The oldest transaction still running: every one before it has ended, and
-                // the texts read next show what it wrote.
-                let (since,): (i64,) =
-                    sqlx::query_as("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
-                        .fetch_one(p)
-                        .await?;
-                (since, sqlx::query_as(TEXTS).fetch_all(p).await?)
-            }
+        let Pool::Postgres(p) = &self.pool else {
+            return Ok(());
         };
+        // The oldest transaction still running: every one before it has ended, and the texts
+        // read next show what it wrote.
+        let (since,): (i64,) =
+            sqlx::query_as("SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+                .fetch_one(p)
+                .await?;
+        let rows: Vec<(String, String)> = sqlx::query_as(TEXTS).fetch_all(p).await?;
         // Sorting a consortium's 600,000 suffixes takes a core for a tenth of a second or
         // more: off the threads that answer requests.
         let built = tokio::task::spawn_blocking(move || Snapshot::build(since, rows))
             .await
             .map_err(|e| crate::db::DbError::Other(sqlx::Error::Protocol(e.to_string())))?;
+        tracing::debug!(
+            students = built.ids.len(),
+            suffixes = built.suffixes.len(),
+            since = built.since,
+            "students' names read into memory"
+        );
         *self.held.write().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(built));
         Ok(())
     }

@@ -173,36 +173,24 @@ pub(super) async fn tags_with_held(
             next_cursor: None,
         }));
     };
-    let sql = page_with_held(tx, &st.sql);
-    let (rows, written_since) = match &mut *tx {
-        Tx::Sqlite(c) => {
-            let (tags, written_since): (String, i64) = bind_page!(
-                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
-                st,
-                f,
-                page
-            )
-            .fetch_one(&mut **c)
-            .await?;
-            (crate::db::batch::read_tags(&tags)?, written_since)
-        }
-        Tx::Postgres(c) => {
-            let rows: Vec<(i64, Option<String>, Option<i64>)> = bind_page!(
-                sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
-                st,
-                f,
-                page
-            )
-            .fetch_all(&mut **c)
-            .await?;
-            let written_since = rows.first().map_or(0, |(n, _, _)| *n);
-            let rows = rows
-                .into_iter()
-                .filter_map(|(_, id, tag)| id.map(|id| (id, tag)))
-                .collect();
-            (rows, written_since)
-        }
+    // Only PostgreSQL holds suffixes (`super::held_suffixes`); SQLite's snapshot is never set.
+    let Tx::Postgres(c) = &mut *tx else {
+        return Ok(Held::Unknown);
     };
+    let sql = page_with_held(&st.sql);
+    let rows: Vec<(i64, Option<String>, Option<i64>)> = bind_page!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str())),
+        st,
+        f,
+        page
+    )
+    .fetch_all(&mut **c)
+    .await?;
+    let written_since = rows.first().map_or(0, |(n, _, _)| *n);
+    let rows: Vec<(String, Option<i64>)> = rows
+        .into_iter()
+        .filter_map(|(_, id, tag)| id.map(|id| (id, tag)))
+        .collect();
     held.after_search(Some(&snapshot), written_since);
     if written_since > WRITTEN_SINCE_MAX {
         return Ok(Held::Unknown);
@@ -219,30 +207,15 @@ pub(super) async fn tags_with_held(
 /// knowing it, each custom plan guessed `d` empty and cheaper than the generic plan's guess,
 /// so the plan cache planned every search anew (0.15 ms of planning a search, psql
 /// `EXPLAIN ANALYZE EXECUTE`; 4.2-4.8k searches/s against 6.4-6.6k for the store's index).
-/// - SQLite: one row, the page as `[[id, tag], ...]` (`batch::read_tags`), then the count.
-/// - PostgreSQL: rows `(count, id, tag)`, in the page's order; one row `(count, NULL, NULL)`
-///   when the page is empty (the page is a LATERAL subquery, as in [`page_in_range`]).
-fn page_with_held(tx: &Tx, page_sql: &str) -> String {
-    let (seq, answer) = match tx {
-        Tx::Sqlite(_) => (
-            "INTEGER",
-            format!(
-                "SELECT (SELECT COALESCE(json_group_array(json_array(id, row_tag)), '[]') FROM ({page_sql})),
-                        (SELECT count(*) FROM d)"
-            ),
-        ),
-        Tx::Postgres(_) => (
-            "BIGINT",
-            format!(
-                "SELECT (SELECT count(*) FROM d), p.id, p.row_tag
-                 FROM (SELECT 1) o LEFT JOIN LATERAL ({page_sql}) p ON true"
-            ),
-        ),
-    };
+///
+/// Its rows are `(count, id, tag)`, in the page's order; one row `(count, NULL, NULL)` when the
+/// page is empty (the page is a LATERAL subquery, as in [`page_in_range`]). PostgreSQL only.
+fn page_with_held(page_sql: &str) -> String {
     format!(
-        "WITH d AS MATERIALIZED (SELECT id FROM students WHERE search_seq >= (SELECT CAST($12 AS {seq}))
+        "WITH d AS MATERIALIZED (SELECT id FROM students WHERE search_seq >= (SELECT CAST($12 AS BIGINT))
               ORDER BY search_seq LIMIT {})
-         {answer}",
+         SELECT (SELECT count(*) FROM d), p.id, p.row_tag
+         FROM (SELECT 1) o LEFT JOIN LATERAL ({page_sql}) p ON true",
         WRITTEN_SINCE_MAX + 1
     )
 }
