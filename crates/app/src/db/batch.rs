@@ -68,6 +68,30 @@ where
     })
 }
 
+/// Runs the write `sql` for many ids, its `{ids}` a subquery over one bound parameter as in
+/// [`fetch_in`]: one statement whatever the number of ids, under either store's limit on a
+/// statement's parameters. No ids: no statement. Returns the rows affected.
+pub async fn execute_in(tx: &mut Tx, sql: &str, ids: &[&str]) -> DbResult<u64> {
+    let ids = distinct(ids);
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let sql = sql.replace("{ids}", ids_in(tx));
+    let q = sqlx::AssertSqlSafe(sql.as_str());
+    Ok(match tx {
+        Tx::Sqlite(t) => sqlx::query(q)
+            .bind(ids_json(&ids))
+            .execute(&mut **t)
+            .await?
+            .rows_affected(),
+        Tx::Postgres(t) => sqlx::query(q)
+            .bind(&ids)
+            .execute(&mut **t)
+            .await?
+            .rows_affected(),
+    })
+}
+
 /// `(id, code)` pairs as each id's codes, in the pairs' order: a batch's disciplines per
 /// agreement or department.
 pub fn codes_by_id(pairs: Vec<(String, String)>) -> std::collections::HashMap<String, Vec<String>> {

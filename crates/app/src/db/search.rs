@@ -89,18 +89,13 @@ pub fn user_text(name: &str, email: &str) -> String {
 /// those of their new text: their old rows deleted in one statement, the new ones inserted by
 /// [`insert_student_suffixes`]. One student (`write`) or hundreds (`backfill_students`).
 async fn replace_student_suffixes(tx: &mut Tx, students: &[(&str, &str)]) -> DbResult<()> {
-    let placeholders: Vec<String> = (1..=students.len()).map(|n| format!("${n}")).collect();
-    let sql = format!(
-        "DELETE FROM students_search_suffixes WHERE student_id IN ({})",
-        placeholders.join(", ")
-    );
-    on_tx!(tx, c => {
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-        for (id, _) in students {
-            q = q.bind(*id);
-        }
-        q.execute(c).await.map(|r| r.rows_affected())
-    })?;
+    let ids: Vec<&str> = students.iter().map(|(id, _)| *id).collect();
+    super::batch::execute_in(
+        tx,
+        "DELETE FROM students_search_suffixes WHERE student_id IN ({ids})",
+        &ids,
+    )
+    .await?;
     insert_student_suffixes(tx, students).await
 }
 
@@ -149,20 +144,8 @@ async fn mark_search_written(tx: &mut Tx, ids: &[&str]) -> DbResult<()> {
         Tx::Sqlite(_) => "(SELECT COALESCE(max(search_seq), 0) + 1 FROM students)",
         Tx::Postgres(_) => "pg_current_xact_id()::text::bigint",
     };
-    for chunk in ids.chunks(SUFFIX_ROWS_PER_INSERT) {
-        let placeholders: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-        let sql = format!(
-            "UPDATE students SET search_seq = {seq} WHERE id IN ({})",
-            placeholders.join(", ")
-        );
-        on_tx!(tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for id in chunk {
-                q = q.bind(*id);
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
-    }
+    let sql = format!("UPDATE students SET search_seq = {seq} WHERE id IN ({{ids}})");
+    super::batch::execute_in(tx, &sql, ids).await?;
     Ok(())
 }
 
