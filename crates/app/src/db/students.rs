@@ -1,5 +1,6 @@
 #[macro_use]
 mod list_statement;
+mod common_name;
 mod held_suffixes;
 mod name_index;
 

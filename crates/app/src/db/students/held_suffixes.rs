@@ -21,7 +21,7 @@
 //! reads those too; every student the memory names is checked against their search text in
 //! the same statement, so one renamed away is not answered. A new read replaces what is held
 //! when enough students were written since ([`HeldSuffixes::after_search`]).
-use super::name_index::within_limits;
+use super::common_name::within_limits;
 use crate::db::{DbResult, Pool};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
@@ -232,7 +232,7 @@ impl Snapshot {
 
     /// The ids, as a JSON array, of the students holding a suffix that begins with `needle`
     /// (folded letters and digits, `domain::search::suffix_range`'s needle), in no order; or
-    /// `None` when the name is common by `name_index::within_limits`, counted as the store's
+    /// `None` when the name is common by `common_name::within_limits`, counted as the store's
     /// range read counts (at most one suffix past its limit).
     pub(super) fn students_matching(&self, needle: &str) -> Option<String> {
         let first = self.suffixes.partition_point(|s| self.text(s) < needle);
