@@ -188,6 +188,13 @@ struct HeldSuffix {
     student: u32,
 }
 
+impl HeldSuffix {
+    /// The suffix itself, in the held `texts`.
+    fn of<'t>(&self, texts: &'t str) -> &'t str {
+        &texts[self.start as usize..self.end as usize]
+    }
+}
+
 impl Snapshot {
     /// Holds each `(id, folded search text)`'s word suffixes, `since` as read before them.
     /// A store past what 32-bit offsets address (4 GiB of text) holds only what fits.
@@ -213,21 +220,18 @@ impl Snapshot {
             texts.push_str(&text);
             ids.push(id.into_boxed_str());
         }
-        let mut snapshot = Snapshot {
+        suffixes.sort_unstable_by(|a, b| a.of(&texts).cmp(b.of(&texts)));
+        Snapshot {
             since,
             taken: Instant::now(),
             texts,
             ids,
             suffixes,
-        };
-        let mut sorted = std::mem::take(&mut snapshot.suffixes);
-        sorted.sort_unstable_by(|a, b| snapshot.text(a).cmp(snapshot.text(b)));
-        snapshot.suffixes = sorted;
-        snapshot
+        }
     }
 
     fn text(&self, s: &HeldSuffix) -> &str {
-        &self.texts[s.start as usize..s.end as usize]
+        s.of(&self.texts)
     }
 
     /// The ids, as a JSON array, of the students holding a suffix that begins with `needle`
