@@ -92,6 +92,8 @@ pub async fn insert_students(
             .map(|(s, f)| (s.id.as_str(), f.as_str()))
             .collect();
         super::search::insert_student_suffixes(tx, &with_text).await?;
+        let ids: Vec<&str> = chunk.iter().map(|s| s.id.as_str()).collect();
+        super::search::mark_search_written(tx, &ids).await?;
         let sql = super::values_sql(
             "INSERT INTO enrollments (id, student_id, school_id, program_id, status, expected_graduation, started_at) VALUES ",
             chunk.len(),

@@ -119,14 +119,15 @@ impl Db {
         let pool = pool::open(url, max_connections).await?;
         let writer =
             matches!(pool, Pool::Sqlite(_)).then(|| Arc::new(tokio::sync::Semaphore::new(1)));
+        let writes = Arc::new(AtomicU64::new(0));
         Ok(Db {
-            writes: Arc::new(AtomicU64::new(0)),
+            held_suffixes: Arc::new(students::HeldSuffixes::new(pool.clone(), writes.clone())),
+            writes,
             writer,
             sessions: Arc::new(sessions::SessionCache::new(
                 sessions::SESSION_FRESH_FOR,
                 sessions::SESSIONS_KEPT,
             )),
-            held_suffixes: Arc::new(students::HeldSuffixes::new(pool.clone())),
             pool,
         })
     }

@@ -61,13 +61,33 @@ impl Searchable {
 
 async fn write(tx: &mut Tx, t: Searchable, id: &str, text: &str) -> DbResult<()> {
     let folded = fold(text);
+    if t == Searchable::Students {
+        return write_student(tx, id, &folded).await;
+    }
     let sql = format!("UPDATE {} SET search = $2 WHERE id = $1", t.table());
     on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(&folded)
         .execute(c).await.map(|r| r.rows_affected()))?;
-    if t == Searchable::Students {
-        replace_student_suffixes(tx, &[(id, folded.as_str())]).await?;
-    }
     Ok(())
+}
+
+/// A student's new folded search text: the column and `search_seq` (migration 0038) in one
+/// statement, then the word suffixes replaced ([`replace_student_suffixes`]).
+async fn write_student(tx: &mut Tx, id: &str, folded: &str) -> DbResult<()> {
+    let sql = format!(
+        "UPDATE students SET search = $2, search_seq = {} WHERE id = $1",
+        search_seq_now(tx)
+    );
+    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(id).bind(folded)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    replace_student_suffixes(tx, &[(id, folded)]).await
+}
+
+/// A student's folded search text (`domain::search::fold` of [`student_text`]), for a
+/// writer that sets the column in its own statement ([`search_seq_now`] beside it) and
+/// then adds the word suffixes ([`insert_student_suffixes`]): a new student
+/// (`db::students::insert`), a renamed one (`db::students::update`), an import.
+pub fn student_search(first_name: &str, last_name: &str, email: &str) -> String {
+    fold(&student_text(first_name, last_name, email))
 }
 
 /// A student's search text before folding, as the server writes it (CSV imports): the Rust
@@ -87,8 +107,9 @@ pub fn user_text(name: &str, email: &str) -> String {
 
 /// Replaces these students' word suffixes (given as `(student id, folded search text)`) with
 /// those of their new text: their old rows deleted in one statement, the new ones inserted by
-/// [`insert_student_suffixes`]. One student (`write`) or hundreds (`backfill_students`).
-async fn replace_student_suffixes(tx: &mut Tx, students: &[(&str, &str)]) -> DbResult<()> {
+/// [`insert_student_suffixes`]. One student ([`write_student`], `db::students::update`) or
+/// hundreds (`backfill_students`). The caller sets `search_seq`.
+pub async fn replace_student_suffixes(tx: &mut Tx, students: &[(&str, &str)]) -> DbResult<()> {
     let ids: Vec<&str> = students.iter().map(|(id, _)| *id).collect();
     super::batch::execute_in(
         tx,
@@ -99,15 +120,22 @@ async fn replace_student_suffixes(tx: &mut Tx, students: &[(&str, &str)]) -> DbR
     insert_student_suffixes(tx, students).await
 }
 
-/// Suffix rows a multi-row insert carries at most: two parameters each, well under either
-/// store's limit on a statement's parameters (SQLite 32,766, PostgreSQL 65,535).
+/// Suffix rows a multi-row insert carries at most on SQLite: two parameters each, well under
+/// its limit on a statement's parameters (32,766).
 const SUFFIX_ROWS_PER_INSERT: usize = 2_000;
 
 /// Adds each student's word suffixes (`domain::search::word_suffixes` of their folded search
 /// text, given as `(student id, folded text)`) to `students_search_suffixes`, the ordered
 /// index a name search reads (`db::students`, migration 0037). Every write of a student's
-/// search text calls it, one student (`refresh`) or thousands (`imports::insert_students`);
-/// a rewrite replaces the student's old rows (`replace_student_suffixes`).
+/// search text calls it, one student or thousands (`imports::insert_students`); a rewrite
+/// replaces the student's old rows ([`replace_student_suffixes`]). The caller sets
+/// `search_seq` ([`search_seq_now`] in its own statement, or [`mark_search_written`]).
+///
+/// PostgreSQL takes the rows as two arrays (`unnest`): one statement of the same text for any
+/// number of rows, so its plan is kept, and two parameters to send, not 60 for a student's
+/// 30 suffixes (a student's creation is a write, and writes take their turn one at a time:
+/// each statement in one is time every other writer waits). SQLite, in process, takes
+/// multi-row VALUES.
 pub async fn insert_student_suffixes(tx: &mut Tx, students: &[(&str, &str)]) -> DbResult<()> {
     let rows: Vec<(&str, &str)> = students
         .iter()
@@ -117,34 +145,58 @@ pub async fn insert_student_suffixes(tx: &mut Tx, students: &[(&str, &str)]) -> 
                 .map(move |suffix| (suffix, id))
         })
         .collect();
-    for chunk in rows.chunks(SUFFIX_ROWS_PER_INSERT) {
-        let sql = super::values_sql(
-            "INSERT INTO students_search_suffixes (suffix, student_id) VALUES ",
-            chunk.len(),
-            2,
-        );
-        on_tx!(tx, c => {
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
-            for (suffix, id) in chunk {
-                q = q.bind(*suffix).bind(*id);
-            }
-            q.execute(c).await.map(|r| r.rows_affected())
-        })?;
+    if rows.is_empty() {
+        return Ok(());
     }
-    let ids: Vec<&str> = students.iter().map(|(id, _)| *id).collect();
-    mark_search_written(tx, &ids).await
+    match tx {
+        Tx::Postgres(t) => {
+            let (suffixes, ids): (Vec<&str>, Vec<&str>) = rows.into_iter().unzip();
+            sqlx::query(
+                "INSERT INTO students_search_suffixes (suffix, student_id) \
+                 SELECT * FROM unnest($1::text[], $2::text[])",
+            )
+            .bind(&suffixes)
+            .bind(&ids)
+            .execute(&mut **t)
+            .await?;
+        }
+        Tx::Sqlite(t) => {
+            for chunk in rows.chunks(SUFFIX_ROWS_PER_INSERT) {
+                let sql = super::values_sql(
+                    "INSERT INTO students_search_suffixes (suffix, student_id) VALUES ",
+                    chunk.len(),
+                    2,
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for (suffix, id) in chunk {
+                    q = q.bind(*suffix).bind(*id);
+                }
+                q.execute(&mut **t).await?;
+            }
+        }
+    }
+    Ok(())
 }
 
-/// Sets these students' `search_seq` (migration 0038) to this write's: on SQLite one more
-/// than the largest so far (writes are one at a time), on PostgreSQL this transaction's id.
-/// What lets a name search read the students written since the server's held suffixes were
-/// read (`db::students::held_suffixes`).
-async fn mark_search_written(tx: &mut Tx, ids: &[&str]) -> DbResult<()> {
-    let seq = match tx {
+/// The SQL value of `search_seq` (migration 0038) for a student's search text written in
+/// this transaction: on SQLite one more than the largest so far (writes are one at a time),
+/// on PostgreSQL this transaction's id. What lets a name search read the students written
+/// since the server's held suffixes were read (`db::students::held_suffixes`). Set in the
+/// same statement as the search column where there is one.
+pub fn search_seq_now(tx: &Tx) -> &'static str {
+    match tx {
         Tx::Sqlite(_) => "(SELECT COALESCE(max(search_seq), 0) + 1 FROM students)",
         Tx::Postgres(_) => "pg_current_xact_id()::text::bigint",
-    };
-    let sql = format!("UPDATE students SET search_seq = {seq} WHERE id IN ({{ids}})");
+    }
+}
+
+/// Sets these students' `search_seq` to this write's ([`search_seq_now`]), for writers whose
+/// statement cannot (the import's multi-row insert).
+pub async fn mark_search_written(tx: &mut Tx, ids: &[&str]) -> DbResult<()> {
+    let sql = format!(
+        "UPDATE students SET search_seq = {} WHERE id IN ({{ids}})",
+        search_seq_now(tx)
+    );
     super::batch::execute_in(tx, &sql, ids).await?;
     Ok(())
 }
@@ -200,11 +252,12 @@ async fn backfill_students(tx: &mut Tx, rows: &[(String, String)]) -> DbResult<u
             .map(|(id, text)| (id.as_str(), fold(text)))
             .collect();
         // VALUES names its columns column1, column2 on both stores.
-        let sql = super::values_sql(
-            "UPDATE students SET search = v.column2 FROM (VALUES ",
-            folded.len(),
-            2,
-        ) + ") AS v WHERE students.id = v.column1";
+        let head = format!(
+            "UPDATE students SET search = v.column2, search_seq = {} FROM (VALUES ",
+            search_seq_now(tx)
+        );
+        let sql =
+            super::values_sql(&head, folded.len(), 2) + ") AS v WHERE students.id = v.column1";
         on_tx!(tx, c => {
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
             for (id, text) in &folded {

@@ -9,7 +9,7 @@ use list_statement::{ListStatement, SearchBy};
 pub use held_suffixes::HeldSuffixes;
 
 use super::enrollments::{self, Enrollment};
-use super::search::{self, Searchable};
+use super::search;
 use super::{DbResult, Page, Paged, Scope, Tx, paged};
 use crate::on_tx;
 use chrono::NaiveDate;
@@ -116,14 +116,23 @@ pub async fn list(tx: &mut Tx, scope: &Scope, f: &Filter, page: &Page) -> DbResu
 /// A name search of three or more letters and digits asks the suffixes the server holds in
 /// memory (`held`) first, then the store's word-suffix index inside the page's statement.
 pub async fn list_tags(
-    tx: &mut Tx,
+    conn: &mut super::LazyRead<'_>,
     held: &std::sync::Arc<HeldSuffixes>,
     scope: &Scope,
     f: &Filter,
     page: &Page,
 ) -> DbResult<Paged<(String, Option<i64>)>> {
+    let range = name_index::inline_range(&f.q);
+    // Nothing written since the held suffixes were read: memory alone answers the page, with
+    // no connection taken (`HeldSuffixes::exact_page`).
+    if let Some((needle, _)) = &range
+        && let Some(answered) = held.exact_page(scope, f, page, needle)
+    {
+        return Ok(answered);
+    }
+    let tx = conn.get().await?;
     let mut search_by = SearchBy::Index;
-    if let Some(range) = name_index::inline_range(&f.q) {
+    if let Some(range) = range {
         match name_index::tags_with_held(tx, held, scope, f, page, &range.0).await? {
             name_index::Held::Page(answered) => return Ok(answered),
             // A common name: walk in the list's order.
@@ -286,41 +295,60 @@ async fn enrollments_by_student(
     Ok(by_student)
 }
 
-/// A new student with their first enrollment (from the student's fields), started `at`.
-pub async fn insert(tx: &mut Tx, s: &Student, at: chrono::DateTime<chrono::Utc>) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "INSERT INTO students (id, school_id, program_id, first_name, last_name, email, enrollment_status, expected_graduation)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+/// A new student with their first enrollment (from the student's fields), started `at`;
+/// answers the student as stored, with that enrollment, as [`get`] would read it back
+/// (`at` kept to the microsecond, PostgreSQL's precision). The search column and
+/// `search_seq` go in the insert itself and the word suffixes after it (`db::search`): a
+/// student's creation is a write, and writers take their turn one at a time, so each
+/// statement spared is time no other writer waits (issue 18's creates).
+pub async fn insert(
+    tx: &mut Tx,
+    s: &Student,
+    at: chrono::DateTime<chrono::Utc>,
+) -> DbResult<Student> {
+    use chrono::SubsecRound;
+    let folded = search::student_search(&s.first_name, &s.last_name, &s.email);
+    let sql = format!(
+        "INSERT INTO students (id, school_id, program_id, first_name, last_name, email, enrollment_status, expected_graduation, search, search_seq)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, {})",
+        search::search_seq_now(tx)
+    );
+    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(&s.id).bind(&s.school_id).bind(&s.program_id).bind(&s.first_name).bind(&s.last_name)
-        .bind(&s.email).bind(&s.enrollment_status).bind(s.expected_graduation).execute(c).await.map(|r| r.rows_affected()))?;
-    enrollments::insert(
-        tx,
-        &Enrollment {
-            id: super::new_id(),
-            student_id: s.id.clone(),
-            school_id: s.school_id.clone(),
-            program_id: s.program_id.clone(),
-            status: s.enrollment_status.clone(),
-            expected_graduation: s.expected_graduation,
-            started_at: at,
-            ended_at: None,
-            ended_reason: None,
-        },
-    )
-    .await?;
-    search::refresh(tx, Searchable::Students, &s.id).await?;
-    Ok(())
+        .bind(&s.email).bind(&s.enrollment_status).bind(s.expected_graduation).bind(&folded)
+        .execute(c).await.map(|r| r.rows_affected()))?;
+    search::insert_student_suffixes(tx, &[(s.id.as_str(), folded.as_str())]).await?;
+    let first = Enrollment {
+        id: super::new_id(),
+        student_id: s.id.clone(),
+        school_id: s.school_id.clone(),
+        program_id: s.program_id.clone(),
+        status: s.enrollment_status.clone(),
+        expected_graduation: s.expected_graduation,
+        started_at: at.trunc_subsecs(6),
+        ended_at: None,
+        ended_reason: None,
+    };
+    enrollments::insert_first(tx, &first).await?;
+    Ok(Student {
+        affected_placements: None,
+        enrollments: vec![first],
+        ..s.clone()
+    })
 }
 
-/// Writes the person's fields (names, email); the enrollment fields go through
-/// `db::enrollments`.
+/// Writes the person's fields (names, email) with their search text in one statement, then
+/// the word suffixes; the enrollment fields go through `db::enrollments`.
 pub async fn update(tx: &mut Tx, s: &Student) -> DbResult<()> {
-    on_tx!(tx, c => sqlx::query(
-        "UPDATE students SET first_name = $2, last_name = $3, email = $4 WHERE id = $1")
+    let folded = search::student_search(&s.first_name, &s.last_name, &s.email);
+    let sql = format!(
+        "UPDATE students SET first_name = $2, last_name = $3, email = $4, search = $5, search_seq = {} WHERE id = $1",
+        search::search_seq_now(tx)
+    );
+    on_tx!(tx, c => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
         .bind(&s.id).bind(&s.first_name).bind(&s.last_name)
-        .bind(&s.email).execute(c).await.map(|r| r.rows_affected()))?;
-    search::refresh(tx, Searchable::Students, &s.id).await?;
-    Ok(())
+        .bind(&s.email).bind(&folded).execute(c).await.map(|r| r.rows_affected()))?;
+    search::replace_student_suffixes(tx, &[(s.id.as_str(), folded.as_str())]).await
 }
 
 /// A student's name for a message: their full name, or "student" and the id when there is no

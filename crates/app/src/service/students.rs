@@ -147,11 +147,8 @@ pub async fn create_student(
     let scope = p.authorize(Resource::Student, Action::Write)?;
     let mut tx = st.db.write().await?;
     let s = merge(&mut tx, &scope, input, None).await?;
-    db::students::insert(&mut tx, &s, st.clock.now()).await?;
-    // Read back: the answer carries the enrollment the insert started.
-    let s = db::students::get(&mut tx, &s.id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    // As stored, with the enrollment the insert started.
+    let s = db::students::insert(&mut tx, &s, st.clock.now()).await?;
     db::audit::record(
         &mut tx,
         &p.actor(st.clock.now()),

@@ -601,8 +601,9 @@ db_test!(
         // Held in memory, a student's suffixes answer without the store's index (taken away
         // by hand); a student written since is read from the store by when their text was
         // written (`students.search_seq`), and only then; a student renamed since is checked
-        // against their new text, not what memory holds. PostgreSQL only: SQLite holds nothing
-        // and reads the store's index (`a_needle_of_letters_and_digits_is_read_from_the_word_suffixes`).
+        // against their new text, not what memory holds. PostgreSQL only: once anything is
+        // written since memory was read, SQLite reads the store's index
+        // (`a_needle_of_letters_and_digits_is_read_from_the_word_suffixes`).
         if matches!(app.state.db.pool(), practicum::db::Pool::Sqlite(_)) {
             return;
         }
@@ -721,3 +722,127 @@ db_test!(
         assert_eq!(found(&app, &c.office, list, "luwaseu").await, [id(&new)]);
     }
 );
+
+db_test!(
+    a_page_is_answered_from_memory_alone_while_nothing_is_written,
+    |app| async move {
+        // While nothing is written after the held suffixes are read, a name search's page
+        // comes from memory alone (`HeldSuffixes::exact_page`): the same students, scope and
+        // pages as the store's statement gives. A write makes memory answer nothing alone
+        // until it is read again, so a rename is seen at once.
+        let c = cast(&app).await;
+        let list = "/api/v1/students";
+        let held = app.state.db.held_suffixes();
+        let other_program = app
+            .create(
+                &c.office,
+                &format!("/api/v1/schools/{}/programs", id(&c.f.other_school)),
+                &json!({ "name": "BS Radiography", "discipline": "radiography", "degree_level": "baccalaureate" }),
+            )
+            .await;
+        let student = |school: &Value, program: &Value, n: usize| {
+            json!({ "school_id": school["id"], "program_id": program["id"],
+                "first_name": format!("Ilse{n}"), "last_name": "Vantreight",
+                "email": format!("ilse{n}@exact.test") })
+        };
+        let mut ours = Vec::new();
+        for n in 0..5 {
+            let s = student(&c.f.school, &c.f.program, n);
+            ours.push(id(&app.create(&c.office, list, &s).await));
+        }
+        let s = student(&c.f.other_school, &other_program, 9);
+        let theirs = id(&app.create(&c.office, list, &s).await);
+        let mut everyone = [ours.clone(), vec![theirs.clone()]].concat();
+        everyone.sort();
+        ours.sort();
+        // Every caller has signed in (a session is a write) before memory is read.
+        for who in [&c.office, &c.school, &c.other_school, &c.preceptor] {
+            app.get_ok(who, "/api/v1/students?limit=1").await;
+        }
+        let before = read_until_answered_alone(&app, &c.office, "vantrei", &everyone).await;
+        assert_eq!(found(&app, &c.school, list, "vantrei").await, ours);
+        assert_eq!(
+            found(&app, &c.other_school, list, "VANTREIGHT").await,
+            std::slice::from_ref(&theirs)
+        );
+        // Not what memory answers alone (students placed with them): the store's statement.
+        assert!(found(&app, &c.preceptor, list, "vantrei").await.is_empty());
+        // Page after page, in creation order, as the store pages.
+        let walked: Vec<String> = app
+            .all_pages(&c.office, &format!("{list}?q=antreig"), 2)
+            .await
+            .iter()
+            .map(id)
+            .collect();
+        assert_eq!(walked, everyone, "two a page, in id order");
+        assert_eq!(
+            found(&app, &c.office, list, "ilse9").await,
+            std::slice::from_ref(&theirs)
+        );
+        assert!(
+            held.exact_pages() >= before + 5,
+            "answered from memory: {} pages",
+            held.exact_pages() - before
+        );
+        // A rename: memory no longer answers alone, and the old name finds them no more.
+        let renamed = &ours[0];
+        expect_status(
+            app.patch(
+                &c.office,
+                &format!("{list}/{renamed}"),
+                &json!({ "last_name": "Brandt" }),
+            )
+            .await,
+            200,
+        )
+        .await;
+        let rest: Vec<String> = everyone.iter().filter(|s| *s != renamed).cloned().collect();
+        let after_write = held.exact_pages();
+        assert_eq!(found(&app, &c.office, list, "vantreig").await, rest);
+        assert_eq!(
+            found(&app, &c.office, list, "brandt").await,
+            std::slice::from_ref(renamed)
+        );
+        assert_eq!(
+            held.exact_pages(),
+            after_write,
+            "nothing answered from memory alone"
+        );
+        // Read again, memory answers alone again, with the new name.
+        let again = read_until_answered_alone(&app, &c.office, "antreight", &rest).await;
+        assert_eq!(
+            found(&app, &c.office, list, "brandt").await,
+            std::slice::from_ref(renamed)
+        );
+        assert_eq!(
+            found(&app, &c.school, list, "brandt").await,
+            std::slice::from_ref(renamed)
+        );
+        assert!(
+            found(&app, &c.other_school, list, "brandt")
+                .await
+                .is_empty()
+        );
+        assert!(held.exact_pages() >= again + 3);
+    }
+);
+
+/// Reads the held suffixes again until the office's search for `q` is answered from memory
+/// alone (`HeldSuffixes::exact_page`), each answer `expected`: the server's watch counts its
+/// own commits once more within a poll (`db::watch`), so a read just after a write may
+/// already be behind. The count of pages answered alone before the last search.
+async fn read_until_answered_alone(
+    app: &TestApp,
+    office: &Caller,
+    q: &str,
+    expected: &[String],
+) -> u64 {
+    let held = app.state.db.held_suffixes();
+    poll(std::time::Duration::from_secs(10), || async {
+        held.read_now().await.expect("read into memory");
+        let before = held.exact_pages();
+        assert_eq!(found(app, office, "/api/v1/students", q).await, expected);
+        (held.exact_pages() > before).then_some(before)
+    })
+    .await
+}

@@ -142,13 +142,16 @@ pub(super) async fn tags_with_held(
         held.after_search(None, 0);
         return Ok(Held::Unknown);
     };
+    // SQLite holds for pages answered from memory alone (`HeldSuffixes::exact_page`); its
+    // other searches read the store's suffix range in process.
+    let Some(since) = snapshot.since else {
+        held.after_search(Some(&snapshot), 0);
+        return Ok(Held::Unknown);
+    };
     let Some(ids) = snapshot.students_matching(needle) else {
         return Ok(Held::Common);
     };
-    let search_by = SearchBy::Held {
-        ids,
-        since: snapshot.since,
-    };
+    let search_by = SearchBy::Held { ids, since };
     let Some(st) = ListStatement::new(tx, scope, f, page, "id, row_tag", search_by).await? else {
         return Ok(Held::Page(Paged {
             items: vec![],

@@ -43,7 +43,7 @@ pub async fn list(
         // (db::listings).
         let key = ListingKey::new("students", &scope, &filter, &page, st.clock.today());
         let listed = crate::listing_page!(st.listings, key, read_at, &page, page =>
-            async { db::students::list_tags(conn.get().await?, st.db.held_suffixes(), &scope, &filter, page).await }.await)?;
+            async { db::students::list_tags(&mut conn, st.db.held_suffixes(), &scope, &filter, page).await }.await)?;
         let mut rows = st.student_answers.page(listed);
         rows.fill_kept_once_connected(&mut conn).await?;
         let missing = rows.missing();
