@@ -7,7 +7,8 @@
 #
 # DATABASE_URL is a store seeded by bench/server.sh's seeding (a copy: the server migrates it
 # and writes sessions). Each walk is wrk, 2 threads, 50 connections, 5 s, bench/lua/
-# walk_pages.lua. Port 18090. Used for the eleventh round of bench/results/server-scale.md.
+# walk_pages.lua. Port 18090. Used for the eleventh and sixteenth rounds of
+# bench/results/server-scale.md.
 set -euo pipefail
 BIN=$1; URL=$2; LIST=${LIST:-placements}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,6 +34,9 @@ for walk in cold warm warm; do
   echo -n "$walk: "
   wrk -t2 -c50 -d5s --latency -s "$here/lua/walk_pages.lua" -H "authorization: Bearer $TOKEN" \
     "http://127.0.0.1:18090/api/v1/$LIST" | grep -E "Requests/sec|99%" | tr '\n' ' '
+  # The server's own memory and the file pages it maps (SQLite's mmap, counted once per
+  # connection that touched them), after each walk.
+  grep -E "RssAnon|RssFile" "/proc/$S/status" | tr -s ' \t\n' ' '
   echo
 done
 echo "server ticks $(($(ticks $S) - s0)), postgres ticks $(($(ticks $pgp) - g0)) (of 3000)"
