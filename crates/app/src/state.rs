@@ -46,6 +46,10 @@ pub struct AppStateFields {
     pub open_request_answers: Arc<RecentOpenRequests>,
     /// Lists read page after page, kept whole as ids and row tags (`db::listings`).
     pub listings: crate::db::listings::Listings,
+    /// The placements list's listings, apart: kept under [`Db::placement_generation`], which
+    /// a write that changes no placement's facts leaves (one `Listings` holds one
+    /// generation's).
+    pub placement_listings: crate::db::listings::Listings,
     /// Students', departments' and preceptors' facts kept per record for the placements
     /// lists (`db::facts_kept::FactsKept`).
     pub facts_kept: Arc<crate::db::facts_kept::FactsKept>,
@@ -76,6 +80,7 @@ impl AppState {
                 ELIGIBILITY_KEPT,
             )),
             listings: crate::db::listings::Listings::new(),
+            placement_listings: crate::db::listings::Listings::new(),
             facts_kept: Arc::new(crate::db::facts_kept::FactsKept::new(VIEWS_FRESH_FOR)),
             config: Arc::new(config),
             clock,
@@ -83,10 +88,11 @@ impl AppState {
     }
 
     /// The facts kept per student, department and preceptor as of now
-    /// (`db::facts_kept::KeptFacts`): call it *before* opening the transaction that reads
-    /// through it, so what a write changes meanwhile is kept under the older generation.
+    /// (`db::facts_kept::KeptFacts`, under [`Db::placement_generation`]): call it *before*
+    /// opening the transaction that reads through it, so what a write changes meanwhile is
+    /// kept under the older generation.
     pub fn kept_facts(&self) -> crate::db::facts_kept::KeptFacts<'_> {
-        crate::db::facts_kept::KeptFacts::at(&self.facts_kept, self.db.write_generation())
+        crate::db::facts_kept::KeptFacts::at(&self.facts_kept, self.db.placement_generation())
     }
 }
 

@@ -78,19 +78,17 @@ pub async fn get(tx: &mut Tx, id: &str) -> DbResult<Option<Enrollment>> {
     )
 }
 
+/// An enrollment of a student who has others: the row, then the student's primary enrollment
+/// copied back to their record ([`sync_primary`]).
 pub async fn insert(tx: &mut Tx, e: &Enrollment) -> DbResult<()> {
-    insert_row(tx, e).await?;
+    insert_first(tx, e).await?;
     sync_primary(tx, &e.student_id).await
 }
 
 /// A new student's first enrollment, made from the fields just written to the student's row
 /// (`db::students::insert`): it is their primary enrollment and the row already says so, so
-/// there is nothing to copy back ([`sync_primary`]).
+/// there is nothing to copy back ([`sync_primary`]), the row alone.
 pub async fn insert_first(tx: &mut Tx, e: &Enrollment) -> DbResult<()> {
-    insert_row(tx, e).await
-}
-
-async fn insert_row(tx: &mut Tx, e: &Enrollment) -> DbResult<()> {
     on_tx!(tx, c => sqlx::query(
         "INSERT INTO enrollments (id, student_id, school_id, program_id, status, expected_graduation, started_at, ended_at, ended_reason)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")

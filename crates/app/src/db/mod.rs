@@ -83,6 +83,12 @@ pub const WRITER_WAIT: Duration = Duration::from_secs(10);
 pub struct Db {
     pool: Pool,
     writes: Arc<AtomicU64>,
+    /// The writes among [`Db::writes`] that may change a placement's answer
+    /// ([`Db::placement_generation`]).
+    placement_writes: Arc<AtomicU64>,
+    /// The store's count of writes to placements' facts (`placement_fact_writes`) as this
+    /// process's last such write left it: what the watch does not take for another's.
+    own_fact_writes: Arc<std::sync::atomic::AtomicI64>,
     /// SQLite's one writer at a time, in turn ([`Db::write`]); `None` on PostgreSQL.
     writer: Option<Arc<tokio::sync::Semaphore>>,
     sessions: Arc<sessions::SessionCache>,
@@ -123,6 +129,8 @@ impl Db {
         Ok(Db {
             held_suffixes: Arc::new(students::HeldSuffixes::new(pool.clone(), writes.clone())),
             writes,
+            placement_writes: Arc::new(AtomicU64::new(0)),
+            own_fact_writes: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
             writer,
             sessions: Arc::new(sessions::SessionCache::new(
                 sessions::SESSION_FRESH_FOR,
@@ -158,8 +166,30 @@ impl Db {
         self.writes.load(Ordering::Acquire)
     }
 
-    /// Counts a write committed by another process (`watch`).
-    fn count_other_write(&self) {
+    /// How many of this process's write transactions that may change what a placement's
+    /// answer is derived from or listed by ([`Db::write`], not
+    /// [`Db::write_leaving_placements`]) have committed, and other processes' writes to those
+    /// records as the store counts them (migration 0039, `placement_fact_writes`; seen by the
+    /// watch within [`watch::POLL`]). What is kept for the placements lists (their answers,
+    /// listing and facts) is keyed on this, not on [`Db::write_generation`]: a session
+    /// touched, a mail sent or a student created leaves it.
+    pub fn placement_generation(&self) -> u64 {
+        self.placement_writes.load(Ordering::Acquire)
+    }
+
+    /// The store's count of writes to placements' facts as this process's last such commit
+    /// left it (-1 before the first): the watch takes a count equal to it for no other
+    /// process's write.
+    fn own_fact_writes(&self) -> i64 {
+        self.own_fact_writes.load(Ordering::Acquire)
+    }
+
+    /// Counts a write committed by another process (`watch`); `placements`: one that may
+    /// change a placement's answer ([`Db::placement_generation`]).
+    fn count_other_write(&self, placements: bool) {
+        if placements {
+            self.placement_writes.fetch_add(1, Ordering::AcqRel);
+        }
         self.writes.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -279,26 +309,48 @@ impl Db {
     /// to the chain must be serialised, and a lock taken only at the append — after the
     /// transaction has locked rows (an UPDATE, a `FOR UPDATE` capacity guard) — would let two
     /// writers wait on each other in a cycle (a deadlock, answered as a 500). Taken first, it
-    /// is the first lock of every writer, as SQLite's write lock is.
+    /// is the first lock of every writer, as SQLite's write lock is. Its commit counts for
+    /// both [`Db::write_generation`] and [`Db::placement_generation`].
     pub async fn write(&self) -> DbResult<Tx> {
-        let count = self.writes.clone();
-        Ok(match &self.pool {
+        self.begin_write(true).await
+    }
+
+    /// [`Db::write`] for a transaction that writes none of what a placement's answer is
+    /// derived from or listed by (migration 0039 names those tables: a session, a mail sent,
+    /// the audit trail, a new student): its commit leaves what the placements lists kept
+    /// ([`Db::placement_generation`]). Were it to write one of them after all, the store's
+    /// count would still tell the watch (within [`watch::POLL`]); in debug builds (the tests)
+    /// its commit panics instead, so a wrong use is found, not served stale.
+    pub async fn write_leaving_placements(&self) -> DbResult<Tx> {
+        self.begin_write(false).await
+    }
+
+    async fn begin_write(&self, placements: bool) -> DbResult<Tx> {
+        let write = |turn| Write {
+            count: self.writes.clone(),
+            placements: placements
+                .then(|| (self.placement_writes.clone(), self.own_fact_writes.clone())),
+            turn,
+            fact_writes_at_begin: None,
+        };
+        let mut tx = match &self.pool {
             Pool::Sqlite(p) => {
                 let turn = self.writer_turn().await?;
                 Tx::Sqlite(Conn::Transaction(
                     p.begin_with("BEGIN IMMEDIATE").await?,
-                    Some(Write { count, turn }),
+                    Some(write(turn)),
                 ))
             }
             Pool::Postgres(p) => {
-                let mut tx = Tx::Postgres(Conn::Transaction(
-                    p.begin().await?,
-                    Some(Write { count, turn: None }),
-                ));
+                let mut tx = Tx::Postgres(Conn::Transaction(p.begin().await?, Some(write(None))));
                 audit::lock_chain(&mut tx).await?;
                 tx
             }
-        })
+        };
+        if cfg!(debug_assertions) && !placements {
+            tx.note_fact_writes().await?;
+        }
+        Ok(tx)
     }
 
     /// On SQLite, this process's writers take their turn in the order they asked, before

@@ -116,11 +116,12 @@ async fn find_in_store(db: &super::Db, token_hash: &str) -> DbResult<Option<Sess
 
 /// Moves the session's idle clock to `now` (`http::auth::touch_after`), in a write of its own.
 pub async fn touch(db: &super::Db, token_hash: &str, now: DateTime<Utc>) -> DbResult<()> {
-    // A counted write like any other: the kept session rows (and every other kept value) are
-    // dropped. Keeping them across it would need telling this process's commits from
-    // another's in the watch (`super::watch`), which sees every commit; at one write a minute
-    // per active session, that is not yet worth a commit count in the store.
-    let mut tx = db.write().await?;
+    // A counted write: the kept session rows (and every value kept under the write
+    // generation) are dropped; keeping them across it would need telling this process's
+    // commits from another's in the watch (`super::watch`), which sees every commit. What the
+    // placements lists keep stays (`Db::placement_generation`): a session is none of a
+    // placement's facts.
+    let mut tx = db.write_leaving_placements().await?;
     on_tx!(&mut tx, c => sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE token_hash = $1")
         .bind(token_hash).bind(now).execute(c).await.map(|r| r.rows_affected()))?;
     tx.commit().await?;

@@ -4,7 +4,7 @@ use super::DbResult;
 use sqlx::{Postgres, Sqlite};
 use std::sync::{
     Arc,
-    atomic::{AtomicU64, Ordering},
+    atomic::{AtomicI64, AtomicU64, Ordering},
 };
 
 /// The live backend's connection ([`Conn`]) that store functions run their statements on.
@@ -29,7 +29,22 @@ pub enum Conn<DB: sqlx::Database> {
 /// held for that moment and wait in the busy handler: a millisecond, not a turn out of order.
 pub struct Write {
     pub(super) count: Arc<AtomicU64>,
+    /// The count of writes that may change a placement's answer, which the commit advances
+    /// too, and where it leaves the store's count of them as its transaction saw it last;
+    /// `None` for [`super::Db::write_leaving_placements`].
+    pub(super) placements: Option<(Arc<AtomicU64>, Arc<AtomicI64>)>,
     pub(super) turn: Option<tokio::sync::OwnedSemaphorePermit>,
+    /// Debug builds, [`super::Db::write_leaving_placements`]: the store's count of writes to
+    /// placements' facts (`placement_fact_writes`) when the transaction began, which its
+    /// commit checks it left as it was.
+    pub(super) fact_writes_at_begin: Option<i64>,
+}
+
+/// The store's count of writes to what placements' answers are derived from or listed by
+/// (migration 0039: kept by triggers on those tables), as of `c`'s transaction.
+pub(super) async fn fact_writes(tx: &mut Tx) -> DbResult<i64> {
+    const SQL: &str = "SELECT writes FROM placement_fact_writes WHERE id = 1";
+    Ok(crate::on_tx!(tx, c => sqlx::query_scalar(SQL).fetch_one(c).await)?)
 }
 
 impl<DB: sqlx::Database> std::ops::Deref for Conn<DB> {
@@ -52,18 +67,58 @@ impl<DB: sqlx::Database> std::ops::DerefMut for Conn<DB> {
 }
 
 impl Tx {
+    /// The write this transaction carries, if it is one.
+    fn write_mut(&mut self) -> Option<&mut Write> {
+        match self {
+            Tx::Sqlite(Conn::Transaction(_, w)) => w.as_mut(),
+            Tx::Postgres(Conn::Transaction(_, w)) => w.as_mut(),
+            Tx::Sqlite(Conn::Plain(_)) | Tx::Postgres(Conn::Plain(_)) => None,
+        }
+    }
+
+    /// Notes the store's count of writes to placements' facts, for [`Tx::commit`]'s check
+    /// (debug builds, `Db::write_leaving_placements`).
+    pub(super) async fn note_fact_writes(&mut self) -> DbResult<()> {
+        let at = fact_writes(self).await?;
+        if let Some(w) = self.write_mut() {
+            w.fact_writes_at_begin = Some(at);
+        }
+        Ok(())
+    }
+
     /// Commits the transaction; a connection without one has nothing to commit. A write
     /// transaction's commit advances its store's write count, after the commit, so a reader
     /// that saw the count before it cannot have read the state before it and keep it.
     pub async fn commit(self) -> DbResult<()> {
+        let mut this = self;
+        if let Some(at_begin) = this.write_mut().and_then(|w| w.fact_writes_at_begin) {
+            let now = fact_writes(&mut this).await?;
+            debug_assert_eq!(
+                now, at_begin,
+                "a write begun with Db::write_leaving_placements wrote what a placement's answer is derived from (migration 0039): begin it with Db::write"
+            );
+        }
+        // The store's count of writes to placements' facts as this transaction leaves it (its
+        // own writes and any committed before it): told to the watch after the commit, so it
+        // does not take this process's own writes for another's.
+        let left_facts_at = match this.write_mut().map(|w| w.placements.is_some()) {
+            Some(true) => Some(fact_writes(&mut this).await?),
+            _ => None,
+        };
         // Advanced even when the commit reports an error: the error may have come after the
         // store committed, and a needless advance only costs a cache a miss.
-        let (committed, write) = match self {
+        let (committed, write) = match this {
             Tx::Sqlite(Conn::Transaction(t, w)) => (t.commit().await, w),
             Tx::Postgres(Conn::Transaction(t, w)) => (t.commit().await, w),
             Tx::Sqlite(Conn::Plain(_)) | Tx::Postgres(Conn::Plain(_)) => (Ok(()), None),
         };
         if let Some(w) = write {
+            if let Some((count, store_count)) = &w.placements {
+                count.fetch_add(1, Ordering::AcqRel);
+                if let (Ok(()), Some(at)) = (&committed, left_facts_at) {
+                    store_count.store(at, Ordering::Release);
+                }
+            }
             w.count.fetch_add(1, Ordering::AcqRel);
             // The next writer's turn only now, after the commit and its count.
             drop(w.turn);

@@ -2,7 +2,11 @@
 //! second instance sharing the PostgreSQL database. This process's own commits advance
 //! [`Db::write_generation`] as they happen; the watch advances it too when the store says
 //! someone else committed, so what is kept ([`super::recent::Recent`]) is stale within one
-//! poll of another process's write.
+//! poll of another process's write. Of those, the writes that may change a placement's answer
+//! are told apart by the store's own count of them (migration 0039, `placement_fact_writes`),
+//! which advances [`Db::placement_generation`] too; a count equal to what this process's own
+//! last such write left it at is not taken for another's (each write reads it before its
+//! commit).
 use super::{Db, Pool};
 use sqlx::Connection;
 use std::time::Duration;
@@ -18,7 +22,7 @@ impl Db {
         let db = self.clone();
         tokio::spawn(async move {
             let mut marker = Marker::new(&db).await;
-            let mut last: Option<String> = None;
+            let mut last: Option<(String, i64)> = None;
             let mut tick = tokio::time::interval(POLL);
             tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
             loop {
@@ -31,8 +35,17 @@ impl Db {
                         None
                     }
                 };
-                if now.is_none() || (last.is_some() && now != last) {
-                    db.count_other_write();
+                match (&now, &last) {
+                    (Some((any, facts)), Some((last_any, last_facts))) => {
+                        // The count as this process's own last write left it is no other
+                        // process's (this process counted its own at the commit).
+                        let others_facts = facts != last_facts && *facts != db.own_fact_writes();
+                        if any != last_any || others_facts {
+                            db.count_other_write(others_facts);
+                        }
+                    }
+                    (Some(_), None) => {}
+                    (None, _) => db.count_other_write(true),
                 }
                 last = now;
             }
@@ -62,19 +75,31 @@ impl Marker {
         }
     }
 
-    async fn read(&mut self, db: &Db) -> Result<String, sqlx::Error> {
+    /// What changes on any commit, and the store's count of writes to placements' facts.
+    async fn read(&mut self, db: &Db) -> Result<(String, i64), sqlx::Error> {
         match (self, db.pool()) {
             (Marker::Sqlite(Some(c)), _) => {
-                let v: i64 = sqlx::query_scalar("PRAGMA data_version")
-                    .fetch_one(&mut *c)
-                    .await?;
-                Ok(v.to_string())
+                // One statement, so both come from one read of the store. sqlx resets a kept
+                // statement only when it runs again: each poll's run ends the last one's read
+                // transaction before it starts its own, where a second statement left after its
+                // row could hold one open across polls.
+                let (v, facts): (i64, i64) = sqlx::query_as(
+                    "SELECT data_version, (SELECT writes FROM placement_fact_writes WHERE id = 1)
+                     FROM pragma_data_version",
+                )
+                .fetch_one(&mut *c)
+                .await?;
+                Ok((v.to_string(), facts))
             }
             (Marker::Sqlite(None), _) => Err(sqlx::Error::PoolClosed),
             (Marker::Postgres, Pool::Postgres(p)) => {
-                sqlx::query_scalar("SELECT pg_current_snapshot()::text")
-                    .fetch_one(p)
-                    .await
+                // One statement, one snapshot: the count as of the snapshot named.
+                sqlx::query_as(
+                    "SELECT pg_current_snapshot()::text,
+                     (SELECT writes FROM placement_fact_writes WHERE id = 1)",
+                )
+                .fetch_one(p)
+                .await
             }
             (Marker::Postgres, Pool::Sqlite(_)) => Err(sqlx::Error::PoolClosed),
         }

@@ -139,7 +139,7 @@ pub async fn load_session(
     let absolute =
         chrono::Duration::from_std(state.config.session_absolute).unwrap_or(chrono::Duration::MAX);
     if now - row.last_seen_at > idle || now - row.created_at > absolute {
-        let mut tx = state.db.write().await?;
+        let mut tx = state.db.write_leaving_placements().await?;
         db::sessions::delete(&mut tx, &token_hash).await?;
         tx.commit().await?;
         return Err(AppError::Unauthenticated);

@@ -102,7 +102,9 @@ impl Worker {
         if !due {
             return Ok(0);
         }
-        let mut tx = self.db.write().await?;
+        // The queue is no placement's fact: a consortium's reminder mail, sent one commit at a
+        // time for many minutes, leaves what the placements lists keep.
+        let mut tx = self.db.write_leaving_placements().await?;
         let claimed = db::mail_queue::claim_due(&mut tx, now, now + LEASE, BATCH).await?;
         tx.commit().await?;
         let mut sent = 0;
@@ -112,7 +114,7 @@ impl Worker {
                 .send(&m.to_name, &m.to_email, &m.subject, &m.body)
                 .await;
             let now = self.clock.now();
-            let mut tx = self.db.write().await?;
+            let mut tx = self.db.write_leaving_placements().await?;
             match outcome {
                 Ok(()) => {
                     db::mail_queue::mark_sent(&mut tx, &m.id, now).await?;

@@ -55,7 +55,7 @@ pub async fn record(st: &AppState, p: &Principal, student_id: &str, what: Read) 
     if p.student_id.as_deref() == Some(student_id) {
         return Ok(());
     }
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     let (reason, placement_id) = why(&mut tx, p).await?;
     let placement_id = match placement_id {
         Some(id) => Some(id),

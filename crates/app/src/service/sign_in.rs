@@ -112,7 +112,7 @@ pub async fn login(st: &AppState, input: SignIn) -> AppResult<LoginOutcome> {
     let tried = user.as_ref().map(|u| u.id.clone());
     let user = user.filter(|u| ok && u.disabled_at.is_none());
 
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     let outcome = match user {
         Some(user) => {
             db::sessions::throttle_clear(&mut tx, &account_key).await?;
@@ -222,7 +222,7 @@ pub async fn through_identity_provider(
     client: Client,
 ) -> AppResult<LoginOutcome> {
     let now = st.clock.now();
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     let outcome = if user.disabled_at.is_some() {
         let event = SignInEvent::Refused {
             email: &user.email,
@@ -249,7 +249,7 @@ pub async fn after_new_password(
     method: &'static str,
 ) -> AppResult<LoginOutcome> {
     let now = st.clock.now();
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     db::sessions::delete_all_for_user(&mut tx, &user.id, None).await?;
     let outcome = if crate::service::mfa::has_authenticator(&mut tx, &user.id).await? {
         first_factor_passed(&mut tx, user, &client, FirstFactor::Password, now).await?
@@ -272,7 +272,7 @@ pub async fn identity_provider_refused(
     reason: &str,
     client: &Client,
 ) -> AppResult<()> {
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     let event = SignInEvent::Refused {
         email: email.unwrap_or(""),
         user_id: None,
@@ -300,14 +300,14 @@ pub async fn second_step(
     let now = st.clock.now();
     match crate::service::mfa::answer_challenge(st, mfa_token, code).await {
         Ok(user) => {
-            let mut tx = st.db.write().await?;
+            let mut tx = st.db.write_leaving_placements().await?;
             let token = start_session(&mut tx, &user, &client, method, now).await?;
             tx.commit().await?;
             Ok((token, user))
         }
         Err(e) => {
             if let Some(user) = crate::service::mfa::challenge_owner(st, mfa_token).await? {
-                let mut tx = st.db.write().await?;
+                let mut tx = st.db.write_leaving_placements().await?;
                 let event = SignInEvent::Refused {
                     email: &user.email,
                     user_id: Some(&user.id),
@@ -339,7 +339,7 @@ fn truncate(s: &str, max: usize) -> &str {
 
 /// Ends the caller's session, and records the sign-out in the audit trail.
 pub async fn logout(st: &AppState, p: &crate::service::Principal) -> AppResult<()> {
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     db::sessions::delete(&mut tx, &p.token_hash).await?;
     let event = SignInEvent::SignedOut {
         user_id: &p.user_id,
@@ -384,7 +384,7 @@ pub async fn my_sessions(st: &AppState, p: &Principal) -> AppResult<Vec<SessionV
 /// Ends one of the caller's sessions (the current one too, if named). Errors: 404 when the id
 /// is not one of the caller's sessions — someone else's looks the same as none.
 pub async fn end_my_session(st: &AppState, p: &Principal, id: &str) -> AppResult<()> {
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     let n = db::sessions::delete_for_user(&mut tx, &p.user_id, id).await?;
     if n == 0 {
         return Err(AppError::NotFound);
@@ -395,7 +395,7 @@ pub async fn end_my_session(st: &AppState, p: &Principal, id: &str) -> AppResult
 
 /// Ends every session of the caller but the current one; answers how many ended.
 pub async fn end_my_other_sessions(st: &AppState, p: &Principal) -> AppResult<u64> {
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     let n = db::sessions::delete_all_for_user(&mut tx, &p.user_id, Some(&p.token_hash)).await?;
     tx.commit().await?;
     Ok(n)
@@ -404,7 +404,7 @@ pub async fn end_my_other_sessions(st: &AppState, p: &Principal) -> AppResult<u6
 /// Ends every session of the caller, the current one too ("sign out everywhere"), recorded
 /// as a sign-out. Answers how many ended.
 pub async fn sign_out_everywhere(st: &AppState, p: &Principal) -> AppResult<u64> {
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     let ended = db::sessions::delete_all_for_user(&mut tx, &p.user_id, None).await?;
     let event = SignInEvent::SignedOut {
         user_id: &p.user_id,

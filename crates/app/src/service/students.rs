@@ -145,7 +145,8 @@ pub async fn create_student(
     input: Parsed<StudentFields>,
 ) -> AppResult<Student> {
     let scope = p.authorize(Resource::Student, Action::Write)?;
-    let mut tx = st.db.write().await?;
+    // A new student is on no placement yet: what the placements lists keep stays.
+    let mut tx = st.db.write_leaving_placements().await?;
     let s = merge(&mut tx, &scope, input, None).await?;
     // As stored, with the enrollment the insert started.
     let s = db::students::insert(&mut tx, &s, st.clock.now()).await?;

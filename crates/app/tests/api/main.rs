@@ -39,6 +39,7 @@ mod operations;
 mod page_words;
 mod pagination;
 mod passwords;
+mod placement_facts;
 mod placement_flow;
 mod placements;
 mod planning;

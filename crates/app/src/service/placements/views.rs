@@ -55,11 +55,11 @@ pub async fn views(
 const READ_AHEAD: i64 = 150;
 
 /// What a placement's kept answer (`AppState::placement_answers`) is valid under: the store's
-/// write generation and the office day it was derived at, as one tag
+/// placement generation (`Db::placement_generation`) and the office day it was derived at, as one tag
 /// (`db::row_answers::RowAnswers`). A placement's answer is derived from other records (its
 /// student's documents, its department's other placements, the rules) and from the day, so
-/// no tag of its own row can say it is unchanged; a write anywhere, or a new day, gives every
-/// placement a new tag. The day's number fills the high bits and the generation the low 40:
+/// no tag of its own row can say it is unchanged; a write to any of those records (the tables
+/// migration 0039 counts), or a new day, gives every placement a new tag. The day's number fills the high bits and the generation the low 40:
 /// two tags are equal only when both are (a store does not commit 2^40 writes).
 fn answer_tag(generation: u64, today: NaiveDate) -> i64 {
     use chrono::Datelike;
@@ -81,8 +81,9 @@ where
 {
     let today = st.clock.today();
     // Read before the store is, so what a write changes meanwhile is kept under the older tag
-    // and never answered again.
-    let read_at = st.db.write_generation();
+    // and never answered again. The placements' own count: a write that changes no
+    // placement's facts (a session, a mail sent, a new student) leaves what is kept.
+    let read_at = st.db.placement_generation();
     let held = KeptFacts::at(&st.facts_kept, read_at);
     let tag = answer_tag(read_at, today);
     // A list's page: no common snapshot needed (Db::read_latest), and no connection at all
@@ -91,7 +92,7 @@ where
     // Its ids, and those read ahead, from the listing kept whole when the list is read page
     // after page (db::listings).
     let key = ListingKey::new("placements", scope, filter, page, today);
-    let listed = crate::listing_page!(st.listings, key, read_at, page, page =>
+    let listed = crate::listing_page!(st.placement_listings, key, read_at, page, page =>
         async { db::placements::list_ids(conn.get().await?, scope, filter, page).await }.await)?;
     let listed = tagged(listed, tag);
     let ahead_page = db::Page {
@@ -109,7 +110,7 @@ where
     let mut ids = claim.ids();
     let ahead = match (&ahead_page.after, page.after.is_some() && !ids.is_empty()) {
         (Some(_), true) => {
-            let listed = crate::listing_page!(st.listings, key, read_at, &ahead_page, page =>
+            let listed = crate::listing_page!(st.placement_listings, key, read_at, &ahead_page, page =>
                 async { db::placements::list_ids(conn.get().await?, scope, filter, page).await }.await)?;
             Some(st.placement_answers.page(tagged(listed, tag)))
         }
@@ -246,11 +247,11 @@ pub async fn list_views(
     let today = st.clock.today();
     // Read before the store is: a view derived from what a write changed meanwhile is kept
     // under the older generation, so it is never used (`Recent::put`).
-    let generation = st.db.write_generation();
+    let generation = st.db.placement_generation();
     // A list's page: no common snapshot needed (Db::read_latest).
     let mut tx = st.db.read_latest().await?;
     let rows = db::placements::list(&mut tx, scope, filter, page).await?;
-    let now = st.db.write_generation();
+    let now = st.db.placement_generation();
     let mut kept: Vec<Option<Placement>> = rows
         .items
         .iter()
