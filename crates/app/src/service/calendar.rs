@@ -33,7 +33,8 @@ use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 #[tracing::instrument(skip_all, fields(role = %p.role.as_str()))]
 pub async fn new_feed_link(st: &AppState, p: &Principal) -> AppResult<String> {
     let token = random_token()?;
-    let mut tx = st.db.write().await?;
+    // A calendar feed is none of a placement's facts (migration 0039).
+    let mut tx = st.db.write_leaving_placements().await?;
     let now = st.clock.now();
     let had = db::calendar_feeds::created_at(&mut tx, &p.user_id).await?;
     db::calendar_feeds::replace(&mut tx, &p.user_id, &hash_token(&token), now).await?;

@@ -41,7 +41,8 @@ pub async fn set_own(
     p: &Principal,
     input: EmailPreferencesUpdate,
 ) -> AppResult<Vec<EmailPreference>> {
-    let mut tx = st.db.write().await?;
+    // E-mail preferences are none of a placement's facts (migration 0039).
+    let mut tx = st.db.write_leaving_placements().await?;
     let off: Vec<&str> = input.off.iter().map(|k| k.as_str()).collect();
     db::email_preferences::replace(&mut tx, &p.user_id, &off, st.clock.now()).await?;
     tx.commit().await?;

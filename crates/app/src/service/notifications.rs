@@ -18,7 +18,8 @@ pub async fn list_own(
 
 /// Marks one of the caller's notifications read; another user's answers 404.
 pub async fn mark_read(st: &AppState, p: &Principal, id: &str) -> AppResult<Notification> {
-    let mut tx = st.db.write().await?;
+    // A notification read is none of a placement's facts (migration 0039).
+    let mut tx = st.db.write_leaving_placements().await?;
     let n = db::notifications::mark_read(&mut tx, &p.user_id, id, st.clock.now())
         .await?
         .ok_or(AppError::NotFound)?;
@@ -33,7 +34,7 @@ pub struct MarkedRead {
 }
 
 pub async fn mark_all_read(st: &AppState, p: &Principal) -> AppResult<MarkedRead> {
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     let marked = db::notifications::mark_all_read(&mut tx, &p.user_id, st.clock.now()).await?;
     tx.commit().await?;
     Ok(MarkedRead { marked })

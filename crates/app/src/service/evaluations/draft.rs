@@ -28,7 +28,8 @@ pub async fn start_evaluation(
     input: Parsed<NewEvaluation>,
 ) -> AppResult<Evaluation> {
     p.authorize(Resource::Evaluation, Action::Write)?;
-    let mut tx = st.db.write().await?;
+    // An evaluation is none of a placement's facts (migration 0039): what the placements lists keep stays.
+    let mut tx = st.db.write_leaving_placements().await?;
     db::placements::lock(&mut tx, placement_id).await?;
     let row = placement_in_scope(&mut tx, p, placement_id).await?;
     let Parsed {
@@ -125,7 +126,7 @@ pub async fn update_evaluation(
     id: &str,
     input: Parsed<EvaluationChange>,
 ) -> AppResult<Evaluation> {
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     let ev = load_for_write(&mut tx, p, id).await?;
     if !matches!(ev.part, Part::Author | Part::SiteMentor) {
         return Err(AppError::Forbidden);

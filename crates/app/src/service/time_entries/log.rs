@@ -99,7 +99,8 @@ pub async fn log_entry(
     input: Parsed<EntryFields>,
 ) -> AppResult<TimeEntryRow> {
     let student = the_student(p)?;
-    let mut tx = st.db.write().await?;
+    // Hours are none of a placement's facts (migration 0039): what the placements lists keep stays.
+    let mut tx = st.db.write_leaving_placements().await?;
     db::placements::lock(&mut tx, placement_id).await?;
     let placement =
         placement_in_scope(&mut tx, &Scope::Student(student.clone()), placement_id).await?;
@@ -180,7 +181,7 @@ pub async fn update_entry(
     input: Parsed<EntryFields>,
 ) -> AppResult<TimeEntryRow> {
     let student = the_student(p)?;
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     db::placements::lock(&mut tx, placement_id).await?;
     let (placement, before) = own_open_entry(&mut tx, &student, placement_id, entry_id).await?;
     let draft = Draft::of_row(&before).patched(&input.fields);
@@ -239,7 +240,7 @@ pub async fn delete_entry(
     entry_id: &str,
 ) -> AppResult<()> {
     let student = the_student(p)?;
-    let mut tx = st.db.write().await?;
+    let mut tx = st.db.write_leaving_placements().await?;
     db::placements::lock(&mut tx, placement_id).await?;
     let (placement, before) = own_open_entry(&mut tx, &student, placement_id, entry_id).await?;
     if window(&placement)?.status != Stored::Active {

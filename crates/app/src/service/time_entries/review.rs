@@ -28,7 +28,8 @@ pub async fn decide_entries(
         mut problems,
         ..
     } = input;
-    let mut tx = st.db.write().await?;
+    // Hours are none of a placement's facts (migration 0039): what the placements lists keep stays.
+    let mut tx = st.db.write_leaving_placements().await?;
     let mut found: Vec<(usize, TimeEntryRow)> = vec![];
     let mut seen: Vec<&str> = vec![];
     for (i, id) in fields.ids.iter().enumerate() {
