@@ -464,11 +464,16 @@ mod tests {
     /// The writer's turn ([`super::Db::write`]) is given back however its transaction ends
     /// (a commit, a drop, a drop after a failed statement): a turn kept would stop every later
     /// write of the process. While one writer holds it, the next waits. (That the turns go in
-    /// order is a matter of latency under load: bench/server.sh measures it.)
+    /// order is a matter of latency under load: bench/server.sh measures it.) A migrated
+    /// store: a commit reads the count of writes to placements' facts (migration 0039).
     #[tokio::test]
     async fn the_writers_turn_is_given_back_however_the_transaction_ends() {
         use std::time::Duration;
-        let db = super::Db::connect("sqlite::memory:", 2).await.unwrap();
+        let dir = std::env::temp_dir().join(format!("practicum-turn-{}", super::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("t.db").display());
+        let db = super::Db::connect(&url, 2).await.unwrap();
+        db.migrate().await.unwrap();
         let next = || async {
             tokio::time::timeout(Duration::from_secs(5), db.write())
                 .await
@@ -490,5 +495,7 @@ mod tests {
         );
         drop(held);
         next().await.commit().await.unwrap();
+        drop(db);
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

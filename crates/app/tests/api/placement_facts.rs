@@ -115,6 +115,17 @@ db_test!(
     }
 );
 
+/// Waits until the write generation reaches `seen` (the writes just made counted, by the
+/// watch too for another process's), then checks the placement generation is still `kept_at`.
+async fn left_as_kept(app: &TestApp, seen: u64, kept_at: u64, why: &str) {
+    let db = &app.state.db;
+    poll(Duration::from_secs(10), || async {
+        (db.write_generation() >= seen).then_some(())
+    })
+    .await;
+    assert_eq!(db.placement_generation(), kept_at, "{why}");
+}
+
 db_test!(
     writes_that_change_no_placement_leave_what_the_placements_lists_kept,
     |app| async move {
@@ -146,15 +157,7 @@ db_test!(
         assert!(db.write_generation() >= before + 2, "both writes counted");
         // Until the watch has seen them too (it counts this process's commits again).
         let seen = db.write_generation() + 1;
-        poll(Duration::from_secs(10), || async {
-            (db.write_generation() >= seen).then_some(())
-        })
-        .await;
-        assert_eq!(
-            db.placement_generation(),
-            kept_at,
-            "none was a placement's fact"
-        );
+        left_as_kept(&app, seen, kept_at, "none was a placement's fact").await;
 
         // Another process, by hand, on a table no placement reads.
         let seen = db.write_generation() + 1;
@@ -167,15 +170,7 @@ db_test!(
         )
         .await;
         assert!(n > 0, "sessions signed in");
-        poll(Duration::from_secs(10), || async {
-            (db.write_generation() >= seen).then_some(())
-        })
-        .await;
-        assert_eq!(
-            db.placement_generation(),
-            kept_at,
-            "a session is no placement's fact"
-        );
+        left_as_kept(&app, seen, kept_at, "a session is no placement's fact").await;
 
         // This process, on a placement's department: counted at its commit.
         expect_status(
