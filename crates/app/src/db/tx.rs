@@ -1,6 +1,7 @@
-//! A transaction (or, for [`super::Db::read_latest`], a plain connection) on the live backend,
+//! A transaction (or, for [`super::Db::read_latest`], a plain connection) on the live backend;
+//! a write transaction's beginning, in turn ([`Db::write`], [`Db::write_leaving_placements`]),
 //! and its commit, which advances the store's write count ([`super::Db::write_generation`]).
-use super::DbResult;
+use super::{Db, DbError, DbResult, Pool, WRITER_WAIT, audit};
 use sqlx::{Postgres, Sqlite};
 use std::sync::{
     Arc,
@@ -124,5 +125,116 @@ impl Tx {
             drop(w.turn);
         }
         Ok(committed?)
+    }
+}
+
+impl Db {
+    /// A transaction that will write. On SQLite it takes the write lock up front
+    /// (`BEGIN IMMEDIATE`), so a check-then-write cannot interleave with another writer.
+    /// On PostgreSQL it takes the audit chain's lock up front (`audit::lock_chain`): appends
+    /// to the chain must be serialised, and a lock taken only at the append — after the
+    /// transaction has locked rows (an UPDATE, a `FOR UPDATE` capacity guard) — would let two
+    /// writers wait on each other in a cycle (a deadlock, answered as a 500). Taken first, it
+    /// is the first lock of every writer, as SQLite's write lock is. Its commit counts for
+    /// both [`Db::write_generation`] and [`Db::placement_generation`].
+    pub async fn write(&self) -> DbResult<Tx> {
+        self.begin_write(true).await
+    }
+
+    /// [`Db::write`] for a transaction that writes none of what a placement's answer is
+    /// derived from or listed by (migration 0039 names those tables: a session, a mail sent,
+    /// the audit trail, a new student): its commit leaves what the placements lists kept
+    /// ([`Db::placement_generation`]). Were it to write one of them after all, the store's
+    /// count would still tell the watch (within [`watch::POLL`]); in debug builds (the tests)
+    /// its commit panics instead, so a wrong use is found, not served stale.
+    pub async fn write_leaving_placements(&self) -> DbResult<Tx> {
+        self.begin_write(false).await
+    }
+
+    async fn begin_write(&self, placements: bool) -> DbResult<Tx> {
+        let write = |turn| Write {
+            count: self.writes.clone(),
+            placements: placements
+                .then(|| (self.placement_writes.clone(), self.own_fact_writes.clone())),
+            turn,
+            fact_writes_at_begin: None,
+        };
+        let mut tx = match &self.pool {
+            Pool::Sqlite(p) => {
+                let turn = self.writer_turn().await?;
+                Tx::Sqlite(Conn::Transaction(
+                    p.begin_with("BEGIN IMMEDIATE").await?,
+                    Some(write(turn)),
+                ))
+            }
+            Pool::Postgres(p) => {
+                let mut tx = Tx::Postgres(Conn::Transaction(p.begin().await?, Some(write(None))));
+                audit::lock_chain(&mut tx).await?;
+                tx
+            }
+        };
+        if cfg!(debug_assertions) && !placements {
+            tx.note_fact_writes().await?;
+        }
+        Ok(tx)
+    }
+
+    /// On SQLite, this process's writers take their turn in the order they asked, before
+    /// `BEGIN IMMEDIATE`: SQLite's own wait for its write lock (the busy handler) sleeps
+    /// longer the longer a writer has waited, so under many writers a newcomer took the lock
+    /// ahead of one waiting since long before: 50 clients creating students waited 38 ms at
+    /// the median and 980 ms at the 99th percentile (bench/results/server-scale.md, sixth
+    /// round). Another process's writer (a CLI command) still meets the busy handler. A turn
+    /// not given within [`WRITER_WAIT`] is [`DbError::Busy`], as SQLite's own wait was.
+    async fn writer_turn(&self) -> DbResult<Option<tokio::sync::OwnedSemaphorePermit>> {
+        let Some(writer) = &self.writer else {
+            return Ok(None);
+        };
+        match tokio::time::timeout(WRITER_WAIT, writer.clone().acquire_owned()).await {
+            Ok(Ok(turn)) => Ok(Some(turn)),
+            // Never closed; and a turn not given in time is a busy store.
+            Ok(Err(_)) | Err(_) => Err(DbError::Busy),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The writer's turn ([`crate::db::Db::write`]) is given back however its transaction ends
+    /// (a commit, a drop, a drop after a failed statement): a turn kept would stop every later
+    /// write of the process. While one writer holds it, the next waits. (That the turns go in
+    /// order is a matter of latency under load: bench/server.sh measures it.) A migrated
+    /// store: a commit reads the count of writes to placements' facts (migration 0039).
+    #[tokio::test]
+    async fn the_writers_turn_is_given_back_however_the_transaction_ends() {
+        use std::time::Duration;
+        let dir = std::env::temp_dir().join(format!("practicum-turn-{}", crate::db::new_id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let url = format!("sqlite://{}", dir.join("t.db").display());
+        let db = crate::db::Db::connect(&url, 2).await.unwrap();
+        db.migrate().await.unwrap();
+        let next = || async {
+            tokio::time::timeout(Duration::from_secs(5), db.write())
+                .await
+                .expect("the turn was not given back")
+                .unwrap()
+        };
+        next().await.commit().await.unwrap();
+        drop(next().await);
+        let mut failed = next().await;
+        let r = crate::on_tx!(&mut failed, c => sqlx::query("SELECT * FROM no_such_table").execute(c).await.map(|_| ()));
+        assert!(r.is_err());
+        drop(failed);
+        let held = next().await;
+        assert!(
+            tokio::time::timeout(Duration::from_millis(200), db.write())
+                .await
+                .is_err(),
+            "a second writer began while the first held the turn"
+        );
+        drop(held);
+        next().await.commit().await.unwrap();
+        drop(db);
+        std::fs::remove_dir_all(&dir).ok();
     }
 }
