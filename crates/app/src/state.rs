@@ -58,14 +58,22 @@ pub struct AppStateFields {
 impl AppState {
     /// The state for `config`: the gates are sized from it.
     pub fn new(db: Db, config: Config, clock: Clock) -> Self {
+        // What the placements lists keep costs the most to derive again: past its guard it
+        // answers while the watch vouches for it (`db::recent::Freshness`).
+        let placements_fresh = crate::db::recent::Freshness::or_while_confirmed(
+            VIEWS_FRESH_FOR,
+            db.watch_confirmed().clone(),
+        );
+        let placement_listings =
+            crate::db::listings::Listings::confirmed_by(db.watch_confirmed().clone());
         AppState(Arc::new(AppStateFields {
             db,
             hashing: HashGate::new(config.hash_concurrency, config.hash_wait),
             in_flight: Arc::new(Semaphore::new(config.max_in_flight.max(1))),
-            placement_views: Arc::new(RecentViews::new(VIEWS_FRESH_FOR, VIEWS_KEPT)),
+            placement_views: Arc::new(RecentViews::new(placements_fresh.clone(), VIEWS_KEPT)),
             placement_answers: Arc::new(crate::db::row_answers::RowAnswers::fresh_for(
                 PLACEMENT_ANSWERS_KEPT,
-                VIEWS_FRESH_FOR,
+                placements_fresh.clone(),
             )),
             request_eligibility: Arc::new(RecentEligibility::new(
                 ELIGIBILITY_FRESH_FOR,
@@ -80,8 +88,8 @@ impl AppState {
                 ELIGIBILITY_KEPT,
             )),
             listings: crate::db::listings::Listings::new(),
-            placement_listings: crate::db::listings::Listings::new(),
-            facts_kept: Arc::new(crate::db::facts_kept::FactsKept::new(VIEWS_FRESH_FOR)),
+            placement_listings,
+            facts_kept: Arc::new(crate::db::facts_kept::FactsKept::new(placements_fresh)),
             config: Arc::new(config),
             clock,
         }))
@@ -104,7 +112,9 @@ impl AppState {
 pub type RecentViews =
     crate::db::recent::Recent<(String, chrono::NaiveDate), crate::domain::records::Placement>;
 
-/// How long a derived view may answer at most, whatever the watch (`db::watch`) says.
+/// How long a derived view (and whatever else the placements lists keep) may answer at most
+/// unless the watch (`db::watch`) has lately asked the store and counted what it found
+/// (`db::recent::Freshness`).
 pub const VIEWS_FRESH_FOR: std::time::Duration = std::time::Duration::from_secs(30);
 /// Most views kept at once: 100 pages of 50 (a few MiB).
 pub const VIEWS_KEPT: usize = 5_000;

@@ -32,12 +32,13 @@ pub struct FactsKept {
 pub const FACTS_KEPT: usize = 24_576;
 
 impl FactsKept {
-    /// Facts kept for at most `fresh_for` (the watch's guard, `db::recent`).
-    pub fn new(fresh_for: std::time::Duration) -> Self {
+    /// Facts kept for at most `fresh_for` (the watch's guard, `db::recent::Freshness`).
+    pub fn new(fresh_for: impl Into<super::recent::Freshness>) -> Self {
+        let fresh_for = fresh_for.into();
         FactsKept {
             // Students', departments' and preceptors' lists share one map.
-            held: Recent::new(fresh_for, 3 * FACTS_KEPT),
-            evidence: Recent::new(fresh_for, FACTS_KEPT),
+            held: Recent::new(fresh_for.clone(), 3 * FACTS_KEPT),
+            evidence: Recent::new(fresh_for.clone(), FACTS_KEPT),
             students: Recent::new(fresh_for, FACTS_KEPT),
         }
     }

@@ -94,6 +94,8 @@ pub struct Db {
     sessions: Arc<sessions::SessionCache>,
     /// Every student's word suffixes, held for name searches ([`students::HeldSuffixes`]).
     held_suffixes: Arc<students::HeldSuffixes>,
+    /// When the watch last asked the store and counted what it found ([`watch::Confirmed`]).
+    watch_confirmed: Arc<watch::Confirmed>,
 }
 
 /// The live backend's pool.
@@ -137,6 +139,7 @@ impl Db {
                 sessions::SESSIONS_KEPT,
             )),
             pool,
+            watch_confirmed: Arc::default(),
         })
     }
 
@@ -149,6 +152,12 @@ impl Db {
     /// (`students::list_tags`).
     pub fn held_suffixes(&self) -> &Arc<students::HeldSuffixes> {
         &self.held_suffixes
+    }
+
+    /// When the watch ([`Db::watch_other_writers`]) last asked the store and counted every
+    /// write it found: never, while no watch runs.
+    pub fn watch_confirmed(&self) -> &Arc<watch::Confirmed> {
+        &self.watch_confirmed
     }
 
     /// The live backend's pool, for the few functions whose SQL cannot be portable.

@@ -2,20 +2,59 @@
 //! while no write has committed since they were read ([`super::Db::write_generation`]: this
 //! process's commits at once, other processes' within a quarter of a second through the
 //! server's watch, `super::watch`), and for at most a fixed time besides, a guard for when no
-//! watch runs. Used for what every request or every page reads again and again with nothing
+//! watch runs: past it, what the placements lists keep answers only while the watch vouches
+//! for it ([`Freshness`]). Used for what every request or every page reads again and again with nothing
 //! changed in between: the session row (`sessions::find`), a placement's derived view
 //! (`service::placements::list_views`) and a request's live eligibility.
 use std::collections::HashMap;
 use std::hash::Hash;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+
+/// How long a value kept by generation may answer: for at most a fixed time whatever the watch
+/// says, or, for what is vouched for by the watch ([`Freshness::or_while_confirmed`]), past
+/// it while the watch has lately asked the store and counted every write it found
+/// ([`super::watch::Confirmed`]). The fixed time is a guard for when no watch runs (a CLI
+/// command) or its polls fail; a running watch already drops a value within a quarter
+/// second of any write another process commits, so past the guard it is the store's own
+/// answer, a quarter second old, that keeps the value, not the hope that nothing changed.
+#[derive(Debug, Clone)]
+pub struct Freshness {
+    at_most: Duration,
+    or_while: Option<Arc<super::watch::Confirmed>>,
+}
+
+impl Freshness {
+    /// Used for at most `at_most` after it was kept, or longer while `confirmed` is recent.
+    pub fn or_while_confirmed(at_most: Duration, confirmed: Arc<super::watch::Confirmed>) -> Self {
+        Freshness {
+            at_most,
+            or_while: Some(confirmed),
+        }
+    }
+
+    /// Whether a value kept at `kept_at` may answer now.
+    pub fn allows(&self, kept_at: Instant) -> bool {
+        kept_at.elapsed() < self.at_most || self.or_while.as_ref().is_some_and(|c| c.lately())
+    }
+}
+
+/// Used for at most this long after it was kept, whatever the watch says.
+impl From<Duration> for Freshness {
+    fn from(at_most: Duration) -> Self {
+        Freshness {
+            at_most,
+            or_while: None,
+        }
+    }
+}
 
 /// Kept values by key, all of one write generation: a value put under a newer generation
 /// empties the rest, so what a write made stale is freed, not only skipped.
 #[derive(Debug)]
 pub struct Recent<K, V> {
     inner: Mutex<Inner<K, V>>,
-    fresh_for: Duration,
+    freshness: Freshness,
     max_entries: usize,
 }
 
@@ -26,17 +65,17 @@ struct Inner<K, V> {
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
-    /// Values kept for at most `fresh_for`, at most `max_entries` of them: when full, about an
+    /// Values kept for at most `fresh_for` ([`Freshness`]), at most `max_entries` of them: when full, about an
     /// eighth (in the map's own order, which is as good as random) make room for the next, so
     /// a list walked page after page past the bound keeps most of what it derived instead of
     /// starting over (issue 18: a 40,000-placement walk against 5,000 kept).
-    pub fn new(fresh_for: Duration, max_entries: usize) -> Self {
+    pub fn new(fresh_for: impl Into<Freshness>, max_entries: usize) -> Self {
         Recent {
             inner: Mutex::new(Inner {
                 generation: 0,
                 entries: HashMap::new(),
             }),
-            fresh_for,
+            freshness: fresh_for.into(),
             max_entries,
         }
     }
@@ -56,7 +95,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
         inner
             .entries
             .get(key)
-            .filter(|(_, at)| at.elapsed() < self.fresh_for)
+            .filter(|(_, at)| self.freshness.allows(*at))
             .map(|(v, _)| v.clone())
     }
 
@@ -89,7 +128,7 @@ impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
         let mut inner = self.lock();
         if inner.generation == generation
             && let Some((v, at)) = inner.entries.get(&key)
-            && at.elapsed() < self.fresh_for
+            && self.freshness.allows(*at)
         {
             return v.clone();
         }
@@ -191,6 +230,22 @@ mod tests {
         let c: Recent<String, u32> = Recent::new(Duration::ZERO, 10);
         c.put("a".into(), 1, 0);
         assert_eq!(c.get(&"a".into(), 0), None);
+    }
+
+    #[test]
+    fn a_value_past_its_guard_answers_while_the_watch_confirms() {
+        let confirmed = Arc::new(super::super::watch::Confirmed::default());
+        let c: Recent<String, u32> = Recent::new(
+            Freshness::or_while_confirmed(Duration::ZERO, confirmed.clone()),
+            10,
+        );
+        c.put("a".into(), 1, 0);
+        assert_eq!(c.get(&"a".into(), 0), None, "no watch has confirmed");
+        confirmed.confirm();
+        assert_eq!(c.get(&"a".into(), 0), Some(1));
+        assert_eq!(c.get(&"a".into(), 1), None, "a write committed since");
+        assert_eq!(c.get_or_put_with("b".into(), 1, || 2), 2);
+        assert_eq!(c.get_or_put_with("b".into(), 1, || 3), 2);
     }
 
     #[test]

@@ -9,11 +9,57 @@
 //! commit).
 use super::{Db, Pool};
 use sqlx::Connection;
-use std::time::Duration;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
 
 /// How often the watch asks the store whether someone else committed: the bound on how late
 /// another process's write (a sign-out on another instance included) is seen.
 pub const POLL: Duration = Duration::from_millis(250);
+
+/// How lately the watch must have asked the store for its answer to vouch for what is kept
+/// ([`Confirmed::lately`]): three polls, so a tick delayed by a busy server still counts,
+/// and a watch that stopped or fails vouches for nothing within a second.
+pub const CONFIRMED_WITHIN: Duration = Duration::from_millis(750);
+
+/// When the watch last asked the store and counted every write it found there
+/// ([`Db::watch_other_writers`]): until then, what is kept under the current generations is
+/// what the store holds, as far as any process's commit goes. What the placements lists keep
+/// is used past its fixed guard (`crate::state::VIEWS_FRESH_FOR`) only while this is recent
+/// (`super::recent::Freshness`): the guard is for when no watch runs, or its polls fail.
+#[derive(Debug)]
+pub struct Confirmed {
+    started: Instant,
+    /// Milliseconds from `started` to the last confirmation, plus one; 0: never.
+    last: AtomicU64,
+}
+
+impl Default for Confirmed {
+    fn default() -> Self {
+        Confirmed {
+            started: Instant::now(),
+            last: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Confirmed {
+    fn now(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis())
+            .unwrap_or(u64::MAX - 1)
+            .saturating_add(1)
+    }
+
+    /// Notes that the watch has just asked the store and counted what it found.
+    pub(super) fn confirm(&self) {
+        self.last.store(self.now(), Ordering::Release);
+    }
+
+    /// Whether the watch confirmed within [`CONFIRMED_WITHIN`].
+    pub fn lately(&self) -> bool {
+        let last = self.last.load(Ordering::Acquire);
+        last != 0 && self.now().saturating_sub(last) <= CONFIRMED_WITHIN.as_millis() as u64
+    }
+}
 
 impl Db {
     /// Starts the watch; it runs until the returned task is aborted. A poll that fails
@@ -43,6 +89,8 @@ impl Db {
                         if any != last_any || others_facts {
                             db.count_other_write(others_facts);
                         }
+                        // Only after counting: a value kept before it may be stale.
+                        db.watch_confirmed().confirm();
                     }
                     (Some(_), None) => {}
                     (None, _) => db.count_other_write(true),
@@ -103,5 +151,24 @@ impl Marker {
             }
             (Marker::Postgres, Pool::Sqlite(_)) => Err(sqlx::Error::PoolClosed),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_confirmation_vouches_only_while_recent() {
+        let c = Confirmed::default();
+        assert!(!c.lately(), "never confirmed");
+        c.confirm();
+        assert!(c.lately());
+        // Confirmed a second after a start two seconds ago: a second old now.
+        let old = Confirmed {
+            started: Instant::now() - Duration::from_secs(2),
+            last: AtomicU64::new(1_001),
+        };
+        assert!(!old.lately(), "older than CONFIRMED_WITHIN");
     }
 }

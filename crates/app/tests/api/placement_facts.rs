@@ -194,6 +194,13 @@ db_test!(
             "proposed"
         );
 
+        // The server's watch asks the store four times a second; while it does, it vouches
+        // for what is kept past its 30-second guard (`db::recent::Freshness`), and it counts
+        // the write below before it vouches again.
+        poll(Duration::from_secs(10), || async {
+            db.watch_confirmed().lately().then_some(())
+        })
+        .await;
         // Another process, by hand, on the placement itself: seen within the watch's poll,
         // and the list shows it.
         assert_eq!(

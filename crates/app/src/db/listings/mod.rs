@@ -76,9 +76,20 @@ impl ListingKey {
 }
 
 /// The listings kept and how often each was paged, all of one write generation.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Listings {
     inner: Mutex<Inner>,
+    /// How long a kept listing may answer ([`FRESH_FOR`] unless vouched for by the watch).
+    freshness: recent::Freshness,
+}
+
+impl Default for Listings {
+    fn default() -> Self {
+        Listings {
+            inner: Mutex::default(),
+            freshness: FRESH_FOR.into(),
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -155,8 +166,18 @@ macro_rules! listing_page {
 }
 
 impl Listings {
+    /// Nothing kept; a listing answers for at most [`FRESH_FOR`] after its read.
     pub fn new() -> Listings {
         Listings::default()
+    }
+
+    /// As [`Listings::new`], a listing answering past [`FRESH_FOR`] while the watch has lately
+    /// confirmed that nothing it is keyed on was written (`recent::Freshness`).
+    pub fn confirmed_by(confirmed: Arc<super::watch::Confirmed>) -> Listings {
+        Listings {
+            freshness: recent::Freshness::or_while_confirmed(FRESH_FOR, confirmed),
+            ..Listings::default()
+        }
     }
 
     // A poisoned lock only means a panic elsewhere mid-update; the map is still a map.
@@ -185,7 +206,7 @@ impl Listings {
             return Found::ReadPage;
         };
         if let Some((rows, at)) = &listing.kept
-            && at.elapsed() < FRESH_FOR
+            && self.freshness.allows(*at)
         {
             return match page_of(rows, page) {
                 Some(p) => {

@@ -32,7 +32,7 @@ pub struct RowAnswers {
     reading: std::sync::Mutex<std::collections::HashMap<String, (i64, Reading)>>,
     max_entries: usize,
     /// How long a kept answer may answer at most (`None`: as long as its tag is the row's).
-    fresh_for: Option<std::time::Duration>,
+    fresh_for: Option<crate::db::recent::Freshness>,
 }
 
 /// A record's answer as kept: its tag, its JSON and when it was kept.
@@ -53,17 +53,20 @@ impl RowAnswers {
     /// As [`RowAnswers::new`], each answer used for at most `fresh_for`: for answers whose tag
     /// is the store's write generation rather than the row's own (a placement's,
     /// `service::placements::answer_tag`), the same bound every value kept by generation
-    /// follows (`db::recent`), whatever the watch says.
-    pub fn fresh_for(max_entries: usize, fresh_for: std::time::Duration) -> Self {
+    /// follows (`db::recent::Freshness`).
+    pub fn fresh_for(
+        max_entries: usize,
+        fresh_for: impl Into<crate::db::recent::Freshness>,
+    ) -> Self {
         RowAnswers {
-            fresh_for: Some(fresh_for),
+            fresh_for: Some(fresh_for.into()),
             ..RowAnswers::new(max_entries)
         }
     }
 
     /// Whether `kept` answers for `tag` now.
     fn answers_for(&self, kept: &Kept, tag: i64) -> bool {
-        kept.0 == tag && self.fresh_for.is_none_or(|f| kept.2.elapsed() < f)
+        kept.0 == tag && self.fresh_for.as_ref().is_none_or(|f| f.allows(kept.2))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, Kept>> {
