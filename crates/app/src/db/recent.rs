@@ -3,9 +3,9 @@
 //! process's commits at once, other processes' within a quarter of a second through the
 //! server's watch, `super::watch`), and for at most a fixed time besides, a guard for when no
 //! watch runs: past it, what the placements lists keep answers only while the watch vouches
-//! for it ([`Freshness`]). Used for what every request or every page reads again and again with nothing
-//! changed in between: the session row (`sessions::find`), a placement's derived view
-//! (`service::placements::list_views`) and a request's live eligibility.
+//! for it ([`Freshness`]). Used for what every request or every page reads again and again
+//! with nothing changed in between: the session row (`sessions::find`), a placement's
+//! derived view (`service::placements::list_views`) and a request's live eligibility.
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
@@ -65,10 +65,10 @@ struct Inner<K, V> {
 }
 
 impl<K: Eq + Hash + Clone, V: Clone> Recent<K, V> {
-    /// Values kept for at most `fresh_for` ([`Freshness`]), at most `max_entries` of them: when full, about an
-    /// eighth (in the map's own order, which is as good as random) make room for the next, so
-    /// a list walked page after page past the bound keeps most of what it derived instead of
-    /// starting over (issue 18: a 40,000-placement walk against 5,000 kept).
+    /// Values kept for at most `fresh_for` ([`Freshness`]), at most `max_entries` of them: when
+    /// full, about an eighth (in the map's own order, which is as good as random) make room
+    /// for the next, so a list walked page after page past the bound keeps most of what it
+    /// derived instead of starting over (issue 18: a 40,000-placement walk against 5,000 kept).
     pub fn new(fresh_for: impl Into<Freshness>, max_entries: usize) -> Self {
         Recent {
             inner: Mutex::new(Inner {
