@@ -8,7 +8,7 @@ use super::*;
 use crate::db::evaluations::EvaluationRow;
 use crate::db::time_entries::TimeEntryRow;
 use crate::domain::catalog::DISCIPLINES;
-use crate::domain::evaluation::{Form, ItemType};
+use crate::domain::evaluation::{Answer, Form, ItemType};
 
 /// How many past terms, and how far apart their starts are (weeks).
 const TERMS: i64 = 6;
@@ -193,10 +193,10 @@ async fn evaluation(
     let mut answers = crate::domain::evaluation::Answers::new();
     for item in form.items() {
         let value = match item.item_type {
-            ItemType::Scale => serde_json::json!(3 + rng.below(3)),
-            ItemType::Competency => serde_json::json!("met"),
-            ItemType::YesNo => serde_json::json!(true),
-            ItemType::Text => serde_json::json!("Steady progress; keep building speed."),
+            ItemType::Scale => Answer::Whole(3 + rng.below(3) as i64),
+            ItemType::Competency => Answer::Text("met".into()),
+            ItemType::YesNo => Answer::YesNo(true),
+            ItemType::Text => Answer::Text("Steady progress; keep building speed.".into()),
         };
         answers.insert(item.key.clone(), value);
     }

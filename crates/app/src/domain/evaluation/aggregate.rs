@@ -47,15 +47,19 @@ pub fn aggregate(responses: &[(&Form, &Answers)]) -> Aggregate {
     let items = order
         .into_iter()
         .map(|(key, label, t)| {
-            let values: Vec<&Value> = responses
+            let values: Vec<&Answer> = responses
                 .iter()
                 .filter_map(|(_, a)| a.get(&key))
-                .filter(|v| !v.is_null())
+                .filter(|v| !v.is_cleared())
                 .collect();
             let answered = values.len();
             let (mean, yes) = match t {
                 ItemType::Scale => {
-                    let nums: Vec<f64> = values.iter().filter_map(|v| v.as_f64()).collect();
+                    let nums: Vec<f64> = values
+                        .iter()
+                        .filter_map(|v| v.as_i64())
+                        .map(|n| n as f64)
+                        .collect();
                     let mean = (!nums.is_empty()).then(|| {
                         (nums.iter().sum::<f64>() / nums.len() as f64 * 100.0).round() / 100.0
                     });

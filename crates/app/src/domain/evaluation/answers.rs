@@ -1,6 +1,98 @@
 //! An evaluation's answers against its form: checked, normalized and put in words.
 use super::*;
 
+/// One item's answer, as sent (read from JSON at the edge, `http::input::evaluations`) or as
+/// stored (`answers_json`, the same JSON: a number, a string, true or false). Which kind an
+/// item takes is its form's to say ([`check_answers`]), so a value of the wrong kind is kept
+/// to be named there, with every other problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// JSON null: in a change, clears the item's answer; never stored.
+    Cleared,
+    /// true or false.
+    YesNo(bool),
+    /// A whole number (a scale's value).
+    Whole(i64),
+    /// A string: a competency's word, a text, or a scale's value as a form posts it.
+    Text(String),
+    /// Anything else sent (a fraction, a list, an object), as its JSON text: no item takes
+    /// it, so [`check_answers`] refuses it; never stored.
+    Unusable(String),
+}
+
+impl Answer {
+    pub fn is_cleared(&self) -> bool {
+        matches!(self, Answer::Cleared)
+    }
+
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Answer::Whole(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Answer::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Answer::YesNo(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The answer as JSON, as it is stored and answered by the API.
+    fn to_json(&self) -> serde_json::Value {
+        match self {
+            Answer::Cleared => serde_json::Value::Null,
+            Answer::YesNo(b) => serde_json::Value::Bool(*b),
+            Answer::Whole(n) => serde_json::Value::from(*n),
+            Answer::Text(s) => serde_json::Value::String(s.clone()),
+            Answer::Unusable(json) => serde_json::from_str(json).unwrap_or_default(),
+        }
+    }
+}
+
+/// A JSON value as an answer: the edge's only reading of one, and the store's.
+impl From<serde_json::Value> for Answer {
+    fn from(v: serde_json::Value) -> Self {
+        match v {
+            serde_json::Value::Null => Answer::Cleared,
+            serde_json::Value::Bool(b) => Answer::YesNo(b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(n) => Answer::Whole(n),
+                None => Answer::Unusable(n.to_string()),
+            },
+            serde_json::Value::String(s) => Answer::Text(s),
+            other => Answer::Unusable(other.to_string()),
+        }
+    }
+}
+
+impl Serialize for Answer {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(d).map(Answer::from)
+    }
+}
+
+impl std::fmt::Display for Answer {
+    /// Its JSON text (`"met"`, `4`, `true`), as a page shows a value no anchor names.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.to_json())
+    }
+}
+
 /// Checks answers against the form: every problem at once. A draft may leave required items
 /// out (`complete: false`); signing needs them all.
 pub fn check_answers(form: &Form, answers: &Answers, complete: bool) -> Problems {
@@ -17,7 +109,7 @@ pub fn check_answers(form: &Form, answers: &Answers, complete: bool) -> Problems
     for item in form.items() {
         let field = format!("answers.{}", item.key);
         match answers.get(&item.key) {
-            None | Some(Value::Null) => {
+            None | Some(Answer::Cleared) => {
                 if complete && item.required {
                     problems.add(
                         &field,
@@ -36,7 +128,7 @@ pub fn check_answers(form: &Form, answers: &Answers, complete: bool) -> Problems
     problems
 }
 
-fn check_answer(item: &Item, v: &Value) -> Result<(), String> {
+fn check_answer(item: &Item, v: &Answer) -> Result<(), String> {
     match item.item_type {
         ItemType::Scale => {
             let n = v
@@ -59,7 +151,7 @@ fn check_answer(item: &Item, v: &Value) -> Result<(), String> {
             _ => Err("must be one of: met, not_met, not_observed".into()),
         },
         ItemType::YesNo => match v {
-            Value::Bool(_) => Ok(()),
+            Answer::YesNo(_) => Ok(()),
             _ => Err("must be true or false".into()),
         },
         ItemType::Text => match v.as_str() {
@@ -77,19 +169,19 @@ pub fn normalize(form: &Form, answers: Answers) -> Answers {
         .into_iter()
         .filter_map(|(k, v)| {
             let v = match (form.item(&k).map(|i| i.item_type), v) {
-                (_, Value::Null) => return None,
-                (_, Value::String(s)) if s.trim().is_empty() => return None,
-                (Some(ItemType::Scale), Value::String(s)) => match s.trim().parse::<i64>() {
-                    Ok(n) => Value::from(n),
-                    Err(_) => Value::String(s),
+                (_, Answer::Cleared) => return None,
+                (_, Answer::Text(s)) if s.trim().is_empty() => return None,
+                (Some(ItemType::Scale), Answer::Text(s)) => match s.trim().parse::<i64>() {
+                    Ok(n) => Answer::Whole(n),
+                    Err(_) => Answer::Text(s),
                 },
-                (Some(ItemType::YesNo), Value::String(s)) if s == "true" || s == "yes" => {
-                    Value::Bool(true)
+                (Some(ItemType::YesNo), Answer::Text(s)) if s == "true" || s == "yes" => {
+                    Answer::YesNo(true)
                 }
-                (Some(ItemType::YesNo), Value::String(s)) if s == "false" || s == "no" => {
-                    Value::Bool(false)
+                (Some(ItemType::YesNo), Answer::Text(s)) if s == "false" || s == "no" => {
+                    Answer::YesNo(false)
                 }
-                (Some(ItemType::Text), Value::String(s)) => Value::String(s.trim().to_string()),
+                (Some(ItemType::Text), Answer::Text(s)) => Answer::Text(s.trim().to_string()),
                 (_, v) => v,
             };
             Some((k, v))
@@ -98,7 +190,7 @@ pub fn normalize(form: &Form, answers: Answers) -> Answers {
 }
 
 /// An answer in words, for pages and PDFs ("4 – competent", "Yes", "Met").
-pub fn answer_words(item: &Item, v: Option<&Value>) -> String {
+pub fn answer_words(item: &Item, v: Option<&Answer>) -> String {
     let Some(v) = v else {
         return "—".into();
     };

@@ -3,7 +3,6 @@
 use super::{ErrorCode, Problems};
 use chrono::{Duration, NaiveDate};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// When in a placement a form is filled.
@@ -112,8 +111,8 @@ pub struct Section {
     pub items: Vec<Item>,
 }
 
-/// A filled evaluation's answers, by item key, as stored.
-pub type Answers = BTreeMap<String, Value>;
+/// A filled evaluation's answers, by item key, as stored ([`Answer`]).
+pub type Answers = BTreeMap<String, Answer>;
 
 /// The form itself: what a template version holds (stored as JSON).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -27,8 +27,8 @@ fn form() -> Form {
 fn answers_are_checked_against_the_form() {
     let f = form();
     let mut a = Answers::new();
-    a.insert("safety".into(), json!(7));
-    a.insert("extra".into(), json!(1));
+    a.insert("safety".into(), Answer::from(json!(7)));
+    a.insert("extra".into(), Answer::from(json!(1)));
     let codes: Vec<_> = check_answers(&f, &a, true)
         .0
         .iter()
@@ -39,10 +39,10 @@ fn answers_are_checked_against_the_form() {
     assert!(codes.contains(&ErrorCode::AnswerRequired));
     // A draft may leave required items out.
     let mut a = Answers::new();
-    a.insert("safety".into(), json!(4));
+    a.insert("safety".into(), Answer::from(json!(4)));
     assert!(check_answers(&f, &a, false).is_empty());
     assert!(!check_answers(&f, &a, true).is_empty());
-    a.insert("ok".into(), json!(true));
+    a.insert("ok".into(), Answer::from(json!(true)));
     assert!(check_answers(&f, &a, true).is_empty());
 }
 
@@ -69,11 +69,11 @@ fn due_days_follow_the_placement() {
 fn an_aggregate_of_fewer_than_three_is_withheld() {
     let f = form();
     let mut a = Answers::new();
-    a.insert("safety".into(), json!(4));
-    a.insert("ok".into(), json!(true));
-    a.insert("note".into(), json!("private words"));
+    a.insert("safety".into(), Answer::from(json!(4)));
+    a.insert("ok".into(), Answer::from(json!(true)));
+    a.insert("note".into(), Answer::from(json!("private words")));
     let mut b = a.clone();
-    b.insert("safety".into(), json!(2));
+    b.insert("safety".into(), Answer::from(json!(2)));
     let two = aggregate(&[(&f, &a), (&f, &b)]);
     assert!(two.withheld && two.responses.is_none() && two.items.is_empty());
     let three = aggregate(&[(&f, &a), (&f, &b), (&f, &a)]);
@@ -83,4 +83,42 @@ fn an_aggregate_of_fewer_than_three_is_withheld() {
     assert_eq!(three.items[1].yes, Some(3));
     // Free text never leaves a response.
     assert!(three.items.iter().all(|i| i.key != "note"));
+}
+
+#[test]
+fn an_answer_reads_and_writes_as_the_json_it_was() {
+    for text in [
+        "null",
+        "true",
+        "false",
+        "4",
+        "-3",
+        "\"met\"",
+        "\"4\"",
+        "4.5",
+        "18446744073709551615",
+        "[1,2]",
+        "{\"a\":1}",
+    ] {
+        let answer: Answer = serde_json::from_str(text).unwrap();
+        assert_eq!(serde_json::to_string(&answer).unwrap(), text, "{answer:?}");
+        assert_eq!(answer.to_string(), text);
+    }
+    assert_eq!(Answer::from(json!(4)), Answer::Whole(4));
+    assert_eq!(Answer::from(json!(4.5)), Answer::Unusable("4.5".into()));
+    assert!(Answer::from(json!(null)).is_cleared());
+}
+
+#[test]
+fn no_item_takes_a_value_of_no_answers_kind() {
+    let f = form();
+    for bad in [json!(4.5), json!([1]), json!({"a": 1})] {
+        let mut a = Answers::new();
+        for key in ["safety", "ok", "note"] {
+            a.insert(key.into(), Answer::from(bad.clone()));
+        }
+        let p = check_answers(&f, &a, false);
+        assert_eq!(p.0.len(), 3, "{bad}: {p:?}");
+        assert!(p.0.iter().all(|x| x.code == ErrorCode::InvalidAnswer));
+    }
 }

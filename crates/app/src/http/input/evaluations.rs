@@ -2,7 +2,7 @@
 //! `service::evaluation_templates`, every field problem at once. The pages' forms use the same
 //! readers (a template page posts its sections as JSON text).
 use crate::domain::ErrorCode;
-use crate::domain::evaluation::{Answers, Form, KINDS, Point};
+use crate::domain::evaluation::{Answer, Answers, Form, KINDS, Point};
 use crate::http::body::body;
 use crate::http::extract::{Input, parse};
 use crate::service::Parsed;
@@ -31,7 +31,10 @@ fn point(v: &Value) -> R<Point> {
 
 fn answers(v: &Value) -> R<Answers> {
     match v {
-        Value::Object(m) => Ok(m.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+        Value::Object(m) => Ok(m
+            .iter()
+            .map(|(k, v)| (k.clone(), Answer::from(v.clone())))
+            .collect()),
         _ => Err((
             ErrorCode::InvalidType,
             "must be an object of answers by item key".into(),

@@ -157,7 +157,7 @@ async fn load(tx: &mut Tx, p: &Principal, id: &str) -> AppResult<Evaluation> {
 fn merged(current: Answers, change: Option<Answers>) -> Answers {
     let mut out = current;
     for (k, v) in change.unwrap_or_default() {
-        if v.is_null() {
+        if v.is_cleared() {
             out.remove(&k);
         } else {
             out.insert(k, v);

@@ -9,9 +9,9 @@ pub(super) fn item_fields(form: &EvalForm, answers: &evaluation::Answers) -> Vec
             let label = format!("{} \u{2013} {}", section.title, item.label);
             let current = answers.get(&item.key);
             let value = match current {
-                Some(Value::String(s)) => s.clone(),
-                Some(Value::Bool(b)) => b.to_string(),
-                Some(v @ Value::Number(_)) => v.to_string(),
+                Some(evaluation::Answer::Text(s)) => s.clone(),
+                Some(evaluation::Answer::YesNo(b)) => b.to_string(),
+                Some(evaluation::Answer::Whole(n)) => n.to_string(),
                 _ => String::new(),
             };
             let mut options = vec![(String::new(), "(not answered)".to_string())];
