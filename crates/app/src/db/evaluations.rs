@@ -148,9 +148,15 @@ pub struct EvaluationRow {
     pub updated_at: DateTime<Utc>,
 }
 
+/// Stored answers (`answers_json`, written from [`Answers`] only) read back; a text that is
+/// not such JSON, which only a hand edit of the store could leave, reads as no answers.
+pub fn stored_answers(answers_json: &str) -> Answers {
+    serde_json::from_str(answers_json).unwrap_or_default()
+}
+
 impl EvaluationRow {
     pub fn answers(&self) -> Answers {
-        serde_json::from_str(&self.answers_json).unwrap_or_default()
+        stored_answers(&self.answers_json)
     }
 
     pub fn is_signed(&self) -> bool {
@@ -268,6 +274,12 @@ pub struct SiteResponse {
     pub answers_json: String,
 }
 
+impl SiteResponse {
+    pub fn answers(&self) -> Answers {
+        stored_answers(&self.answers_json)
+    }
+}
+
 /// Every submitted site evaluation, with its placement's department and supervisor (the
 /// preceptor, else the site mentor).
 pub async fn site_responses(tx: &mut Tx) -> DbResult<Vec<SiteResponse>> {
@@ -281,4 +293,20 @@ pub async fn site_responses(tx: &mut Tx) -> DbResult<Vec<SiteResponse>> {
          WHERE e.point = 'site' AND e.status = 'signed'
          ORDER BY d.name, e.id")
         .fetch_all(c).await)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::evaluation::Answer;
+
+    #[test]
+    fn stored_answers_read_back_and_a_broken_text_reads_as_none() {
+        let a = stored_answers(r#"{"safety": 4, "ok": true, "note": "fine"}"#);
+        assert_eq!(a.get("safety"), Some(&Answer::Whole(4)));
+        assert_eq!(a.get("ok"), Some(&Answer::YesNo(true)));
+        assert_eq!(a.get("note"), Some(&Answer::Text("fine".into())));
+        assert!(stored_answers("not json").is_empty());
+        assert!(stored_answers("[1, 2]").is_empty());
+    }
 }

@@ -217,6 +217,12 @@ pub struct ScoredEvaluation {
     pub preceptor_name: Option<String>,
 }
 
+impl ScoredEvaluation {
+    pub fn answers(&self) -> crate::domain::evaluation::Answers {
+        super::evaluations::stored_answers(&self.answers_json)
+    }
+}
+
 /// Every signed midterm and final evaluation of the placements in the scope.
 pub async fn evaluations(tx: &mut Tx, s: &Scope<'_>) -> DbResult<Vec<ScoredEvaluation>> {
     let sql = format!(

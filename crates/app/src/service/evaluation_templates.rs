@@ -230,7 +230,7 @@ pub async fn site_aggregates(
     }
     let answers: Vec<evaluation::Answers> = responses
         .iter()
-        .map(|r| serde_json::from_str(&r.answers_json).unwrap_or_default())
+        .map(db::evaluations::SiteResponse::answers)
         .collect();
     let group = |key: &dyn Fn(&db::evaluations::SiteResponse) -> (Option<String>, String)| {
         let mut groups: BTreeMap<(String, Option<String>), Vec<usize>> = BTreeMap::new();

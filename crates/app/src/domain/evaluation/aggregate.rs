@@ -26,6 +26,19 @@ pub struct Aggregate {
     pub items: Vec<ItemFigures>,
 }
 
+/// An evaluation's score for the evaluations report: the mean of its scale answers (the whole
+/// numbers; a scale's anchors run 1 unsafe to 5 independent), `None` when it has none. Which
+/// items are scales is the form's to say, but a stored answer is a whole number only for a
+/// scale (`check_answers` refuses one anywhere else), so the answers alone suffice.
+pub fn score(answers: &Answers) -> Option<f64> {
+    let nums: Vec<f64> = answers
+        .values()
+        .filter_map(Answer::as_i64)
+        .map(|n| n as f64)
+        .collect();
+    (!nums.is_empty()).then(|| nums.iter().sum::<f64>() / nums.len() as f64)
+}
+
 /// The figures of one group's responses: per item key of the forms, means of scales, yes
 /// counts of yes/no items and met counts of competencies. Free text never leaves a response.
 pub fn aggregate(responses: &[(&Form, &Answers)]) -> Aggregate {

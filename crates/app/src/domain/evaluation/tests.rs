@@ -122,3 +122,20 @@ fn no_item_takes_a_value_of_no_answers_kind() {
         assert!(p.0.iter().all(|x| x.code == ErrorCode::InvalidAnswer));
     }
 }
+
+#[test]
+fn a_score_is_the_mean_of_the_whole_numbers() {
+    let answers = |v: serde_json::Value| -> Answers { serde_json::from_value(v).unwrap() };
+    assert_eq!(
+        score(&answers(
+            json!({"a": 4, "b": 5, "c": "met", "d": true, "e": "text"})
+        )),
+        Some(4.5)
+    );
+    assert_eq!(
+        score(&answers(json!({"a": 1, "b": 2, "c": 2}))),
+        Some(5.0 / 3.0)
+    );
+    assert_eq!(score(&answers(json!({"c": "met", "d": false}))), None);
+    assert_eq!(score(&Answers::new()), None);
+}

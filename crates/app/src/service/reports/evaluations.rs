@@ -3,20 +3,9 @@
 //! [`MIN_RESPONSES`] evaluations (DOMAIN.md: no figure that could single a student out).
 use super::{Chart, Report, ReportFilter, ReportName, Total, Value, col};
 use crate::db::{self, Tx};
-use crate::domain::evaluation::MIN_RESPONSES;
+use crate::domain::evaluation::{MIN_RESPONSES, score};
 use crate::error::AppResult;
 use std::collections::BTreeMap;
-
-/// The mean of an evaluation's scale answers (its numbers), `None` when it has none.
-pub fn score_of(answers_json: &str) -> Option<f64> {
-    let v: serde_json::Value = serde_json::from_str(answers_json).ok()?;
-    let nums: Vec<f64> = v
-        .as_object()?
-        .values()
-        .filter_map(serde_json::Value::as_f64)
-        .collect();
-    (!nums.is_empty()).then(|| nums.iter().sum::<f64>() / nums.len() as f64)
-}
 
 /// Builds the report: one row per department, then one per preceptor (by name), with the
 /// evaluations counted and the mean score (1 to 5) — or neither, withheld, under 3.
@@ -26,7 +15,7 @@ pub async fn report(tx: &mut Tx, f: ReportFilter) -> AppResult<Report> {
     let mut preceptors: BTreeMap<(String, String), Vec<f64>> = BTreeMap::new();
     let mut counted = 0i64;
     for e in &evals {
-        let Some(score) = score_of(&e.answers_json) else {
+        let Some(score) = score(&e.answers()) else {
             continue;
         };
         counted += 1;
@@ -92,19 +81,4 @@ pub async fn report(tx: &mut Tx, f: ReportFilter) -> AppResult<Report> {
         },
         filter: f,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_score_is_the_mean_of_the_numbers() {
-        assert_eq!(
-            score_of(r#"{"a": 4, "b": 5, "c": "met", "d": true, "e": "text"}"#),
-            Some(4.5)
-        );
-        assert_eq!(score_of(r#"{"c": "met"}"#), None);
-        assert_eq!(score_of("not json"), None);
-    }
 }
