@@ -57,6 +57,27 @@ pub fn inquiry_route(code: &str) -> String {
     }
 }
 
+/// A placement's, request's or evaluation form's kind (`clinical` or `internship`, DOMAIN.md).
+pub fn placement_kind(code: &str) -> String {
+    match code {
+        "clinical" => "Clinical".into(),
+        "internship" => "Internship".into(),
+        other => sentence(other),
+    }
+}
+
+/// Where a document's evidence came from when it has no file (`documents.source`): the
+/// school's attestation, the student's signature in Practicum, the office's record.
+pub fn document_source(code: &str) -> String {
+    match code {
+        "upload" => "Uploaded".into(),
+        "attestation" => "Attested by the school".into(),
+        "signature" => "Signed in Practicum".into(),
+        "office" => "Recorded by the education office".into(),
+        other => sentence(other),
+    }
+}
+
 /// A kind of record, as in "History of this placement request" (the audit's `record_type`).
 pub fn record_type(code: &str) -> String {
     match code {
@@ -101,5 +122,19 @@ mod tests {
         assert_eq!(checklist_state("submitted"), "Waiting for review");
         assert_eq!(rule("agreement_expired"), "Agreement expired");
         assert_eq!(sentence(""), "");
+        for code in ["clinical", "internship", "observer_ship"] {
+            let w = placement_kind(code);
+            assert!(!w.contains('_') && w.starts_with(char::is_uppercase), "{w}");
+        }
+        assert_eq!(document_source("new_source"), "New source");
+        for code in ["upload", "attestation", "signature", "office"] {
+            let w = document_source(code);
+            assert!(!w.contains('_') && w.starts_with(char::is_uppercase), "{w}");
+            assert_ne!(
+                w.to_lowercase(),
+                code.replace('_', " "),
+                "{code} has its own words"
+            );
+        }
     }
 }

@@ -313,6 +313,8 @@ db_test!(
         assert!(html.contains("Documents with a missing file"), "{html}");
         assert!(html.contains("documents with a missing file"), "the tile");
         assert!(html.contains("lost-card.png"), "{html}");
+        assert!(html.contains("Tdap"), "the requirement by its name: {html}");
+        assert!(!html.contains("tdap"), "not by its code: {html}");
         assert!(!html.contains("kept.pdf"), "only the damaged one");
     }
 );

@@ -184,6 +184,20 @@ db_test!(
             201,
         )
         .await;
+        // A document sent, so the documents page's "Documents sent" has a row to name.
+        let student_id = id(&w.students[0]);
+        let fields = [
+            ("requirement_code", "hepatitis_b"),
+            ("completed_on", "2026-12-01"),
+        ];
+        expect_status(upload(&app, &w.office, &student_id, &fields).await, 201).await;
+        let attested = json!({ "requirement_code": "background_check", "student_ids": [student_id],
+                               "completed_on": "2026-12-01" });
+        expect_status(
+            app.post(&w.school, "/api/v1/attestations", &attested).await,
+            201,
+        )
+        .await;
         let inquiries = app.get_ok(&w.office, "/api/v1/inquiries").await;
         let inquiry = format!("/inquiries/{}", id(&items(&inquiries)[0]));
         let student = id(&w.students[0]);
@@ -216,10 +230,55 @@ db_test!(
                 assert!(!text.contains(code), "{path} shows {code}: {text}");
             }
         }
+        let (_, html) = page(&app, &office, &format!("/students/{student}/documents")).await;
+        let sent = visible_text(html.split_once("Documents sent").map_or("", |(_, t)| t));
+        assert!(sent.contains("Hepatitis B (3 doses"), "{sent}");
+        assert!(sent.contains("Attested by the school"), "{sent}");
+        assert!(sent.contains("Criminal background check"), "{sent}");
+        assert!(!sent.contains("attestation"), "{sent}");
+        let (_, csv) = page(&app, &office, "/documents?status=submitted&format=csv").await;
+        assert!(csv.contains("hepatitis_b"), "the CSV keeps the code: {csv}");
+        let (_, html) = page(&app, &office, "/documents").await;
+        let text = visible_text(&html);
+        assert!(
+            text.contains("Hepatitis B (3 doses"),
+            "the review queue: {text}"
+        );
+        assert!(!text.contains("hepatitis_b"), "the review queue: {text}");
+        // A placement's kind and an evaluation form's, in words.
+        let placement = placed(&app, &w, &[&w.students[1]]).await[0].clone();
+        let (status, html) = page(&app, &office, &format!("/placements/{}", id(&placement))).await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("<dt>Kind</dt><dd>Clinical</dd>"), "{html}");
+        let (status, html) = page(&app, &office, "/evaluation-forms").await;
+        assert_eq!(status, 200, "{html}");
+        assert!(html.contains("<td>Clinical</td>"), "{html}");
+        assert!(!html.contains("<td>clinical</td>"), "{html}");
+        assert!(!html.contains("<td>internship</td>"), "{html}");
         let (_, html) = page(&app, &office, "/requirements").await;
         assert!(visible_text(&html).contains("The student uploads a document"));
         let (_, html) = page(&app, &office, "/inquiries").await;
         assert!(visible_text(&html).contains("Job shadowing (observership)"));
+    }
+);
+
+db_test!(
+    the_provisioning_list_names_what_each_student_still_lacks,
+    |app| async move {
+        let w = world(&app, 2, 2).await;
+        placed(&app, &w, &[&w.students[0]]).await;
+        // The placement starts on 2027-02-01: three weeks on, it is within the 14 days.
+        app.clock.advance(chrono::Duration::days(21));
+        let office = page_login(&app, &w.office).await;
+        let (status, html) = page(&app, &office, "/provisioning").await;
+        assert_eq!(status, 200, "{html}");
+        let text = visible_text(&html);
+        assert!(text.contains("not cleared"), "{text}");
+        assert!(text.contains("Hepatitis B (3 doses"), "{text}");
+        assert!(text.contains("Tuberculosis screening"), "{text}");
+        for code in ["hepatitis_b", "tuberculosis", "background_check"] {
+            assert!(!text.contains(code), "shows {code}: {text}");
+        }
     }
 );
 

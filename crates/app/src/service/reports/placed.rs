@@ -23,15 +23,10 @@ pub fn group_of(by: GroupBy, p: &PlacementFact) -> (String, String) {
             format!("{} — {}", p.site_name, p.department_name),
         ),
         GroupBy::Site => (p.site_id.clone(), p.site_name.clone()),
-        GroupBy::Kind => (p.kind.clone(), kind_word(&p.kind).into()),
-    }
-}
-
-pub fn kind_word(kind: &str) -> &'static str {
-    if kind == "clinical" {
-        "Clinical"
-    } else {
-        "Internship"
+        GroupBy::Kind => (
+            p.kind.clone(),
+            crate::domain::words::placement_kind(&p.kind),
+        ),
     }
 }
 

@@ -11,7 +11,7 @@ pub(super) async fn forms_list(State(st): State<AppState>, user: PageUser) -> Pa
     for t in &all {
         table.rows.push(vec![
             Cell::link(t.name.clone(), format!("/evaluation-forms/{}", t.id)),
-            Cell::text(t.kind.clone()),
+            Cell::text(crate::domain::words::placement_kind(&t.kind)),
             Cell::text(crate::http::pages::view::discipline_word(
                 t.discipline.as_deref(),
             )),

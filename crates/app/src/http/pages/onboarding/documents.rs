@@ -84,16 +84,23 @@ async fn documents_page(
         ],
         "No documents yet.",
     );
+    let names: Vec<(String, String)> = rules
+        .iter()
+        .map(|r| (r.code.clone(), r.name.clone()))
+        .collect();
     for d in docs.iter().rev() {
         dt.rows.push(vec![
-            Cell::text(&d.requirement_code),
+            super::requirement_cell(&names, &d.requirement_code),
             Cell::date(Some(d.completed_on)),
             Cell::date(d.expires_on),
             state_badge(&d.status),
             Cell::text(d.review_note.clone().unwrap_or_default()),
             match &d.file_name {
                 Some(n) => Cell::link(n, format!("/documents/{}/file", d.id)),
-                None => Cell::text(d.source.clone()),
+                None => Cell {
+                    csv: d.source.clone(),
+                    ..Cell::text(crate::domain::words::document_source(&d.source))
+                },
             },
         ]);
     }

@@ -53,6 +53,31 @@ fn state_badge(state: &str) -> Cell {
     Cell::badge(crate::domain::words::checklist_state(state), style)
 }
 
+/// A requirement's cell: its name on the page (names, not codes: UI.md), its code in the CSV,
+/// as the checklist's, since the code is what imports and the API name a requirement by.
+/// `names` is (code, name) of every requirement; a code none has shows as itself.
+pub(in crate::http::pages) fn requirement_cell(names: &[(String, String)], code: &str) -> Cell {
+    let name = names
+        .iter()
+        .find(|(c, _)| c == code)
+        .map_or(code, |(_, n)| n.as_str());
+    Cell {
+        csv: code.to_string(),
+        ..Cell::text(name)
+    }
+}
+
+/// Every requirement's (code, name), for [`requirement_cell`] and the requirement filters.
+pub(in crate::http::pages) async fn requirement_names(
+    tx: &mut crate::db::Tx,
+) -> crate::db::DbResult<Vec<(String, String)>> {
+    Ok(crate::db::requirements::all(tx)
+        .await?
+        .into_iter()
+        .map(|r| (r.code, r.name))
+        .collect())
+}
+
 fn checklist_table(items: &[ChecklistItem]) -> Table {
     let mut t = Table::new(
         "What is needed",

@@ -40,11 +40,7 @@ pub(super) async fn queue(
     )
     .await?;
     let schools = db::schools::all_names(&mut tx).await?;
-    let rules: Vec<(String, String)> = db::requirements::all(&mut tx)
-        .await?
-        .into_iter()
-        .map(|r| (r.code, r.name))
-        .collect();
+    let rules = super::requirement_names(&mut tx).await?;
     let mut lines = vec![];
     for d in &rows.items {
         let s = db::students::get(&mut tx, &d.student_id).await?;
@@ -91,13 +87,7 @@ pub(super) async fn queue(
                 s.map(|s| s.full_name()).unwrap_or_default(),
                 format!("/documents/{}", d.id),
             ),
-            Cell::text(
-                rules
-                    .iter()
-                    .find(|r| r.0 == d.requirement_code)
-                    .map(|r| r.1.clone())
-                    .unwrap_or_else(|| d.requirement_code.clone()),
-            ),
+            super::requirement_cell(&rules, &d.requirement_code),
             Cell::date(Some(d.completed_on)),
             Cell::date(d.expires_on),
             Cell::date(next),

@@ -52,7 +52,7 @@ pub(super) async fn starting_soon(
         let missing: Vec<String> = items
             .iter()
             .filter(|i| i.state != "verified")
-            .map(|i| i.requirement_code.clone())
+            .map(|i| i.name.clone())
             .collect();
         let status = if missing.is_empty() {
             Cell::badge("cleared", "ok")

@@ -38,7 +38,10 @@ pub(super) async fn show(
             "Department",
             Cell::text(Lookup::find(&names.departments, Some(&row.department_id))),
         ),
-        ("Kind", Cell::text(&row.kind)),
+        (
+            "Kind",
+            Cell::text(crate::domain::words::placement_kind(&row.kind)),
+        ),
         (
             "Period",
             Cell::text(format!(

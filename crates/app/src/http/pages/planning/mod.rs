@@ -206,7 +206,7 @@ async fn render_planning(
                 w => format!("may start up to {w} week(s) later"),
             },
             status: crate::domain::words::sentence(&r.status),
-            kind: crate::domain::words::sentence(&r.kind),
+            kind: crate::domain::words::placement_kind(&r.kind),
             id: r.id,
         })
         .collect();

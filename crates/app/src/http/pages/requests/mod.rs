@@ -174,7 +174,7 @@ async fn queue(State(st): State<AppState>, user: PageUser, params: Params) -> Pa
             Cell::text(lookup(&n.programs, &r.program_id)),
             Cell {
                 csv: r.kind.clone(),
-                ..Cell::text(kind_word(&r.kind))
+                ..Cell::text(crate::domain::words::placement_kind(&r.kind))
             },
             Cell {
                 text: format!("{} – {}", human_date(r.starts_on), human_date(r.ends_on)),
@@ -326,7 +326,10 @@ async fn show(State(st): State<AppState>, user: PageUser, PageId(id): PageId) ->
                 format!("/programs/{}", r.program_id),
             ),
         ),
-        ("Kind", Cell::text(kind_word(&r.kind))),
+        (
+            "Kind",
+            Cell::text(crate::domain::words::placement_kind(&r.kind)),
+        ),
         (
             "Period",
             Cell::text(format!(
@@ -475,12 +478,4 @@ pub fn sees_requests(role: Role) -> bool {
         role,
         Role::Admin | Role::Coordinator | Role::SchoolCoordinator
     )
-}
-
-/// A request's kind in words.
-pub fn kind_word(kind: &str) -> &'static str {
-    match kind {
-        "internship" => "Internship",
-        _ => "Clinical",
-    }
 }

@@ -16,6 +16,7 @@ pub(super) async fn missing_files_table(
         "Every document's file is in place.",
     );
     let mut tx = st.db.read().await?;
+    let names = crate::http::pages::onboarding::requirement_names(&mut tx).await?;
     for d in docs {
         let student = db::students::get(&mut tx, &d.student_id)
             .await?
@@ -23,7 +24,7 @@ pub(super) async fn missing_files_table(
             .unwrap_or_default();
         t.rows.push(vec![
             Cell::link(student, format!("/students/{}", d.student_id)),
-            Cell::text(d.requirement_code.clone()),
+            crate::http::pages::onboarding::requirement_cell(&names, &d.requirement_code),
             Cell::link(
                 d.file_name.clone().unwrap_or_else(|| "document".into()),
                 format!("/documents/{}", d.id),
