@@ -484,6 +484,11 @@ pub(super) async fn transition(
     let after = db::placements::get(tx, &before.id)
         .await?
         .ok_or_else(|| anyhow!("placement {} is gone", before.id))?;
+    // A completion issues its certificate, as the service's does, with the hours approved.
+    if to == "completed" {
+        let facts = crate::service::placements::completion_facts(tx, &after).await?;
+        crate::service::certificates::issue(tx, &after, facts.approved_minutes, at).await?;
+    }
     db::audit::record(
         tx,
         &actor_of(by, at),

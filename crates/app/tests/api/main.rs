@@ -9,6 +9,7 @@ mod audit;
 mod audit_chain;
 mod auth;
 mod cli;
+mod crawl;
 mod csv;
 mod dashboard;
 mod decision_choices;

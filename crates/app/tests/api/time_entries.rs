@@ -856,6 +856,11 @@ crate::db_test_with!(
             html.contains("15.5") && !html.contains("Approve selected"),
             "{html}"
         );
+        // The placement's status is the coloured badge every other list shows.
+        assert!(
+            html.contains(r#"<span class="badge badge-ok">active</span>"#),
+            "{html}"
+        );
         let (status, html, _) = page(&app, &a.w.school, &hours_page).await;
         assert_eq!(status, 200);
         assert!(
@@ -1164,5 +1169,29 @@ crate::db_test_with!(
             .await;
         assert_eq!(app.get(&other, &cert).await.status(), 404);
         assert_eq!(app.get(&a.w.school, &cert).await.status(), 200);
+
+        // The placement's page links the certificate, and the link answers.
+        let placement_page = format!("/placements/{}", id(&a.placement));
+        let cert_page = format!("{placement_page}/certificate");
+        let (status, html, _) = crate::rule_pages::page(&app, &a.student, &placement_page).await;
+        assert_eq!(status, 200);
+        assert!(html.contains(&format!(r#"href="{cert_page}""#)), "{html}");
+        let (status, _, _) = crate::rule_pages::page(&app, &a.student, &cert_page).await;
+        assert_eq!(status, 200);
+        // A placement completed before certificates were issued (migration 0024) has none:
+        // its page says so instead of linking to a page that answers 404.
+        another_process(
+            &app,
+            "DELETE FROM certificates WHERE placement_id = $1",
+            &[id(&a.placement).as_str()],
+        )
+        .await;
+        let (status, html, _) = crate::rule_pages::page(&app, &a.student, &placement_page).await;
+        assert_eq!(status, 200);
+        assert!(
+            !html.contains(&cert_page)
+                && html.contains("None: completed before certificates were issued"),
+            "{html}"
+        );
     }
 );

@@ -94,6 +94,32 @@ fn value_word(v: Option<&serde_json::Value>) -> String {
     }
 }
 
+/// The page of a record the audit trail names by its `record_type`, for the history's way
+/// back; `None` for a kind of record with no page of its own (an evaluation's answers, a time
+/// entry), which gets no link rather than one to a page that is not there.
+fn record_page(kind: &str, id: &str) -> Option<String> {
+    let path = match kind {
+        "agreement" => "agreements",
+        "department" => "departments",
+        "evaluation" => "evaluations",
+        "evaluation_template" => "evaluation-forms",
+        "inquiry" => "inquiries",
+        "placement" => "placements",
+        "planning_run" => "planning/runs",
+        // The record is a placement request; its page is the request's.
+        "placement_request" => "requests",
+        "program" => "programs",
+        "requirement" => "requirements",
+        "school" => "schools",
+        "site" => "sites",
+        "staff" => "staff",
+        "student" => "students",
+        "user" => "users",
+        _ => return None,
+    };
+    Some(format!("/{path}/{id}"))
+}
+
 pub async fn history(
     State(st): State<AppState>,
     user: PageUser,
@@ -133,17 +159,16 @@ pub async fn history(
             Cell::text(e.ip.clone().unwrap_or_default()),
         ]);
     }
-    let back = match kind.as_str() {
-        "staff" => format!("/staff/{id}"),
-        k => format!("/{k}s/{id}"),
-    };
     let page = ListPage {
         chrome: user.chrome("History"),
         intro: "Every change to this record: who made it, when, from where, and what changed."
             .into(),
         filters: vec![],
         table,
-        actions: vec![(back, "Back to the record".into())],
+        actions: record_page(&kind, &id)
+            .map(|back| (back, "Back to the record".to_string()))
+            .into_iter()
+            .collect(),
         csv_href: String::new(),
         next_href: String::new(),
     };
@@ -158,8 +183,22 @@ pub async fn history(
 
 #[cfg(test)]
 mod tests {
-    use super::changes;
+    use super::{changes, record_page};
     use serde_json::json;
+
+    #[test]
+    fn the_way_back_is_the_records_own_page() {
+        assert_eq!(
+            record_page("placement_request", "r1").as_deref(),
+            Some("/requests/r1")
+        );
+        assert_eq!(record_page("staff", "s1").as_deref(), Some("/staff/s1"));
+        assert_eq!(
+            record_page("student", "s1").as_deref(),
+            Some("/students/s1")
+        );
+        assert_eq!(record_page("time_entry", "t1"), None);
+    }
 
     #[test]
     fn lists_only_what_changed() {

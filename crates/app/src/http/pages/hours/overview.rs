@@ -112,7 +112,7 @@ pub(super) async fn overview(
                 csv: format!("{}/{}", r.starts_on, r.ends_on),
                 ..Default::default()
             },
-            Cell::text(&r.status),
+            crate::http::pages::placements::badge(&r.status),
             Cell::text(hours::hours_text(t.approved_minutes)),
             Cell::text(hours::hours_text(t.required_minutes)),
             Cell {

@@ -177,12 +177,20 @@ pub(super) async fn show(
         }
     }
     if row.status == "completed" {
+        // Issued with the completion (service::certificates); a placement completed before
+        // certificates existed (migration 0024) has none, and gets no link to a missing page.
+        let mut tx = st.db.read().await?;
+        let issued = crate::db::certificates::of_placement(&mut tx, &id).await?;
+        drop(tx);
         facts.push((
             "Certificate",
-            Cell::link(
-                "Certificate of completion (PDF)",
-                format!("/placements/{id}/certificate"),
-            ),
+            match issued {
+                Some(_) => Cell::link(
+                    "Certificate of completion (PDF)",
+                    format!("/placements/{id}/certificate"),
+                ),
+                None => Cell::text("None: completed before certificates were issued"),
+            },
         ));
     }
     if (office || school) && !matches!(row.status.as_str(), "completed" | "cancelled") {
