@@ -246,6 +246,36 @@ db_test!(
                 .await;
             assert_eq!(res.expect("request").status().as_u16(), status, "{path}");
         }
+        // The demo holds no uploaded file: the student sends one, so the review queue, the
+        // document's page, its file and its preview are crawled too.
+        let (_, student_email) = DEMO_USERS
+            .iter()
+            .find(|(role, _)| *role == "student")
+            .expect("a demo student");
+        let student = app.login(student_email, DEMO_PASSWORD).await;
+        let me = app.get_ok(&student, "/api/v1/me").await;
+        let student_id = me["student_id"]
+            .as_str()
+            .expect("the demo student's record");
+        let form = reqwest::multipart::Form::new()
+            .text("requirement_code", "tdap")
+            .text("completed_on", "2026-12-01")
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(
+                    b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec(),
+                )
+                .file_name("tdap.pdf"),
+            );
+        let res = app
+            .client
+            .post(app.url(&format!("/api/v1/students/{student_id}/documents")))
+            .bearer_auth(&student.token)
+            .multipart(form)
+            .send()
+            .await
+            .expect("request");
+        expect_status(res, 201).await;
         let mut failures = Vec::new();
         let mut reached: BTreeMap<&str, usize> = BTreeMap::new();
         for (role, email) in DEMO_USERS {
