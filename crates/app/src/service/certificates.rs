@@ -124,6 +124,16 @@ pub async fn of_placement(
     read(c)
 }
 
+/// Whether a completed placement's certificate was issued, for a page that links it (one the
+/// caller already sees): a placement completed before certificates existed (migration 0024)
+/// has none.
+pub async fn is_issued(st: &AppState, placement_id: &str) -> AppResult<bool> {
+    let mut tx = st.db.read().await?;
+    Ok(db::certificates::of_placement(&mut tx, placement_id)
+        .await?
+        .is_some())
+}
+
 /// A certificate by its id, for the office (is it genuine?); 404 when there is none.
 pub async fn look_up(st: &AppState, p: &Principal, id: &str) -> AppResult<Certificate> {
     let scope = p.authorize(Resource::Placement, Action::Read)?;

@@ -177,19 +177,18 @@ pub(super) async fn show(
         }
     }
     if row.status == "completed" {
-        // Issued with the completion (service::certificates); a placement completed before
-        // certificates existed (migration 0024) has none, and gets no link to a missing page.
-        let mut tx = st.db.read().await?;
-        let issued = crate::db::certificates::of_placement(&mut tx, &id).await?;
-        drop(tx);
+        // A placement completed before certificates existed has none: no link to a page
+        // that would answer 404.
+        let issued = crate::service::certificates::is_issued(&st, &id).await?;
         facts.push((
             "Certificate",
-            match issued {
-                Some(_) => Cell::link(
+            if issued {
+                Cell::link(
                     "Certificate of completion (PDF)",
                     format!("/placements/{id}/certificate"),
-                ),
-                None => Cell::text("None: completed before certificates were issued"),
+                )
+            } else {
+                Cell::text("None: completed before certificates were issued")
             },
         ));
     }
