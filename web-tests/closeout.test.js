@@ -1,19 +1,15 @@
 // Issue 16 points 4 and 6: an intern proposes learning objectives and a milestone on the
 // internship's project page and the faculty member agrees; the office ticks an offboarding
 // task of a placement that ended. Each page is scanned with axe-core.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible, USERS, isoInDays } = require('./lib');
+const { signIn, assertAccessible, USERS, isoInDays, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 async function api(token, method, p, body) {

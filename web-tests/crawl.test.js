@@ -3,9 +3,9 @@
 // axe-core (a record's page once, not once per record; downloads are left to the HTTP crawl in
 // crates/app/tests/api/crawl.rs). It fails listing every page that did not open or has a
 // serious or critical violation.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible, USERS } = require('./lib');
+const { signIn, assertAccessible, USERS, useServerAndBrowser } = require('./lib');
 
 /// A page's kind: its path with each segment holding a digit (an id, a date) as `{}`; the
 /// query is left out, since a filter or a sort draws the same page.
@@ -27,13 +27,9 @@ const MOST_PAGES = 150;
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 for (const role of Object.keys(USERS)) {

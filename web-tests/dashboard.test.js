@@ -1,18 +1,14 @@
 // The office's dashboard on its home (issue 17 part 1): the home passes axe, every figure is a
 // number with its words, and clicking one lands on its list showing exactly that many rows.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible } = require('./lib');
+const { signIn, assertAccessible, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('a number on the office home opens the list of exactly its rows', async () => {

@@ -1,18 +1,14 @@
 // E-mail settings (issue 17 point 4): linked from Notifications, a checkbox per kind of
 // notice e-mail in words, saved with a confirmation, and accessible.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible } = require('./lib');
+const { signIn, assertAccessible, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('a coordinator turns one kind of e-mail off and keeps the rest', async () => {

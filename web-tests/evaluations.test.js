@@ -2,21 +2,17 @@
 // is told at each item what signing still needs, fills it and signs it (locked: the form is
 // gone, a correction is offered); the student finds it on their home, acknowledges it with a
 // comment, and prints it. Each page is scanned with axe-core.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible, USERS } = require('./lib');
+const { signIn, assertAccessible, USERS, useServerAndBrowser } = require('./lib');
 
 const PASSWORD = 'practicum-demo';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 // Found by the first test: the evaluation's page.

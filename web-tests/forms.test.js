@@ -1,8 +1,8 @@
 // The office's forms: errors summarised and repeated at each field, post/redirect/get with a
 // confirmation, the expiring-agreements filter, signing out.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible, isoInDays } = require('./lib');
+const { signIn, assertAccessible, isoInDays, useServerAndBrowser } = require('./lib');
 
 /// The agreements table's rows: link to the agreement, its badge, and the "Expires" column.
 async function agreementRows(page) {
@@ -19,13 +19,9 @@ async function agreementRows(page) {
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('an empty school form shows an error summary linked to each field', async () => {

@@ -1,19 +1,15 @@
 // Attendance and hours (issue 15 point 4): on an active placement the student logs a day on the
 // page (a day in the future is refused with the problem beside its field), the preceptor ticks
 // it on "Hours to approve" and approves it with a note, and the totals move.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible, USERS, isoInDays } = require('./lib');
+const { signIn, assertAccessible, USERS, isoInDays, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');

@@ -1,18 +1,14 @@
 // Bulk import (issue 14 point 1): the office uploads a CSV of students from the students
 // list, sees what the import will do, imports it, and finds the students in the list.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible } = require('./lib');
+const { signIn, assertAccessible, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const CSV = [

@@ -1,23 +1,19 @@
 // Issue 17 part 3: the office opens a placement's confirmation letter from the placement's
 // page (scanned with axe-core), downloads its PDF and reads the PDF's text back (pdfjs-dist):
 // the letter's subject, the student, the site and the supervisor are there, in words.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { startServer, launch, signIn, assertAccessible, USERS } = require('./lib');
+const { signIn, assertAccessible, USERS, useServerAndBrowser } = require('./lib');
 
 const PASSWORD = 'practicum-demo';
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /// The text of a PDF, its whitespace folded.

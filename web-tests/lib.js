@@ -6,6 +6,7 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
+const { before, after } = require('node:test');
 
 // The instant the test server's clock starts at: the suite never depends on the day it runs.
 // Set PRACTICUM_WEB_TEST_NOW to run it on another date (CI's default is a Monday in January;
@@ -142,4 +143,20 @@ async function assertAccessible(page, label) {
   if (violations.length) throw new Error(`accessibility violations on ${label}:\n${violations.join('\n')}`);
 }
 
-module.exports = { startServer, launch, signIn, assertAccessible, poll, USERS, TEST_NOW, isoInDays };
+/// What every test file needs first: the demo server and a browser, started before the file's
+/// tests and stopped after them. `ready(server, browser)` hands them to the file once started.
+function useServerAndBrowser(ready) {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launch();
+    ready(server, browser);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+}
+
+module.exports = { startServer, launch, signIn, assertAccessible, poll, USERS, TEST_NOW, isoInDays, useServerAndBrowser };

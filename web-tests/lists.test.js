@@ -1,19 +1,15 @@
 // Lists sort by column, and a refused upload shows its form again (issue 14 points 4 and 5):
 // the office sorts students by name both ways from the header, and a file over the limit
 // comes back on the same page with why and the limit, inside the layout. Axe on each page.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible } = require('./lib');
+const { signIn, assertAccessible, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /// The first column's texts of the students table.

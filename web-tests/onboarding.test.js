@@ -1,21 +1,17 @@
 // Onboarding end to end: the student uploads a document, the office verifies it, the last
 // provisioning step is ticked, the placement reads cleared and the office starts it.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { startServer, launch, signIn, assertAccessible, USERS, isoInDays } = require('./lib');
+const { signIn, assertAccessible, USERS, isoInDays, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');

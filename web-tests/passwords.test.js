@@ -2,21 +2,17 @@
 // student from the student's page; the student opens the e-mailed link, sets a password and is
 // signed in; later they forget it, ask for a link from the sign-in page and set a new one.
 // Each page is scanned with axe-core.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const { startServer, launch, signIn, assertAccessible, poll } = require('./lib');
+const { signIn, assertAccessible, poll, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /// The path of the newest link starting with `prefix` in mail to `email` (the outbox of the

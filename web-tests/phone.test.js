@@ -1,19 +1,15 @@
 // Every page fits a phone (issue 14 point 6): each role's pages — the navigation and the
 // records one step from it — at 360 × 740 CSS pixels scroll no wider than the screen
 // (tables scroll inside their own box). Lists every page that overflows, with its width.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, USERS } = require('./lib');
+const { signIn, USERS, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 // Paths never visited: they sign out, download, or change something on GET-less pages.

@@ -1,18 +1,14 @@
 // Term planning: the office plans the coming term from the demo's open requests, watches the
 // allocator, reviews the proposal and accepts it into placements.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible, poll } = require('./lib');
+const { signIn, assertAccessible, poll, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('a running plan shows its score, its proven bound and the seconds used as they change', async () => {

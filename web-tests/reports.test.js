@@ -2,21 +2,17 @@
 // how it counts, follows its total to the list it summarises (the same number of distinct
 // students), scans the page with axe, and downloads its CSV and its XLSX — the XLSX opened
 // back with a reader (exceljs) holds exactly the rows of the page's table.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const ExcelJS = require('exceljs');
-const { startServer, launch, signIn, assertAccessible } = require('./lib');
+const { signIn, assertAccessible, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 /// Clicks the link named `name` and returns the download's bytes and file name.

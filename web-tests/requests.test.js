@@ -1,18 +1,14 @@
 // The front door: a school submits a request, the office approves it into placements, the
 // school sees the decision; a member of the public is routed by the inquiry form.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible, isoInDays } = require('./lib');
+const { signIn, assertAccessible, isoInDays, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('a school submits a request and the office approves it into a placement', async () => {

@@ -1,18 +1,14 @@
 // Every role signs in, sees its home page and navigation, and every page in its navigation
 // answers with a heading and passes an axe-core scan.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible, USERS } = require('./lib');
+const { signIn, assertAccessible, USERS, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('the sign-in and public pages are accessible', async () => {

@@ -1,19 +1,15 @@
 // Issue 15: the student's schedule (week and month views, the private calendar link that a
 // new link revokes), the office adding a make-up day from the placement page, and who is on
 // site on a day (marked rows, CSV, printable), each page scanned with axe-core.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible } = require('./lib');
+const { signIn, assertAccessible, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 // Found by the first test: the student's first shift (its day and its placement).

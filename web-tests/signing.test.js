@@ -1,19 +1,15 @@
 // Signing in the system (issue 14 point 3): the student reads the confidentiality agreement's
 // current text on its own page and signs it by typing their name; the office edits the text,
 // which becomes a new version. Pages scanned with axe-core.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible } = require('./lib');
+const { signIn, assertAccessible, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('the office edits the agreement and the student reads and signs that version', async () => {

@@ -2,19 +2,15 @@
 // the navigation; a record's history reads in words and dates; the manager's home counts
 // seats; no button leads a preceptor to a refusal; placements filter by start window and
 // clearance. Each page scanned with axe-core.
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { startServer, launch, signIn, assertAccessible } = require('./lib');
+const { signIn, assertAccessible, useServerAndBrowser } = require('./lib');
 
 let server;
 let browser;
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+useServerAndBrowser((s, b) => {
+  server = s;
+  browser = b;
 });
 
 test('error pages, history, home tiles and filters speak the office\'s words', async () => {
