@@ -257,25 +257,8 @@ db_test!(
         let student_id = me["student_id"]
             .as_str()
             .expect("the demo student's record");
-        let form = reqwest::multipart::Form::new()
-            .text("requirement_code", "tdap")
-            .text("completed_on", "2026-12-01")
-            .part(
-                "file",
-                reqwest::multipart::Part::bytes(
-                    b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec(),
-                )
-                .file_name("tdap.pdf"),
-            );
-        let res = app
-            .client
-            .post(app.url(&format!("/api/v1/students/{student_id}/documents")))
-            .bearer_auth(&student.token)
-            .multipart(form)
-            .send()
-            .await
-            .expect("request");
-        expect_status(res, 201).await;
+        let pdf = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+        upload_tdap(&app, &student, student_id, pdf, "tdap.pdf").await;
         let mut failures = Vec::new();
         let mut reached: BTreeMap<&str, usize> = BTreeMap::new();
         for (role, email) in DEMO_USERS {

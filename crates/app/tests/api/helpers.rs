@@ -768,3 +768,30 @@ pub async fn another_process(app: &TestApp, sql: &str, binds: &[&str]) -> u64 {
     other.close().await;
     changed
 }
+
+/// The student's Tdap record, completed on 1 Dec 2026, sent by `who` with `file` named `name`
+/// (`POST /api/v1/students/{id}/documents`); asserts 201 and answers the document.
+pub async fn upload_tdap(
+    app: &TestApp,
+    who: &Caller,
+    student_id: &str,
+    file: &[u8],
+    name: &str,
+) -> Value {
+    let form = reqwest::multipart::Form::new()
+        .text("requirement_code", "tdap")
+        .text("completed_on", "2026-12-01")
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(file.to_vec()).file_name(name.to_string()),
+        );
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/students/{student_id}/documents")))
+        .bearer_auth(&who.token)
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    expect_status(res, 201).await
+}

@@ -162,25 +162,6 @@ async fn setup(app: &TestApp) -> Setup {
     }
 }
 
-async fn upload_tdap(app: &TestApp, who: &Caller, student_id: &str) -> Value {
-    let form = reqwest::multipart::Form::new()
-        .text("requirement_code", "tdap")
-        .text("completed_on", "2026-12-01")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(PDF.to_vec()).file_name("tdap.pdf"),
-        );
-    let res = app
-        .client
-        .post(app.url(&format!("/api/v1/students/{student_id}/documents")))
-        .bearer_auth(&who.token)
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    expect_status(res, 201).await
-}
-
 async fn notifications(app: &TestApp, who: &Caller, query: &str) -> Vec<Value> {
     let list = app
         .get_ok(who, &format!("/api/v1/notifications{query}"))
@@ -210,7 +191,7 @@ db_test!(
     |app| async move {
         let s = setup(&app).await;
         let admin = app.admin().await;
-        let doc = upload_tdap(&app, &s.student, &s.student_id).await;
+        let doc = upload_tdap(&app, &s.student, &s.student_id, PDF, "tdap.pdf").await;
         // Every office user hears of the upload, with a link to the document.
         for who in [&s.office, &admin] {
             let n = notifications(&app, who, "").await;
@@ -245,7 +226,7 @@ db_test!(
         assert_eq!(mail.len(), 1);
         assert!(mail[0].contains("the scan is unreadable"));
         // A verification tells nobody anything new.
-        let doc2 = upload_tdap(&app, &s.student, &s.student_id).await;
+        let doc2 = upload_tdap(&app, &s.student, &s.student_id, PDF, "tdap.pdf").await;
         expect_status(
             app.post(
                 &s.office,
@@ -264,8 +245,8 @@ db_test!(
 db_test!(unread_count_and_mark_as_read, |app| async move {
     let s = setup(&app).await;
     assert_eq!(top_bar_count(&app, &s.office).await, "Notifications (0)");
-    upload_tdap(&app, &s.student, &s.student_id).await;
-    upload_tdap(&app, &s.student, &s.student_id).await;
+    upload_tdap(&app, &s.student, &s.student_id, PDF, "tdap.pdf").await;
+    upload_tdap(&app, &s.student, &s.student_id, PDF, "tdap.pdf").await;
     assert_eq!(top_bar_count(&app, &s.office).await, "Notifications (2)");
     let all = notifications(&app, &s.office, "").await;
     assert_eq!(all.len(), 2);
@@ -313,7 +294,7 @@ db_test!(unread_count_and_mark_as_read, |app| async move {
 
 db_test!(nobody_reads_another_users_notifications, |app| async move {
     let s = setup(&app).await;
-    upload_tdap(&app, &s.student, &s.student_id).await;
+    upload_tdap(&app, &s.student, &s.student_id, PDF, "tdap.pdf").await;
     let mine = notifications(&app, &s.office, "").await;
     assert_eq!(mine.len(), 1);
     let other = app.coordinator().await;
@@ -373,7 +354,7 @@ async fn page_html(app: &TestApp, who: &Caller) -> String {
 db_test!(the_page_marks_one_or_all_as_read, |app| async move {
     let s = setup(&app).await;
     for _ in 0..3 {
-        upload_tdap(&app, &s.student, &s.student_id).await;
+        upload_tdap(&app, &s.student, &s.student_id, PDF, "tdap.pdf").await;
     }
     let html = page_html(&app, &s.office).await;
     assert!(html.contains("Mark all 3 as read"));
@@ -416,7 +397,7 @@ db_test!(the_page_marks_one_or_all_as_read, |app| async move {
     assert_eq!(top_bar_count(&app, &s.office).await, "Notifications (0)");
     assert!(!page_html(&app, &s.office).await.contains("Mark all"));
     // The API does the same for its callers, and answers how many it marked.
-    upload_tdap(&app, &s.student, &s.student_id).await;
+    upload_tdap(&app, &s.student, &s.student_id, PDF, "tdap.pdf").await;
     let marked = expect_status(
         app.post(&s.office, "/api/v1/notifications/read-all", &json!({}))
             .await,

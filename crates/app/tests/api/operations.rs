@@ -12,31 +12,6 @@ use std::path::{Path, PathBuf};
 const PDF: &[u8] = b"%PDF-1.4\n% a titer result\n%%EOF\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n a scanned card";
 
-async fn upload_doc(
-    app: &TestApp,
-    who: &Caller,
-    student_id: &str,
-    file: &[u8],
-    name: &str,
-) -> Value {
-    let form = reqwest::multipart::Form::new()
-        .text("requirement_code", "tdap")
-        .text("completed_on", "2026-12-01")
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(file.to_vec()).file_name(name.to_string()),
-        );
-    let res = app
-        .client
-        .post(app.url(&format!("/api/v1/students/{student_id}/documents")))
-        .bearer_auth(&who.token)
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    expect_status(res, 201).await
-}
-
 fn temp(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("practicum-{name}-{}", uuid::Uuid::now_v7()))
 }
@@ -90,8 +65,8 @@ db_test!(
     |app| async move {
         let c = cast(&app).await;
         let sid = id(&c.f.student);
-        let d1 = upload_doc(&app, &c.office, &sid, PDF, "titer.pdf").await;
-        let d2 = upload_doc(&app, &c.student, &sid, PNG, "card.png").await;
+        let d1 = upload_tdap(&app, &c.office, &sid, PDF, "titer.pdf").await;
+        let d2 = upload_tdap(&app, &c.student, &sid, PNG, "card.png").await;
         let to = temp("backup");
         // Online: the server is running and answering.
         let (code, out, err) = cli(&app, &["backup", "--to", to.to_str().unwrap()]).await;
@@ -177,7 +152,7 @@ db_test!(
     restore_refuses_a_changed_backup_or_a_used_target,
     |app| async move {
         let c = cast(&app).await;
-        upload_doc(&app, &c.office, &id(&c.f.student), PDF, "titer.pdf").await;
+        upload_tdap(&app, &c.office, &id(&c.f.student), PDF, "titer.pdf").await;
         let to = temp("backup");
         let (code, out, err) = cli(&app, &["backup", "--to", to.to_str().unwrap()]).await;
         assert_eq!(code, 0, "{out}{err}");
@@ -281,8 +256,8 @@ db_test!(
     |app| async move {
         let c = cast(&app).await;
         let sid = id(&c.f.student);
-        let kept = upload_doc(&app, &c.office, &sid, PDF, "kept.pdf").await;
-        let lost = upload_doc(&app, &c.office, &sid, PNG, "lost-card.png").await;
+        let kept = upload_tdap(&app, &c.office, &sid, PDF, "kept.pdf").await;
+        let lost = upload_tdap(&app, &c.office, &sid, PNG, "lost-card.png").await;
         let (status, html, _) = page(&app, &c.office, "/").await;
         assert_eq!(status, 200);
         assert!(!html.contains("Documents with a missing file"), "none yet");
